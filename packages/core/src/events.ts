@@ -1,0 +1,76 @@
+import type { HostingError } from './errors.js';
+import type { RunUpdate } from './ports.js';
+
+/** The steps of a deployment, in order. */
+export const DEPLOY_STEPS = [
+  'preflight',
+  'build',
+  'tag',
+  'push',
+  'set-version',
+  'trigger',
+  'wait',
+  'report',
+] as const;
+export type StepId = (typeof DEPLOY_STEPS)[number] | 'rollback' | 'lock';
+
+export const STEP_TITLES: Record<StepId, string> = {
+  preflight: 'Preflight checks',
+  build: 'Build image',
+  tag: 'Tag image',
+  push: 'Push to ECR',
+  'set-version': 'Set version in SSM',
+  trigger: 'Trigger infra deployment',
+  wait: 'Wait for infra deployment',
+  report: 'Report',
+  rollback: 'Roll back parameter',
+  lock: 'Wait for running deployment',
+};
+
+export type DeployEvent =
+  | { type: 'step-start'; step: StepId; title: string; at: number }
+  /** Progress within a step: a sentence for humans. */
+  | { type: 'step-progress'; step: StepId; message: string; at: number }
+  /** A line of tool output (builder logs), shown folded/grouped by adapters. */
+  | { type: 'step-log'; step: StepId; line: string; at: number }
+  | {
+      type: 'step-end';
+      step: StepId;
+      status: 'done' | 'skipped';
+      durationMs: number;
+      /** One line: what the step achieved or why it was skipped. */
+      summary: string;
+      at: number;
+    }
+  | { type: 'step-fail'; step: StepId; durationMs: number; error: HostingError; at: number }
+  /** The infra run changed (status, job/step, approval wait). */
+  | { type: 'run-update'; update: RunUpdate; at: number }
+  | { type: 'warning'; message: string; title?: string | undefined; at: number }
+  | { type: 'debug'; message: string; at: number };
+
+export interface Reporter {
+  emit(event: DeployEvent): void;
+}
+
+/** A reporter that drops everything. */
+export const silentReporter: Reporter = { emit: () => {} };
+
+/** A reporter that records events, for tests and for summaries. */
+export class RecordingReporter implements Reporter {
+  readonly events: DeployEvent[] = [];
+  emit(event: DeployEvent): void {
+    this.events.push(event);
+  }
+  ofType<T extends DeployEvent['type']>(type: T): Extract<DeployEvent, { type: T }>[] {
+    return this.events.filter((e): e is Extract<DeployEvent, { type: T }> => e.type === type);
+  }
+}
+
+/** Fan out events to several reporters. */
+export function teeReporter(...reporters: Reporter[]): Reporter {
+  return {
+    emit: (event) => {
+      for (const r of reporters) r.emit(event);
+    },
+  };
+}

@@ -1,0 +1,431 @@
+import path from 'node:path';
+import { InputError, InputErrors } from './errors.js';
+import type { BuilderName } from './ports.js';
+
+/**
+ * Raw inputs as any adapter collects them: strings (empty means "not given"), booleans for flags.
+ * Parsed once, by `parseDeployInputs`, into `DeployOptions`.
+ */
+export interface DeployInputs {
+  application?: string | undefined;
+  environment?: string | undefined;
+  version?: string | undefined;
+  context?: string | undefined;
+  dockerfile?: string | undefined;
+  builder?: string | undefined;
+  repository?: string | undefined;
+  parameter?: string | undefined;
+  infraRepository?: string | undefined;
+  infraWorkflow?: string | undefined;
+  infraRef?: string | undefined;
+  wait?: boolean | string | undefined;
+  timeout?: string | undefined;
+  /** `KEY=VALUE` entries (an array, or newline-separated text as an Action input). */
+  buildArgs?: readonly string[] | string | undefined;
+  target?: string | undefined;
+  platform?: string | undefined;
+  cancelOnTimeout?: boolean | string | undefined;
+  cancelOnInterrupt?: boolean | string | undefined;
+}
+
+export type InputKey = keyof DeployInputs;
+
+/** How each input is called in an adapter (`--app` in the CLI, `application` in the Action). */
+export type InputNames = Record<InputKey, string>;
+
+export const ACTION_INPUT_NAMES: InputNames = {
+  application: 'application',
+  environment: 'environment',
+  version: 'version',
+  context: 'context',
+  dockerfile: 'dockerfile',
+  builder: 'builder',
+  repository: 'repository',
+  parameter: 'parameter',
+  infraRepository: 'infra-repository',
+  infraWorkflow: 'infra-workflow',
+  infraRef: 'infra-ref',
+  wait: 'wait',
+  timeout: 'timeout',
+  buildArgs: 'build-args',
+  target: 'target',
+  platform: 'platform',
+  cancelOnTimeout: 'cancel-on-timeout',
+  cancelOnInterrupt: 'cancel-on-interrupt',
+};
+
+export const CLI_INPUT_NAMES: InputNames = {
+  application: '--app',
+  environment: '--env',
+  version: '--version',
+  context: '--context',
+  dockerfile: '--dockerfile',
+  builder: '--builder',
+  repository: '--repository',
+  parameter: '--parameter',
+  infraRepository: '--infra-repo',
+  infraWorkflow: '--infra-workflow',
+  infraRef: '--infra-ref',
+  wait: '--no-wait',
+  timeout: '--timeout',
+  buildArgs: '--build-arg',
+  target: '--target',
+  platform: '--platform',
+  cancelOnTimeout: '--cancel-on-timeout',
+  cancelOnInterrupt: '--no-cancel-on-interrupt',
+};
+
+export const DEFAULTS = {
+  context: '.',
+  builder: 'auto',
+  infraWorkflow: 'deploy.yaml',
+  infraRef: 'main',
+  timeout: '30m',
+  parameter: (application: string, environment: string) =>
+    `/shared-hosting/${application}/${environment}/version`,
+} as const;
+
+export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
+/** Docker/OCI tag grammar. */
+export const TAG_PATTERN = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** ECR repository name grammar (2-256 characters). */
+export const ECR_REPOSITORY_PATTERN = /^(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/;
+/** SSM parameter names we accept: fully qualified, letters, digits and `_.-/`. */
+export const PARAMETER_PATTERN = /^\/[A-Za-z0-9_.\-/]+$/;
+const OWNER_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
+const REPO_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
+const WORKFLOW_PATTERN = /^(?:[A-Za-z0-9_.-]+\.ya?ml|\d+)$/;
+const BUILDERS = ['auto', 'docker', 'podman', 'buildah'] as const;
+const MAX_TIMEOUT_MS = 72 * 3600_000;
+
+export interface InfraTarget {
+  owner: string;
+  repo: string;
+  workflow: string;
+  ref: string;
+}
+
+/** Validated, typed deploy options. */
+export interface DeployOptions {
+  application: string;
+  environment: string;
+  /** The version the user asked for; undefined means "the commit SHA". */
+  version: string | undefined;
+  /** Absolute path. */
+  context: string;
+  /** Absolute path. */
+  dockerfile: string;
+  builder: BuilderName | 'auto';
+  repository: string;
+  parameter: string;
+  infra: InfraTarget;
+  wait: boolean;
+  timeoutMs: number;
+  buildArgs: Record<string, string>;
+  target: string | undefined;
+  platform: string | undefined;
+  cancelOnTimeout: boolean;
+  cancelOnInterrupt: boolean;
+}
+
+/** Treat empty and whitespace-only strings as "not given". */
+export function blankToUndefined(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const trimmed = value.trim();
+  return trimmed === '' ? undefined : trimmed;
+}
+
+/**
+ * Parse a duration: `90s`, `30m`, `1h30m`, `1500ms`, or a plain number of seconds.
+ * Returns milliseconds, or undefined when the text is not a duration.
+ */
+export function parseDuration(text: string): number | undefined {
+  const value = text.trim();
+  if (/^\d+$/.test(value)) return Number(value) * 1000;
+  const re = /(\d+(?:\.\d+)?)(ms|s|m|h)/gy;
+  let total = 0;
+  let consumed = 0;
+  for (let match = re.exec(value); match; match = re.exec(value)) {
+    const amount = Number(match[1]);
+    const unit = match[2];
+    total += amount * (unit === 'ms' ? 1 : unit === 's' ? 1000 : unit === 'm' ? 60_000 : 3600_000);
+    consumed = re.lastIndex;
+  }
+  if (consumed === 0 || consumed !== value.length) return undefined;
+  return Math.round(total);
+}
+
+/** `90000` → `1m30s`. */
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)}ms`;
+  if (ms < 10_000) return `${(ms / 1000).toFixed(1)}s`;
+  const totalSeconds = Math.round(ms / 1000);
+  const h = Math.floor(totalSeconds / 3600);
+  const m = Math.floor((totalSeconds % 3600) / 60);
+  const s = totalSeconds % 60;
+  return [h ? `${h}h` : '', m ? `${m}m` : '', s || (!h && !m) ? `${s}s` : ''].join('');
+}
+
+export function parseBoolean(value: boolean | string | undefined, fallback: boolean): boolean | undefined {
+  if (value === undefined) return fallback;
+  if (typeof value === 'boolean') return value;
+  const text = value.trim().toLowerCase();
+  if (text === '') return fallback;
+  if (['true', 'yes', '1', 'on'].includes(text)) return true;
+  if (['false', 'no', '0', 'off'].includes(text)) return false;
+  return undefined;
+}
+
+/** Git ref names (git check-ref-format, simplified): no spaces, `..`, `~^:?*[\`, leading `-` or trailing `.lock`/`/`. */
+export function isValidRef(ref: string): boolean {
+  return (
+    ref.length > 0 &&
+    ref.length <= 255 &&
+    !/[\s~^:?*[\\]/.test(ref) &&
+    ![...ref].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f) &&
+    !ref.includes('..') &&
+    !ref.includes('@{') &&
+    !ref.startsWith('-') &&
+    !ref.startsWith('/') &&
+    !ref.endsWith('/') &&
+    !ref.endsWith('.') &&
+    !ref.endsWith('.lock') &&
+    !ref.includes('//')
+  );
+}
+
+/** Split `owner/name`; undefined when malformed. */
+export function parseRepositorySlug(text: string): { owner: string; repo: string } | undefined {
+  const parts = text.split('/');
+  if (parts.length !== 2) return undefined;
+  const [owner, repo] = parts as [string, string];
+  if (!OWNER_PATTERN.test(owner) || !REPO_NAME_PATTERN.test(repo) || repo === '.' || repo === '..')
+    return undefined;
+  return { owner, repo };
+}
+
+/** Collects input errors so that every bad input is reported at once. */
+export class InputValidator {
+  readonly errors: InputError[] = [];
+  constructor(readonly names: InputNames) {}
+
+  fail(key: InputKey, message: string, fix: string): undefined {
+    this.errors.push(new InputError(this.names[key], message, fix));
+    return undefined;
+  }
+
+  required(key: InputKey, value: string | undefined, fix: string): string | undefined {
+    const text = blankToUndefined(value);
+    if (text === undefined)
+      return this.fail(key, `Input required and not supplied: ${this.names[key]}.`, fix);
+    return text;
+  }
+
+  name(key: InputKey, value: string | undefined, what: string): string | undefined {
+    const text = this.required(
+      key,
+      value,
+      `Pass ${this.names[key]} with the ${what} name, e.g. "hello-app".`,
+    );
+    if (text === undefined) return undefined;
+    if (!NAME_PATTERN.test(text)) {
+      return this.fail(
+        key,
+        `${this.names[key]} "${text}" is not a valid ${what} name.`,
+        `Use 1-63 characters: lowercase letters, digits and "-", starting with a letter (pattern ${NAME_PATTERN.source}).`,
+      );
+    }
+    return text;
+  }
+
+  throwIfAny(): void {
+    if (this.errors.length > 0) throw new InputErrors(this.errors);
+  }
+}
+
+function parseBuildArgs(v: InputValidator, raw: DeployInputs['buildArgs']): Record<string, string> {
+  const entries =
+    raw === undefined
+      ? []
+      : typeof raw === 'string'
+        ? raw.split(/\r?\n/).filter((line) => line.trim() !== '')
+        : [...raw];
+  const result: Record<string, string> = {};
+  for (const entry of entries) {
+    const eq = entry.indexOf('=');
+    const key = eq > 0 ? entry.slice(0, eq).trim() : '';
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) {
+      v.fail(
+        'buildArgs',
+        `${v.names.buildArgs} entry "${entry.split('=')[0]}" is not KEY=VALUE.`,
+        'Write each build argument as KEY=VALUE.',
+      );
+      continue;
+    }
+    result[key] = entry.slice(eq + 1);
+  }
+  return result;
+}
+
+/**
+ * Validate every input and resolve defaults. Throws `InputErrors` listing every problem; performs no I/O.
+ * `cwd` resolves relative paths.
+ */
+export function parseDeployInputs(raw: DeployInputs, names: InputNames, cwd: string): DeployOptions {
+  const v = new InputValidator(names);
+  const application = v.name('application', raw.application, 'application');
+  const environment = v.name('environment', raw.environment, 'environment');
+
+  const version = blankToUndefined(raw.version);
+  if (version !== undefined && !TAG_PATTERN.test(version)) {
+    v.fail(
+      'version',
+      `${names.version} "${version}" is not a valid image tag.`,
+      'Use up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".',
+    );
+  }
+
+  const context = path.resolve(cwd, blankToUndefined(raw.context) ?? DEFAULTS.context);
+  const dockerfileInput = blankToUndefined(raw.dockerfile);
+  const dockerfile = dockerfileInput ? path.resolve(cwd, dockerfileInput) : path.join(context, 'Dockerfile');
+
+  const builderText = (blankToUndefined(raw.builder) ?? DEFAULTS.builder).toLowerCase();
+  if (!(BUILDERS as readonly string[]).includes(builderText)) {
+    v.fail(
+      'builder',
+      `${names.builder} "${builderText}" is not a known builder.`,
+      `Use one of: ${BUILDERS.join(', ')}.`,
+    );
+  }
+
+  const repository = blankToUndefined(raw.repository) ?? application;
+  if (
+    blankToUndefined(raw.repository) !== undefined &&
+    repository !== undefined &&
+    (!ECR_REPOSITORY_PATTERN.test(repository) || repository.length < 2 || repository.length > 256)
+  ) {
+    v.fail(
+      'repository',
+      `${names.repository} "${repository}" is not a valid ECR repository name.`,
+      'Use 2-256 lowercase letters, digits and "._-/" separators, e.g. "team/hello-app".',
+    );
+  }
+
+  const parameterInput = blankToUndefined(raw.parameter);
+  const parameter =
+    parameterInput ?? (application && environment ? DEFAULTS.parameter(application, environment) : undefined);
+  if (parameterInput !== undefined) {
+    if (!PARAMETER_PATTERN.test(parameterInput) || parameterInput.length > 1011) {
+      v.fail(
+        'parameter',
+        `${names.parameter} "${parameterInput}" is not a valid SSM parameter name.`,
+        'Use a fully qualified name starting with "/", of letters, digits and "_.-/", e.g. "/shared-hosting/hello-app/staging/version".',
+      );
+    } else if (parameterInput.split('/').length - 1 > 15) {
+      v.fail(
+        'parameter',
+        `${names.parameter} "${parameterInput}" is nested deeper than 15 levels.`,
+        'SSM allows at most 15 levels of hierarchy: shorten the path.',
+      );
+    } else if (/^\/(aws|ssm)/i.test(parameterInput)) {
+      v.fail(
+        'parameter',
+        `${names.parameter} "${parameterInput}" starts with a reserved prefix.`,
+        'SSM reserves names starting with "aws" or "ssm": choose another path.',
+      );
+    }
+  }
+
+  const infraText = v.required(
+    'infraRepository',
+    raw.infraRepository,
+    `Pass ${names.infraRepository} with the platform's infrastructure repository as owner/name (or set HOSTING_INFRA_REPO).`,
+  );
+  const slug = infraText === undefined ? undefined : parseRepositorySlug(infraText);
+  if (infraText !== undefined && slug === undefined) {
+    v.fail(
+      'infraRepository',
+      `${names.infraRepository} "${infraText}" is not an owner/name repository.`,
+      'Write it as owner/name, e.g. "acme/infrastructure".',
+    );
+  }
+
+  const workflow = blankToUndefined(raw.infraWorkflow) ?? DEFAULTS.infraWorkflow;
+  if (!WORKFLOW_PATTERN.test(workflow)) {
+    v.fail(
+      'infraWorkflow',
+      `${names.infraWorkflow} "${workflow}" is not a workflow file name or id.`,
+      'Give the file name under .github/workflows, e.g. "deploy.yaml", or the numeric workflow id.',
+    );
+  }
+  const ref = blankToUndefined(raw.infraRef) ?? DEFAULTS.infraRef;
+  if (!isValidRef(ref)) {
+    v.fail(
+      'infraRef',
+      `${names.infraRef} "${ref}" is not a valid git ref.`,
+      'Give a branch or tag name of the infrastructure repository, e.g. "main".',
+    );
+  }
+
+  const wait = parseBoolean(raw.wait, true);
+  if (wait === undefined)
+    v.fail('wait', `${names.wait} "${String(raw.wait)}" is not a boolean.`, 'Use true or false.');
+  const cancelOnTimeout = parseBoolean(raw.cancelOnTimeout, false);
+  if (cancelOnTimeout === undefined)
+    v.fail(
+      'cancelOnTimeout',
+      `${names.cancelOnTimeout} "${String(raw.cancelOnTimeout)}" is not a boolean.`,
+      'Use true or false.',
+    );
+  const cancelOnInterrupt = parseBoolean(raw.cancelOnInterrupt, true);
+  if (cancelOnInterrupt === undefined)
+    v.fail(
+      'cancelOnInterrupt',
+      `${names.cancelOnInterrupt} "${String(raw.cancelOnInterrupt)}" is not a boolean.`,
+      'Use true or false.',
+    );
+
+  const timeoutText = blankToUndefined(raw.timeout) ?? DEFAULTS.timeout;
+  const timeoutMs = parseDuration(timeoutText);
+  if (timeoutMs === undefined || timeoutMs < 1000 || timeoutMs > MAX_TIMEOUT_MS) {
+    v.fail(
+      'timeout',
+      `${names.timeout} "${timeoutText}" is not a duration between 1s and 72h.`,
+      'Write it like 30m, 1h30m or 90s.',
+    );
+  }
+
+  const buildArgs = parseBuildArgs(v, raw.buildArgs);
+  const platform = blankToUndefined(raw.platform);
+  if (
+    platform !== undefined &&
+    !/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?(?:,[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?)*$/.test(platform)
+  ) {
+    v.fail(
+      'platform',
+      `${names.platform} "${platform}" is not a platform.`,
+      'Write it as os/arch[/variant], e.g. linux/amd64 or linux/arm64.',
+    );
+  }
+
+  v.throwIfAny();
+  // After throwIfAny every required value is defined.
+  return {
+    application: application as string,
+    environment: environment as string,
+    version,
+    context,
+    dockerfile,
+    builder: builderText as DeployOptions['builder'],
+    repository: repository as string,
+    parameter: parameter as string,
+    infra: { owner: slug?.owner as string, repo: slug?.repo as string, workflow, ref },
+    wait: wait as boolean,
+    timeoutMs: timeoutMs as number,
+    buildArgs,
+    target: blankToUndefined(raw.target),
+    platform,
+    cancelOnTimeout: cancelOnTimeout as boolean,
+    cancelOnInterrupt: cancelOnInterrupt as boolean,
+  };
+}

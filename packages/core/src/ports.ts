@@ -1,0 +1,248 @@
+/**
+ * Ports: one interface per side effect. The engine only talks to these; real implementations live
+ * beside them (aws/, builders/, github/), in-memory fakes in testing/fakes.ts.
+ */
+
+// ---------------------------------------------------------------------------------------------
+// Image builder (docker / podman / buildah)
+// ---------------------------------------------------------------------------------------------
+
+export type BuilderName = 'docker' | 'podman' | 'buildah';
+
+/** Registry credentials, as obtained from ECR. `password` is a secret: never log it. */
+export interface RegistryAuth {
+  /** Registry host (and port), without scheme, e.g. `123.dkr.ecr.eu-west-1.amazonaws.com` or `127.0.0.1:5000`. */
+  registry: string;
+  username: string;
+  password: string;
+  /** true for a plain-http registry endpoint: push without TLS verification. */
+  insecure: boolean;
+  /** When the token expires, if known. */
+  expiresAt?: Date | undefined;
+}
+
+export interface BuildRequest {
+  context: string;
+  dockerfile: string;
+  /** Full image references to tag the result with, e.g. `127.0.0.1:5000/hello-app:abc123`. */
+  tags: readonly string[];
+  labels: Readonly<Record<string, string>>;
+  buildArgs: Readonly<Record<string, string>>;
+  target?: string | undefined;
+  platform?: string | undefined;
+}
+
+export interface PushRequest {
+  /** Full image reference to push. */
+  image: string;
+  auth: RegistryAuth;
+}
+
+export interface PushResult {
+  /** `sha256:...` manifest digest as stored in the registry. */
+  digest: string;
+}
+
+/** Receives the builder's output line by line (secrets already redacted by the caller's wrapper). */
+export type LogSink = (line: string) => void;
+
+export interface ImageBuilder {
+  readonly name: BuilderName;
+  build(request: BuildRequest, log: LogSink, signal?: AbortSignal): Promise<void>;
+  push(request: PushRequest, log: LogSink, signal?: AbortSignal): Promise<PushResult>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Registry (ECR)
+// ---------------------------------------------------------------------------------------------
+
+export interface RepositoryInfo {
+  name: string;
+  /** `<registry>/<name>` as ECR reports it. */
+  uri: string;
+  registryId?: string | undefined;
+}
+
+export interface ImageInfo {
+  repository: string;
+  /** The tag asked for. */
+  tag: string;
+  digest: string;
+  tags: readonly string[];
+  pushedAt?: Date | undefined;
+  sizeBytes?: number | undefined;
+}
+
+export interface Registry {
+  /** ECR GetAuthorizationToken: host from `proxyEndpoint` (scheme removed); `http://` means insecure. */
+  getAuthorization(): Promise<RegistryAuth>;
+  /** DescribeRepositories; throws PreconditionError `ECR_REPOSITORY_NOT_FOUND` naming repository and region. */
+  describeRepository(name: string): Promise<RepositoryInfo>;
+  /** DescribeImages by tag; undefined when the tag does not exist. */
+  findImage(repository: string, tag: string): Promise<ImageInfo | undefined>;
+  /** Same as findImage, by digest (`sha256:...`). */
+  findImageByDigest(repository: string, digest: string): Promise<ImageInfo | undefined>;
+  /** BatchGetImage + PutImage: give an existing image (by digest) another tag. Tolerates ImageAlreadyExists. */
+  tagImage(repository: string, digest: string, newTag: string): Promise<ImageInfo>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parameter store (SSM)
+// ---------------------------------------------------------------------------------------------
+
+export interface ParameterValue {
+  name: string;
+  value: string;
+  version: number;
+  lastModified?: Date | undefined;
+  /** Who last wrote it (SSM LastModifiedUser), when known. */
+  lastModifiedUser?: string | undefined;
+  description?: string | undefined;
+}
+
+export interface ParameterStore {
+  /** GetParameter; undefined when it does not exist. */
+  get(name: string): Promise<ParameterValue | undefined>;
+  /** PutParameter (Type String, Overwrite true). Returns the new parameter version. */
+  put(name: string, value: string, description: string): Promise<{ version: number }>;
+  /** GetParameterHistory, all pages, newest first, at most `limit` entries. */
+  history(name: string, limit?: number): Promise<ParameterValue[]>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Infra workflows (GitHub)
+// ---------------------------------------------------------------------------------------------
+
+export interface WorkflowTarget {
+  owner: string;
+  repo: string;
+  /** Workflow file name (e.g. `deploy.yaml`) or numeric id. */
+  workflow: string;
+  ref: string;
+  inputs: Readonly<Record<string, string>>;
+}
+
+export interface WorkflowInfo {
+  id: number;
+  name: string;
+  path: string;
+  htmlUrl?: string | undefined;
+}
+
+export interface RunRef {
+  id: number;
+  url: string;
+  /** The run's html URL if known; `url` is always a browser URL. */
+  runNumber?: number | undefined;
+}
+
+export type RunStatus =
+  | 'requested'
+  | 'queued'
+  | 'pending'
+  | 'waiting'
+  | 'in_progress'
+  | 'completed'
+  | (string & {});
+
+export type RunConclusion =
+  | 'success'
+  | 'failure'
+  | 'cancelled'
+  | 'timed_out'
+  | 'startup_failure'
+  | 'action_required'
+  | 'neutral'
+  | 'skipped'
+  | 'stale'
+  | (string & {});
+
+export interface FailedJob {
+  name: string;
+  url?: string | undefined;
+  conclusion: RunConclusion;
+  /** The first failed step's name, when known. */
+  step?: string | undefined;
+  /** Last lines of the failing step's log, when the token may read logs. */
+  logTail?: readonly string[] | undefined;
+}
+
+export interface RunUpdate {
+  run: RunRef;
+  status: RunStatus;
+  /** The job and step now running, when known. */
+  job?: string | undefined;
+  step?: string | undefined;
+  /** A run waiting on an environment approval: the environment and its reviewers. */
+  approval?: { environment: string; reviewers: readonly string[] } | undefined;
+}
+
+export interface RunResult {
+  run: RunRef;
+  conclusion: RunConclusion;
+  /** Failed jobs (empty on success). */
+  failedJobs: readonly FailedJob[];
+  /** Requests that counted against the rate limit while waiting. */
+  requests?: number | undefined;
+}
+
+export interface WaitOptions {
+  /** Give up after this long, measured by the Clock. */
+  timeoutMs: number;
+  signal?: AbortSignal | undefined;
+  onUpdate?: ((update: RunUpdate) => void) | undefined;
+}
+
+export interface RunSummary {
+  run: RunRef;
+  status: RunStatus;
+  conclusion?: RunConclusion | undefined;
+  createdAt?: Date | undefined;
+  title?: string | undefined;
+  actor?: string | undefined;
+}
+
+export interface InfraWorkflows {
+  /** Checks repository, workflow (active, has workflow_dispatch with our inputs), ref and permission. */
+  preflight(target: WorkflowTarget): Promise<WorkflowInfo>;
+  /** Dispatches and identifies exactly the run it created. */
+  dispatch(target: WorkflowTarget): Promise<RunRef>;
+  /** Follows the run to completion or timeout (TimeoutError) or abort (InterruptedError). */
+  wait(run: RunRef, options: WaitOptions): Promise<RunResult>;
+  /** Requests cancellation of a run. */
+  cancel(run: RunRef): Promise<void>;
+  /** Runs of the workflow for these inputs that are not completed yet (oldest first); day-2 locking. */
+  activeRuns(target: WorkflowTarget): Promise<RunSummary[]>;
+  /** The latest run for these inputs, completed or not. */
+  latestRun(target: WorkflowTarget): Promise<RunSummary | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Clock
+// ---------------------------------------------------------------------------------------------
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`; rejects with the signal's reason when aborted. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
+      const timer = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
