@@ -50,6 +50,11 @@ export type DeployEvent =
 
 export interface Reporter {
   emit(event: DeployEvent): void;
+  /**
+   * A secret the engine obtained at run time (e.g. the ECR password): adapters mask it from then on
+   * (the Action calls core.setSecret, the CLI redacts it). Called before the secret is first used.
+   */
+  registerSecret?(secret: string): void;
 }
 
 /** A reporter that drops everything. */
@@ -71,6 +76,9 @@ export function teeReporter(...reporters: Reporter[]): Reporter {
   return {
     emit: (event) => {
       for (const r of reporters) r.emit(event);
+    },
+    registerSecret: (secret) => {
+      for (const r of reporters) r.registerSecret?.(secret);
     },
   };
 }
