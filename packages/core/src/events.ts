@@ -1,5 +1,5 @@
 import type { HostingError } from './errors.js';
-import type { RunUpdate } from './ports.js';
+import type { RunRef, RunUpdate } from './ports.js';
 
 /** The steps of a deployment, in order. */
 export const DEPLOY_STEPS = [
@@ -43,6 +43,8 @@ export type DeployEvent =
       at: number;
     }
   | { type: 'step-fail'; step: StepId; durationMs: number; error: HostingError; at: number }
+  /** The infra workflow was dispatched and its run identified. */
+  | { type: 'run-dispatched'; run: RunRef; at: number }
   /** The infra run changed (status, job/step, approval wait). */
   | { type: 'run-update'; update: RunUpdate; at: number }
   | { type: 'warning'; message: string; title?: string | undefined; at: number }

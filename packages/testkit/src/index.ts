@@ -1,0 +1,4 @@
+// Local peers for tests and the demo. Owned in two parts: registry + AWS (./registry, ./aws) and GitHub (./github).
+export * from './aws/index.js';
+export * from './github/index.js';
+export * from './registry.js';
