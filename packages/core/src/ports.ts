@@ -189,8 +189,13 @@ export interface RunResult {
 export interface WaitOptions {
   /** Give up after this long, measured by the Clock. */
   timeoutMs: number;
+  /** Aborting ends the wait with InterruptedError (and cancels the run when cancelOnInterrupt). */
   signal?: AbortSignal | undefined;
   onUpdate?: ((update: RunUpdate) => void) | undefined;
+  /** Cancel the remote run when the timeout ends the wait (default false). */
+  cancelOnTimeout?: boolean | undefined;
+  /** Cancel the remote run when the signal aborts the wait (default true). */
+  cancelOnInterrupt?: boolean | undefined;
 }
 
 export interface RunSummary {
