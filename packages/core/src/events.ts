@@ -65,8 +65,12 @@ export const silentReporter: Reporter = { emit: () => {} };
 /** A reporter that records events, for tests and for summaries. */
 export class RecordingReporter implements Reporter {
   readonly events: DeployEvent[] = [];
+  readonly secrets: string[] = [];
   emit(event: DeployEvent): void {
     this.events.push(event);
+  }
+  registerSecret(secret: string): void {
+    this.secrets.push(secret);
   }
   ofType<T extends DeployEvent['type']>(type: T): Extract<DeployEvent, { type: T }>[] {
     return this.events.filter((e): e is Extract<DeployEvent, { type: T }> => e.type === type);

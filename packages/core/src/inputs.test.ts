@@ -1,0 +1,162 @@
+import { describe, expect, it } from 'vitest';
+import { InputErrors } from './errors.js';
+import {
+  ACTION_INPUT_NAMES,
+  CLI_INPUT_NAMES,
+  formatDuration,
+  isValidRef,
+  parseDeployInputs,
+  parseDuration,
+  parseRepositorySlug,
+} from './inputs.js';
+
+const base = { application: 'hello-app', environment: 'staging', infraRepository: 'acme/infra' };
+
+function errorsOf(raw: Record<string, unknown>, names = CLI_INPUT_NAMES): InputErrors {
+  try {
+    parseDeployInputs(raw, names, '/work');
+  } catch (error) {
+    if (error instanceof InputErrors) return error;
+    throw error;
+  }
+  throw new Error('expected InputErrors');
+}
+
+describe('parseDeployInputs', () => {
+  it('applies the defaults of the contract', () => {
+    const o = parseDeployInputs(base, CLI_INPUT_NAMES, '/work');
+    expect(o).toMatchObject({
+      application: 'hello-app',
+      environment: 'staging',
+      version: undefined,
+      context: '/work',
+      dockerfile: '/work/Dockerfile',
+      builder: 'auto',
+      repository: 'hello-app',
+      parameter: '/shared-hosting/hello-app/staging/version',
+      infra: { owner: 'acme', repo: 'infra', workflow: 'deploy.yaml', ref: 'main' },
+      wait: true,
+      timeoutMs: 30 * 60_000,
+      cancelOnTimeout: false,
+      cancelOnInterrupt: true,
+    });
+  });
+
+  it('treats empty strings as not given', () => {
+    const o = parseDeployInputs(
+      { ...base, version: '', context: ' ', repository: '', parameter: '', timeout: '', builder: '' },
+      ACTION_INPUT_NAMES,
+      '/w',
+    );
+    expect(o.version).toBeUndefined();
+    expect(o.repository).toBe('hello-app');
+    expect(o.timeoutMs).toBe(1_800_000);
+  });
+
+  it('resolves the Dockerfile inside the context by default', () => {
+    const o = parseDeployInputs({ ...base, context: 'app' }, CLI_INPUT_NAMES, '/work');
+    expect(o.dockerfile).toBe('/work/app/Dockerfile');
+  });
+
+  it('names each missing required input in the adapter’s terms', () => {
+    const cli = errorsOf({});
+    expect(cli.errors.map((e) => e.input)).toEqual(['--app', '--env', '--infra-repo']);
+    expect(cli.message).toContain('Input required and not supplied: --app.');
+    const action = errorsOf({}, ACTION_INPUT_NAMES);
+    expect(action.errors.map((e) => e.input)).toEqual(['application', 'environment', 'infra-repository']);
+  });
+
+  it.each([
+    ['application', 'Hello_App', '--app'],
+    ['application', '1app', '--app'],
+    ['application', 'a'.repeat(64), '--app'],
+    ['environment', 'prod env', '--env'],
+    ['version', '-bad', '--version'],
+    ['version', 'a'.repeat(129), '--version'],
+    ['repository', 'Upper/Case', '--repository'],
+    ['parameter', 'no-leading-slash', '--parameter'],
+    ['parameter', '/aws/reserved', '--parameter'],
+    ['parameter', `/${'a/'.repeat(16)}x`, '--parameter'],
+    ['infraRepository', 'just-a-name', '--infra-repo'],
+    ['infraRepository', 'a/b/c', '--infra-repo'],
+    ['infraWorkflow', 'deploy.txt', '--infra-workflow'],
+    ['infraRef', 'bad..ref', '--infra-ref'],
+    ['infraRef', 'has space', '--infra-ref'],
+    ['timeout', 'soon', '--timeout'],
+    ['timeout', '0s', '--timeout'],
+    ['timeout', '100h', '--timeout'],
+    ['builder', 'kaniko', '--builder'],
+    ['wait', 'maybe', '--no-wait'],
+    ['buildArgs', ['NOVALUE'], '--build-arg'],
+    ['platform', 'amd64', '--platform'],
+  ])('rejects %s = %j naming %s and the fix', (key, value, input) => {
+    const e = errorsOf({ ...base, [key]: value });
+    expect(e.errors).toHaveLength(1);
+    expect(e.errors[0]?.input).toBe(input);
+    expect(e.message).toContain(input);
+    expect(e.fix).toBeTruthy();
+    expect(e.kind).toBe('input');
+  });
+
+  it('reports every invalid input at once', () => {
+    const e = errorsOf({ application: 'X', environment: 'Y', infraRepository: 'z', timeout: 'never' });
+    expect(e.errors.map((x) => x.input)).toEqual(['--app', '--env', '--infra-repo', '--timeout']);
+    expect(e.message).toMatch(/^4 inputs are invalid:/);
+  });
+
+  it('parses build args from a list or from lines', () => {
+    expect(
+      parseDeployInputs({ ...base, buildArgs: ['A=1', 'B=x=y'] }, CLI_INPUT_NAMES, '/').buildArgs,
+    ).toEqual({
+      A: '1',
+      B: 'x=y',
+    });
+    expect(
+      parseDeployInputs({ ...base, buildArgs: 'A=1\n\nB=2\n' }, ACTION_INPUT_NAMES, '/').buildArgs,
+    ).toEqual({
+      A: '1',
+      B: '2',
+    });
+  });
+
+  it('accepts booleans as Action strings', () => {
+    const o = parseDeployInputs({ ...base, wait: 'false', cancelOnTimeout: 'true' }, ACTION_INPUT_NAMES, '/');
+    expect(o.wait).toBe(false);
+    expect(o.cancelOnTimeout).toBe(true);
+  });
+});
+
+describe('durations', () => {
+  it.each([
+    ['30m', 1_800_000],
+    ['1h30m', 5_400_000],
+    ['90s', 90_000],
+    ['45', 45_000],
+    ['1500ms', 1500],
+    ['1.5h', 5_400_000],
+  ])('parses %s', (text, ms) => expect(parseDuration(text)).toBe(ms));
+
+  it.each(['', 'm', '10 minutes', '5x', '1h 30m', '-5s'])('rejects %j', (text) => {
+    expect(parseDuration(text)).toBeUndefined();
+  });
+
+  it('formats durations', () => {
+    expect(formatDuration(450)).toBe('450ms');
+    expect(formatDuration(4200)).toBe('4.2s');
+    expect(formatDuration(90_000)).toBe('1m30s');
+    expect(formatDuration(3_600_000)).toBe('1h');
+  });
+});
+
+describe('refs and slugs', () => {
+  it('validates refs', () => {
+    for (const ok of ['main', 'release/v1', 'v1.2.3', 'feature-x']) expect(isValidRef(ok)).toBe(true);
+    for (const bad of ['', 'a..b', 'x.lock', '-x', 'a b', 'a:b', 'a\u0001b', 'trailing/'])
+      expect(isValidRef(bad)).toBe(false);
+  });
+  it('parses owner/name', () => {
+    expect(parseRepositorySlug('acme/infra')).toEqual({ owner: 'acme', repo: 'infra' });
+    expect(parseRepositorySlug('acme/')).toBeUndefined();
+    expect(parseRepositorySlug('-acme/infra')).toBeUndefined();
+  });
+});

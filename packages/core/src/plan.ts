@@ -1,0 +1,143 @@
+import { access } from 'node:fs/promises';
+import { type InputError, InputErrors } from './errors.js';
+import type { DeployInputs, DeployOptions, InputNames } from './inputs.js';
+import { parseDeployInputs } from './inputs.js';
+import type { BuilderName, WorkflowTarget } from './ports.js';
+import type { GitRunner, SourceInfo } from './source.js';
+import { missingPathError, resolveSource, runGit } from './source.js';
+
+/** Everything a deployment will do, with every name resolved. Pure data: printing it is `--dry-run`. */
+export interface DeployPlan {
+  kind: 'deploy';
+  application: string;
+  environment: string;
+  /** The image tag and parameter value. */
+  version: string;
+  source: SourceInfo;
+  image: {
+    /** ECR repository name. */
+    repository: string;
+    tag: string;
+  };
+  build: {
+    builder: BuilderName | 'auto';
+    context: string;
+    dockerfile: string;
+    labels: Record<string, string>;
+    buildArgs: Record<string, string>;
+    target: string | undefined;
+    platform: string | undefined;
+  };
+  parameter: {
+    name: string;
+    /** The value to write: the version. */
+    value: string;
+  };
+  workflow: WorkflowTarget;
+  wait: {
+    enabled: boolean;
+    timeoutMs: number;
+    cancelOnTimeout: boolean;
+    cancelOnInterrupt: boolean;
+  };
+}
+
+/** Pure: options + source → plan. */
+export function plan(options: DeployOptions, source: SourceInfo): DeployPlan {
+  const version = options.version ?? source.commit;
+  const labels: Record<string, string> = {
+    'org.opencontainers.image.revision': source.commit,
+    'org.opencontainers.image.version': version,
+    'org.opencontainers.image.title': options.application,
+  };
+  if (source.repositoryUrl) labels['org.opencontainers.image.source'] = source.repositoryUrl;
+  return {
+    kind: 'deploy',
+    application: options.application,
+    environment: options.environment,
+    version,
+    source,
+    image: { repository: options.repository, tag: version },
+    build: {
+      builder: options.builder,
+      context: options.context,
+      dockerfile: options.dockerfile,
+      labels,
+      buildArgs: options.buildArgs,
+      target: options.target,
+      platform: options.platform,
+    },
+    parameter: { name: options.parameter, value: version },
+    workflow: {
+      owner: options.infra.owner,
+      repo: options.infra.repo,
+      workflow: options.infra.workflow,
+      ref: options.infra.ref,
+      inputs: { application: options.application, environment: options.environment },
+    },
+    wait: {
+      enabled: options.wait,
+      timeoutMs: options.timeoutMs,
+      cancelOnTimeout: options.cancelOnTimeout,
+      cancelOnInterrupt: options.cancelOnInterrupt,
+    },
+  };
+}
+
+export interface PrepareContext {
+  cwd: string;
+  env: Readonly<Record<string, string | undefined>>;
+  git?: GitRunner | undefined;
+}
+
+/**
+ * Parse and validate every input, check local paths, and resolve the version and provenance.
+ * Reads only (the file system and git); throws InputErrors before any side effect.
+ */
+export async function prepareDeploy(
+  raw: DeployInputs,
+  names: InputNames,
+  context: PrepareContext,
+): Promise<DeployPlan> {
+  const options = parseDeployInputs(raw, names, context.cwd);
+  const errors: InputError[] = [];
+  if (!(await exists(options.context)))
+    errors.push(missingPathError(names.context, 'build context', options.context));
+  else if (!(await exists(options.dockerfile)))
+    errors.push(missingPathError(names.dockerfile, 'Dockerfile', options.dockerfile));
+  if (errors.length > 0) throw new InputErrors(errors);
+  const source = await resolveSource(
+    {
+      cwd: options.context,
+      env: context.env,
+      versionGiven: options.version !== undefined,
+      versionInput: names.version,
+    },
+    context.git ?? runGit,
+  );
+  return plan(options, source);
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await access(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The plan as lines of text, for --dry-run and logs. */
+export function describePlan(p: DeployPlan): string[] {
+  const wf = p.workflow;
+  return [
+    `application   ${p.application}`,
+    `environment   ${p.environment}`,
+    `version       ${p.version}${p.source.commit !== p.version ? ` (commit ${p.source.commit})` : ''}`,
+    `image         ${p.image.repository}:${p.image.tag}`,
+    `build         ${p.build.dockerfile} (context ${p.build.context}, builder ${p.build.builder})`,
+    `parameter     ${p.parameter.name} = ${p.parameter.value}`,
+    `workflow      ${wf.owner}/${wf.repo} ${wf.workflow}@${wf.ref} inputs ${JSON.stringify(wf.inputs)}`,
+    `wait          ${p.wait.enabled ? `yes, up to ${Math.round(p.wait.timeoutMs / 1000)}s` : 'no'}`,
+  ];
+}
