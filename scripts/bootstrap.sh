@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs everything Shared Hosting Deploy needs on a fresh Debian machine, then its dependencies:
+#   - Debian packages: docker-registry (the local OCI registry of the sandbox and tests), buildah (image
+#     builds without a Docker daemon), chromium (the docs site's browser tests), git
+#   - pnpm 12.4.2 (the version pinned in package.json "packageManager")
+# Idempotent: what is already there is skipped.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+missing=()
+for pair in docker-registry:docker-registry buildah:buildah chromium:chromium git:git; do
+  command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
+done
+if ((${#missing[@]})); then
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  echo "Installing Debian packages: ${missing[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$(pnpm --version 2>/dev/null || true)" != "12.4.2" ]; then
+  echo "Installing pnpm 12.4.2"
+  npm install -g pnpm@12.4.2 >/dev/null
+fi
+
+export TURBO_TELEMETRY_DISABLED=1
+pnpm install --frozen-lockfile
