@@ -1,0 +1,22 @@
+export type { EcrRepository } from './ecr.js';
+export { AwsServiceError } from './errors.js';
+export { loadModel, type ServiceModel } from './model.js';
+export {
+  type AwsPeerEnv,
+  type AwsPeers,
+  type StartAwsPeersOptions,
+  startAwsPeers,
+  startSandbox,
+} from './peers.js';
+export { MANIFEST_MEDIA_TYPES, pushTestImage, RegistryApi } from './registry-api.js';
+export {
+  type AwsRequestRecord,
+  type AwsService,
+  type AwsTestServer,
+  type AwsTestServerOptions,
+  type FaultInjection,
+  startAwsServer,
+  TEST_USER_NAME,
+} from './server.js';
+export { type TestCredentials, verifySigV4 } from './sigv4.js';
+export type { StoredParameterVersion } from './ssm.js';
