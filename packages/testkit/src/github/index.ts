@@ -1,0 +1,24 @@
+export {
+  type ApprovalPlan,
+  DEFAULT_JOBS,
+  type JobPlan,
+  type RunRecord,
+  type RunState,
+  type StepPlan,
+} from './model.js';
+export { type GitHubSpec, loadGitHubSpec } from './openapi.js';
+export {
+  defaultWorkflowYaml,
+  type Fault,
+  type GitHubPeer,
+  type GitHubPeerOptions,
+  type GitHubPeerStats,
+  type GitHubScenario,
+  type InfraRepo,
+  type RequestLogEntry,
+  type RunConclusionName,
+  type RunPlan,
+  startGitHubPeer,
+  type TokenAccess,
+  type TokenSpec,
+} from './peer.js';
