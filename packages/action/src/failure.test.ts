@@ -1,0 +1,56 @@
+import {
+  ACTION_INPUT_NAMES,
+  BuildError,
+  DeploymentFailedError,
+  InputErrors,
+  parseDeployInputs,
+} from '@shared-hosting/core';
+import { describe, expect, it } from 'vitest';
+import { annotationsFor } from './failure.js';
+
+function inputErrors(): InputErrors {
+  try {
+    parseDeployInputs({ environment: 'Bad Env', infraRepository: 'acme/infra' }, ACTION_INPUT_NAMES, '/w');
+  } catch (error) {
+    if (error instanceof InputErrors) return error;
+  }
+  throw new Error('expected InputErrors');
+}
+
+describe('annotationsFor', () => {
+  it('reports one annotation per invalid input, titled with the input name, with the fix', () => {
+    const annotations = annotationsFor(inputErrors());
+    expect(annotations.map((a) => a.title)).toEqual([
+      'Invalid input: application',
+      'Invalid input: environment',
+    ]);
+    expect(annotations[0]?.message).toContain('Input required and not supplied: application');
+    expect(annotations[0]?.message.split('\n')).toHaveLength(2);
+  });
+
+  it('titles engine errors from the catalog and adds the fix', () => {
+    const [a] = annotationsFor(new DeploymentFailedError('run failed', { fix: 'Open the run.' }));
+    expect(a).toEqual({ title: 'Infra deployment failed', message: 'run failed\nOpen the run.' });
+  });
+
+  it('fails on anything thrown, Error or not', () => {
+    expect(annotationsFor('boom')[0]).toMatchObject({ title: 'Unexpected failure' });
+    expect(annotationsFor('boom')[0]?.message).toContain('boom');
+    expect(annotationsFor(undefined)[0]?.message).toContain('Unexpected failure');
+    expect(annotationsFor({ weird: true })[0]?.message).toContain('{"weird":true}');
+    expect(annotationsFor(new TypeError('bad'))[0]?.message).toMatch(/^bad\n/);
+  });
+
+  it('shows stack traces only in debug', () => {
+    const error = new TypeError('bad');
+    expect(annotationsFor(error)[0]?.message).not.toContain('at ');
+    expect(annotationsFor(error, true)[0]?.message).toContain('TypeError: bad\n    at ');
+  });
+
+  it('adds the end of the build output', () => {
+    const [a] = annotationsFor(
+      new BuildError('BUILD_FAILED', 'build failed', ['step 1', 'error: no such file']),
+    );
+    expect(a?.message).toContain('error: no such file');
+  });
+});

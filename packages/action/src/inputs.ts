@@ -1,0 +1,72 @@
+import { ACTION_INPUT_NAMES, blankToUndefined, type DeployInputs, type InputKey } from '@shared-hosting/core';
+
+/** Reads one Action input by its name in action.yml; '' when not given (like `core.getInput`). */
+export type GetInput = (name: string) => string;
+
+/** The environment variable the runner sets for an input: upper case, spaces → `_`, dashes kept. */
+export function inputVariable(name: string): string {
+  return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
+}
+
+/** `core.getInput` without @actions/core: the fast path reads inputs before loading it. */
+export function envInput(env: Readonly<Record<string, string | undefined>>): GetInput {
+  return (name) => (env[inputVariable(name)] ?? '').trim();
+}
+
+/** Environment fallbacks of design.md, for inputs left empty. */
+export const ENV_FALLBACKS: Partial<Record<InputKey, string>> = {
+  application: 'HOSTING_APPLICATION',
+  environment: 'HOSTING_ENVIRONMENT',
+  builder: 'HOSTING_BUILDER',
+  infraRepository: 'HOSTING_INFRA_REPO',
+};
+
+export const GITHUB_TOKEN_INPUT = 'github-token';
+
+export interface ActionInputs {
+  inputs: DeployInputs;
+  /** The github-token input, or GITHUB_TOKEN / GH_TOKEN from the environment. A secret. */
+  githubToken: string | undefined;
+}
+
+/** Read every input once: empty means "not given", then the environment fallbacks apply. */
+export function readInputs(get: GetInput, env: Readonly<Record<string, string | undefined>>): ActionInputs {
+  const inputs: DeployInputs = {};
+  for (const key of Object.keys(ACTION_INPUT_NAMES) as InputKey[]) {
+    const fallback = ENV_FALLBACKS[key];
+    const value =
+      blankToUndefined(get(ACTION_INPUT_NAMES[key])) ??
+      (fallback === undefined ? undefined : blankToUndefined(env[fallback]));
+    if (value !== undefined) inputs[key] = value;
+  }
+  const githubToken =
+    blankToUndefined(get(GITHUB_TOKEN_INPUT)) ??
+    blankToUndefined(env.GITHUB_TOKEN) ??
+    blankToUndefined(env.GH_TOKEN);
+  return { inputs, githubToken };
+}
+
+/**
+ * Secrets known before anything runs: the GitHub token(s) and the AWS credentials the workflow put in
+ * the environment. Each line of a multi-line value is masked too, as the runner matches line by line.
+ */
+export function secretsToMask(
+  read: ActionInputs,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const values = [
+    read.githubToken,
+    env.GITHUB_TOKEN,
+    env.GH_TOKEN,
+    env.AWS_SECRET_ACCESS_KEY,
+    env.AWS_SESSION_TOKEN,
+  ];
+  const secrets = new Set<string>();
+  for (const value of values) {
+    const text = value?.trim();
+    if (!text) continue;
+    secrets.add(text);
+    for (const line of text.split(/\r?\n/)) if (line.trim()) secrets.add(line.trim());
+  }
+  return [...secrets];
+}

@@ -1,0 +1,142 @@
+import {
+  type DeployEvent,
+  formatDuration,
+  type Reporter,
+  STEP_TITLES,
+  type StepId,
+} from '@shared-hosting/core';
+import { RUN_STATE, type SavedRun } from './state.js';
+
+/** The part of @actions/core the reporter uses (a fake in tests). */
+export interface ActionsCore {
+  startGroup(name: string): void;
+  endGroup(): void;
+  info(message: string): void;
+  debug(message: string): void;
+  warning(message: string, properties?: { title?: string }): void;
+  notice(message: string, properties?: { title?: string }): void;
+  setSecret(secret: string): void;
+  saveState(name: string, value: unknown): void;
+}
+
+/**
+ * Maps the engine's events onto the Actions log: a collapsible group per step (opened on the step's first
+ * line of output, so empty and skipped steps take one line), a status line with the duration after it,
+ * warnings as annotations, and the dispatched run saved for the post step.
+ */
+export class ActionReporter implements Reporter {
+  private pending: { step: StepId; title: string } | undefined;
+  private groupOpen = false;
+  private lastUpdate = '';
+
+  constructor(
+    private readonly core: ActionsCore,
+    /** Where the infra run lives, saved with the run for the post step; undefined: do not save. */
+    private readonly infra: { owner: string; repo: string } | undefined,
+  ) {}
+
+  registerSecret(secret: string): void {
+    if (secret) this.core.setSecret(secret);
+  }
+
+  emit(event: DeployEvent): void {
+    const { core } = this;
+    switch (event.type) {
+      case 'step-start':
+        this.closeGroup();
+        this.pending = { step: event.step, title: event.title };
+        break;
+      case 'step-progress':
+        this.openGroup();
+        core.info(event.message);
+        break;
+      case 'step-log':
+        this.openGroup();
+        core.info(event.line);
+        break;
+      case 'step-end': {
+        const title = this.titleOf(event.step);
+        this.closeGroup();
+        this.pending = undefined;
+        const mark = event.status === 'skipped' ? '○' : '✓';
+        const time = event.status === 'skipped' ? 'skipped' : formatDuration(event.durationMs);
+        core.info(`${mark} ${title} (${time}): ${event.summary}`);
+        if (event.step === 'wait') this.clearRun();
+        break;
+      }
+      case 'step-fail': {
+        const title = this.titleOf(event.step);
+        this.closeGroup();
+        this.pending = undefined;
+        core.info(`✗ ${title} failed after ${formatDuration(event.durationMs)}: ${event.error.message}`);
+        // An interrupted wait leaves the run saved: the post step cancels it if it is still running.
+        if (event.step === 'wait' && event.error.kind !== 'interrupted') this.clearRun();
+        break;
+      }
+      case 'run-dispatched':
+        this.openGroup();
+        core.info(`Infra run: ${event.run.url}`);
+        if (this.infra) {
+          const saved: SavedRun = { ...this.infra, ...event.run };
+          core.saveState(RUN_STATE, JSON.stringify(saved));
+        }
+        break;
+      case 'run-update': {
+        const { update } = event;
+        const where = [update.job && `job "${update.job}"`, update.step && `step "${update.step}"`]
+          .filter(Boolean)
+          .join(', ');
+        const line = `Infra run ${update.status}${where ? `: ${where}` : ''}`;
+        if (line !== this.lastUpdate) {
+          this.lastUpdate = line;
+          this.openGroup();
+          core.info(line);
+          if (update.approval) {
+            const who = update.approval.reviewers.length ? ` by ${update.approval.reviewers.join(', ')}` : '';
+            core.notice(
+              `The infra run waits for approval of environment "${update.approval.environment}"${who}.`,
+              {
+                title: 'Waiting for approval',
+              },
+            );
+          }
+        }
+        break;
+      }
+      case 'warning':
+        core.warning(event.message, { title: event.title ?? this.currentTitle() ?? 'Shared Hosting Deploy' });
+        break;
+      case 'debug':
+        core.debug(event.message);
+        break;
+    }
+  }
+
+  /** Close any open group (before the final report). */
+  finish(): void {
+    this.closeGroup();
+  }
+
+  private titleOf(step: StepId): string {
+    return this.pending?.step === step ? this.pending.title : STEP_TITLES[step];
+  }
+
+  private currentTitle(): string | undefined {
+    return this.pending?.title;
+  }
+
+  private openGroup(): void {
+    if (this.groupOpen || !this.pending) return;
+    this.core.startGroup(this.pending.title);
+    this.groupOpen = true;
+  }
+
+  private closeGroup(): void {
+    if (this.groupOpen) this.core.endGroup();
+    this.groupOpen = false;
+  }
+
+  private clearRun(): void {
+    if (this.infra) this.core.saveState(RUN_STATE, '');
+  }
+}

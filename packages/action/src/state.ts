@@ -1,0 +1,29 @@
+import type { RunRef } from '@shared-hosting/core';
+
+/** The post step's state: the infra run to cancel if the job is cancelled while waiting for it. */
+export const RUN_STATE = 'infra-run';
+
+/** What the main step saves when it dispatched a run, and clears when its wait ends. */
+export interface SavedRun extends RunRef {
+  owner: string;
+  repo: string;
+}
+
+/** Parse the saved state; undefined when empty (nothing to cancel) or not ours. */
+export function parseSavedRun(text: string | undefined): SavedRun | undefined {
+  if (!text?.trim()) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<SavedRun>;
+    if (
+      typeof value.id === 'number' &&
+      typeof value.url === 'string' &&
+      typeof value.owner === 'string' &&
+      typeof value.repo === 'string'
+    ) {
+      return { id: value.id, url: value.url, owner: value.owner, repo: value.repo };
+    }
+  } catch {
+    // Not JSON: not ours.
+  }
+  return undefined;
+}

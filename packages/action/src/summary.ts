@@ -1,0 +1,109 @@
+import {
+  BuildError,
+  type DeployResult,
+  formatDuration,
+  type HostingError,
+  STEP_TITLES,
+} from '@shared-hosting/core';
+
+const MAX_LOG_LINES = 50;
+
+/** Escape text for HTML (the job summary is GitHub-flavoured Markdown with HTML). */
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
+const link = (url: string, text: string) => `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`;
+const row = (cells: string[], tag: 'td' | 'th' = 'td') =>
+  `<tr>${cells.map((cell) => `<${tag}>${cell}</${tag}>`).join('')}</tr>`;
+const pre = (lines: readonly string[]) => `<pre>${escapeHtml(lines.slice(-MAX_LOG_LINES).join('\n'))}</pre>`;
+
+const STATUS_MARK = { done: '✅ done', skipped: '⏭️ skipped', failed: '❌ failed' } as const;
+
+/**
+ * The job summary: what was deployed where, the parameter change, the infra run with its link, the
+ * conclusion and the time per step; on failure, the failed step, job and the end of its log.
+ */
+export function renderSummary(result: DeployResult): string {
+  const what = `${result.application} ${result.version} to ${result.environment}`;
+  const heading =
+    result.status === 'succeeded'
+      ? result.run && !result.conclusion
+        ? `🚀 Deployment of ${what} triggered`
+        : `✅ Deployed ${what}`
+      : `❌ Deployment of ${what} failed`;
+  const out: string[] = [`## ${escapeHtml(heading)}`, ''];
+
+  const facts: [string, string][] = [
+    ['Application', code(result.application)],
+    ['Environment', code(result.environment)],
+    ['Version', code(result.version)],
+  ];
+  if (result.image) facts.push(['Image', code(result.image)]);
+  if (result.digest) facts.push(['Digest', code(result.digest)]);
+  const parameterChange =
+    result.parameterVersion !== undefined
+      ? `${code(result.parameterName)}: ${result.previousValue === undefined ? '(not set)' : code(result.previousValue)} → ${code(result.version)} (version ${result.parameterVersion})`
+      : `${code(result.parameterName)} (not changed)`;
+  facts.push(['Parameter', parameterChange]);
+  if (result.run) facts.push(['Infra run', link(result.run.url, `run ${result.run.id}`)]);
+  facts.push(['Conclusion', escapeHtml(result.conclusion ?? (result.run ? 'not waited for' : 'not run'))]);
+  out.push('<table>', ...facts.map(([k, v]) => row([k, v])), '</table>', '');
+
+  out.push('### Steps', '', '<table>', row(['Step', 'Status', 'Time', 'Details'], 'th'));
+  for (const step of result.steps) {
+    out.push(
+      row([
+        escapeHtml(STEP_TITLES[step.step] ?? step.step),
+        STATUS_MARK[step.status],
+        step.status === 'skipped' ? '' : formatDuration(step.durationMs),
+        escapeHtml(step.summary),
+      ]),
+    );
+  }
+  const total = result.steps.reduce((sum, s) => sum + s.durationMs, 0);
+  out.push(row(['Total', '', formatDuration(total), '']), '</table>', '');
+
+  if (result.status === 'failed') out.push(...renderFailure(result));
+  return `${out.join('\n')}\n`;
+}
+
+function renderFailure(result: DeployResult): string[] {
+  const out: string[] = ['### What failed', ''];
+  const failedStep = result.steps.find((s) => s.status === 'failed');
+  const error: HostingError | undefined = result.error;
+  if (failedStep) out.push(`Step <b>${escapeHtml(STEP_TITLES[failedStep.step] ?? failedStep.step)}</b>.`, '');
+  if (error) {
+    out.push(pre([error.message]));
+    if (error.fix) out.push('', `<b>Fix:</b> ${escapeHtml(error.fix)}`);
+    out.push('');
+    if (error instanceof BuildError && error.logTail.length > 0) {
+      out.push(
+        '<details open><summary>Last lines of the build output</summary>',
+        '',
+        pre(error.logTail),
+        '</details>',
+        '',
+      );
+    }
+  }
+  for (const job of result.failedJobs) {
+    const name = job.url ? link(job.url, job.name) : escapeHtml(job.name);
+    out.push(
+      `Job <b>${name}</b>: ${escapeHtml(job.conclusion)}${job.step ? ` at step <b>${escapeHtml(job.step)}</b>` : ''}.`,
+      '',
+    );
+    if (job.logTail && job.logTail.length > 0) {
+      out.push(
+        '<details open><summary>Last lines of its log</summary>',
+        '',
+        pre(job.logTail),
+        '</details>',
+        '',
+      );
+    }
+  }
+  if (result.run) out.push(`See the ${link(result.run.url, 'infra run')} for details.`, '');
+  return out;
+}
