@@ -46,4 +46,138 @@ export const errorCatalog: readonly CatalogEntry[] = [
     cause: 'The deployment was interrupted (Ctrl-C, SIGTERM, or the job was cancelled) while it waited.',
     fix: 'The remote run was cancelled unless --no-cancel-on-interrupt was given; deploy again when ready.',
   },
+  {
+    code: 'ECR_REPOSITORY_NOT_FOUND',
+    title: 'ECR repository not found',
+    cause:
+      "The ECR repository (the application name, or --repository) does not exist in the region in use (AWS_REGION / --region / the profile's region).",
+    fix: 'Create it (aws ecr create-repository --repository-name <name> --region <region>), or pass the right --repository and region.',
+  },
+  {
+    code: 'ECR_IMAGE_NOT_FOUND',
+    title: 'Image not found in ECR',
+    cause: 'An image asked for by digest (e.g. to tag it again) is not in the repository.',
+    fix: 'Deploy a version whose image exists, or build and push it first.',
+  },
+  {
+    code: 'ECR_TAG_IMMUTABLE',
+    title: 'Tag already used in an immutable repository',
+    cause: 'The repository has immutable tags and the version tag already points to another image.',
+    fix: "Deploy a new version (a new commit or --version), or make the repository's tags mutable.",
+  },
+  {
+    code: 'AWS_ACCESS_DENIED',
+    title: 'AWS denied a permission',
+    cause:
+      'The AWS identity in use lacks an IAM permission (the message names the action, e.g. ssm:PutParameter or ecr:DescribeImages, the identity and the resource).',
+    fix: 'Add the named action for that resource to the IAM policy of that identity, or use a profile/role that has it (--profile, AWS_PROFILE).',
+  },
+  {
+    code: 'AWS_CREDENTIALS_MISSING',
+    title: 'No AWS credentials',
+    cause:
+      "The SDK's default chain found no credentials: no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, no usable profile, SSO session, web identity or instance role.",
+    fix: 'Set the access key variables, pass --profile (AWS_PROFILE; for SSO run aws sso login --profile <name> first), or in GitHub Actions use aws-actions/configure-aws-credentials.',
+  },
+  {
+    code: 'AWS_CREDENTIALS_EXPIRED',
+    title: 'AWS credentials expired',
+    cause: 'The session token or SSO session has expired, or could not be refreshed.',
+    fix: 'Sign in again (aws sso login --profile <name>) or assume the role again, then run again.',
+  },
+  {
+    code: 'AWS_CREDENTIALS_INVALID',
+    title: 'AWS rejected the credentials',
+    cause:
+      'The access key is unknown or the signature does not match (often a stale AWS_SESSION_TOKEN next to new keys).',
+    fix: 'Check AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN or the profile in use.',
+  },
+  {
+    code: 'AWS_THROTTLED',
+    title: 'AWS kept throttling',
+    cause: 'ECR or SSM answered ThrottlingException on every attempt (calls are retried with backoff first).',
+    fix: 'Wait a minute and run again; reduce concurrent deployments or raise the API rate quota if it persists.',
+  },
+  {
+    code: 'AWS_UNAVAILABLE',
+    title: 'AWS service unavailable',
+    cause: 'ECR or SSM kept answering 5xx or timing out after all retries.',
+    fix: 'Check the AWS Health Dashboard (or the endpoint in AWS_ENDPOINT_URL) and run again later.',
+  },
+  {
+    code: 'AWS_UNREACHABLE',
+    title: 'AWS endpoint unreachable',
+    cause: 'The connection to ECR or SSM failed (DNS, refused, reset).',
+    fix: 'Check the network, proxy settings (HTTPS_PROXY), the region and AWS_ENDPOINT_URL.',
+  },
+  {
+    code: 'AWS_VALIDATION',
+    title: 'AWS rejected the request',
+    cause: 'ECR or SSM answered ValidationException / InvalidParameterException.',
+    fix: 'Check the repository and parameter names; re-run with --debug and report it if they look right.',
+  },
+  {
+    code: 'AWS_REQUEST_FAILED',
+    title: 'AWS request failed',
+    cause: 'An ECR or SSM call failed in a way not listed here.',
+    fix: 'Re-run with --debug; if the message does not explain it, report it with the output.',
+  },
+  {
+    code: 'SSM_TOO_MANY_UPDATES',
+    title: 'Parameter updated concurrently',
+    cause: 'SSM answered TooManyUpdates on every attempt: another writer is changing the same parameter.',
+    fix: 'Another deployment is probably writing the same parameter: wait for it to finish and run again.',
+  },
+  {
+    code: 'SSM_PARAMETER_TYPE_MISMATCH',
+    title: 'Parameter has another type',
+    cause:
+      'The parameter exists as SecureString or StringList and SSM will not change its type to String (HierarchyTypeMismatch).',
+    fix: 'Choose another name with --parameter, or delete the existing parameter if nothing else reads it.',
+  },
+  {
+    code: 'SSM_PARAMETER_LIMIT_EXCEEDED',
+    title: 'Too many parameters',
+    cause: 'The account reached its SSM parameter quota in the region (ParameterLimitExceeded).',
+    fix: 'Delete unused parameters, ask for a higher quota, or use the advanced tier.',
+  },
+  {
+    code: 'SSM_PARAMETER_VERSION_LIMIT',
+    title: 'Too many parameter versions',
+    cause:
+      'The parameter has 100 versions and the oldest carries a label, so SSM cannot drop it (ParameterMaxVersionLimitExceeded).',
+    fix: 'Move or remove the label of the oldest version (aws ssm unlabel-parameter-version) and run again.',
+  },
+  {
+    code: 'SSM_PARAMETER_PATTERN_MISMATCH',
+    title: "Value does not match the parameter's pattern",
+    cause: 'The parameter has an AllowedPattern the new version does not match.',
+    fix: 'Change or remove the AllowedPattern, or deploy a version that matches it.',
+  },
+  {
+    code: 'SSM_PARAMETER_EXISTS',
+    title: 'Parameter already exists',
+    cause: 'A parameter was created without overwrite while it existed.',
+    fix: 'Overwrite it explicitly or choose another name with --parameter.',
+  },
+  {
+    code: 'BUILDER_NOT_FOUND',
+    title: 'No image builder',
+    cause:
+      'No docker daemon answered, and neither podman nor buildah is installed (or the builder asked for with --builder is missing).',
+    fix: 'Start Docker, or install podman or buildah (sudo apt-get install -y buildah), or pass --builder with one that is installed.',
+  },
+  {
+    code: 'BUILD_FAILED',
+    title: 'Image build failed',
+    cause: 'The builder exited with an error; the message shows the end of its output.',
+    fix: 'Fix the Dockerfile or build context as the log says; reproduce locally with the same builder.',
+  },
+  {
+    code: 'PUSH_FAILED',
+    title: 'Image push failed',
+    cause:
+      'The builder could not push the image to the registry (auth, network, or a registry error); the message shows the end of its output.',
+    fix: "Check the registry in the message, that the identity may push (ecr:InitiateLayerUpload, ecr:PutImage, ...), and for a plain-http registry with docker: the daemon's insecure-registries.",
+  },
 ];

@@ -1,0 +1,262 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type AwsPeers, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { HostingError, InputError } from '../errors.js';
+import { type AwsPorts, createAwsPorts } from './index.js';
+
+const emitWarning = vi.spyOn(process, 'emitWarning');
+
+let peers: AwsPeers;
+let aws: AwsPorts;
+const fast = { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 5 };
+
+beforeAll(async () => {
+  peers = await startAwsPeers({ region: 'eu-west-1' });
+  aws = await createAwsPorts({ env: peers.env, retry: fast });
+});
+afterAll(async () => {
+  await peers?.stop();
+});
+beforeEach(() => {
+  peers.aws.clearInjections();
+  peers.aws.clearRequests();
+});
+
+async function failure(promise: Promise<unknown>): Promise<HostingError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(HostingError);
+  return error as HostingError;
+}
+
+describe('createAwsPorts', () => {
+  it('never shows the SDK NodeVersionSupportWarning', () => {
+    const warnings = emitWarning.mock.calls.map((args) => String(args[0]));
+    expect(warnings.filter((w) => w.includes('NodeVersionSupportWarning'))).toEqual([]);
+    expect(process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED).toBeUndefined();
+  });
+
+  it('uses the region of the environment', () => {
+    expect(aws.region).toBe('eu-west-1');
+  });
+
+  it('names AWS_REGION when there is no region', async () => {
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+    vi.stubEnv('AWS_PROFILE', undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+    try {
+      const { AWS_REGION: _r, ...env } = peers.env;
+      const error = await failure(createAwsPorts({ env }));
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).input).toBe('AWS_REGION');
+      expect(error.fix).toContain('export AWS_REGION=');
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('reports missing credentials with the ways to provide them', async () => {
+    vi.stubEnv('AWS_ACCESS_KEY_ID', undefined);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', undefined);
+    vi.stubEnv('AWS_SESSION_TOKEN', undefined);
+    vi.stubEnv('AWS_PROFILE', undefined);
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
+    vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+    vi.stubEnv('AWS_CONTAINER_CREDENTIALS_FULL_URI', undefined);
+    vi.stubEnv('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', undefined);
+    vi.stubEnv('AWS_WEB_IDENTITY_TOKEN_FILE', undefined);
+    try {
+      const ports = await createAwsPorts({
+        env: { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL },
+        retry: fast,
+      });
+      const error = await failure(ports.parameters.get('/x/y'));
+      expect(error.code).toBe('AWS_CREDENTIALS_MISSING');
+      expect(error.fix).toContain('--profile');
+      expect(peers.aws.requests).toHaveLength(0);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it('does not load an SDK when the core is imported', () => {
+    // Walk the static imports from the package entry: none may reach @aws-sdk or @smithy.
+    const src = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+    const seen = new Set<string>();
+    const external: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      const text = readFileSync(file, 'utf8');
+      for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^'"]*?from\s+'([^']+)'/gm)) {
+        const spec = m[1] as string;
+        if (spec.startsWith('.')) visit(path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts')));
+        else external.push(spec);
+      }
+    };
+    visit(path.join(src, 'index.ts'));
+    visit(path.join(src, 'aws', 'index.ts'));
+    expect(external.filter((s) => s.startsWith('@aws-sdk') || s.startsWith('@smithy'))).toEqual([]);
+  });
+});
+
+describe('ParameterStore (SSM)', () => {
+  const name = '/shared-hosting/hello-app/staging/version';
+
+  it('reads nothing, writes versions with descriptions, and lists the history newest first', async () => {
+    expect(await aws.parameters.get(name)).toBeUndefined();
+    expect(await aws.parameters.history(name)).toEqual([]);
+    expect(await aws.parameters.put(name, 'abc123', 'commit abc123')).toEqual({ version: 1 });
+    expect(await aws.parameters.put(name, 'def456', 'commit def456, digest sha256:1')).toEqual({
+      version: 2,
+    });
+    const current = await aws.parameters.get(name);
+    expect(current).toMatchObject({ name, value: 'def456', version: 2 });
+    expect(current?.lastModified).toBeInstanceOf(Date);
+    const history = await aws.parameters.history(name);
+    expect(history.map((h) => [h.version, h.value, h.description])).toEqual([
+      [2, 'def456', 'commit def456, digest sha256:1'],
+      [1, 'abc123', 'commit abc123'],
+    ]);
+    expect(history[0]?.lastModifiedUser).toContain(':user/');
+    expect(peers.aws.calls('PutParameter').map((r) => r.params)).toContainEqual({
+      Name: name,
+      Value: 'abc123',
+      Type: 'String',
+      Overwrite: true,
+      Description: 'commit abc123',
+    });
+  });
+
+  it('pages through a long history and honours the limit', async () => {
+    const long = '/shared-hosting/long/prod/version';
+    for (let i = 1; i <= 60; i++) peers.aws.ssm.seed(long, `v${i}`, { description: `d${i}` });
+    const all = await aws.parameters.history(long, 100);
+    expect(all).toHaveLength(60);
+    expect(all[0]).toMatchObject({ version: 60, value: 'v60' });
+    expect(peers.aws.calls('GetParameterHistory')).toHaveLength(2);
+    expect((await aws.parameters.history(long, 3)).map((h) => h.version)).toEqual([60, 59, 58]);
+  });
+
+  it('cuts a description to the 1024 characters SSM allows', async () => {
+    await aws.parameters.put('/shared-hosting/long-desc/dev/version', 'v', 'x'.repeat(2000));
+    const [latest] = await aws.parameters.history('/shared-hosting/long-desc/dev/version');
+    expect(latest?.description).toHaveLength(1024);
+  });
+
+  it('survives a burst of throttling, 502 and 500', async () => {
+    peers.aws.inject({ operation: 'PutParameter', errorType: 'ThrottlingException', times: 3 });
+    peers.aws.inject({ operation: 'PutParameter', status: 502, times: 2 });
+    peers.aws.inject({ operation: 'PutParameter', errorType: 'InternalServerError', times: 1 });
+    const written = await aws.parameters.put('/shared-hosting/burst/prod/version', 'v1', 'burst');
+    expect(written.version).toBe(1);
+    expect(peers.aws.calls('PutParameter').map((r) => r.status)).toEqual([400, 400, 400, 502, 502, 500, 200]);
+    peers.aws.inject({ operation: 'GetParameter', status: 503, times: 4 });
+    expect((await aws.parameters.get('/shared-hosting/burst/prod/version'))?.value).toBe('v1');
+  });
+
+  it('gives up on endless throttling with a clear error', async () => {
+    const ports = await createAwsPorts({ env: peers.env, retry: { maxAttempts: 3, baseDelayMs: 1 } });
+    peers.aws.inject({ operation: 'GetParameter', errorType: 'ThrottlingException', times: 10 });
+    const error = await failure(ports.parameters.get('/a/b'));
+    expect(error.code).toBe('AWS_THROTTLED');
+    expect(error.message).toBe('AWS kept throttling ssm:GetParameter after 3 attempts.');
+    peers.aws.clearInjections();
+    peers.aws.inject({ operation: 'GetParameter', status: 502, times: 10 });
+    const gateway = await failure(ports.parameters.get('/a/b'));
+    expect(gateway.code).toBe('AWS_UNAVAILABLE');
+    expect(gateway.message).toContain('HTTP 502');
+    expect(gateway.fix).toContain(peers.env.AWS_ENDPOINT_URL);
+  });
+
+  it('turns SSM refusals into messages that say what to do', async () => {
+    peers.aws.inject({ operation: 'PutParameter', errorType: 'AccessDeniedException' });
+    const denied = await failure(aws.parameters.put('/shared-hosting/app/prod/version', 'v', 'd'));
+    expect(denied.code).toBe('AWS_ACCESS_DENIED');
+    expect(denied.message).toContain('ssm:PutParameter');
+    expect(denied.message).toContain('arn:aws:iam::123456789012:user/testkit-deployer');
+    expect(denied.fix).toMatch(
+      /Add "ssm:PutParameter" to the IAM policy of arn:aws:iam::123456789012:user\/testkit-deployer/,
+    );
+
+    peers.aws.inject({ operation: 'PutParameter', errorType: 'TooManyUpdates', times: 10 });
+    const busy = await failure(aws.parameters.put('/shared-hosting/app/prod/version', 'v', 'd'));
+    expect(busy.code).toBe('SSM_TOO_MANY_UPDATES');
+    expect(busy.fix).toMatch(/wait for it to finish/);
+    expect(peers.aws.calls('PutParameter').filter((r) => r.errorType === 'TooManyUpdates')).toHaveLength(4);
+    peers.aws.clearInjections();
+
+    peers.aws.ssm.seed('/shared-hosting/secret/prod/version', 'x', { type: 'SecureString' });
+    const mismatch = await failure(aws.parameters.put('/shared-hosting/secret/prod/version', 'v', 'd'));
+    expect(mismatch.code).toBe('SSM_PARAMETER_TYPE_MISMATCH');
+    expect(mismatch.fix).toContain('--parameter');
+
+    for (const [errorType, code] of [
+      ['ParameterLimitExceeded', 'SSM_PARAMETER_LIMIT_EXCEEDED'],
+      ['ParameterMaxVersionLimitExceeded', 'SSM_PARAMETER_VERSION_LIMIT'],
+      ['ExpiredTokenException', 'AWS_CREDENTIALS_EXPIRED'],
+      ['UnrecognizedClientException', 'AWS_CREDENTIALS_INVALID'],
+    ] as const) {
+      peers.aws.inject({ operation: 'PutParameter', errorType });
+      const error = await failure(aws.parameters.put('/shared-hosting/app/prod/version', 'v', 'd'));
+      expect(error.code).toBe(code);
+      expect(error.fix).toBeTruthy();
+    }
+  });
+});
+
+describe('Registry (ECR)', () => {
+  it('logs in with the proxyEndpoint host; http means insecure', async () => {
+    const auth = await aws.registry.getAuthorization();
+    expect(auth).toMatchObject({
+      registry: peers.registry.host,
+      username: 'AWS',
+      password: peers.registry.password,
+      insecure: true,
+    });
+    expect(auth.expiresAt).toBeInstanceOf(Date);
+  });
+
+  it('describes a repository, and names a missing one with its region', async () => {
+    peers.createRepository('hello-app');
+    expect(await aws.registry.describeRepository('hello-app')).toMatchObject({
+      name: 'hello-app',
+      uri: `${peers.registry.host}/hello-app`,
+      registryId: '123456789012',
+    });
+    const error = await failure(aws.registry.describeRepository('missing-app'));
+    expect(error.code).toBe('ECR_REPOSITORY_NOT_FOUND');
+    expect(error.kind).toBe('precondition');
+    expect(error.message).toBe('The ECR repository "missing-app" does not exist in region eu-west-1.');
+    expect(error.fix).toContain('aws ecr create-repository --repository-name missing-app --region eu-west-1');
+    const inImages = await failure(aws.registry.findImage('missing-app', 'v1'));
+    expect(inImages.code).toBe('ECR_REPOSITORY_NOT_FOUND');
+  });
+
+  it('finds images by tag and digest from the registry, and tags them again', async () => {
+    peers.createRepository('tagged');
+    expect(await aws.registry.findImage('tagged', 'abc')).toBeUndefined();
+    const digest = await pushTestImage(peers.registry, 'tagged', 'abc');
+    const found = await aws.registry.findImage('tagged', 'abc');
+    expect(found).toMatchObject({ repository: 'tagged', tag: 'abc', digest, tags: ['abc'] });
+    expect(await aws.registry.findImageByDigest('tagged', digest)).toMatchObject({ digest });
+    const retagged = await aws.registry.tagImage('tagged', digest, 'staging');
+    expect(retagged).toMatchObject({ digest, tag: 'staging' });
+    expect([...retagged.tags].sort()).toEqual(['abc', 'staging']);
+    // Tagging again is fine (ImageAlreadyExists tolerated).
+    await expect(aws.registry.tagImage('tagged', digest, 'staging')).resolves.toMatchObject({ digest });
+  });
+
+  it('retries DescribeImages through throttling', async () => {
+    peers.createRepository('throttled');
+    peers.aws.inject({ operation: 'DescribeImages', errorType: 'ThrottlingException', times: 4 });
+    expect(await aws.registry.findImage('throttled', 'none')).toBeUndefined();
+    expect(peers.aws.calls('DescribeImages')).toHaveLength(5);
+  });
+});

@@ -1,0 +1,357 @@
+/**
+ * The SDK side of the AWS ports. Imported only by `createAwsPorts` (dynamic import), never at load time.
+ */
+import {
+  BatchGetImageCommand,
+  DescribeImagesCommand,
+  DescribeRepositoriesCommand,
+  ECRClient,
+  GetAuthorizationTokenCommand,
+  type ImageDetail,
+  PutImageCommand,
+} from '@aws-sdk/client-ecr';
+import {
+  GetParameterCommand,
+  GetParameterHistoryCommand,
+  type ParameterHistory,
+  PutParameterCommand,
+  SSMClient,
+} from '@aws-sdk/client-ssm';
+import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { PreconditionError, RemoteError } from '../errors.js';
+import type {
+  ImageInfo,
+  ParameterStore,
+  ParameterValue,
+  Registry,
+  RegistryAuth,
+  RepositoryInfo,
+} from '../ports.js';
+import { withRetry } from '../retry.js';
+import { type AwsCallContext, awsErrorName, mapAwsError } from './errors.js';
+import { type AwsPorts, type AwsPortsOptions, missingRegionError, regionFromEnv } from './index.js';
+
+/** Manifest types we accept back from BatchGetImage (ECR converts otherwise). */
+const MANIFEST_TYPES = [
+  'application/vnd.oci.image.manifest.v1+json',
+  'application/vnd.oci.image.index.v1+json',
+  'application/vnd.docker.distribution.manifest.v2+json',
+  'application/vnd.docker.distribution.manifest.list.v2+json',
+];
+
+/** SSM allows 1024 characters of Description. */
+const MAX_DESCRIPTION = 1024;
+
+/**
+ * Build the clients with the SDK's NodeVersionSupportWarning switched off by its documented variable
+ * (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED), set only while the clients are constructed: the
+ * warning is emitted then, at most once per process, and users of Node 20 should never see it.
+ */
+function quietly<T>(construct: () => T): T {
+  const key = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
+  const before = process.env[key];
+  process.env[key] = 'true';
+  try {
+    return construct();
+  } finally {
+    if (before === undefined) delete process.env[key];
+    else process.env[key] = before;
+  }
+}
+
+export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPorts> {
+  const env = options.env ?? process.env;
+  const profile = options.profile?.trim() || env.AWS_PROFILE?.trim() || undefined;
+  const explicitRegion = regionFromEnv(options);
+  const maxAttempts = options.retry?.maxAttempts ?? 8;
+  const base = options.retry?.baseDelayMs ?? 200;
+  const cap = options.retry?.maxDelayMs ?? 20_000;
+  // Exponential backoff with full jitter, for throttling, 5xx and timeouts alike.
+  const retryStrategy = () =>
+    new ConfiguredRetryStrategy(maxAttempts, (attempt: number) =>
+      Math.round(Math.random() * Math.min(cap, base * 2 ** Math.max(0, attempt - 1))),
+    );
+
+  // Credentials given in `env` (tests, child environments) are used as they are; otherwise the SDK's default
+  // chain runs (env vars, SSO, shared config/credentials files, web identity, container/instance roles).
+  const staticCredentials =
+    !options.profile && env !== process.env && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
+      ? {
+          accessKeyId: env.AWS_ACCESS_KEY_ID,
+          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+        }
+      : undefined;
+
+  const endpointFor = (service: 'SSM' | 'ECR') =>
+    env[`AWS_ENDPOINT_URL_${service}`]?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined;
+  const common = (service: 'SSM' | 'ECR') => {
+    const endpoint = endpointFor(service);
+    return {
+      ...(explicitRegion ? { region: explicitRegion } : {}),
+      ...(profile ? { profile } : {}),
+      ...(staticCredentials ? { credentials: staticCredentials } : {}),
+      ...(endpoint ? { endpoint } : {}),
+      retryStrategy: retryStrategy(),
+      requestHandler: {
+        requestTimeout: options.requestTimeoutMs ?? 30_000,
+        connectionTimeout: Math.min(options.requestTimeoutMs ?? 30_000, 10_000),
+      },
+    };
+  };
+
+  const { ssm, ecr } = quietly(() => ({
+    ssm: new SSMClient(common('SSM')),
+    ecr: new ECRClient(common('ECR')),
+  }));
+
+  let region = explicitRegion;
+  if (!region) {
+    try {
+      region = await ssm.config.region();
+    } catch {
+      region = undefined;
+    }
+    if (!region) {
+      ssm.destroy();
+      ecr.destroy();
+      throw missingRegionError(profile);
+    }
+  }
+  const resolvedRegion = region;
+
+  const mapError = (error: unknown, context: Omit<AwsCallContext, 'region' | 'endpoint'>) =>
+    mapAwsError(error, {
+      ...context,
+      region: resolvedRegion,
+      endpoint: endpointFor(context.service === 'ssm' ? 'SSM' : 'ECR'),
+    });
+  const call = async <T>(
+    context: Omit<AwsCallContext, 'region' | 'endpoint'>,
+    fn: () => Promise<T>,
+  ): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      throw mapError(error, context);
+    }
+  };
+
+  const registry: Registry = {
+    async getAuthorization(): Promise<RegistryAuth> {
+      const out = await call({ service: 'ecr', action: 'GetAuthorizationToken' }, () =>
+        ecr.send(new GetAuthorizationTokenCommand({})),
+      );
+      const data = out.authorizationData?.[0];
+      if (!data?.authorizationToken || !data.proxyEndpoint) {
+        throw new RemoteError(
+          'ecr',
+          'AWS_REQUEST_FAILED',
+          'ECR GetAuthorizationToken returned no authorization data.',
+          {
+            fix: 'Run again; if it persists, check the ECR endpoint in use (AWS_ENDPOINT_URL).',
+          },
+        );
+      }
+      const decoded = Buffer.from(data.authorizationToken, 'base64').toString('utf8');
+      const colon = decoded.indexOf(':');
+      if (colon <= 0) {
+        throw new RemoteError(
+          'ecr',
+          'AWS_REQUEST_FAILED',
+          'ECR returned an authorization token that is not user:password.',
+          {
+            fix: 'Check the ECR endpoint in use (AWS_ENDPOINT_URL).',
+          },
+        );
+      }
+      return {
+        registry: data.proxyEndpoint.replace(/^[a-z]+:\/\//i, '').replace(/\/+$/, ''),
+        username: decoded.slice(0, colon),
+        password: decoded.slice(colon + 1),
+        insecure: data.proxyEndpoint.startsWith('http://'),
+        expiresAt: data.expiresAt,
+      };
+    },
+
+    async describeRepository(name: string): Promise<RepositoryInfo> {
+      const out = await call({ service: 'ecr', action: 'DescribeRepositories', resource: name }, () =>
+        ecr.send(new DescribeRepositoriesCommand({ repositoryNames: [name] })),
+      );
+      const repository = out.repositories?.find((r) => r.repositoryName === name);
+      if (!repository?.repositoryUri) {
+        throw new PreconditionError(
+          'ECR_REPOSITORY_NOT_FOUND',
+          `The ECR repository "${name}" does not exist in region ${resolvedRegion}.`,
+          {
+            fix: `Create it (aws ecr create-repository --repository-name ${name} --region ${resolvedRegion}), or pass the right name with --repository.`,
+          },
+        );
+      }
+      return { name, uri: repository.repositoryUri, registryId: repository.registryId };
+    },
+
+    findImage: (repository, tag) => findImage(repository, { imageTag: tag }, tag),
+    findImageByDigest: (repository, digest) => findImage(repository, { imageDigest: digest }, undefined),
+
+    async tagImage(repository: string, digest: string, newTag: string): Promise<ImageInfo> {
+      const got = await call({ service: 'ecr', action: 'BatchGetImage', resource: repository }, () =>
+        ecr.send(
+          new BatchGetImageCommand({
+            repositoryName: repository,
+            imageIds: [{ imageDigest: digest }],
+            acceptedMediaTypes: MANIFEST_TYPES,
+          }),
+        ),
+      );
+      const image = got.images?.[0];
+      if (!image?.imageManifest) {
+        throw new PreconditionError(
+          'ECR_IMAGE_NOT_FOUND',
+          `Image ${digest} is not in the ECR repository "${repository}" (${resolvedRegion}).`,
+          { fix: 'Deploy a version whose image exists, or build and push it first.' },
+        );
+      }
+      try {
+        await ecr.send(
+          new PutImageCommand({
+            repositoryName: repository,
+            imageManifest: image.imageManifest,
+            ...(image.imageManifestMediaType ? { imageManifestMediaType: image.imageManifestMediaType } : {}),
+            imageTag: newTag,
+          }),
+        );
+      } catch (error) {
+        if (awsErrorName(error) !== 'ImageAlreadyExistsException') {
+          throw mapError(error, {
+            service: 'ecr',
+            action: 'PutImage',
+            resource: repository,
+          });
+        }
+      }
+      const tagged = await findImage(repository, { imageTag: newTag }, newTag);
+      return tagged ?? { repository, tag: newTag, digest, tags: [newTag] };
+    },
+  };
+
+  async function findImage(
+    repository: string,
+    imageId: { imageTag: string } | { imageDigest: string },
+    tag: string | undefined,
+  ): Promise<ImageInfo | undefined> {
+    let detail: ImageDetail | undefined;
+    try {
+      const out = await ecr.send(
+        new DescribeImagesCommand({ repositoryName: repository, imageIds: [imageId] }),
+      );
+      detail = out.imageDetails?.[0];
+    } catch (error) {
+      if (awsErrorName(error) === 'ImageNotFoundException') return undefined;
+      throw mapError(error, {
+        service: 'ecr',
+        action: 'DescribeImages',
+        resource: repository,
+      });
+    }
+    if (!detail?.imageDigest) return undefined;
+    return {
+      repository,
+      tag: tag ?? detail.imageTags?.[0] ?? '',
+      digest: detail.imageDigest,
+      tags: detail.imageTags ?? [],
+      pushedAt: detail.imagePushedAt,
+      sizeBytes: detail.imageSizeInBytes,
+    };
+  }
+
+  const parameters: ParameterStore = {
+    async get(name: string): Promise<ParameterValue | undefined> {
+      try {
+        const out = await ssm.send(new GetParameterCommand({ Name: name }));
+        const p = out.Parameter;
+        if (!p) return undefined;
+        return {
+          name: p.Name ?? name,
+          value: p.Value ?? '',
+          version: p.Version ?? 0,
+          lastModified: p.LastModifiedDate,
+        };
+      } catch (error) {
+        if (awsErrorName(error) === 'ParameterNotFound') return undefined;
+        throw mapError(error, {
+          service: 'ssm',
+          action: 'GetParameter',
+          resource: name,
+        });
+      }
+    },
+
+    async put(name: string, value: string, description: string): Promise<{ version: number }> {
+      const Description =
+        description.length > MAX_DESCRIPTION ? `${description.slice(0, MAX_DESCRIPTION - 1)}…` : description;
+      // TooManyUpdates is a conflict with a concurrent writer: worth a few more tries beyond the SDK's.
+      const out = await withRetry(
+        () =>
+          call({ service: 'ssm', action: 'PutParameter', resource: name }, () =>
+            ssm.send(
+              new PutParameterCommand({
+                Name: name,
+                Value: value,
+                Type: 'String',
+                Overwrite: true,
+                Description,
+              }),
+            ),
+          ),
+        {
+          attempts: 4,
+          baseDelayMs: Math.max(1, base),
+          retryable: (error) => (error as { code?: string }).code === 'SSM_TOO_MANY_UPDATES',
+          onRetry: (_e, attempt, delay) =>
+            options.onRetry?.(`SSM TooManyUpdates on ${name}: retry ${attempt} in ${delay} ms`),
+        },
+      );
+      return { version: out.Version ?? 0 };
+    },
+
+    async history(name: string, limit = 50): Promise<ParameterValue[]> {
+      const all: ParameterHistory[] = [];
+      let token: string | undefined;
+      try {
+        do {
+          const out = await ssm.send(
+            new GetParameterHistoryCommand({
+              Name: name,
+              MaxResults: 50,
+              ...(token ? { NextToken: token } : {}),
+            }),
+          );
+          all.push(...(out.Parameters ?? []));
+          token = out.NextToken;
+        } while (token);
+      } catch (error) {
+        if (awsErrorName(error) === 'ParameterNotFound') return [];
+        throw mapError(error, {
+          service: 'ssm',
+          action: 'GetParameterHistory',
+          resource: name,
+        });
+      }
+      // SSM returns the oldest first.
+      return all
+        .sort((a, b) => (b.Version ?? 0) - (a.Version ?? 0))
+        .slice(0, limit)
+        .map((p) => ({
+          name: p.Name ?? name,
+          value: p.Value ?? '',
+          version: p.Version ?? 0,
+          lastModified: p.LastModifiedDate,
+          lastModifiedUser: p.LastModifiedUser,
+          description: p.Description,
+        }));
+    },
+  };
+
+  return { registry, parameters, region: resolvedRegion };
+}
