@@ -1,4 +1,5 @@
 // Local peers for tests and the demo. Owned in two parts: registry + AWS (./registry, ./aws) and GitHub (./github).
 export * from './aws/index.js';
+export * from './builder-storage.js';
 export * from './github/index.js';
 export * from './registry.js';

@@ -6,23 +6,27 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type AwsPeers, startAwsPeers } from '@shared-hosting/testkit';
+import {
+  type AwsPeers,
+  type BuilderStorage,
+  createBuilderStorage,
+  requireBuildah,
+  startAwsPeers,
+} from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsPorts, createAwsPorts } from '../aws/index.js';
 import type { ImageBuilder } from '../ports.js';
-import { selectBuilder, which } from './index.js';
+import { selectBuilder } from './index.js';
 
 let peers: AwsPeers;
 let aws: AwsPorts;
 let work: string;
 let builder: ImageBuilder;
+let storage: BuilderStorage;
 
 beforeAll(async () => {
-  if (!which('buildah', process.env)) {
-    throw new Error(
-      'buildah is not installed: run "sudo apt-get update && sudo apt-get install -y buildah" (tests never skip).',
-    );
-  }
+  requireBuildah();
+  storage = await createBuilderStorage();
   work = await mkdtemp(path.join(tmpdir(), 'buildah-test-'));
   await mkdir(path.join(work, 'ctx'));
   await mkdir(path.join(work, 'auth'));
@@ -35,8 +39,8 @@ beforeAll(async () => {
   peers.createRepository('hello-app');
   aws = await createAwsPorts({ env: peers.env, retry: { baseDelayMs: 1 } });
   builder = await selectBuilder('buildah', {
-    globalArgs: ['--root', path.join(work, 'root'), '--runroot', path.join(work, 'runroot')],
-    extraEnv: { STORAGE_DRIVER: 'vfs', BUILDAH_ISOLATION: 'chroot' },
+    // Isolated storage through the environment (what the CLI end-to-end tests and the demo use too).
+    env: { ...process.env, ...storage.env },
     buildArgs: ['--timestamp', '0'],
     tempDir: path.join(work, 'auth'),
   });
@@ -45,6 +49,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await peers?.stop();
   if (work) await rm(work, { recursive: true, force: true });
+  await storage?.remove();
 });
 
 describe('buildah round-trip', () => {
