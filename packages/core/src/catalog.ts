@@ -180,4 +180,60 @@ export const errorCatalog: readonly CatalogEntry[] = [
       'The builder could not push the image to the registry (auth, network, or a registry error); the message shows the end of its output.',
     fix: "Check the registry in the message, that the identity may push (ecr:InitiateLayerUpload, ecr:PutImage, ...), and for a plain-http registry with docker: the daemon's insecure-registries.",
   },
+  // Day-2 operations (status, history, rollback, promote) and the release tail they share with deploy.
+  {
+    code: 'DEPLOYMENT_IN_PROGRESS',
+    title: 'A deployment is already in progress',
+    cause:
+      'A run of the infra workflow for the same application and environment is queued or in progress (started by anyone), and waiting for it was turned off (--no-wait-for-lock, wait-for-lock: false). Nothing was changed.',
+    fix: 'Open the run link in the message; run again when it has finished, or leave waiting for it on (the default).',
+  },
+  {
+    code: 'IMAGE_EXPIRED',
+    title: 'Image no longer in ECR',
+    cause:
+      "The version's image is no longer in the ECR repository: a lifecycle rule may have expired it. A rollback, a promote or a restore after a failed deployment never points the parameter at a missing image, so nothing was changed.",
+    fix: 'Pick a more recent version (hosting history lists them; hosting status shows whether each deployed image still exists), or deploy that version again from its commit: it will be rebuilt.',
+  },
+  {
+    code: 'NOTHING_DEPLOYED',
+    title: 'Nothing deployed there',
+    cause:
+      'The SSM parameter of that application and environment does not exist, so there is nothing to roll back or promote.',
+    fix: 'Check --app, --env/--from and --parameter; deploy a version first.',
+  },
+  {
+    code: 'NO_PREVIOUS_VERSION',
+    title: 'No previous version',
+    cause: 'The parameter has only ever held its current value, so "previous" has nothing to go back to.',
+    fix: 'Give the version to roll back to explicitly with --to VERSION (Action: to).',
+  },
+  {
+    code: 'TAG_CONFLICT',
+    title: 'Tag already points at another image',
+    cause:
+      'promote was asked to tag the image with a version that already exists in ECR for a different image.',
+    fix: 'Promote under another --version, or leave --version out to keep the version the source environment runs.',
+  },
+  {
+    code: 'IMAGE_TAG_MOVED',
+    title: 'Tag moved since it was deployed',
+    cause:
+      'The version tag of the source environment now points at a different image than the digest recorded when it was deployed there (the tag was pushed again). Promoting the tag would ship a different image.',
+    fix: 'Pass --version NEW_TAG: the exact image the source environment runs is tagged with it and promoted.',
+  },
+  {
+    code: 'TAG_NOT_CONFIRMED',
+    title: 'New tag not confirmed',
+    cause:
+      'ECR accepted the re-tag of the promoted image (PutImage) but does not list the tag on that image.',
+    fix: 'Check the ECR repository and run again; the parameter was not changed.',
+  },
+  {
+    code: 'PARAMETER_CHANGED',
+    title: 'Parameter changed meanwhile',
+    cause:
+      'After a failed infra run, --rollback-on-failure found the parameter changed by someone else since this command wrote it, so it did not restore the previous value.',
+    fix: 'Look at hosting status and hosting history before changing anything.',
+  },
 ];

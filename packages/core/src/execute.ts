@@ -3,7 +3,9 @@ import {
   type HostingError,
   InputError,
   InterruptedError,
+  PreconditionError,
   RemoteError,
+  TimeoutError,
   toHostingError,
 } from './errors.js';
 import { type Reporter, STEP_TITLES, type StepId } from './events.js';
@@ -15,12 +17,14 @@ import type {
   ImageBuilder,
   InfraWorkflows,
   ParameterStore,
+  ParameterValue,
   Registry,
   RegistryAuth,
   RunRef,
   RunResult,
+  WorkflowTarget,
 } from './ports.js';
-import { formatProvenance } from './source.js';
+import { formatProvenance, parseProvenance } from './source.js';
 
 /** Every side effect the engine may perform, passed in once. */
 export interface DeployPorts {
@@ -34,7 +38,20 @@ export interface DeployPorts {
   reporter: Reporter;
 }
 
-export interface ExecuteOptions {
+/** How a release behaves around the infra run: the lock before it, the recovery after a failure. */
+export interface ReleaseOptions {
+  /**
+   * When a run of the infra workflow for the same application and environment is queued or in progress:
+   * wait for it (true, the default) or refuse with DEPLOYMENT_IN_PROGRESS (false).
+   */
+  waitForLock?: boolean | undefined;
+  /** When the infra run fails, write the parameter's previous value back (default false). */
+  rollbackOnFailure?: boolean | undefined;
+  /** After restoring the previous value, trigger the infra deployment again and wait (default false). */
+  redeployOnRollback?: boolean | undefined;
+}
+
+export interface ExecuteOptions extends ReleaseOptions {
   /** Run the read-only preflight and report what would happen; change nothing. */
   dryRun?: boolean | undefined;
   /** Abort (Ctrl-C, SIGTERM, job cancelled). */
@@ -71,6 +88,22 @@ export interface DeployResult {
   conclusion: string | undefined;
   failedJobs: readonly FailedJob[];
   steps: StepRecord[];
+  /** With rollbackOnFailure, what happened after the infra run failed. */
+  recovery?: RecoveryResult | undefined;
+}
+
+/** The parameter restored after a failed infra run, and the optional second run. */
+export interface RecoveryResult {
+  /** Whether the previous value was written back. */
+  restored: boolean;
+  /** The value restored (or that could not be). */
+  value: string | undefined;
+  parameterVersion: number | undefined;
+  /** One line: what was done, or why nothing was. */
+  summary: string;
+  /** The infra run triggered for the restored version (redeployOnRollback). */
+  run: RunRef | undefined;
+  conclusion: string | undefined;
 }
 
 /** The outputs of design.md, as strings (empty when unknown). */
@@ -99,14 +132,15 @@ export function toOutputs(result: DeployResult): DeployOutputs {
   };
 }
 
-class StepFailure extends Error {
+/** A step's error, already reported; carries it out of the steps. */
+export class StepFailure extends Error {
   constructor(readonly error: HostingError) {
     super(error.message);
   }
 }
 
-/** Runs steps with start/end events and timing. */
-class StepRunner {
+/** Runs steps with start/end events and timing. Shared by deploy and the day-2 operations. */
+export class StepRunner {
   constructor(
     private readonly clock: Clock,
     private readonly reporter: Reporter,
@@ -155,14 +189,18 @@ class StepRunner {
   }
 }
 
-interface StepOutcome<T> {
+export interface StepOutcome<T> {
   status: 'done' | 'skipped';
   summary: string;
   value: T;
 }
 
-const done = <T>(summary: string, value: T): StepOutcome<T> => ({ status: 'done', summary, value });
-const skipped = <T>(summary: string, value: T): StepOutcome<T> => ({ status: 'skipped', summary, value });
+export const done = <T>(summary: string, value: T): StepOutcome<T> => ({ status: 'done', summary, value });
+export const skipped = <T>(summary: string, value: T): StepOutcome<T> => ({
+  status: 'skipped',
+  summary,
+  value,
+});
 
 /** Describe why a run failed: each failed job and step, and the run link. */
 export function describeFailure(result: RunResult): string {
@@ -171,6 +209,16 @@ export function describeFailure(result: RunResult): string {
     lines.push(`  job "${job.name}" ${job.conclusion}${job.step ? ` at step "${job.step}"` : ''}`);
   }
   return lines.join('\n');
+}
+
+/** The error when no GitHub token is available and the operation must trigger the infra deployment. */
+export function missingTokenError(tokenInput: string | undefined): InputError {
+  const input = tokenInput ?? 'github-token';
+  return new InputError(
+    input,
+    `A GitHub token is required to trigger the infra deployment, and none was given (${input}, GITHUB_TOKEN or GH_TOKEN).`,
+    'Provide a token that may run workflows in the infra repository: a GitHub App token or a fine-grained token with Actions: write.',
+  );
 }
 
 /**
@@ -207,16 +255,7 @@ export async function execute(
 
   try {
     const workflows = ports.workflows;
-    if (!workflows && !dryRun) {
-      const input = options.tokenInput ?? 'github-token';
-      throw new StepFailure(
-        new InputError(
-          input,
-          `A GitHub token is required to trigger the infra deployment, and none was given (${input}, GITHUB_TOKEN or GH_TOKEN).`,
-          'Provide a token that may run workflows in the infra repository: a GitHub App token or a fine-grained token with Actions: write.',
-        ),
-      );
-    }
+    if (!workflows && !dryRun) throw new StepFailure(missingTokenError(options.tokenInput));
 
     // 1. Preflight: read-only checks of everything the later steps need.
     const pre = await steps.run('preflight', async (progress) => {
@@ -311,77 +350,309 @@ export async function execute(
     }
     result.digest = digest;
 
-    // 5. Set the version, only now that the image is confirmed in the registry.
-    result.parameterVersion = await steps.run('set-version', async () => {
-      if (pre.current?.value === plan.version) {
-        return skipped(
-          `${plan.parameter.name} is already ${plan.version} (parameter version ${pre.current.version})`,
-          pre.current.version,
-        );
-      }
-      const description = formatProvenance({
-        action: 'deploy',
-        version: plan.version,
-        commit: plan.source.commit,
-        digest,
+    // 5-8. Lock, set the version (only now that the image is confirmed in the registry), trigger,
+    // wait and report: the tail every operation shares.
+    await release(
+      { steps, ports, infra: workflows as InfraWorkflows, result, options },
+      {
+        verb: 'deployed',
+        repository: plan.image.repository,
+        parameter: plan.parameter.name,
+        version: plan.parameter.value,
+        current: pre.current,
+        description: formatProvenance({
+          action: 'deploy',
+          version: plan.version,
+          commit: plan.source.commit,
+          digest,
+          actor: plan.source.actor,
+          run: plan.source.runUrl,
+        }),
+        workflow: plan.workflow,
+        wait: plan.wait,
         actor: plan.source.actor,
-        run: plan.source.runUrl,
-      });
-      const written = await parameters.put(plan.parameter.name, plan.parameter.value, description);
-      return done(
-        `${plan.parameter.name}: ${pre.current?.value ?? '(not set)'} → ${plan.version} (parameter version ${written.version})`,
-        written.version,
-      );
-    });
-
-    // 6. Trigger the infra deployment.
-    const infra = workflows as InfraWorkflows;
-    const run = await steps.run('trigger', async (progress) => {
-      const wf = plan.workflow;
-      progress(`dispatching ${wf.workflow} in ${wf.owner}/${wf.repo}@${wf.ref}`);
-      const dispatched = await infra.dispatch(plan.workflow);
-      reporter.emit({ type: 'run-dispatched', run: dispatched, at: clock.now() });
-      return done(`run ${dispatched.id}: ${dispatched.url}`, dispatched);
-    });
-    result.run = run;
-
-    // 7. Wait for it.
-    if (!plan.wait.enabled) {
-      steps.skip('wait', `not waiting: follow the run at ${run.url}`);
-      steps.skip('report', 'deployment triggered; its outcome is not known');
-      result.status = 'succeeded';
-      return result;
-    }
-    const outcome = await steps.run('wait', async () => {
-      const waited = await infra.wait(run, {
-        timeoutMs: plan.wait.timeoutMs,
-        signal: options.signal,
-        cancelOnTimeout: plan.wait.cancelOnTimeout,
-        cancelOnInterrupt: plan.wait.cancelOnInterrupt,
-        onUpdate: (update) => reporter.emit({ type: 'run-update', update, at: clock.now() }),
-      });
-      return done(`run ${run.id} completed: ${waited.conclusion}`, waited);
-    });
-    result.conclusion = outcome.conclusion;
-    result.failedJobs = outcome.failedJobs;
-
-    // 8. Report.
-    await steps.run('report', async () => {
-      if (outcome.conclusion !== 'success') {
-        throw new DeploymentFailedError(describeFailure(outcome), {
-          fix: 'Open the run to see why it failed; the parameter now points at the new version.',
-          details: { runUrl: run.url, conclusion: outcome.conclusion },
-        });
-      }
-      return done(
-        `${plan.application} ${plan.version} deployed to ${plan.environment} (${formatDuration(result.steps.reduce((t, s) => t + s.durationMs, 0))})`,
-        undefined,
-      );
-    });
+        runUrl: plan.source.runUrl,
+      },
+    );
     result.status = 'succeeded';
   } catch (thrown) {
     result.error = thrown instanceof StepFailure ? thrown.error : toHostingError(thrown);
     result.status = 'failed';
   }
   return result;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The release tail shared by deploy, rollback and promote: lock, set version, trigger, wait,
+// report, and the recovery after a failed infra run.
+// ---------------------------------------------------------------------------------------------
+
+export interface ReleaseContext {
+  steps: StepRunner;
+  ports: Pick<DeployPorts, 'registry' | 'parameters' | 'clock' | 'reporter'>;
+  infra: InfraWorkflows;
+  /** Filled in as the steps complete (parameterVersion, run, conclusion, recovery, status). */
+  result: DeployResult;
+  options: ReleaseOptions & { signal?: AbortSignal | undefined };
+}
+
+export interface ReleaseSpec {
+  /** For the final summary: "deployed", "rolled back", "promoted". */
+  verb: string;
+  /** ECR repository, to confirm the image of a value before writing it back on recovery. */
+  repository: string;
+  parameter: string;
+  /** The value to write. The caller has confirmed its image is in the registry. */
+  version: string;
+  /** The parameter as read in the preflight. */
+  current: ParameterValue | undefined;
+  /** The provenance Description to write with the value. */
+  description: string;
+  workflow: WorkflowTarget;
+  wait: DeployPlan['wait'];
+  /** Who and from where, for the provenance of a recovery. */
+  actor: string;
+  runUrl: string | undefined;
+}
+
+/**
+ * Lock, set the version, trigger, wait and report, filling in `ctx.result`. Throws StepFailure when a
+ * step fails; sets `result.status = 'succeeded'` otherwise. The parameter is written only by the
+ * `set-version` step and by the recovery, each after the image of the value is confirmed.
+ */
+export async function release(ctx: ReleaseContext, spec: ReleaseSpec): Promise<void> {
+  const { steps, ports, result, options } = ctx;
+  const { parameters } = ports;
+
+  // No overlapping deployments: wait for (or refuse) a run of the same application/environment.
+  await acquireLock(ctx, spec.workflow, spec.wait.timeoutMs);
+
+  const changed = spec.current?.value !== spec.version;
+  result.parameterVersion = await steps.run('set-version', async () => {
+    if (spec.current && !changed) {
+      return skipped(
+        `${spec.parameter} is already ${spec.version} (parameter version ${spec.current.version})`,
+        spec.current.version,
+      );
+    }
+    const written = await parameters.put(spec.parameter, spec.version, spec.description);
+    return done(
+      `${spec.parameter}: ${spec.current?.value ?? '(not set)'} → ${spec.version} (parameter version ${written.version})`,
+      written.version,
+    );
+  });
+
+  const run = await trigger(ctx, spec.workflow);
+  result.run = run;
+  if (!spec.wait.enabled) {
+    steps.skip('wait', `not waiting: follow the run at ${run.url}`);
+    steps.skip('report', 'deployment triggered; its outcome is not known');
+    result.status = 'succeeded';
+    return;
+  }
+  const outcome = await waitFor(ctx, run, spec.wait);
+  result.conclusion = outcome.conclusion;
+  result.failedJobs = outcome.failedJobs;
+
+  if (outcome.conclusion !== 'success' && options.rollbackOnFailure) {
+    result.recovery = await recover(ctx, spec, changed);
+  }
+
+  await steps.run('report', async () => {
+    if (outcome.conclusion !== 'success') {
+      const recovery = result.recovery;
+      const lines = [describeFailure(outcome)];
+      if (recovery) lines.push(recovery.summary);
+      throw new DeploymentFailedError(lines.join('\n'), {
+        fix: recovery?.restored
+          ? `Open the run to see why it failed; the parameter was restored to ${recovery.value}.`
+          : 'Open the run to see why it failed; the parameter now points at the new version.',
+        details: { runUrl: run.url, conclusion: outcome.conclusion },
+      });
+    }
+    const total = formatDuration(result.steps.reduce((t, s) => t + s.durationMs, 0));
+    return done(
+      `${result.application} ${spec.version} ${spec.verb} to ${result.environment} (${total})`,
+      undefined,
+    );
+  });
+  result.status = 'succeeded';
+}
+
+async function trigger(ctx: ReleaseContext, workflow: WorkflowTarget): Promise<RunRef> {
+  const { reporter, clock } = ctx.ports;
+  return ctx.steps.run('trigger', async (progress) => {
+    progress(`dispatching ${workflow.workflow} in ${workflow.owner}/${workflow.repo}@${workflow.ref}`);
+    const dispatched = await ctx.infra.dispatch(workflow);
+    reporter.emit({ type: 'run-dispatched', run: dispatched, at: clock.now() });
+    return done(`run ${dispatched.id}: ${dispatched.url}`, dispatched);
+  });
+}
+
+async function waitFor(ctx: ReleaseContext, run: RunRef, wait: DeployPlan['wait']): Promise<RunResult> {
+  const { reporter, clock } = ctx.ports;
+  return ctx.steps.run('wait', async () => {
+    const waited = await ctx.infra.wait(run, {
+      timeoutMs: wait.timeoutMs,
+      signal: ctx.options.signal,
+      cancelOnTimeout: wait.cancelOnTimeout,
+      cancelOnInterrupt: wait.cancelOnInterrupt,
+      onUpdate: (update) => reporter.emit({ type: 'run-update', update, at: clock.now() }),
+    });
+    return done(`run ${run.id} completed: ${waited.conclusion}`, waited);
+  });
+}
+
+/**
+ * Before writing the parameter: look for runs of the infra workflow for the same application and
+ * environment that are queued or in progress (anyone's, not only this repository's). Wait for them
+ * to complete (never cancelling them), or refuse. Reported as step `lock` only when there is one.
+ */
+export async function acquireLock(
+  ctx: ReleaseContext,
+  workflow: WorkflowTarget,
+  timeoutMs: number,
+): Promise<void> {
+  const { steps, infra, options } = ctx;
+  const { clock, reporter } = ctx.ports;
+  const active = await infra.activeRuns(workflow);
+  const first = active[0];
+  if (!first) {
+    reporter.emit({ type: 'debug', message: 'no infra deployment in progress', at: clock.now() });
+    return;
+  }
+  const what = `${workflow.inputs.application ?? ''}/${workflow.inputs.environment ?? ''}`;
+  await steps.run('lock', async (progress) => {
+    if (options.waitForLock === false) {
+      throw new PreconditionError(
+        'DEPLOYMENT_IN_PROGRESS',
+        `A deployment of ${what} is already ${first.status.replace('_', ' ')}: ${first.run.url}`,
+        {
+          fix: 'Wait for it to finish and run again, or run with --wait-for-lock (Action: wait-for-lock: true) to wait for it. Nothing was changed.',
+          details: { runUrl: first.run.url, runId: first.run.id },
+        },
+      );
+    }
+    const deadline = clock.now() + timeoutMs;
+    const waited: number[] = [];
+    let runs = active;
+    while (runs.length > 0) {
+      for (const other of runs) {
+        const remaining = deadline - clock.now();
+        progress(`waiting for run ${other.run.id} (${other.status.replace('_', ' ')}): ${other.run.url}`);
+        try {
+          if (remaining <= 0) throw new TimeoutError('lock wait exhausted');
+          await infra.wait(other.run, {
+            timeoutMs: remaining,
+            signal: options.signal,
+            cancelOnTimeout: false,
+            cancelOnInterrupt: false,
+          });
+        } catch (error) {
+          if (error instanceof TimeoutError) {
+            throw new TimeoutError(
+              `Timed out after ${formatDuration(timeoutMs)} waiting for the deployment of ${what} in progress: ${other.run.url}`,
+              {
+                fix: 'Nothing was changed. Run again once that run has finished, or raise --timeout.',
+                details: { runUrl: other.run.url },
+                cause: error,
+              },
+            );
+          }
+          throw error;
+        }
+        waited.push(other.run.id);
+      }
+      runs = (await infra.activeRuns(workflow)).filter((r) => !waited.includes(r.run.id));
+    }
+    return done(
+      `waited for ${waited.map((id) => `run ${id}`).join(', ')} to finish: ${first.run.url}`,
+      undefined,
+    );
+  });
+}
+
+/**
+ * After a failed infra run: write the parameter's previous value back (step `rollback`), and with
+ * redeployOnRollback trigger the infra deployment again and wait. Never throws: a failed recovery is
+ * reported as a failed step and in the summary, and the original failure stays the result's error.
+ */
+async function recover(ctx: ReleaseContext, spec: ReleaseSpec, changed: boolean): Promise<RecoveryResult> {
+  const { steps, ports, options } = ctx;
+  const previous = spec.current;
+  const recovery: RecoveryResult = {
+    restored: false,
+    value: previous?.value,
+    parameterVersion: undefined,
+    summary: '',
+    run: undefined,
+    conclusion: undefined,
+  };
+  if (!previous || !changed) {
+    recovery.summary = !previous
+      ? `The parameter ${spec.parameter} did not exist before: there is no previous value to restore.`
+      : `The parameter ${spec.parameter} was not changed (it already held ${spec.version}): nothing to restore.`;
+    steps.skip('rollback', recovery.summary);
+    return recovery;
+  }
+  try {
+    recovery.parameterVersion = await steps.run('rollback', async (progress) => {
+      progress(`checking that ${spec.repository}:${previous.value} is still in the registry`);
+      const image = await ports.registry.findImage(spec.repository, previous.value);
+      if (!image) {
+        throw new PreconditionError(
+          'IMAGE_EXPIRED',
+          `Cannot restore ${previous.value}: its image ${spec.repository}:${previous.value} is no longer in ECR (a lifecycle rule may have expired it). The parameter still holds ${spec.version}.`,
+          { fix: 'Deploy a version whose image exists (hosting history lists them), or deploy a fix.' },
+        );
+      }
+      const now = await ports.parameters.get(spec.parameter);
+      if (now && now.value !== spec.version) {
+        throw new PreconditionError(
+          'PARAMETER_CHANGED',
+          `Not restoring ${previous.value}: ${spec.parameter} was changed to ${now.value} by someone else meanwhile.`,
+          { fix: 'Check hosting status and hosting history before changing anything.' },
+        );
+      }
+      const before = parseProvenance(previous.description);
+      const written = await ports.parameters.put(
+        spec.parameter,
+        previous.value,
+        formatProvenance({
+          action: 'rollback',
+          version: previous.value,
+          commit: before?.commit,
+          digest: image.digest,
+          from: spec.version,
+          actor: spec.actor,
+          run: spec.runUrl,
+        }),
+      );
+      return done(
+        `${spec.parameter}: ${spec.version} → ${previous.value} restored (parameter version ${written.version})`,
+        written.version,
+      );
+    });
+    recovery.restored = true;
+    recovery.summary = `The parameter ${spec.parameter} was restored to ${previous.value} (parameter version ${recovery.parameterVersion}).`;
+  } catch (thrown) {
+    const error = thrown instanceof StepFailure ? thrown.error : toHostingError(thrown);
+    recovery.summary = `The previous value was not restored: ${error.message}`;
+    return recovery;
+  }
+  if (options.redeployOnRollback) {
+    try {
+      const run = await trigger(ctx, spec.workflow);
+      recovery.run = run;
+      const outcome = await waitFor(ctx, run, spec.wait);
+      recovery.conclusion = outcome.conclusion;
+      recovery.summary += ` Redeployed ${previous.value}: run ${run.id} ${outcome.conclusion}: ${run.url}`;
+    } catch (thrown) {
+      const error = thrown instanceof StepFailure ? thrown.error : toHostingError(thrown);
+      recovery.summary += ` The redeployment of ${previous.value} failed: ${error.message}`;
+    }
+  } else {
+    recovery.summary += ' The infra deployment was not triggered again (redeploy on rollback is off).';
+  }
+  return recovery;
 }

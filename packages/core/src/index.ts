@@ -8,3 +8,4 @@ export * from './plan.js';
 export * from './ports.js';
 export * from './retry.js';
 export * from './source.js';
+export * from './operations/index.js';

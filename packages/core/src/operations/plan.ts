@@ -1,0 +1,395 @@
+import { InputError, InputErrors } from '../errors.js';
+import type { ReleaseOptions } from '../execute.js';
+import {
+  blankToUndefined,
+  DEFAULTS,
+  type DeployInputs,
+  type DeployOptions,
+  type InputNames,
+  NAME_PATTERN,
+  parseBoolean,
+  parseDeployInputs,
+  TAG_PATTERN,
+} from '../inputs.js';
+import type { DeployPlan, PrepareContext } from '../plan.js';
+import type { WorkflowTarget } from '../ports.js';
+import { resolveSource, type SourceInfo } from '../source.js';
+
+/**
+ * Raw inputs of the day-2 operations, as adapters collect them (strings; empty means "not given").
+ * The shared ones (application, repository, infra, wait, timeout, ...) are validated exactly as for deploy.
+ */
+export interface OperationInputs
+  extends Pick<
+    DeployInputs,
+    | 'application'
+    | 'environment'
+    | 'version'
+    | 'repository'
+    | 'parameter'
+    | 'infraRepository'
+    | 'infraWorkflow'
+    | 'infraRef'
+    | 'wait'
+    | 'timeout'
+    | 'cancelOnTimeout'
+    | 'cancelOnInterrupt'
+  > {
+  /** status: the environments (an array, or comma/newline-separated text). */
+  environments?: readonly string[] | string | undefined;
+  /** promote: the source environment. */
+  from?: string | undefined;
+  /** rollback: the version to go back to, or `previous`. */
+  to?: string | undefined;
+  /** history: how many entries (1-100... SSM keeps 100). */
+  limit?: string | number | undefined;
+  waitForLock?: boolean | string | undefined;
+  rollbackOnFailure?: boolean | string | undefined;
+  redeployOnRollback?: boolean | string | undefined;
+}
+
+/** How each input is called in an adapter, for error messages. */
+export type OperationInputNames = InputNames &
+  Record<
+    'environments' | 'from' | 'to' | 'limit' | 'waitForLock' | 'rollbackOnFailure' | 'redeployOnRollback',
+    string
+  >;
+
+/** One application in one environment, with every name resolved. */
+export interface OperationTarget {
+  application: string;
+  environment: string;
+  /** ECR repository. */
+  repository: string;
+  /** SSM parameter holding the deployed version. */
+  parameter: string;
+  /** The infra workflow for this application/environment; undefined when no infra repository was given (status, history). */
+  workflow: WorkflowTarget | undefined;
+}
+
+export type ReleaseTarget = OperationTarget & { workflow: WorkflowTarget };
+
+export interface StatusPlan {
+  kind: 'status';
+  application: string;
+  targets: OperationTarget[];
+}
+
+export interface HistoryPlan {
+  kind: 'history';
+  target: OperationTarget;
+  limit: number;
+}
+
+export interface RollbackPlan {
+  kind: 'rollback';
+  target: ReleaseTarget;
+  /** A version (image tag), or `previous`: the latest history entry whose value differs from the current one. */
+  to: string;
+  /** Who rolls back and from where (provenance). */
+  source: Pick<SourceInfo, 'actor' | 'runUrl'>;
+  wait: DeployPlan['wait'];
+  release: Required<ReleaseOptions>;
+}
+
+export interface PromotePlan {
+  kind: 'promote';
+  /** The source environment: its deployed image is shipped as is. */
+  from: OperationTarget;
+  target: ReleaseTarget;
+  /** The tag to deploy in the target; undefined means the source's version (no re-tag). */
+  version: string | undefined;
+  source: Pick<SourceInfo, 'actor' | 'runUrl'>;
+  wait: DeployPlan['wait'];
+  release: Required<ReleaseOptions>;
+}
+
+/** Environments shown by `status` when none is given. */
+export const DEFAULT_STATUS_ENVIRONMENTS = ['staging', 'production'] as const;
+/** SSM keeps the last 100 versions of a parameter. */
+export const HISTORY_MAX = 100;
+const PLACEHOLDER_INFRA = 'placeholder/placeholder';
+
+type Collected = { errors: InputError[] };
+
+/** Validate the inputs shared with deploy; collects errors instead of throwing. */
+function parseShared(
+  raw: OperationInputs,
+  names: InputNames,
+  cwd: string,
+  requireInfra: boolean,
+  c: Collected,
+): { options: DeployOptions; hasInfra: boolean } | undefined {
+  const hasInfra = blankToUndefined(raw.infraRepository) !== undefined;
+  const deployRaw: DeployInputs = {
+    ...raw,
+    // status and history read the infra workflow only when one is given.
+    infraRepository: hasInfra || requireInfra ? raw.infraRepository : PLACEHOLDER_INFRA,
+  };
+  try {
+    return { options: parseDeployInputs(deployRaw, names, cwd), hasInfra };
+  } catch (error) {
+    if (error instanceof InputErrors) {
+      c.errors.push(...error.errors);
+      return undefined;
+    }
+    throw error;
+  }
+}
+
+function targetOf(options: DeployOptions, hasInfra: boolean): OperationTarget {
+  return {
+    application: options.application,
+    environment: options.environment,
+    repository: options.repository,
+    parameter: options.parameter,
+    workflow: hasInfra
+      ? {
+          owner: options.infra.owner,
+          repo: options.infra.repo,
+          workflow: options.infra.workflow,
+          ref: options.infra.ref,
+          inputs: { application: options.application, environment: options.environment },
+        }
+      : undefined,
+  };
+}
+
+function waitOf(options: DeployOptions): DeployPlan['wait'] {
+  return {
+    enabled: options.wait,
+    timeoutMs: options.timeoutMs,
+    cancelOnTimeout: options.cancelOnTimeout,
+    cancelOnInterrupt: options.cancelOnInterrupt,
+  };
+}
+
+function booleanInput(
+  c: Collected,
+  name: string,
+  value: boolean | string | undefined,
+  fallback: boolean,
+): boolean {
+  const parsed = parseBoolean(value, fallback);
+  if (parsed === undefined) {
+    c.errors.push(new InputError(name, `${name} "${String(value)}" is not a boolean.`, 'Use true or false.'));
+    return fallback;
+  }
+  return parsed;
+}
+
+/** Parse --wait-for-lock, --rollback-on-failure and --redeploy-on-rollback (deploy uses it too). */
+export function parseReleaseOptions(
+  raw: OperationInputs,
+  names: OperationInputNames,
+): Required<ReleaseOptions> {
+  const c: Collected = { errors: [] };
+  const result = releaseOf(raw, names, c);
+  if (c.errors.length > 0) throw new InputErrors(c.errors);
+  return result;
+}
+
+function releaseOf(raw: OperationInputs, names: OperationInputNames, c: Collected): Required<ReleaseOptions> {
+  const rollbackOnFailure = booleanInput(c, names.rollbackOnFailure, raw.rollbackOnFailure, false);
+  const redeployOnRollback = booleanInput(c, names.redeployOnRollback, raw.redeployOnRollback, false);
+  if (redeployOnRollback && !rollbackOnFailure) {
+    c.errors.push(
+      new InputError(
+        names.redeployOnRollback,
+        `${names.redeployOnRollback} only applies together with ${names.rollbackOnFailure}.`,
+        `Add ${names.rollbackOnFailure}, or drop ${names.redeployOnRollback}.`,
+      ),
+    );
+  }
+  return {
+    waitForLock: booleanInput(c, names.waitForLock, raw.waitForLock, true),
+    rollbackOnFailure,
+    redeployOnRollback,
+  };
+}
+
+function environmentList(raw: OperationInputs['environments']): string[] {
+  const list = raw === undefined ? [] : typeof raw === 'string' ? raw.split(/[\s,]+/) : [...raw];
+  return [...new Set(list.map((e) => e.trim()).filter((e) => e !== ''))];
+}
+
+/** status: validate the application and each environment (default staging and production). */
+export function planStatus(
+  raw: OperationInputs,
+  names: OperationInputNames,
+  cwd = process.cwd(),
+): StatusPlan {
+  const c: Collected = { errors: [] };
+  let environments = environmentList(raw.environments);
+  if (environments.length === 0) environments = [...DEFAULT_STATUS_ENVIRONMENTS];
+  if (environments.length > 1 && blankToUndefined(raw.parameter) !== undefined) {
+    c.errors.push(
+      new InputError(
+        names.parameter,
+        `${names.parameter} names one parameter, but ${environments.length} environments were asked for.`,
+        `Give one ${names.environments} with ${names.parameter}, or leave ${names.parameter} out to use the default names.`,
+      ),
+    );
+  }
+  const targets: OperationTarget[] = [];
+  for (const environment of environments) {
+    const shared = parseShared(
+      { ...raw, environment },
+      { ...names, environment: names.environments },
+      cwd,
+      false,
+      c,
+    );
+    if (shared) targets.push(targetOf(shared.options, shared.hasInfra));
+  }
+  // An invalid application (or infra) input is reported once, not once per environment.
+  if (c.errors.length > 0) throw new InputErrors(dedupe(c.errors));
+  const first = targets[0] as OperationTarget;
+  return { kind: 'status', application: first.application, targets };
+}
+
+/** history: one application and environment, and how many entries. */
+export function planHistory(
+  raw: OperationInputs,
+  names: OperationInputNames,
+  cwd = process.cwd(),
+): HistoryPlan {
+  const c: Collected = { errors: [] };
+  const shared = parseShared(raw, names, cwd, false, c);
+  const limitText = raw.limit === undefined ? '' : String(raw.limit).trim();
+  let limit: number = HISTORY_MAX;
+  if (limitText !== '') {
+    limit = Number(limitText);
+    if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_MAX) {
+      c.errors.push(
+        new InputError(
+          names.limit,
+          `${names.limit} "${limitText}" is not a number between 1 and ${HISTORY_MAX}.`,
+          `SSM keeps the last ${HISTORY_MAX} versions of a parameter: give a number from 1 to ${HISTORY_MAX}.`,
+        ),
+      );
+    }
+  }
+  if (c.errors.length > 0 || !shared) throw new InputErrors(c.errors);
+  return { kind: 'history', target: targetOf(shared.options, shared.hasInfra), limit };
+}
+
+async function actorOf(context: PrepareContext): Promise<Pick<SourceInfo, 'actor' | 'runUrl'>> {
+  // versionGiven: a rollback or promote builds nothing, so no commit (and no clean tree) is needed.
+  const source = await resolveSource(
+    { cwd: context.cwd, env: context.env, versionGiven: true, versionInput: '' },
+    context.git,
+  );
+  return { actor: source.actor, runUrl: source.runUrl };
+}
+
+/** rollback: validate, then resolve who rolls back (read-only). */
+export async function prepareRollback(
+  raw: OperationInputs,
+  names: OperationInputNames,
+  context: PrepareContext,
+): Promise<RollbackPlan> {
+  const c: Collected = { errors: [] };
+  const shared = parseShared(raw, names, context.cwd, true, c);
+  const to = blankToUndefined(raw.to) ?? 'previous';
+  if (to !== 'previous' && !TAG_PATTERN.test(to)) {
+    c.errors.push(
+      new InputError(
+        names.to,
+        `${names.to} "${to}" is not a version (image tag) or "previous".`,
+        'Give a version listed by `hosting history`, or "previous" for the one before the current.',
+      ),
+    );
+  }
+  const release = releaseOf(raw, names, c);
+  if (c.errors.length > 0 || !shared) throw new InputErrors(c.errors);
+  return {
+    kind: 'rollback',
+    target: targetOf(shared.options, true) as ReleaseTarget,
+    to,
+    source: await actorOf(context),
+    wait: waitOf(shared.options),
+    release,
+  };
+}
+
+/** promote: validate both environments, then resolve who promotes (read-only). */
+export async function preparePromote(
+  raw: OperationInputs,
+  names: OperationInputNames,
+  context: PrepareContext,
+): Promise<PromotePlan> {
+  const c: Collected = { errors: [] };
+  const shared = parseShared(raw, names, context.cwd, true, c);
+  const from = blankToUndefined(raw.from);
+  if (from === undefined) {
+    c.errors.push(
+      new InputError(
+        names.from,
+        `Input required and not supplied: ${names.from}.`,
+        `Pass ${names.from} with the environment to promote from, e.g. "staging".`,
+      ),
+    );
+  } else if (!NAME_PATTERN.test(from)) {
+    c.errors.push(
+      new InputError(
+        names.from,
+        `${names.from} "${from}" is not a valid environment name.`,
+        `Use 1-63 characters: lowercase letters, digits and "-", starting with a letter (pattern ${NAME_PATTERN.source}).`,
+      ),
+    );
+  } else if (shared && from === shared.options.environment) {
+    c.errors.push(
+      new InputError(
+        names.from,
+        `${names.from} and ${names.environment} are both "${from}": promote ships from one environment to another.`,
+        `Give two different environments, e.g. ${names.from} staging ${names.environment} production.`,
+      ),
+    );
+  }
+  const release = releaseOf(raw, names, c);
+  if (c.errors.length > 0 || !shared || from === undefined) throw new InputErrors(c.errors);
+  const options = shared.options;
+  return {
+    kind: 'promote',
+    from: {
+      application: options.application,
+      environment: from,
+      repository: options.repository,
+      parameter: DEFAULTS.parameter(options.application, from),
+      workflow: undefined,
+    },
+    target: targetOf(options, true) as ReleaseTarget,
+    version: options.version,
+    source: await actorOf(context),
+    wait: waitOf(options),
+    release,
+  };
+}
+
+function dedupe(errors: InputError[]): InputError[] {
+  const seen = new Set<string>();
+  return errors.filter((e) => !seen.has(e.message) && seen.add(e.message));
+}
+
+/** Names of the operation inputs in the CLI. `environment` is `--env` (promote: `--to`). */
+export const CLI_OPERATION_NAMES = {
+  environments: '--env',
+  from: '--from',
+  to: '--to',
+  limit: '--limit',
+  waitForLock: '--no-wait-for-lock',
+  rollbackOnFailure: '--rollback-on-failure',
+  redeployOnRollback: '--redeploy-on-rollback',
+} as const;
+
+/** Names of the operation inputs in the Action. */
+export const ACTION_OPERATION_NAMES = {
+  environments: 'environment',
+  from: 'from-environment',
+  to: 'to',
+  limit: 'limit',
+  waitForLock: 'wait-for-lock',
+  rollbackOnFailure: 'rollback-on-failure',
+  redeployOnRollback: 'redeploy-on-rollback',
+} as const;

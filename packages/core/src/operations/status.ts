@@ -1,0 +1,136 @@
+import { type HostingError, toHostingError } from '../errors.js';
+import { done, StepFailure, type StepRecord, StepRunner } from '../execute.js';
+import type { ImageInfo, RunSummary } from '../ports.js';
+import { type Provenance, parseProvenance } from '../source.js';
+import type { OperationOptions, OperationPorts } from './common.js';
+import type { OperationTarget, StatusPlan } from './plan.js';
+
+/** What runs in one environment. */
+export interface EnvironmentStatus {
+  environment: string;
+  parameterName: string;
+  /** undefined when the parameter does not exist (never deployed). */
+  deployed:
+    | {
+        version: string;
+        parameterVersion: number;
+        date: Date | undefined;
+        /** SSM LastModifiedUser (the AWS identity). */
+        author: string | undefined;
+        /** Parsed from the parameter's Description; undefined when not written by hosting. */
+        provenance: Provenance | undefined;
+      }
+    | undefined;
+  /** Whether the deployed version's image is still in ECR; undefined when nothing is deployed. */
+  image:
+    | {
+        exists: boolean;
+        digest: string | undefined;
+        /** The tag now points at another image than the one recorded at deployment. */
+        moved: boolean;
+      }
+    | undefined;
+  /** The latest infra run for this application/environment; undefined when none or not checked. */
+  latestRun: RunSummary | undefined;
+  /** Whether the infra workflow was looked at (needs the infra repository and a token). */
+  runChecked: boolean;
+  /** A read that failed for this environment (the others are still reported). */
+  error: HostingError | undefined;
+}
+
+export interface StatusResult {
+  status: 'succeeded' | 'failed';
+  application: string;
+  environments: EnvironmentStatus[];
+  /** Set when every environment failed to read, or the step failed. */
+  error: HostingError | undefined;
+  steps: StepRecord[];
+}
+
+/**
+ * Per environment: the parameter (value, version, date, author, provenance), whether that image is
+ * still in ECR, and the latest infra run. Read-only. Never throws.
+ */
+export async function status(
+  plan: StatusPlan,
+  ports: OperationPorts,
+  options: Pick<OperationOptions, 'signal'> = {},
+): Promise<StatusResult> {
+  const result: StatusResult = {
+    status: 'failed',
+    application: plan.application,
+    environments: [],
+    error: undefined,
+    steps: [],
+  };
+  const steps = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
+  try {
+    result.environments = await steps.run('preflight', async (progress) => {
+      const list = await Promise.all(
+        plan.targets.map(async (target) => {
+          progress(`reading ${target.environment}`);
+          return environmentStatus(target, ports);
+        }),
+      );
+      const failed = list.filter((e) => e.error);
+      const first = failed[0]?.error;
+      if (first && failed.length === list.length) throw first;
+      return done(
+        `${plan.application}: ${list.map((e) => `${e.environment} ${e.deployed?.version ?? (e.error ? 'unreadable' : 'not deployed')}`).join(', ')}`,
+        list,
+      );
+    });
+    result.status = 'succeeded';
+  } catch (thrown) {
+    result.error = thrown instanceof StepFailure ? thrown.error : toHostingError(thrown);
+  }
+  return result;
+}
+
+async function environmentStatus(target: OperationTarget, ports: OperationPorts): Promise<EnvironmentStatus> {
+  const entry: EnvironmentStatus = {
+    environment: target.environment,
+    parameterName: target.parameter,
+    deployed: undefined,
+    image: undefined,
+    latestRun: undefined,
+    runChecked: false,
+    error: undefined,
+  };
+  const workflows = ports.workflows;
+  const [parameter, run] = await Promise.allSettled([
+    ports.parameters.get(target.parameter),
+    workflows && target.workflow ? workflows.latestRun(target.workflow) : Promise.resolve(undefined),
+  ]);
+  if (run.status === 'fulfilled') {
+    entry.latestRun = run.value;
+    entry.runChecked = Boolean(workflows && target.workflow);
+  } else {
+    entry.error = toHostingError(run.reason);
+  }
+  if (parameter.status === 'rejected') {
+    entry.error = toHostingError(parameter.reason);
+    return entry;
+  }
+  const value = parameter.value;
+  if (!value) return entry;
+  const provenance = parseProvenance(value.description);
+  entry.deployed = {
+    version: value.value,
+    parameterVersion: value.version,
+    date: value.lastModified,
+    author: value.lastModifiedUser,
+    provenance,
+  };
+  try {
+    const image: ImageInfo | undefined = await ports.registry.findImage(target.repository, value.value);
+    entry.image = {
+      exists: image !== undefined,
+      digest: image?.digest,
+      moved: Boolean(image && provenance?.digest && image.digest !== provenance.digest),
+    };
+  } catch (error) {
+    entry.error = toHostingError(error);
+  }
+  return entry;
+}
