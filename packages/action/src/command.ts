@@ -3,6 +3,7 @@
  * escapes them. The bundle's fast path uses it to mask secrets and report bad input before
  * @actions/core and the SDKs are loaded.
  */
+import { writeSync } from 'node:fs';
 
 export type CommandProperties = Record<string, string | number | undefined>;
 
@@ -23,12 +24,24 @@ export function formatCommand(command: string, properties: CommandProperties, me
   return `::${command}${props ? ` ${props}` : ''}::${escapeData(message)}`;
 }
 
-/** Write a workflow command to stdout (synchronous for files and pipes, so ordering is kept). */
+/**
+ * Write to stdout synchronously. `fs.writeSync(1)` avoids creating `process.stdout` (a stream, and for a
+ * pipe a socket) on the fast path; if the descriptor is non-blocking and full, the stream takes over.
+ */
+export function writeStdout(text: string): void {
+  try {
+    writeSync(1, text);
+  } catch {
+    process.stdout.write(text);
+  }
+}
+
+/** Write a workflow command to stdout. */
 export function issueCommand(
   command: string,
   properties: CommandProperties,
   message: string,
-  write: (text: string) => void = (text) => process.stdout.write(text),
+  write: (text: string) => void = writeStdout,
 ): void {
   write(`${formatCommand(command, properties, message)}\n`);
 }

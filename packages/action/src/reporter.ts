@@ -28,15 +28,22 @@ export class ActionReporter implements Reporter {
   private pending: { step: StepId; title: string } | undefined;
   private groupOpen = false;
   private lastUpdate = '';
+  private readonly masked: Set<string>;
 
   constructor(
     private readonly core: ActionsCore,
     /** Where the infra run lives, saved with the run for the post step; undefined: do not save. */
     private readonly infra: { owner: string; repo: string } | undefined,
-  ) {}
+    /** Secrets already masked (each is masked once). */
+    masked: Iterable<string> = [],
+  ) {
+    this.masked = new Set(masked);
+  }
 
   registerSecret(secret: string): void {
-    if (secret) this.core.setSecret(secret);
+    if (!secret || this.masked.has(secret)) return;
+    this.masked.add(secret);
+    this.core.setSecret(secret);
   }
 
   emit(event: DeployEvent): void {

@@ -1,0 +1,35 @@
+/**
+ * The bundle's entry (dist/index.js). Its fast path reads and validates the inputs and masks the secrets
+ * without loading @actions/core or any SDK, so that a misconfigured step fails in about the time Node
+ * takes to start. Only a valid configuration loads the rest (./main.js, which the build embeds lazily).
+ */
+import { ACTION_INPUT_NAMES, InputErrors, parseDeployInputs } from '@shared-hosting/core';
+import { issueCommand } from './command.js';
+import { annotationsFor } from './failure.js';
+import { envInput, readInputs, secretsToMask } from './inputs.js';
+
+function report(thrown: unknown): void {
+  for (const { title, message } of annotationsFor(thrown, process.env.RUNNER_DEBUG === '1')) {
+    issueCommand('error', { title }, message);
+  }
+  process.exitCode = 1;
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  const read = readInputs(envInput(env), env);
+  for (const secret of secretsToMask(read, env)) issueCommand('add-mask', {}, secret);
+  try {
+    parseDeployInputs(read.inputs, ACTION_INPUT_NAMES, env.GITHUB_WORKSPACE || process.cwd());
+  } catch (error) {
+    if (error instanceof InputErrors) {
+      report(error);
+      return;
+    }
+    throw error;
+  }
+  const { run } = await import('./main.js');
+  await run(read);
+}
+
+main().catch(report);

