@@ -1,4 +1,6 @@
 import { readFileSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AwsPeers, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
@@ -82,6 +84,50 @@ describe('createAwsPorts', () => {
       expect(peers.aws.requests).toHaveLength(0);
     } finally {
       vi.unstubAllEnvs();
+    }
+  });
+
+  it('uses a profile from the shared config files (region and keys), silently even with keys in the env', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'aws-profile-'));
+    await writeFile(path.join(dir, 'config'), '[profile testkit]\nregion = eu-central-1\n');
+    await writeFile(
+      path.join(dir, 'credentials'),
+      `[testkit]\naws_access_key_id = ${peers.env.AWS_ACCESS_KEY_ID}\naws_secret_access_key = ${peers.env.AWS_SECRET_ACCESS_KEY}\n`,
+    );
+    vi.stubEnv('AWS_CONFIG_FILE', path.join(dir, 'config'));
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', path.join(dir, 'credentials'));
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+    // Other static keys in the environment: the explicit profile wins, and the SDK's warning stays out of sight.
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIAOTHERKEYS');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'other');
+    const warn = vi.spyOn(console, 'warn');
+    const debug: string[] = [];
+    try {
+      const ports = await createAwsPorts({
+        profile: 'testkit',
+        env: { AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL },
+        debug: (m) => debug.push(m),
+      });
+      expect(ports.region).toBe('eu-central-1');
+      await ports.parameters.put('/shared-hosting/profile/dev/version', 'p1', 'via profile');
+      expect(peers.aws.requests.at(-1)).toMatchObject({ status: 200, region: 'eu-central-1' });
+      expect(warn).not.toHaveBeenCalled();
+
+      const unknown = await createAwsPorts({
+        profile: 'nope',
+        region: 'eu-west-1',
+        env: { AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL },
+        retry: fast,
+      });
+      vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
+      const error = await failure(unknown.parameters.get('/x/y'));
+      expect(error.code).toBe('AWS_CREDENTIALS_MISSING');
+      expect(error.message).toContain('profile "nope"');
+    } finally {
+      warn.mockRestore();
+      vi.unstubAllEnvs();
+      await rm(dir, { recursive: true, force: true });
     }
   });
 

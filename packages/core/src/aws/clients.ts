@@ -83,6 +83,13 @@ export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPor
         }
       : undefined;
 
+  const sdkLogger = {
+    trace: () => {},
+    debug: () => {},
+    info: () => {},
+    warn: (...args: unknown[]) => options.debug?.(`AWS SDK: ${args.map(String).join(' ')}`),
+    error: (...args: unknown[]) => options.debug?.(`AWS SDK: ${args.map(String).join(' ')}`),
+  };
   const endpointFor = (service: 'SSM' | 'ECR') =>
     env[`AWS_ENDPOINT_URL_${service}`]?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined;
   const common = (service: 'SSM' | 'ECR') => {
@@ -93,6 +100,9 @@ export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPor
       ...(staticCredentials ? { credentials: staticCredentials } : {}),
       ...(endpoint ? { endpoint } : {}),
       retryStrategy: retryStrategy(),
+      // The SDK warns through console.warn unless given a logger (e.g. "Multiple credential sources
+      // detected" when AWS_PROFILE and access keys are both set): route that to debug output instead.
+      logger: sdkLogger,
       requestHandler: {
         requestTimeout: options.requestTimeoutMs ?? 30_000,
         connectionTimeout: Math.min(options.requestTimeoutMs ?? 30_000, 10_000),
@@ -125,6 +135,7 @@ export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPor
       ...context,
       region: resolvedRegion,
       endpoint: endpointFor(context.service === 'ssm' ? 'SSM' : 'ECR'),
+      profile,
     });
   const call = async <T>(
     context: Omit<AwsCallContext, 'region' | 'endpoint'>,
@@ -309,7 +320,7 @@ export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPor
           baseDelayMs: Math.max(1, base),
           retryable: (error) => (error as { code?: string }).code === 'SSM_TOO_MANY_UPDATES',
           onRetry: (_e, attempt, delay) =>
-            options.onRetry?.(`SSM TooManyUpdates on ${name}: retry ${attempt} in ${delay} ms`),
+            options.debug?.(`SSM TooManyUpdates on ${name}: retry ${attempt} in ${delay} ms`),
         },
       );
       return { version: out.Version ?? 0 };

@@ -10,6 +10,8 @@ export interface AwsCallContext {
   resource?: string | undefined;
   /** The endpoint in use when it is not AWS's own (AWS_ENDPOINT_URL). */
   endpoint?: string | undefined;
+  /** The AWS profile in use, if any. */
+  profile?: string | undefined;
 }
 
 interface SdkErrorLike {
@@ -108,10 +110,14 @@ export function mapAwsError(error: unknown, context: AwsCallContext): HostingErr
           },
         );
       }
-      return new PreconditionError('AWS_CREDENTIALS_MISSING', 'No AWS credentials were found.', {
-        ...options,
-        fix: 'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile (or set AWS_PROFILE; for SSO run "aws sso login --profile <name>" first), or in GitHub Actions use aws-actions/configure-aws-credentials before this step.',
-      });
+      return new PreconditionError(
+        'AWS_CREDENTIALS_MISSING',
+        `No AWS credentials were found${context.profile ? ` for profile "${context.profile}"` : ''}${/^Could not load credentials/i.test(message) ? '' : ` (${message})`}.`,
+        {
+          ...options,
+          fix: 'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile (or set AWS_PROFILE; for SSO run "aws sso login --profile <name>" first), or in GitHub Actions use aws-actions/configure-aws-credentials before this step.',
+        },
+      );
     case 'ExpiredTokenException':
     case 'ExpiredToken':
     case 'RequestExpired':

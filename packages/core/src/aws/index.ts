@@ -29,8 +29,8 @@ export interface AwsPortsOptions {
   retry?: AwsRetryOptions | undefined;
   /** Per-request timeout (default 30 s); a timed-out request is retried. */
   requestTimeoutMs?: number | undefined;
-  /** Called when a call is retried (debug output). */
-  onRetry?: ((message: string) => void) | undefined;
+  /** Debug output: retries of conflicting writes, and the SDK's own warnings (never printed to the console). */
+  debug?: ((message: string) => void) | undefined;
 }
 
 export interface AwsPorts {

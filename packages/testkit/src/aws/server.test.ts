@@ -257,3 +257,30 @@ describe('ECR', () => {
     expect(all.imageDetails?.[0]?.imageTags).toEqual(['stable', 'v1']);
   });
 });
+
+describe('output validation', () => {
+  it('refuses to send an answer the model does not allow, and fails stop()', async () => {
+    const { startAwsServer } = await import('./server.js');
+    const server = await startAwsServer();
+    const original = server.ssm.handle.bind(server.ssm);
+    server.ssm.handle = (operation, input, caller) =>
+      operation === 'GetParameter'
+        ? { Parameter: { Name: 'x', Version: 'one' } }
+        : original(operation, input, caller);
+    const client = new SSMClient({
+      endpoint: server.url,
+      region: 'us-east-1',
+      credentials: {
+        accessKeyId: server.credentials.accessKeyId,
+        secretAccessKey: server.credentials.secretAccessKey,
+      },
+      maxAttempts: 1,
+    });
+    await expect(client.send(new GetParameterCommand({ Name: '/a' }))).rejects.toMatchObject({
+      name: 'InternalFailure',
+    });
+    expect(server.outputViolations[0]).toContain('output.Parameter.Version must be an integer');
+    client.destroy();
+    await expect(server.stop()).rejects.toThrow(/answers its model does not allow/);
+  });
+});
