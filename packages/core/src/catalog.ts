@@ -236,4 +236,107 @@ export const errorCatalog: readonly CatalogEntry[] = [
       'After a failed infra run, --rollback-on-failure found the parameter changed by someone else since this command wrote it, so it did not restore the previous value.',
     fix: 'Look at hosting status and hosting history before changing anything.',
   },
+  // --- GitHub (infra workflow: preflight, dispatch, wait) ---
+  {
+    code: 'GITHUB_UNAUTHORIZED',
+    title: 'GitHub rejected the token',
+    cause:
+      'GitHub answered 401 Bad credentials: the token is invalid, expired or revoked, or belongs to another GitHub server.',
+    fix: 'Create a new token (a GitHub App token or a fine-grained token with Actions: write on the infra repository). For GitHub Enterprise, set GITHUB_API_URL to https://HOST/api/v3.',
+  },
+  {
+    code: 'GITHUB_FORBIDDEN',
+    title: 'The token may not run the infra workflow',
+    cause:
+      'GitHub answered 403, usually "Resource not accessible by integration": a job\'s own GITHUB_TOKEN only works in the repository the job runs in, so it cannot dispatch workflows in the infra repository. A fine-grained token without Actions: write gets "Resource not accessible by personal access token".',
+    fix: 'Use a GitHub App installation token (actions/create-github-app-token, app installed on the infra repository with Actions: write) or a fine-grained personal access token with Actions: write and Contents: read on the infra repository. With SAML single sign-on, authorize the token for the organization.',
+  },
+  {
+    code: 'INFRA_REPO_NOT_FOUND',
+    title: 'Infra repository not found',
+    cause:
+      "GitHub answered 404: the infra repository does not exist, or the token cannot see it (GitHub answers 404 for private repositories a token has no access to, e.g. a job's GITHUB_TOKEN for another repository).",
+    fix: 'Check --infra-repo / infra-repository / HOSTING_INFRA_REPO (owner/name), and use a token with access to that repository.',
+  },
+  {
+    code: 'WORKFLOW_NOT_FOUND',
+    title: 'Infra workflow not found',
+    cause:
+      'The infra workflow (default deploy.yaml) does not exist in the infra repository, or its file is missing on the ref being dispatched.',
+    fix: 'Check --infra-workflow / infra-workflow (a file name under .github/workflows) and --infra-ref.',
+  },
+  {
+    code: 'WORKFLOW_DISABLED',
+    title: 'Infra workflow is disabled',
+    cause:
+      'The infra workflow is disabled (manually, or by GitHub after 60 days without activity), so it cannot be dispatched.',
+    fix: 'Enable it in the Actions tab of the infra repository, or run gh workflow enable <workflow> -R <owner/repo>.',
+  },
+  {
+    code: 'WORKFLOW_NO_DISPATCH',
+    title: 'Infra workflow has no workflow_dispatch trigger',
+    cause:
+      'The infra workflow file on that ref does not declare on: workflow_dispatch, so GitHub refuses to start it (422).',
+    fix: 'Add a workflow_dispatch trigger with the inputs application and environment to the workflow file.',
+  },
+  {
+    code: 'WORKFLOW_INPUTS_MISMATCH',
+    title: 'Infra workflow inputs do not match',
+    cause:
+      'The workflow does not declare the inputs this tool sends (application, environment), or requires others without defaults (GitHub answers 422 "Unexpected inputs provided").',
+    fix: 'Declare exactly the workflow_dispatch inputs application and environment (type string) in the infra workflow.',
+  },
+  {
+    code: 'WORKFLOW_INVALID',
+    title: 'Infra workflow file is not valid YAML',
+    cause: 'The infra workflow file could not be parsed.',
+    fix: 'Fix the workflow file in the infra repository (actionlint helps).',
+  },
+  {
+    code: 'REF_NOT_FOUND',
+    title: 'Infra ref not found',
+    cause:
+      'The branch or tag to dispatch the infra workflow on (--infra-ref, default main) does not exist in the infra repository.',
+    fix: 'Check --infra-ref / infra-ref.',
+  },
+  {
+    code: 'DISPATCH_REJECTED',
+    title: 'GitHub rejected the dispatch',
+    cause: 'GitHub refused the workflow dispatch with a validation error this tool does not recognise.',
+    fix: "Read GitHub's message in the error; check the workflow file, its inputs and the ref.",
+  },
+  {
+    code: 'RUN_NOT_FOUND',
+    title: 'Infra run not found',
+    cause:
+      'The dispatch was accepted but its run could not be identified in time (a server without return_run_details, slow listing), or the run disappeared while waiting.',
+    fix: 'Look at the Actions tab of the infra repository and follow the run there.',
+  },
+  {
+    code: 'RUN_AMBIGUOUS',
+    title: 'Cannot tell which run is ours',
+    cause:
+      'On a server without return_run_details, two or more runs of the infra workflow started by the same actor at the time of the dispatch, and nothing (such as the run title) tells them apart. The tool does not guess.',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, shown to the user
+    fix: 'Check the named runs by hand. Add run-name: Deploy ${{ inputs.application }} to ${{ inputs.environment }} to the infra workflow so runs can be told apart.',
+  },
+  {
+    code: 'GITHUB_RATE_LIMITED',
+    title: 'GitHub rate limit',
+    cause:
+      "GitHub's primary or secondary rate limit stopped a request for longer than the tool waits outside the run wait.",
+    fix: 'Wait for the reset time given in the message; use a GitHub App token (higher limits) for busy pipelines.',
+  },
+  {
+    code: 'GITHUB_UNAVAILABLE',
+    title: 'GitHub unavailable',
+    cause: 'GitHub answered with server errors or not at all, even after retries.',
+    fix: 'Check https://www.githubstatus.com (or your GitHub Enterprise server) and the network, then deploy again.',
+  },
+  {
+    code: 'GITHUB_REQUEST_FAILED',
+    title: 'GitHub request failed',
+    cause: 'GitHub refused a request in a way this tool does not recognise.',
+    fix: "Read GitHub's message in the error; re-run with --debug for details.",
+  },
 ];

@@ -4,7 +4,7 @@
  */
 import { createRequire } from 'node:module';
 import addFormats from 'ajv-formats';
-import { OpenAPIBackend } from 'openapi-backend';
+import { OpenAPIBackend, type Operation } from 'openapi-backend';
 
 const require = createRequire(import.meta.url);
 
@@ -22,13 +22,16 @@ export interface ValidationProblem {
 export interface GitHubSpec {
   /** The operation a request maps to, or undefined for paths GitHub does not have. */
   match(method: string, path: string): SpecOperation | undefined;
-  validateRequest(req: {
-    method: string;
-    path: string;
-    query: Record<string, string | string[]>;
-    headers: Record<string, string>;
-    body?: unknown;
-  }): string | undefined;
+  validateRequest(
+    req: {
+      method: string;
+      path: string;
+      query: Record<string, string | string[]>;
+      headers: Record<string, string>;
+      body?: unknown;
+    },
+    operationId: string,
+  ): string | undefined;
   validateResponse(operationId: string, status: number, body: unknown): string | undefined;
   /** Example payloads from the description, used as templates. */
   example(name: string): unknown;
@@ -52,6 +55,10 @@ function fixNullable(node: unknown): unknown {
   if (node === null || typeof node !== 'object') return node;
   const obj = node as Record<string, unknown>;
   for (const key of Object.keys(obj)) obj[key] = fixNullable(obj[key]);
+  // `nullable` with an `enum` that lacks null (e.g. a job's `conclusion`): Ajv then rejects null, although the
+  // description means "null or one of these" (GitHub sends null for jobs in progress).
+  if (obj.nullable === true && Array.isArray(obj.enum) && !obj.enum.includes(null))
+    obj.enum = [...obj.enum, null];
   if (obj.nullable === true && obj.type === undefined && !('$ref' in obj)) {
     const { nullable: _n, description, ...rest } = obj;
     return { ...(description === undefined ? {} : { description }), anyOf: [rest, { type: 'null' }] };
@@ -80,12 +87,29 @@ async function load(): Promise<GitHubSpec> {
   await api.init();
 
   const statuses = new Map<string, string[]>();
-  for (const ops of Object.values(definition.paths)) {
-    for (const op of Object.values(ops)) {
-      if (op && typeof op === 'object' && op.operationId)
-        statuses.set(op.operationId, Object.keys(op.responses ?? {}));
+  // Operations and routes compiled once: openapi-backend rebuilds its operation list on every lookup
+  // (tens of ms for GitHub's 1000+ operations), so we route ourselves and pass operation objects.
+  const operations = new Map<string, Operation>();
+  for (const op of api.router.getOperations()) if (op.operationId) operations.set(op.operationId, op);
+  const routes: Array<{ method: string; re: RegExp; statics: number; operationId: string }> = [];
+  for (const [template, ops] of Object.entries(definition.paths)) {
+    const segments = template.split('/');
+    const re = new RegExp(
+      `^${segments.map((seg) => (/^\{[^}]+\}$/.test(seg) ? '[^/]+' : seg.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('/')}/?$`,
+    );
+    const statics = segments.filter((seg) => seg && !seg.startsWith('{')).length;
+    for (const [method, op] of Object.entries(ops)) {
+      if (!op || typeof op !== 'object' || !op.operationId) continue;
+      statuses.set(op.operationId, Object.keys(op.responses ?? {}));
+      routes.push({ method: method.toUpperCase(), re, statics, operationId: op.operationId });
     }
   }
+  routes.sort((a, b) => b.statics - a.statics);
+  const operation = (id: string): Operation => {
+    const op = operations.get(id);
+    if (!op) throw new Error(`unknown operation ${id}`);
+    return op;
+  };
   const errorSchemaValidator = (() => {
     // Error bodies GitHub sends on any endpoint: basic-error / validation-error shapes.
     return (body: unknown): string | undefined => {
@@ -101,18 +125,16 @@ async function load(): Promise<GitHubSpec> {
 
   return {
     match(method, path) {
-      const op = api.matchOperation({ method, path, headers: {} });
-      if (!op?.operationId) return undefined;
-      return { operationId: op.operationId, statuses: statuses.get(op.operationId) ?? [] };
+      const m = method.toUpperCase();
+      const route = routes.find((r) => r.method === m && r.re.test(path));
+      if (!route) return undefined;
+      return { operationId: route.operationId, statuses: statuses.get(route.operationId) ?? [] };
     },
-    validateRequest(req) {
-      const result = api.validateRequest({
-        method: req.method,
-        path: req.path,
-        query: req.query,
-        headers: req.headers,
-        body: req.body,
-      });
+    validateRequest(req, operationId) {
+      const result = api.validateRequest(
+        { method: req.method, path: req.path, query: req.query, headers: req.headers, body: req.body },
+        operation(operationId),
+      );
       if (result.valid) return undefined;
       // The description types `created` as date-time, but GitHub documents (and accepts) the search range
       // syntax there (`>=2024-01-01T00:00:00Z`, `a..b`): accept that one documented deviation.
@@ -136,13 +158,13 @@ async function load(): Promise<GitHubSpec> {
       }
       if (status === 204 || status === 302 || status === 202) {
         if (status === 202) {
-          const r = api.validateResponse(body, operationId, status);
+          const r = api.validateResponse(body, operation(operationId), status);
           return r.valid ? undefined : JSON.stringify(r.errors);
         }
         return undefined;
       }
       if (status >= 400) return errorSchemaValidator(body);
-      const r = api.validateResponse(body, operationId, status);
+      const r = api.validateResponse(body, operation(operationId), status);
       return r.valid ? undefined : JSON.stringify(r.errors);
     },
     example(name) {

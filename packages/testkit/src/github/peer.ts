@@ -207,6 +207,7 @@ export function defaultWorkflowYaml(
     '    steps:',
     '      - uses: actions/checkout@v4',
     '      - name: Deploy application',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
     '        run: ./deploy.sh "${{ inputs.application }}" "${{ inputs.environment }}"',
   );
   return `${lines.join('\n')}\n`;
@@ -264,6 +265,7 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
     defaultWorkflowYaml(
       workflowName,
       options.workflowInputs ?? ['application', 'environment'],
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
       options.runName ?? 'Deploy ${{ inputs.application }} to ${{ inputs.environment }}',
     );
   let returnRunDetails = options.returnRunDetails ?? true;
@@ -319,7 +321,7 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
   const repoApi = `${apiBase}/repos/${owner}/${repo}`;
   function user(login: string): Record<string, unknown> {
     const id = Number.parseInt(sha(`user:${login}`).slice(0, 7), 16);
-    const u = `${apiBase}/users/${login}`;
+    const u = `${apiBase}/users/${encodeURIComponent(login)}`;
     return {
       login,
       id,
@@ -327,7 +329,7 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
       avatar_url: `${origin}/_avatars/${id}`,
       gravatar_id: '',
       url: u,
-      html_url: `${webBase}/${login}`,
+      html_url: `${webBase}/${encodeURIComponent(login)}`,
       followers_url: `${u}/followers`,
       following_url: `${u}/following{/other_user}`,
       gists_url: `${u}/gists{/gist_id}`,
@@ -683,7 +685,7 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
     let destroyAfter = false;
     try {
       if (!op) fail(404, 'Not Found');
-      const problem = spec.validateRequest({ method, path, query, headers, body });
+      const problem = spec.validateRequest({ method, path, query, headers, body }, op.operationId);
       if (problem) {
         stats.violations.push(
           `request ${method} ${path} (${op.operationId}) violates the description: ${problem}`,
@@ -727,7 +729,11 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
     }
 
     // Conditional requests: 304 does not count against the rate limit.
-    const outHeaders: Record<string, string> = { ...rateHeaders(), ...(reply.headers ?? {}) };
+    const outHeaders: Record<string, string> = {
+      date: new Date(now()).toUTCString(),
+      ...rateHeaders(),
+      ...(reply.headers ?? {}),
+    };
     let status = reply.status;
     let payload: string | undefined;
     if (reply.raw !== undefined) payload = reply.raw;
