@@ -1,0 +1,105 @@
+import {
+  type HistoryEntry,
+  type HistoryResult,
+  history,
+  type OperationPorts,
+  planHistory,
+} from '@shared-hosting/core';
+import type { CliIO, CommonFlags } from '../program.js';
+import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
+import { errorJson, reportFailure } from './deploy.js';
+import { failEarly, formatDate, OPERATION_NAMES, queryTerminal, short, table } from './status.js';
+
+export interface HistoryFlags extends CommonFlags {
+  app?: string;
+  env?: string;
+  limit?: string;
+  parameter?: string;
+  profile?: string;
+  region?: string;
+}
+
+export async function runHistory(
+  flags: HistoryFlags,
+  io: CliIO,
+  factory: PortsFactory = createCliPorts,
+): Promise<number> {
+  const { redactor, reporter, close } = queryTerminal(flags, io);
+  try {
+    const plan = planHistory(
+      { application: flags.app, environment: flags.env, parameter: flags.parameter, limit: flags.limit },
+      OPERATION_NAMES,
+      io.cwd,
+    );
+    const ports: OperationPorts = await factory({ flags, io, reporter, builder: 'auto', redactor });
+    const result = await history(plan, { ...ports, workflows: undefined });
+    close();
+    if (flags.json) io.stdout.write(`${redactor.redact(JSON.stringify(historyJson(result), null, 2))}\n`);
+    else if (result.status === 'succeeded')
+      io.stdout.write(`${redactor.redact(historyTable(result).join('\n'))}\n`);
+    if (result.error) return reportFailure(result.error, flags, io, redactor);
+    return 0;
+  } catch (error) {
+    close();
+    return failEarly(error, flags, io, redactor);
+  }
+}
+
+function entryJson(e: HistoryEntry) {
+  const p = e.provenance;
+  return {
+    'parameter-version': e.parameterVersion,
+    version: e.version,
+    current: e.current,
+    date: e.date?.toISOString() ?? null,
+    author: e.author ?? null,
+    action: e.action ?? null,
+    actor: p?.actor ?? null,
+    commit: p?.commit ?? null,
+    digest: p?.digest ?? null,
+    from: p?.from ?? null,
+    source: p?.source ?? null,
+    'run-url': p?.run ?? null,
+  };
+}
+
+export function historyJson(result: HistoryResult) {
+  return {
+    status: result.status,
+    application: result.application,
+    environment: result.environment,
+    'parameter-name': result.parameterName,
+    entries: result.entries.map(entryJson),
+    ...(result.error ? { error: errorJson(result.error) } : {}),
+  };
+}
+
+function actionText(e: HistoryEntry): string {
+  const p = e.provenance;
+  if (!p) return '(not hosting)';
+  if (p.action === 'rollback' && p.from) return `rollback from ${p.from}`;
+  if (p.action === 'promote' && p.source) return `promote from ${p.source}`;
+  return p.action;
+}
+
+export function historyTable(result: HistoryResult): string[] {
+  if (result.entries.length === 0) {
+    return [
+      `${result.parameterName} does not exist: ${result.application} was never deployed to ${result.environment}.`,
+    ];
+  }
+  const rows = result.entries.map((e) => [
+    `${e.current ? '*' : ' '}${e.parameterVersion}`,
+    e.version,
+    formatDate(e.date),
+    actionText(e),
+    e.provenance?.actor ?? e.author ?? '-',
+    short.commit(e.provenance?.commit),
+    short.digest(e.provenance?.digest),
+    e.provenance?.run ?? '-',
+  ]);
+  return [
+    `${result.application} in ${result.environment} (${result.parameterName}), newest first; * = deployed now`,
+    ...table([' #', 'VERSION', 'DATE', 'ACTION', 'BY', 'COMMIT', 'DIGEST', 'RUN'], rows),
+  ];
+}

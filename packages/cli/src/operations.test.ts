@@ -1,0 +1,237 @@
+import type { DeployPorts } from '@shared-hosting/core';
+import { formatProvenance, parseProvenance } from '@shared-hosting/core';
+import { createFakes } from '@shared-hosting/core/testing';
+import { describe, expect, it } from 'vitest';
+import { runHistory } from './commands/history.js';
+import { runPromote } from './commands/promote.js';
+import { runRollback } from './commands/rollback.js';
+import { runStatus } from './commands/status.js';
+import { type CliIO, run } from './program.js';
+import type { PortsFactory } from './runtime/ports.js';
+
+function io(env: Record<string, string> = {}): CliIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: { write: (t: string) => void out.push(t) },
+    stderr: { write: (t: string) => void err.push(t) },
+    env: {
+      PATH: process.env.PATH,
+      GITHUB_ACTIONS: 'true',
+      GITHUB_SHA: 'f'.repeat(40),
+      GITHUB_ACTOR: 'bob',
+      ...env,
+    },
+    cwd: '/tmp',
+    exitCode: 0,
+  };
+}
+
+const param = (env: string) => `/shared-hosting/hello-app/${env}/version`;
+
+async function world() {
+  const fakes = createFakes();
+  fakes.registry.repositories.add('hello-app');
+  const deployed = async (env: string, version: string, push = true) => {
+    const image = push ? fakes.registry.addImage('hello-app', version) : undefined;
+    await fakes.parameters.put(
+      param(env),
+      version,
+      formatProvenance({
+        action: 'deploy',
+        version,
+        commit: `${version}`.padEnd(40, '0'),
+        digest: image?.digest ?? 'sha256:0000',
+        actor: 'alice@example.com',
+        run: 'https://github.test/acme/hello-app/actions/runs/5',
+      }),
+    );
+  };
+  let builderAsked = 0;
+  const factory: PortsFactory = async ({ reporter }) => {
+    const ports: DeployPorts = {
+      builder: async () => {
+        builderAsked++;
+        return fakes.builder;
+      },
+      registry: fakes.registry,
+      parameters: fakes.parameters,
+      workflows: fakes.workflows,
+      clock: fakes.clock,
+      reporter,
+    };
+    return ports;
+  };
+  return { fakes, factory, deployed, builderAsked: () => builderAsked };
+}
+
+const release = {
+  app: 'hello-app',
+  infraRepo: 'acme/infra',
+  wait: true,
+  cancelOnInterrupt: true,
+  timeout: '30m',
+};
+
+describe('hosting status', () => {
+  it('prints one table for the environments, and JSON with --json', async () => {
+    const w = await world();
+    await w.deployed('staging', 'v2');
+    await w.deployed('production', 'v1', false);
+    w.fakes.workflows.latestRun = async () => ({
+      run: { id: 9, url: 'https://github.test/acme/infra/actions/runs/9' },
+      status: 'completed',
+      conclusion: 'success',
+    });
+    const ctx = io();
+    expect(await runStatus({ app: 'hello-app', infraRepo: 'acme/infra' }, ctx, w.factory)).toBe(0);
+    const text = ctx.out.join('');
+    expect(text).toMatch(
+      /ENVIRONMENT\s+VERSION\s+PARAM\s+DEPLOYED\s+BY\s+COMMIT\s+DIGEST\s+IMAGE\s+LATEST RUN/,
+    );
+    expect(text).toMatch(
+      /staging\s+v2\s+1\s+\S+ \S+ UTC\s+alice@example.com\s+v20000000000\s+sha256:\S+\s+present\s+success https:\/\/github.test\/acme\/infra\/actions\/runs\/9/,
+    );
+    expect(text).toMatch(/production\s+v1 .*expired/);
+    expect(text).toContain('a rollback to it would be refused');
+    expect(ctx.err.join('')).toBe('');
+
+    const json = io();
+    expect(await runStatus({ app: 'hello-app', env: ['staging'], json: true }, json, w.factory)).toBe(0);
+    expect(JSON.parse(json.out.join(''))).toMatchObject({
+      application: 'hello-app',
+      environments: [
+        {
+          environment: 'staging',
+          version: 'v2',
+          'parameter-version': 1,
+          image: { exists: true },
+          'latest-run': null,
+        },
+      ],
+    });
+  });
+
+  it('refuses bad input with exit code 2', async () => {
+    const w = await world();
+    const ctx = io();
+    expect(await runStatus({ app: 'Bad' }, ctx, w.factory)).toBe(2);
+    expect(ctx.err.join('')).toContain('--app "Bad"');
+  });
+});
+
+describe('hosting history', () => {
+  it('lists versions newest first, marking the current one', async () => {
+    const w = await world();
+    await w.deployed('staging', 'v1');
+    await w.deployed('staging', 'v2');
+    const ctx = io();
+    expect(await runHistory({ app: 'hello-app', env: 'staging', limit: '20' }, ctx, w.factory)).toBe(0);
+    const lines = ctx.out.join('').split('\n');
+    expect(lines[1]).toMatch(/^ #\s+VERSION\s+DATE\s+ACTION\s+BY\s+COMMIT\s+DIGEST\s+RUN$/);
+    expect(lines[2]).toMatch(/^\*2\s+v2\s+.*deploy\s+alice@example.com/);
+    expect(lines[3]).toMatch(/^ 1\s+v1/);
+    const json = io();
+    await runHistory({ app: 'hello-app', env: 'staging', json: true }, json, w.factory);
+    expect(JSON.parse(json.out.join('')).entries.map((e: { version: string }) => e.version)).toEqual([
+      'v2',
+      'v1',
+    ]);
+  });
+});
+
+describe('hosting rollback', () => {
+  it('rolls back to the previous version', async () => {
+    const w = await world();
+    await w.deployed('production', 'v1');
+    await w.deployed('production', 'v2');
+    const ctx = io();
+    expect(await runRollback({ ...release, env: 'production' }, ctx, w.factory)).toBe(0);
+    expect(ctx.out.join('')).toContain('Rollback of hello-app in production from v2 to v1: done');
+    const stored = await w.fakes.parameters.get(param('production'));
+    expect(parseProvenance(stored?.description)).toMatchObject({
+      action: 'rollback',
+      from: 'v2',
+      actor: 'bob',
+    });
+    expect(w.builderAsked()).toBe(0);
+  });
+
+  it('refuses an expired image with exit code 3 and changes nothing', async () => {
+    const w = await world();
+    await w.deployed('production', 'v1', false);
+    await w.deployed('production', 'v2');
+    const ctx = io();
+    expect(await runRollback({ ...release, env: 'production', to: 'v1', json: true }, ctx, w.factory)).toBe(
+      3,
+    );
+    expect(JSON.parse(ctx.out.join(''))).toMatchObject({
+      status: 'failed',
+      error: { code: 'IMAGE_EXPIRED' },
+    });
+    expect(ctx.err.join('')).toContain('lifecycle rule');
+    expect((await w.fakes.parameters.get(param('production')))?.value).toBe('v2');
+  });
+});
+
+describe('hosting promote', () => {
+  it('promotes with zero builds and prints the outputs as JSON', async () => {
+    const w = await world();
+    await w.deployed('staging', 'v3');
+    const ctx = io();
+    expect(
+      await runPromote({ ...release, from: 'staging', to: 'production', json: true }, ctx, w.factory),
+    ).toBe(0);
+    expect(JSON.parse(ctx.out.join(''))).toMatchObject({
+      operation: 'promote',
+      version: 'v3',
+      'parameter-name': param('production'),
+      'source-environment': 'staging',
+      retagged: false,
+      conclusion: 'success',
+    });
+    expect(w.builderAsked()).toBe(0);
+    expect(w.fakes.builder.built).toHaveLength(0);
+  });
+});
+
+describe('the program', () => {
+  it('registers the day-2 commands with their flags', async () => {
+    for (const [command, flag] of [
+      ['status', '--env <name>'],
+      ['history', '--limit <n>'],
+      ['rollback', '--rollback-on-failure'],
+      ['promote', '--from <env>'],
+      ['deploy', '--no-wait-for-lock'],
+      ['deploy', '--redeploy-on-rollback'],
+    ] as const) {
+      const ctx = io();
+      expect(await run([command, '--help'], ctx)).toBe(0);
+      expect(ctx.out.join('')).toContain(flag);
+    }
+  });
+
+  it('refuses --redeploy-on-rollback without --rollback-on-failure before doing anything', async () => {
+    const ctx = io();
+    expect(
+      await run(
+        [
+          'rollback',
+          '--app',
+          'hello-app',
+          '--env',
+          'staging',
+          '--infra-repo',
+          'a/b',
+          '--redeploy-on-rollback',
+        ],
+        ctx,
+      ),
+    ).toBe(2);
+    expect(ctx.err.join('')).toContain(
+      '--redeploy-on-rollback only applies together with --rollback-on-failure',
+    );
+  });
+});
