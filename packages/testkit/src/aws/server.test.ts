@@ -14,7 +14,7 @@ import {
 } from '@aws-sdk/client-ssm';
 import { Hash } from '@smithy/hash-node';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { type AwsPeers, startAwsPeers } from './peers.js';
 import { pushTestImage } from './registry-api.js';
 
@@ -282,5 +282,25 @@ describe('output validation', () => {
     expect(server.outputViolations[0]).toContain('output.Parameter.Version must be an integer');
     client.destroy();
     await expect(server.stop()).rejects.toThrow(/answers its model does not allow/);
+  });
+});
+
+describe('environment', () => {
+  it('is reachable by a client configured only through the variables the SDK reads', async () => {
+    for (const [key, value] of Object.entries(peers.env)) vi.stubEnv(key, value);
+    vi.stubEnv('AWS_PROFILE', undefined);
+    vi.stubEnv('AWS_SESSION_TOKEN', undefined);
+    const client = new SSMClient({});
+    try {
+      await client.send(new PutParameterCommand({ Name: '/env/only', Value: 'v', Type: 'String' }));
+      expect(peers.aws.requests.at(-1)).toMatchObject({
+        operation: 'PutParameter',
+        status: 200,
+        region: 'eu-west-1',
+      });
+    } finally {
+      client.destroy();
+      vi.unstubAllEnvs();
+    }
   });
 });
