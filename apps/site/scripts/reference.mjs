@@ -1,0 +1,317 @@
+// Generates the reference partials of the docs from the source, so they cannot drift:
+//   - the GitHub Action's inputs and outputs, from packages/action/action.yml;
+//   - the hosting CLI's commands, options and exit codes, from the commander program of @shared-hosting/cli;
+//   - the troubleshooting list, from the errorCatalog of @shared-hosting/core.
+// They are written to docs/reference/_generated/ (git-ignored; "_" keeps them out of the routes) and imported
+// by the committed pages in docs/reference/. Run by docusaurus.config.ts before the docs are read, and again
+// by the reference-watch plugin when a source changes during `docusaurus start`, each time in a child process
+// (generate-reference.mjs) so that Node, not the config loader, imports the ESM workspace packages.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const repoRoot = path.resolve(here, '../../..');
+export const actionYmlPath = path.join(repoRoot, 'packages/action/action.yml');
+export const outDir = path.join(repoRoot, 'docs/reference/_generated');
+
+const banner = '{/* Generated from the source by apps/site/scripts/reference.mjs: do not edit. */}\n\n';
+
+/** Text safe inside MDX prose and GFM table cells. */
+export function mdText(value) {
+  return String(value ?? '')
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\\/g, '\\\\')
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\{/g, '&#123;')
+    .replace(/\}/g, '&#125;')
+    .replace(/\|/g, '\\|')
+    .replace(/\*/g, '\\*')
+    .replace(/_/g, '\\_')
+    .trim();
+}
+
+/** Inline code safe inside GFM table cells. */
+export function mdCode(value) {
+  const text = String(value).replace(/\|/g, '\\|');
+  const fence = text.includes('`') ? '`` ' : '`';
+  return `${fence}${text}${fence === '`` ' ? ' ``' : '`'}`;
+}
+
+function table(header, rows) {
+  return [
+    `| ${header.join(' | ')} |`,
+    `|${header.map(() => '---').join('|')}|`,
+    ...rows.map((row) => `| ${row.join(' | ')} |`),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The Action
+
+/** Parses action.yml into its inputs and outputs, in file order. */
+export function parseAction(text) {
+  const doc = parseYaml(text);
+  if (!doc || typeof doc !== 'object') throw new Error('action.yml: not a YAML mapping');
+  const inputs = Object.entries(doc.inputs ?? {}).map(([name, spec]) => ({
+    name,
+    description: spec?.description ?? '',
+    required: spec?.required === true || spec?.required === 'true',
+    default: spec?.default,
+    deprecationMessage: spec?.deprecationMessage,
+  }));
+  const outputs = Object.entries(doc.outputs ?? {}).map(([name, spec]) => ({
+    name,
+    description: spec?.description ?? '',
+  }));
+  return { name: doc.name, description: doc.description ?? '', runs: doc.runs ?? {}, inputs, outputs };
+}
+
+export function renderActionInputs(action) {
+  return `${banner}${table(
+    ['Input', 'Required', 'Default', 'Description'],
+    action.inputs.map((input) => [
+      mdCode(input.name),
+      input.required ? 'yes' : 'no',
+      input.default === undefined || input.default === '' ? '' : mdCode(String(input.default)),
+      mdText(input.description) +
+        (input.deprecationMessage ? ` **Deprecated:** ${mdText(input.deprecationMessage)}` : ''),
+    ]),
+  )}\n`;
+}
+
+export function renderActionOutputs(action) {
+  return `${banner}${table(
+    ['Output', 'Description'],
+    action.outputs.map((output) => [mdCode(output.name), mdText(output.description)]),
+  )}\n`;
+}
+
+export function renderActionUsage(action) {
+  const lines = ['- name: Build and push Docker image', `  id: deploy`];
+  lines.push('  uses: shared-hosting/shared-hosting-deploy/packages/action@v1', '  with:');
+  for (const input of action.inputs) {
+    if (input.required) lines.push(`    ${input.name}: # required`);
+    else if (input.default !== undefined && input.default !== '')
+      lines.push(`    # ${input.name}: ${JSON.stringify(String(input.default)).replace(/^"(.*)"$/, '$1')}`);
+    else lines.push(`    # ${input.name}:`);
+  }
+  const summary = `The Action runs on \`${mdText(action.runs.using)}\`${
+    action.runs.post
+      ? ', with a post step that cancels the infrastructure run if the job is cancelled while it waits'
+      : ''
+  }.`;
+  return `${banner}\`\`\`yaml title="Every input (required ones first in your workflow)"\n${lines.join('\n')}\n\`\`\`\n\n${summary}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// The CLI
+
+/** Walks a commander (v14) program: every command, nested ones included, with its arguments and options. */
+export function describeProgram(program) {
+  const describe = (cmd, parents) => {
+    const fullName = [...parents, cmd.name()].join(' ');
+    return {
+      name: cmd.name(),
+      fullName,
+      description: cmd.description(),
+      usage: `${fullName} ${cmd.usage()}`.trim(),
+      aliases: cmd.aliases(),
+      arguments: (cmd.registeredArguments ?? []).map((arg) => ({
+        name: arg.name(),
+        description: arg.description ?? '',
+        required: arg.required,
+        variadic: arg.variadic,
+        defaultValue: arg.defaultValue,
+      })),
+      options: cmd.options
+        .filter((opt) => !opt.hidden)
+        .map((opt) => ({
+          flags: opt.flags,
+          long: opt.long,
+          short: opt.short,
+          description: opt.description ?? '',
+          defaultValue: opt.defaultValue,
+          defaultValueDescription: opt.defaultValueDescription,
+          mandatory: Boolean(opt.mandatory),
+          negate: Boolean(opt.negate),
+          envVar: opt.envVar,
+          choices: opt.argChoices,
+        })),
+      help: cmd.helpInformation(),
+      commands: cmd.commands
+        .filter((sub) => !sub._hidden)
+        .map((sub) => describe(sub, [...parents, cmd.name()])),
+    };
+  };
+  return describe(program, []);
+}
+
+function defaultText(opt) {
+  if (opt.defaultValueDescription !== undefined) return mdText(opt.defaultValueDescription);
+  if (opt.negate || opt.defaultValue === undefined) return '';
+  return mdCode(typeof opt.defaultValue === 'string' ? opt.defaultValue : JSON.stringify(opt.defaultValue));
+}
+
+/** Ends a description with a full stop when more text follows it in the same cell. */
+function sentence(text) {
+  return text === '' || /[.!?:]$/.test(text) ? text : `${text}.`;
+}
+
+function optionsTable(options) {
+  return table(
+    ['Option', 'Description', 'Default'],
+    options.map((opt) => [
+      mdCode(opt.flags),
+      [
+        sentence(mdText(opt.description)),
+        opt.mandatory ? '**Required.**' : '',
+        opt.choices ? `One of ${opt.choices.map(mdCode).join(', ')}.` : '',
+        opt.envVar ? `Environment: ${mdCode(opt.envVar)}.` : '',
+      ]
+        .filter(Boolean)
+        .join(' '),
+      defaultText(opt),
+    ]),
+  );
+}
+
+export function slug(fullName) {
+  return fullName.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
+}
+
+export function renderCli(program) {
+  const root = describeProgram(program);
+  const all = [];
+  const collect = (cmd) => {
+    for (const sub of cmd.commands) {
+      all.push(sub);
+      collect(sub);
+    }
+  };
+  collect(root);
+
+  const out = [banner];
+  out.push(`${mdText(root.description)}\n`);
+  out.push(
+    table(
+      ['Command', 'What it does'],
+      all.map((cmd) => [`[${mdCode(cmd.fullName)}](#${slug(cmd.fullName)})`, mdText(cmd.description)]),
+    ),
+  );
+  out.push('');
+  out.push(`## Global options {/* #global-options */}\n`);
+  out.push(`Usage: ${mdCode(root.usage)}\n`);
+  out.push(`${optionsTable(root.options)}\n`);
+  out.push(`Every command also takes ${mdCode('-h, --help')}.\n`);
+  for (const cmd of all) {
+    out.push(`## \`${cmd.fullName}\` {/* #${slug(cmd.fullName)} */}\n`);
+    out.push(`${mdText(cmd.description)}\n`);
+    out.push(
+      `Usage: ${mdCode(cmd.usage)}${cmd.aliases.length ? ` (alias ${cmd.aliases.map(mdCode).join(', ')})` : ''}\n`,
+    );
+    if (cmd.arguments.length > 0) {
+      out.push(
+        `${table(
+          ['Argument', 'Description'],
+          cmd.arguments.map((arg) => [
+            mdCode(
+              `${arg.required ? '<' : '['}${arg.name}${arg.variadic ? '...' : ''}${arg.required ? '>' : ']'}`,
+            ),
+            mdText(arg.description),
+          ]),
+        )}\n`,
+      );
+    }
+    if (cmd.options.length > 0) out.push(`${optionsTable(cmd.options)}\n`);
+    out.push(
+      `<details>\n<summary>${mdCode(`${cmd.fullName} --help`)}</summary>\n\n\`\`\`text\n${cmd.help.trimEnd()}\n\`\`\`\n\n</details>\n`,
+    );
+  }
+  return out.join('\n');
+}
+
+export function renderExitCodes(exitCodes) {
+  return `${banner}${table(
+    ['Code', 'Name', 'Meaning'],
+    exitCodes.map((entry) => [mdCode(String(entry.code)), mdCode(entry.name), mdText(entry.meaning)]),
+  )}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Troubleshooting
+
+export function renderTroubleshooting(catalog) {
+  const out = [banner];
+  out.push(
+    table(
+      ['Code', 'Problem'],
+      catalog.map((e) => [`[${mdCode(e.code)}](#${slug(e.code)})`, mdText(e.title)]),
+    ),
+  );
+  out.push('');
+  for (const entry of catalog) {
+    out.push(`## ${mdText(entry.title)} {/* #${slug(entry.code)} */}\n`);
+    out.push(`Code: ${mdCode(entry.code)}\n`);
+    out.push(`**Cause.** ${mdText(entry.cause)}\n`);
+    out.push(`**Fix.** ${mdText(entry.fix)}\n`);
+  }
+  return out.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** Loads the sources: action.yml, the CLI program and exit codes, the error catalog. */
+export async function loadSources() {
+  const actionText = await readFile(actionYmlPath, 'utf8').catch((error) => {
+    throw new Error(`Reference: cannot read ${actionYmlPath}: ${error.message}`);
+  });
+  const importFromSite = async (specifier) => {
+    try {
+      // Resolved from apps/site, where the workspace packages are dev dependencies (built before the site).
+      return await import(specifier);
+    } catch (error) {
+      throw new Error(
+        `Reference: cannot load ${specifier} (${error.message}). Build it first: pnpm turbo run build --filter=@shared-hosting/site`,
+      );
+    }
+  };
+  const cli = await importFromSite('@shared-hosting/cli');
+  const core = await importFromSite('@shared-hosting/core');
+  if (typeof cli.createProgram !== 'function')
+    throw new Error('Reference: @shared-hosting/cli exports no createProgram()');
+  if (!Array.isArray(cli.EXIT_CODES))
+    throw new Error('Reference: @shared-hosting/cli exports no EXIT_CODES array');
+  if (!Array.isArray(core.errorCatalog))
+    throw new Error('Reference: @shared-hosting/core exports no errorCatalog');
+  return {
+    action: parseAction(actionText),
+    program: cli.createProgram(),
+    exitCodes: cli.EXIT_CODES,
+    catalog: core.errorCatalog,
+  };
+}
+
+async function writeIfChanged(file, content) {
+  const previous = await readFile(file, 'utf8').catch(() => undefined);
+  if (previous !== content) await writeFile(file, content);
+}
+
+/** Generates every reference partial. */
+export async function generateReference() {
+  const { action, program, exitCodes, catalog } = await loadSources();
+  await mkdir(outDir, { recursive: true });
+  const files = {
+    'action-inputs.md': renderActionInputs(action),
+    'action-outputs.md': renderActionOutputs(action),
+    'action-usage.md': renderActionUsage(action),
+    'cli.md': renderCli(program),
+    'exit-codes.md': renderExitCodes(exitCodes),
+    'troubleshooting.md': renderTroubleshooting(catalog),
+  };
+  for (const [name, content] of Object.entries(files)) await writeIfChanged(path.join(outDir, name), content);
+  return Object.keys(files).map((name) => path.join(outDir, name));
+}

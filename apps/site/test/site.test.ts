@@ -1,0 +1,387 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's innerText() is the rendered text a reader sees, which is what these checks want.
+// The production build, served on loopback and driven in Debian's Chromium: what a reader sees.
+// Runs after `build` (turbo: test dependsOn build). Fails, never skips, when the build or Chromium is missing.
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createProgram, EXIT_CODES } from '@shared-hosting/cli';
+import { errorCatalog } from '@shared-hosting/core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+type Command = ReturnType<typeof createProgram>;
+
+import { parse as parseYaml } from 'yaml';
+import { serveBuild } from './serve.ts';
+
+const siteDir = path.resolve(import.meta.dirname, '..');
+const repoRoot = path.resolve(siteDir, '../..');
+const buildDir = path.join(siteDir, 'build');
+const resultsDir = path.join(siteDir, 'test-results');
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const templatePath = path.join(repoRoot, 'docs/assets/app-deployment-workflow.yaml');
+const actionYmlPath = path.join(repoRoot, 'packages/action/action.yml');
+
+// Flags measured on this machine: no sandbox as root, and no background traffic to Google's hosts.
+const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+let server: Awaited<ReturnType<typeof serveBuild>>;
+let browser: Browser;
+let context: BrowserContext;
+const pageErrors: string[] = [];
+const consoleErrors: string[] = [];
+const externalRequests: string[] = [];
+
+function isLoopback(url: string): boolean {
+  const { protocol, hostname } = new URL(url);
+  if (protocol === 'data:' || protocol === 'blob:' || protocol === 'about:') return true;
+  return hostname === '127.0.0.1' || hostname === 'localhost' || hostname === '[::1]';
+}
+
+/** A browser context whose every request must stay on this machine: anything else is recorded and refused. */
+async function newContext(colorScheme: 'light' | 'dark' = 'light'): Promise<BrowserContext> {
+  const created = await browser.newContext({ colorScheme });
+  await created.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+  await created.route('**/*', (route) => {
+    const url = route.request().url();
+    if (isLoopback(url)) return route.continue();
+    externalRequests.push(url);
+    return route.abort('blockedbyclient');
+  });
+  return created;
+}
+
+async function open(
+  pathname: string,
+  viewport = { width: 1280, height: 900 },
+  inContext = context,
+): Promise<Page> {
+  const page = await inContext.newPage();
+  await page.setViewportSize(viewport);
+  page.on('pageerror', (error) => pageErrors.push(`${pathname}: ${error.message}`));
+  page.on('console', (message) => {
+    if (message.type() === 'error') consoleErrors.push(`${pathname}: ${message.text()}`);
+  });
+  const response = await page.goto(`${server.url}${pathname}`, { waitUntil: 'load' });
+  expect(response?.status(), `${pathname} status`).toBe(200);
+  return page;
+}
+
+beforeAll(async () => {
+  if (!existsSync(path.join(buildDir, 'index.html'))) {
+    throw new Error(
+      `No site build in ${buildDir}: run "pnpm turbo run build --filter=@shared-hosting/site" first.`,
+    );
+  }
+  if (!existsSync(chromiumPath)) {
+    throw new Error(`Chromium not found at ${chromiumPath}: install it with "apt-get install -y chromium".`);
+  }
+  await mkdir(resultsDir, { recursive: true });
+  server = await serveBuild(buildDir);
+  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+  context = await newContext('light');
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await server?.close();
+});
+
+describe('/deployment-workflow', () => {
+  let page: Page;
+  beforeAll(async () => {
+    page = await open('/deployment-workflow');
+  });
+
+  it('has the guide title', async () => {
+    await page.waitForFunction(() => document.title.startsWith('Shared Hosting Deployment Workflow'));
+    expect(await page.locator('article h1').innerText()).toBe('Shared Hosting Deployment Workflow');
+  });
+
+  it('renders the sequence diagram as SVG, with every participant and both boxes', async () => {
+    const svg = page.locator('.docusaurus-mermaid-container svg');
+    await svg.waitFor({ state: 'visible', timeout: 20_000 });
+    const text = await svg.evaluate((el) => el.textContent ?? '');
+    for (const name of ['App Repo', 'Infra Repo', 'ECR', 'Parameter Store', 'ECS', 'GitHub', 'AWS']) {
+      expect(text, `diagram shows ${name}`).toContain(name);
+    }
+    for (const message of [
+      'Push Docker image',
+      'Set version parameter',
+      'Trigger infra deployment',
+      'Report success',
+    ]) {
+      expect(text).toContain(message);
+    }
+    // The two boxes are drawn as rectangles behind the participants.
+    expect(await svg.locator('rect').count()).toBeGreaterThanOrEqual(7);
+    const box = await svg.boundingBox();
+    expect(box?.width ?? 0).toBeGreaterThan(300);
+  });
+
+  it('renders the Secrets and Variables tables', async () => {
+    const secrets = page.locator('h3#secrets + table');
+    await expect(secrets.locator('tbody tr').allInnerTexts()).resolves.toEqual([
+      expect.stringContaining('AWS_ACCESS_KEY_ID'),
+      expect.stringContaining('AWS_SECRET_ACCESS_KEY'),
+    ]);
+    const variables = page.locator('h3#variables + table');
+    await expect(variables.locator('tbody tr').allInnerTexts()).resolves.toEqual([
+      expect.stringContaining('AWS_REGION'),
+    ]);
+    expect(await secrets.locator('thead th').allInnerTexts()).toEqual(['Name', 'Description']);
+  });
+
+  it('renders the GitHub [!TIP] as a tip admonition', async () => {
+    const tip = page.locator('.theme-admonition-tip');
+    await expect(tip.count()).resolves.toBe(1);
+    const text = await tip.innerText();
+    expect(text).toMatch(/tip/i);
+    expect(text).toContain('The DevOps team will create the initial environment for you');
+    expect(await page.locator('article').innerText()).not.toContain('[!TIP]');
+  });
+
+  it('has the footnotes, linked both ways', async () => {
+    const refs = page.locator('sup a[data-footnote-ref]');
+    await expect(refs.count()).resolves.toBe(2);
+    const notes = page.locator('section[data-footnotes] li');
+    await expect(notes.count()).resolves.toBe(2);
+    expect(await notes.nth(0).innerText()).toContain('based on the latest SHA');
+    expect(await notes.nth(1).innerText()).toContain('reported as the job status');
+    const target = await refs.nth(0).getAttribute('href');
+    expect(await page.locator(target ?? '#missing').count()).toBe(1);
+  });
+
+  it('numbers the "How it works" steps 1 to 7, ending with "Reporting success"', async () => {
+    const items = page.locator('h2#how-it-works ~ ol').first().locator('> li');
+    await expect(items.count()).resolves.toBe(7);
+    expect(await items.nth(6).innerText()).toMatch(/^Reporting success/);
+  });
+
+  it('embeds the template byte for byte, titled and with a copy button', async () => {
+    const file = await readFile(templatePath, 'utf8');
+    const block = page.locator('.theme-code-block', {
+      has: page.locator('text=.github/workflows/deploy.yaml'),
+    });
+    await expect(block.count()).resolves.toBe(1);
+    const lines = await block
+      .locator('.token-line')
+      .evaluateAll((els) => els.map((el) => el.textContent ?? ''));
+    const expected = file.replace(/\n$/, '').split('\n');
+    expect(lines.map((line) => line.replace(/\n$/, ''))).toEqual(expected);
+    const copy = block.locator('button[aria-label*="Copy" i], button[title*="Copy" i]');
+    await expect(copy.count()).resolves.toBe(1);
+    await block.hover();
+    await copy.click();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied.replace(/\n$/, '')).toBe(file.replace(/\n$/, ''));
+  });
+
+  it('links "reviewed and approved" to /usage#review-and-setup, which lands on that section', async () => {
+    await page.locator('a', { hasText: /reviewed and\s+approved/ }).click();
+    await page.waitForURL(/\/usage#review-and-setup$/);
+    const heading = page.locator('h2#review-and-setup');
+    expect((await heading.innerText()).replace(/\u200b/g, '').trim()).toBe('Review and setup');
+    await expect(heading.isVisible()).resolves.toBe(true);
+    const top = await heading.evaluate((el) => el.getBoundingClientRect().top);
+    expect(top).toBeGreaterThanOrEqual(0);
+    expect(top).toBeLessThan(300);
+  });
+});
+
+describe('/usage#review-and-setup opened directly', () => {
+  it('scrolls to the section', async () => {
+    const page = await open('/usage#review-and-setup');
+    const heading = page.locator('h2#review-and-setup');
+    await heading.waitFor();
+    await page.waitForFunction(() => {
+      const top = document.getElementById('review-and-setup')?.getBoundingClientRect().top ?? -1;
+      return top >= 0 && top < 300;
+    });
+    const text = await page.locator('article').innerText();
+    for (const phrase of [
+      'app spec',
+      'hosting deploy --app hello-app --env staging --infra-repo owner/infra',
+      '--dry-run',
+      '--json',
+    ]) {
+      expect(text).toContain(phrase);
+    }
+  });
+});
+
+describe('reference pages, generated from the source', () => {
+  it('/reference/action lists every input and output of action.yml', async () => {
+    const action = parseYaml(await readFile(actionYmlPath, 'utf8')) as {
+      inputs: Record<string, { required?: boolean; default?: string }>;
+      outputs: Record<string, unknown>;
+    };
+    const page = await open('/reference/action');
+    const inputCells = await page
+      .locator('h2#inputs ~ table')
+      .first()
+      .locator('tbody tr td:first-child')
+      .allInnerTexts();
+    expect(inputCells).toEqual(Object.keys(action.inputs));
+    const outputCells = await page
+      .locator('h2#outputs ~ table')
+      .first()
+      .locator('tbody tr td:first-child')
+      .allInnerTexts();
+    expect(outputCells).toEqual(Object.keys(action.outputs));
+    const rows = await page.locator('h2#inputs ~ table').first().locator('tbody tr').all();
+    for (const [index, [name, spec]] of Object.entries(action.inputs).entries()) {
+      const cells = await rows[index]?.locator('td').allInnerTexts();
+      expect(cells?.[1], `${name} required`).toBe(spec.required ? 'yes' : 'no');
+      if (spec.default !== undefined && spec.default !== '')
+        expect(cells?.[2], `${name} default`).toBe(String(spec.default));
+    }
+  });
+
+  it('/reference/cli lists every command, every flag and every exit code of the program', async () => {
+    const page = await open('/reference/cli');
+    const text = await page.locator('article').innerText();
+    const codes = await page.locator('article table code').allInnerTexts();
+    const walk = (command: Command, parents: string[]): void => {
+      const fullName = [...parents, command.name()].join(' ');
+      if (parents.length > 0) expect(codes, `command ${fullName}`).toContain(fullName);
+      for (const option of command.options) {
+        if (!(option as { hidden?: boolean }).hidden)
+          expect(codes, `${fullName} ${option.flags}`).toContain(option.flags);
+      }
+      for (const sub of command.commands) walk(sub, [...parents, command.name()]);
+    };
+    const program = createProgram();
+    expect(program.commands.length).toBeGreaterThan(0);
+    walk(program, []);
+    for (const sub of program.commands)
+      expect(await page.locator(`h2#hosting-${sub.name()}`).count()).toBe(1);
+    for (const exit of EXIT_CODES) {
+      expect(codes).toContain(String(exit.code));
+      expect(codes).toContain(exit.name);
+    }
+    expect(text).toContain('Exit codes');
+  });
+
+  it('/reference/troubleshooting lists every error of the catalog with its cause and fix', async () => {
+    const page = await open('/reference/troubleshooting');
+    const text = await page.locator('article').innerText();
+    for (const entry of errorCatalog) {
+      expect(text).toContain(entry.code);
+      expect(text).toContain(entry.title);
+      expect(
+        await page.locator(`h2[id="${entry.code.toLowerCase().replace(/[^a-z0-9]+/g, '-')}"]`).count(),
+      ).toBe(1);
+    }
+  });
+});
+
+describe('the rest of the site', () => {
+  it('the home page sends each kind of reader to their start in one click', async () => {
+    const page = await open('/');
+    const cards = page.locator('[data-testid="start-card"]');
+    await expect(cards.count()).resolves.toBe(4);
+    const hrefs = await cards.evaluateAll((els) => els.map((el) => el.getAttribute('href')));
+    expect(hrefs).toEqual([
+      '/deployment-workflow',
+      '/reference/action',
+      '/usage#deploy-from-your-terminal',
+      '/deployment-workflow#template',
+    ]);
+    await cards.nth(3).click();
+    await page.waitForURL(/\/deployment-workflow#template$/);
+    await page.locator('h2#template').waitFor({ state: 'visible' });
+  });
+
+  it('search finds AWS_REGION, offline', async () => {
+    const page = await open('/');
+    const input = page.locator('input.navbar__search-input');
+    // The index is fetched from this site when the box gets focus.
+    const index = page.waitForResponse((response) => /\/search-index[^/]*\.json/.test(response.url()));
+    await input.click();
+    expect((await index).status()).toBe(200);
+    await input.pressSequentially('AWS_REGION', { delay: 20 });
+    const suggestion = page.locator('[role="listbox"] [role="option"]', { hasText: 'AWS_REGION' }).first();
+    await suggestion.waitFor({ state: 'visible', timeout: 15_000 });
+    await suggestion.click();
+    await page.waitForURL((url) => url.pathname !== '/');
+    await page.locator('article').waitFor();
+    expect(await page.locator('article').innerText()).toContain('AWS_REGION');
+  });
+
+  it('the security page has the IAM policy, the OIDC trust policy and the token permissions', async () => {
+    const page = await open('/security');
+    const text = await page.locator('article').innerText();
+    for (const phrase of [
+      'ecr:GetAuthorizationToken',
+      'ecr:PutImage',
+      'ssm:PutParameter',
+      'arn:aws:ssm:*:*:parameter/shared-hosting/my-app/*',
+      'token.actions.githubusercontent.com:sub',
+      'repo:my-org/my-app:environment:production',
+      'Actions',
+    ]) {
+      expect(text).toContain(phrase);
+    }
+  });
+
+  it('has light and dark themes: follows the system, and the toggle switches', async () => {
+    const dark = await newContext('dark');
+    try {
+      const page = await open('/deployment-workflow', { width: 1280, height: 900 }, dark);
+      await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
+      await page.locator('.docusaurus-mermaid-container svg').waitFor({ state: 'visible', timeout: 20_000 });
+      await page.locator('h2#how-it-works').scrollIntoViewIfNeeded();
+      await page.screenshot({ path: path.join(resultsDir, 'deployment-workflow-dark.png') });
+      // The toggle cycles through the modes (system, light, dark): it reaches light.
+      const toggle = page.locator('button[aria-label*="dark and light mode"]:not([disabled])').first();
+      for (let i = 0; i < 3 && (await page.locator('html').getAttribute('data-theme')) !== 'light'; i++) {
+        await toggle.click();
+      }
+      expect(await page.locator('html').getAttribute('data-theme')).toBe('light');
+    } finally {
+      await dark.close();
+    }
+  });
+
+  it('takes screenshots at desktop and phone widths', async () => {
+    for (const [name, viewport] of [
+      ['desktop', { width: 1280, height: 900 }],
+      ['phone', { width: 390, height: 844 }],
+    ] as const) {
+      for (const [slug, pathname] of [
+        ['home', '/'],
+        ['deployment-workflow', '/deployment-workflow'],
+      ] as const) {
+        const page = await open(pathname, viewport);
+        if (slug === 'deployment-workflow') {
+          await page
+            .locator('.docusaurus-mermaid-container svg')
+            .waitFor({ state: 'visible', timeout: 20_000 });
+        }
+        const file = path.join(resultsDir, `${slug}-${name}.png`);
+        await page.screenshot({ path: file, fullPage: true });
+        expect(existsSync(file)).toBe(true);
+        // Nothing wider than the screen except what scrolls inside its own box (code, tables, the diagram).
+        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+        expect(overflow, `${slug} at ${name} width scrolls sideways`).toBeLessThanOrEqual(0);
+      }
+    }
+  });
+
+  it('made no request beyond this machine and raised no page error', () => {
+    expect(externalRequests).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    expect(consoleErrors).toEqual([]);
+  });
+});
