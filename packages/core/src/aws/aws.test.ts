@@ -207,6 +207,17 @@ describe('ParameterStore (SSM)', () => {
     expect((await aws.parameters.get('/shared-hosting/burst/prod/version'))?.value).toBe('v1');
   });
 
+  it('retries a request that times out', async () => {
+    const ports = await createAwsPorts({ env: peers.env, retry: fast, requestTimeoutMs: 150 });
+    peers.aws.ssm.seed('/shared-hosting/slow/prod/version', 'slow-v1');
+    peers.aws.inject({ operation: 'GetParameter', errorType: 'InternalServerError', delayMs: 400, times: 1 });
+    expect((await ports.parameters.get('/shared-hosting/slow/prod/version'))?.value).toBe('slow-v1');
+    await new Promise((r) => setTimeout(r, 400)); // let the slow answer be logged
+    const calls = peers.aws.calls('GetParameter');
+    expect(calls.map((c) => c.injected)).toEqual([false, true]); // logged when answered: the retry first
+    expect(calls[0]?.status).toBe(200);
+  });
+
   it('gives up on endless throttling with a clear error', async () => {
     const ports = await createAwsPorts({ env: peers.env, retry: { maxAttempts: 3, baseDelayMs: 1 } });
     peers.aws.inject({ operation: 'GetParameter', errorType: 'ThrottlingException', times: 10 });
