@@ -208,6 +208,7 @@ describe('ParameterStore (SSM)', () => {
   });
 
   it('retries a request that times out', async () => {
+    const warn = vi.spyOn(console, 'warn');
     const ports = await createAwsPorts({ env: peers.env, retry: fast, requestTimeoutMs: 150 });
     peers.aws.ssm.seed('/shared-hosting/slow/prod/version', 'slow-v1');
     peers.aws.inject({ operation: 'GetParameter', errorType: 'InternalServerError', delayMs: 400, times: 1 });
@@ -216,6 +217,8 @@ describe('ParameterStore (SSM)', () => {
     const calls = peers.aws.calls('GetParameter');
     expect(calls.map((c) => c.injected)).toEqual([false, true]); // logged when answered: the retry first
     expect(calls[0]?.status).toBe(200);
+    expect(warn).not.toHaveBeenCalled();
+    warn.mockRestore();
   });
 
   it('gives up on endless throttling with a clear error', async () => {

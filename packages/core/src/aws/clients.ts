@@ -106,6 +106,8 @@ export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPor
       requestHandler: {
         requestTimeout: options.requestTimeoutMs ?? 30_000,
         connectionTimeout: Math.min(options.requestTimeoutMs ?? 30_000, 10_000),
+        // Without this the handler only prints a warning to the console and keeps waiting.
+        throwOnRequestTimeout: true,
       },
     };
   };
