@@ -297,6 +297,13 @@ describe('Registry (ECR)', () => {
     expect(error.fix).toContain('aws ecr create-repository --repository-name missing-app --region eu-west-1');
     const inImages = await failure(aws.registry.findImage('missing-app', 'v1'));
     expect(inImages.code).toBe('ECR_REPOSITORY_NOT_FOUND');
+    peers.aws.inject({ operation: 'DescribeRepositories', errorType: 'AccessDeniedException' });
+    const denied = await failure(aws.registry.describeRepository('hello-app'));
+    expect(denied.code).toBe('AWS_ACCESS_DENIED');
+    expect(denied.message).toBe(
+      'AWS denied ecr:DescribeRepositories to arn:aws:iam::123456789012:user/testkit-deployer on arn:aws:ecr:eu-west-1:123456789012:repository/hello-app.',
+    );
+    expect(denied.fix).toContain('Add "ecr:DescribeRepositories" to the IAM policy');
   });
 
   it('finds images by tag and digest from the registry, and tags them again', async () => {

@@ -367,7 +367,7 @@ function defaultFaultMessage(
       const resource =
         service === 'ssm'
           ? `arn:aws:ssm:${region}:${accountId}:parameter${String(p.Name ?? '/*')}`
-          : `arn:aws:ecr:${region}:${accountId}:repository/${String(p.repositoryName ?? '*')}`;
+          : `arn:aws:ecr:${region}:${accountId}:repository/${String(p.repositoryName ?? (p.repositoryNames as string[] | undefined)?.[0] ?? '*')}`;
       return `User: ${arn} is not authorized to perform: ${service}:${operation} on resource: ${resource} because no identity-based policy allows the ${service}:${operation} action`;
     }
     case 'TooManyUpdates':
