@@ -12,7 +12,6 @@ export {
   resolveGitHubToken,
   resolveGitHubTokenWithSource,
 } from './token.js';
-export { expectedRunTitle, readWorkflowFile, type WorkflowFileFacts } from './workflow-file.js';
 
 /** Knobs for tests and benchmarks; the defaults suit GitHub. */
 export interface GitHubTuning {

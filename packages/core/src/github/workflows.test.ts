@@ -332,7 +332,7 @@ describe('wait', () => {
   it('an environment approval is reported once, with the environment and its reviewers', async () => {
     const { gh, target, peer } = await setup();
     peer.scenario.nextRun({
-      approval: { environment: 'production', reviewers: ['alice', '@ops'], approveAfterMs: 120_000 },
+      approval: { environment: 'production', reviewers: ['alice', '@ops'], approveAfterMs: 30_000 },
     });
     const run = await gh.dispatch(target);
     const updates: RunUpdate[] = [];
@@ -445,9 +445,9 @@ describe('wait', () => {
       jobs: [{ name: 'deploy', steps: [{ name: 'Deploy application', durationMs: 3_600_000 }] }],
     });
     const run = await gh.dispatch(target);
-    const e = await caught(gh.wait(run, { timeoutMs: 5 * 60_000 }));
+    const e = await caught(gh.wait(run, { timeoutMs: 2 * 60_000 }));
     expect(e.code).toBe('WAIT_TIMEOUT');
-    expect(e.message).toContain('5m 0s');
+    expect(e.message).toContain('within 2m 0s (waited 2m 0s');
     expect(e.message).toContain(run.url);
     expect(e.message).toMatch(/in_progress/);
     expect(peer.infra.run(run.id)?.cancelRequestedAt).toBeUndefined();

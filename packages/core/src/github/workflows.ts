@@ -584,7 +584,9 @@ export class GitHubWorkflows implements InfraWorkflows {
     let jobs: ApiJob[] | undefined;
     let lastJobsAt = Number.NEGATIVE_INFINITY;
     let lastUpdateKey = '';
-    let approvalReported = false;
+    /** Environments whose approval wait was reported: each once. */
+    const approvalsReported = new Set<string>();
+    let approvalChecked = false;
     let transientStreak = 0;
     let ref: RunRef = run;
     let rateFloorMs = 0;
@@ -725,11 +727,16 @@ export class GitHubWorkflows implements InfraWorkflows {
       if (current) {
         const status = (current.status ?? 'queued') as RunStatus;
         if (status === 'completed') break;
-        if (status === 'waiting' && !approvalReported) {
-          approvalReported = true;
+        if (status !== 'waiting') approvalChecked = false;
+        if (status === 'waiting' && !approvalChecked) {
+          // Once per waiting period; each environment is reported once.
+          approvalChecked = true;
           const approval = await this.pendingApproval(owner, repo, run.id, signal);
           if (approval.counted) requests++;
-          emit(approval.value ? { status, approval: approval.value } : { status });
+          const fresh =
+            approval.value && !approvalsReported.has(approval.value.environment) ? approval.value : undefined;
+          if (fresh) approvalsReported.add(fresh.environment);
+          emit(fresh ? { status, approval: fresh } : { status });
         } else if (
           status === 'in_progress' &&
           options.onUpdate &&

@@ -2,6 +2,7 @@
  * GitHub's official OpenAPI description (`@octokit/openapi`, `generated/api.github.com.json`) loaded once per
  * process into openapi-backend, used to route and validate every request and response of the GitHub peer.
  */
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import addFormats from 'ajv-formats';
 import { OpenAPIBackend, type Operation } from 'openapi-backend';
@@ -67,9 +68,9 @@ function fixNullable(node: unknown): unknown {
 }
 
 async function load(): Promise<GitHubSpec> {
-  const raw = require('@octokit/openapi/generated/api.github.com.json') as Record<string, unknown>;
-  // Work on a copy: the required module is shared.
-  const definition = fixNullable(structuredClone(raw)) as Record<string, unknown> & {
+  // Parsed afresh (not require()d): fixNullable rewrites it in place.
+  const file = require.resolve('@octokit/openapi/generated/api.github.com.json');
+  const definition = fixNullable(JSON.parse(readFileSync(file, 'utf8'))) as Record<string, unknown> & {
     components: { examples: Record<string, { value: unknown }>; schemas: Record<string, unknown> };
     paths: Record<string, Record<string, { operationId?: string; responses?: Record<string, unknown> }>>;
   };
