@@ -123,6 +123,10 @@ export async function startRegistry(options: StartRegistryOptions = {}): Promise
       break;
     }
     let stopped = false;
+    // Never leave a registry behind when the test process ends without stop() (crash, timeout).
+    const reap = () => child.kill('SIGKILL');
+    process.once('exit', reap);
+    child.once('exit', () => process.removeListener('exit', reap));
     return {
       url,
       host: `127.0.0.1:${port}`,
