@@ -614,7 +614,12 @@ async function recover(ctx: ReleaseContext, spec: ReleaseSpec, changed: boolean)
           { fix: 'Check hosting status and hosting history before changing anything.' },
         );
       }
-      const before = parseProvenance(previous.description);
+      // SSM GetParameter has no Description: find the previous value's provenance in the history.
+      const description =
+        previous.description ??
+        (await ports.parameters.history(spec.parameter, 10)).find((h) => h.version === previous.version)
+          ?.description;
+      const before = parseProvenance(description);
       const written = await ports.parameters.put(
         spec.parameter,
         previous.value,

@@ -6,7 +6,7 @@ import {
   StepFailure,
   StepRunner,
 } from '../execute.js';
-import type { InfraWorkflows, WorkflowTarget } from '../ports.js';
+import type { InfraWorkflows, ParameterStore, ParameterValue, WorkflowTarget } from '../ports.js';
 import type { ReleaseTarget } from './plan.js';
 
 /** The ports an operation uses: no builder, so a rollback or promote cannot build by construction. */
@@ -74,4 +74,16 @@ export async function checkWorkflow(
 ): Promise<void> {
   progress(`workflow ${wf.owner}/${wf.repo}/${wf.workflow}@${wf.ref}`);
   await workflows.preflight(wf);
+}
+
+/**
+ * The parameter's current value with its Description (the provenance). SSM GetParameter does not
+ * return the Description; GetParameterHistory does, so this reads the newest history entry.
+ */
+export async function readDeployed(
+  parameters: ParameterStore,
+  name: string,
+): Promise<ParameterValue | undefined> {
+  const [latest] = await parameters.history(name, 1);
+  return latest;
 }

@@ -17,6 +17,7 @@ import {
   rollback,
   status,
 } from './index.js';
+import { asSsm } from './testing.js';
 
 const names = { ...CLI_INPUT_NAMES, ...CLI_OPERATION_NAMES };
 const promoteNames = { ...names, environment: '--to' };
@@ -32,7 +33,7 @@ function setup() {
   const reporter = new RecordingReporter();
   const ports: OperationPorts = {
     registry: fakes.registry,
-    parameters: fakes.parameters,
+    parameters: asSsm(fakes.parameters),
     workflows: fakes.workflows,
     clock: fakes.clock,
     reporter,

@@ -2,7 +2,14 @@ import { PreconditionError, RemoteError } from '../errors.js';
 import { type DeployResult, done, release } from '../execute.js';
 import type { ImageInfo, InfraWorkflows } from '../ports.js';
 import { formatProvenance, parseProvenance } from '../source.js';
-import { checkWorkflow, newResult, type OperationOptions, type OperationPorts, runSteps } from './common.js';
+import {
+  checkWorkflow,
+  newResult,
+  type OperationOptions,
+  type OperationPorts,
+  readDeployed,
+  runSteps,
+} from './common.js';
 import type { PromotePlan } from './plan.js';
 
 export interface PromoteResult extends DeployResult {
@@ -38,7 +45,7 @@ export async function promote(
       progress(`ECR repository ${target.repository}`);
       const repository = await registry.describeRepository(target.repository);
       progress(`SSM parameter ${from.parameter} (${from.environment})`);
-      const source = await parameters.get(from.parameter);
+      const source = await readDeployed(parameters, from.parameter);
       if (!source) {
         throw new PreconditionError(
           'NOTHING_DEPLOYED',
@@ -64,7 +71,7 @@ export async function promote(
         retag = existing === undefined;
       }
       progress(`SSM parameter ${target.parameter} (${target.environment})`);
-      const current = await parameters.get(target.parameter);
+      const current = await readDeployed(parameters, target.parameter);
       if (workflows) await checkWorkflow(workflows, target.workflow, progress);
       const reference = `${repository.uri}:${version}`;
       return done(

@@ -8,6 +8,7 @@ import { plan } from '../plan.js';
 import type { RunSummary } from '../ports.js';
 import { formatProvenance, parseProvenance, type SourceInfo } from '../source.js';
 import { createFakes } from '../testing/fakes.js';
+import { asSsm } from './testing.js';
 
 const source: SourceInfo = {
   commit: 'b'.repeat(40),
@@ -49,7 +50,7 @@ async function setup() {
   const ports = {
     builder: async () => fakes.builder,
     registry: fakes.registry,
-    parameters: fakes.parameters,
+    parameters: asSsm(fakes.parameters),
     workflows: fakes.workflows,
     clock: fakes.clock,
     reporter,

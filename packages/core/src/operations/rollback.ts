@@ -33,7 +33,9 @@ export async function rollback(
       progress(`ECR repository ${target.repository}`);
       const repository = await ports.registry.describeRepository(target.repository);
       progress(`SSM parameter ${target.parameter}`);
-      const current = await ports.parameters.get(target.parameter);
+      // Newest first; the first entry is the current value, with its provenance.
+      const history = await ports.parameters.history(target.parameter, HISTORY_MAX);
+      const current = history[0];
       if (!current) {
         throw new PreconditionError(
           'NOTHING_DEPLOYED',
@@ -41,7 +43,6 @@ export async function rollback(
           { fix: 'Check --app, --env and --parameter; deploy a version first.' },
         );
       }
-      const history = await ports.parameters.history(target.parameter, HISTORY_MAX);
       const entry = resolveTarget(plan, current, history);
       const version = entry?.value ?? plan.to;
       progress(`image ${target.repository}:${version}`);

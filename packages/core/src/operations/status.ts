@@ -2,7 +2,7 @@ import { type HostingError, toHostingError } from '../errors.js';
 import { done, StepFailure, type StepRecord, StepRunner } from '../execute.js';
 import type { ImageInfo, RunSummary } from '../ports.js';
 import { type Provenance, parseProvenance } from '../source.js';
-import type { OperationOptions, OperationPorts } from './common.js';
+import { type OperationOptions, type OperationPorts, readDeployed } from './common.js';
 import type { OperationTarget, StatusPlan } from './plan.js';
 
 /** What runs in one environment. */
@@ -99,7 +99,7 @@ async function environmentStatus(target: OperationTarget, ports: OperationPorts)
   };
   const workflows = ports.workflows;
   const [parameter, run] = await Promise.allSettled([
-    ports.parameters.get(target.parameter),
+    readDeployed(ports.parameters, target.parameter),
     workflows && target.workflow ? workflows.latestRun(target.workflow) : Promise.resolve(undefined),
   ]);
   if (run.status === 'fulfilled') {

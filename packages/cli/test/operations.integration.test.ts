@@ -1,0 +1,385 @@
+/**
+ * Day-2 operations end to end, in process: the CLI's `run()` with the real ports (AWS SDK, Octokit,
+ * buildah) pointed at the testkit peers — a real docker-registry behind the ECR/SSM test server, and the
+ * GitHub test server running the infra workflow on its own schedule.
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  type AwsPeers,
+  type BuilderStorage,
+  createBuilderStorage,
+  type GitHubPeer,
+  pushTestImage,
+  requireBuildah,
+  startAwsPeers,
+  startGitHubPeer,
+} from '@shared-hosting/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type CliIO, run } from '../src/program.js';
+
+const STAGING = '/shared-hosting/hello-app/staging/version';
+const PRODUCTION = '/shared-hosting/hello-app/production/version';
+
+let aws: AwsPeers;
+let github: GitHubPeer;
+let storage: BuilderStorage;
+let work: string;
+let app: string;
+const digests: Record<string, string> = {};
+
+async function hosting(args: string[], extraEnv: Record<string, string> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIO = {
+    stdout: { write: (t: string) => void out.push(t) },
+    stderr: { write: (t: string) => void err.push(t) },
+    env: {
+      PATH: process.env.PATH,
+      HOME: work,
+      USER: 'integration',
+      ...aws.env,
+      GITHUB_API_URL: github.url,
+      GITHUB_TOKEN: github.token,
+      HOSTING_BUILDER: 'buildah',
+      ...storage.env,
+      ...extraEnv,
+    },
+    cwd: app,
+    exitCode: 0,
+  };
+  const code = await run(args, io);
+  return { code, stdout: out.join(''), stderr: err.join('') };
+}
+
+const json = async (args: string[], extraEnv: Record<string, string> = {}) => {
+  const r = await hosting([...args, '--json'], extraEnv);
+  return { ...r, json: JSON.parse(r.stdout) };
+};
+
+const infra = ['--infra-repo', 'acme/infra'];
+
+async function getParameter(name: string): Promise<{ value: string; action: string | null } | undefined> {
+  const r = await hosting([
+    'history',
+    '--app',
+    'hello-app',
+    '--env',
+    name === STAGING ? 'staging' : 'production',
+    '--limit',
+    '1',
+    '--json',
+  ]);
+  const entry = JSON.parse(r.stdout).entries[0];
+  return entry ? { value: entry.version, action: entry.action } : undefined;
+}
+
+/** Expire an image as an ECR lifecycle rule would: delete its manifest from the registry. */
+async function expire(repository: string, digest: string) {
+  const res = await fetch(`${aws.registry.url}/v2/${repository}/manifests/${digest}`, {
+    method: 'DELETE',
+    headers: { authorization: aws.registry.authorization },
+  });
+  await res.arrayBuffer();
+  expect(res.status).toBe(202);
+}
+
+async function tags(repository: string): Promise<string[]> {
+  const res = await fetch(`${aws.registry.url}/v2/${repository}/tags/list`, {
+    headers: { authorization: aws.registry.authorization },
+  });
+  if (res.status === 404) return [];
+  return (((await res.json()) as { tags?: string[] }).tags ?? []).sort();
+}
+
+beforeAll(async () => {
+  requireBuildah();
+  work = mkdtempSync(path.join(tmpdir(), 'hosting-ops-'));
+  app = path.join(work, 'app');
+  mkdirSync(app);
+  writeFileSync(path.join(app, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
+  writeFileSync(path.join(app, 'hello.txt'), 'hello\n');
+  storage = await createBuilderStorage();
+  aws = await startAwsPeers();
+  github = await startGitHubPeer({ owner: 'acme', repo: 'infra' });
+  aws.createRepository('hello-app');
+  for (const version of ['v1', 'v2', 'v3', 'v4', 'v-old']) {
+    digests[version] = await pushTestImage(aws.registry, 'hello-app', version, {
+      content: `hello ${version}`,
+    });
+  }
+  // History: staging v-old, v1, v2 (each a real deploy of an existing image: no build).
+  for (const version of ['v-old', 'v1', 'v2']) {
+    const r = await hosting([
+      'deploy',
+      '--app',
+      'hello-app',
+      '--env',
+      'staging',
+      '--version',
+      version,
+      ...infra,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+  }
+}, 120_000);
+
+afterAll(async () => {
+  await github?.stop();
+  await aws?.stop();
+  await storage?.remove();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('day-2 operations against the peers', () => {
+  it('status: per environment the version, provenance, image and latest run', async () => {
+    const r = await json([
+      'status',
+      '--app',
+      'hello-app',
+      '--env',
+      'staging',
+      '--env',
+      'production',
+      ...infra,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const [staging, production] = r.json.environments;
+    expect(staging).toMatchObject({
+      environment: 'staging',
+      version: 'v2',
+      'parameter-version': 3,
+      action: 'deploy',
+      digest: digests.v2,
+      image: { exists: true, digest: digests.v2, moved: false },
+      'latest-run': { status: 'completed', conclusion: 'success' },
+    });
+    expect(staging.author).toContain('testkit-deployer');
+    expect(staging['latest-run'].url).toMatch(/\/acme\/infra\/actions\/runs\/\d+$/);
+    expect(production).toMatchObject({ environment: 'production', deployed: false, 'latest-run': null });
+  });
+
+  it('history: newest first, with provenance', async () => {
+    const r = await json(['history', '--app', 'hello-app', '--env', 'staging']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json.entries.map((e: { version: string }) => e.version)).toEqual(['v2', 'v1', 'v-old']);
+    expect(r.json.entries[0]).toMatchObject({
+      'parameter-version': 3,
+      current: true,
+      action: 'deploy',
+      digest: digests.v2,
+    });
+  });
+
+  it('rollback to an expired image is refused and changes nothing', async () => {
+    await expire('hello-app', digests['v-old'] as string);
+    const dispatches = github.stats.dispatches.length;
+    const r = await json(['rollback', '--app', 'hello-app', '--env', 'staging', '--to', 'v-old', ...infra]);
+    expect(r.code).toBe(3);
+    expect(r.json.error.code).toBe('IMAGE_EXPIRED');
+    expect(r.stderr).toContain('a lifecycle rule may have expired it');
+    expect((await getParameter(STAGING))?.value).toBe('v2');
+    expect(github.stats.dispatches).toHaveLength(dispatches);
+    expect(aws.aws.calls('PutParameter').length).toBe(3);
+  });
+
+  it('rollback to the previous version: rollback provenance, triggered and waited for', async () => {
+    const r = await json(['rollback', '--app', 'hello-app', '--env', 'staging', ...infra]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({
+      operation: 'rollback',
+      version: 'v1',
+      from: 'v2',
+      conclusion: 'success',
+      digest: digests.v1,
+    });
+    const h = await json(['history', '--app', 'hello-app', '--env', 'staging', '--limit', '1']);
+    expect(h.json.entries[0]).toMatchObject({
+      version: 'v1',
+      action: 'rollback',
+      from: 'v2',
+      digest: digests.v1,
+    });
+    expect(github.stats.dispatches.at(-1)?.inputs).toEqual({
+      application: 'hello-app',
+      environment: 'staging',
+    });
+  });
+
+  it('promote performs zero builds and pushes: the exact staging image, source digest recorded', async () => {
+    const before = await tags('hello-app');
+    const authCalls = aws.aws.calls('GetAuthorizationToken').length;
+    // No builder on PATH: any attempt to build would fail.
+    const r = await json(
+      ['promote', '--app', 'hello-app', '--from', 'staging', '--to', 'production', ...infra],
+      {
+        PATH: path.join(work, 'empty-path'),
+      },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({
+      operation: 'promote',
+      version: 'v1',
+      digest: digests.v1,
+      'source-environment': 'staging',
+      retagged: false,
+      conclusion: 'success',
+    });
+    expect(
+      r.json.steps
+        .filter((s: { status: string }) => s.status === 'skipped')
+        .map((s: { step: string }) => s.step),
+    ).toEqual(['build', 'tag', 'push']);
+    expect(await tags('hello-app')).toEqual(before);
+    expect(aws.aws.calls('GetAuthorizationToken').length).toBe(authCalls);
+    expect(aws.aws.calls('PutImage')).toHaveLength(0);
+    const h = await json(['history', '--app', 'hello-app', '--env', 'production', '--limit', '1']);
+    expect(h.json.entries[0]).toMatchObject({
+      version: 'v1',
+      action: 'promote',
+      source: 'staging',
+      digest: digests.v1,
+    });
+  });
+
+  it('promote under another tag re-tags the same image through PutImage', async () => {
+    const r = await json([
+      'promote',
+      '--app',
+      'hello-app',
+      '--from',
+      'staging',
+      '--to',
+      'production',
+      '--version',
+      'release-1',
+      ...infra,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.json).toMatchObject({ version: 'release-1', digest: digests.v1, retagged: true });
+    expect(aws.aws.calls('PutImage')).toHaveLength(1);
+    expect(await tags('hello-app')).toContain('release-1');
+  });
+
+  it('--rollback-on-failure restores the previous value when the infra run fails', async () => {
+    github.scenario.nextRun({ conclusion: 'failure' });
+    const r = await json([
+      'deploy',
+      '--app',
+      'hello-app',
+      '--env',
+      'staging',
+      '--version',
+      'v3',
+      '--rollback-on-failure',
+      ...infra,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.json).toMatchObject({ conclusion: 'failure', recovery: { restored: true, value: 'v1' } });
+    const h = await json(['history', '--app', 'hello-app', '--env', 'staging', '--limit', '2']);
+    expect(h.json.entries.map((e: { version: string; action: string }) => [e.version, e.action])).toEqual([
+      ['v1', 'rollback'],
+      ['v3', 'deploy'],
+    ]);
+    expect(h.json.entries[0].from).toBe('v3');
+  });
+
+  it('--redeploy-on-rollback triggers the restored version again, reporting both runs', async () => {
+    github.scenario.nextRun({ conclusion: 'failure' }, { conclusion: 'success' });
+    const dispatches = github.stats.dispatches.length;
+    const r = await json([
+      'promote',
+      '--app',
+      'hello-app',
+      '--from',
+      'staging',
+      '--to',
+      'production',
+      '--version',
+      'v1',
+      '--rollback-on-failure',
+      '--redeploy-on-rollback',
+      ...infra,
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.json.recovery).toMatchObject({ restored: true, value: 'release-1', conclusion: 'success' });
+    expect(r.json.recovery['run-id']).not.toBe(Number(r.json['run-id']));
+    expect(github.stats.dispatches.length).toBe(dispatches + 2);
+    expect((await getParameter(PRODUCTION))?.value).toBe('release-1');
+  });
+
+  it('a failed push leaves the parameter untouched', async () => {
+    // GetAuthorizationToken hands out a wrong password: the build works, the push is refused.
+    const backend = (aws.aws.ecr as unknown as { backend: { password: string } }).backend;
+    const password = backend.password;
+    backend.password = 'not-the-password';
+    try {
+      const r = await hosting([
+        'deploy',
+        '--app',
+        'hello-app',
+        '--env',
+        'staging',
+        '--version',
+        'v-built',
+        ...infra,
+      ]);
+      expect(r.code, r.stdout + r.stderr).toBe(4);
+      expect(r.stdout).toMatch(/✗ Push to ECR failed/);
+    } finally {
+      backend.password = password;
+    }
+    expect((await getParameter(STAGING))?.value).toBe('v1');
+    expect(await tags('hello-app')).not.toContain('v-built');
+  }, 120_000);
+
+  it('a second deploy waits for the first one’s run, then deploys', async () => {
+    const other = github.scenario.dispatchAs('colleague', {
+      inputs: { application: 'hello-app', environment: 'staging' },
+      plan: { queuedMs: 1500 },
+    });
+    const r = await hosting([
+      'deploy',
+      '--app',
+      'hello-app',
+      '--env',
+      'staging',
+      '--version',
+      'v4',
+      ...infra,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`✓ Wait for running deployment`);
+    expect(r.stdout).toContain(github.infra.runUrl(other.id));
+    const ours = github.infra.runs().at(-1);
+    expect(ours?.id).not.toBe(other.id);
+    const otherDone = github.infra.state(other.id);
+    expect(otherDone?.status).toBe('completed');
+    expect(ours?.createdAt).toBeGreaterThanOrEqual(otherDone?.updatedAt ?? Number.POSITIVE_INFINITY);
+    // The parameter changed only once the other run was over.
+    expect((await getParameter(STAGING))?.value).toBe('v4');
+  });
+
+  it('with --no-wait-for-lock a deploy refuses, naming the run in progress', async () => {
+    const other = github.scenario.dispatchAs('colleague', {
+      inputs: { application: 'hello-app', environment: 'staging' },
+      plan: { queuedMs: 3000 },
+    });
+    const r = await json([
+      'deploy',
+      '--app',
+      'hello-app',
+      '--env',
+      'staging',
+      '--version',
+      'v3',
+      '--no-wait-for-lock',
+      ...infra,
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.json.error.code).toBe('DEPLOYMENT_IN_PROGRESS');
+    expect(r.json.error.message).toContain(github.infra.runUrl(other.id));
+    expect((await getParameter(STAGING))?.value).toBe('v4');
+  });
+});
