@@ -158,7 +158,8 @@ function defaultText(opt) {
 
 /** Ends a description with a full stop when more text follows it in the same cell. */
 function sentence(text) {
-  return text === '' || /[.!?:]$/.test(text) ? text : `${text}.`;
+  const capitalised = text.charAt(0).toUpperCase() + text.slice(1);
+  return text === '' || /[.!?:]$/.test(text) ? capitalised : `${capitalised}.`;
 }
 
 function optionsTable(options) {

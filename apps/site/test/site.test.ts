@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 type Command = ReturnType<typeof createProgram>;
 
 import { parse as parseYaml } from 'yaml';
-import { serveBuild } from './serve.ts';
+import { serveBuild } from '../scripts/serve.mjs';
 
 const siteDir = path.resolve(import.meta.dirname, '..');
 const repoRoot = path.resolve(siteDir, '../..');

@@ -1,10 +1,11 @@
+// Serves a Docusaurus build (trailingSlash: false, so /usage is usage.html) on 127.0.0.1, on a free port.
+// Used by the browser tests and the bench.
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
 import path from 'node:path';
 
-const types: Record<string, string> = {
+const types = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.css': 'text/css; charset=utf-8',
@@ -18,18 +19,19 @@ const types: Record<string, string> = {
   '.woff2': 'font/woff2',
 };
 
-async function isFile(file: string): Promise<boolean> {
+async function isFile(file) {
   return (await stat(file).catch(() => undefined))?.isFile() ?? false;
 }
 
-/** Serves a Docusaurus build (trailingSlash: false, so /usage is usage.html) on 127.0.0.1, on a free port. */
-export async function serveBuild(root: string): Promise<{ url: string; close(): Promise<void> }> {
-  const server: Server = createServer(async (req, res) => {
+/**
+ * @param {string} root the build folder
+ * @returns {Promise<{ url: string, close(): Promise<void> }>}
+ */
+export async function serveBuild(root) {
+  const server = createServer(async (req, res) => {
     const { pathname } = new URL(req.url ?? '/', 'http://127.0.0.1');
-    const rel = path.normalize(decodeURIComponent(pathname)).replace(/^(\.\.[/\\])+/, '');
-    const base = path.join(root, rel);
-    const candidates = [base, `${base}.html`, path.join(base, 'index.html')];
-    for (const file of candidates) {
+    const base = path.join(root, path.normalize(decodeURIComponent(pathname)));
+    for (const file of [base, `${base}.html`, path.join(base, 'index.html')]) {
       if (file.startsWith(root) && (await isFile(file))) {
         res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
         createReadStream(file).pipe(res);
@@ -39,14 +41,15 @@ export async function serveBuild(root: string): Promise<{ url: string; close(): 
     res.writeHead(404, { 'content-type': types['.html'] });
     createReadStream(path.join(root, '404.html')).pipe(res);
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
   return {
     url: `http://127.0.0.1:${port}`,
     close: () =>
-      new Promise<void>((resolve, reject) => {
+      new Promise((resolve, reject) => {
         server.closeAllConnections();
-        server.close((error) => (error ? reject(error) : resolve()));
+        server.close((error) => (error ? reject(error) : resolve(undefined)));
       }),
   };
 }
