@@ -238,15 +238,22 @@ export class GitHubWorkflows implements InfraWorkflows {
 
   private async checkRef(target: WorkflowTarget): Promise<void> {
     const ref = target.ref.replace(/^refs\//, '');
-    const candidates = /^(heads|tags)\//.test(ref) ? [ref] : [`heads/${ref}`, `tags/${ref}`];
-    for (const candidate of candidates) {
+    const { owner, repo } = target;
+    // A branch (the usual case) first, then refs/heads and refs/tags through the git refs API.
+    const lookups: Array<() => Promise<unknown>> = [];
+    if (!/^(heads|tags)\//.test(ref)) {
+      lookups.push(() =>
+        this.client.rest.repos.getBranch({ owner, repo, branch: ref, request: { signal: this.signal() } }),
+      );
+    }
+    for (const candidate of /^(heads|tags)\//.test(ref) ? [ref] : [`heads/${ref}`, `tags/${ref}`]) {
+      lookups.push(() =>
+        this.client.rest.git.getRef({ owner, repo, ref: candidate, request: { signal: this.signal() } }),
+      );
+    }
+    for (const lookup of lookups) {
       try {
-        await this.client.rest.git.getRef({
-          owner: target.owner,
-          repo: target.repo,
-          ref: candidate,
-          request: { signal: this.signal() },
-        });
+        await lookup();
         return;
       } catch (error) {
         const f = httpFailure(error);
@@ -311,20 +318,8 @@ export class GitHubWorkflows implements InfraWorkflows {
     } catch (error) {
       if (error instanceof HostingError) throw error;
       const f = httpFailure(error);
-      if (f.status === 404 && filePath) {
-        throw new PreconditionError(
-          'WORKFLOW_NOT_FOUND',
-          `Workflow file ${filePath} does not exist on ref "${target.ref}" of ${target.owner}/${target.repo}.`,
-          {
-            fix: 'A dispatch runs the workflow file as it is on the ref: merge it into that branch, or pick another --infra-ref.',
-            details: {
-              repository: `${target.owner}/${target.repo}`,
-              ref: target.ref,
-              workflow: target.workflow,
-            },
-          },
-        );
-      }
+      // 404: the file is not on that ref, or the server does not serve contents; 403: no Contents: read.
+      // Either way GitHub checks at dispatch, and its 422 is explained there.
       if (f.status === 403 || f.status === 404) {
         this.log(
           `Could not read ${filePath ?? target.workflow} (HTTP ${f.status}): its trigger and inputs are checked at dispatch instead. Grant Contents: read to check them earlier.`,
@@ -514,7 +509,11 @@ export class GitHubWorkflows implements InfraWorkflows {
           !o.snapshot?.has(r.id) &&
           (!o.login ||
             (r.actor?.login ?? r.triggering_actor?.login)?.toLowerCase() === o.login.toLowerCase()) &&
-          (o.expectedTitle === undefined || r.display_title === o.expectedTitle),
+          (r.head_branch === undefined || r.head_branch === null || r.head_branch === ref) &&
+          // Confirmed by the title where the server shows one and the run-name makes it predictable.
+          (o.expectedTitle === undefined ||
+            r.display_title === undefined ||
+            r.display_title === o.expectedTitle),
       );
       if (candidates.length === 1 && candidates[0]) {
         const run = candidates[0];
