@@ -772,7 +772,9 @@ export class GitHubWorkflows implements InfraWorkflows {
       const now = clock.now();
       if (now >= deadline) return this.timedOut(ref, options, start, describe());
       let interval = pollInterval(now - start, etag !== undefined);
-      if (transientStreak > 0) interval = Math.min(30_000, interval * 2 ** Math.min(4, transientStreak - 1));
+      // GitHub's 5xx are usually momentary: back off gently (linear, at most 10 s) and keep waiting.
+      if (transientStreak > 0)
+        interval = Math.min(10_000, Math.round(interval * (1 + 0.5 * (transientStreak - 1))));
       interval = Math.max(interval, rateFloorMs);
       // Look once more exactly at the deadline, so a run that just finished is not reported as timed out.
       await sleep(Math.min(interval, deadline - now));

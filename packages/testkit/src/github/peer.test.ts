@@ -138,4 +138,47 @@ describe('GitHub peer', () => {
     expect(ok.status).toBe(204);
     peer.assertValid();
   });
+
+  it('records requests that violate the description and makes stop() fail', async () => {
+    const p = await startGitHubPeer();
+    // No `ref`: the description requires it.
+    const res = await fetch(`${p.url}/repos/acme/infra/actions/workflows/deploy.yaml/dispatches`, {
+      method: 'POST',
+      headers: { authorization: `token ${p.token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ inputs: {} }),
+    });
+    expect(res.status).toBe(422);
+    expect(p.stats.violations.join('\n')).toMatch(/create-workflow-dispatch.*ref/);
+    await expect(p.stop()).rejects.toThrow(/OpenAPI violation/);
+  });
+
+  it('secondary rate limits, 5xx bursts and the primary limit answer like GitHub; 304s are not counted', async () => {
+    peer = await startGitHubPeer({ pathPrefix: '/api/v3' });
+    const get = (headers: Record<string, string> = {}) =>
+      fetch(`${peer?.url}/repos/acme/infra`, {
+        headers: { authorization: `Bearer ${peer?.token}`, ...headers },
+      });
+    peer.scenario.secondaryRateLimit({ retryAfter: 7, status: 429 });
+    const limited = await get();
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('7');
+    expect(((await limited.json()) as { message: string }).message).toMatch(/secondary rate limit/);
+    peer.scenario.fault({ status: 502, count: 2 });
+    expect((await get()).status).toBe(502);
+    expect((await get()).status).toBe(502);
+    const ok = await get();
+    expect(ok.status).toBe(200);
+    const remaining = Number(ok.headers.get('x-ratelimit-remaining'));
+    const etag = ok.headers.get('etag') ?? '';
+    const counted = peer.stats.rateLimited;
+    const again = await get({ 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(peer.stats.rateLimited).toBe(counted);
+    expect(Number(again.headers.get('x-ratelimit-remaining'))).toBe(remaining);
+    peer.scenario.exhaustRateLimit(60_000);
+    const exhausted = await get();
+    expect(exhausted.status).toBe(403);
+    expect(exhausted.headers.get('x-ratelimit-remaining')).toBe('0');
+    expect(Number(exhausted.headers.get('x-ratelimit-reset')) * 1000).toBeGreaterThan(Date.now());
+  });
 });
