@@ -1,0 +1,108 @@
+// The reference generator: safe Markdown from arbitrary descriptions, and pages that say what the sources say.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createProgram, EXIT_CODES } from '@shared-hosting/cli';
+import { errorCatalog } from '@shared-hosting/core';
+import { describe, expect, it } from 'vitest';
+import {
+  actionYmlPath,
+  describeProgram,
+  mdCode,
+  mdText,
+  parseAction,
+  renderActionInputs,
+  renderActionOutputs,
+  renderCli,
+  renderExitCodes,
+  renderTroubleshooting,
+} from '../scripts/reference.mjs';
+
+describe('Markdown escaping', () => {
+  it('keeps MDX from reading descriptions as JSX or expressions, and tables from splitting', () => {
+    expect(mdText('Defaults to "<context>/Dockerfile" {x} a|b')).toBe(
+      'Defaults to "&lt;context&gt;/Dockerfile" &#123;x&#125; a\\|b',
+    );
+    expect(mdText('AWS_REGION *and*\n  more')).toBe('AWS\\_REGION \\*and\\* more');
+    expect(mdCode('--app <name>')).toBe('`--app <name>`');
+    expect(mdCode('a|b')).toBe('`a\\|b`');
+  });
+});
+
+describe('the Action reference', () => {
+  const fixture = `
+name: Fixture
+description: d
+inputs:
+  application:
+    description: The app's name, e.g. "<name>".
+    required: true
+  wait:
+    description: Wait for it.
+    default: 'true'
+  old:
+    description: Gone.
+    deprecationMessage: Use new instead.
+outputs:
+  run-url:
+    description: Link | to the run.
+runs:
+  using: node24
+  main: dist/index.js
+`;
+
+  it('lists every input with required, default and description, in file order', () => {
+    const action = parseAction(fixture);
+    expect(action.inputs.map((i: { name: string }) => i.name)).toEqual(['application', 'wait', 'old']);
+    const md = renderActionInputs(action);
+    expect(md).toContain('| `application` | yes |  | The app\'s name, e.g. "&lt;name&gt;". |');
+    expect(md).toContain('| `wait` | no | `true` | Wait for it. |');
+    expect(md).toContain('**Deprecated:** Use new instead.');
+    expect(renderActionOutputs(action)).toContain('| `run-url` | Link \\| to the run. |');
+  });
+
+  it('renders every input of the real action.yml', async () => {
+    const action = parseAction(await readFile(actionYmlPath, 'utf8'));
+    expect(action.inputs.length).toBeGreaterThan(0);
+    const md = renderActionInputs(action);
+    for (const input of action.inputs) expect(md).toContain(`| \`${input.name}\` |`);
+  });
+});
+
+describe('the CLI reference', () => {
+  it('walks every command and option of the program, and every exit code', () => {
+    const program = createProgram();
+    const described = describeProgram(program);
+    expect(described.commands.map((c: { name: string }) => c.name)).toEqual(
+      program.commands.map((c) => c.name()),
+    );
+    const md = renderCli(program);
+    for (const command of program.commands) {
+      expect(md).toContain(`## \`hosting ${command.name()}\` {/* #hosting-${command.name()} */}`);
+      for (const option of command.options) expect(md).toContain(`\`${option.flags}\``);
+    }
+    const exits = renderExitCodes(EXIT_CODES);
+    for (const exit of EXIT_CODES) expect(exits).toContain(`| \`${exit.code}\` | \`${exit.name}\` |`);
+  });
+});
+
+describe('troubleshooting', () => {
+  it('has a section with cause and fix for every catalogued error', () => {
+    const md = renderTroubleshooting(errorCatalog);
+    for (const entry of errorCatalog) {
+      expect(md).toContain(`{/* #${entry.code.toLowerCase().replace(/_/g, '-')} */}`);
+      expect(md).toContain(`Code: \`${entry.code}\``);
+    }
+  });
+});
+
+describe('the generated partials of the current build', () => {
+  it('are what the sources say now (no stale reference pages)', async () => {
+    const dir = path.resolve(import.meta.dirname, '../../../docs/reference/_generated');
+    const read = (name: string) => readFile(path.join(dir, name), 'utf8');
+    expect(await read('action-inputs.md')).toBe(
+      renderActionInputs(parseAction(await readFile(actionYmlPath, 'utf8'))),
+    );
+    expect(await read('troubleshooting.md')).toBe(renderTroubleshooting(errorCatalog));
+    expect(await read('exit-codes.md')).toBe(renderExitCodes(EXIT_CODES));
+  });
+});
