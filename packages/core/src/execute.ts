@@ -355,7 +355,7 @@ export async function execute(
     await release(
       { steps, ports, infra: workflows as InfraWorkflows, result, options },
       {
-        verb: 'deployed',
+        success: `${plan.application} ${plan.version} deployed to ${plan.environment}`,
         repository: plan.image.repository,
         parameter: plan.parameter.name,
         version: plan.parameter.value,
@@ -397,8 +397,8 @@ export interface ReleaseContext {
 }
 
 export interface ReleaseSpec {
-  /** For the final summary: "deployed", "rolled back", "promoted". */
-  verb: string;
+  /** What success means, for the report step, e.g. "hello-app v2 deployed to staging". */
+  success: string;
   /** ECR repository, to confirm the image of a value before writing it back on recovery. */
   repository: string;
   parameter: string;
@@ -471,10 +471,7 @@ export async function release(ctx: ReleaseContext, spec: ReleaseSpec): Promise<v
       });
     }
     const total = formatDuration(result.steps.reduce((t, s) => t + s.durationMs, 0));
-    return done(
-      `${result.application} ${spec.version} ${spec.verb} to ${result.environment} (${total})`,
-      undefined,
-    );
+    return done(`${spec.success} (${total})`, undefined);
   });
   result.status = 'succeeded';
 }
@@ -528,7 +525,7 @@ export async function acquireLock(
         'DEPLOYMENT_IN_PROGRESS',
         `A deployment of ${what} is already ${first.status.replace('_', ' ')}: ${first.run.url}`,
         {
-          fix: 'Wait for it to finish and run again, or run with --wait-for-lock (Action: wait-for-lock: true) to wait for it. Nothing was changed.',
+          fix: 'Nothing was changed. Run again when it has finished, or let the command wait for it (the default: CLI --wait-for-lock, Action wait-for-lock: true).',
           details: { runUrl: first.run.url, runId: first.run.id },
         },
       );

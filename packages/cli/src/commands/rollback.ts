@@ -145,7 +145,7 @@ export function printRelease(
   }
   const total = formatDuration(result.steps.reduce((t, s) => t + s.durationMs, 0));
   const what = rb
-    ? `Rollback of ${result.application} in ${result.environment} from ${rb.from ?? '?'} to ${result.version}`
+    ? `Rollback of ${result.application} in ${result.environment}${rb.from ? ` from ${rb.from}` : ''} to ${result.version}`
     : `Promotion of ${result.application} ${pr?.sourceVersion ?? ''} from ${pr?.sourceEnvironment} to ${result.environment}`;
   const lines: string[] = [''];
   if (result.dryRun) {

@@ -122,7 +122,7 @@ export async function promote(
         options: { ...plan.release, signal: options.signal },
       },
       {
-        verb: `promoted from ${from.environment}`,
+        success: `${target.application} ${pre.version} promoted from ${from.environment} to ${target.environment}`,
         repository: target.repository,
         parameter: target.parameter,
         version: pre.version,

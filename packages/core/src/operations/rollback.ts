@@ -91,7 +91,7 @@ export async function rollback(
         options: { ...plan.release, signal: options.signal },
       },
       {
-        verb: 'rolled back',
+        success: `${target.application} in ${target.environment} rolled back from ${pre.current.value} to ${pre.version}`,
         repository: target.repository,
         parameter: target.parameter,
         version: pre.version,
