@@ -492,6 +492,24 @@ describe('wait', () => {
     }
   });
 
+  it('abort while the run waits for an approval: the run is cancelled, InterruptedError', async () => {
+    const { gh, target, peer } = await setup();
+    peer.scenario.nextRun({ approval: { environment: 'production', reviewers: ['alice'] } });
+    const run = await gh.dispatch(target);
+    const controller = new AbortController();
+    const e = await caught(
+      gh.wait(run, {
+        timeoutMs: 3_600_000,
+        signal: controller.signal,
+        onUpdate: (u) => {
+          if (u.approval) controller.abort(new Error('SIGTERM'));
+        },
+      }),
+    );
+    expect(e.code).toBe('INTERRUPTED');
+    expect(peer.infra.run(run.id)?.cancelRequestedAt).toBeDefined();
+  });
+
   it('the token never appears in logs, errors or results', async () => {
     const { gh, target, peer, logs } = await setup({ returnRunDetails: false });
     peer.scenario.nextRun({ conclusion: 'failure' });

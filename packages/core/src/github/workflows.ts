@@ -348,7 +348,9 @@ export class GitHubWorkflows implements InfraWorkflows {
     const expectedTitle = expectedRunTitle(facts?.runName, target.inputs);
     const loginP = this.login();
     let snapshot: Set<number> | undefined;
-    if (this.supportsRunDetails === false) snapshot = await this.snapshotRuns(target);
+    // Known not to return run ids, or no server clock to compare created_at with: remember the runs that exist.
+    if (this.supportsRunDetails === false || this.serverSkewMs === undefined)
+      snapshot = await this.snapshotRuns(target);
     const ref = target.ref.replace(/^refs\/(heads|tags)\//, '');
     let sends = 0;
     for (;;) {
@@ -722,50 +724,57 @@ export class GitHubWorkflows implements InfraWorkflows {
         }
       }
 
-      // 2. Report what changed.
-      if (current) {
-        const status = (current.status ?? 'queued') as RunStatus;
-        if (status === 'completed') break;
-        if (status !== 'waiting') approvalChecked = false;
-        if (status === 'waiting' && !approvalChecked) {
-          // Once per waiting period; each environment is reported once.
-          approvalChecked = true;
-          const approval = await this.pendingApproval(owner, repo, run.id, signal);
-          if (approval.counted) requests++;
-          const fresh =
-            approval.value && !approvalsReported.has(approval.value.environment) ? approval.value : undefined;
-          if (fresh) approvalsReported.add(fresh.environment);
-          emit(fresh ? { status, approval: fresh } : { status });
-        } else if (
-          status === 'in_progress' &&
-          options.onUpdate &&
-          clock.now() - lastJobsAt >= this.tuning.jobsIntervalMs
-        ) {
-          lastJobsAt = clock.now();
-          const got = await this.fetchJobs(owner, repo, run.id, jobsEtag, signal);
-          if (got.counted) requests++;
-          if (got.jobs) {
-            jobs = got.jobs;
-            jobsEtag = got.etag;
+      // 2. Report what changed (an abort in these lookups is an interrupt too).
+      try {
+        if (current) {
+          const status = (current.status ?? 'queued') as RunStatus;
+          if (status === 'completed') break;
+          if (status !== 'waiting') approvalChecked = false;
+          if (status === 'waiting' && !approvalChecked) {
+            // Once per waiting period; each environment is reported once.
+            approvalChecked = true;
+            const approval = await this.pendingApproval(owner, repo, run.id, signal);
+            if (approval.counted) requests++;
+            const fresh =
+              approval.value && !approvalsReported.has(approval.value.environment)
+                ? approval.value
+                : undefined;
+            if (fresh) approvalsReported.add(fresh.environment);
+            emit(fresh ? { status, approval: fresh } : { status });
+          } else if (
+            status === 'in_progress' &&
+            options.onUpdate &&
+            clock.now() - lastJobsAt >= this.tuning.jobsIntervalMs
+          ) {
+            lastJobsAt = clock.now();
+            const got = await this.fetchJobs(owner, repo, run.id, jobsEtag, signal);
+            if (got.counted) requests++;
+            if (got.jobs) {
+              jobs = got.jobs;
+              jobsEtag = got.etag;
+            }
+            const running = jobs ? currentJobStep(jobs) : undefined;
+            emit({
+              status,
+              ...(running?.job ? { job: running.job } : {}),
+              ...(running?.step ? { step: running.step } : {}),
+            });
+          } else if (status !== 'in_progress' && status !== 'waiting') {
+            emit({ status });
+          } else if (status === 'in_progress' && !options.onUpdate) {
+            // no live display: nothing to report
+          } else if (status === 'in_progress') {
+            const running = jobs ? currentJobStep(jobs) : undefined;
+            emit({
+              status,
+              ...(running?.job ? { job: running.job } : {}),
+              ...(running?.step ? { step: running.step } : {}),
+            });
           }
-          const running = jobs ? currentJobStep(jobs) : undefined;
-          emit({
-            status,
-            ...(running?.job ? { job: running.job } : {}),
-            ...(running?.step ? { step: running.step } : {}),
-          });
-        } else if (status !== 'in_progress' && status !== 'waiting') {
-          emit({ status });
-        } else if (status === 'in_progress' && !options.onUpdate) {
-          // no live display: nothing to report
-        } else if (status === 'in_progress') {
-          const running = jobs ? currentJobStep(jobs) : undefined;
-          emit({
-            status,
-            ...(running?.job ? { job: running.job } : {}),
-            ...(running?.step ? { step: running.step } : {}),
-          });
         }
+      } catch (error) {
+        if (signal?.aborted) await interrupted();
+        throw error;
       }
 
       // 3. Sleep until the next poll, or give up at the deadline.
@@ -786,9 +795,14 @@ export class GitHubWorkflows implements InfraWorkflows {
     emit({ status: 'completed' });
     let failedJobs: FailedJob[] = [];
     if (conclusion !== 'success') {
-      const report = await this.failedJobs(owner, repo, run.id, signal);
-      requests += report.requests;
-      failedJobs = report.failed;
+      try {
+        const report = await this.failedJobs(owner, repo, run.id, signal);
+        requests += report.requests;
+        failedJobs = report.failed;
+      } catch (error) {
+        // Aborted while collecting the report: the run is over; report it without job details.
+        if (!signal?.aborted) throw error;
+      }
     }
     return { run: ref, conclusion, failedJobs, requests };
   }
