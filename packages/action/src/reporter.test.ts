@@ -90,19 +90,23 @@ describe('ActionReporter', () => {
     ]);
   });
 
-  it('keeps the run saved when the wait was interrupted, so that the post step cancels it', () => {
+  it('keeps the run saved when an interrupted wait could not cancel it, so that the post step does', () => {
     const core = fakeCore();
     const reporter = new ActionReporter(core, { owner: 'acme', repo: 'infra' });
     reporter.emit({ type: 'run-dispatched', run, at });
     reporter.emit({ type: 'step-start', step: 'wait', title: 'Wait', at });
-    reporter.emit({
-      type: 'step-fail',
-      step: 'wait',
-      durationMs: 1,
-      error: new InterruptedError('cancelled'),
-      at,
-    });
+    const error = new InterruptedError('could not be cancelled', { details: { cancelled: false } });
+    reporter.emit({ type: 'step-fail', step: 'wait', durationMs: 1, error, at });
     expect(core.state.get(RUN_STATE)).not.toBe('');
+  });
+
+  it('clears the run when the interrupted wait cancelled it', () => {
+    const core = fakeCore();
+    const reporter = new ActionReporter(core, { owner: 'acme', repo: 'infra' });
+    reporter.emit({ type: 'run-dispatched', run, at });
+    const error = new InterruptedError('was cancelled', { details: { cancelled: true } });
+    reporter.emit({ type: 'step-fail', step: 'wait', durationMs: 1, error, at });
+    expect(core.state.get(RUN_STATE)).toBe('');
   });
 
   it('saves nothing when cancel-on-interrupt is off', () => {

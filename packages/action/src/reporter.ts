@@ -76,8 +76,12 @@ export class ActionReporter implements Reporter {
         this.closeGroup();
         this.pending = undefined;
         core.info(`✗ ${title} failed after ${formatDuration(event.durationMs)}: ${event.error.message}`);
-        // An interrupted wait leaves the run saved: the post step cancels it if it is still running.
-        if (event.step === 'wait' && event.error.kind !== 'interrupted') this.clearRun();
+        // An interrupted wait that could not cancel the run leaves it saved: the post step tries again.
+        if (
+          event.step === 'wait' &&
+          (event.error.kind !== 'interrupted' || event.error.details.cancelled === true)
+        )
+          this.clearRun();
         break;
       }
       case 'run-dispatched':

@@ -227,6 +227,35 @@ describe('dist/index.js against the local peers', () => {
   });
 });
 
+describe('dist/index.js when the job is cancelled (SIGINT from the runner) while it waits', () => {
+  it('cancels the infra run itself, fails the step, and leaves nothing for the post step', async () => {
+    github.scenario.nextRun({
+      queuedMs: 100,
+      jobs: [
+        { name: 'deploy', steps: [{ name: 'Deploy application', durationMs: 60_000, log: ['deploying'] }] },
+      ],
+    });
+    const cancelsBefore = github.stats.byOperation['actions/cancel-workflow-run'] ?? 0;
+    const main = await deploy({
+      onSpawn: (child) => {
+        let seen = '';
+        child.stdout?.on('data', (chunk: Buffer) => {
+          seen += chunk.toString();
+          if (!child.killed && seen.includes('::group::Wait for infra deployment')) child.kill('SIGINT');
+        });
+      },
+    });
+    expect(main.status, main.stdout).toBe(1);
+    expect(main.stdout).toMatch(/^::error title=Interrupted::.*was cancelled/m);
+    expect(github.stats.byOperation['actions/cancel-workflow-run']).toBe(cancelsBefore + 1);
+    const runId = Number(main.outputs['run-id']);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(github.infra.state(runId)).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+    // Cancelled already: the post step has nothing to do.
+    expect(main.state[RUN_STATE]).toBe('');
+  });
+});
+
 describe('dist/post.js', () => {
   it('does nothing when no run is waiting', async () => {
     const before = github.stats.requests;
@@ -239,6 +268,7 @@ describe('dist/post.js', () => {
 
   it('cancels the infra run when the job was cancelled while the main step waited', async () => {
     // A run that would take a minute: the main step is killed while it waits, as the runner does.
+    const cancelsBefore = github.stats.byOperation['actions/cancel-workflow-run'] ?? 0;
     github.scenario.nextRun({
       queuedMs: 100,
       jobs: [
@@ -252,7 +282,7 @@ describe('dist/post.js', () => {
         let seen = '';
         child.stdout?.on('data', (chunk: Buffer) => {
           seen += chunk.toString();
-          if (seen.includes('::group::Wait for infra deployment')) child.kill('SIGKILL');
+          if (!child.killed && seen.includes('::group::Wait for infra deployment')) child.kill('SIGKILL');
         });
       },
     });
@@ -273,7 +303,7 @@ describe('dist/post.js', () => {
     expect(post.status, post.stdout + post.stderr).toBe(0);
     expect(post.stdout).toContain(`::add-mask::${github.token}`);
     expect(post.stdout).toContain(`cancelling it`);
-    expect(github.stats.byOperation['actions/cancel-workflow-run']).toBe(1);
+    expect(github.stats.byOperation['actions/cancel-workflow-run']).toBe(cancelsBefore + 1);
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(github.infra.state(runId)).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
   });
