@@ -1,0 +1,121 @@
+import { execFile } from 'node:child_process';
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import {
+  InputError,
+  NAME_PATTERN,
+  normalizeRemoteUrl,
+  PreconditionError,
+  parseRepositorySlug,
+  toHostingError,
+} from '@shared-hosting/core';
+import template from '../../../../docs/assets/app-deployment-workflow.yaml?raw';
+import { redactorFromEnv } from '../output/redact.js';
+import type { CliIO, CommonFlags } from '../program.js';
+import { reportFailure } from './deploy.js';
+
+export interface InitFlags extends CommonFlags {
+  app?: string;
+  infraRepo?: string;
+  output?: string;
+  force?: boolean;
+}
+
+export const WORKFLOW_PATH = '.github/workflows/deploy.yaml';
+
+function git(args: string[], cwd: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile('git', args, { cwd, timeout: 5000 }, (error, stdout) => resolve(error ? '' : stdout.trim()));
+  });
+}
+
+/** The template with APPLICATION (and optionally the infra repository) filled in. */
+export function renderTemplate(application: string, infraRepo?: { owner: string; repo: string }): string {
+  let text = template.replace(/^(\s*APPLICATION:) .*$/m, `$1 ${application}`);
+  if (infraRepo) {
+    text = text
+      .replace(/^(\s*INFRA_REPOSITORY:) .*$/m, `$1 ${infraRepo.owner}/${infraRepo.repo}`)
+      .replace(/^(\s*repositories:) .*$/m, `$1 ${infraRepo.repo}`)
+      .replace(/^(\s*owner:) \$\{\{ github\.repository_owner \}\}$/m, `$1 ${infraRepo.owner}`);
+  }
+  return text;
+}
+
+/** Derive an application name from a repository or directory name: "My_App.web" → "my-app-web". */
+export function applicationNameFrom(name: string): string | undefined {
+  const candidate = name
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^[^a-z]+/, '')
+    .replace(/-+/g, '-')
+    .replace(/-$/, '')
+    .slice(0, 63);
+  return NAME_PATTERN.test(candidate) ? candidate : undefined;
+}
+
+export async function runInit(flags: InitFlags, io: CliIO): Promise<number> {
+  const redactor = redactorFromEnv(io.env);
+  try {
+    const top = (await git(['rev-parse', '--show-toplevel'], io.cwd)) || io.cwd;
+    let application = flags.app?.trim();
+    if (application) {
+      if (!NAME_PATTERN.test(application)) {
+        throw new InputError(
+          '--app',
+          `--app "${application}" is not a valid application name.`,
+          'Use lowercase letters, digits and "-", starting with a letter: your app spec file name without .yaml.',
+        );
+      }
+    } else {
+      const remote = await git(['remote', 'get-url', 'origin'], top);
+      const repoName = (remote && normalizeRemoteUrl(remote)?.split('/').pop()) || path.basename(top);
+      application = applicationNameFrom(repoName);
+      if (!application) {
+        throw new InputError(
+          '--app',
+          `Cannot derive an application name from "${repoName}".`,
+          'Pass --app with your app spec file name, without .yaml.',
+        );
+      }
+    }
+    const infra = flags.infraRepo ? parseRepositorySlug(flags.infraRepo) : undefined;
+    if (flags.infraRepo && !infra) {
+      throw new InputError(
+        '--infra-repo',
+        `--infra-repo "${flags.infraRepo}" is not an owner/name repository.`,
+        'Write it as owner/name, e.g. "acme/infrastructure".',
+      );
+    }
+    const target = path.resolve(top, flags.output ?? WORKFLOW_PATH);
+    const existing = await stat(target).catch(() => undefined);
+    if (existing && !flags.force) {
+      throw new PreconditionError(
+        'WORKFLOW_FILE_EXISTS',
+        `${path.relative(io.cwd, target) || target} already exists.`,
+        {
+          fix: 'Pass --force to overwrite it, or --output to write the template somewhere else.',
+        },
+      );
+    }
+    await mkdir(path.dirname(target), { recursive: true });
+    await writeFile(target, renderTemplate(application, infra));
+    const rel = path.relative(io.cwd, target);
+    if (flags.json) {
+      io.stdout.write(`${JSON.stringify({ path: target, application, overwritten: Boolean(existing) })}\n`);
+    } else {
+      io.stdout.write(
+        [
+          `${existing ? 'Overwrote' : 'Wrote'} ${rel} for application "${application}".`,
+          'Next:',
+          '  1. Add your build steps (tests, static assets) before the "Build and push Docker image" step.',
+          "  2. Check the environments' secrets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and variable AWS_REGION.",
+          `  3. Commit and push: git add ${rel} && git commit -m "Add deployment workflow"`,
+          '',
+        ].join('\n'),
+      );
+    }
+    return 0;
+  } catch (error) {
+    return reportFailure(toHostingError(error), flags, io, redactor);
+  }
+}

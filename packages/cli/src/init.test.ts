@@ -1,0 +1,84 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { applicationNameFrom, renderTemplate } from './commands/init.js';
+import { type CliIO, run } from './program.js';
+
+const templatePath = path.resolve(import.meta.dirname, '../../../docs/assets/app-deployment-workflow.yaml');
+
+function repo(remote?: string): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'hosting-init-'));
+  execFileSync('git', ['init', '-q'], { cwd: dir });
+  if (remote) execFileSync('git', ['remote', 'add', 'origin', remote], { cwd: dir });
+  return dir;
+}
+
+function io(cwd: string): CliIO & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    stdout: { write: (t: string) => void out.push(t) },
+    stderr: { write: (t: string) => void err.push(t) },
+    env: {},
+    cwd,
+    exitCode: 0,
+  };
+}
+
+describe('hosting init', () => {
+  it('writes the template with APPLICATION from the repository name', async () => {
+    const dir = repo('git@github.com:acme/Billing_Service.git');
+    const ctx = io(dir);
+    expect(await run(['init'], ctx)).toBe(0);
+    const written = readFileSync(path.join(dir, '.github/workflows/deploy.yaml'), 'utf8');
+    expect(written).toContain('  APPLICATION: billing-service\n');
+    const original = readFileSync(templatePath, 'utf8');
+    // Only the APPLICATION line differs from the template.
+    const diff = written.split('\n').filter((line, i) => line !== original.split('\n')[i]);
+    expect(diff).toEqual(['  APPLICATION: billing-service']);
+    expect(ctx.out.join('')).toContain(
+      'Wrote .github/workflows/deploy.yaml for application "billing-service"',
+    );
+  });
+
+  it('takes --app and --infra-repo', async () => {
+    const dir = repo();
+    const ctx = io(dir);
+    expect(await run(['init', '--app', 'hello-app', '--infra-repo', 'acme/platform-infra'], ctx)).toBe(0);
+    const written = readFileSync(path.join(dir, '.github/workflows/deploy.yaml'), 'utf8');
+    expect(written).toContain('  APPLICATION: hello-app\n');
+    expect(written).toContain('INFRA_REPOSITORY: acme/platform-infra');
+    expect(written).toContain('repositories: platform-infra');
+  });
+
+  it('refuses to overwrite without --force', async () => {
+    const dir = repo();
+    const file = path.join(dir, '.github/workflows/deploy.yaml');
+    expect(await run(['init', '--app', 'hello-app'], io(dir))).toBe(0);
+    writeFileSync(file, 'mine\n');
+    const ctx = io(dir);
+    expect(await run(['init', '--app', 'hello-app'], ctx)).toBe(3);
+    expect(ctx.err.join('')).toContain('already exists');
+    expect(ctx.err.join('')).toContain('--force');
+    expect(readFileSync(file, 'utf8')).toBe('mine\n');
+    expect(await run(['init', '--app', 'hello-app', '--force'], io(dir))).toBe(0);
+    expect(readFileSync(file, 'utf8')).toContain('APPLICATION: hello-app');
+  });
+
+  it('rejects a bad --app with exit 2', async () => {
+    const dir = repo();
+    const ctx = io(dir);
+    expect(await run(['init', '--app', 'Hello App'], ctx)).toBe(2);
+    expect(ctx.err.join('')).toContain('--app "Hello App"');
+  });
+
+  it('derives names', () => {
+    expect(applicationNameFrom('My_App.web')).toBe('my-app-web');
+    expect(applicationNameFrom('123')).toBeUndefined();
+    expect(renderTemplate('x-app')).toContain('APPLICATION: x-app');
+  });
+});

@@ -1,0 +1,314 @@
+import { Command, CommanderError, Option } from 'commander';
+import pkg from '../package.json' with { type: 'json' };
+import { exitCodesHelp } from './exit-codes.js';
+
+/** What a command needs from the outside world; tests pass their own. */
+export interface CliIO {
+  stdout: { write(text: string): void; isTTY?: boolean | undefined; columns?: number | undefined };
+  stderr: { write(text: string): void; isTTY?: boolean | undefined; columns?: number | undefined };
+  env: Readonly<Record<string, string | undefined>>;
+  cwd: string;
+  /** Set by a command to the process exit code. */
+  exitCode: number;
+}
+
+export interface CommonFlags {
+  json?: boolean;
+  debug?: boolean;
+  color?: boolean;
+}
+
+export interface DeployFlags extends CommonFlags {
+  app?: string;
+  env?: string;
+  version?: string;
+  context?: string;
+  dockerfile?: string;
+  builder?: string;
+  repository?: string;
+  parameter?: string;
+  infraRepo?: string;
+  infraWorkflow?: string;
+  infraRef?: string;
+  wait?: boolean;
+  timeout?: string;
+  buildArg?: string[];
+  target?: string;
+  platform?: string;
+  cancelOnTimeout?: boolean;
+  cancelOnInterrupt?: boolean;
+  dryRun?: boolean;
+  profile?: string;
+  region?: string;
+  waitForLock?: boolean;
+  rollbackOnFailure?: boolean;
+  redeployOnRollback?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+/** Options every command has. */
+export function addCommonOptions(command: Command): Command {
+  return command
+    .option('--json', 'print the result as JSON on stdout (progress goes to stderr)')
+    .option('--debug', 'show debug output and stack traces')
+    .option('--no-color', 'plain lines without colour or live redraw (also NO_COLOR=1)');
+}
+
+export function addAwsOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--profile <name>', 'AWS profile (SSO profiles work)').env('AWS_PROFILE'))
+    .addOption(new Option('--region <region>', 'AWS region').env('AWS_REGION'));
+}
+
+export function addInfraOptions(command: Command): Command {
+  return command
+    .addOption(
+      new Option('--infra-repo <owner/name>', 'the platform infrastructure repository').env(
+        'HOSTING_INFRA_REPO',
+      ),
+    )
+    .option('--infra-workflow <file>', 'the deployment workflow in the infra repository', 'deploy.yaml')
+    .option('--infra-ref <ref>', 'branch or tag of the infra repository to run', 'main')
+    .option('--no-wait', 'trigger the infra deployment without waiting for it')
+    .option('--timeout <duration>', 'how long to wait for the infra deployment (e.g. 30m, 1h)', '30m')
+    .option('--cancel-on-timeout', 'cancel the infra run when the timeout ends the wait')
+    .option('--no-cancel-on-interrupt', 'keep the infra run going when interrupted (Ctrl-C)');
+}
+
+/** The lock before the infra deployment and the recovery after a failed one (deploy, rollback, promote). */
+export function addReleaseOptions(command: Command): Command {
+  return command
+    .option('--wait-for-lock', 'wait for a deployment of the same app and environment in progress (default)')
+    .option('--no-wait-for-lock', 'refuse instead of waiting when a deployment is in progress')
+    .option('--rollback-on-failure', 'when the infra run fails, restore the previous version in SSM')
+    .option(
+      '--redeploy-on-rollback',
+      'with --rollback-on-failure: trigger the infra deployment again after restoring',
+    );
+}
+
+/** Build the `hosting` program. Command bodies load lazily, so `--help` stays fast. */
+export function createProgram(io?: CliIO): Command {
+  const ctxOut = io ?? processIO();
+  const program = new Command('hosting')
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => ctxOut.stdout.write(text),
+      writeErr: (text) => ctxOut.stderr.write(text),
+    })
+    .description('Build, push and deploy applications to the Shared Hosting platform on AWS.')
+    .version(pkg.version, '-V, --version', 'print the version of hosting')
+    .enablePositionalOptions()
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText('after', exitCodesHelp());
+
+  const deploy = program
+    .command('deploy')
+    .description(
+      'Build the image, push it to ECR, set the version in SSM, trigger the infra deployment and wait for it.',
+    )
+    .addOption(new Option('--app <name>', 'application name').env('HOSTING_APPLICATION'))
+    .addOption(new Option('--env <name>', 'environment name, e.g. staging').env('HOSTING_ENVIRONMENT'))
+    .option('--version <version>', 'image tag and version to deploy (default: the commit SHA)')
+    .option('--context <dir>', 'build context', '.')
+    .option('--dockerfile <file>', 'Dockerfile (default: <context>/Dockerfile)')
+    .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collect)
+    .option('--target <stage>', 'build stage to target')
+    .option('--platform <os/arch>', 'target platform, e.g. linux/arm64')
+    .addOption(
+      new Option('--builder <builder>', 'image builder')
+        .choices(['auto', 'docker', 'podman', 'buildah'])
+        .default('auto')
+        .env('HOSTING_BUILDER'),
+    )
+    .option('--repository <name>', 'ECR repository (default: the application name)')
+    .option('--parameter <name>', 'SSM parameter (default: /shared-hosting/<app>/<env>/version)');
+  addInfraOptions(deploy);
+  addReleaseOptions(deploy);
+  addAwsOptions(deploy);
+  deploy.option('--dry-run', 'check everything and print the plan; change nothing');
+  addCommonOptions(deploy);
+  deploy.addHelpText(
+    'after',
+    `\nExamples:\n  $ hosting deploy --app hello-app --env staging --infra-repo acme/infra\n  $ hosting deploy --app hello-app --env production --version v1.4.2 --dry-run\n${exitCodesHelp()}`,
+  );
+  deploy.action(async (flags: DeployFlags) => {
+    const { runDeploy } = await import('./commands/deploy.js');
+    ctxOut.exitCode = await runDeploy(flags, ctxOut);
+  });
+
+  const init = program
+    .command('init')
+    .description(
+      `Write the deployment workflow template into this repository (${'.github/workflows/deploy.yaml'}).`,
+    )
+    .option('--app <name>', 'application name for APPLICATION (default: the repository name)')
+    .option('--infra-repo <owner/name>', 'fill in the infrastructure repository')
+    .option(
+      '--output <file>',
+      'where to write it, relative to the repository root',
+      '.github/workflows/deploy.yaml',
+    )
+    .option('--force', 'overwrite an existing file');
+  addCommonOptions(init);
+  init.action(async (flags: import('./commands/init.js').InitFlags) => {
+    const { runInit } = await import('./commands/init.js');
+    ctxOut.exitCode = await runInit(flags, ctxOut);
+  });
+
+  // Day-2 operations.
+  const app = () => new Option('--app <name>', 'application name').env('HOSTING_APPLICATION');
+  const repository = () =>
+    new Option('--repository <name>', 'ECR repository (default: the application name)');
+  const status = program
+    .command('status')
+    .description(
+      'Show what runs where: per environment the deployed version, its image in ECR and the latest infra run.',
+    )
+    .addOption(app())
+    .option('--env <name>', 'environment (repeatable; default: staging and production)', collect)
+    .addOption(repository())
+    .option(
+      '--parameter <name>',
+      'SSM parameter, with a single --env (default: /shared-hosting/<app>/<env>/version)',
+    )
+    .addOption(
+      new Option('--infra-repo <owner/name>', 'the infrastructure repository, to show the latest runs').env(
+        'HOSTING_INFRA_REPO',
+      ),
+    )
+    .option('--infra-workflow <file>', 'the deployment workflow in the infra repository', 'deploy.yaml')
+    .option('--infra-ref <ref>', 'branch or tag of the infra repository', 'main');
+  addAwsOptions(status);
+  addCommonOptions(status);
+  status.addHelpText(
+    'after',
+    `
+Examples:
+  $ hosting status --app hello-app
+  $ hosting status --app hello-app --env staging --env production --infra-repo acme/infra --json
+`,
+  );
+  status.action(async (flags: import('./commands/status.js').StatusFlags) => {
+    const { runStatus } = await import('./commands/status.js');
+    ctxOut.exitCode = await runStatus(flags, ctxOut);
+  });
+
+  const history = program
+    .command('history')
+    .description("List an environment's deployments, newest first, from the SSM parameter's history.")
+    .addOption(app())
+    .addOption(new Option('--env <name>', 'environment name, e.g. staging').env('HOSTING_ENVIRONMENT'))
+    .option('--limit <n>', 'how many entries (1-100; SSM keeps the last 100)', '20')
+    .option('--parameter <name>', 'SSM parameter (default: /shared-hosting/<app>/<env>/version)');
+  addAwsOptions(history);
+  addCommonOptions(history);
+  history.addHelpText(
+    'after',
+    `
+Examples:
+  $ hosting history --app hello-app --env production
+  $ hosting history --app hello-app --env staging --limit 5 --json
+`,
+  );
+  history.action(async (flags: import('./commands/history.js').HistoryFlags) => {
+    const { runHistory } = await import('./commands/history.js');
+    ctxOut.exitCode = await runHistory(flags, ctxOut);
+  });
+
+  const rollback = program
+    .command('rollback')
+    .description(
+      'Go back to an earlier version whose image is still in ECR: set it in SSM, trigger the infra deployment and wait.',
+    )
+    .addOption(app())
+    .addOption(new Option('--env <name>', 'environment name, e.g. production').env('HOSTING_ENVIRONMENT'))
+    .option(
+      '--to <version>',
+      'the version to go back to, or "previous" (the last one before the current)',
+      'previous',
+    )
+    .addOption(repository())
+    .option('--parameter <name>', 'SSM parameter (default: /shared-hosting/<app>/<env>/version)');
+  addInfraOptions(rollback);
+  addReleaseOptions(rollback);
+  addAwsOptions(rollback);
+  rollback.option('--dry-run', 'check everything and say what would happen; change nothing');
+  addCommonOptions(rollback);
+  rollback.addHelpText(
+    'after',
+    `
+Examples:
+  $ hosting rollback --app hello-app --env production
+  $ hosting rollback --app hello-app --env production --to v1.4.1 --rollback-on-failure
+`,
+  );
+  rollback.action(async (flags: import('./commands/rollback.js').RollbackFlags) => {
+    const { runRollback } = await import('./commands/rollback.js');
+    ctxOut.exitCode = await runRollback(flags, ctxOut);
+  });
+
+  const promote = program
+    .command('promote')
+    .description(
+      'Ship the exact image running in one environment to another: no build, no push; set it in SSM, trigger and wait.',
+    )
+    .addOption(app())
+    .option('--from <env>', 'source environment, e.g. staging')
+    .option('--to <env>', 'target environment, e.g. production')
+    .option(
+      '--version <tag>',
+      'deploy under this tag (the same image tagged again; default: the source version)',
+    )
+    .addOption(repository())
+    .option(
+      '--parameter <name>',
+      'SSM parameter of the target (default: /shared-hosting/<app>/<to>/version)',
+    );
+  addInfraOptions(promote);
+  addReleaseOptions(promote);
+  addAwsOptions(promote);
+  promote.option('--dry-run', 'check everything and say what would happen; change nothing');
+  addCommonOptions(promote);
+  promote.addHelpText(
+    'after',
+    `
+Examples:
+  $ hosting promote --app hello-app --from staging --to production
+  $ hosting promote --app hello-app --from staging --to production --version v1.5.0
+`,
+  );
+  promote.action(async (flags: import('./commands/promote.js').PromoteFlags) => {
+    const { runPromote } = await import('./commands/promote.js');
+    ctxOut.exitCode = await runPromote(flags, ctxOut);
+  });
+
+  return program;
+}
+
+export function processIO(): CliIO {
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    exitCode: 0,
+  };
+}
+
+/** Parse argv and run; returns the exit code. Never calls process.exit. */
+export async function run(argv: readonly string[], io: CliIO = processIO()): Promise<number> {
+  const program = createProgram(io);
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return io.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; usage errors (unknown option, bad choice) are bad input.
+      return ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code) ? 0 : 2;
+    }
+    io.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    return 5;
+  }
+}

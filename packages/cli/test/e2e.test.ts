@@ -1,0 +1,207 @@
+/**
+ * End to end: the BUILT `hosting` bin, spawned as a user would, against the testkit peers — a real
+ * docker-registry behind the AWS (ECR/SSM) test server, the GitHub test server — building with buildah.
+ * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type AwsPeers, type GitHubPeer, startAwsPeers, startGitHubPeer } from '@shared-hosting/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
+const PARAM = '/shared-hosting/hello-app/staging/version';
+
+let aws: AwsPeers;
+let github: GitHubPeer;
+let work: string;
+let app: string;
+let sha: string;
+
+function run(args: string[], extraEnv: Record<string, string> = {}, cwd = app) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: work,
+        ...aws.env,
+        GITHUB_API_URL: github.url,
+        GITHUB_TOKEN: github.token,
+        HOSTING_BUILDER: 'buildah',
+        CONTAINERS_STORAGE_CONF: path.join(work, 'storage.conf'),
+        BUILDAH_ISOLATION: 'chroot',
+        STORAGE_DRIVER: 'vfs',
+        ...extraEnv,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+async function tags(repository: string): Promise<string[]> {
+  const res = await fetch(`${aws.registry.url}/v2/${repository}/tags/list`, {
+    headers: { authorization: aws.registry.authorization },
+  });
+  if (res.status === 404) return [];
+  return ((await res.json()) as { tags?: string[] }).tags ?? [];
+}
+
+beforeAll(async () => {
+  if (!existsSync(bin))
+    throw new Error(`${bin} is missing: build the CLI first (pnpm --filter @shared-hosting/cli build)`);
+  work = mkdtempSync(path.join(tmpdir(), 'hosting-e2e-'));
+  writeFileSync(
+    path.join(work, 'storage.conf'),
+    `[storage]\ndriver = "vfs"\ngraphroot = "${work}/storage"\nrunroot = "${work}/run"\n`,
+  );
+  app = path.join(work, 'app');
+  execFileSync('mkdir', ['-p', app]);
+  writeFileSync(path.join(app, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
+  writeFileSync(path.join(app, 'hello.txt'), 'hello\n');
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=e2e@example.com', '-c', 'user.name=e2e', ...args], { cwd: app })
+      .toString()
+      .trim();
+  git('init', '-q');
+  git('add', '.');
+  git('commit', '-qm', 'app');
+  sha = git('rev-parse', 'HEAD');
+  aws = await startAwsPeers();
+  github = await startGitHubPeer({ owner: 'owner', repo: 'infra' });
+  aws.createRepository('hello-app');
+}, 60_000);
+
+afterAll(async () => {
+  await github?.stop();
+  await aws?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('hosting deploy (built bin, real peers)', () => {
+  it('refuses bad input with exit 2 and no request to any peer', async () => {
+    const awsBefore = aws.aws.requests.length;
+    const ghBefore = github.stats.requests;
+    const r = await run(['deploy', '--app', 'Hello', '--env', 'staging', '--infra-repo', 'owner/infra']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--app "Hello" is not a valid application name');
+    expect(aws.aws.requests.length).toBe(awsBefore);
+    expect(github.stats.requests).toBe(ghBefore);
+  });
+
+  it('dry run shows the plan and changes nothing', async () => {
+    const r = await run([
+      'deploy',
+      '--app',
+      'hello-app',
+      '--env',
+      'staging',
+      '--infra-repo',
+      'owner/infra',
+      '--dry-run',
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`${aws.registry.host}/hello-app:${sha}`);
+    expect(r.stdout).toContain(`(not set) → ${sha}`);
+    expect(await tags('hello-app')).toEqual([]);
+    expect(github.stats.dispatches).toHaveLength(0);
+  });
+
+  it('builds, pushes, sets the version, triggers and waits', async () => {
+    const r = await run([
+      'deploy',
+      '--app',
+      'hello-app',
+      '--env',
+      'staging',
+      '--infra-repo',
+      'owner/infra',
+      '--json',
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      image: `${aws.registry.host}/hello-app:${sha}`,
+      version: sha,
+      'parameter-name': PARAM,
+      'parameter-version': '1',
+      conclusion: 'success',
+      status: 'succeeded',
+    });
+    expect(out.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
+    expect(await tags('hello-app')).toEqual([sha]);
+    expect(github.stats.dispatches.at(-1)).toMatchObject({
+      ref: 'main',
+      inputs: { application: 'hello-app', environment: 'staging' },
+    });
+    expect(out['run-url']).toBe(github.infra.runUrl(Number(out['run-id'])));
+    // No secret in any output.
+    for (const secret of [aws.registry.password, github.token, aws.env.AWS_SECRET_ACCESS_KEY]) {
+      expect(r.stdout + r.stderr).not.toContain(secret);
+    }
+    // The builder got credentials through a temporary auth file, never the user's docker config.
+    expect(existsSync(path.join(work, '.docker', 'config.json'))).toBe(false);
+  });
+
+  it('a second run of the same version skips build and push', async () => {
+    const r = await run(['deploy', '--app', 'hello-app', '--env', 'staging', '--infra-repo', 'owner/infra']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('already in the registry');
+    expect(r.stdout).toMatch(/Build image skipped/);
+    expect(await tags('hello-app')).toEqual([sha]);
+  });
+
+  it('exits 1 naming the failed job and step when the infra run fails', async () => {
+    github.scenario.nextRun({ conclusion: 'failure' });
+    const r = await run([
+      'deploy',
+      '--app',
+      'hello-app',
+      '--env',
+      'staging',
+      '--infra-repo',
+      'owner/infra',
+      '--version',
+      'v-fail',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/job "deploy" failure at step "/);
+    expect(r.stderr).toContain(github.webUrl);
+  });
+
+  it('names a missing ECR repository and region, exit 3, before building', async () => {
+    const r = await run([
+      'deploy',
+      '--app',
+      'other-app',
+      '--env',
+      'staging',
+      '--infra-repo',
+      'owner/infra',
+      '--version',
+      'v1',
+    ]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('other-app');
+    expect(r.stderr).toContain(aws.region);
+    expect(await tags('other-app')).toEqual([]);
+  });
+
+  it('prints help fast, with no SDK loaded and no warnings', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: hosting');
+    expect(r.stderr).toBe('');
+  });
+});

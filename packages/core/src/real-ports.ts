@@ -1,0 +1,69 @@
+import type { Reporter } from './events.js';
+import type { DeployPorts } from './execute.js';
+import type { BuilderName, Clock } from './ports.js';
+import { systemClock } from './ports.js';
+
+export interface CreatePortsOptions {
+  builder: BuilderName | 'auto';
+  env: Readonly<Record<string, string | undefined>>;
+  reporter: Reporter;
+  /** Explicit token (Action input); else GITHUB_TOKEN, GH_TOKEN, then `gh auth token` when allowGhCli. */
+  githubToken?: string | undefined;
+  allowGhCli?: boolean | undefined;
+  region?: string | undefined;
+  profile?: string | undefined;
+  clock?: Clock | undefined;
+  cwd?: string | undefined;
+}
+
+export interface RealPorts extends DeployPorts {
+  /** The GitHub token in use (a secret: adapters mask it), when one was found. */
+  githubToken: string | undefined;
+}
+
+/**
+ * The real ports: ECR and SSM through the AWS SDK, GitHub through Octokit, the image builder chosen
+ * lazily. SDKs are imported here, on demand, so that loading the engine stays cheap.
+ */
+export async function createPorts(options: CreatePortsOptions): Promise<RealPorts> {
+  const clock = options.clock ?? systemClock;
+  const { env, reporter } = options;
+  const [{ createAwsPorts }, { createGitHubWorkflows, resolveGitHubToken }] = await Promise.all([
+    import('./aws/index.js'),
+    import('./github/index.js'),
+  ]);
+  const githubToken = await resolveGitHubToken({
+    input: options.githubToken,
+    env,
+    allowGhCli: options.allowGhCli ?? false,
+  });
+  if (githubToken) reporter.registerSecret?.(githubToken);
+  const aws = await createAwsPorts({ region: options.region, profile: options.profile, env });
+  const workflows = githubToken
+    ? await createGitHubWorkflows({
+        token: githubToken,
+        baseUrl: env.GITHUB_API_URL,
+        clock,
+        log: (message: string) => reporter.emit({ type: 'debug', message, at: clock.now() }),
+      })
+    : undefined;
+  let builder: Promise<import('./ports.js').ImageBuilder> | undefined;
+  return {
+    builder: () => {
+      builder ??= import('./builders/index.js').then(({ selectBuilder }) =>
+        selectBuilder(options.builder, {
+          env,
+          log: (message: string) =>
+            reporter.emit({ type: 'step-progress', step: 'build', message, at: clock.now() }),
+        }),
+      );
+      return builder;
+    },
+    registry: aws.registry,
+    parameters: aws.parameters,
+    workflows,
+    clock,
+    reporter,
+    githubToken,
+  };
+}
