@@ -22,3 +22,21 @@ describe('loading', () => {
     expect(index).toContain("await import('./workflows.js')");
   });
 });
+
+describe('error catalog', () => {
+  it('lists every code the GitHub implementation throws', async () => {
+    const { errorCatalog } = await import('../catalog.js');
+    const listed = new Set(errorCatalog.map((e) => e.code));
+    const codes = new Set<string>();
+    for (const file of ['workflows.ts', 'errors.ts']) {
+      const text = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+      for (const m of text.matchAll(
+        /new (?:PreconditionError|RemoteError|HostingError)\(\s*(?:'github',\s*)?'([A-Z_]+)'/g,
+      )) {
+        if (m[1]) codes.add(m[1]);
+      }
+    }
+    expect(codes.size).toBeGreaterThan(10);
+    expect([...codes].filter((c) => !listed.has(c))).toEqual([]);
+  });
+});
