@@ -193,6 +193,17 @@ describe('dispatch', () => {
     ).toBe('WORKFLOW_INPUTS_MISMATCH');
   });
 
+  it('a secondary rate limit on the dispatch is waited out and the dispatch sent once more (it was not processed)', async () => {
+    const { gh, target, peer } = await setup();
+    peer.scenario.secondaryRateLimit({ operationId: 'actions/create-workflow-dispatch', retryAfter: 1 });
+    const run = await gh.dispatch(target);
+    expect(peer.stats.dispatches).toHaveLength(1);
+    expect(
+      peer.stats.log.filter((l) => l.operationId === 'actions/create-workflow-dispatch').map((l) => l.status),
+    ).toEqual([403, 200]);
+    expect(run.id).toBe(peer.infra.runs()[0]?.id);
+  });
+
   it('overlapping dispatches by another actor: the returned run id is ours', async () => {
     const { gh, target, peer } = await setup();
     peer.scenario.onNextDispatch('someone-else', { inputs: target.inputs });
