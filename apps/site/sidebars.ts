@@ -5,6 +5,12 @@ const sidebars: SidebarsConfig = {
     'index',
     'deployment-workflow',
     'usage',
+    {
+      type: 'category',
+      label: 'Day-2 operations',
+      link: { type: 'doc', id: 'operations/index' },
+      items: ['operations/status', 'operations/history', 'operations/rollback', 'operations/promote'],
+    },
     'security',
     {
       type: 'category',
