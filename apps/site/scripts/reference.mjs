@@ -110,6 +110,12 @@ export function renderActionUsage(action) {
 // ---------------------------------------------------------------------------------------------------------
 // The CLI
 
+/** `<command> --help` as a terminal 100 columns wide, whatever terminal (if any) runs the build. */
+function helpText(cmd) {
+  cmd.configureHelp({ ...cmd.configureHelp(), helpWidth: 100 });
+  return cmd.helpInformation();
+}
+
 /** Walks a commander (v14) program: every command, nested ones included, with its arguments and options. */
 export function describeProgram(program) {
   const describe = (cmd, parents) => {
@@ -141,7 +147,7 @@ export function describeProgram(program) {
           envVar: opt.envVar,
           choices: opt.argChoices,
         })),
-      help: cmd.helpInformation(),
+      help: helpText(cmd),
       commands: cmd.commands
         .filter((sub) => !sub._hidden)
         .map((sub) => describe(sub, [...parents, cmd.name()])),

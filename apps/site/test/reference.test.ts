@@ -104,5 +104,6 @@ describe('the generated partials of the current build', () => {
     );
     expect(await read('troubleshooting.md')).toBe(renderTroubleshooting(errorCatalog));
     expect(await read('exit-codes.md')).toBe(renderExitCodes(EXIT_CODES));
+    expect(await read('cli.md')).toBe(renderCli(createProgram()));
   });
 });

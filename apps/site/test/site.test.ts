@@ -315,8 +315,8 @@ describe('the rest of the site', () => {
     await suggestion.waitFor({ state: 'visible', timeout: 15_000 });
     await suggestion.click();
     await page.waitForURL((url) => url.pathname !== '/');
-    await page.locator('article').waitFor();
-    expect(await page.locator('article').innerText()).toContain('AWS_REGION');
+    // The client-side navigation swaps the article in after the URL changes.
+    await page.waitForFunction(() => document.querySelector('article')?.textContent?.includes('AWS_REGION'));
   });
 
   it('the security page has the IAM policy, the OIDC trust policy and the token permissions', async () => {
