@@ -6,7 +6,7 @@ import {
   parseDeployInputs,
 } from '@shared-hosting/core';
 import { describe, expect, it } from 'vitest';
-import { annotationsFor } from './failure.js';
+import { annotationsFor, failureSummary } from './failure.js';
 
 function inputErrors(): InputErrors {
   try {
@@ -52,5 +52,11 @@ describe('annotationsFor', () => {
       new BuildError('BUILD_FAILED', 'build failed', ['step 1', 'error: no such file']),
     );
     expect(a?.message).toContain('error: no such file');
+  });
+
+  it('summarises a failure before the deployment started, escaped', () => {
+    const md = failureSummary(annotationsFor(inputErrors()));
+    expect(md).toContain('## ❌ Deployment not started');
+    expect(md).toContain('<b>Invalid input: environment</b>: environment &quot;Bad Env&quot; is not a valid');
   });
 });

@@ -6,6 +6,7 @@ import {
   InputErrors,
   toHostingError,
 } from '@shared-hosting/core';
+import { escapeHtml } from './html.js';
 
 /** One `::error` annotation. */
 export interface Annotation {
@@ -52,4 +53,16 @@ export function annotationsFor(thrown: unknown, debug = false): Annotation[] {
     if (stack) message += `\n\n${stack}`;
   }
   return [{ title, message }];
+}
+
+/** The job summary of a step that failed before the deployment started (bad input, unexpected error). */
+export function failureSummary(annotations: readonly Annotation[]): string {
+  const lines = ['## ❌ Deployment not started', ''];
+  for (const { title, message } of annotations) {
+    const [first, ...rest] = message.split('\n');
+    lines.push(`<b>${escapeHtml(title)}</b>: ${escapeHtml(first ?? '')}`);
+    if (rest.length > 0) lines.push(`<br>${escapeHtml(rest.join('\n')).replace(/\n/g, '<br>')}`);
+    lines.push('');
+  }
+  return `${lines.join('\n')}\n`;
 }

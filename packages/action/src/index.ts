@@ -3,16 +3,24 @@
  * without loading @actions/core or any SDK, so that a misconfigured step fails in about the time Node
  * takes to start. Only a valid configuration loads the rest (./main.js, which the build embeds lazily).
  */
+import { appendFileSync } from 'node:fs';
 import { ACTION_INPUT_NAMES, InputErrors, parseDeployInputs } from '@shared-hosting/core';
 import { issueCommand } from './command.js';
-import { annotationsFor } from './failure.js';
+import { annotationsFor, failureSummary } from './failure.js';
 import { envInput, readInputs, secretsToMask } from './inputs.js';
 
 function report(thrown: unknown): void {
-  for (const { title, message } of annotationsFor(thrown, process.env.RUNNER_DEBUG === '1')) {
-    issueCommand('error', { title }, message);
-  }
+  const annotations = annotationsFor(thrown, process.env.RUNNER_DEBUG === '1');
+  for (const { title, message } of annotations) issueCommand('error', { title }, message);
   process.exitCode = 1;
+  const summaryFile = process.env.GITHUB_STEP_SUMMARY;
+  if (summaryFile) {
+    try {
+      appendFileSync(summaryFile, failureSummary(annotations));
+    } catch {
+      // The annotations carry the same text.
+    }
+  }
 }
 
 async function main(): Promise<void> {

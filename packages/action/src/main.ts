@@ -12,7 +12,7 @@ import {
   prepareDeploy,
   toOutputs,
 } from '@shared-hosting/core';
-import { annotationsFor } from './failure.js';
+import { annotationsFor, failureSummary } from './failure.js';
 import { type ActionInputs, GITHUB_TOKEN_INPUT, readInputs, secretsToMask } from './inputs.js';
 import { ActionReporter } from './reporter.js';
 import { renderSummary } from './summary.js';
@@ -24,6 +24,16 @@ import { renderSummary } from './summary.js';
 export function fail(thrown: unknown): void {
   for (const { title, message } of annotationsFor(thrown, core.isDebug())) core.error(message, { title });
   process.exitCode = 1;
+}
+
+/** Summary for a failure before the engine produced a result (its own summary says the rest). */
+async function writeFailureSummary(thrown: unknown): Promise<void> {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  try {
+    await core.summary.addRaw(failureSummary(annotationsFor(thrown))).write();
+  } catch {
+    // The annotations carry the same text.
+  }
 }
 
 async function writeSummary(result: DeployResult): Promise<void> {
@@ -92,5 +102,6 @@ export async function run(read?: ActionInputs): Promise<void> {
     else if (result.run) core.info(`Infra run: ${result.run.url}`);
   } catch (thrown) {
     fail(thrown);
+    await writeFailureSummary(thrown);
   }
 }

@@ -37,8 +37,15 @@ describe('ActionReporter', () => {
 
   it('masks registered secrets', () => {
     const core = fakeCore();
-    new ActionReporter(core, undefined).registerSecret('ecr-password');
-    expect(core.log).toEqual(['mask ecr-password']);
+    const reporter = new ActionReporter(core, undefined, ['ghs_token']);
+    reporter.registerSecret('ecr-password');
+    reporter.registerSecret('ecr-password');
+    reporter.registerSecret('ghs_token');
+    // The password, and the ECR authorization token made of it; each once; known secrets not again.
+    expect(core.log).toEqual([
+      'mask ecr-password',
+      `mask ${Buffer.from('AWS:ecr-password').toString('base64')}`,
+    ]);
   });
 
   it('turns warnings into annotations with a title', () => {

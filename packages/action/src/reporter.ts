@@ -41,9 +41,14 @@ export class ActionReporter implements Reporter {
   }
 
   registerSecret(secret: string): void {
+    // The engine registers the ECR password; ECR's authorization token is base64("AWS:" + password):
+    // mask that form too.
     if (!secret || this.masked.has(secret)) return;
-    this.masked.add(secret);
-    this.core.setSecret(secret);
+    for (const value of [secret, Buffer.from(`AWS:${secret}`).toString('base64')]) {
+      if (this.masked.has(value)) continue;
+      this.masked.add(value);
+      this.core.setSecret(value);
+    }
   }
 
   emit(event: DeployEvent): void {

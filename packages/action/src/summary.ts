@@ -5,13 +5,11 @@ import {
   type HostingError,
   STEP_TITLES,
 } from '@shared-hosting/core';
+import { escapeHtml } from './html.js';
+
+export { escapeHtml };
 
 const MAX_LOG_LINES = 50;
-
-/** Escape text for HTML (the job summary is GitHub-flavoured Markdown with HTML). */
-export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-}
 
 const code = (text: string) => `<code>${escapeHtml(text)}</code>`;
 const link = (url: string, text: string) => `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`;

@@ -157,9 +157,11 @@ describe('dist/index.js against the local peers', () => {
     }
     // The registry password (from ECR GetAuthorizationToken): masked before the push uses it.
     const password = aws.registry.password;
+    const ecrToken = Buffer.from(`AWS:${password}`).toString('base64');
+    expect(maskAt(ecrToken)).toBeGreaterThan(0);
     expect(maskAt(password)).toBeGreaterThan(0);
     expect(maskAt(password)).toBeLessThan(lines.findIndex((line) => line.includes('Push to ECR')));
-    for (const secret of [github.token, aws.env.AWS_SECRET_ACCESS_KEY, password]) {
+    for (const secret of [github.token, aws.env.AWS_SECRET_ACCESS_KEY, password, ecrToken]) {
       expect(everythingPrinted(r, secret)).not.toContain(secret);
     }
   });
@@ -197,6 +199,16 @@ describe('dist/index.js against the local peers', () => {
     expect(r.state[RUN_STATE]).toBe('');
   });
 
+  it('with wait: false, triggers the run and succeeds without waiting for it', async () => {
+    const r = await deploy({ inputs: { wait: 'false' } });
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.outputs['run-url']).toMatch(/\/actions\/runs\/\d+$/);
+    expect(r.outputs.conclusion).toBe('');
+    expect(r.summary).toContain('🚀 Deployment of hello-app');
+    expect(r.summary).toContain(`<a href="${r.outputs['run-url']}">`);
+    expect(r.state[RUN_STATE]).toBe('');
+  });
+
   it('rejects invalid input, naming it, before any request to any peer', async () => {
     const awsBefore = aws.aws.requests.length;
     const githubBefore = github.stats.requests;
@@ -209,6 +221,7 @@ describe('dist/index.js against the local peers', () => {
     expect(aws.aws.requests.length).toBe(awsBefore);
     expect(github.stats.requests).toBe(githubBefore);
     expect(r.outputs).toEqual({});
+    expect(r.summary).toContain('<b>Invalid input: application</b>');
   });
 
   it('fails on a missing required input even with nothing else set, and masks the token first', async () => {
