@@ -176,6 +176,18 @@ describe('execute', () => {
     expect(t.builder.built).toHaveLength(0);
   });
 
+  it('checks ECR, SSM and GitHub concurrently and reports failures in that order', async () => {
+    const t = setup();
+    t.registry.repositories.clear();
+    t.workflows.preflightError = new Error('workflow missing');
+    const result = await execute(makePlan(), t.ports);
+    expect(result.error?.code).toBe('ECR_REPOSITORY_NOT_FOUND');
+    const methods = t.calls.map((c) => `${c.port}.${c.method}`);
+    expect(methods).toEqual(
+      expect.arrayContaining(['registry.describeRepository', 'parameters.get', 'workflows.preflight']),
+    );
+  });
+
   it('fails, naming job, step and run, when the infra run fails', async () => {
     const t = setup();
     t.workflows.next = {

@@ -15,6 +15,7 @@ import type {
   Clock,
   FailedJob,
   ImageBuilder,
+  ImageInfo,
   InfraWorkflows,
   ParameterStore,
   ParameterValue,
@@ -259,19 +260,28 @@ export async function execute(
 
     // 1. Preflight: read-only checks of everything the later steps need.
     const pre = await steps.run('preflight', async (progress) => {
-      progress(`ECR repository ${plan.image.repository}`);
-      await registry.describeRepository(plan.image.repository);
-      const auth = await registry.getAuthorization();
-      reporter.registerSecret?.(auth.password);
+      // ECR, SSM and GitHub are checked concurrently; a failure is reported in that order.
+      const wf = plan.workflow;
+      progress(
+        `ECR repository ${plan.image.repository}, SSM parameter ${plan.parameter.name}${workflows ? `, workflow ${wf.owner}/${wf.repo}/${wf.workflow}@${wf.ref}` : ''}`,
+      );
+      const [ecr, ssm, github] = await Promise.allSettled([
+        (async () => {
+          await registry.describeRepository(plan.image.repository);
+          const auth = await registry.getAuthorization();
+          reporter.registerSecret?.(auth.password);
+          const found = await registry.findImage(plan.image.repository, plan.image.tag);
+          return { auth, found };
+        })(),
+        parameters.get(plan.parameter.name),
+        workflows ? workflows.preflight(plan.workflow) : Promise.resolve(undefined),
+      ]);
+      for (const outcome of [ecr, ssm, github]) if (outcome.status === 'rejected') throw outcome.reason;
+      const { auth, found: existing } = (
+        ecr as PromiseFulfilledResult<{ auth: RegistryAuth; found: ImageInfo | undefined }>
+      ).value;
+      const current = (ssm as PromiseFulfilledResult<ParameterValue | undefined>).value;
       const image = `${auth.registry}/${plan.image.repository}:${plan.image.tag}`;
-      const existing = await registry.findImage(plan.image.repository, plan.image.tag);
-      progress(`SSM parameter ${plan.parameter.name}`);
-      const current = await parameters.get(plan.parameter.name);
-      if (workflows) {
-        const wf = plan.workflow;
-        progress(`workflow ${wf.owner}/${wf.repo}/${wf.workflow}@${wf.ref}`);
-        await workflows.preflight(plan.workflow);
-      }
       const parts = [
         `${image} ${existing ? `already in the registry (${existing.digest})` : 'will be built'}`,
         `${plan.parameter.name}: ${current?.value ?? '(not set)'} → ${plan.version}`,
