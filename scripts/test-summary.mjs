@@ -1,7 +1,7 @@
 // Sums every vitest JSON report written by `pnpm test` (packages/*/test-results, apps/*/test-results)
 // and prints the closing line CI reads: "N passed, N failed". Exits 1 when a test failed, a package's
 // report is missing, or no test ran at all.
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -20,11 +20,15 @@ for (const group of ['packages', 'apps']) {
       continue;
     }
     const r = JSON.parse(readFileSync(report, 'utf8'));
-    const failedSuites = (r.testResults ?? []).filter((t) => t.status === 'failed' && (t.assertionResults ?? []).length === 0).length;
+    const failedSuites = (r.testResults ?? []).filter(
+      (t) => t.status === 'failed' && (t.assertionResults ?? []).length === 0,
+    ).length;
     passed += r.numPassedTests;
     failed += r.numFailedTests + failedSuites;
     skipped += r.numPendingTests + (r.numTodoTests ?? 0);
-    console.log(`${group}/${name}: ${r.numPassedTests} passed, ${r.numFailedTests + failedSuites} failed${r.numPendingTests ? `, ${r.numPendingTests} skipped` : ''}`);
+    console.log(
+      `${group}/${name}: ${r.numPassedTests} passed, ${r.numFailedTests + failedSuites} failed${r.numPendingTests ? `, ${r.numPendingTests} skipped` : ''}`,
+    );
   }
 }
 for (const m of missing) console.log(`${m}: no test report (its tests did not run)`);
