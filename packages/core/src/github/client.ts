@@ -31,6 +31,8 @@ export interface ManualRequestOptions {
   manualRateLimit?: boolean;
 }
 
+const REQUEST_LOG = /^[A-Z]+ \S+ - \d{3} with id /;
+
 interface LimitOptions {
   method: string;
   url: string;
@@ -48,8 +50,13 @@ export function createClient(o: ClientOptions): GitHubClient {
     log: {
       debug: () => {},
       info: () => {},
-      warn: (m: string) => o.warn(m),
-      error: (m: string) => o.warn(m),
+      // Octokit reports each failed request ("GET /x - 502 with id ... in 5ms"): our own messages say what it means.
+      warn: (m: string) => {
+        if (!REQUEST_LOG.test(m)) o.warn(m);
+      },
+      error: (m: string) => {
+        if (!REQUEST_LOG.test(m)) o.warn(m);
+      },
     },
     retry: { retries: o.retries, retryAfterBaseValue: o.retryAfterBaseValue },
     throttle: {

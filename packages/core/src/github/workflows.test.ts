@@ -369,6 +369,16 @@ describe('wait', () => {
     expect(logs.join('\n')).toMatch(/still waiting/);
   });
 
+  it('a 502 at the start costs seconds, not a long back-off', async () => {
+    const { gh, target, peer, clock } = await setup();
+    const run = await gh.dispatch(target);
+    clock.time += 5000; // the run (about 2 s) is over
+    peer.scenario.fault({ operationId: 'actions/get-workflow-run', status: 502, count: 2 });
+    const t0 = clock.now();
+    expect((await gh.wait(run, { timeoutMs: 600_000 })).conclusion).toBe('success');
+    expect(clock.now() - t0).toBeLessThanOrEqual(3000);
+  });
+
   it('honours Retry-After on secondary rate limits (403 and 429) and x-ratelimit-reset on the primary limit', async () => {
     const { gh, target, peer, clock } = await setup();
     peer.scenario.nextRun({

@@ -780,7 +780,8 @@ export class GitHubWorkflows implements InfraWorkflows {
       // 3. Sleep until the next poll, or give up at the deadline.
       const now = clock.now();
       if (now >= deadline) return this.timedOut(ref, options, start, describe());
-      let interval = pollInterval(now - start, etag !== undefined);
+      // Until the first answer, assume ETags work; a server that sends none gets polled less often.
+      let interval = pollInterval(now - start, etag !== undefined || current === undefined);
       // GitHub's 5xx are usually momentary: back off gently (linear, at most 10 s) and keep waiting.
       if (transientStreak > 0)
         interval = Math.min(10_000, Math.round(interval * (1 + 0.5 * (transientStreak - 1))));
