@@ -379,6 +379,21 @@ describe('wait', () => {
     expect(clock.now() - t0).toBeLessThanOrEqual(3000);
   });
 
+  it('a server without ETags is polled less often, and more slowly still when its rate limit runs low', async () => {
+    const plan = { jobs: [{ name: 'deploy', steps: [{ name: 'Deploy application', durationMs: 120_000 }] }] };
+    const fast = await setup({ defaultRun: plan });
+    const withEtags = await fast.gh.wait(await fast.gh.dispatch(fast.target), { timeoutMs: 600_000 });
+    const slow = await setup({ etags: false, defaultRun: plan });
+    const without = await slow.gh.wait(await slow.gh.dispatch(slow.target), { timeoutMs: 600_000 });
+    expect(slow.peer.stats.notModified).toBe(0);
+    expect(without.requests).toBeLessThanOrEqual(32); // 5 s steps at least
+    expect(withEtags.requests).toBeLessThanOrEqual(4); // queued, in_progress, completed
+    const low = await setup({ etags: false, rateLimit: 40, defaultRun: plan });
+    const lowRun = await low.gh.wait(await low.gh.dispatch(low.target), { timeoutMs: 3_600_000 });
+    expect(lowRun.conclusion).toBe('success');
+    expect(lowRun.requests).toBeLessThanOrEqual(4); // spread over the hour until the reset
+  });
+
   it('honours Retry-After on secondary rate limits (403 and 429) and x-ratelimit-reset on the primary limit', async () => {
     const { gh, target, peer, clock } = await setup();
     peer.scenario.nextRun({

@@ -781,11 +781,13 @@ export class GitHubWorkflows implements InfraWorkflows {
       const now = clock.now();
       if (now >= deadline) return this.timedOut(ref, options, start, describe());
       // Until the first answer, assume ETags work; a server that sends none gets polled less often.
-      let interval = pollInterval(now - start, etag !== undefined || current === undefined);
+      const conditional = etag !== undefined || current === undefined;
+      let interval = pollInterval(now - start, conditional);
       // GitHub's 5xx are usually momentary: back off gently (linear, at most 10 s) and keep waiting.
       if (transientStreak > 0)
         interval = Math.min(10_000, Math.round(interval * (1 + 0.5 * (transientStreak - 1))));
-      interval = Math.max(interval, rateFloorMs);
+      // Polls that cost (no ETags) are spread over what is left of the rate limit until it resets.
+      if (!conditional) interval = Math.max(interval, rateFloorMs);
       // Look once more exactly at the deadline, so a run that just finished is not reported as timed out.
       await sleep(Math.min(interval, deadline - now));
     }
