@@ -341,7 +341,9 @@ describe('the rest of the site', () => {
       const page = await open('/deployment-workflow', { width: 1280, height: 900 }, dark);
       await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
       await page.locator('.docusaurus-mermaid-container svg').waitFor({ state: 'visible', timeout: 20_000 });
-      await page.locator('h2#how-it-works').scrollIntoViewIfNeeded();
+      await page
+        .locator('.docusaurus-mermaid-container')
+        .evaluate((el) => el.scrollIntoView({ block: 'center' }));
       await page.screenshot({ path: path.join(resultsDir, 'deployment-workflow-dark.png') });
       // The toggle cycles through the modes (system, light, dark): it reaches light.
       const toggle = page.locator('button[aria-label*="dark and light mode"]:not([disabled])').first();
@@ -378,6 +380,19 @@ describe('the rest of the site', () => {
       }
     }
   });
+
+  it('every page of the sitemap loads, with one title, without an error or a request off this machine', async () => {
+    const sitemap = await readFile(path.join(buildDir, 'sitemap.xml'), 'utf8');
+    const paths = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1] ?? '/').pathname);
+    expect(paths.length).toBeGreaterThanOrEqual(10);
+    const page = await open('/');
+    for (const pathname of paths) {
+      const response = await page.goto(`${server.url}${pathname}`, { waitUntil: 'load' });
+      expect(response?.status(), pathname).toBe(200);
+      await page.locator('h1').first().waitFor();
+      expect(await page.locator('h1').count(), `${pathname} has one h1`).toBe(1);
+    }
+  }, 120_000);
 
   it('made no request beyond this machine and raised no page error', () => {
     expect(externalRequests).toEqual([]);
