@@ -9,6 +9,8 @@
 // post step with nothing to do) never decompresses or compiles it. The lazy part is built as CommonJS and
 // compiled with vm.compileFunction on first use. Compression uses fflate (pure JavaScript) rather than
 // node:zlib so that the bytes do not depend on the Node.js version that ran the build.
+
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdirSync,
@@ -147,11 +149,26 @@ function writeDist(dir, files) {
   for (const [name, text] of files) writeFileSync(path.join(dir, name), text);
 }
 
+/** dist/ bundles packages/core from the work tree: say so when it differs from what is committed. */
+function warnIfCoreUncommitted() {
+  const r = spawnSync('git', ['status', '--porcelain', '--', '../core/src', '../core/package.json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  if (r.status === 0 && r.stdout.trim()) {
+    console.warn(
+      'warning: packages/core has uncommitted changes; this dist/ includes them, so commit them with it\n' +
+        '(CI compares dist/ with a build of the committed sources).',
+    );
+  }
+}
+
 async function main() {
   const check = process.argv.includes('--check');
   const files = await buildDist();
   const dist = path.join(root, 'dist');
   if (!check) {
+    warnIfCoreUncommitted();
     writeDist(dist, files);
     for (const [name, text] of files)
       console.log(`dist/${name}  ${(Buffer.byteLength(text) / 1024).toFixed(1)} KiB`);

@@ -10,7 +10,7 @@ const run = { id: 42, url: 'https://github.test/acme/infra/actions/runs/42' };
 describe('ActionReporter', () => {
   it('groups each step, with a status line and its duration after the group', () => {
     const core = fakeCore();
-    const reporter = new ActionReporter(core, undefined);
+    const reporter = new ActionReporter(core, undefined, [], () => 'T1');
     const events: DeployEvent[] = [
       { type: 'step-start', step: 'build', title: 'Build image', at },
       { type: 'step-log', step: 'build', line: 'STEP 1/2: FROM scratch', at },
@@ -28,7 +28,9 @@ describe('ActionReporter', () => {
     for (const e of events) reporter.emit(e);
     expect(core.log).toEqual([
       'group Build image',
+      '::stop-commands::T1',
       'STEP 1/2: FROM scratch',
+      '::T1::',
       'endgroup',
       '✓ Build image (12s): built with buildah',
       '○ Tag image (skipped): already there',
@@ -135,5 +137,29 @@ describe('ActionReporter', () => {
     expect(core.log).toContain(
       'notice [Waiting for approval] The infra run waits for approval of environment "production" by ops.',
     );
+  });
+
+  it('shows tool output with workflow commands stopped, so a build cannot issue them', () => {
+    const core = fakeCore();
+    let n = 0;
+    const reporter = new ActionReporter(core, undefined, [], () => `T${++n}`);
+    reporter.emit({ type: 'step-start', step: 'build', title: 'Build image', at });
+    reporter.emit({ type: 'step-log', step: 'build', line: '::add-mask::nothing', at });
+    reporter.emit({ type: 'step-log', step: 'build', line: '::error::fake', at });
+    reporter.emit({ type: 'step-progress', step: 'build', message: 'pushing', at });
+    reporter.emit({ type: 'step-log', step: 'build', line: '::set-output name=x::y', at });
+    reporter.finish();
+    expect(core.log).toEqual([
+      'group Build image',
+      '::stop-commands::T1',
+      '::add-mask::nothing',
+      '::error::fake',
+      '::T1::',
+      'pushing',
+      '::stop-commands::T2',
+      '::set-output name=x::y',
+      '::T2::',
+      'endgroup',
+    ]);
   });
 });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   type DeployEvent,
   formatDuration,
@@ -29,6 +30,8 @@ export class ActionReporter implements Reporter {
   private groupOpen = false;
   private lastUpdate = '';
   private readonly masked: Set<string>;
+  /** Set while tool output is shown with workflow commands stopped. */
+  private stopToken: string | undefined;
 
   constructor(
     private readonly core: ActionsCore,
@@ -36,6 +39,7 @@ export class ActionReporter implements Reporter {
     private readonly infra: { owner: string; repo: string } | undefined,
     /** Secrets already masked (each is masked once). */
     masked: Iterable<string> = [],
+    private readonly newToken: () => string = () => randomUUID(),
   ) {
     this.masked = new Set(masked);
   }
@@ -53,6 +57,7 @@ export class ActionReporter implements Reporter {
 
   emit(event: DeployEvent): void {
     const { core } = this;
+    if (event.type !== 'step-log') this.resumeCommands();
     switch (event.type) {
       case 'step-start':
         this.closeGroup();
@@ -64,6 +69,11 @@ export class ActionReporter implements Reporter {
         break;
       case 'step-log':
         this.openGroup();
+        if (!this.stopToken) {
+          // Tool output is data: a build step printing `::add-mask::` or `::error::` must not act.
+          this.stopToken = this.newToken();
+          core.info(`::stop-commands::${this.stopToken}`);
+        }
         core.info(event.line);
         break;
       case 'step-end': {
@@ -130,7 +140,13 @@ export class ActionReporter implements Reporter {
 
   /** Close any open group (before the final report). */
   finish(): void {
+    this.resumeCommands();
     this.closeGroup();
+  }
+
+  private resumeCommands(): void {
+    if (this.stopToken) this.core.info(`::${this.stopToken}::`);
+    this.stopToken = undefined;
   }
 
   private titleOf(step: StepId): string {

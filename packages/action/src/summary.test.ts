@@ -10,7 +10,7 @@ import { createFakes } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { fakeCore } from '../test/fake-core.js';
 import { ActionReporter } from './reporter.js';
-import { escapeHtml, renderSummary } from './summary.js';
+import { cleanLogLine, escapeHtml, renderSummary } from './summary.js';
 
 function planFor(): DeployPlan {
   const options = parseDeployInputs(
@@ -104,5 +104,14 @@ describe('job summary', () => {
       conclusion: undefined,
     };
     expect(renderSummary(result)).toContain('🚀 Deployment of hello-app v1 to staging triggered');
+  });
+
+  it('cleans job log lines', () => {
+    expect(cleanLogLine('2026-11-26T06:00:00.1234567Z ##[group]Run deploy')).toBe('Run deploy');
+    expect(cleanLogLine('##[endgroup]')).toBeUndefined();
+    expect(cleanLogLine('##[error]Process completed with exit code 1.')).toBe(
+      'Error: Process completed with exit code 1.',
+    );
+    expect(cleanLogLine('plain')).toBe('plain');
   });
 });

@@ -17,6 +17,19 @@ const row = (cells: string[], tag: 'td' | 'th' = 'td') =>
   `<tr>${cells.map((cell) => `<${tag}>${cell}</${tag}>`).join('')}</tr>`;
 const pre = (lines: readonly string[]) => `<pre>${escapeHtml(lines.slice(-MAX_LOG_LINES).join('\n'))}</pre>`;
 
+/** A job log line as a reader wants it: no timestamp, no `##[group]` markers, `##[error]` as "Error: ". */
+export function cleanLogLine(line: string): string | undefined {
+  const text = line.replace(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z ?/, '');
+  if (/^##\[endgroup\]/.test(text)) return undefined;
+  return text
+    .replace(/^##\[error\]/, 'Error: ')
+    .replace(/^##\[warning\]/, 'Warning: ')
+    .replace(/^##\[(?:group|notice|debug|command|section)\]/, '');
+}
+
+const logTail = (lines: readonly string[]) =>
+  pre(lines.map(cleanLogLine).filter((l): l is string => l !== undefined));
+
 const STATUS_MARK = { done: '✅ done', skipped: '⏭️ skipped', failed: '❌ failed' } as const;
 
 /**
@@ -96,7 +109,7 @@ function renderFailure(result: DeployResult): string[] {
       out.push(
         '<details open><summary>Last lines of its log</summary>',
         '',
-        pre(job.logTail),
+        logTail(job.logTail),
         '</details>',
         '',
       );

@@ -188,6 +188,7 @@ describe('dist/index.js against the local peers', () => {
       ],
     });
     const r = await deploy();
+    if (process.env.SHOW_OUTPUT) console.log(r.stdout, r.summary);
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(/^::error title=Infra deployment failed::.*conclusion "failure"/m);
     expect(r.stdout).toMatch(/^::error .*Update ECS service/m);
