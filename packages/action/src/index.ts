@@ -6,6 +6,7 @@
 import { appendFileSync } from 'node:fs';
 import { ACTION_INPUT_NAMES, InputErrors, parseDeployInputs } from '@shared-hosting/core';
 import { issueCommand } from './command.js';
+import { parseCommand } from './command-input.js';
 import { annotationsFor, failureSummary } from './failure.js';
 import { envInput, readInputs, secretsToMask } from './inputs.js';
 
@@ -28,7 +29,10 @@ async function main(): Promise<void> {
   const read = readInputs(envInput(env), env);
   for (const secret of secretsToMask(read, env)) issueCommand('add-mask', {}, secret);
   try {
-    parseDeployInputs(read.inputs, ACTION_INPUT_NAMES, env.GITHUB_WORKSPACE || process.cwd());
+    // rollback and promote are validated by main.js (they need no local files).
+    if (parseCommand(read.command) === 'deploy') {
+      parseDeployInputs(read.inputs, ACTION_INPUT_NAMES, env.GITHUB_WORKSPACE || process.cwd());
+    }
   } catch (error) {
     if (error instanceof InputErrors) {
       report(error);

@@ -1,4 +1,11 @@
-import { ACTION_INPUT_NAMES, blankToUndefined, type DeployInputs, type InputKey } from '@shared-hosting/core';
+import {
+  ACTION_INPUT_NAMES,
+  blankToUndefined,
+  type DeployInputs,
+  type InputKey,
+  type OperationInputs,
+} from '@shared-hosting/core';
+import { readOperationInputs } from './command-input.js';
 
 /** Reads one Action input by its name in action.yml; '' when not given (like `core.getInput`). */
 export type GetInput = (name: string) => string;
@@ -27,6 +34,10 @@ export interface ActionInputs {
   inputs: DeployInputs;
   /** The github-token input, or GITHUB_TOKEN / GH_TOKEN from the environment. A secret. */
   githubToken: string | undefined;
+  /** The command input: deploy (when not given), rollback or promote. */
+  command?: string | undefined;
+  /** The inputs of rollback and promote, and of the lock and rollback-on-failure (all commands). */
+  operation?: OperationInputs | undefined;
 }
 
 /** Read every input once: empty means "not given", then the environment fallbacks apply. */
@@ -43,7 +54,7 @@ export function readInputs(get: GetInput, env: Readonly<Record<string, string | 
     blankToUndefined(get(GITHUB_TOKEN_INPUT)) ??
     blankToUndefined(env.GITHUB_TOKEN) ??
     blankToUndefined(env.GH_TOKEN);
-  return { inputs, githubToken };
+  return { inputs, githubToken, ...readOperationInputs(get) };
 }
 
 /**

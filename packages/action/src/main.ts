@@ -3,17 +3,10 @@
  * `run()` is what @github/local-action calls; the bundle's entry (index.ts) calls it after its fast path.
  */
 import * as core from '@actions/core';
-import {
-  ACTION_INPUT_NAMES,
-  createPorts,
-  type DeployResult,
-  execute,
-  InterruptedError,
-  prepareDeploy,
-  toOutputs,
-} from '@shared-hosting/core';
+import { createPorts, type DeployResult, InterruptedError, toOutputs } from '@shared-hosting/core';
 import { annotationsFor, failureSummary } from './failure.js';
 import { type ActionInputs, GITHUB_TOKEN_INPUT, readInputs, secretsToMask } from './inputs.js';
+import { prepareCommand } from './operations.js';
 import { ActionReporter } from './reporter.js';
 import { renderSummary } from './summary.js';
 
@@ -75,14 +68,15 @@ export async function run(read?: ActionInputs): Promise<void> {
     }
     const masked = secretsToMask(given, env);
     const cwd = env.GITHUB_WORKSPACE || process.cwd();
-    const plan = await prepareDeploy(given.inputs, ACTION_INPUT_NAMES, { cwd, env });
+    // deploy, rollback or promote (the command input): validated and planned, nothing changed yet.
+    const prepared = await prepareCommand(given, { cwd, env });
     // The dispatched run is saved for the post step only when it may cancel it.
-    const infra = plan.wait.cancelOnInterrupt
-      ? { owner: plan.workflow.owner, repo: plan.workflow.repo }
+    const infra = prepared.cancelOnInterrupt
+      ? { owner: prepared.workflow.owner, repo: prepared.workflow.repo }
       : undefined;
     const reporter = new ActionReporter(core, infra, masked);
     const ports = await createPorts({
-      builder: plan.build.builder,
+      builder: prepared.builder,
       githubToken: given.githubToken,
       env,
       reporter,
@@ -91,7 +85,7 @@ export async function run(read?: ActionInputs): Promise<void> {
     const stopListening = abortOnSignals(controller);
     let result: DeployResult;
     try {
-      result = await execute(plan, ports, { signal: controller.signal, tokenInput: GITHUB_TOKEN_INPUT });
+      result = await prepared.run(ports, { signal: controller.signal, tokenInput: GITHUB_TOKEN_INPUT });
     } finally {
       stopListening();
       reporter.finish();

@@ -7,12 +7,9 @@ import {
   ACTION_INPUT_NAMES,
   ACTION_OPERATION_NAMES,
   type BuilderName,
-  blankToUndefined,
   type DeployPorts,
   type DeployResult,
   execute,
-  InputError,
-  InputErrors,
   type OperationInputs,
   type PrepareContext,
   parseReleaseOptions,
@@ -23,46 +20,11 @@ import {
   rollback,
   type WorkflowTarget,
 } from '@shared-hosting/core';
-import type { ActionInputs, GetInput } from './inputs.js';
-
-export const COMMAND_INPUT = 'command';
-export const COMMANDS = ['deploy', 'rollback', 'promote'] as const;
-export type CommandName = (typeof COMMANDS)[number];
+import { type CommandName, parseCommand } from './command-input.js';
+import type { ActionInputs } from './inputs.js';
 
 /** Input names of the Action, for error messages (promote's target is `environment`). */
 export const ACTION_NAMES = { ...ACTION_INPUT_NAMES, ...ACTION_OPERATION_NAMES };
-
-/** The inputs only the day-2 commands (and deploy's safety nets) read. */
-const OPERATION_INPUTS = {
-  to: 'to',
-  from: 'from-environment',
-  waitForLock: 'wait-for-lock',
-  rollbackOnFailure: 'rollback-on-failure',
-  redeployOnRollback: 'redeploy-on-rollback',
-} as const satisfies Partial<Record<keyof OperationInputs, string>>;
-
-/** Read `command` and the operation inputs (empty means not given). */
-export function readOperationInputs(get: GetInput): Pick<ActionInputs, 'command' | 'operation'> {
-  const operation: OperationInputs = {};
-  for (const [key, name] of Object.entries(OPERATION_INPUTS) as [keyof typeof OPERATION_INPUTS, string][]) {
-    const value = blankToUndefined(get(name));
-    if (value !== undefined) operation[key] = value;
-  }
-  return { command: blankToUndefined(get(COMMAND_INPUT)), operation };
-}
-
-/** `deploy` when not given; an InputErrors naming the input otherwise. */
-export function parseCommand(text: string | undefined): CommandName {
-  const value = (text ?? 'deploy').toLowerCase();
-  if ((COMMANDS as readonly string[]).includes(value)) return value as CommandName;
-  throw new InputErrors([
-    new InputError(
-      COMMAND_INPUT,
-      `${COMMAND_INPUT} "${text}" is not a command of this Action.`,
-      `Use one of: ${COMMANDS.join(', ')} (default deploy).`,
-    ),
-  ]);
-}
 
 export interface PreparedCommand {
   command: CommandName;

@@ -6,6 +6,7 @@ import {
   STEP_TITLES,
 } from '@shared-hosting/core';
 import { escapeHtml } from './html.js';
+import { summaryFacts, summaryHeading } from './operations.js';
 
 export { escapeHtml };
 
@@ -37,13 +38,8 @@ const STATUS_MARK = { done: '✅ done', skipped: '⏭️ skipped', failed: '❌ 
  * conclusion and the time per step; on failure, the failed step, job and the end of its log.
  */
 export function renderSummary(result: DeployResult): string {
-  const what = `${result.application} ${result.version} to ${result.environment}`;
-  const heading =
-    result.status === 'succeeded'
-      ? result.run && !result.conclusion
-        ? `🚀 Deployment of ${what} triggered`
-        : `✅ Deployed ${what}`
-      : `❌ Deployment of ${what} failed`;
+  // What was deployed, rolled back or promoted, and how it went.
+  const heading = summaryHeading(result);
   const out: string[] = [`## ${escapeHtml(heading)}`, ''];
 
   const facts: [string, string][] = [
@@ -60,6 +56,7 @@ export function renderSummary(result: DeployResult): string {
   facts.push(['Parameter', parameterChange]);
   if (result.run) facts.push(['Infra run', link(result.run.url, `run ${result.run.id}`)]);
   facts.push(['Conclusion', escapeHtml(result.conclusion ?? (result.run ? 'not waited for' : 'not run'))]);
+  facts.push(...summaryFacts(result, { code, link, escape: escapeHtml }));
   out.push('<table>', ...facts.map(([k, v]) => row([k, v])), '</table>', '');
 
   out.push('### Steps', '', '<table>', row(['Step', 'Status', 'Time', 'Details'], 'th'));

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ACTION_INPUT_NAMES } from '@shared-hosting/core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { COMMAND_INPUT, OPERATION_INPUTS } from '../src/command-input.js';
 
 // The package's ESM build calls require(); its CommonJS build works as is.
 const { runLint } = createRequire(import.meta.url)(
@@ -38,7 +39,12 @@ function ourSteps(): Step[] {
 
 describe('action.yml', () => {
   it('declares every input of the core (ACTION_INPUT_NAMES) and the github-token, with descriptions', () => {
-    const expected = [...Object.values(ACTION_INPUT_NAMES), 'github-token'].sort();
+    const expected = [
+      ...Object.values(ACTION_INPUT_NAMES),
+      'github-token',
+      COMMAND_INPUT,
+      ...Object.values(OPERATION_INPUTS),
+    ].sort();
     expect(Object.keys(action.inputs).sort()).toEqual(expected);
     for (const [name, input] of Object.entries(action.inputs)) {
       expect(input.description, name).toMatch(/\w{3,}/);
