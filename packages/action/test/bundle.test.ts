@@ -200,6 +200,22 @@ describe('dist/index.js against the local peers', () => {
     expect(r.state[RUN_STATE]).toBe('');
   });
 
+  it('fails when the wait times out, and cancels the run with cancel-on-timeout', async () => {
+    github.scenario.nextRun({
+      queuedMs: 100,
+      jobs: [{ name: 'deploy', steps: [{ name: 'Deploy application', durationMs: 60_000, log: ['deploying'] }] }],
+    });
+    const r = await deploy({ inputs: { timeout: '2s', 'cancel-on-timeout': 'true' } });
+    expect(r.status, r.stdout).toBe(1);
+    expect(r.stdout).toMatch(/^::error title=Timed out waiting for the infra deployment::/m);
+    const runId = Number(r.outputs['run-id']);
+    expect(runId).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(github.infra.state(runId)).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
+    expect(r.summary).toContain('❌ Deployment of hello-app');
+    expect(r.state[RUN_STATE]).toBe('');
+  });
+
   it('with wait: false, triggers the run and succeeds without waiting for it', async () => {
     const r = await deploy({ inputs: { wait: 'false' } });
     expect(r.status, r.stdout).toBe(0);
