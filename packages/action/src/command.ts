@@ -26,13 +26,15 @@ export function formatCommand(command: string, properties: CommandProperties, me
 
 /**
  * Write to stdout synchronously. `fs.writeSync(1)` avoids creating `process.stdout` (a stream, and for a
- * pipe a socket) on the fast path; if the descriptor is non-blocking and full, the stream takes over.
+ * pipe a socket) on the fast path.
  */
 export function writeStdout(text: string): void {
   try {
     writeSync(1, text);
-  } catch {
-    process.stdout.write(text);
+  } catch (error) {
+    // A non-blocking descriptor that is full: the stream queues the rest. Anything else (a closed pipe):
+    // there is no one to tell.
+    if ((error as NodeJS.ErrnoException).code === 'EAGAIN') process.stdout.write(text);
   }
 }
 
