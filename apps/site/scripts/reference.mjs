@@ -186,6 +186,11 @@ function optionsTable(options) {
   );
 }
 
+/** The command's own help text, in a collapsed block (the test compares it line by line with the program). */
+function helpDetails(title, help) {
+  return `<details>\n<summary>${mdCode(title)}</summary>\n\n\`\`\`text title=${JSON.stringify(title)}\n${help.trimEnd()}\n\`\`\`\n\n</details>\n`;
+}
+
 export function slug(fullName) {
   return fullName.replace(/[^a-z0-9]+/gi, '-').toLowerCase();
 }
@@ -214,6 +219,7 @@ export function renderCli(program) {
   out.push(`Usage: ${mdCode(root.usage)}\n`);
   out.push(`${optionsTable(root.options)}\n`);
   out.push(`Every command also takes ${mdCode('-h, --help')}.\n`);
+  out.push(helpDetails('hosting --help', root.help));
   for (const cmd of all) {
     out.push(`## \`${cmd.fullName}\` {/* #${slug(cmd.fullName)} */}\n`);
     out.push(`${mdText(cmd.description)}\n`);
@@ -234,9 +240,7 @@ export function renderCli(program) {
       );
     }
     if (cmd.options.length > 0) out.push(`${optionsTable(cmd.options)}\n`);
-    out.push(
-      `<details>\n<summary>${mdCode(`${cmd.fullName} --help`)}</summary>\n\n\`\`\`text\n${cmd.help.trimEnd()}\n\`\`\`\n\n</details>\n`,
-    );
+    out.push(helpDetails(`${cmd.fullName} --help`, cmd.help));
   }
   return out.join('\n');
 }

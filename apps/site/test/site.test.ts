@@ -266,6 +266,21 @@ describe('reference pages, generated from the source', () => {
     walk(program, []);
     for (const sub of program.commands)
       expect(await page.locator(`h2#hosting-${sub.name()}`).count()).toBe(1);
+    // Each command's --help, as printed by a 100-column terminal, is on the page line for line.
+    for (const command of [program, ...program.commands]) {
+      const title = `${command === program ? 'hosting' : `hosting ${command.name()}`} --help`;
+      command.configureHelp({ ...command.configureHelp(), helpWidth: 100 });
+      const expected = command.helpInformation().trimEnd().split('\n');
+      const block = page.locator('.theme-code-block', { has: page.getByText(title, { exact: true }) });
+      await expect(block.count(), title).resolves.toBe(1);
+      const lines = await block
+        .locator('.token-line')
+        .evaluateAll((els) => els.map((el) => el.textContent ?? ''));
+      expect(
+        lines.map((line) => line.replace(/\n$/, '')),
+        title,
+      ).toEqual(expected);
+    }
     for (const exit of EXIT_CODES) {
       expect(codes).toContain(String(exit.code));
       expect(codes).toContain(exit.name);
