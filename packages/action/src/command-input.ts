@@ -2,12 +2,26 @@
  * The `command` input and the inputs of the day-2 commands: read and checked in the bundle's fast path,
  * so this file stays light (the engine's operations are in operations.ts, loaded with main.js).
  */
-import { blankToUndefined, InputError, InputErrors, type OperationInputs } from '@shared-hosting/core';
+import {
+  ACTION_INPUT_NAMES,
+  ACTION_OPERATION_NAMES,
+  blankToUndefined,
+  InputError,
+  InputErrors,
+  type OperationInputs,
+  parseDeployInputs,
+  parseReleaseOptions,
+  planPromote,
+  planRollback,
+} from '@shared-hosting/core';
 import type { ActionInputs, GetInput } from './inputs.js';
 
 export const COMMAND_INPUT = 'command';
 export const COMMANDS = ['deploy', 'rollback', 'promote'] as const;
 export type CommandName = (typeof COMMANDS)[number];
+
+/** Input names of the Action, for error messages (promote's target is `environment`). */
+export const ACTION_NAMES = { ...ACTION_INPUT_NAMES, ...ACTION_OPERATION_NAMES };
 
 /** The inputs only the day-2 commands (and deploy's safety nets) read. */
 export const OPERATION_INPUTS = {
@@ -39,4 +53,34 @@ export function parseCommand(text: string | undefined): CommandName {
       `Use one of: ${COMMANDS.join(', ')} (default deploy).`,
     ),
   ]);
+}
+
+/** The inputs of rollback and promote: the shared ones (no build inputs) and their own. */
+export function operationInputs(given: ActionInputs): OperationInputs {
+  const {
+    buildArgs: _b,
+    context: _c,
+    dockerfile: _d,
+    builder: _r,
+    target: _t,
+    platform: _p,
+    ...shared
+  } = given.inputs;
+  return { ...shared, ...given.operation };
+}
+
+/**
+ * Validate every input of the command asked for, without I/O (the fast path): throws InputErrors naming
+ * each bad input. main.js validates again while planning, with the file system and git.
+ */
+export function checkInputs(given: ActionInputs, cwd: string): void {
+  const command = parseCommand(given.command);
+  if (command === 'deploy') {
+    parseDeployInputs(given.inputs, ACTION_INPUT_NAMES, cwd);
+    parseReleaseOptions(given.operation ?? {}, ACTION_NAMES);
+  } else if (command === 'rollback') {
+    planRollback(operationInputs(given), ACTION_NAMES, cwd);
+  } else {
+    planPromote(operationInputs(given), ACTION_NAMES, cwd);
+  }
 }

@@ -4,9 +4,9 @@
  * takes to start. Only a valid configuration loads the rest (./main.js, which the build embeds lazily).
  */
 import { appendFileSync } from 'node:fs';
-import { ACTION_INPUT_NAMES, InputErrors, parseDeployInputs } from '@shared-hosting/core';
+import { InputErrors } from '@shared-hosting/core';
 import { issueCommand } from './command.js';
-import { parseCommand } from './command-input.js';
+import { checkInputs } from './command-input.js';
 import { annotationsFor, failureSummary } from './failure.js';
 import { envInput, readInputs, secretsToMask } from './inputs.js';
 
@@ -29,10 +29,8 @@ async function main(): Promise<void> {
   const read = readInputs(envInput(env), env);
   for (const secret of secretsToMask(read, env)) issueCommand('add-mask', {}, secret);
   try {
-    // rollback and promote are validated by main.js (they need no local files).
-    if (parseCommand(read.command) === 'deploy') {
-      parseDeployInputs(read.inputs, ACTION_INPUT_NAMES, env.GITHUB_WORKSPACE || process.cwd());
-    }
+    // Every input of the command (deploy, rollback or promote), before loading anything else.
+    checkInputs(read, env.GITHUB_WORKSPACE || process.cwd());
   } catch (error) {
     if (error instanceof InputErrors) {
       report(error);

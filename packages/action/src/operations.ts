@@ -5,7 +5,6 @@
  */
 import {
   ACTION_INPUT_NAMES,
-  ACTION_OPERATION_NAMES,
   type BuilderName,
   type DeployPorts,
   type DeployResult,
@@ -20,11 +19,8 @@ import {
   rollback,
   type WorkflowTarget,
 } from '@shared-hosting/core';
-import { type CommandName, parseCommand } from './command-input.js';
+import { ACTION_NAMES, type CommandName, operationInputs, parseCommand } from './command-input.js';
 import type { ActionInputs } from './inputs.js';
-
-/** Input names of the Action, for error messages (promote's target is `environment`). */
-export const ACTION_NAMES = { ...ACTION_INPUT_NAMES, ...ACTION_OPERATION_NAMES };
 
 export interface PreparedCommand {
   command: CommandName;
@@ -51,16 +47,7 @@ export async function prepareCommand(given: ActionInputs, context: PrepareContex
       run: (ports, options) => execute(plan, ports, { ...release, ...options }),
     };
   }
-  const {
-    buildArgs: _b,
-    context: _c,
-    dockerfile: _d,
-    builder: _r,
-    target: _t,
-    platform: _p,
-    ...shared
-  } = given.inputs;
-  const raw: OperationInputs = { ...shared, ...operation };
+  const raw = operationInputs(given);
   if (command === 'rollback') {
     const plan = await prepareRollback(raw, ACTION_NAMES, context);
     return {

@@ -123,6 +123,20 @@ describe('the command input of dist/index.js', () => {
     expect(status.outputs['parameter-version']).toBe('3');
   });
 
+  it('refuses bad rollback and promote inputs on the fast path, naming every input, before any request', async () => {
+    const before = aws.aws.requests.length;
+    const r = await action({ command: 'rollback', environment: 'Prod', to: 'not a tag' });
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^::error title=Invalid input%3A environment::environment "Prod"/m);
+    expect(r.stdout).toMatch(/^::error title=Invalid input%3A to::to "not a tag"/m);
+    const p = await action({ command: 'promote', environment: 'production' });
+    expect(p.status).toBe(1);
+    expect(p.stdout).toMatch(
+      /^::error title=Invalid input%3A from-environment::Input required and not supplied: from-environment/m,
+    );
+    expect(aws.aws.requests.length).toBe(before);
+  });
+
   it('refuses an unknown command on the fast path, naming the input', async () => {
     const r = await action({ command: 'undeploy', environment: 'staging' });
     expect(r.status).toBe(1);

@@ -283,14 +283,14 @@ async function actorOf(context: PrepareContext): Promise<Pick<SourceInfo, 'actor
   return { actor: source.actor, runUrl: source.runUrl };
 }
 
-/** rollback: validate, then resolve who rolls back (read-only). */
-export async function prepareRollback(
+/** rollback: validate every input (no I/O); throws InputErrors listing every problem. */
+export function planRollback(
   raw: OperationInputs,
   names: OperationInputNames,
-  context: PrepareContext,
-): Promise<RollbackPlan> {
+  cwd: string,
+): Omit<RollbackPlan, 'source'> {
   const c: Collected = { errors: [] };
-  const shared = parseShared(raw, names, context.cwd, true, c);
+  const shared = parseShared(raw, names, cwd, true, c);
   const to = blankToUndefined(raw.to) ?? 'previous';
   if (to !== 'previous' && !TAG_PATTERN.test(to)) {
     c.errors.push(
@@ -307,20 +307,29 @@ export async function prepareRollback(
     kind: 'rollback',
     target: targetOf(shared.options, true) as ReleaseTarget,
     to,
-    source: await actorOf(context),
     wait: waitOf(shared.options),
     release,
   };
 }
 
-/** promote: validate both environments, then resolve who promotes (read-only). */
-export async function preparePromote(
+/** rollback: validate, then resolve who rolls back (read-only). */
+export async function prepareRollback(
   raw: OperationInputs,
   names: OperationInputNames,
   context: PrepareContext,
-): Promise<PromotePlan> {
+): Promise<RollbackPlan> {
+  const plan = planRollback(raw, names, context.cwd);
+  return { ...plan, source: await actorOf(context) };
+}
+
+/** promote: validate both environments and every other input (no I/O); throws InputErrors. */
+export function planPromote(
+  raw: OperationInputs,
+  names: OperationInputNames,
+  cwd: string,
+): Omit<PromotePlan, 'source'> {
   const c: Collected = { errors: [] };
-  const shared = parseShared(raw, names, context.cwd, true, c);
+  const shared = parseShared(raw, names, cwd, true, c);
   const from = blankToUndefined(raw.from);
   if (from === undefined) {
     c.errors.push(
@@ -361,10 +370,19 @@ export async function preparePromote(
     },
     target: targetOf(options, true) as ReleaseTarget,
     version: options.version,
-    source: await actorOf(context),
     wait: waitOf(options),
     release,
   };
+}
+
+/** promote: validate, then resolve who promotes (read-only). */
+export async function preparePromote(
+  raw: OperationInputs,
+  names: OperationInputNames,
+  context: PrepareContext,
+): Promise<PromotePlan> {
+  const plan = planPromote(raw, names, context.cwd);
+  return { ...plan, source: await actorOf(context) };
 }
 
 function dedupe(errors: InputError[]): InputError[] {
