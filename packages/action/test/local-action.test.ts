@@ -65,6 +65,9 @@ function localAction(
         TARGET_ACTION_PATH: actionDir,
         NODE_PACKAGE_MANAGER: 'pnpm',
         NODE_NO_WARNINGS: '1',
+        // Workspace packages as TypeScript sources (their "source" export), as vitest resolves them: no
+        // build of packages/core needed.
+        NODE_OPTIONS: '--conditions=source',
         NO_COLOR: '1',
         ...env,
       },
