@@ -227,6 +227,7 @@ describe('rollback', () => {
     await expect(rollbackPlan({ redeployOnRollback: true })).rejects.toThrow(
       /--redeploy-on-rollback only applies/,
     );
+    await expect(rollbackPlan({ version: 'v1' })).rejects.toThrow(/--version is not used by rollback/);
   });
 });
 

@@ -292,6 +292,15 @@ export function planRollback(
   const c: Collected = { errors: [] };
   const shared = parseShared(raw, names, cwd, true, c);
   const to = blankToUndefined(raw.to) ?? 'previous';
+  if (blankToUndefined(raw.version) !== undefined) {
+    c.errors.push(
+      new InputError(
+        names.version,
+        `${names.version} is not used by rollback: the version to go back to is ${names.to}.`,
+        `Pass ${names.to} ${blankToUndefined(raw.version)} instead of ${names.version}.`,
+      ),
+    );
+  }
   if (to !== 'previous' && !TAG_PATTERN.test(to)) {
     c.errors.push(
       new InputError(
