@@ -460,7 +460,17 @@ export async function release(ctx: ReleaseContext, spec: ReleaseSpec): Promise<v
     result.status = 'succeeded';
     return;
   }
-  const outcome = await waitFor(ctx, run, spec.wait);
+  let outcome: RunResult;
+  try {
+    outcome = await waitFor(ctx, run, spec.wait);
+  } catch (thrown) {
+    // A run cancelled because the wait timed out deployed nothing either: restore as after a failure.
+    const timedOut = thrown instanceof StepFailure && thrown.error.code === 'WAIT_TIMEOUT';
+    if (timedOut && spec.wait.cancelOnTimeout && options.rollbackOnFailure) {
+      result.recovery = await recover(ctx, spec, changed);
+    }
+    throw thrown;
+  }
   result.conclusion = outcome.conclusion;
   result.failedJobs = outcome.failedJobs;
 

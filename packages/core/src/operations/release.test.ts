@@ -219,3 +219,28 @@ describe('--rollback-on-failure', () => {
     expect((await t.parameters.get(PARAM))?.value).toBe('v2');
   });
 });
+
+describe('--rollback-on-failure with --cancel-on-timeout', () => {
+  it('restores the previous value when the wait times out and the run is cancelled', async () => {
+    const t = await setup();
+    const { TimeoutError } = await import('../errors.js');
+    t.workflows.wait = async () => {
+      throw new TimeoutError('The infra deployment did not complete within 1m; it was cancelled.');
+    };
+    const result = await t.run({ rollbackOnFailure: true }, { cancelOnTimeout: true });
+    expect(result.error?.code).toBe('WAIT_TIMEOUT');
+    expect(result.recovery).toMatchObject({ restored: true, value: 'v1' });
+    expect((await t.parameters.get(PARAM))?.value).toBe('v1');
+  });
+
+  it('leaves the parameter when the run was not cancelled (it may still deploy)', async () => {
+    const t = await setup();
+    const { TimeoutError } = await import('../errors.js');
+    t.workflows.wait = async () => {
+      throw new TimeoutError('The infra deployment did not complete within 1m.');
+    };
+    const result = await t.run({ rollbackOnFailure: true });
+    expect(result.recovery).toBeUndefined();
+    expect((await t.parameters.get(PARAM))?.value).toBe('v2');
+  });
+});
