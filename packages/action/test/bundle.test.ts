@@ -216,6 +216,12 @@ describe('dist/index.js against the local peers', () => {
     expect(r.state[RUN_STATE]).toBe('');
   });
 
+  it('takes the version from GITHUB_SHA even without GITHUB_ACTIONS (the workspace is no git repository)', async () => {
+    const r = await deploy({ inputs: { wait: 'false' }, env: { GITHUB_ACTIONS: undefined } });
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.outputs.version).toBe(r.sha);
+  });
+
   it('with wait: false, triggers the run and succeeds without waiting for it', async () => {
     const r = await deploy({ inputs: { wait: 'false' } });
     expect(r.status, r.stdout).toBe(0);
