@@ -69,4 +69,15 @@ describe('inputs', () => {
     );
     expect(secrets).not.toContain('AKIDEXAMPLE');
   });
+
+  it('also reads an input set under its name as written, when the upper-case variable is absent', () => {
+    const env = {
+      'INPUT_infra-repository': 'acme/infra',
+      INPUT_APPLICATION: 'app',
+      INPUT_application: 'other',
+    };
+    const get = envInput(env);
+    expect(get('infra-repository')).toBe('acme/infra');
+    expect(get('application')).toBe('app');
+  });
 });

@@ -15,9 +15,13 @@ export function inputVariable(name: string): string {
   return `INPUT_${name.replace(/ /g, '_').toUpperCase()}`;
 }
 
-/** `core.getInput` without @actions/core: the fast path reads inputs before loading it. */
+/**
+ * `core.getInput` without @actions/core: the fast path reads inputs before loading it. Like
+ * @github/local-action, it also accepts the name as written (`INPUT_infra-repository`) when the runner's
+ * upper-case variable is not set.
+ */
 export function envInput(env: Readonly<Record<string, string | undefined>>): GetInput {
-  return (name) => (env[inputVariable(name)] ?? '').trim();
+  return (name) => (env[inputVariable(name)] || env[`INPUT_${name.replace(/ /g, '_')}`] || '').trim();
 }
 
 /** Environment fallbacks of design.md, for inputs left empty. */
