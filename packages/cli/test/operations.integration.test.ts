@@ -361,6 +361,37 @@ describe('day-2 operations against the peers', () => {
     expect((await getParameter(STAGING))?.value).toBe('v4');
   });
 
+  it('two deploys at once: the second waits for the run of the first, then deploys', async () => {
+    // The first one's run takes a few seconds, so the second one finds it in progress.
+    github.scenario.nextRun({ queuedMs: 3000 });
+    const dispatches = github.stats.dispatches.length;
+    const first = hosting(['deploy', '--app', 'hello-app', '--env', 'staging', '--version', 'v3', ...infra]);
+    while (github.stats.dispatches.length === dispatches) await new Promise((r) => setTimeout(r, 20));
+    const firstRun = github.infra.runs().at(-1);
+    const second = await hosting([
+      'deploy',
+      '--app',
+      'hello-app',
+      '--env',
+      'staging',
+      '--version',
+      'v4',
+      ...infra,
+    ]);
+    const done = await first;
+    expect(done.code, done.stderr).toBe(0);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stdout).toContain(
+      `waited for run ${firstRun?.id} to finish: ${github.infra.runUrl(firstRun?.id ?? 0)}`,
+    );
+    const secondRun = github.infra.runs().at(-1);
+    expect(secondRun?.id).not.toBe(firstRun?.id);
+    expect(secondRun?.createdAt).toBeGreaterThanOrEqual(
+      github.infra.state(firstRun?.id ?? 0)?.updatedAt ?? Number.POSITIVE_INFINITY,
+    );
+    expect((await getParameter(STAGING))?.value).toBe('v4');
+  });
+
   it('with --no-wait-for-lock a deploy refuses, naming the run in progress', async () => {
     const other = github.scenario.dispatchAs('colleague', {
       inputs: { application: 'hello-app', environment: 'staging' },
