@@ -62,7 +62,7 @@ export async function run(read?: ActionInputs): Promise<void> {
   try {
     // This code only runs as the Action: the runner's GITHUB_* variables describe the source (GITHUB_SHA is
     // the version) even when something runs it without GITHUB_ACTIONS=true.
-    const env = { ...process.env, GITHUB_ACTIONS: 'true' };
+    const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_ACTIONS: 'true' };
     let given = read;
     if (!given) {
       given = readInputs((name) => core.getInput(name), env);

@@ -4,10 +4,10 @@
  * waited): then it cancels that run. Otherwise it returns at once, without loading anything.
  */
 import { issueCommand } from './command.js';
-import { RUN_STATE } from './state.js';
+import { hasSavedRun, RUN_STATE } from './state.js';
 
 async function main(): Promise<void> {
-  if (!process.env[`STATE_${RUN_STATE}`]?.trim()) return;
+  if (!hasSavedRun(process.env[`STATE_${RUN_STATE}`])) return;
   const { runPost } = await import('./post-main.js');
   await runPost();
 }

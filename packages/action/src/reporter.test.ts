@@ -2,7 +2,7 @@ import { type DeployEvent, DeploymentFailedError, InterruptedError } from '@shar
 import { describe, expect, it } from 'vitest';
 import { fakeCore } from '../test/fake-core.js';
 import { ActionReporter } from './reporter.js';
-import { RUN_STATE } from './state.js';
+import { RUN_STATE, RUN_STATE_DONE } from './state.js';
 
 const at = 0;
 const run = { id: 42, url: 'https://github.test/acme/infra/actions/runs/42' };
@@ -89,9 +89,9 @@ describe('ActionReporter', () => {
       update: { run, status: 'in_progress', job: 'deploy', step: 'ECS' },
       at,
     });
-    expect(core.state.get(RUN_STATE)).not.toBe('');
+    expect(core.state.get(RUN_STATE)).not.toBe(RUN_STATE_DONE);
     reporter.emit({ type: 'step-end', step: 'wait', status: 'done', durationMs: 1, summary: 'ok', at });
-    expect(core.state.get(RUN_STATE)).toBe('');
+    expect(core.state.get(RUN_STATE)).toBe(RUN_STATE_DONE);
     expect(core.log.filter((l) => l.startsWith('Infra run'))).toEqual([
       `Infra run: ${run.url}`,
       'Infra run queued',
@@ -106,7 +106,7 @@ describe('ActionReporter', () => {
     reporter.emit({ type: 'step-start', step: 'wait', title: 'Wait', at });
     const error = new InterruptedError('could not be cancelled', { details: { cancelled: false } });
     reporter.emit({ type: 'step-fail', step: 'wait', durationMs: 1, error, at });
-    expect(core.state.get(RUN_STATE)).not.toBe('');
+    expect(core.state.get(RUN_STATE)).not.toBe(RUN_STATE_DONE);
   });
 
   it('clears the run when the interrupted wait cancelled it', () => {
@@ -115,7 +115,7 @@ describe('ActionReporter', () => {
     reporter.emit({ type: 'run-dispatched', run, at });
     const error = new InterruptedError('was cancelled', { details: { cancelled: true } });
     reporter.emit({ type: 'step-fail', step: 'wait', durationMs: 1, error, at });
-    expect(core.state.get(RUN_STATE)).toBe('');
+    expect(core.state.get(RUN_STATE)).toBe(RUN_STATE_DONE);
   });
 
   it('saves nothing when cancel-on-interrupt is off', () => {

@@ -6,7 +6,7 @@ import {
   STEP_TITLES,
   type StepId,
 } from '@shared-hosting/core';
-import { RUN_STATE, type SavedRun } from './state.js';
+import { RUN_STATE, RUN_STATE_DONE, type SavedRun } from './state.js';
 
 /** The part of @actions/core the reporter uses (a fake in tests). */
 export interface ActionsCore {
@@ -169,6 +169,6 @@ export class ActionReporter implements Reporter {
   }
 
   private clearRun(): void {
-    if (this.infra) this.core.saveState(RUN_STATE, '');
+    if (this.infra) this.core.saveState(RUN_STATE, RUN_STATE_DONE);
   }
 }

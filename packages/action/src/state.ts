@@ -3,6 +3,17 @@ import type { RunRef } from '@shared-hosting/core';
 /** The post step's state: the infra run to cancel if the job is cancelled while waiting for it. */
 export const RUN_STATE = 'infra-run';
 
+/**
+ * Saved over the run when the wait ends. Not empty: that would rely on the runner storing an empty value
+ * rather than keeping the earlier one.
+ */
+export const RUN_STATE_DONE = 'done';
+
+/** Whether the post step has a run to look at (a saved run is a JSON object). Cheap: the fast path asks. */
+export function hasSavedRun(text: string | undefined): boolean {
+  return text?.trimStart().startsWith('{') ?? false;
+}
+
 /** What the main step saves when it dispatched a run, and clears when its wait ends. */
 export interface SavedRun extends RunRef {
   owner: string;

@@ -15,7 +15,7 @@ import {
   startGitHubPeer,
 } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RUN_STATE } from '../src/state.js';
+import { RUN_STATE, RUN_STATE_DONE } from '../src/state.js';
 import { type RunOptions, type RunResult, runBundle, runnerFiles } from './runner.js';
 
 let aws: AwsPeers;
@@ -141,7 +141,7 @@ describe('dist/index.js against the local peers', () => {
     // One group per step, and the wait ended: nothing left for the post step to cancel.
     expect(r.stdout).toContain('::group::Build image');
     expect(r.stdout).toContain('::endgroup::');
-    expect(r.state[RUN_STATE]).toBe('');
+    expect(r.state[RUN_STATE]).toBe(RUN_STATE_DONE);
   });
 
   it('masks every secret before it is used and never prints one', async () => {
@@ -197,13 +197,15 @@ describe('dist/index.js against the local peers', () => {
     expect(r.summary).toContain('❌ Deployment of hello-app');
     expect(r.summary).toContain('at step <b>Update ECS service</b>');
     expect(r.summary).toContain(`<a href="${r.outputs['run-url']}">`);
-    expect(r.state[RUN_STATE]).toBe('');
+    expect(r.state[RUN_STATE]).toBe(RUN_STATE_DONE);
   });
 
   it('fails when the wait times out, and cancels the run with cancel-on-timeout', async () => {
     github.scenario.nextRun({
       queuedMs: 100,
-      jobs: [{ name: 'deploy', steps: [{ name: 'Deploy application', durationMs: 60_000, log: ['deploying'] }] }],
+      jobs: [
+        { name: 'deploy', steps: [{ name: 'Deploy application', durationMs: 60_000, log: ['deploying'] }] },
+      ],
     });
     const r = await deploy({ inputs: { timeout: '2s', 'cancel-on-timeout': 'true' } });
     expect(r.status, r.stdout).toBe(1);
@@ -213,7 +215,7 @@ describe('dist/index.js against the local peers', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
     expect(github.infra.state(runId)).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
     expect(r.summary).toContain('❌ Deployment of hello-app');
-    expect(r.state[RUN_STATE]).toBe('');
+    expect(r.state[RUN_STATE]).toBe(RUN_STATE_DONE);
   });
 
   it('takes the version from GITHUB_SHA even without GITHUB_ACTIONS (the workspace is no git repository)', async () => {
@@ -229,7 +231,7 @@ describe('dist/index.js against the local peers', () => {
     expect(r.outputs.conclusion).toBe('');
     expect(r.summary).toContain('🚀 Deployment of hello-app');
     expect(r.summary).toContain(`<a href="${r.outputs['run-url']}">`);
-    expect(r.state[RUN_STATE]).toBe('');
+    expect(r.state[RUN_STATE]).toBe(RUN_STATE_DONE);
   });
 
   it('rejects invalid input, naming it, before any request to any peer', async () => {
@@ -288,17 +290,19 @@ describe('dist/index.js when the job is cancelled (SIGINT from the runner) while
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(github.infra.state(runId)).toMatchObject({ status: 'completed', conclusion: 'cancelled' });
     // Cancelled already: the post step has nothing to do.
-    expect(main.state[RUN_STATE]).toBe('');
+    expect(main.state[RUN_STATE]).toBe(RUN_STATE_DONE);
   });
 });
 
 describe('dist/post.js', () => {
-  it('does nothing when no run is waiting', async () => {
+  it('does nothing when no run is waiting (no state, or the wait ended)', async () => {
     const before = github.stats.requests;
-    const files = await runnerFiles();
-    const r = await runBundle({ entry: 'post.js', files, workspace, state: { [RUN_STATE]: '' } });
-    expect(r.status).toBe(0);
-    expect(r.stdout).toBe('');
+    for (const state of [{}, { [RUN_STATE]: '' }, { [RUN_STATE]: RUN_STATE_DONE }]) {
+      const files = await runnerFiles();
+      const r = await runBundle({ entry: 'post.js', files, workspace, state });
+      expect(r.status).toBe(0);
+      expect(r.stdout).toBe('');
+    }
     expect(github.stats.requests).toBe(before);
   });
 
