@@ -5,10 +5,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { afterAll } from 'vitest';
 import { inputVariable } from '../src/inputs.js';
 
 export const actionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,9 +22,12 @@ export interface RunnerFiles {
   temp: string;
 }
 
-/** A fresh set of runner files (empty), as the runner creates per step. */
+const created: string[] = [];
+
+/** A fresh set of runner files (empty), as the runner creates per step. Removed by `removeRunnerFiles`. */
 export async function runnerFiles(): Promise<RunnerFiles> {
   const dir = await mkdtemp(path.join(tmpdir(), 'action-runner-'));
+  created.push(dir);
   const files = {
     dir,
     output: path.join(dir, 'output'),
@@ -35,6 +39,12 @@ export async function runnerFiles(): Promise<RunnerFiles> {
   for (const file of [files.output, files.summary, files.state]) await writeFile(file, '');
   return files;
 }
+
+/** Remove every set of runner files this test file created (registered below for every test file). */
+export async function removeRunnerFiles(): Promise<void> {
+  for (const dir of created.splice(0)) await rm(dir, { recursive: true, force: true });
+}
+afterAll(removeRunnerFiles);
 
 /** Parse a file written with `name<<delimiter` blocks (or `name=value` lines), last value wins. */
 export function parseFileCommands(text: string): Record<string, string> {
