@@ -177,6 +177,7 @@ describe('hosting deploy (built bin, real peers)', () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/job "deploy" failure at step "/);
+    expect(r.stderr).toContain('last lines of its log');
     expect(r.stderr).toContain(github.webUrl);
   });
 

@@ -192,7 +192,14 @@ describe('execute', () => {
     const t = setup();
     t.workflows.next = {
       conclusion: 'failure',
-      failedJobs: [{ name: 'deploy hello-app', conclusion: 'failure', step: 'Update ECS service' }],
+      failedJobs: [
+        {
+          name: 'deploy hello-app',
+          conclusion: 'failure',
+          step: 'Update ECS service',
+          logTail: ['Error: service hello-app did not stabilize', 'exit code 1'],
+        },
+      ],
     };
     const result = await execute(makePlan(), t.ports);
     expect(result.status).toBe('failed');
@@ -200,6 +207,7 @@ describe('execute', () => {
     expect(result.error?.code).toBe('DEPLOYMENT_FAILED');
     expect(result.error?.message).toContain('deploy hello-app');
     expect(result.error?.message).toContain('Update ECS service');
+    expect(result.error?.message).toContain('│ Error: service hello-app did not stabilize');
     expect(result.error?.message).toContain('https://github.test/acme/infra/actions/runs/1000');
   });
 

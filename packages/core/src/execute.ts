@@ -207,7 +207,12 @@ export const skipped = <T>(summary: string, value: T): StepOutcome<T> => ({
 export function describeFailure(result: RunResult): string {
   const lines = [`The infra deployment finished with conclusion "${result.conclusion}": ${result.run.url}`];
   for (const job of result.failedJobs) {
-    lines.push(`  job "${job.name}" ${job.conclusion}${job.step ? ` at step "${job.step}"` : ''}`);
+    lines.push(
+      `  job "${job.name}" ${job.conclusion}${job.step ? ` at step "${job.step}"` : ''}${job.url ? `: ${job.url}` : ''}`,
+    );
+    if (job.logTail && job.logTail.length > 0) {
+      lines.push(`    last lines of its log:`, ...job.logTail.map((line) => `    │ ${line}`));
+    }
   }
   return lines.join('\n');
 }
