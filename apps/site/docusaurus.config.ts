@@ -24,7 +24,13 @@ export default function createConfig(): Config {
     baseUrl: '/',
     trailingSlash: false,
 
-    future: { v4: true },
+    future: {
+      v4: true,
+      // Rspack's persistent cache (node_modules/.cache/rspack) was seen to leave later builds hanging forever
+      // after an interrupted or concurrent build in this shared tree. Builds are short without it, and turbo
+      // caches the whole output anyway.
+      faster: { rspackPersistentCache: false },
+    },
 
     onBrokenLinks: 'throw',
     onBrokenAnchors: 'throw',
