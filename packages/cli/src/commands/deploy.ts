@@ -2,7 +2,6 @@ import {
   CLI_INPUT_NAMES,
   CLI_OPERATION_NAMES,
   type DeployInputs,
-  type DeployPorts,
   type DeployResult,
   describePlan,
   execute,
@@ -10,16 +9,14 @@ import {
   type HostingError,
   parseReleaseOptions,
   prepareDeploy,
-  type Reporter,
-  toHostingError,
   toOutputs,
 } from '@shared-hosting/core';
 import { exitCodeFor } from '../exit-codes.js';
 import { type Redactor, redactorFromEnv } from '../output/redact.js';
 import { formatError, TerminalReporter } from '../output/terminal.js';
 import type { CliIO, CommonFlags, DeployFlags } from '../program.js';
+import { runReleaseCommand } from '../runtime/operation.js';
 import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
-import { withInterrupts } from '../runtime/signals.js';
 
 export function toDeployInputs(flags: DeployFlags): DeployInputs {
   return {
@@ -85,41 +82,28 @@ export async function runDeploy(
   factory: PortsFactory = createCliPorts,
 ): Promise<number> {
   const { redactor, reporter } = terminalFor(flags, io);
-  let ports: DeployPorts | undefined;
-  try {
-    const plan = await prepareDeploy(toDeployInputs(flags), CLI_INPUT_NAMES, { cwd: io.cwd, env: io.env });
-    const release = parseReleaseOptions(flags, { ...CLI_INPUT_NAMES, ...CLI_OPERATION_NAMES });
-    if (flags.dryRun && !flags.json) {
-      io.stdout.write(
-        `${redactor.redact(['Plan (dry run, nothing will be changed):', ...describePlan(plan).map((l) => `  ${l}`)].join('\n'))}\n\n`,
-      );
-    }
-    ports = await factory({
-      flags,
-      io,
-      reporter: reporter as Reporter,
-      builder: plan.build.builder,
-      redactor,
-    });
-    const result = await withInterrupts((signal) =>
-      execute(plan, ports as DeployPorts, {
-        ...release,
-        dryRun: flags.dryRun,
-        signal,
-        tokenInput: 'GITHUB_TOKEN',
-      }),
-    );
-    reporter.close();
-    printResult(result, flags, io, redactor);
-    if (result.error) return reportFailure(result.error, flags, io, redactor);
-    return 0;
-  } catch (error) {
-    reporter.close();
-    const e = toHostingError(error);
-    if (flags.json)
-      io.stdout.write(`${JSON.stringify({ status: 'failed', error: errorJson(e) }, null, 2)}\n`);
-    return reportFailure(e, flags, io, redactor);
-  }
+  return runReleaseCommand(
+    {
+      prepare: async () => {
+        const plan = await prepareDeploy(toDeployInputs(flags), CLI_INPUT_NAMES, {
+          cwd: io.cwd,
+          env: io.env,
+        });
+        const release = parseReleaseOptions(flags, { ...CLI_INPUT_NAMES, ...CLI_OPERATION_NAMES });
+        if (flags.dryRun && !flags.json) {
+          io.stdout.write(
+            `${redactor.redact(['Plan (dry run, nothing will be changed):', ...describePlan(plan).map((l) => `  ${l}`)].join('\n'))}\n\n`,
+          );
+        }
+        return { plan, release };
+      },
+      builder: ({ plan }) => plan.build.builder,
+      run: ({ plan, release }, ports, signal) =>
+        execute(plan, ports, { ...release, dryRun: flags.dryRun, signal, tokenInput: 'GITHUB_TOKEN' }),
+      print: (result) => printResult(result, flags, io, redactor),
+    },
+    { flags, io, factory, reporter, redactor },
+  );
 }
 
 export function errorJson(e: HostingError) {

@@ -6,9 +6,10 @@ import {
   planHistory,
 } from '@shared-hosting/core';
 import type { CliIO, CommonFlags } from '../program.js';
+import { failEarly } from '../runtime/operation.js';
 import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
 import { errorJson, reportFailure } from './deploy.js';
-import { failEarly, formatDate, OPERATION_NAMES, queryTerminal, short, table } from './status.js';
+import { formatDate, OPERATION_NAMES, queryTerminal, short, table } from './status.js';
 
 export interface HistoryFlags extends CommonFlags {
   app?: string;

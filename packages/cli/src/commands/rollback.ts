@@ -2,7 +2,6 @@ import {
   type DeployResult,
   formatDuration,
   type OperationInputs,
-  type OperationPorts,
   prepareRollback,
   type RollbackResult,
   rollback,
@@ -11,10 +10,10 @@ import {
 } from '@shared-hosting/core';
 import type { Redactor } from '../output/redact.js';
 import type { CliIO, CommonFlags } from '../program.js';
+import { runReleaseCommand } from '../runtime/operation.js';
 import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
-import { withInterrupts } from '../runtime/signals.js';
-import { errorJson, reportFailure, terminalFor } from './deploy.js';
-import { failEarly, OPERATION_NAMES } from './status.js';
+import { errorJson, terminalFor } from './deploy.js';
+import { OPERATION_NAMES } from './status.js';
 
 /** Options of the infra deployment and its safety nets, shared by rollback and promote. */
 export interface ReleaseFlags extends CommonFlags {
@@ -68,24 +67,19 @@ export async function runRollback(
   factory: PortsFactory = createCliPorts,
 ): Promise<number> {
   const { redactor, reporter } = terminalFor(flags, io, RELEASE_STEPS);
-  try {
-    const plan = await prepareRollback(
-      { ...releaseInputs(flags), environment: flags.env, to: flags.to },
-      OPERATION_NAMES,
-      { cwd: io.cwd, env: io.env },
-    );
-    const ports: OperationPorts = await factory({ flags, io, reporter, builder: 'auto', redactor });
-    const result = await withInterrupts((signal) =>
-      rollback(plan, ports, { dryRun: flags.dryRun, signal, tokenInput: 'GITHUB_TOKEN' }),
-    );
-    reporter.close();
-    printRelease(result, flags, io, redactor);
-    if (result.error) return reportFailure(result.error, flags, io, redactor);
-    return 0;
-  } catch (error) {
-    reporter.close();
-    return failEarly(error, flags, io, redactor);
-  }
+  return runReleaseCommand(
+    {
+      prepare: () =>
+        prepareRollback({ ...releaseInputs(flags), environment: flags.env, to: flags.to }, OPERATION_NAMES, {
+          cwd: io.cwd,
+          env: io.env,
+        }),
+      run: (plan, ports, signal) =>
+        rollback(plan, ports, { dryRun: flags.dryRun, signal, tokenInput: 'GITHUB_TOKEN' }),
+      print: (result) => printRelease(result, flags, io, redactor),
+    },
+    { flags, io, factory, reporter, redactor },
+  );
 }
 
 /** deploy's JSON fields, plus the operation's and the recovery's. */

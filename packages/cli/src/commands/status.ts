@@ -8,11 +8,10 @@ import {
   type StatusResult,
   silentReporter,
   status,
-  toHostingError,
 } from '@shared-hosting/core';
 import { exitCodeFor } from '../exit-codes.js';
-import type { Redactor } from '../output/redact.js';
 import type { CliIO, CommonFlags } from '../program.js';
+import { failEarly } from '../runtime/operation.js';
 import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
 import { errorJson, reportFailure, terminalFor } from './deploy.js';
 
@@ -83,11 +82,6 @@ export async function runStatus(
 }
 
 /** An error before the operation ran (bad input, no credentials): JSON on stdout with --json, then the message. */
-export function failEarly(error: unknown, flags: CommonFlags, io: CliIO, redactor: Redactor): number {
-  const e = toHostingError(error);
-  if (flags.json) io.stdout.write(`${JSON.stringify({ status: 'failed', error: errorJson(e) }, null, 2)}\n`);
-  return reportFailure(e, flags, io, redactor);
-}
 
 export function statusJson(result: StatusResult) {
   return {
