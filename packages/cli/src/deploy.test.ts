@@ -6,8 +6,9 @@ import type { DeployPorts } from '@shared-hosting/core';
 import { createFakes } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { runDeploy } from './commands/deploy.js';
-import { type CliIO, run } from './program.js';
+import { run } from './program.js';
 import type { PortsFactory } from './runtime/ports.js';
+import { memoryIO } from './testing.js';
 
 function gitRepo(): { dir: string; sha: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'hosting-cli-'));
@@ -23,19 +24,8 @@ function gitRepo(): { dir: string; sha: string } {
   return { dir, sha: git('rev-parse', 'HEAD') };
 }
 
-function io(cwd: string, env: Record<string, string> = {}): CliIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: { write: (t: string) => void out.push(t) },
-    stderr: { write: (t: string) => void err.push(t) },
-    env: { PATH: process.env.PATH, ...env },
-    cwd,
-    exitCode: 0,
-  };
-}
+const io = (cwd: string, env: Record<string, string> = {}) =>
+  memoryIO(cwd, { PATH: process.env.PATH, ...env });
 
 function fakeFactory() {
   const fakes = createFakes();

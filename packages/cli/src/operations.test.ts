@@ -6,28 +6,18 @@ import { runHistory } from './commands/history.js';
 import { runPromote } from './commands/promote.js';
 import { runRollback } from './commands/rollback.js';
 import { runStatus } from './commands/status.js';
-import { type CliIO, run } from './program.js';
+import { run } from './program.js';
 import type { PortsFactory } from './runtime/ports.js';
+import { memoryIO } from './testing.js';
 
-function io(env: Record<string, string> = {}): CliIO & { out: string[]; err: string[] } {
-  const out: string[] = [];
-  const err: string[] = [];
-  return {
-    out,
-    err,
-    stdout: { write: (t: string) => void out.push(t) },
-    stderr: { write: (t: string) => void err.push(t) },
-    env: {
-      PATH: process.env.PATH,
-      GITHUB_ACTIONS: 'true',
-      GITHUB_SHA: 'f'.repeat(40),
-      GITHUB_ACTOR: 'bob',
-      ...env,
-    },
-    cwd: '/tmp',
-    exitCode: 0,
-  };
-}
+const io = (env: Record<string, string> = {}) =>
+  memoryIO('/tmp', {
+    PATH: process.env.PATH,
+    GITHUB_ACTIONS: 'true',
+    GITHUB_SHA: 'f'.repeat(40),
+    GITHUB_ACTOR: 'bob',
+    ...env,
+  });
 
 const param = (env: string) => `/shared-hosting/hello-app/${env}/version`;
 
