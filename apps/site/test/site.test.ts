@@ -76,20 +76,21 @@ async function open(
   return page;
 }
 
-beforeAll(async () => {
-  if (!existsSync(path.join(buildDir, 'index.html'))) {
-    throw new Error(
-      `No site build in ${buildDir}: run "pnpm turbo run build --filter=@shared-hosting/site" first.`,
-    );
-  }
-  if (!existsSync(chromiumPath)) {
-    throw new Error(`Chromium not found at ${chromiumPath}: install it with "apt-get install -y chromium".`);
-  }
-  await mkdir(resultsDir, { recursive: true });
-  server = await serveBuild(buildDir);
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-  context = await newContext('light');
-});
+// Checked when the file loads, so a missing build or browser fails the run loudly instead of skipping tests.
+if (!existsSync(path.join(buildDir, 'index.html'))) {
+  throw new Error(
+    `No site build in ${buildDir}: run "pnpm turbo run build --filter=@shared-hosting/site" first.`,
+  );
+}
+if (!existsSync(chromiumPath)) {
+  throw new Error(`Chromium not found at ${chromiumPath}: install it with "apt-get install -y chromium".`);
+}
+
+// Started when the file loads too: a browser that cannot start fails the file instead of skipping its tests.
+await mkdir(resultsDir, { recursive: true });
+server = await serveBuild(buildDir);
+browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+context = await newContext('light');
 
 afterAll(async () => {
   await context?.close();
