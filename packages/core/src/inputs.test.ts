@@ -98,6 +98,15 @@ describe('parseDeployInputs', () => {
     expect(e.kind).toBe('input');
   });
 
+  it('checks the ECR repository defaulted from a one-letter application name', () => {
+    const e = errorsOf({ ...base, application: 'b' });
+    expect(e.errors.map((x) => x.input)).toEqual(['--repository']);
+    expect(e.message).toContain('defaults to the application name "b"');
+    expect(
+      parseDeployInputs({ ...base, application: 'b', repository: 'team/b' }, CLI_INPUT_NAMES, '/').repository,
+    ).toBe('team/b');
+  });
+
   it('reports every invalid input at once', () => {
     const e = errorsOf({ application: 'X', environment: 'Y', infraRepository: 'z', timeout: 'never' });
     expect(e.errors.map((x) => x.input)).toEqual(['--app', '--env', '--infra-repo', '--timeout']);

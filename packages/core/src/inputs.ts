@@ -298,16 +298,22 @@ export function parseDeployInputs(raw: DeployInputs, names: InputNames, cwd: str
     );
   }
 
-  const repository = blankToUndefined(raw.repository) ?? application;
-  if (
-    blankToUndefined(raw.repository) !== undefined &&
-    repository !== undefined &&
-    (!ECR_REPOSITORY_PATTERN.test(repository) || repository.length < 2 || repository.length > 256)
-  ) {
+  const repositoryInput = blankToUndefined(raw.repository);
+  const repository = repositoryInput ?? application;
+  const validRepository = (name: string) =>
+    ECR_REPOSITORY_PATTERN.test(name) && name.length >= 2 && name.length <= 256;
+  if (repositoryInput !== undefined && !validRepository(repositoryInput)) {
     v.fail(
       'repository',
-      `${names.repository} "${repository}" is not a valid ECR repository name.`,
+      `${names.repository} "${repositoryInput}" is not a valid ECR repository name.`,
       'Use 2-256 lowercase letters, digits and "._-/" separators, e.g. "team/hello-app".',
+    );
+  } else if (repositoryInput === undefined && application !== undefined && !validRepository(application)) {
+    // The repository defaults to the application name, which ECR wants at least 2 characters long.
+    v.fail(
+      'repository',
+      `The ECR repository defaults to the application name "${application}", which ECR does not accept (2-256 characters).`,
+      `Pass ${names.repository} with the application's ECR repository name.`,
     );
   }
 
