@@ -28,7 +28,13 @@ export async function measureDeployOverhead(bin, rounds = 5) {
   const testkit = await import('@shared-hosting/testkit');
   const work = mkdtempSync(path.join(tmpdir(), 'hosting-bench-'));
   const aws = await testkit.startAwsPeers();
-  const github = await testkit.startGitHubPeer({ owner: 'acme', repo: 'infra' });
+  // Infra runs that finish at once: otherwise each --no-wait deploy would (rightly) wait in the lock step
+  // for the previous round's run, which is not the engine's overhead.
+  const github = await testkit.startGitHubPeer({
+    owner: 'acme',
+    repo: 'infra',
+    defaultRun: { queuedMs: 0, jobs: [{ name: 'deploy', steps: [{ name: 'Deploy', durationMs: 1 }] }] },
+  });
   try {
     aws.createRepository('bench-app');
     const app = path.join(work, 'app');
