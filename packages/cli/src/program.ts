@@ -131,7 +131,7 @@ export function createProgram(io?: CliIO): Command {
   addCommonOptions(deploy);
   deploy.addHelpText(
     'after',
-    `\nExamples:\n  $ hosting deploy --app hello-app --env staging --infra-repo acme/infra\n  $ hosting deploy --app hello-app --env production --version v1.4.2 --dry-run\n${exitCodesHelp()}`,
+    `\nCredentials:\n  AWS from the SDK's default chain (--profile/AWS_PROFILE, SSO, environment); GitHub from GITHUB_TOKEN,\n  GH_TOKEN or a logged-in gh CLI. Without a GitHub token the image is built and pushed and the version\n  set, but the infra deployment is not triggered (a warning says so).\n\nExamples:\n  $ hosting deploy --app hello-app --env staging --infra-repo acme/infra\n  $ hosting deploy --app hello-app --env production --version v1.4.2 --dry-run\n${exitCodesHelp()}`,
   );
   deploy.action(async (flags: DeployFlags) => {
     const { runDeploy } = await import('./commands/deploy.js');

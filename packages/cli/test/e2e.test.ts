@@ -193,6 +193,23 @@ describe('hosting deploy (built bin, real peers)', () => {
     expect(await tags('hello-app')).toEqual([sha]);
   });
 
+  it('without a GitHub token, still publishes the version and says the infra deployment was not triggered', async () => {
+    const ghBefore = github.stats.requests;
+    const r = await run(
+      ['deploy', '--app', 'hello-app', '--env', 'production', '--infra-repo', 'owner/infra', '--json'],
+      { GITHUB_TOKEN: '' },
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      version: sha,
+      'parameter-name': '/shared-hosting/hello-app/production/version',
+      'run-id': '',
+    });
+    expect(r.stderr).toContain('the infra deployment will not be triggered');
+    expect(github.stats.requests).toBe(ghBefore);
+  });
+
   it('exits 1 naming the failed job and step when the infra run fails', async () => {
     github.scenario.nextRun({ conclusion: 'failure' });
     const r = await run([

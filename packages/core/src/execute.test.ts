@@ -260,6 +260,27 @@ describe('execute', () => {
     expect(dry.status).toBe('succeeded');
   });
 
+  it('with allowMissingToken, builds, pushes and sets the version without a token, and says nothing was triggered', async () => {
+    const t = setup();
+    const result = await execute(
+      makePlan(),
+      { ...t.ports, workflows: undefined },
+      { allowMissingToken: true },
+    );
+    expect(result.error).toBeUndefined();
+    expect(result.status).toBe('succeeded');
+    expect(result.run).toBeUndefined();
+    expect(t.builder.pushed).toHaveLength(1);
+    expect((await t.parameters.get('/shared-hosting/hello-app/staging/version'))?.value).toBe(source.commit);
+    expect(t.calls.some((c) => c.port === 'workflows')).toBe(false);
+    expect(t.reporter.ofType('warning')[0]?.message).toContain('will not be triggered');
+    const skippedSteps = t.reporter
+      .ofType('step-end')
+      .filter((e) => e.status === 'skipped')
+      .map((e) => e.step);
+    expect(skippedSteps).toEqual(['trigger', 'wait', 'report']);
+  });
+
   it('turns anything thrown, Error or not, into a failed result', async () => {
     const t = setup();
     t.registry.describeRepository = async () => {

@@ -59,6 +59,13 @@ export interface ExecuteOptions extends ReleaseOptions {
   signal?: AbortSignal | undefined;
   /** How the GitHub token input is called, for the error when it is missing. */
   tokenInput?: string | undefined;
+  /**
+   * With no GitHub token (ports.workflows undefined): false (default) refuses before any side effect;
+   * true still builds, pushes and sets the version, then skips trigger and wait with a warning. The CLI
+   * passes true so that a local deploy without GitHub access still publishes the version; the Action,
+   * whose github-token input is required, keeps the default.
+   */
+  allowMissingToken?: boolean | undefined;
 }
 
 export interface StepRecord {
@@ -261,7 +268,15 @@ export async function execute(
 
   try {
     const workflows = ports.workflows;
-    if (!workflows && !dryRun) throw new StepFailure(missingTokenError(options.tokenInput));
+    if (!workflows && !dryRun) {
+      if (!options.allowMissingToken) throw new StepFailure(missingTokenError(options.tokenInput));
+      reporter.emit({
+        type: 'warning',
+        title: 'No GitHub token',
+        message: `No GitHub token was found (${options.tokenInput ?? 'github-token'}, GITHUB_TOKEN, GH_TOKEN or a logged-in gh CLI): the image will be built and pushed and the version set, but the infra deployment will not be triggered.`,
+        at: clock.now(),
+      });
+    }
 
     // 1. Preflight: read-only checks of everything the later steps need.
     const pre = await steps.run('preflight', async (progress) => {
@@ -368,7 +383,7 @@ export async function execute(
     // 5-8. Lock, set the version (only now that the image is confirmed in the registry), trigger,
     // wait and report: the tail every operation shares.
     await release(
-      { steps, ports, infra: workflows as InfraWorkflows, result, options },
+      { steps, ports, infra: workflows, result, options },
       {
         success: `${plan.application} ${plan.version} deployed to ${plan.environment}`,
         repository: plan.image.repository,
@@ -405,11 +420,15 @@ export async function execute(
 export interface ReleaseContext {
   steps: StepRunner;
   ports: Pick<DeployPorts, 'registry' | 'parameters' | 'clock' | 'reporter'>;
-  infra: InfraWorkflows;
+  /** Undefined only for a deploy allowed to run without a GitHub token: the version is set, nothing triggered. */
+  infra: InfraWorkflows | undefined;
   /** Filled in as the steps complete (parameterVersion, run, conclusion, recovery, status). */
   result: DeployResult;
   options: ReleaseOptions & { signal?: AbortSignal | undefined };
 }
+
+/** A release context with GitHub access: what the lock, trigger, wait and recovery need. */
+export type InfraContext = ReleaseContext & { infra: InfraWorkflows };
 
 export interface ReleaseSpec {
   /** What success means, for the report step, e.g. "hello-app v2 deployed to staging". */
@@ -440,7 +459,8 @@ export async function release(ctx: ReleaseContext, spec: ReleaseSpec): Promise<v
   const { parameters } = ports;
 
   // No overlapping deployments: wait for (or refuse) a run of the same application/environment.
-  await acquireLock(ctx, spec.workflow, spec.wait.timeoutMs);
+  const infra = ctx.infra;
+  if (infra) await acquireLock({ ...ctx, infra }, spec.workflow, spec.wait.timeoutMs);
 
   const changed = spec.current?.value !== spec.version;
   result.parameterVersion = await steps.run('set-version', async () => {
@@ -457,7 +477,19 @@ export async function release(ctx: ReleaseContext, spec: ReleaseSpec): Promise<v
     );
   });
 
-  const run = await trigger(ctx, spec.workflow);
+  if (!infra) {
+    const why = 'no GitHub token: the infra deployment was not triggered';
+    steps.skip(
+      'trigger',
+      `${why}; trigger it in the infra repository, or deploy again with GITHUB_TOKEN set`,
+    );
+    steps.skip('wait', why);
+    steps.skip('report', `${spec.parameter} = ${spec.version}; the infra deployment was not triggered`);
+    result.status = 'succeeded';
+    return;
+  }
+  const withInfra = { ...ctx, infra };
+  const run = await trigger(withInfra, spec.workflow);
   result.run = run;
   if (!spec.wait.enabled) {
     steps.skip('wait', `not waiting: follow the run at ${run.url}`);
@@ -467,12 +499,12 @@ export async function release(ctx: ReleaseContext, spec: ReleaseSpec): Promise<v
   }
   let outcome: RunResult;
   try {
-    outcome = await waitFor(ctx, run, spec.wait);
+    outcome = await waitFor(withInfra, run, spec.wait);
   } catch (thrown) {
     // A run cancelled because the wait timed out deployed nothing either: restore as after a failure.
     const timedOut = thrown instanceof StepFailure && thrown.error.code === 'WAIT_TIMEOUT';
     if (timedOut && spec.wait.cancelOnTimeout && options.rollbackOnFailure) {
-      result.recovery = await recover(ctx, spec, changed);
+      result.recovery = await recover(withInfra, spec, changed);
     }
     throw thrown;
   }
@@ -480,7 +512,7 @@ export async function release(ctx: ReleaseContext, spec: ReleaseSpec): Promise<v
   result.failedJobs = outcome.failedJobs;
 
   if (outcome.conclusion !== 'success' && options.rollbackOnFailure) {
-    result.recovery = await recover(ctx, spec, changed);
+    result.recovery = await recover(withInfra, spec, changed);
   }
 
   await steps.run('report', async () => {
@@ -501,7 +533,7 @@ export async function release(ctx: ReleaseContext, spec: ReleaseSpec): Promise<v
   result.status = 'succeeded';
 }
 
-async function trigger(ctx: ReleaseContext, workflow: WorkflowTarget): Promise<RunRef> {
+async function trigger(ctx: InfraContext, workflow: WorkflowTarget): Promise<RunRef> {
   const { reporter, clock } = ctx.ports;
   return ctx.steps.run('trigger', async (progress) => {
     progress(`dispatching ${workflow.workflow} in ${workflow.owner}/${workflow.repo}@${workflow.ref}`);
@@ -511,7 +543,7 @@ async function trigger(ctx: ReleaseContext, workflow: WorkflowTarget): Promise<R
   });
 }
 
-async function waitFor(ctx: ReleaseContext, run: RunRef, wait: DeployPlan['wait']): Promise<RunResult> {
+async function waitFor(ctx: InfraContext, run: RunRef, wait: DeployPlan['wait']): Promise<RunResult> {
   const { reporter, clock } = ctx.ports;
   return ctx.steps.run('wait', async () => {
     const waited = await ctx.infra.wait(run, {
@@ -531,7 +563,7 @@ async function waitFor(ctx: ReleaseContext, run: RunRef, wait: DeployPlan['wait'
  * to complete (never cancelling them), or refuse. Reported as step `lock` only when there is one.
  */
 export async function acquireLock(
-  ctx: ReleaseContext,
+  ctx: InfraContext,
   workflow: WorkflowTarget,
   timeoutMs: number,
 ): Promise<void> {
@@ -599,7 +631,7 @@ export async function acquireLock(
  * redeployOnRollback trigger the infra deployment again and wait. Never throws: a failed recovery is
  * reported as a failed step and in the summary, and the original failure stays the result's error.
  */
-async function recover(ctx: ReleaseContext, spec: ReleaseSpec, changed: boolean): Promise<RecoveryResult> {
+async function recover(ctx: InfraContext, spec: ReleaseSpec, changed: boolean): Promise<RecoveryResult> {
   const { steps, ports, options } = ctx;
   const previous = spec.current;
   const recovery: RecoveryResult = {

@@ -99,7 +99,13 @@ export async function runDeploy(
       },
       builder: ({ plan }) => plan.build.builder,
       run: ({ plan, release }, ports, signal) =>
-        execute(plan, ports, { ...release, dryRun: flags.dryRun, signal, tokenInput: 'GITHUB_TOKEN' }),
+        execute(plan, ports, {
+          ...release,
+          dryRun: flags.dryRun,
+          signal,
+          tokenInput: 'GITHUB_TOKEN',
+          allowMissingToken: true,
+        }),
       print: (result) => printResult(result, flags, io, redactor),
     },
     { flags, io, factory, reporter, redactor },
