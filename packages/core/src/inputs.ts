@@ -221,11 +221,11 @@ export class InputValidator {
     return text;
   }
 
-  name(key: InputKey, value: string | undefined, what: string): string | undefined {
+  name(key: InputKey, value: string | undefined, what: string, example = 'hello-app'): string | undefined {
     const text = this.required(
       key,
       value,
-      `Pass ${this.names[key]} with the ${what} name, e.g. "hello-app".`,
+      `Pass ${this.names[key]} with the ${what} name, e.g. "${example}".`,
     );
     if (text === undefined) return undefined;
     if (!NAME_PATTERN.test(text)) {
@@ -274,7 +274,7 @@ function parseBuildArgs(v: InputValidator, raw: DeployInputs['buildArgs']): Reco
 export function parseDeployInputs(raw: DeployInputs, names: InputNames, cwd: string): DeployOptions {
   const v = new InputValidator(names);
   const application = v.name('application', raw.application, 'application');
-  const environment = v.name('environment', raw.environment, 'environment');
+  const environment = v.name('environment', raw.environment, 'environment', 'staging');
 
   const version = blankToUndefined(raw.version);
   if (version !== undefined && !TAG_PATTERN.test(version)) {

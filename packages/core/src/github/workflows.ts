@@ -961,7 +961,11 @@ export class GitHubWorkflows implements InfraWorkflows {
         owner,
         repo,
         run_id: run.id,
-        request: { signal: AbortSignal.timeout(this.tuning.requestTimeoutMs) },
+        // One retry only: a run that already completed answers 409 on every attempt, and the retry plugin
+        // would otherwise spend ~14 s retrying it (409 is not in its do-not-retry list).
+        request: { signal: AbortSignal.timeout(this.tuning.requestTimeoutMs), retries: 1 } as {
+          signal: AbortSignal;
+        },
       });
     } catch (error) {
       if (httpFailure(error).status === 409) return; // already completed
