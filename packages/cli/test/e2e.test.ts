@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
 const PARAM = '/shared-hosting/hello-app/staging/version';
+/** `hosting deploy` of the test app to staging; tests append their own flags. */
+const DEPLOY = ['deploy', '--app', 'hello-app', '--env', 'staging', '--infra-repo', 'owner/infra'];
 
 let aws: AwsPeers;
 let github: GitHubPeer;
@@ -131,16 +133,7 @@ describe('hosting deploy (built bin, real peers)', () => {
   });
 
   it('dry run shows the plan and changes nothing', async () => {
-    const r = await run([
-      'deploy',
-      '--app',
-      'hello-app',
-      '--env',
-      'staging',
-      '--infra-repo',
-      'owner/infra',
-      '--dry-run',
-    ]);
+    const r = await run([...DEPLOY, '--dry-run']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`${aws.registry.host}/hello-app:${sha}`);
@@ -150,16 +143,7 @@ describe('hosting deploy (built bin, real peers)', () => {
   });
 
   it('builds, pushes, sets the version, triggers and waits', async () => {
-    const r = await run([
-      'deploy',
-      '--app',
-      'hello-app',
-      '--env',
-      'staging',
-      '--infra-repo',
-      'owner/infra',
-      '--json',
-    ]);
+    const r = await run([...DEPLOY, '--json']);
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
     expect(out).toMatchObject({
@@ -186,7 +170,7 @@ describe('hosting deploy (built bin, real peers)', () => {
   });
 
   it('a second run of the same version skips build and push', async () => {
-    const r = await run(['deploy', '--app', 'hello-app', '--env', 'staging', '--infra-repo', 'owner/infra']);
+    const r = await run(DEPLOY);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain('already in the registry');
     expect(r.stdout).toMatch(/Build image skipped/);
@@ -212,17 +196,7 @@ describe('hosting deploy (built bin, real peers)', () => {
 
   it('exits 1 naming the failed job and step when the infra run fails', async () => {
     github.scenario.nextRun({ conclusion: 'failure' });
-    const r = await run([
-      'deploy',
-      '--app',
-      'hello-app',
-      '--env',
-      'staging',
-      '--infra-repo',
-      'owner/infra',
-      '--version',
-      'v-fail',
-    ]);
+    const r = await run([...DEPLOY, '--version', 'v-fail']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/job "deploy" failure at step "/);
     expect(r.stderr).toContain('last lines of its log');
@@ -250,10 +224,7 @@ describe('hosting deploy (built bin, real peers)', () => {
   it('Ctrl-C during the wait cancels the remote run and exits 130', async () => {
     github.scenario.nextRun({ queuedMs: 60_000 });
     const cancelsBefore = github.stats.byOperation['actions/cancel-workflow-run'] ?? 0;
-    const r = await interruptAfterDispatch(
-      ['deploy', '--app', 'hello-app', '--env', 'staging', '--infra-repo', 'owner/infra', '--version', sha],
-      'SIGINT',
-    );
+    const r = await interruptAfterDispatch([...DEPLOY, '--version', sha], 'SIGINT');
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toContain('Interrupted');
     expect(github.stats.byOperation['actions/cancel-workflow-run'] ?? 0).toBe(cancelsBefore + 1);
@@ -263,18 +234,7 @@ describe('hosting deploy (built bin, real peers)', () => {
     github.scenario.nextRun({ queuedMs: 60_000 });
     const cancelsBefore = github.stats.byOperation['actions/cancel-workflow-run'] ?? 0;
     const r = await interruptAfterDispatch(
-      [
-        'deploy',
-        '--app',
-        'hello-app',
-        '--env',
-        'staging',
-        '--infra-repo',
-        'owner/infra',
-        '--version',
-        sha,
-        '--no-cancel-on-interrupt',
-      ],
+      [...DEPLOY, '--version', sha, '--no-cancel-on-interrupt'],
       'SIGTERM',
     );
     expect(r.code).toBe(130);
