@@ -18,13 +18,9 @@ export interface CommonFlags {
   color?: boolean;
 }
 
-export interface DeployFlags extends CommonFlags {
+/** Options of the infra deployment and its safety nets, shared by deploy, rollback and promote. */
+export interface ReleaseFlags extends CommonFlags {
   app?: string;
-  env?: string;
-  version?: string;
-  context?: string;
-  dockerfile?: string;
-  builder?: string;
   repository?: string;
   parameter?: string;
   infraRepo?: string;
@@ -32,17 +28,25 @@ export interface DeployFlags extends CommonFlags {
   infraRef?: string;
   wait?: boolean;
   timeout?: string;
-  buildArg?: string[];
-  target?: string;
-  platform?: string;
   cancelOnTimeout?: boolean;
   cancelOnInterrupt?: boolean;
-  dryRun?: boolean;
-  profile?: string;
-  region?: string;
   waitForLock?: boolean;
   rollbackOnFailure?: boolean;
   redeployOnRollback?: boolean;
+  dryRun?: boolean;
+  profile?: string;
+  region?: string;
+}
+
+export interface DeployFlags extends ReleaseFlags {
+  env?: string;
+  version?: string;
+  context?: string;
+  dockerfile?: string;
+  builder?: string;
+  buildArg?: string[];
+  target?: string;
+  platform?: string;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

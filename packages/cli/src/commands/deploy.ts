@@ -14,18 +14,14 @@ import {
 import { exitCodeFor } from '../exit-codes.js';
 import { type Redactor, redactorFromEnv } from '../output/redact.js';
 import { formatError, TerminalReporter } from '../output/terminal.js';
-import type { CliIO, CommonFlags, DeployFlags } from '../program.js';
+import type { CliIO, CommonFlags, DeployFlags, ReleaseFlags } from '../program.js';
 import { runReleaseCommand } from '../runtime/operation.js';
 import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
 
-export function toDeployInputs(flags: DeployFlags): DeployInputs {
+/** The inputs every command that deploys shares: application, repository, parameter, infra and wait. */
+export function sharedInputs(flags: ReleaseFlags): DeployInputs {
   return {
     application: flags.app,
-    environment: flags.env,
-    version: flags.version,
-    context: flags.context,
-    dockerfile: flags.dockerfile,
-    builder: flags.builder,
     repository: flags.repository,
     parameter: flags.parameter,
     infraRepository: flags.infraRepo,
@@ -33,11 +29,22 @@ export function toDeployInputs(flags: DeployFlags): DeployInputs {
     infraRef: flags.infraRef,
     wait: flags.wait,
     timeout: flags.timeout,
+    cancelOnTimeout: flags.cancelOnTimeout,
+    cancelOnInterrupt: flags.cancelOnInterrupt,
+  };
+}
+
+export function toDeployInputs(flags: DeployFlags): DeployInputs {
+  return {
+    ...sharedInputs(flags),
+    environment: flags.env,
+    version: flags.version,
+    context: flags.context,
+    dockerfile: flags.dockerfile,
+    builder: flags.builder,
     buildArgs: flags.buildArg,
     target: flags.target,
     platform: flags.platform,
-    cancelOnTimeout: flags.cancelOnTimeout,
-    cancelOnInterrupt: flags.cancelOnInterrupt,
   };
 }
 

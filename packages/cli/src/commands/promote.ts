@@ -1,9 +1,9 @@
 import { preparePromote, promote } from '@shared-hosting/core';
-import type { CliIO } from '../program.js';
+import type { CliIO, ReleaseFlags } from '../program.js';
 import { runReleaseCommand } from '../runtime/operation.js';
 import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
 import { terminalFor } from './deploy.js';
-import { printRelease, RELEASE_STEPS, type ReleaseFlags, releaseInputs } from './rollback.js';
+import { printRelease, RELEASE_STEPS, releaseInputs } from './rollback.js';
 import { OPERATION_NAMES } from './status.js';
 
 export interface PromoteFlags extends ReleaseFlags {

@@ -9,31 +9,11 @@ import {
   toOutputs,
 } from '@shared-hosting/core';
 import type { Redactor } from '../output/redact.js';
-import type { CliIO, CommonFlags } from '../program.js';
+import type { CliIO, CommonFlags, ReleaseFlags } from '../program.js';
 import { runReleaseCommand } from '../runtime/operation.js';
 import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
-import { errorJson, terminalFor } from './deploy.js';
+import { errorJson, sharedInputs, terminalFor } from './deploy.js';
 import { OPERATION_NAMES } from './status.js';
-
-/** Options of the infra deployment and its safety nets, shared by rollback and promote. */
-export interface ReleaseFlags extends CommonFlags {
-  app?: string;
-  repository?: string;
-  parameter?: string;
-  infraRepo?: string;
-  infraWorkflow?: string;
-  infraRef?: string;
-  wait?: boolean;
-  timeout?: string;
-  cancelOnTimeout?: boolean;
-  cancelOnInterrupt?: boolean;
-  waitForLock?: boolean;
-  rollbackOnFailure?: boolean;
-  redeployOnRollback?: boolean;
-  dryRun?: boolean;
-  profile?: string;
-  region?: string;
-}
 
 export interface RollbackFlags extends ReleaseFlags {
   env?: string;
@@ -42,16 +22,7 @@ export interface RollbackFlags extends ReleaseFlags {
 
 export function releaseInputs(flags: ReleaseFlags): OperationInputs {
   return {
-    application: flags.app,
-    repository: flags.repository,
-    parameter: flags.parameter,
-    infraRepository: flags.infraRepo,
-    infraWorkflow: flags.infraWorkflow,
-    infraRef: flags.infraRef,
-    wait: flags.wait,
-    timeout: flags.timeout,
-    cancelOnTimeout: flags.cancelOnTimeout,
-    cancelOnInterrupt: flags.cancelOnInterrupt,
+    ...sharedInputs(flags),
     waitForLock: flags.waitForLock,
     rollbackOnFailure: flags.rollbackOnFailure,
     redeployOnRollback: flags.redeployOnRollback,
