@@ -2,11 +2,28 @@
 export * from './catalog.js';
 export * from './errors.js';
 export * from './events.js';
-export * from './execute.js';
 export * from './inputs.js';
-export * from './operations/index.js';
-export * from './plan.js';
+export * from './plan/deploy.js';
+export * from './plan/operations.js';
 export * from './ports.js';
 export * from './real-ports.js';
 export * from './retry.js';
+export { execute, missingTokenError } from './run/deploy.js';
+export * from './run/history.js';
+export type * from './run/ports.js';
+export * from './run/promote.js';
+export { RELEASE_STEPS } from './run/release.js';
+export * from './run/result.js';
+export * from './run/rollback.js';
+export {
+  done,
+  type StepContext,
+  StepFailure,
+  type StepOutcome,
+  type StepRecord,
+  StepRunner,
+  skipped,
+} from './run/runner.js';
+export * from './run/status.js';
 export * from './source.js';
+export { describeFailure } from './steps/report.js';

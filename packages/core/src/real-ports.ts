@@ -1,7 +1,7 @@
 import type { Reporter } from './events.js';
-import type { DeployPorts } from './execute.js';
 import type { BuilderName, Clock } from './ports.js';
 import { systemClock } from './ports.js';
+import type { DeployPorts } from './run/ports.js';
 
 export interface CreatePortsOptions {
   builder: BuilderName | 'auto';

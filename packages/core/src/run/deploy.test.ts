@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { RecordingReporter } from './events.js';
-import { execute, toOutputs } from './execute.js';
-import { CLI_INPUT_NAMES, parseDeployInputs } from './inputs.js';
-import { type DeployPlan, plan } from './plan.js';
-import type { SourceInfo } from './source.js';
-import { parseProvenance } from './source.js';
-import { createFakes } from './testing/fakes.js';
+import { RecordingReporter } from '../events.js';
+import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs.js';
+import { type DeployPlan, plan } from '../plan/deploy.js';
+import type { SourceInfo } from '../source.js';
+import { parseProvenance } from '../source.js';
+import { createFakes } from '../testing/fakes.js';
+import { execute } from './deploy.js';
+import { toOutputs } from './result.js';
 
 const source: SourceInfo = {
   commit: 'a'.repeat(40),

@@ -1,14 +1,17 @@
 import { access } from 'node:fs/promises';
-import { type InputError, InputErrors } from './errors.js';
-import type { DeployInputs, DeployOptions, InputNames } from './inputs.js';
-import { parseDeployInputs } from './inputs.js';
-import type { BuilderName, WorkflowTarget } from './ports.js';
-import type { GitRunner, SourceInfo } from './source.js';
-import { missingPathError, resolveSource, runGit } from './source.js';
+import { type InputError, InputErrors } from '../errors.js';
+import type { StepId } from '../events.js';
+import type { DeployInputs, DeployOptions, InputNames } from '../inputs.js';
+import { parseDeployInputs } from '../inputs.js';
+import type { BuilderName, WorkflowTarget } from '../ports.js';
+import type { GitRunner, SourceInfo } from '../source.js';
+import { missingPathError, resolveSource, runGit } from '../source.js';
 
 /** Everything a deployment will do, with every name resolved. Pure data: printing it is `--dry-run`. */
 export interface DeployPlan {
   kind: 'deploy';
+  /** The steps the runner executes, in order (a dry run stops after the preflight). */
+  steps: readonly StepId[];
   application: string;
   environment: string;
   /** The image tag and parameter value. */
@@ -42,6 +45,20 @@ export interface DeployPlan {
   };
 }
 
+/** A deploy: preflight, build, tag, push, then the release tail (lock … report). */
+export const DEPLOY_PLAN_STEPS: readonly StepId[] = [
+  'preflight',
+  'build',
+  'tag',
+  'push',
+  'lock',
+  'set-version',
+  'trigger',
+  'wait',
+  'rollback',
+  'report',
+];
+
 /** Pure: options + source → plan. */
 export function plan(options: DeployOptions, source: SourceInfo): DeployPlan {
   const version = options.version ?? source.commit;
@@ -53,6 +70,7 @@ export function plan(options: DeployOptions, source: SourceInfo): DeployPlan {
   if (source.repositoryUrl) labels['org.opencontainers.image.source'] = source.repositoryUrl;
   return {
     kind: 'deploy',
+    steps: DEPLOY_PLAN_STEPS,
     application: options.application,
     environment: options.environment,
     version,
@@ -131,6 +149,7 @@ async function exists(file: string): Promise<boolean> {
 export function describePlan(p: DeployPlan): string[] {
   const wf = p.workflow;
   return [
+    `steps         ${p.steps.join(', ')}`,
     `application   ${p.application}`,
     `environment   ${p.environment}`,
     `version       ${p.version}${p.source.commit !== p.version ? ` (commit ${p.source.commit})` : ''}`,

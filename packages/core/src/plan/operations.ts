@@ -1,5 +1,5 @@
 import { InputError, InputErrors } from '../errors.js';
-import type { ReleaseOptions } from '../execute.js';
+import type { StepId } from '../events.js';
 import {
   blankToUndefined,
   DEFAULTS,
@@ -11,9 +11,10 @@ import {
   parseDeployInputs,
   TAG_PATTERN,
 } from '../inputs.js';
-import type { DeployPlan, PrepareContext } from '../plan.js';
 import type { WorkflowTarget } from '../ports.js';
+import type { ReleaseOptions } from '../run/ports.js';
 import { resolveSource, type SourceInfo } from '../source.js';
+import type { DeployPlan, PrepareContext } from './deploy.js';
 
 /**
  * Raw inputs of the day-2 operations, as adapters collect them (strings; empty means "not given").
@@ -83,6 +84,8 @@ export interface HistoryPlan {
 
 export interface RollbackPlan {
   kind: 'rollback';
+  /** The steps the runner executes, in order (a dry run stops after the preflight). */
+  steps: readonly StepId[];
   target: ReleaseTarget;
   /** A version (image tag), or `previous`: the latest history entry whose value differs from the current one. */
   to: string;
@@ -94,6 +97,8 @@ export interface RollbackPlan {
 
 export interface PromotePlan {
   kind: 'promote';
+  /** The steps the runner executes, in order (a dry run stops after the preflight). */
+  steps: readonly StepId[];
   /** The source environment: its deployed image is shipped as is. */
   from: OperationTarget;
   target: ReleaseTarget;
@@ -103,6 +108,30 @@ export interface PromotePlan {
   wait: DeployPlan['wait'];
   release: Required<ReleaseOptions>;
 }
+
+/** A rollback: the preflight resolves and confirms the version, then the release tail. */
+export const ROLLBACK_PLAN_STEPS: readonly StepId[] = [
+  'preflight',
+  'lock',
+  'set-version',
+  'trigger',
+  'wait',
+  'rollback',
+  'report',
+];
+/** A promote: no build and no push (shown as skipped), a re-tag only when needed, then the release tail. */
+export const PROMOTE_PLAN_STEPS: readonly StepId[] = [
+  'preflight',
+  'build',
+  'tag',
+  'push',
+  'lock',
+  'set-version',
+  'trigger',
+  'wait',
+  'rollback',
+  'report',
+];
 
 /** Environments shown by `status` when none is given. */
 export const DEFAULT_STATUS_ENVIRONMENTS = ['staging', 'production'] as const;
@@ -314,6 +343,7 @@ export function planRollback(
   if (c.errors.length > 0 || !shared) throw new InputErrors(c.errors);
   return {
     kind: 'rollback',
+    steps: ROLLBACK_PLAN_STEPS,
     target: targetOf(shared.options, true) as ReleaseTarget,
     to,
     wait: waitOf(shared.options),
@@ -370,6 +400,7 @@ export function planPromote(
   const options = shared.options;
   return {
     kind: 'promote',
+    steps: PROMOTE_PLAN_STEPS,
     from: {
       application: options.application,
       environment: from,

@@ -1,9 +1,10 @@
-import { type HostingError, toHostingError } from '../errors.js';
-import { done, StepFailure, type StepRecord, StepRunner } from '../execute.js';
+import type { HostingError } from '../errors.js';
+import type { OperationTarget, StatusPlan } from '../plan/operations.js';
 import type { ImageInfo, RunSummary } from '../ports.js';
 import { type Provenance, parseProvenance } from '../source.js';
-import { type OperationOptions, type OperationPorts, readDeployed } from './common.js';
-import type { OperationTarget, StatusPlan } from './plan.js';
+import { readDeployed } from '../steps/read.js';
+import type { OperationOptions, OperationPorts } from './ports.js';
+import { done, type StepRecord, StepRunner, unwrap } from './runner.js';
 
 /** What runs in one environment. */
 export interface EnvironmentStatus {
@@ -65,7 +66,7 @@ export async function status(
   };
   const steps = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
   try {
-    result.environments = await steps.run('preflight', async (progress) => {
+    result.environments = await steps.run('preflight', async ({ progress }) => {
       const list = await Promise.all(
         plan.targets.map(async (target) => {
           progress(`reading ${target.environment}`);
@@ -82,7 +83,7 @@ export async function status(
     });
     result.status = 'succeeded';
   } catch (thrown) {
-    result.error = thrown instanceof StepFailure ? thrown.error : toHostingError(thrown);
+    result.error = unwrap(thrown);
   }
   return result;
 }
@@ -106,10 +107,10 @@ async function environmentStatus(target: OperationTarget, ports: OperationPorts)
     entry.latestRun = run.value;
     entry.runChecked = Boolean(workflows && target.workflow);
   } else {
-    entry.error = toHostingError(run.reason);
+    entry.error = unwrap(run.reason);
   }
   if (parameter.status === 'rejected') {
-    entry.error = toHostingError(parameter.reason);
+    entry.error = unwrap(parameter.reason);
     return entry;
   }
   const value = parameter.value;
@@ -130,7 +131,7 @@ async function environmentStatus(target: OperationTarget, ports: OperationPorts)
       moved: Boolean(image && provenance?.digest && image.digest !== provenance.digest),
     };
   } catch (error) {
-    entry.error = toHostingError(error);
+    entry.error = unwrap(error);
   }
   return entry;
 }

@@ -1,8 +1,8 @@
-import { type HostingError, toHostingError } from '../errors.js';
-import { done, StepFailure, type StepRecord, StepRunner } from '../execute.js';
+import type { HostingError } from '../errors.js';
+import type { HistoryPlan } from '../plan/operations.js';
 import { type Provenance, parseProvenance } from '../source.js';
-import type { OperationOptions, OperationPorts } from './common.js';
-import type { HistoryPlan } from './plan.js';
+import type { OperationOptions, OperationPorts } from './ports.js';
+import { done, type StepRecord, StepRunner, unwrap } from './runner.js';
 
 export interface HistoryEntry {
   /** SSM parameter version. */
@@ -48,7 +48,7 @@ export async function history(
   };
   const steps = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
   try {
-    result.entries = await steps.run('preflight', async (progress) => {
+    result.entries = await steps.run('preflight', async ({ progress }) => {
       progress(`reading the history of ${target.parameter}`);
       const values = await ports.parameters.history(target.parameter, plan.limit);
       // Newest first, whatever order the store returned.
@@ -72,7 +72,7 @@ export async function history(
     });
     result.status = 'succeeded';
   } catch (thrown) {
-    result.error = thrown instanceof StepFailure ? thrown.error : toHostingError(thrown);
+    result.error = unwrap(thrown);
   }
   return result;
 }

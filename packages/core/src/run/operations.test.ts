@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { InputErrors } from '../errors.js';
 import { RecordingReporter } from '../events.js';
-import { CLI_INPUT_NAMES } from '../inputs.js';
-import type { ImageInfo, RunSummary } from '../ports.js';
-import { formatProvenance, parseProvenance } from '../source.js';
-import { createFakes } from '../testing/fakes.js';
 import {
   CLI_OPERATION_NAMES,
   history,
@@ -16,8 +12,12 @@ import {
   promote,
   rollback,
   status,
-} from './index.js';
-import { asSsm } from './testing.js';
+} from '../index.js';
+import { CLI_INPUT_NAMES } from '../inputs.js';
+import type { ImageInfo, RunSummary } from '../ports.js';
+import { formatProvenance, parseProvenance } from '../source.js';
+import { createFakes } from '../testing/fakes.js';
+import { asSsm } from '../testing/ssm.js';
 
 const names = { ...CLI_INPUT_NAMES, ...CLI_OPERATION_NAMES };
 const promoteNames = { ...names, environment: '--to' };

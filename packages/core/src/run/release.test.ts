@@ -2,13 +2,13 @@
 // the lock (no overlapping deployments) and --rollback-on-failure.
 import { describe, expect, it } from 'vitest';
 import { RecordingReporter } from '../events.js';
-import { type ExecuteOptions, execute } from '../execute.js';
+import { type ExecuteOptions, execute } from '../index.js';
 import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs.js';
-import { plan } from '../plan.js';
+import { plan } from '../plan/deploy.js';
 import type { RunSummary } from '../ports.js';
 import { formatProvenance, parseProvenance, type SourceInfo } from '../source.js';
 import { createFakes } from '../testing/fakes.js';
-import { asSsm } from './testing.js';
+import { asSsm } from '../testing/ssm.js';
 
 const source: SourceInfo = {
   commit: 'b'.repeat(40),

@@ -1,0 +1,139 @@
+import { InputError } from '../errors.js';
+import type { DeployPlan } from '../plan/deploy.js';
+import type { ImageBuilder } from '../ports.js';
+import { formatProvenance } from '../source.js';
+import { build } from '../steps/build.js';
+import { type DeployPreflight, preflight } from '../steps/preflight.js';
+import { push } from '../steps/push.js';
+import { tag } from '../steps/tag.js';
+import type { DeployPorts, ExecuteOptions } from './ports.js';
+import { AFTER_FAILURE, type ReleaseState, releaseSteps } from './release.js';
+import { type DeployResult, newResult } from './result.js';
+import { runPlan, StepFailure, StepRunner, type StepTable } from './runner.js';
+
+/** The error when no GitHub token is available and the operation must trigger the infra deployment. */
+export function missingTokenError(tokenInput: string | undefined): InputError {
+  const input = tokenInput ?? 'github-token';
+  return new InputError(
+    input,
+    `A GitHub token is required to trigger the infra deployment, and none was given (${input}, GITHUB_TOKEN or GH_TOKEN).`,
+    'Provide a token that may run workflows in the infra repository: a GitHub App token or a fine-grained token with Actions: write.',
+  );
+}
+
+interface DeployState extends ReleaseState {
+  plan: DeployPlan;
+  pre?: DeployPreflight | undefined;
+  builder?: ImageBuilder | undefined;
+}
+
+/**
+ * Execute a deploy plan: its steps, in order (preflight only for a dry run).
+ * Never throws: the result says whether it succeeded and carries the error.
+ */
+export async function execute(
+  plan: DeployPlan,
+  ports: DeployPorts,
+  options: ExecuteOptions = {},
+): Promise<DeployResult> {
+  const dryRun = options.dryRun ?? false;
+  const result = newResult(
+    { application: plan.application, environment: plan.environment, parameter: plan.parameter.name },
+    plan.version,
+    dryRun,
+    undefined,
+  );
+  const runner = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
+  const state: DeployState = { plan, ports, options, result, spec: undefined };
+  if (!ports.workflows && !dryRun) {
+    if (!options.allowMissingToken) {
+      result.error = missingTokenError(options.tokenInput);
+      return result;
+    }
+    warnNoToken(ports, options.tokenInput);
+  }
+  const steps = dryRun ? plan.steps.filter((s) => s === 'preflight') : plan.steps;
+  const table = { ...releaseSteps(state), ...deploySteps(state, ports) };
+  result.error = await runPlan(steps, table, runner, AFTER_FAILURE);
+  if (!result.error) result.status = 'succeeded';
+  return result;
+}
+
+function warnNoToken(ports: DeployPorts, tokenInput: string | undefined): void {
+  ports.reporter.emit({
+    type: 'warning',
+    title: 'No GitHub token',
+    message: `No GitHub token was found (${tokenInput ?? 'github-token'}, GITHUB_TOKEN, GH_TOKEN or a logged-in gh CLI): the image will be built and pushed and the version set, but the infra deployment will not be triggered.`,
+    at: ports.clock.now(),
+  });
+}
+
+/** Deploy's own steps: preflight, build, tag, push; each skipped when the image is already there. */
+function deploySteps(state: DeployState, ports: DeployPorts): StepTable {
+  const { plan, result } = state;
+  const pre = () => {
+    if (!state.pre) throw new StepFailure(new InputError('', 'The deploy ran before its preflight.', ''));
+    return state.pre;
+  };
+  const skipExisting = (steps: StepRunner, step: 'build' | 'tag' | 'push'): boolean => {
+    const p = pre();
+    if (!p.existing) return false;
+    steps.skip(step, `${p.image} is already in the registry: ${step} skipped`);
+    return true;
+  };
+  return {
+    preflight: async (steps) => {
+      const p = await steps.run('preflight', (ctx) => preflight(plan, ports, ctx));
+      state.pre = p;
+      result.image = p.image;
+      result.imageExisted = p.existing !== undefined;
+      result.previousValue = p.current?.value;
+      result.digest = p.existing?.digest;
+      state.spec = releaseSpec(plan, p, p.existing?.digest ?? '');
+    },
+    build: async (steps) => {
+      if (skipExisting(steps, 'build')) return;
+      state.builder = await steps.run('build', async (ctx) => {
+        const builder = await ports.builder();
+        result.builder = builder.name;
+        return build({ build: plan.build, image: pre().image }, { builder }, ctx);
+      });
+    },
+    tag: async (steps) => {
+      if (!skipExisting(steps, 'tag')) await steps.run('tag', () => tag({ image: pre().image }));
+    },
+    push: async (steps) => {
+      if (skipExisting(steps, 'push')) return;
+      const p = pre();
+      const input = { image: p.image, repository: plan.image.repository, tag: plan.image.tag, auth: p.auth };
+      const builder = state.builder as ImageBuilder;
+      const digest = await steps.run('push', (ctx) =>
+        push(input, { builder, registry: ports.registry }, ctx),
+      );
+      result.digest = digest;
+      state.spec = releaseSpec(plan, p, digest);
+    },
+  };
+}
+
+function releaseSpec(plan: DeployPlan, pre: DeployPreflight, digest: string): ReleaseState['spec'] {
+  return {
+    success: `${plan.application} ${plan.version} deployed to ${plan.environment}`,
+    repository: plan.image.repository,
+    parameter: plan.parameter.name,
+    version: plan.parameter.value,
+    current: pre.current,
+    description: formatProvenance({
+      action: 'deploy',
+      version: plan.version,
+      commit: plan.source.commit,
+      digest,
+      actor: plan.source.actor,
+      run: plan.source.runUrl,
+    }),
+    workflow: plan.workflow,
+    wait: plan.wait,
+    actor: plan.source.actor,
+    runUrl: plan.source.runUrl,
+  };
+}

@@ -1,0 +1,97 @@
+import type { HostingError } from '../errors.js';
+import type { FailedJob, RunRef } from '../ports.js';
+import type { StepRecord } from './runner.js';
+
+/** What a deploy, rollback or promote did: filled in step by step. */
+export interface DeployResult {
+  status: 'succeeded' | 'failed';
+  dryRun: boolean;
+  error: HostingError | undefined;
+  application: string;
+  environment: string;
+  version: string;
+  /** Full image reference `<registry>/<repository>:<version>`, once known. */
+  image: string | undefined;
+  digest: string | undefined;
+  /** Whether the image was already in the registry (build and push skipped). */
+  imageExisted: boolean | undefined;
+  builder: string | undefined;
+  parameterName: string;
+  parameterVersion: number | undefined;
+  /** The parameter's value before this deployment (undefined when it did not exist). */
+  previousValue: string | undefined;
+  run: RunRef | undefined;
+  conclusion: string | undefined;
+  failedJobs: readonly FailedJob[];
+  steps: StepRecord[];
+  /** With rollbackOnFailure, what happened after the infra run failed. */
+  recovery?: RecoveryResult | undefined;
+}
+
+/** The parameter restored after a failed infra run, and the optional second run. */
+export interface RecoveryResult {
+  /** Whether the previous value was written back. */
+  restored: boolean;
+  /** The value restored (or that could not be). */
+  value: string | undefined;
+  parameterVersion: number | undefined;
+  /** One line: what was done, or why nothing was. */
+  summary: string;
+  /** The infra run triggered for the restored version (redeployOnRollback). */
+  run: RunRef | undefined;
+  conclusion: string | undefined;
+}
+
+/** A result before any step ran. */
+export function newResult(
+  target: { application: string; environment: string; parameter: string },
+  version: string,
+  dryRun: boolean,
+  imageExisted: boolean | undefined,
+): DeployResult {
+  return {
+    status: 'failed',
+    dryRun,
+    error: undefined,
+    application: target.application,
+    environment: target.environment,
+    version,
+    image: undefined,
+    digest: undefined,
+    imageExisted,
+    builder: undefined,
+    parameterName: target.parameter,
+    parameterVersion: undefined,
+    previousValue: undefined,
+    run: undefined,
+    conclusion: undefined,
+    failedJobs: [],
+    steps: [],
+  };
+}
+
+/** The outputs of design.md, as strings (empty when unknown). */
+export type DeployOutputs = Record<
+  | 'image'
+  | 'digest'
+  | 'version'
+  | 'parameter-name'
+  | 'parameter-version'
+  | 'run-id'
+  | 'run-url'
+  | 'conclusion',
+  string
+>;
+
+export function toOutputs(result: DeployResult): DeployOutputs {
+  return {
+    image: result.image ?? '',
+    digest: result.digest ?? '',
+    version: result.version,
+    'parameter-name': result.parameterName,
+    'parameter-version': result.parameterVersion === undefined ? '' : String(result.parameterVersion),
+    'run-id': result.run ? String(result.run.id) : '',
+    'run-url': result.run?.url ?? '',
+    conclusion: result.conclusion ?? '',
+  };
+}

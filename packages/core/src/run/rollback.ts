@@ -1,0 +1,69 @@
+import type { RollbackPlan } from '../plan/operations.js';
+import { formatProvenance } from '../source.js';
+import { type RollbackPreflight, rollbackPreflight } from '../steps/preflight-rollback.js';
+import { runOperation } from './operation.js';
+import type { OperationOptions, OperationPorts } from './ports.js';
+import { type ReleaseSpec, type ReleaseState, releaseSteps } from './release.js';
+import { type DeployResult, newResult } from './result.js';
+import type { StepTable } from './runner.js';
+
+export interface RollbackResult extends DeployResult {
+  operation: 'rollback';
+  /** The version rolled back from (the parameter's value before). */
+  from: string | undefined;
+}
+
+/**
+ * Roll an environment back to an earlier version: resolve and confirm it in the preflight, then lock,
+ * write the parameter (provenance action `rollback`, `from=<current>`), trigger and wait as deploy does.
+ * Never throws.
+ */
+export async function rollback(
+  plan: RollbackPlan,
+  ports: OperationPorts,
+  options: OperationOptions = {},
+): Promise<RollbackResult> {
+  const result: RollbackResult = {
+    ...newResult(plan.target, plan.to, options.dryRun ?? false, true),
+    operation: 'rollback',
+    from: undefined,
+  };
+  const state: ReleaseState = { ports, options: plan.release, result, spec: undefined };
+  const table: StepTable = {
+    ...releaseSteps(state),
+    preflight: async (steps) => {
+      const pre = await steps.run('preflight', (ctx) => rollbackPreflight(plan, ports, ctx));
+      result.version = pre.version;
+      result.from = pre.current.value;
+      result.previousValue = pre.current.value;
+      result.image = pre.reference;
+      result.digest = pre.image.digest;
+      state.spec = rollbackSpec(plan, pre);
+    },
+  };
+  return runOperation(result, plan.steps, table, ports, options);
+}
+
+function rollbackSpec(plan: RollbackPlan, pre: RollbackPreflight): ReleaseSpec {
+  const { target } = plan;
+  return {
+    success: `${target.application} in ${target.environment} rolled back from ${pre.current.value} to ${pre.version}`,
+    repository: target.repository,
+    parameter: target.parameter,
+    version: pre.version,
+    current: pre.current,
+    description: formatProvenance({
+      action: 'rollback',
+      version: pre.version,
+      commit: pre.commit,
+      digest: pre.image.digest,
+      from: pre.current.value,
+      actor: plan.source.actor,
+      run: plan.source.runUrl,
+    }),
+    workflow: target.workflow,
+    wait: plan.wait,
+    actor: plan.source.actor,
+    runUrl: plan.source.runUrl,
+  };
+}

@@ -1,0 +1,160 @@
+import { type HostingError, InterruptedError, toHostingError } from '../errors.js';
+import { type Reporter, STEP_TITLES, type StepId } from '../events.js';
+import type { Clock } from '../ports.js';
+
+/** What one step did, in the order the steps ran. */
+export interface StepRecord {
+  step: StepId;
+  status: 'done' | 'skipped' | 'failed';
+  durationMs: number;
+  summary: string;
+}
+
+/** What a step returns: whether it did its work or skipped it, a line saying which, and its value. */
+export interface StepOutcome<T> {
+  status: 'done' | 'skipped';
+  summary: string;
+  value: T;
+}
+
+export const done = <T>(summary: string, value: T): StepOutcome<T> => ({ status: 'done', summary, value });
+export const skipped = <T>(summary: string, value: T): StepOutcome<T> => ({
+  status: 'skipped',
+  summary,
+  value,
+});
+
+/** A step's error, already reported; carries it out of the steps. */
+export class StepFailure extends Error {
+  constructor(readonly error: HostingError) {
+    super(error.message);
+  }
+}
+
+/** The one error unwrap: a step's failure or anything thrown, as a HostingError. */
+export function unwrap(thrown: unknown): HostingError {
+  return thrown instanceof StepFailure ? thrown.error : toHostingError(thrown);
+}
+
+/** What every step module receives besides its inputs and ports. */
+export interface StepContext {
+  /** A sentence for humans about what the step is doing now. */
+  progress(message: string): void;
+  /** A line of tool output (builder logs). */
+  log(line: string): void;
+  signal: AbortSignal | undefined;
+  clock: Clock;
+  reporter: Reporter;
+}
+
+/**
+ * Runs one step with start/end events and timing, recording it. A step that returns `undefined` had
+ * nothing to do (a lock nobody holds, a restore after a success): it is neither shown nor recorded.
+ */
+export class StepRunner {
+  constructor(
+    private readonly clock: Clock,
+    private readonly reporter: Reporter,
+    readonly records: StepRecord[],
+    readonly signal: AbortSignal | undefined,
+  ) {}
+
+  async run<T>(step: StepId, fn: (ctx: StepContext) => Promise<StepOutcome<T>>): Promise<T> {
+    return (await this.runOptional(step, fn)) as T;
+  }
+
+  /** Run a step module; `undefined` from it means "nothing to do": no events, no record. */
+  async runOptional<T>(
+    step: StepId,
+    fn: (ctx: StepContext) => Promise<StepOutcome<T> | undefined>,
+  ): Promise<T | undefined> {
+    if (this.signal?.aborted) {
+      throw new StepFailure(new InterruptedError(`Interrupted before ${STEP_TITLES[step].toLowerCase()}.`));
+    }
+    const started = this.clock.now();
+    let announced = false;
+    const announce = () => {
+      if (announced) return;
+      announced = true;
+      this.reporter.emit({ type: 'step-start', step, title: STEP_TITLES[step], at: started });
+    };
+    const ctx = this.context(step, announce);
+    try {
+      const outcome = await fn(ctx);
+      if (outcome === undefined) return undefined;
+      announce();
+      this.end(step, outcome.status, started, outcome.summary);
+      return outcome.value;
+    } catch (thrown) {
+      announce();
+      const error = unwrap(thrown);
+      const durationMs = this.clock.now() - started;
+      this.records.push({ step, status: 'failed', durationMs, summary: error.message });
+      this.reporter.emit({ type: 'step-fail', step, durationMs, error, at: this.clock.now() });
+      throw new StepFailure(error);
+    }
+  }
+
+  skip(step: StepId, summary: string): void {
+    const at = this.clock.now();
+    this.reporter.emit({ type: 'step-start', step, title: STEP_TITLES[step], at });
+    this.end(step, 'skipped', at, summary);
+  }
+
+  private context(step: StepId, announce: () => void): StepContext {
+    const { clock, reporter, signal } = this;
+    return {
+      progress: (message) => {
+        announce();
+        reporter.emit({ type: 'step-progress', step, message, at: clock.now() });
+      },
+      log: (line) => {
+        announce();
+        reporter.emit({ type: 'step-log', step, line, at: clock.now() });
+      },
+      signal,
+      clock,
+      reporter,
+    };
+  }
+
+  private end(step: StepId, status: 'done' | 'skipped', started: number, summary: string): void {
+    const durationMs = this.clock.now() - started;
+    this.records.push({ step, status, durationMs, summary });
+    this.reporter.emit({ type: 'step-end', step, status, durationMs, summary, at: this.clock.now() });
+  }
+}
+
+/**
+ * A step of an operation, bound to its state: runs the step module and stores its value. A step that
+ * runs after a failure (see `runPlan`) receives that failure.
+ */
+export type BoundStep = (runner: StepRunner, failure: HostingError | undefined) => Promise<void>;
+
+/** How an operation runs each of its plan's step ids. */
+export type StepTable = Partial<Record<StepId, BoundStep>>;
+
+/**
+ * The one runner: executes `steps` in order from `table`. A failure stops the run; steps listed in
+ * `afterFailure` still run then (the restore after a failed wait), and the first failure is returned.
+ * Never throws.
+ */
+export async function runPlan(
+  steps: readonly StepId[],
+  table: StepTable,
+  runner: StepRunner,
+  afterFailure: ReadonlySet<StepId> = new Set(),
+): Promise<HostingError | undefined> {
+  let failure: HostingError | undefined;
+  for (const id of steps) {
+    if (failure && !afterFailure.has(id)) continue;
+    try {
+      const step = table[id];
+      if (!step) throw new Error(`The plan lists step "${id}", which this operation does not have.`);
+      await step(runner, failure);
+    } catch (thrown) {
+      failure ??= unwrap(thrown);
+    }
+  }
+  return failure;
+}

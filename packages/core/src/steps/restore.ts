@@ -1,0 +1,66 @@
+import { PreconditionError } from '../errors.js';
+import type { ParameterStore, ParameterValue, Registry } from '../ports.js';
+import { done, type StepContext, type StepOutcome } from '../run/runner.js';
+import { formatProvenance, parseProvenance } from '../source.js';
+
+export interface RestoreInput {
+  /** ECR repository, to confirm the previous value's image is still there. */
+  repository: string;
+  parameter: string;
+  /** The value this operation wrote. */
+  version: string;
+  /** The value it replaced. */
+  previous: ParameterValue;
+  actor: string;
+  runUrl: string | undefined;
+}
+
+/**
+ * After a failed infra run: write back the value this operation replaced, once its image is confirmed
+ * in ECR, and only while the parameter still holds this operation's value. Returns the parameter version.
+ */
+export async function restore(
+  input: RestoreInput,
+  ports: { registry: Registry; parameters: ParameterStore },
+  ctx: StepContext,
+): Promise<StepOutcome<number>> {
+  const { previous, parameter, version } = input;
+  ctx.progress(`checking that ${input.repository}:${previous.value} is still in the registry`);
+  const image = await ports.registry.findImage(input.repository, previous.value);
+  if (!image) {
+    throw new PreconditionError(
+      'IMAGE_EXPIRED',
+      `Cannot restore ${previous.value}: its image ${input.repository}:${previous.value} is no longer in ECR (a lifecycle rule may have expired it). The parameter still holds ${version}.`,
+      { fix: 'Deploy a version whose image exists (hosting history lists them), or deploy a fix.' },
+    );
+  }
+  const now = await ports.parameters.get(parameter);
+  if (now && now.value !== version) {
+    throw new PreconditionError(
+      'PARAMETER_CHANGED',
+      `Not restoring ${previous.value}: ${parameter} was changed to ${now.value} by someone else meanwhile.`,
+      { fix: 'Check hosting status and hosting history before changing anything.' },
+    );
+  }
+  // SSM GetParameter has no Description: find the previous value's provenance in the history.
+  const description =
+    previous.description ??
+    (await ports.parameters.history(parameter, 10)).find((h) => h.version === previous.version)?.description;
+  const written = await ports.parameters.put(
+    parameter,
+    previous.value,
+    formatProvenance({
+      action: 'rollback',
+      version: previous.value,
+      commit: parseProvenance(description)?.commit,
+      digest: image.digest,
+      from: version,
+      actor: input.actor,
+      run: input.runUrl,
+    }),
+  );
+  return done(
+    `${parameter}: ${version} → ${previous.value} restored (parameter version ${written.version})`,
+    written.version,
+  );
+}
