@@ -2,52 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { exitCodesHelp } from './exit-codes.js';
 
-/** What a command needs from the outside world; tests pass their own. */
-export interface CliIO {
-  stdout: { write(text: string): void; isTTY?: boolean | undefined; columns?: number | undefined };
-  stderr: { write(text: string): void; isTTY?: boolean | undefined; columns?: number | undefined };
-  env: Readonly<Record<string, string | undefined>>;
-  cwd: string;
-  /** Set by a command to the process exit code. */
-  exitCode: number;
-}
+export type { CliIO, CommonFlags, DeployFlags, ReleaseFlags } from './types.js';
 
-export interface CommonFlags {
-  json?: boolean;
-  debug?: boolean;
-  color?: boolean;
-}
-
-/** Options of the infra deployment and its safety nets, shared by deploy, rollback and promote. */
-export interface ReleaseFlags extends CommonFlags {
-  app?: string;
-  repository?: string;
-  parameter?: string;
-  infraRepo?: string;
-  infraWorkflow?: string;
-  infraRef?: string;
-  wait?: boolean;
-  timeout?: string;
-  cancelOnTimeout?: boolean;
-  cancelOnInterrupt?: boolean;
-  waitForLock?: boolean;
-  rollbackOnFailure?: boolean;
-  redeployOnRollback?: boolean;
-  dryRun?: boolean;
-  profile?: string;
-  region?: string;
-}
-
-export interface DeployFlags extends ReleaseFlags {
-  env?: string;
-  version?: string;
-  context?: string;
-  dockerfile?: string;
-  builder?: string;
-  buildArg?: string[];
-  target?: string;
-  platform?: string;
-}
+import type { CliIO, DeployFlags } from './types.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -94,12 +51,12 @@ export function addReleaseOptions(command: Command): Command {
 
 /** Build the `hosting` program. Command bodies load lazily, so `--help` stays fast. */
 export function createProgram(io?: CliIO): Command {
-  const ctxOut = io ?? processIO();
+  const out = io ?? processIO();
   const program = new Command('hosting')
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => ctxOut.stdout.write(text),
-      writeErr: (text) => ctxOut.stderr.write(text),
+      writeOut: (text) => out.stdout.write(text),
+      writeErr: (text) => out.stderr.write(text),
     })
     .description('Build, push and deploy applications to the Shared Hosting platform on AWS.')
     .version(pkg.version, '-V, --version', 'print the version of hosting')
@@ -107,6 +64,14 @@ export function createProgram(io?: CliIO): Command {
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText('after', exitCodesHelp());
 
+  for (const define of COMMANDS) define(program, out);
+  return program;
+}
+
+const app = () => new Option('--app <name>', 'application name').env('HOSTING_APPLICATION');
+const repository = () => new Option('--repository <name>', 'ECR repository (default: the application name)');
+
+function defineDeploy(program: Command, io: CliIO): void {
   const deploy = program
     .command('deploy')
     .description(
@@ -139,9 +104,11 @@ export function createProgram(io?: CliIO): Command {
   );
   deploy.action(async (flags: DeployFlags) => {
     const { runDeploy } = await import('./commands/deploy.js');
-    ctxOut.exitCode = await runDeploy(flags, ctxOut);
+    io.exitCode = await runDeploy(flags, io);
   });
+}
 
+function defineInit(program: Command, io: CliIO): void {
   const init = program
     .command('init')
     .description(
@@ -158,13 +125,11 @@ export function createProgram(io?: CliIO): Command {
   addCommonOptions(init);
   init.action(async (flags: import('./commands/init.js').InitFlags) => {
     const { runInit } = await import('./commands/init.js');
-    ctxOut.exitCode = await runInit(flags, ctxOut);
+    io.exitCode = await runInit(flags, io);
   });
+}
 
-  // Day-2 operations.
-  const app = () => new Option('--app <name>', 'application name').env('HOSTING_APPLICATION');
-  const repository = () =>
-    new Option('--repository <name>', 'ECR repository (default: the application name)');
+function defineStatus(program: Command, io: CliIO): void {
   const status = program
     .command('status')
     .description(
@@ -196,9 +161,11 @@ Examples:
   );
   status.action(async (flags: import('./commands/status.js').StatusFlags) => {
     const { runStatus } = await import('./commands/status.js');
-    ctxOut.exitCode = await runStatus(flags, ctxOut);
+    io.exitCode = await runStatus(flags, io);
   });
+}
 
+function defineHistory(program: Command, io: CliIO): void {
   const history = program
     .command('history')
     .description("List an environment's deployments, newest first, from the SSM parameter's history.")
@@ -218,9 +185,11 @@ Examples:
   );
   history.action(async (flags: import('./commands/history.js').HistoryFlags) => {
     const { runHistory } = await import('./commands/history.js');
-    ctxOut.exitCode = await runHistory(flags, ctxOut);
+    io.exitCode = await runHistory(flags, io);
   });
+}
 
+function defineRollback(program: Command, io: CliIO): void {
   const rollback = program
     .command('rollback')
     .description(
@@ -250,9 +219,11 @@ Examples:
   );
   rollback.action(async (flags: import('./commands/rollback.js').RollbackFlags) => {
     const { runRollback } = await import('./commands/rollback.js');
-    ctxOut.exitCode = await runRollback(flags, ctxOut);
+    io.exitCode = await runRollback(flags, io);
   });
+}
 
+function definePromote(program: Command, io: CliIO): void {
   const promote = program
     .command('promote')
     .description(
@@ -285,11 +256,12 @@ Examples:
   );
   promote.action(async (flags: import('./commands/promote.js').PromoteFlags) => {
     const { runPromote } = await import('./commands/promote.js');
-    ctxOut.exitCode = await runPromote(flags, ctxOut);
+    io.exitCode = await runPromote(flags, io);
   });
-
-  return program;
 }
+
+/** Every command of the program, in the order `--help` lists them. */
+const COMMANDS = [defineDeploy, defineInit, defineStatus, defineHistory, defineRollback, definePromote];
 
 export function processIO(): CliIO {
   return {

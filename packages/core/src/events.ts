@@ -14,6 +14,9 @@ export const DEPLOY_STEPS = [
 ] as const;
 export type StepId = (typeof DEPLOY_STEPS)[number] | 'rollback' | 'lock';
 
+/** Steps that appear only when they have something to do: a lock to wait for, a value to restore. */
+export const CONDITIONAL_STEPS: ReadonlySet<StepId> = new Set<StepId>(['lock', 'rollback']);
+
 export const STEP_TITLES: Record<StepId, string> = {
   preflight: 'Preflight checks',
   build: 'Build image',

@@ -27,3 +27,4 @@ export {
 export * from './run/status.js';
 export * from './source.js';
 export { describeFailure } from './steps/report.js';
+export * from './present.js';

@@ -1,87 +1,20 @@
 import {
   CLI_INPUT_NAMES,
   CLI_OPERATION_NAMES,
-  type DeployInputs,
   type DeployResult,
   describePlan,
   execute,
   formatDuration,
-  type HostingError,
   parseReleaseOptions,
   prepareDeploy,
-  toOutputs,
+  resultJson,
 } from '@shared-hosting/core';
-import { exitCodeFor } from '../exit-codes.js';
-import { type Redactor, redactorFromEnv } from '../output/redact.js';
-import { formatError, TerminalReporter } from '../output/terminal.js';
-import type { CliIO, CommonFlags, DeployFlags, ReleaseFlags } from '../program.js';
+import type { Redactor } from '../output/redact.js';
+import { toDeployInputs } from '../runtime/inputs.js';
 import { runReleaseCommand } from '../runtime/operation.js';
 import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
-
-/** The inputs every command that deploys shares: application, repository, parameter, infra and wait. */
-export function sharedInputs(flags: ReleaseFlags): DeployInputs {
-  return {
-    application: flags.app,
-    repository: flags.repository,
-    parameter: flags.parameter,
-    infraRepository: flags.infraRepo,
-    infraWorkflow: flags.infraWorkflow,
-    infraRef: flags.infraRef,
-    wait: flags.wait,
-    timeout: flags.timeout,
-    cancelOnTimeout: flags.cancelOnTimeout,
-    cancelOnInterrupt: flags.cancelOnInterrupt,
-  };
-}
-
-export function toDeployInputs(flags: DeployFlags): DeployInputs {
-  return {
-    ...sharedInputs(flags),
-    environment: flags.env,
-    version: flags.version,
-    context: flags.context,
-    dockerfile: flags.dockerfile,
-    builder: flags.builder,
-    buildArgs: flags.buildArg,
-    target: flags.target,
-    platform: flags.platform,
-  };
-}
-
-/** Set up the reporter and redactor the way every command shows progress. */
-export function terminalFor(flags: CommonFlags, io: CliIO, stepIds?: Parameters<typeof makeReporter>[3]) {
-  const redactor = redactorFromEnv(io.env);
-  return { redactor, reporter: makeReporter(flags, io, redactor, stepIds) };
-}
-
-function makeReporter(
-  flags: CommonFlags,
-  io: CliIO,
-  redactor: Redactor,
-  stepIds?: ConstructorParameters<typeof TerminalReporter>[2],
-): TerminalReporter {
-  const noColor = flags.color === false || io.env.NO_COLOR !== undefined || io.env.TERM === 'dumb';
-  // With --json, stdout is for the result only: progress goes to stderr.
-  const out = flags.json ? io.stderr : io.stdout;
-  const live = Boolean(out.isTTY) && !noColor && io.env.CI !== 'true';
-  return new TerminalReporter(
-    out,
-    { live, color: !noColor && Boolean(out.isTTY), debug: Boolean(flags.debug), redactor },
-    stepIds,
-  );
-}
-
-/** Print a failure and return its exit code. */
-export function reportFailure(
-  error: HostingError,
-  flags: CommonFlags,
-  io: CliIO,
-  redactor: Redactor,
-): number {
-  const text = formatError(error, Boolean(flags.debug)).join('\n');
-  io.stderr.write(`${redactor.redact(text)}\n`);
-  return exitCodeFor(error.kind);
-}
+import { terminalFor } from '../runtime/terminal.js';
+import type { CliIO, DeployFlags } from '../types.js';
 
 export async function runDeploy(
   flags: DeployFlags,
@@ -91,6 +24,8 @@ export async function runDeploy(
   const { redactor, reporter } = terminalFor(flags, io);
   return runReleaseCommand(
     {
+      name: 'deploy',
+      steps: ({ plan }) => plan.steps,
       prepare: async () => {
         const plan = await prepareDeploy(toDeployInputs(flags), CLI_INPUT_NAMES, {
           cwd: io.cwd,
@@ -119,22 +54,9 @@ export async function runDeploy(
   );
 }
 
-export function errorJson(e: HostingError) {
-  return { code: e.code, kind: e.kind, message: e.message, fix: e.fix };
-}
-
 function printResult(result: DeployResult, flags: DeployFlags, io: CliIO, redactor: Redactor): void {
   if (flags.json) {
-    const json = {
-      ...toOutputs(result),
-      status: result.status,
-      'dry-run': result.dryRun,
-      'previous-value': result.previousValue ?? null,
-      'image-existed': result.imageExisted ?? null,
-      steps: result.steps,
-      ...(result.recovery ? { recovery: result.recovery } : {}),
-      ...(result.error ? { error: errorJson(result.error) } : {}),
-    };
+    const json = resultJson({ command: 'deploy', result });
     io.stdout.write(`${redactor.redact(JSON.stringify(json, null, 2))}\n`);
     return;
   }

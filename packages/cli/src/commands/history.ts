@@ -4,12 +4,13 @@ import {
   history,
   type OperationPorts,
   planHistory,
+  resultJson,
 } from '@shared-hosting/core';
-import type { CliIO, CommonFlags } from '../program.js';
-import { failEarly } from '../runtime/operation.js';
+import { formatDate, short, table } from '../output/tables.js';
+import { OPERATION_NAMES } from '../runtime/inputs.js';
 import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
-import { errorJson, reportFailure } from './deploy.js';
-import { formatDate, OPERATION_NAMES, queryTerminal, short, table } from './status.js';
+import { failEarly, queryTerminal, reportFailure } from '../runtime/terminal.js';
+import type { CliIO, CommonFlags } from '../types.js';
 
 export interface HistoryFlags extends CommonFlags {
   app?: string;
@@ -35,44 +36,18 @@ export async function runHistory(
     const ports: OperationPorts = await factory({ flags, io, reporter, builder: 'auto', redactor });
     const result = await history(plan, { ...ports, workflows: undefined });
     close();
-    if (flags.json) io.stdout.write(`${redactor.redact(JSON.stringify(historyJson(result), null, 2))}\n`);
+    if (flags.json)
+      io.stdout.write(
+        `${redactor.redact(JSON.stringify(resultJson({ command: 'history', result }), null, 2))}\n`,
+      );
     else if (result.status === 'succeeded')
       io.stdout.write(`${redactor.redact(historyTable(result).join('\n'))}\n`);
     if (result.error) return reportFailure(result.error, flags, io, redactor);
     return 0;
   } catch (error) {
     close();
-    return failEarly(error, flags, io, redactor);
+    return failEarly(error, 'history', flags, io, redactor);
   }
-}
-
-function entryJson(e: HistoryEntry) {
-  const p = e.provenance;
-  return {
-    'parameter-version': e.parameterVersion,
-    version: e.version,
-    current: e.current,
-    date: e.date?.toISOString() ?? null,
-    author: e.author ?? null,
-    action: e.action ?? null,
-    actor: p?.actor ?? null,
-    commit: p?.commit ?? null,
-    digest: p?.digest ?? null,
-    from: p?.from ?? null,
-    source: p?.source ?? null,
-    'run-url': p?.run ?? null,
-  };
-}
-
-export function historyJson(result: HistoryResult) {
-  return {
-    status: result.status,
-    application: result.application,
-    environment: result.environment,
-    'parameter-name': result.parameterName,
-    entries: result.entries.map(entryJson),
-    ...(result.error ? { error: errorJson(result.error) } : {}),
-  };
 }
 
 function actionText(e: HistoryEntry): string {

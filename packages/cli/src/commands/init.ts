@@ -11,8 +11,8 @@ import {
 } from '@shared-hosting/core';
 import template from '../../../../docs/assets/app-deployment-workflow.yaml?raw';
 import { redactorFromEnv } from '../output/redact.js';
-import type { CliIO, CommonFlags } from '../program.js';
-import { reportFailure } from './deploy.js';
+import { reportFailure } from '../runtime/terminal.js';
+import type { CliIO, CommonFlags } from '../types.js';
 
 export interface InitFlags extends CommonFlags {
   app?: string;

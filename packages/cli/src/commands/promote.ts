@@ -1,10 +1,10 @@
 import { preparePromote, promote } from '@shared-hosting/core';
-import type { CliIO, ReleaseFlags } from '../program.js';
+import { printRelease } from '../output/release.js';
+import { OPERATION_NAMES, releaseInputs } from '../runtime/inputs.js';
 import { runReleaseCommand } from '../runtime/operation.js';
 import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
-import { terminalFor } from './deploy.js';
-import { printRelease, RELEASE_STEPS, releaseInputs } from './rollback.js';
-import { OPERATION_NAMES } from './status.js';
+import { terminalFor } from '../runtime/terminal.js';
+import type { CliIO, ReleaseFlags } from '../types.js';
 
 export interface PromoteFlags extends ReleaseFlags {
   /** Source environment. */
@@ -23,15 +23,11 @@ export async function runPromote(
   io: CliIO,
   factory: PortsFactory = createCliPorts,
 ): Promise<number> {
-  const { redactor, reporter } = terminalFor(flags, io, [
-    'preflight',
-    'build',
-    'tag',
-    'push',
-    ...RELEASE_STEPS.slice(1),
-  ]);
+  const { redactor, reporter } = terminalFor(flags, io);
   return runReleaseCommand(
     {
+      name: 'promote',
+      steps: (plan) => plan.steps,
       prepare: () =>
         preparePromote(
           { ...releaseInputs(flags), from: flags.from, environment: flags.to, version: flags.version },

@@ -1,19 +1,17 @@
 import {
-  CLI_INPUT_NAMES,
-  CLI_OPERATION_NAMES,
   type EnvironmentStatus,
   type OperationPorts,
   planStatus,
-  type Reporter,
+  resultJson,
   type StatusResult,
-  silentReporter,
   status,
 } from '@shared-hosting/core';
 import { exitCodeFor } from '../exit-codes.js';
-import type { CliIO, CommonFlags } from '../program.js';
-import { failEarly } from '../runtime/operation.js';
+import { formatDate, short, table } from '../output/tables.js';
+import { OPERATION_NAMES } from '../runtime/inputs.js';
 import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
-import { errorJson, reportFailure, terminalFor } from './deploy.js';
+import { failEarly, queryTerminal, reportFailure } from '../runtime/terminal.js';
+import type { CliIO, CommonFlags } from '../types.js';
 
 export interface StatusFlags extends CommonFlags {
   app?: string;
@@ -25,19 +23,6 @@ export interface StatusFlags extends CommonFlags {
   infraRef?: string;
   profile?: string;
   region?: string;
-}
-
-export const OPERATION_NAMES = { ...CLI_INPUT_NAMES, ...CLI_OPERATION_NAMES };
-
-/**
- * Progress for the read-only commands: a live line on a TTY's stderr (or every event with --debug),
- * nothing otherwise, so that stdout carries only the table or the JSON.
- */
-export function queryTerminal(flags: CommonFlags, io: CliIO) {
-  const { redactor, reporter } = terminalFor({ ...flags, json: true }, io, ['preflight']);
-  const shown = Boolean(io.stderr.isTTY) || Boolean(flags.debug);
-  const quiet: Reporter = { emit: silentReporter.emit, registerSecret: (s) => redactor.add(s) };
-  return { redactor, reporter: shown ? (reporter as Reporter) : quiet, close: () => reporter.close() };
 }
 
 export async function runStatus(
@@ -63,7 +48,10 @@ export async function runStatus(
     const ports: OperationPorts = await factory({ flags, io, reporter, builder: 'auto', redactor });
     const result = await status(plan, ports);
     close();
-    if (flags.json) io.stdout.write(`${redactor.redact(JSON.stringify(statusJson(result), null, 2))}\n`);
+    if (flags.json)
+      io.stdout.write(
+        `${redactor.redact(JSON.stringify(resultJson({ command: 'status', result }), null, 2))}\n`,
+      );
     else if (result.status === 'succeeded')
       io.stdout.write(`${redactor.redact(statusTable(result).join('\n'))}\n`);
     if (result.error) return reportFailure(result.error, flags, io, redactor);
@@ -77,72 +65,8 @@ export async function runStatus(
     return 0;
   } catch (error) {
     close();
-    return failEarly(error, flags, io, redactor);
+    return failEarly(error, 'status', flags, io, redactor);
   }
-}
-
-/** An error before the operation ran (bad input, no credentials): JSON on stdout with --json, then the message. */
-
-export function statusJson(result: StatusResult) {
-  return {
-    status: result.status,
-    application: result.application,
-    environments: result.environments.map((e) => environmentJson(e)),
-    ...(result.error ? { error: errorJson(result.error) } : {}),
-  };
-}
-
-function environmentJson(e: EnvironmentStatus) {
-  const p = e.deployed?.provenance;
-  return {
-    environment: e.environment,
-    'parameter-name': e.parameterName,
-    deployed: e.deployed !== undefined,
-    version: e.deployed?.version ?? null,
-    'parameter-version': e.deployed?.parameterVersion ?? null,
-    date: e.deployed?.date?.toISOString() ?? null,
-    author: e.deployed?.author ?? null,
-    action: p?.action ?? null,
-    actor: p?.actor ?? null,
-    commit: p?.commit ?? null,
-    digest: p?.digest ?? null,
-    source: p?.source ?? null,
-    from: p?.from ?? null,
-    'deployed-by-run': p?.run ?? null,
-    image: e.image ? { exists: e.image.exists, digest: e.image.digest ?? null, moved: e.image.moved } : null,
-    'latest-run': e.latestRun
-      ? {
-          id: e.latestRun.run.id,
-          url: e.latestRun.run.url,
-          status: e.latestRun.status,
-          conclusion: e.latestRun.conclusion ?? null,
-          'created-at': e.latestRun.createdAt?.toISOString() ?? null,
-        }
-      : null,
-    ...(e.error ? { error: errorJson(e.error) } : {}),
-  };
-}
-
-/** `2026-11-26 06:12 UTC`. */
-export function formatDate(date: Date | undefined): string {
-  if (!date) return '-';
-  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-export const short = {
-  commit: (c: string | undefined) => (c && c !== 'unknown' ? c.slice(0, 12) : '-'),
-  digest: (d: string | undefined) => (d ? `${d.slice(0, 19)}` : '-'),
-};
-
-/** Left-aligned columns separated by two spaces; the last column is not padded. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): string[] {
-  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (cells: readonly string[]) =>
-    cells
-      .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-      .join('  ')
-      .trimEnd();
-  return [line(header), ...rows.map(line)];
 }
 
 function imageText(e: EnvironmentStatus): string {

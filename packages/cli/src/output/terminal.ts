@@ -1,4 +1,5 @@
 import {
+  CONDITIONAL_STEPS,
   DEPLOY_STEPS,
   type DeployEvent,
   formatDuration,
@@ -48,7 +49,7 @@ const SPINNER = ['⠋', '⠙', '⠹', '⠸', '⠼', '⠴', '⠦', '⠧', '⠇', 
  * (one per event, greppable, no escape codes) elsewhere. Every line passes through the redactor.
  */
 export class TerminalReporter implements Reporter {
-  private readonly steps: StepState[];
+  private steps: StepState[];
   private readonly color: ReturnType<typeof c>;
   private drawnLines = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -64,6 +65,13 @@ export class TerminalReporter implements Reporter {
     this.steps = stepIds.map((step) => ({ step, status: 'pending' }));
     this.color = c(options.color);
     this.now = options.now ?? Date.now;
+  }
+
+  /** The steps the plan will run, once it is known (steps already shown keep their state). */
+  setSteps(stepIds: readonly StepId[]): void {
+    this.steps = stepIds.map(
+      (step) => this.steps.find((s) => s.step === step) ?? { step, status: 'pending' },
+    );
   }
 
   registerSecret(secret: string): void {
@@ -214,7 +222,9 @@ export class TerminalReporter implements Reporter {
 
   private draw(): void {
     const width = Math.max(40, (this.out.columns ?? 100) - 1);
-    const lines = this.steps.map((s) => {
+    // The lock and the restore appear only when they have something to do.
+    const shown = this.steps.filter((s) => s.status !== 'pending' || !CONDITIONAL_STEPS.has(s.step));
+    const lines = shown.map((s) => {
       const icon =
         s.status === 'running'
           ? this.color.cyan(SPINNER[this.frame % SPINNER.length] ?? '-')

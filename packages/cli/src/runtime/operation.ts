@@ -1,22 +1,19 @@
-import { type BuilderName, type DeployPorts, type HostingError, toHostingError } from '@shared-hosting/core';
-import { errorJson, reportFailure } from '../commands/deploy.js';
+import type { BuilderName, DeployPorts, HostingError, StepId } from '@shared-hosting/core';
 import type { Redactor } from '../output/redact.js';
 import type { TerminalReporter } from '../output/terminal.js';
-import type { CliIO, CommonFlags } from '../program.js';
+import type { CliIO, CommonFlags } from '../types.js';
 import type { PortsFactory } from './ports.js';
 import { withInterrupts } from './signals.js';
-
-/** A failure before the operation ran (bad input, ports): printed, and as JSON with --json. */
-export function failEarly(error: unknown, flags: CommonFlags, io: CliIO, redactor: Redactor): number {
-  const e = toHostingError(error);
-  if (flags.json) io.stdout.write(`${JSON.stringify({ status: 'failed', error: errorJson(e) }, null, 2)}\n`);
-  return reportFailure(e, flags, io, redactor);
-}
+import { failEarly, reportFailure } from './terminal.js';
 
 /** One command that changes a deployment (deploy, rollback, promote). */
 export interface ReleaseCommand<P, R extends { error: HostingError | undefined }> {
+  /** The command's name, for the JSON of a failure before it ran. */
+  name: 'deploy' | 'rollback' | 'promote';
   /** Validate every input and plan; no side effect. */
   prepare(): Promise<P>;
+  /** The steps the plan will run: the live step list shows them. */
+  steps(plan: P): readonly StepId[];
   /** Which builder the plan needs (only deploy builds). */
   builder?(plan: P): BuilderName | 'auto';
   run(plan: P, ports: DeployPorts, signal: AbortSignal): Promise<R>;
@@ -40,6 +37,7 @@ export async function runReleaseCommand<P, R extends { error: HostingError | und
   const { flags, io, factory, reporter, redactor } = context;
   try {
     const plan = await command.prepare();
+    reporter.setSteps(command.steps(plan));
     const ports = await factory({
       flags,
       io,
@@ -53,6 +51,6 @@ export async function runReleaseCommand<P, R extends { error: HostingError | und
     return result.error ? reportFailure(result.error, flags, io, redactor) : 0;
   } catch (error) {
     reporter.close();
-    return failEarly(error, flags, io, redactor);
+    return failEarly(error, command.name, flags, io, redactor);
   }
 }

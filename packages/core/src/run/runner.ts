@@ -59,14 +59,26 @@ export class StepRunner {
     readonly signal: AbortSignal | undefined,
   ) {}
 
+  /** Run a step: announced at once, recorded when it ends. */
   async run<T>(step: StepId, fn: (ctx: StepContext) => Promise<StepOutcome<T>>): Promise<T> {
-    return (await this.runOptional(step, fn)) as T;
+    return (await this.execute(step, fn, true)) as T;
   }
 
-  /** Run a step module; `undefined` from it means "nothing to do": no events, no record. */
+  /**
+   * Run a step that may have nothing to do (`undefined`): then it emits no event and leaves no record.
+   * It is announced only once it reports progress or ends.
+   */
   async runOptional<T>(
     step: StepId,
     fn: (ctx: StepContext) => Promise<StepOutcome<T> | undefined>,
+  ): Promise<T | undefined> {
+    return this.execute(step, fn, false);
+  }
+
+  private async execute<T>(
+    step: StepId,
+    fn: (ctx: StepContext) => Promise<StepOutcome<T> | undefined>,
+    eager: boolean,
   ): Promise<T | undefined> {
     if (this.signal?.aborted) {
       throw new StepFailure(new InterruptedError(`Interrupted before ${STEP_TITLES[step].toLowerCase()}.`));
@@ -79,6 +91,7 @@ export class StepRunner {
       this.reporter.emit({ type: 'step-start', step, title: STEP_TITLES[step], at: started });
     };
     const ctx = this.context(step, announce);
+    if (eager) announce();
     try {
       const outcome = await fn(ctx);
       if (outcome === undefined) return undefined;

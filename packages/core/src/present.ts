@@ -1,0 +1,187 @@
+/**
+ * One JSON result shape for every command (`hosting <command> --json`), produced by `resultJson`, and
+ * the table that documents it (`RESULT_FIELDS`, rendered on the CLI reference page). Keys are
+ * kebab-case; unknown values are `null` (the Action's string outputs use "" instead).
+ */
+import type { HostingError } from './errors.js';
+import type { HistoryEntry, HistoryResult } from './run/history.js';
+import type { PromoteResult } from './run/promote.js';
+import type { DeployResult, RecoveryResult } from './run/result.js';
+import { toOutputs } from './run/result.js';
+import type { RollbackResult } from './run/rollback.js';
+import type { EnvironmentStatus, StatusResult } from './run/status.js';
+
+export type CommandName = 'deploy' | 'rollback' | 'promote' | 'status' | 'history';
+
+export type CommandResult =
+  | { command: 'deploy'; result: DeployResult }
+  | { command: 'rollback'; result: RollbackResult }
+  | { command: 'promote'; result: PromoteResult }
+  | { command: 'status'; result: StatusResult }
+  | { command: 'history'; result: HistoryResult };
+
+export interface ResultField {
+  key: string;
+  commands: readonly CommandName[];
+  type: string;
+  description: string;
+}
+
+const ALL: readonly CommandName[] = ['deploy', 'rollback', 'promote', 'status', 'history'];
+const RELEASES: readonly CommandName[] = ['deploy', 'rollback', 'promote'];
+const field = (key: string, commands: readonly CommandName[], type: string, description: string) => ({
+  key,
+  commands,
+  type,
+  description,
+});
+
+/** Every top-level key of `--json`, and the commands that print it. */
+export const RESULT_FIELDS: readonly ResultField[] = [
+  field('operation', ALL, 'string', 'The command that ran: deploy, rollback, promote, status or history.'),
+  field('status', ALL, '"succeeded" | "failed"', 'Whether it succeeded (the exit code says why not).'),
+  field('dry-run', ALL, 'boolean', 'Whether nothing was changed on purpose (`--dry-run`; always false for reads).'),
+  field('application', ALL, 'string', 'The application.'),
+  field('environment', ALL, 'string | null', 'The environment (status: null, see `environments`).'),
+  field('image', RELEASES, 'string', 'Full image reference `<registry>/<repository>:<version>`.'),
+  field('digest', RELEASES, 'string', 'The image manifest digest `sha256:…`.'),
+  field('version', RELEASES, 'string', 'The version (image tag) set in SSM.'),
+  field('parameter-name', [...RELEASES, 'history'], 'string', 'The SSM parameter.'),
+  field('parameter-version', RELEASES, 'string', 'The SSM parameter version written ("" when none).'),
+  field('run-id', RELEASES, 'string', 'The infra run (empty when not triggered).'),
+  field('run-url', RELEASES, 'string', 'Link to the infra run.'),
+  field('conclusion', RELEASES, 'string', 'The infra run\'s conclusion ("" when not waited for).'),
+  field('previous-value', RELEASES, 'string | null', 'The parameter\'s value before.'),
+  field('image-existed', RELEASES, 'boolean | null', 'The image was already in ECR: nothing was built.'),
+  field('from', RELEASES, 'string | null', 'rollback: the version rolled back from.'),
+  field('source-environment', RELEASES, 'string | null', 'promote: the environment the image came from.'),
+  field('source-version', RELEASES, 'string | null', 'promote: the version it runs there.'),
+  field('retagged', RELEASES, 'boolean', 'promote: the image was given a new tag.'),
+  field(
+    'recovery',
+    RELEASES,
+    'object | null',
+    'With `--rollback-on-failure`, after a failed run: `restored`, `value`, `parameter-version`, `run-id`, `run-url`, `conclusion`, `summary`.',
+  ),
+  field('environments', ['status'], 'object[]', 'Per environment: what runs, its image in ECR, the latest infra run.'),
+  field('entries', ['history'], 'object[]', 'The parameter\'s versions, newest first, with their provenance.'),
+  field('steps', ALL, 'object[]', 'Each step that ran: `step`, `status`, `duration-ms`, `summary`.'),
+  field('error', ALL, 'object | null', 'The failure: `code`, `kind`, `message`, `fix`.'),
+];
+
+export function errorJson(e: HostingError) {
+  return { code: e.code, kind: e.kind, message: e.message, fix: e.fix ?? null };
+}
+
+/** The JSON object a command prints with `--json`. */
+export function resultJson(input: CommandResult): Record<string, unknown> {
+  const { command, result } = input;
+  const common = {
+    operation: command,
+    status: result.status,
+    'dry-run': 'dryRun' in result ? result.dryRun : false,
+    application: result.application,
+  };
+  const tail = {
+    steps: result.steps.map((s) => ({
+      step: s.step,
+      status: s.status,
+      'duration-ms': s.durationMs,
+      summary: s.summary,
+    })),
+    error: result.error ? errorJson(result.error) : null,
+  };
+  if (input.command === 'status') {
+    return { ...common, environment: null, environments: input.result.environments.map(environmentJson), ...tail };
+  }
+  if (input.command === 'history') {
+    const h = input.result;
+    return { ...common, environment: h.environment, 'parameter-name': h.parameterName, entries: h.entries.map(entryJson), ...tail };
+  }
+  return { ...common, ...releaseFields(input.result), ...tail };
+}
+
+function releaseFields(result: DeployResult | RollbackResult | PromoteResult) {
+  const rollback = 'operation' in result && result.operation === 'rollback' ? result : undefined;
+  const promote = 'operation' in result && result.operation === 'promote' ? result : undefined;
+  return {
+    environment: result.environment,
+    ...toOutputs(result),
+    'previous-value': result.previousValue ?? null,
+    'image-existed': result.imageExisted ?? null,
+    from: rollback?.from ?? null,
+    'source-environment': promote?.sourceEnvironment ?? null,
+    'source-version': promote?.sourceVersion ?? null,
+    retagged: promote?.retagged ?? false,
+    recovery: result.recovery ? recoveryJson(result.recovery) : null,
+  };
+}
+
+function recoveryJson(recovery: RecoveryResult) {
+  return {
+    restored: recovery.restored,
+    value: recovery.value ?? null,
+    'parameter-version': recovery.parameterVersion ?? null,
+    'run-id': recovery.run?.id ?? null,
+    'run-url': recovery.run?.url ?? null,
+    conclusion: recovery.conclusion ?? null,
+    summary: recovery.summary,
+  };
+}
+
+function environmentJson(e: EnvironmentStatus) {
+  const p = e.deployed?.provenance;
+  return {
+    environment: e.environment,
+    'parameter-name': e.parameterName,
+    deployed: e.deployed !== undefined,
+    version: e.deployed?.version ?? null,
+    'parameter-version': e.deployed?.parameterVersion ?? null,
+    date: e.deployed?.date?.toISOString() ?? null,
+    author: e.deployed?.author ?? null,
+    action: p?.action ?? null,
+    actor: p?.actor ?? null,
+    commit: p?.commit ?? null,
+    digest: p?.digest ?? null,
+    source: p?.source ?? null,
+    from: p?.from ?? null,
+    'deployed-by-run': p?.run ?? null,
+    image: e.image ? { exists: e.image.exists, digest: e.image.digest ?? null, moved: e.image.moved } : null,
+    'latest-run': e.latestRun
+      ? {
+          id: e.latestRun.run.id,
+          url: e.latestRun.run.url,
+          status: e.latestRun.status,
+          conclusion: e.latestRun.conclusion ?? null,
+          'created-at': e.latestRun.createdAt?.toISOString() ?? null,
+        }
+      : null,
+    ...(e.error ? { error: errorJson(e.error) } : {}),
+  };
+}
+
+function entryJson(e: HistoryEntry) {
+  const p = e.provenance;
+  return {
+    'parameter-version': e.parameterVersion,
+    version: e.version,
+    current: e.current,
+    date: e.date?.toISOString() ?? null,
+    author: e.author ?? null,
+    action: e.action ?? null,
+    actor: p?.actor ?? null,
+    commit: p?.commit ?? null,
+    digest: p?.digest ?? null,
+    from: p?.from ?? null,
+    source: p?.source ?? null,
+    'run-url': p?.run ?? null,
+  };
+}
+
+/** The markdown table of RESULT_FIELDS, for the CLI reference page. */
+export function resultFieldsMarkdown(): string {
+  const rows = RESULT_FIELDS.map(
+    (f) => `| \`${f.key}\` | ${f.commands.map((c) => `\`${c}\``).join(', ')} | ${f.type.replace(/\|/g, '\\|')} | ${f.description} |`,
+  );
+  return ['| key | commands | type | meaning |', '|---|---|---|---|', ...rows].join('\n');
+}
