@@ -6,6 +6,7 @@ export * from './inputs.js';
 export * from './plan/deploy.js';
 export * from './plan/operations.js';
 export * from './ports.js';
+export * from './present.js';
 export * from './real-ports.js';
 export * from './retry.js';
 export { execute, missingTokenError } from './run/deploy.js';
@@ -27,4 +28,3 @@ export {
 export * from './run/status.js';
 export * from './source.js';
 export { describeFailure } from './steps/report.js';
-export * from './present.js';

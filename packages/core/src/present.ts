@@ -40,7 +40,12 @@ const field = (key: string, commands: readonly CommandName[], type: string, desc
 export const RESULT_FIELDS: readonly ResultField[] = [
   field('operation', ALL, 'string', 'The command that ran: deploy, rollback, promote, status or history.'),
   field('status', ALL, '"succeeded" | "failed"', 'Whether it succeeded (the exit code says why not).'),
-  field('dry-run', ALL, 'boolean', 'Whether nothing was changed on purpose (`--dry-run`; always false for reads).'),
+  field(
+    'dry-run',
+    ALL,
+    'boolean',
+    'Whether nothing was changed on purpose (`--dry-run`; always false for reads).',
+  ),
   field('application', ALL, 'string', 'The application.'),
   field('environment', ALL, 'string | null', 'The environment (status: null, see `environments`).'),
   field('image', RELEASES, 'string', 'Full image reference `<registry>/<repository>:<version>`.'),
@@ -51,7 +56,7 @@ export const RESULT_FIELDS: readonly ResultField[] = [
   field('run-id', RELEASES, 'string', 'The infra run (empty when not triggered).'),
   field('run-url', RELEASES, 'string', 'Link to the infra run.'),
   field('conclusion', RELEASES, 'string', 'The infra run\'s conclusion ("" when not waited for).'),
-  field('previous-value', RELEASES, 'string | null', 'The parameter\'s value before.'),
+  field('previous-value', RELEASES, 'string | null', "The parameter's value before."),
   field('image-existed', RELEASES, 'boolean | null', 'The image was already in ECR: nothing was built.'),
   field('from', RELEASES, 'string | null', 'rollback: the version rolled back from.'),
   field('source-environment', RELEASES, 'string | null', 'promote: the environment the image came from.'),
@@ -63,8 +68,13 @@ export const RESULT_FIELDS: readonly ResultField[] = [
     'object | null',
     'With `--rollback-on-failure`, after a failed run: `restored`, `value`, `parameter-version`, `run-id`, `run-url`, `conclusion`, `summary`.',
   ),
-  field('environments', ['status'], 'object[]', 'Per environment: what runs, its image in ECR, the latest infra run.'),
-  field('entries', ['history'], 'object[]', 'The parameter\'s versions, newest first, with their provenance.'),
+  field(
+    'environments',
+    ['status'],
+    'object[]',
+    'Per environment: what runs, its image in ECR, the latest infra run.',
+  ),
+  field('entries', ['history'], 'object[]', "The parameter's versions, newest first, with their provenance."),
   field('steps', ALL, 'object[]', 'Each step that ran: `step`, `status`, `duration-ms`, `summary`.'),
   field('error', ALL, 'object | null', 'The failure: `code`, `kind`, `message`, `fix`.'),
 ];
@@ -92,11 +102,22 @@ export function resultJson(input: CommandResult): Record<string, unknown> {
     error: result.error ? errorJson(result.error) : null,
   };
   if (input.command === 'status') {
-    return { ...common, environment: null, environments: input.result.environments.map(environmentJson), ...tail };
+    return {
+      ...common,
+      environment: null,
+      environments: input.result.environments.map(environmentJson),
+      ...tail,
+    };
   }
   if (input.command === 'history') {
     const h = input.result;
-    return { ...common, environment: h.environment, 'parameter-name': h.parameterName, entries: h.entries.map(entryJson), ...tail };
+    return {
+      ...common,
+      environment: h.environment,
+      'parameter-name': h.parameterName,
+      entries: h.entries.map(entryJson),
+      ...tail,
+    };
   }
   return { ...common, ...releaseFields(input.result), ...tail };
 }
@@ -181,7 +202,8 @@ function entryJson(e: HistoryEntry) {
 /** The markdown table of RESULT_FIELDS, for the CLI reference page. */
 export function resultFieldsMarkdown(): string {
   const rows = RESULT_FIELDS.map(
-    (f) => `| \`${f.key}\` | ${f.commands.map((c) => `\`${c}\``).join(', ')} | ${f.type.replace(/\|/g, '\\|')} | ${f.description} |`,
+    (f) =>
+      `| \`${f.key}\` | ${f.commands.map((c) => `\`${c}\``).join(', ')} | ${f.type.replace(/\|/g, '\\|')} | ${f.description} |`,
   );
   return ['| key | commands | type | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
