@@ -213,7 +213,8 @@ describe('ParameterStore (SSM)', () => {
     peers.aws.ssm.seed('/shared-hosting/slow/prod/version', 'slow-v1');
     peers.aws.inject({ operation: 'GetParameter', errorType: 'InternalServerError', delayMs: 400, times: 1 });
     expect((await ports.parameters.get('/shared-hosting/slow/prod/version'))?.value).toBe('slow-v1');
-    await new Promise((r) => setTimeout(r, 400)); // let the slow answer be logged
+    // The slow answer is logged when it is finally sent, after the retry's.
+    await vi.waitFor(() => expect(peers.aws.calls('GetParameter')).toHaveLength(2), { timeout: 2_000 });
     const calls = peers.aws.calls('GetParameter');
     expect(calls.map((c) => c.injected)).toEqual([false, true]); // logged when answered: the retry first
     expect(calls[0]?.status).toBe(200);
@@ -296,7 +297,7 @@ describe('ParameterStore (SSM): labels, create and delete', () => {
     await aws.parameters.put(name, 'v1', 'first');
     const invalid = await failure(aws.parameters.label(name, 1, ['ok', 'aws-reserved']));
     expect(invalid.code).toBe('AWS_VALIDATION');
-    expect(invalid.message).toBe('SSM rejected the label "aws-reserved" for version 1 of ' + name + '.');
+    expect(invalid.message).toBe(`SSM rejected the label "aws-reserved" for version 1 of ${name}.`);
     expect(invalid.fix).toContain('does not start with a digit, "aws" or "ssm"');
     const missing = await failure(aws.parameters.label(name, 7, ['ok']));
     expect(missing.code).toBe('AWS_REQUEST_FAILED');
