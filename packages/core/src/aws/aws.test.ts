@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -127,6 +128,25 @@ describe('createAwsPorts', () => {
       vi.unstubAllEnvs();
       await rm(dir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('error catalog', () => {
+  it('lists every code the AWS implementation produces', async () => {
+    const { errorCatalog } = await import('../catalog.js');
+    const listed = new Set(errorCatalog.map((e) => e.code));
+    const { AWS_ERRORS } = await import('./errors.js');
+    const codes = new Set(AWS_ERRORS.map((r) => r.code));
+    for (const file of ['ecr.ts', 'ssm.ts']) {
+      const text = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+      for (const m of text.matchAll(
+        /new (?:PreconditionError|RemoteError)\(\s*(?:'(?:ssm|ecr)',\s*)?'([A-Z_]+)'/g,
+      )) {
+        if (m[1]) codes.add(m[1]);
+      }
+    }
+    expect(codes.size).toBeGreaterThan(15);
+    expect([...codes].filter((c) => !listed.has(c))).toEqual([]);
   });
 });
 

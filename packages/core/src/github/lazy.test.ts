@@ -73,10 +73,12 @@ describe('error catalog', () => {
     );
     for (const file of sources) {
       const text = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+      // Thrown directly, or listed in an error table (`code: 'GITHUB_FORBIDDEN'`).
       for (const m of text.matchAll(
-        /new (?:PreconditionError|RemoteError|HostingError)\(\s*(?:'github',\s*)?'([A-Z_]+)'/g,
+        /new (?:PreconditionError|RemoteError|HostingError)\(\s*(?:'github',\s*)?'([A-Z_]+)'|\bcode: '([A-Z_]+)'/g,
       )) {
-        if (m[1]) codes.add(m[1]);
+        const code = m[1] ?? m[2];
+        if (code) codes.add(code);
       }
     }
     expect(codes.size).toBeGreaterThan(10);
