@@ -2,7 +2,6 @@ import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type AwsPeers, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HostingError, InputError } from '../errors.js';
@@ -130,25 +129,24 @@ describe('createAwsPorts', () => {
       await rm(dir, { recursive: true, force: true });
     }
   });
+});
 
-  it('does not load an SDK when the core is imported', () => {
-    // Walk the static imports from the package entry: none may reach @aws-sdk or @smithy.
-    const src = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
-    const seen = new Set<string>();
-    const external: string[] = [];
-    const visit = (file: string) => {
-      if (seen.has(file)) return;
-      seen.add(file);
-      const text = readFileSync(file, 'utf8');
-      for (const m of text.matchAll(/^(?:import|export)\s+(?!type\b)[^'"]*?from\s+'([^']+)'/gm)) {
-        const spec = m[1] as string;
-        if (spec.startsWith('.')) visit(path.resolve(path.dirname(file), spec.replace(/\.js$/, '.ts')));
-        else external.push(spec);
+describe('error catalog', () => {
+  it('lists every code the AWS implementation produces', async () => {
+    const { errorCatalog } = await import('../catalog.js');
+    const listed = new Set(errorCatalog.map((e) => e.code));
+    const { AWS_ERRORS } = await import('./errors.js');
+    const codes = new Set(AWS_ERRORS.map((r) => r.code));
+    for (const file of ['ecr.ts', 'ssm.ts']) {
+      const text = readFileSync(new URL(`./${file}`, import.meta.url), 'utf8');
+      for (const m of text.matchAll(
+        /new (?:PreconditionError|RemoteError)\(\s*(?:'(?:ssm|ecr)',\s*)?'([A-Z_]+)'/g,
+      )) {
+        if (m[1]) codes.add(m[1]);
       }
-    };
-    visit(path.join(src, 'index.ts'));
-    visit(path.join(src, 'aws', 'index.ts'));
-    expect(external.filter((s) => s.startsWith('@aws-sdk') || s.startsWith('@smithy'))).toEqual([]);
+    }
+    expect(codes.size).toBeGreaterThan(15);
+    expect([...codes].filter((c) => !listed.has(c))).toEqual([]);
   });
 });
 
@@ -213,7 +211,8 @@ describe('ParameterStore (SSM)', () => {
     peers.aws.ssm.seed('/shared-hosting/slow/prod/version', 'slow-v1');
     peers.aws.inject({ operation: 'GetParameter', errorType: 'InternalServerError', delayMs: 400, times: 1 });
     expect((await ports.parameters.get('/shared-hosting/slow/prod/version'))?.value).toBe('slow-v1');
-    await new Promise((r) => setTimeout(r, 400)); // let the slow answer be logged
+    // The slow answer is logged when it is finally sent, after the retry's.
+    await vi.waitFor(() => expect(peers.aws.calls('GetParameter')).toHaveLength(2), { timeout: 2_000 });
     const calls = peers.aws.calls('GetParameter');
     expect(calls.map((c) => c.injected)).toEqual([false, true]); // logged when answered: the retry first
     expect(calls[0]?.status).toBe(200);
@@ -268,6 +267,79 @@ describe('ParameterStore (SSM)', () => {
       expect(error.code).toBe(code);
       expect(error.fix).toBeTruthy();
     }
+  });
+});
+
+describe('ParameterStore (SSM): labels, create and delete', () => {
+  it('labels a version, lists the labels in the history, and moves a label to a newer version', async () => {
+    const name = '/shared-hosting/labels/prod/version';
+    await aws.parameters.put(name, 'v1', 'first');
+    await aws.parameters.put(name, 'v2', 'second');
+    await aws.parameters.label(name, 1, ['previous', 'stable']);
+    expect(peers.aws.calls('LabelParameterVersion').map((r) => r.params)).toEqual([
+      { Name: name, ParameterVersion: 1, Labels: ['previous', 'stable'] },
+    ]);
+    expect((await aws.parameters.history(name)).map((h) => [h.version, h.labels])).toEqual([
+      [2, []],
+      [1, ['previous', 'stable']],
+    ]);
+    await aws.parameters.label(name, 2, ['stable']);
+    expect((await aws.parameters.history(name)).map((h) => [h.version, h.labels])).toEqual([
+      [2, ['stable']],
+      [1, ['previous']],
+    ]);
+  });
+
+  it('names a label SSM refuses, and a version that does not exist', async () => {
+    const name = '/shared-hosting/badlabel/prod/version';
+    await aws.parameters.put(name, 'v1', 'first');
+    const invalid = await failure(aws.parameters.label(name, 1, ['ok', 'aws-reserved']));
+    expect(invalid.code).toBe('AWS_VALIDATION');
+    expect(invalid.message).toBe(`SSM rejected the label "aws-reserved" for version 1 of ${name}.`);
+    expect(invalid.fix).toContain('does not start with a digit, "aws" or "ssm"');
+    const missing = await failure(aws.parameters.label(name, 7, ['ok']));
+    expect(missing.code).toBe('AWS_REQUEST_FAILED');
+    expect(missing.message).toContain('could not find version 7');
+  });
+
+  it('retries a label through TooManyUpdates', async () => {
+    const name = '/shared-hosting/busylabel/prod/version';
+    await aws.parameters.put(name, 'v1', 'first');
+    peers.aws.inject({ operation: 'LabelParameterVersion', errorType: 'TooManyUpdates', times: 2 });
+    await aws.parameters.label(name, 1, ['current']);
+    expect(peers.aws.calls('LabelParameterVersion').map((r) => r.status)).toEqual([400, 400, 200]);
+    expect((await aws.parameters.history(name))[0]?.labels).toEqual(['current']);
+  });
+
+  it('creates a parameter without overwriting, and answers "exists" when it is there', async () => {
+    const name = '/shared-hosting/lock/prod/lock';
+    expect(await aws.parameters.create(name, 'holder-1', 'lock of prod')).toEqual({ version: 1 });
+    expect(await aws.parameters.create(name, 'holder-2', 'lock of prod')).toBe('exists');
+    expect((await aws.parameters.get(name))?.value).toBe('holder-1');
+    expect(peers.aws.calls('PutParameter').map((r) => r.params)).toEqual([
+      { Name: name, Value: 'holder-1', Type: 'String', Description: 'lock of prod' },
+      { Name: name, Value: 'holder-2', Type: 'String', Description: 'lock of prod' },
+    ]);
+    peers.aws.inject({ operation: 'PutParameter', errorType: 'AccessDeniedException' });
+    const denied = await failure(aws.parameters.create('/shared-hosting/lock/dev/lock', 'h', 'd'));
+    expect(denied.code).toBe('AWS_ACCESS_DENIED');
+  });
+
+  it('deletes a parameter, and a missing one is fine', async () => {
+    const name = '/shared-hosting/gone/prod/lock';
+    await aws.parameters.create(name, 'holder', 'lock');
+    await aws.parameters.delete(name);
+    expect(await aws.parameters.get(name)).toBeUndefined();
+    await expect(aws.parameters.delete(name)).resolves.toBeUndefined();
+    expect(peers.aws.calls('DeleteParameter').map((r) => [r.status, r.errorType])).toEqual([
+      [200, undefined],
+      [400, 'ParameterNotFound'],
+    ]);
+    expect(await aws.parameters.create(name, 'next', 'lock')).toEqual({ version: 1 });
+    peers.aws.inject({ operation: 'DeleteParameter', errorType: 'AccessDeniedException' });
+    const denied = await failure(aws.parameters.delete(name));
+    expect(denied.code).toBe('AWS_ACCESS_DENIED');
+    expect(denied.message).toContain('ssm:DeleteParameter');
   });
 });
 
