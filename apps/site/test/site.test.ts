@@ -2,7 +2,7 @@
 // The production build, served on loopback and driven in Debian's Chromium: what a reader sees.
 // Runs after `build` (turbo: test dependsOn build). Fails, never skips, when the build or Chromium is missing.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createProgram, EXIT_CODES } from '@shared-hosting/cli';
 import { errorCatalog } from '@shared-hosting/core';
@@ -13,6 +13,14 @@ type Command = ReturnType<typeof createProgram>;
 
 import { parse as parseYaml } from 'yaml';
 import { serveBuild } from '../scripts/serve.mjs';
+import {
+  type Message,
+  mermaidBlocks,
+  parseSequence,
+  readSequenceSvg,
+  type SequenceDiagram,
+} from './diagram.ts';
+import { layoutProblems, navbarSection } from './layout.ts';
 
 const siteDir = path.resolve(import.meta.dirname, '..');
 const repoRoot = path.resolve(siteDir, '../..');
@@ -21,6 +29,7 @@ const resultsDir = path.join(siteDir, 'test-results');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const templatePath = path.join(repoRoot, 'docs/assets/app-deployment-workflow.yaml');
 const actionYmlPath = path.join(repoRoot, 'packages/action/action.yml');
+const docsDir = path.join(repoRoot, 'docs');
 
 // Flags measured on this machine: no sandbox as root, and no background traffic to Google's hosts.
 const chromiumArgs = [
@@ -109,36 +118,17 @@ describe('/deployment-workflow', () => {
     expect(await page.locator('article h1').innerText()).toBe('Shared Hosting Deployment Workflow');
   });
 
-  it('renders the sequence diagram as SVG, with every participant and both boxes', async () => {
-    const svg = page.locator('.docusaurus-mermaid-container svg');
-    await svg.waitFor({ state: 'visible', timeout: 20_000 });
-    const text = await svg.evaluate((el) => el.textContent ?? '');
-    for (const name of ['App Repo', 'Infra Repo', 'ECR', 'Parameter Store', 'ECS', 'GitHub', 'AWS']) {
-      expect(text, `diagram shows ${name}`).toContain(name);
-    }
-    for (const message of [
-      'Push Docker image',
-      'Set version parameter',
-      'Trigger infra deployment',
-      'Report success',
-    ]) {
-      expect(text).toContain(message);
-    }
-    // The two boxes are drawn as rectangles behind the participants.
-    expect(await svg.locator('rect').count()).toBeGreaterThanOrEqual(7);
-    const box = await svg.boundingBox();
-    expect(box?.width ?? 0).toBeGreaterThan(300);
-  });
-
   it('renders the Secrets and Variables tables', async () => {
     const secrets = page.locator('h3#secrets + table');
     await expect(secrets.locator('tbody tr').allInnerTexts()).resolves.toEqual([
       expect.stringContaining('AWS_ACCESS_KEY_ID'),
       expect.stringContaining('AWS_SECRET_ACCESS_KEY'),
+      expect.stringContaining('INFRA_APP_PRIVATE_KEY'),
     ]);
     const variables = page.locator('h3#variables + table');
     await expect(variables.locator('tbody tr').allInnerTexts()).resolves.toEqual([
       expect.stringContaining('AWS_REGION'),
+      expect.stringContaining('INFRA_APP_ID'),
     ]);
     expect(await secrets.locator('thead th').allInnerTexts()).toEqual(['Name', 'Description']);
   });
@@ -302,6 +292,139 @@ describe('reference pages, generated from the source', () => {
   });
 });
 
+/** The site's pages in docs/ (not assets/, partials or generated files), with their routes. */
+async function docPages(): Promise<{ file: string; route: string; text: string }[]> {
+  const entries = await readdir(docsDir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((entry) => entry.isFile() && /\.mdx?$/.test(entry.name))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .filter(
+      (file) =>
+        !path
+          .relative(docsDir, file)
+          .split(path.sep)
+          .some((part) => /^(_|assets$)/.test(part)),
+    );
+  return Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(file, 'utf8');
+      const slug = /^---\n[\s\S]*?^slug:\s*(\S+)\s*$[\s\S]*?^---$/m.exec(text)?.[1];
+      const relative = path
+        .relative(docsDir, file)
+        .replace(/\.mdx?$/, '')
+        .replace(/(^|\/)index$/, '');
+      return { file, route: slug ?? `/${relative}`, text };
+    }),
+  );
+}
+
+const message = (from: string, to: string, line: Message['line'], text: string): Message => ({
+  from,
+  to,
+  line,
+  head: 'arrow',
+  text,
+});
+
+// What the guide's diagram must say: the flow of its "How it works" steps. An edit that moves participants
+// between boxes, reverses arrows or drops messages fails here even when the drawing matches its source.
+const guideDiagram: SequenceDiagram = {
+  actors: ['App Repo', 'Infra Repo', 'ECR', 'Parameter Store', 'ECS'],
+  boxes: [
+    { label: 'GitHub', actors: ['App Repo', 'Infra Repo'] },
+    { label: 'AWS', actors: ['ECR', 'Parameter Store', 'ECS'] },
+  ],
+  messages: [
+    message('App Repo', 'ECR', 'solid', 'Push Docker image'),
+    message('App Repo', 'Parameter Store', 'solid', 'Set version parameter'),
+    message('App Repo', 'Infra Repo', 'solid', 'Trigger infra deployment'),
+    message('App Repo', 'App Repo', 'dashed', 'Poll workflow status'),
+    message('Infra Repo', 'Parameter Store', 'solid', 'Read version parameter'),
+    message('Infra Repo', 'ECS', 'solid', 'Deploy new version'),
+    message('App Repo', 'Infra Repo', 'dashed', 'Workflow success'),
+    message('App Repo', 'App Repo', 'solid', 'Report success'),
+    message('ECS', 'ECR', 'solid', 'Pull Docker image'),
+    message('ECS', 'ECS', 'solid', 'Start new containers'),
+    message('ECS', 'ECS', 'solid', 'Terminate old containers'),
+  ],
+};
+
+const diagramPages = (await docPages()).filter((doc) => mermaidBlocks(doc.text).length > 0);
+
+describe('diagrams, compared with their Mermaid source', () => {
+  it("the guide's Mermaid source shows the documented flow", () => {
+    const guide = diagramPages.find((doc) => doc.route === '/deployment-workflow');
+    const [source] = mermaidBlocks(guide?.text ?? '');
+    expect(parseSequence(source ?? '')).toEqual(guideDiagram);
+  });
+
+  it.each(diagramPages.map((doc) => [doc.route, doc] as const))(
+    '%s draws every diagram as its source says: participants, boxes, messages, arrows',
+    async (_route, doc) => {
+      const page = await open(doc.route);
+      const sources = mermaidBlocks(doc.text);
+      const svgs = page.locator('.docusaurus-mermaid-container svg');
+      await svgs.nth(sources.length - 1).waitFor({ state: 'visible', timeout: 20_000 });
+      expect(await svgs.count()).toBe(sources.length);
+      for (const [index, source] of sources.entries()) {
+        if (!/^\s*sequenceDiagram\b/.test(source)) continue;
+        const drawn = await svgs.nth(index).evaluate(readSequenceSvg);
+        expect(drawn, `${doc.route} diagram ${index + 1}`).toEqual(parseSequence(source));
+      }
+      await page.close();
+    },
+  );
+});
+
+describe('every page of the sitemap, on a phone (390 px) and a desktop (1280 px)', () => {
+  it('has one h1, no sideways page scroll, no word split in a table cell, no transcript hidden sideways, and one navbar item current', async () => {
+    const sitemap = await readFile(path.join(buildDir, 'sitemap.xml'), 'utf8');
+    const paths = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1] ?? '/').pathname);
+    expect(paths.length).toBeGreaterThanOrEqual(10);
+    const problems: string[] = [];
+    const widths = [
+      ['phone', { width: 390, height: 844 }],
+      ['desktop', { width: 1280, height: 900 }],
+    ] as const;
+    // One tab per width, in parallel; each walks every page with full loads.
+    await Promise.all(
+      widths.map(async ([name, viewport]) => {
+        const page = await open('/', viewport);
+        for (const pathname of paths) {
+          const response = await page.goto(`${server.url}${pathname}`, { waitUntil: 'load' });
+          const where = `${pathname} at ${viewport.width} px`;
+          if (response?.status() !== 200) problems.push(`${where}: status ${response?.status()}`);
+          await page.locator('h1').first().waitFor();
+          const h1s = await page.locator('h1').count();
+          if (h1s !== 1) problems.push(`${where}: ${h1s} h1 elements`);
+          for (const problem of await page.evaluate(layoutProblems)) problems.push(`${where}: ${problem}`);
+          if (name === 'desktop') {
+            const current = await page
+              .locator('nav.navbar a[aria-current="page"]:not(.dropdown__link)')
+              .allInnerTexts();
+            const expected = navbarSection(pathname);
+            if (current.join() !== (expected ?? ''))
+              problems.push(
+                `${where}: navbar current ${JSON.stringify(current)}, expected ${expected ?? 'none'}`,
+              );
+            const sub = await page
+              .locator('nav.navbar a.dropdown__link[aria-current="page"]')
+              .evaluateAll((els) => els.map((el) => el.getAttribute('href')));
+            if (sub.some((href) => href !== pathname))
+              problems.push(`${where}: dropdown current ${JSON.stringify(sub)}`);
+          }
+          if (pathname === '/' || pathname === '/deployment-workflow') {
+            const slug = pathname === '/' ? 'home' : 'deployment-workflow';
+            await page.screenshot({ path: path.join(resultsDir, `${slug}-${name}.png`) });
+          }
+        }
+        await page.close();
+      }),
+    );
+    expect(problems).toEqual([]);
+  }, 120_000);
+});
+
 describe('the rest of the site', () => {
   it('the home page sends each kind of reader to their start in one click', async () => {
     const page = await open('/');
@@ -371,44 +494,6 @@ describe('the rest of the site', () => {
       await dark.close();
     }
   });
-
-  it('takes screenshots at desktop and phone widths', async () => {
-    for (const [name, viewport] of [
-      ['desktop', { width: 1280, height: 900 }],
-      ['phone', { width: 390, height: 844 }],
-    ] as const) {
-      for (const [slug, pathname] of [
-        ['home', '/'],
-        ['deployment-workflow', '/deployment-workflow'],
-      ] as const) {
-        const page = await open(pathname, viewport);
-        if (slug === 'deployment-workflow') {
-          await page
-            .locator('.docusaurus-mermaid-container svg')
-            .waitFor({ state: 'visible', timeout: 20_000 });
-        }
-        const file = path.join(resultsDir, `${slug}-${name}.png`);
-        await page.screenshot({ path: file, fullPage: true });
-        expect(existsSync(file)).toBe(true);
-        // Nothing wider than the screen except what scrolls inside its own box (code, tables, the diagram).
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        expect(overflow, `${slug} at ${name} width scrolls sideways`).toBeLessThanOrEqual(0);
-      }
-    }
-  });
-
-  it('every page of the sitemap loads, with one title, without an error or a request off this machine', async () => {
-    const sitemap = await readFile(path.join(buildDir, 'sitemap.xml'), 'utf8');
-    const paths = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1] ?? '/').pathname);
-    expect(paths.length).toBeGreaterThanOrEqual(10);
-    const page = await open('/');
-    for (const pathname of paths) {
-      const response = await page.goto(`${server.url}${pathname}`, { waitUntil: 'load' });
-      expect(response?.status(), pathname).toBe(200);
-      await page.locator('h1').first().waitFor();
-      expect(await page.locator('h1').count(), `${pathname} has one h1`).toBe(1);
-    }
-  }, 120_000);
 
   it('made no request beyond this machine and raised no page error', () => {
     expect(externalRequests).toEqual([]);
