@@ -7,7 +7,7 @@ import path from 'node:path';
 import { createProgram, EXIT_CODES } from '@shared-hosting/cli';
 import { errorCatalog } from '@shared-hosting/core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 type Command = ReturnType<typeof createProgram>;
 
@@ -289,6 +289,11 @@ describe('reference pages, generated from the source', () => {
         await page.locator(`h2[id="${entry.code.toLowerCase().replace(/[^a-z0-9]+/g, '-')}"]`).count(),
       ).toBe(1);
     }
+    // Flags and variables read as code, and a placeholder URL is not a link to nowhere.
+    const codes = await page.locator('article p code').allInnerTexts();
+    expect(codes).toEqual(expect.arrayContaining(['--infra-ref', 'GITHUB_API_URL', 'https://HOST/api/v3']));
+    expect(await page.locator('article a[href*="HOST"]').count()).toBe(0);
+    expect(text).not.toMatch(/(^|\s)- -[a-z]/m);
   });
 });
 
@@ -492,6 +497,63 @@ describe('the rest of the site', () => {
       expect(await page.locator('html').getAttribute('data-theme')).toBe('light');
     } finally {
       await dark.close();
+    }
+  });
+
+  it('"Edit this page" opens the source a page is made from, and pages show when they were last updated', async () => {
+    const edits: Record<string, string> = {
+      '/usage': 'docs/usage.md',
+      '/reference/action': 'packages/action/action.yml',
+      '/reference/cli': 'packages/cli/src/program.ts',
+      '/reference/troubleshooting': 'packages/core/src/catalog.ts',
+    };
+    const page = await open('/');
+    for (const [pathname, source] of Object.entries(edits)) {
+      await page.goto(`${server.url}${pathname}`, { waitUntil: 'load' });
+      const href = await page.locator('a.theme-edit-this-page').getAttribute('href');
+      expect(href, pathname).toMatch(new RegExp(`/edit/main/${source.replace(/\./g, '\\.')}$`));
+      expect(existsSync(path.join(repoRoot, source)), source).toBe(true);
+      expect(await page.locator('.theme-last-updated').innerText(), pathname).toMatch(/^Last updated on \w/);
+    }
+  });
+
+  it('an unknown address gets the 404 page, with a search box and the starting points', async () => {
+    const page = await context.newPage();
+    const response = await page.goto(`${server.url}/no-such-page`, { waitUntil: 'load' });
+    expect(response?.status()).toBe(404);
+    expect(await page.locator('h1').innerText()).toBe('Page not found');
+    const starts = await page
+      .locator('[data-testid="not-found-starts"] a')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('href')));
+    expect(starts).toEqual(['/', '/deployment-workflow', '/usage', '/reference']);
+    await page.locator('main search input[name="q"]').fill('AWS_REGION');
+    await page.locator('main search button[type="submit"]').click();
+    await page.waitForURL(/\/search\?q=AWS_REGION$/);
+    await page.getByText(/^\d+ documents? found$/).waitFor({ timeout: 15_000 });
+    expect(await page.locator('#__docusaurus').innerText()).toContain('The AWS region where the shared services');
+    await page.close();
+  });
+
+  it('colours YAML keys in both themes', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const themed = await newContext(scheme);
+      try {
+        const page = await open('/deployment-workflow', { width: 1280, height: 900 }, themed);
+        await page.waitForFunction((mode) => document.documentElement.dataset.theme === mode, scheme);
+        // The code block re-renders when the theme settles: read both colours from the same, current nodes.
+        const colours = await vi.waitFor(async () => {
+          const read = await page.evaluate(() => {
+            const key = document.querySelector('.theme-code-block .token.key');
+            const pre = key?.closest('pre');
+            return key && pre ? { key: getComputedStyle(key).color, text: getComputedStyle(pre).color } : undefined;
+          });
+          if (!read?.key || !read.text) throw new Error('no YAML key token yet');
+          return read;
+        });
+        expect(colours.key, `${scheme}: key colour vs text colour`).not.toBe(colours.text);
+      } finally {
+        await themed.close();
+      }
     }
   });
 
