@@ -34,6 +34,16 @@ export function layoutProblems(): string[] {
   return problems;
 }
 
+/** The h1 count and the navbar's current items (top level, and inside the Reference dropdown). */
+export function pageFacts(): { h1s: number; current: string[]; dropdownCurrent: (string | null)[] } {
+  const links = [...document.querySelectorAll<HTMLElement>('nav.navbar a[aria-current="page"]')];
+  return {
+    h1s: document.querySelectorAll('h1').length,
+    current: links.filter((a) => !a.matches('.dropdown__link')).map((a) => (a.textContent ?? '').trim()),
+    dropdownCurrent: links.filter((a) => a.matches('.dropdown__link')).map((a) => a.getAttribute('href')),
+  };
+}
+
 /** The navbar item that is current on a page: every page is under exactly one, except the search page. */
 export function navbarSection(pathname: string): string | undefined {
   if (/^\/search$/.test(pathname)) return undefined;

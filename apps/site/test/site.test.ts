@@ -13,6 +13,7 @@ type Command = ReturnType<typeof createProgram>;
 
 import { parse as parseYaml } from 'yaml';
 import { serveBuild } from '../scripts/serve.mjs';
+import { diagramName } from '../src/theme/Mermaid/name.ts';
 import {
   type Message,
   mermaidBlocks,
@@ -20,7 +21,7 @@ import {
   readSequenceSvg,
   type SequenceDiagram,
 } from './diagram.ts';
-import { layoutProblems, navbarSection } from './layout.ts';
+import { layoutProblems, navbarSection, pageFacts } from './layout.ts';
 
 const siteDir = path.resolve(import.meta.dirname, '..');
 const repoRoot = path.resolve(siteDir, '../..');
@@ -381,6 +382,35 @@ describe('diagrams, compared with their Mermaid source', () => {
   );
 });
 
+describe('diagrams without JavaScript', () => {
+  it.each(diagramPages.map((doc) => [doc.route, doc] as const))(
+    '%s shows each diagram as an image that says what its Mermaid source says',
+    async (_route, doc) => {
+      const noScript = await browser.newContext({ javaScriptEnabled: false });
+      try {
+        const page = await noScript.newPage();
+        await page.goto(`${server.url}${doc.route}`, { waitUntil: 'load' });
+        for (const source of mermaidBlocks(doc.text)) {
+          const name = diagramName(source);
+          const fix = `run "pnpm --filter @shared-hosting/site diagrams", then build again`;
+          const image = page.locator(`[data-diagram="${name}"] img`);
+          expect(await image.count(), `${doc.route}: no image for a diagram (${fix})`).toBe(1);
+          const width = await image.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth);
+          expect(width, `${doc.route}: ${name}.svg did not load (${fix})`).toBeGreaterThan(300);
+          if (!/^\s*sequenceDiagram\b/.test(source)) continue;
+          const svgPage = await context.newPage();
+          await svgPage.goto(`${server.url}/img/diagrams/${name}.svg`);
+          const drawn = await svgPage.locator('svg').first().evaluate(readSequenceSvg);
+          expect(drawn, `${name}.svg (${fix})`).toEqual(parseSequence(source));
+          await svgPage.close();
+        }
+      } finally {
+        await noScript.close();
+      }
+    },
+  );
+});
+
 describe('every page of the sitemap, on a phone (390 px) and a desktop (1280 px)', () => {
   it('has one h1, no sideways page scroll, no word split in a table cell, no transcript hidden sideways, and one navbar item current', async () => {
     const sitemap = await readFile(path.join(buildDir, 'sitemap.xml'), 'utf8');
@@ -396,28 +426,20 @@ describe('every page of the sitemap, on a phone (390 px) and a desktop (1280 px)
       widths.map(async ([name, viewport]) => {
         const page = await open('/', viewport);
         for (const pathname of paths) {
-          const response = await page.goto(`${server.url}${pathname}`, { waitUntil: 'load' });
+          // The server-rendered page with its CSS (stylesheets load before DOMContentLoaded's deferred scripts).
+          const response = await page.goto(`${server.url}${pathname}`, { waitUntil: 'domcontentloaded' });
           const where = `${pathname} at ${viewport.width} px`;
           if (response?.status() !== 200) problems.push(`${where}: status ${response?.status()}`);
-          await page.locator('h1').first().waitFor();
-          const h1s = await page.locator('h1').count();
-          if (h1s !== 1) problems.push(`${where}: ${h1s} h1 elements`);
           for (const problem of await page.evaluate(layoutProblems)) problems.push(`${where}: ${problem}`);
-          if (name === 'desktop') {
-            const current = await page
-              .locator('nav.navbar a[aria-current="page"]:not(.dropdown__link)')
-              .allInnerTexts();
-            const expected = navbarSection(pathname);
-            if (current.join() !== (expected ?? ''))
-              problems.push(
-                `${where}: navbar current ${JSON.stringify(current)}, expected ${expected ?? 'none'}`,
-              );
-            const sub = await page
-              .locator('nav.navbar a.dropdown__link[aria-current="page"]')
-              .evaluateAll((els) => els.map((el) => el.getAttribute('href')));
-            if (sub.some((href) => href !== pathname))
-              problems.push(`${where}: dropdown current ${JSON.stringify(sub)}`);
-          }
+          const facts = await page.evaluate(pageFacts);
+          if (facts.h1s !== 1) problems.push(`${where}: ${facts.h1s} h1 elements`);
+          const expected = navbarSection(pathname);
+          if (name === 'desktop' && facts.current.join() !== (expected ?? ''))
+            problems.push(
+              `${where}: navbar current ${JSON.stringify(facts.current)}, expected ${expected ?? 'none'}`,
+            );
+          if (facts.dropdownCurrent.some((href) => href !== pathname))
+            problems.push(`${where}: dropdown current ${JSON.stringify(facts.dropdownCurrent)}`);
           if (pathname === '/' || pathname === '/deployment-workflow') {
             const slug = pathname === '/' ? 'home' : 'deployment-workflow';
             await page.screenshot({ path: path.join(resultsDir, `${slug}-${name}.png`) });
@@ -530,7 +552,9 @@ describe('the rest of the site', () => {
     await page.locator('main search button[type="submit"]').click();
     await page.waitForURL(/\/search\?q=AWS_REGION$/);
     await page.getByText(/^\d+ documents? found$/).waitFor({ timeout: 15_000 });
-    expect(await page.locator('#__docusaurus').innerText()).toContain('The AWS region where the shared services');
+    expect(await page.locator('#__docusaurus').innerText()).toContain(
+      'The AWS region where the shared services',
+    );
     await page.close();
   });
 
@@ -545,7 +569,9 @@ describe('the rest of the site', () => {
           const read = await page.evaluate(() => {
             const key = document.querySelector('.theme-code-block .token.key');
             const pre = key?.closest('pre');
-            return key && pre ? { key: getComputedStyle(key).color, text: getComputedStyle(pre).color } : undefined;
+            return key && pre
+              ? { key: getComputedStyle(key).color, text: getComputedStyle(pre).color }
+              : undefined;
           });
           if (!read?.key || !read.text) throw new Error('no YAML key token yet');
           return read;
