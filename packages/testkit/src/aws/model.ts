@@ -58,6 +58,12 @@ const CONSTRAINTS: Record<string, Record<string, Constraint>> = {
     'PutParameter.DataType': { min: 0, max: 128 },
     'GetParameterHistory.Name': { min: 1, max: 2048 },
     'GetParameterHistory.MaxResults': { min: 1, max: 50 },
+    'LabelParameterVersion.Name': { min: 1, max: 2048 },
+    'LabelParameterVersion.Labels': { min: 1, max: 10 },
+    'LabelParameterVersion.Labels[]': { min: 1, max: 100 },
+    'UnlabelParameterVersion.Name': { min: 1, max: 2048 },
+    'UnlabelParameterVersion.Labels': { min: 1, max: 10 },
+    'UnlabelParameterVersion.Labels[]': { min: 1, max: 100 },
   },
   ECR: {
     'DescribeRepositories.registryId': { pattern: /^[0-9]{12}$/ },

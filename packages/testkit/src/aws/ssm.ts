@@ -67,6 +67,10 @@ export class SsmState {
         return this.putParameter(input, caller);
       case 'GetParameterHistory':
         return this.getParameterHistory(input);
+      case 'LabelParameterVersion':
+        return this.labelParameterVersion(input);
+      case 'UnlabelParameterVersion':
+        return this.unlabelParameterVersion(input);
       default:
         throw new AwsServiceError(
           'UnknownOperationException',
@@ -191,6 +195,58 @@ export class SsmState {
     return { Version: next.Version, Tier: next.Tier };
   }
 
+  /** The labels of a parameter: label → version (tests: "label unmoved"). */
+  labels(name: string): Record<string, number> {
+    const result: Record<string, number> = {};
+    for (const version of this.parameters.get(name) ?? []) {
+      for (const label of version.Labels) result[label] = version.Version;
+    }
+    return result;
+  }
+
+  private versionOf(name: string, version: unknown): StoredParameterVersion {
+    const versions = this.parameters.get(name);
+    if (!versions?.length) throw new AwsServiceError('ParameterNotFound', `Parameter ${name} not found.`);
+    const chosen =
+      version === undefined ? versions.at(-1) : versions.find((v) => v.Version === Number(version));
+    if (!chosen) {
+      throw new AwsServiceError(
+        'ParameterVersionNotFound',
+        `Systems Manager could not find version ${String(version)} of ${name}. Verify the version and try again.`,
+      );
+    }
+    return chosen;
+  }
+
+  /** SSM moves a label from whichever version holds it; invalid names come back in InvalidLabels. */
+  private labelParameterVersion(input: Record<string, unknown>) {
+    const name = String(input.Name);
+    const target = this.versionOf(name, input.ParameterVersion);
+    const labels = input.Labels as string[];
+    const invalid = labels.filter((l) => !isValidLabel(l));
+    const valid = labels.filter((l) => isValidLabel(l));
+    const after = new Set([...target.Labels, ...valid]);
+    if (after.size > 10) {
+      throw new AwsServiceError(
+        'ParameterVersionLabelLimitExceeded',
+        'A parameter version can have maximum 10 labels.Move one or more labels to another version and try again.',
+      );
+    }
+    for (const version of this.parameters.get(name) ?? []) {
+      if (version !== target) version.Labels = version.Labels.filter((l) => !valid.includes(l));
+    }
+    target.Labels = [...after];
+    return { InvalidLabels: invalid, ParameterVersion: target.Version };
+  }
+
+  private unlabelParameterVersion(input: Record<string, unknown>) {
+    const target = this.versionOf(String(input.Name), input.ParameterVersion);
+    const labels = input.Labels as string[];
+    const removed = labels.filter((l) => target.Labels.includes(l));
+    target.Labels = target.Labels.filter((l) => !labels.includes(l));
+    return { RemovedLabels: removed, InvalidLabels: labels.filter((l) => !removed.includes(l)) };
+  }
+
   private getParameterHistory(input: Record<string, unknown>) {
     const name = String(input.Name);
     const versions = this.parameters.get(name);
@@ -224,6 +280,11 @@ export class SsmState {
       ...(nextStart < versions.length ? { NextToken: encodeToken(nextStart, name) } : {}),
     };
   }
+}
+
+/** SSM label rules: ≤ 100 chars of a-zA-Z0-9_.-, not starting with a digit, "aws" or "ssm". */
+function isValidLabel(label: string): boolean {
+  return /^[a-zA-Z0-9_.-]{1,100}$/.test(label) && !/^[0-9]/.test(label) && !/^(aws|ssm)/i.test(label);
 }
 
 function splitSelector(raw: string): { name: string; selector: string | undefined } {
