@@ -428,6 +428,20 @@ describe('ECS', () => {
     await expect(
       ecs.send(new UpdateServiceCommand({ cluster, service: 'hello-app', taskDefinition: 'missing:9' })),
     ).rejects.toMatchObject({ name: 'ClientException', message: 'Unable to describe task definition.' });
+    peers.aws.inject({ operation: 'RegisterTaskDefinition', errorType: 'AccessDeniedException' });
+    await expect(
+      ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'x',
+          containerDefinitions: [{ name: 'web', image: goodV1 }],
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining(
+        'not authorized to perform: ecs:RegisterTaskDefinition on resource: arn:aws:ecs:eu-west-1:123456789012:task-definition/x:*',
+      ),
+    });
     expect(peers.aws.outputViolations).toEqual([]);
   });
 });
