@@ -78,6 +78,8 @@ export class EcsState {
   readonly updates: Record<string, unknown>[] = [];
   /** Every image pull a task made, in order. */
   readonly pulls: ImagePull[] = [];
+  /** Errors of the scheduler itself (a testkit bug; the server's `assertNoViolations()` reports them). */
+  readonly schedulerErrors: string[] = [];
   tickMs: number;
   private timer: NodeJS.Timeout | undefined;
   private readonly context: SchedulerContext;
@@ -218,7 +220,11 @@ export class EcsState {
   /** Run one scheduler tick now (the timer does this every `tickMs`). */
   tick(): void {
     for (const service of this.services.values()) {
-      advanceService(service, this.tasksOf(service.name, service.cluster), this.context);
+      try {
+        advanceService(service, this.tasksOf(service.name, service.cluster), this.context);
+      } catch (error) {
+        this.schedulerErrors.push(`${service.cluster}/${service.name}: ${(error as Error).stack ?? error}`);
+      }
     }
   }
 

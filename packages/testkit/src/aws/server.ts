@@ -326,6 +326,9 @@ export async function startAwsServer(options: AwsTestServerOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
 
   const assertNoViolations = () => {
+    if (ecs.schedulerErrors.length > 0) {
+      throw new Error(`The ECS test peer's scheduler failed:\n${ecs.schedulerErrors.join('\n')}`);
+    }
     if (outputViolations.length > 0) {
       throw new Error(
         `The AWS test peer produced answers its model does not allow:\n${outputViolations.join('\n')}`,
