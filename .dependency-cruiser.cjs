@@ -15,7 +15,8 @@ module.exports = {
     {
       name: 'core-without-adapters',
       severity: 'error',
-      comment: 'packages/core is the engine: no GitHub Actions toolkit, no commander, no adapter or terminal code.',
+      comment:
+        'packages/core is the engine: no GitHub Actions toolkit, no commander, no adapter or terminal code.',
       from: { path: '^packages/core/src' },
       to: { path: ['^packages/(cli|action)/', 'node_modules/(@actions/|commander/|ora/|chalk/)'] },
     },

@@ -59,7 +59,9 @@ const overAim = functions.filter((f) => f.lines > AIM).length;
 console.log(`function length: ${functions.length} functions; ${overAim} over ${AIM} lines; longest:`);
 for (const f of functions.slice(0, 8)) console.log(`  ${String(f.lines).padStart(4)}  ${f.name}  ${f.where}`);
 if (tooLong.length > 0) {
-  console.error(`\n${tooLong.length} function(s) longer than ${MAX} lines: split them (house style: aim for ${AIM}).`);
+  console.error(
+    `\n${tooLong.length} function(s) longer than ${MAX} lines: split them (house style: aim for ${AIM}).`,
+  );
   for (const f of tooLong) console.error(`  ${f.lines} lines: ${f.name} at ${f.where}`);
   process.exit(1);
 }
