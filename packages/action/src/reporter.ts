@@ -37,11 +37,14 @@ export class ActionReporter implements Reporter {
     private readonly core: ActionsCore,
     /** Where the infra run lives, saved with the run for the post step; undefined: do not save. */
     private readonly infra: { owner: string; repo: string } | undefined,
-    /** Secrets already masked (each is masked once). */
+    /**
+     * Secrets already masked (each is masked once). A Set is kept, not copied: the secrets registered
+     * later are added to it, so that its owner can redact them all (the failure handler does).
+     */
     masked: Iterable<string> = [],
     private readonly newToken: () => string = () => randomUUID(),
   ) {
-    this.masked = new Set(masked);
+    this.masked = masked instanceof Set ? masked : new Set(masked);
   }
 
   registerSecret(secret: string): void {
