@@ -328,11 +328,14 @@ export async function loadSources() {
     throw new Error('Reference: @shared-hosting/cli exports no EXIT_CODES array');
   if (!Array.isArray(core.errorCatalog))
     throw new Error('Reference: @shared-hosting/core exports no errorCatalog');
+  if (typeof core.resultFieldsMarkdown !== 'function')
+    throw new Error('Reference: @shared-hosting/core exports no resultFieldsMarkdown()');
   return {
     action: parseAction(actionText),
     program: cli.createProgram(),
     exitCodes: cli.EXIT_CODES,
     catalog: core.errorCatalog,
+    resultFields: core.resultFieldsMarkdown(),
   };
 }
 
@@ -343,7 +346,7 @@ async function writeIfChanged(file, content) {
 
 /** Generates every reference partial. */
 export async function generateReference() {
-  const { action, program, exitCodes, catalog } = await loadSources();
+  const { action, program, exitCodes, catalog, resultFields } = await loadSources();
   await mkdir(outDir, { recursive: true });
   const files = {
     'action-inputs.md': renderActionInputs(action),
@@ -351,6 +354,7 @@ export async function generateReference() {
     'action-usage.md': renderActionUsage(action),
     'cli.md': renderCli(program),
     'exit-codes.md': renderExitCodes(exitCodes),
+    'json.md': `${resultFields}\n`,
     'troubleshooting.md': renderTroubleshooting(catalog),
   };
   for (const [name, content] of Object.entries(files)) await writeIfChanged(path.join(outDir, name), content);
