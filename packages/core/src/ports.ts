@@ -98,6 +98,8 @@ export interface ParameterValue {
   /** Who last wrote it (SSM LastModifiedUser), when known. */
   lastModifiedUser?: string | undefined;
   description?: string | undefined;
+  /** The labels on this version (GetParameterHistory's Labels), when listed by `history()`. */
+  labels?: readonly string[] | undefined;
 }
 
 export interface ParameterStore {
@@ -105,8 +107,17 @@ export interface ParameterStore {
   get(name: string): Promise<ParameterValue | undefined>;
   /** PutParameter (Type String, Overwrite true). Returns the new parameter version. */
   put(name: string, value: string, description: string): Promise<{ version: number }>;
-  /** GetParameterHistory, all pages, newest first, at most `limit` entries. */
+  /** GetParameterHistory, all pages, newest first, at most `limit` entries, with each version's labels. */
   history(name: string, limit?: number): Promise<ParameterValue[]>;
+  /**
+   * LabelParameterVersion: attach `labels` to `version`. A label already on another version of the
+   * parameter moves to this one (SSM's behaviour). Throws when SSM refuses a label as invalid.
+   */
+  label(name: string, version: number, labels: readonly string[]): Promise<void>;
+  /** PutParameter (Type String) WITHOUT Overwrite: `'exists'` when the parameter already exists. */
+  create(name: string, value: string, description: string): Promise<{ version: number } | 'exists'>;
+  /** DeleteParameter, all versions; a parameter that does not exist is fine. */
+  delete(name: string): Promise<void>;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -271,6 +271,79 @@ describe('ParameterStore (SSM)', () => {
   });
 });
 
+describe('ParameterStore (SSM): labels, create and delete', () => {
+  it('labels a version, lists the labels in the history, and moves a label to a newer version', async () => {
+    const name = '/shared-hosting/labels/prod/version';
+    await aws.parameters.put(name, 'v1', 'first');
+    await aws.parameters.put(name, 'v2', 'second');
+    await aws.parameters.label(name, 1, ['previous', 'stable']);
+    expect(peers.aws.calls('LabelParameterVersion').map((r) => r.params)).toEqual([
+      { Name: name, ParameterVersion: 1, Labels: ['previous', 'stable'] },
+    ]);
+    expect((await aws.parameters.history(name)).map((h) => [h.version, h.labels])).toEqual([
+      [2, []],
+      [1, ['previous', 'stable']],
+    ]);
+    await aws.parameters.label(name, 2, ['stable']);
+    expect((await aws.parameters.history(name)).map((h) => [h.version, h.labels])).toEqual([
+      [2, ['stable']],
+      [1, ['previous']],
+    ]);
+  });
+
+  it('names a label SSM refuses, and a version that does not exist', async () => {
+    const name = '/shared-hosting/badlabel/prod/version';
+    await aws.parameters.put(name, 'v1', 'first');
+    const invalid = await failure(aws.parameters.label(name, 1, ['ok', 'aws-reserved']));
+    expect(invalid.code).toBe('AWS_VALIDATION');
+    expect(invalid.message).toBe('SSM rejected the label "aws-reserved" for version 1 of ' + name + '.');
+    expect(invalid.fix).toContain('does not start with a digit, "aws" or "ssm"');
+    const missing = await failure(aws.parameters.label(name, 7, ['ok']));
+    expect(missing.code).toBe('AWS_REQUEST_FAILED');
+    expect(missing.message).toContain('could not find version 7');
+  });
+
+  it('retries a label through TooManyUpdates', async () => {
+    const name = '/shared-hosting/busylabel/prod/version';
+    await aws.parameters.put(name, 'v1', 'first');
+    peers.aws.inject({ operation: 'LabelParameterVersion', errorType: 'TooManyUpdates', times: 2 });
+    await aws.parameters.label(name, 1, ['current']);
+    expect(peers.aws.calls('LabelParameterVersion').map((r) => r.status)).toEqual([400, 400, 200]);
+    expect((await aws.parameters.history(name))[0]?.labels).toEqual(['current']);
+  });
+
+  it('creates a parameter without overwriting, and answers "exists" when it is there', async () => {
+    const name = '/shared-hosting/lock/prod/lock';
+    expect(await aws.parameters.create(name, 'holder-1', 'lock of prod')).toEqual({ version: 1 });
+    expect(await aws.parameters.create(name, 'holder-2', 'lock of prod')).toBe('exists');
+    expect((await aws.parameters.get(name))?.value).toBe('holder-1');
+    expect(peers.aws.calls('PutParameter').map((r) => r.params)).toEqual([
+      { Name: name, Value: 'holder-1', Type: 'String', Description: 'lock of prod' },
+      { Name: name, Value: 'holder-2', Type: 'String', Description: 'lock of prod' },
+    ]);
+    peers.aws.inject({ operation: 'PutParameter', errorType: 'AccessDeniedException' });
+    const denied = await failure(aws.parameters.create('/shared-hosting/lock/dev/lock', 'h', 'd'));
+    expect(denied.code).toBe('AWS_ACCESS_DENIED');
+  });
+
+  it('deletes a parameter, and a missing one is fine', async () => {
+    const name = '/shared-hosting/gone/prod/lock';
+    await aws.parameters.create(name, 'holder', 'lock');
+    await aws.parameters.delete(name);
+    expect(await aws.parameters.get(name)).toBeUndefined();
+    await expect(aws.parameters.delete(name)).resolves.toBeUndefined();
+    expect(peers.aws.calls('DeleteParameter').map((r) => [r.status, r.errorType])).toEqual([
+      [200, undefined],
+      [400, 'ParameterNotFound'],
+    ]);
+    expect(await aws.parameters.create(name, 'next', 'lock')).toEqual({ version: 1 });
+    peers.aws.inject({ operation: 'DeleteParameter', errorType: 'AccessDeniedException' });
+    const denied = await failure(aws.parameters.delete(name));
+    expect(denied.code).toBe('AWS_ACCESS_DENIED');
+    expect(denied.message).toContain('ssm:DeleteParameter');
+  });
+});
+
 describe('Registry (ECR)', () => {
   it('logs in with the proxyEndpoint host; http means insecure', async () => {
     const auth = await aws.registry.getAuthorization();

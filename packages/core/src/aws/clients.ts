@@ -11,8 +11,10 @@ import {
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
 import {
+  DeleteParameterCommand,
   GetParameterCommand,
   GetParameterHistoryCommand,
+  LabelParameterVersionCommand,
   type ParameterHistory,
   PutParameterCommand,
   SSMClient,
@@ -301,31 +303,49 @@ export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPor
     },
 
     async put(name: string, value: string, description: string): Promise<{ version: number }> {
-      const Description =
-        description.length > MAX_DESCRIPTION ? `${description.slice(0, MAX_DESCRIPTION - 1)}…` : description;
-      // TooManyUpdates is a conflict with a concurrent writer: worth a few more tries beyond the SDK's.
-      const out = await withRetry(
-        () =>
-          call({ service: 'ssm', action: 'PutParameter', resource: name }, () =>
-            ssm.send(
-              new PutParameterCommand({
-                Name: name,
-                Value: value,
-                Type: 'String',
-                Overwrite: true,
-                Description,
-              }),
-            ),
-          ),
-        {
-          attempts: 4,
-          baseDelayMs: Math.max(1, base),
-          retryable: (error) => (error as { code?: string }).code === 'SSM_TOO_MANY_UPDATES',
-          onRetry: (_e, attempt, delay) =>
-            options.debug?.(`SSM TooManyUpdates on ${name}: retry ${attempt} in ${delay} ms`),
-        },
-      );
+      const out = await putParameter(name, value, description, true);
       return { version: out.Version ?? 0 };
+    },
+
+    async create(name: string, value: string, description: string): Promise<{ version: number } | 'exists'> {
+      try {
+        const out = await putParameter(name, value, description, false);
+        return { version: out.Version ?? 0 };
+      } catch (error) {
+        if ((error as { code?: string }).code === 'SSM_PARAMETER_EXISTS') return 'exists';
+        throw error;
+      }
+    },
+
+    async label(name: string, version: number, labels: readonly string[]): Promise<void> {
+      const out = await withConflictRetry(name, () =>
+        call({ service: 'ssm', action: 'LabelParameterVersion', resource: name }, () =>
+          ssm.send(
+            new LabelParameterVersionCommand({ Name: name, ParameterVersion: version, Labels: [...labels] }),
+          ),
+        ),
+      );
+      const invalid = out.InvalidLabels ?? [];
+      if (invalid.length > 0) {
+        throw new RemoteError(
+          'ssm',
+          'AWS_VALIDATION',
+          `SSM rejected the label${invalid.length > 1 ? 's' : ''} ${invalid.map((l) => `"${l}"`).join(', ')} for version ${version} of ${name}.`,
+          {
+            fix: 'A label has 1-100 letters, digits, periods, hyphens or underscores and does not start with a digit, "aws" or "ssm".',
+            details: { service: 'ssm', action: 'LabelParameterVersion', resource: name },
+          },
+        );
+      }
+    },
+
+    async delete(name: string): Promise<void> {
+      try {
+        await withConflictRetry(name, () => ssm.send(new DeleteParameterCommand({ Name: name })));
+      } catch (error) {
+        if (awsErrorName(error) === 'ParameterNotFound') return;
+        throw mapError(error, { service: 'ssm', action: 'DeleteParameter', resource: name });
+      }
     },
 
     async history(name: string, limit = 50): Promise<ParameterValue[]> {
@@ -362,9 +382,41 @@ export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPor
           lastModified: p.LastModifiedDate,
           lastModifiedUser: p.LastModifiedUser,
           description: p.Description,
+          labels: p.Labels ?? [],
         }));
     },
   };
+
+  /** TooManyUpdates is a conflict with a concurrent writer: worth a few more tries beyond the SDK's. */
+  function withConflictRetry<T>(name: string, fn: () => Promise<T>): Promise<T> {
+    return withRetry(fn, {
+      attempts: 4,
+      baseDelayMs: Math.max(1, base),
+      retryable: (error) =>
+        (error as { code?: string }).code === 'SSM_TOO_MANY_UPDATES' ||
+        awsErrorName(error) === 'TooManyUpdates',
+      onRetry: (_e, attempt, delay) =>
+        options.debug?.(`SSM TooManyUpdates on ${name}: retry ${attempt} in ${delay} ms`),
+    });
+  }
+
+  function putParameter(name: string, value: string, description: string, overwrite: boolean) {
+    const Description =
+      description.length > MAX_DESCRIPTION ? `${description.slice(0, MAX_DESCRIPTION - 1)}…` : description;
+    return withConflictRetry(name, () =>
+      call({ service: 'ssm', action: 'PutParameter', resource: name }, () =>
+        ssm.send(
+          new PutParameterCommand({
+            Name: name,
+            Value: value,
+            Type: 'String',
+            ...(overwrite ? { Overwrite: true } : {}),
+            Description,
+          }),
+        ),
+      ),
+    );
+  }
 
   return { registry, parameters, region: resolvedRegion };
 }

@@ -10,5 +10,8 @@ export function asSsm(store: ParameterStore): ParameterStore {
     },
     put: (name, value, description) => store.put(name, value, description),
     history: (name, limit) => store.history(name, limit),
+    label: (name, version, labels) => store.label(name, version, labels),
+    create: (name, value, description) => store.create(name, value, description),
+    delete: (name) => store.delete(name),
   };
 }

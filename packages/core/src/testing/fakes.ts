@@ -3,7 +3,7 @@
  * They record every call so tests can assert what happened, and what did not.
  */
 import { createHash } from 'node:crypto';
-import { BuildError, PreconditionError } from '../errors.js';
+import { BuildError, PreconditionError, RemoteError } from '../errors.js';
 import type {
   BuilderName,
   BuildRequest,
@@ -129,6 +129,38 @@ export class FakeParameterStore implements ParameterStore {
   async history(name: string, limit = 100): Promise<ParameterValue[]> {
     this.log.record('history', name, limit);
     return [...(this.versions.get(name) ?? [])].reverse().slice(0, limit);
+  }
+  async create(name: string, value: string, description: string): Promise<{ version: number } | 'exists'> {
+    this.log.record('create', name, value, description);
+    if (this.versions.get(name)?.length) return 'exists';
+    this.versions.set(name, [
+      {
+        name,
+        value,
+        version: 1,
+        description,
+        lastModified: new Date(this.clock.now()),
+        lastModifiedUser: 'fake',
+      },
+    ]);
+    return { version: 1 };
+  }
+  /** Like SSM: a label on another version moves to this one; a missing parameter or version throws. */
+  async label(name: string, version: number, labels: readonly string[]): Promise<void> {
+    this.log.record('label', name, version, labels);
+    const list = this.versions.get(name);
+    const target = list?.find((v) => v.version === version);
+    if (!list || !target) {
+      throw new RemoteError('ssm', 'AWS_REQUEST_FAILED', `Version ${version} of ${name} does not exist.`);
+    }
+    for (const entry of list) {
+      if (entry !== target && entry.labels) entry.labels = entry.labels.filter((l) => !labels.includes(l));
+    }
+    target.labels = [...new Set([...(target.labels ?? []), ...labels])];
+  }
+  async delete(name: string): Promise<void> {
+    this.log.record('delete', name);
+    this.versions.delete(name);
   }
 }
 

@@ -58,6 +58,10 @@ const CONSTRAINTS: Record<string, Record<string, Constraint>> = {
     'PutParameter.DataType': { min: 0, max: 128 },
     'GetParameterHistory.Name': { min: 1, max: 2048 },
     'GetParameterHistory.MaxResults': { min: 1, max: 50 },
+    'LabelParameterVersion.Name': { min: 1, max: 2048 },
+    'LabelParameterVersion.Labels': { min: 1, max: 10 },
+    'LabelParameterVersion.Labels[]': { min: 1, max: 100 },
+    'DeleteParameter.Name': { min: 1, max: 2048 },
   },
   ECR: {
     'DescribeRepositories.registryId': { pattern: /^[0-9]{12}$/ },

@@ -7,8 +7,10 @@ import {
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
 import {
+  DeleteParameterCommand,
   GetParameterCommand,
   GetParameterHistoryCommand,
+  LabelParameterVersionCommand,
   PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
@@ -110,6 +112,36 @@ describe('SSM', () => {
       [2, 'def', 'second'],
     ]);
     expect(history.Parameters?.[1]?.LastModifiedUser).toMatch(/^arn:aws:iam::123456789012:user\//);
+  });
+
+  it('labels versions like SSM: moves a label, answers invalid ones, caps a version at 10; deletes', async () => {
+    const name = '/labels/version';
+    for (const value of ['a', 'b']) {
+      await ssm.send(new PutParameterCommand({ Name: name, Value: value, Type: 'String', Overwrite: true }));
+    }
+    const first = await ssm.send(
+      new LabelParameterVersionCommand({ Name: name, ParameterVersion: 1, Labels: ['live', '1st', 'ssmx'] }),
+    );
+    expect(first).toMatchObject({ ParameterVersion: 1, InvalidLabels: ['1st', 'ssmx'] });
+    const latest = await ssm.send(new LabelParameterVersionCommand({ Name: name, Labels: ['live'] }));
+    expect(latest.ParameterVersion).toBe(2);
+    const history = await ssm.send(new GetParameterHistoryCommand({ Name: name }));
+    expect(history.Parameters?.map((p) => p.Labels)).toEqual([[], ['live']]);
+    expect((await ssm.send(new GetParameterCommand({ Name: `${name}:live` }))).Parameter?.Value).toBe('b');
+    const many = Array.from({ length: 10 }, (_, i) => `l${i}`);
+    await expect(
+      ssm.send(new LabelParameterVersionCommand({ Name: name, ParameterVersion: 2, Labels: many })),
+    ).rejects.toMatchObject({ name: 'ParameterVersionLabelLimitExceeded' });
+    await expect(
+      ssm.send(new LabelParameterVersionCommand({ Name: name, ParameterVersion: 9, Labels: ['x'] })),
+    ).rejects.toMatchObject({ name: 'ParameterVersionNotFound' });
+    await ssm.send(new DeleteParameterCommand({ Name: name }));
+    await expect(ssm.send(new DeleteParameterCommand({ Name: name }))).rejects.toMatchObject({
+      name: 'ParameterNotFound',
+    });
+    await expect(
+      ssm.send(new LabelParameterVersionCommand({ Name: name, Labels: ['x'] })),
+    ).rejects.toMatchObject({ name: 'ParameterNotFound' });
   });
 
   it('pages the history with NextToken', async () => {

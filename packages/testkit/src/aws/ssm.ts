@@ -67,6 +67,10 @@ export class SsmState {
         return this.putParameter(input, caller);
       case 'GetParameterHistory':
         return this.getParameterHistory(input);
+      case 'LabelParameterVersion':
+        return this.labelParameterVersion(input);
+      case 'DeleteParameter':
+        return this.deleteParameter(input);
       default:
         throw new AwsServiceError(
           'UnknownOperationException',
@@ -191,6 +195,46 @@ export class SsmState {
     return { Version: next.Version, Tier: next.Tier };
   }
 
+  /**
+   * LabelParameterVersion: invalid labels are answered in InvalidLabels and not attached; a valid label on
+   * another version of the parameter moves to this one; a version holds at most 10 labels.
+   */
+  private labelParameterVersion(input: Record<string, unknown>) {
+    const name = String(input.Name);
+    const versions = this.parameters.get(name);
+    if (!versions?.length) throw new AwsServiceError('ParameterNotFound', `Parameter ${name} not found.`);
+    const wanted = input.ParameterVersion === undefined ? undefined : Number(input.ParameterVersion);
+    const target = wanted === undefined ? versions.at(-1) : versions.find((v) => v.Version === wanted);
+    if (!target) {
+      throw new AwsServiceError(
+        'ParameterVersionNotFound',
+        `Systems Manager could not find version ${wanted} of ${name}. Verify the version and try again.`,
+      );
+    }
+    const labels = (input.Labels as unknown[]).map(String);
+    const valid = labels.filter(isValidLabel);
+    const added = valid.filter((l) => !target.Labels.includes(l));
+    if (target.Labels.length + new Set(added).size > 10) {
+      throw new AwsServiceError(
+        'ParameterVersionLabelLimitExceeded',
+        'A parameter version can have maximum 10 labels. Move one or more labels to another version and try again.',
+      );
+    }
+    for (const version of versions) {
+      if (version !== target) version.Labels = version.Labels.filter((l) => !valid.includes(l));
+    }
+    target.Labels = [...new Set([...target.Labels, ...valid])];
+    return { InvalidLabels: labels.filter((l) => !isValidLabel(l)), ParameterVersion: target.Version };
+  }
+
+  private deleteParameter(input: Record<string, unknown>) {
+    const name = String(input.Name);
+    if (!this.parameters.delete(name)) {
+      throw new AwsServiceError('ParameterNotFound', `Parameter ${name} not found.`);
+    }
+    return {};
+  }
+
   private getParameterHistory(input: Record<string, unknown>) {
     const name = String(input.Name);
     const versions = this.parameters.get(name);
@@ -224,6 +268,11 @@ export class SsmState {
       ...(nextStart < versions.length ? { NextToken: encodeToken(nextStart, name) } : {}),
     };
   }
+}
+
+/** SSM's rules for a label: 1-100 of a-zA-Z0-9_.-, not starting with a digit, "aws" or "ssm". */
+function isValidLabel(label: string): boolean {
+  return /^[a-zA-Z0-9_.-]{1,100}$/.test(label) && !/^(?:\d|aws|ssm)/i.test(label);
 }
 
 function splitSelector(raw: string): { name: string; selector: string | undefined } {
