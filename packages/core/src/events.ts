@@ -12,7 +12,11 @@ export const DEPLOY_STEPS = [
   'wait',
   'report',
 ] as const;
-export type StepId = (typeof DEPLOY_STEPS)[number] | 'rollback' | 'lock';
+/** The steps of a rollout on ECS (the infra repository's side), in order. */
+export const ROLLOUT_STEPS = ['read', 'resolve', 'render', 'deploy', 'ecs-wait', 'record'] as const;
+export type RolloutStepId = (typeof ROLLOUT_STEPS)[number];
+
+export type StepId = (typeof DEPLOY_STEPS)[number] | 'rollback' | 'lock' | RolloutStepId;
 
 export const STEP_TITLES: Record<StepId, string> = {
   preflight: 'Preflight checks',
@@ -25,6 +29,12 @@ export const STEP_TITLES: Record<StepId, string> = {
   report: 'Report',
   rollback: 'Roll back parameter',
   lock: 'Wait for running deployment',
+  read: 'Read version from SSM',
+  resolve: 'Resolve image in ECR',
+  render: 'Render task definition',
+  deploy: 'Update ECS service',
+  'ecs-wait': 'Wait for ECS deployment',
+  record: 'Record deployed version',
 };
 
 export type DeployEvent =
