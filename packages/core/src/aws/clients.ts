@@ -19,7 +19,6 @@ import {
   PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
-import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { PreconditionError, RemoteError } from '../errors.js';
 import type {
   ImageInfo,
@@ -30,8 +29,9 @@ import type {
   RepositoryInfo,
 } from '../ports.js';
 import { withRetry } from '../retry.js';
+import { awsClientSettings, quietly } from './config.js';
 import { type AwsCallContext, awsErrorName, mapAwsError } from './errors.js';
-import { type AwsPorts, type AwsPortsOptions, missingRegionError, regionFromEnv } from './index.js';
+import { type AwsPorts, type AwsPortsOptions, missingRegionError } from './index.js';
 
 /** Manifest types we accept back from BatchGetImage (ECR converts otherwise). */
 const MANIFEST_TYPES = [
@@ -44,75 +44,8 @@ const MANIFEST_TYPES = [
 /** SSM allows 1024 characters of Description. */
 const MAX_DESCRIPTION = 1024;
 
-/**
- * Build the clients with the SDK's NodeVersionSupportWarning switched off by its documented variable
- * (AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED), set only while the clients are constructed: the
- * warning is emitted then, at most once per process, and users of Node 20 should never see it.
- */
-function quietly<T>(construct: () => T): T {
-  const key = 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED';
-  const before = process.env[key];
-  process.env[key] = 'true';
-  try {
-    return construct();
-  } finally {
-    if (before === undefined) delete process.env[key];
-    else process.env[key] = before;
-  }
-}
-
 export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPorts> {
-  const env = options.env ?? process.env;
-  const profile = options.profile?.trim() || env.AWS_PROFILE?.trim() || undefined;
-  const explicitRegion = regionFromEnv(options);
-  const maxAttempts = options.retry?.maxAttempts ?? 8;
-  const base = options.retry?.baseDelayMs ?? 200;
-  const cap = options.retry?.maxDelayMs ?? 20_000;
-  // Exponential backoff with full jitter, for throttling, 5xx and timeouts alike.
-  const retryStrategy = () =>
-    new ConfiguredRetryStrategy(maxAttempts, (attempt: number) =>
-      Math.round(Math.random() * Math.min(cap, base * 2 ** Math.max(0, attempt - 1))),
-    );
-
-  // Credentials given in `env` (tests, child environments) are used as they are; otherwise the SDK's default
-  // chain runs (env vars, SSO, shared config/credentials files, web identity, container/instance roles).
-  const staticCredentials =
-    !options.profile && env !== process.env && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? {
-          accessKeyId: env.AWS_ACCESS_KEY_ID,
-          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-        }
-      : undefined;
-
-  const sdkLogger = {
-    trace: () => {},
-    debug: () => {},
-    info: () => {},
-    warn: (...args: unknown[]) => options.debug?.(`AWS SDK: ${args.map(String).join(' ')}`),
-    error: (...args: unknown[]) => options.debug?.(`AWS SDK: ${args.map(String).join(' ')}`),
-  };
-  const endpointFor = (service: 'SSM' | 'ECR') =>
-    env[`AWS_ENDPOINT_URL_${service}`]?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined;
-  const common = (service: 'SSM' | 'ECR') => {
-    const endpoint = endpointFor(service);
-    return {
-      ...(explicitRegion ? { region: explicitRegion } : {}),
-      ...(profile ? { profile } : {}),
-      ...(staticCredentials ? { credentials: staticCredentials } : {}),
-      ...(endpoint ? { endpoint } : {}),
-      retryStrategy: retryStrategy(),
-      // The SDK warns through console.warn unless given a logger (e.g. "Multiple credential sources
-      // detected" when AWS_PROFILE and access keys are both set): route that to debug output instead.
-      logger: sdkLogger,
-      requestHandler: {
-        requestTimeout: options.requestTimeoutMs ?? 30_000,
-        connectionTimeout: Math.min(options.requestTimeoutMs ?? 30_000, 10_000),
-        // Without this the handler only prints a warning to the console and keeps waiting.
-        throwOnRequestTimeout: true,
-      },
-    };
-  };
+  const { profile, explicitRegion, base, endpointFor, common } = awsClientSettings(options);
 
   const { ssm, ecr } = quietly(() => ({
     ssm: new SSMClient(common('SSM')),

@@ -2,7 +2,7 @@ import { type HostingError, PreconditionError, RemoteError } from '../errors.js'
 
 /** What was being done when an AWS call failed: enough to say what to do about it. */
 export interface AwsCallContext {
-  service: 'ecr' | 'ssm';
+  service: 'ecr' | 'ssm' | 'ecs';
   /** API action, e.g. `PutParameter`. */
   action: string;
   region: string;
@@ -22,7 +22,7 @@ interface SdkErrorLike {
   $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number; totalRetryDelay?: number };
 }
 
-const SERVICE_TITLE = { ecr: 'ECR', ssm: 'SSM' } as const;
+const SERVICE_TITLE = { ecr: 'ECR', ssm: 'SSM', ecs: 'ECS' } as const;
 
 /** The AWS error name of an SDK error (`ThrottlingException`, `ParameterNotFound`, ...). */
 export function awsErrorName(error: unknown): string {
@@ -70,7 +70,10 @@ export function mapAwsError(error: unknown, context: AwsCallContext): HostingErr
   };
   const options = { cause: cleanCause(error), details };
 
-  switch (name) {
+  // ECS reports a missing iam:PassRole as a ClientException "... is not authorized to perform: ...".
+  const kind =
+    name === 'ClientException' && /not authorized to perform/.test(message) ? 'AccessDenied' : name;
+  switch (kind) {
     case 'RepositoryNotFoundException':
       return new PreconditionError(
         'ECR_REPOSITORY_NOT_FOUND',
@@ -80,6 +83,32 @@ export function mapAwsError(error: unknown, context: AwsCallContext): HostingErr
           fix: `Create it (aws ecr create-repository --repository-name ${context.resource} --region ${context.region}), or pass the right name with --repository and the right region with AWS_REGION/--region.`,
         },
       );
+    case 'ClusterNotFoundException':
+      return new PreconditionError(
+        'ECS_CLUSTER_NOT_FOUND',
+        `The ECS cluster "${context.resource}" does not exist in region ${context.region}.`,
+        {
+          ...options,
+          fix: 'Fix "cluster:" for this environment in the App spec, or pass --cluster; check AWS_REGION.',
+        },
+      );
+    case 'ServiceNotFoundException':
+      return new PreconditionError(
+        'ECS_SERVICE_NOT_FOUND',
+        `The ECS service "${context.resource}" does not exist (region ${context.region}).`,
+        { ...options, fix: 'Fix "service:" for this environment in the App spec, or pass --service.' },
+      );
+    case 'ServiceNotActiveException':
+      return new PreconditionError(
+        'ECS_SERVICE_NOT_ACTIVE',
+        `The ECS service "${context.resource}" is not active (it is being deleted or was deleted).`,
+        { ...options, fix: 'Recreate the service, or point the App spec at the right one.' },
+      );
+    case 'ClientException':
+      return new RemoteError('ecs', 'AWS_VALIDATION', `ECS rejected ${context.action}: ${message}`, {
+        ...options,
+        fix: 'Check the service, cluster and task definition named in the message; re-run with --debug if they look right.',
+      });
     case 'AccessDeniedException':
     case 'AccessDenied':
     case 'UnauthorizedOperation':

@@ -4,7 +4,7 @@
  * stays cheap (`hosting --help` must not pay for the SDK).
  */
 import { InputError } from '../errors.js';
-import type { ParameterStore, Registry } from '../ports.js';
+import type { ContainerService, ParameterStore, Registry } from '../ports.js';
 
 export { type AwsCallContext, awsErrorName, mapAwsError } from './errors.js';
 
@@ -62,4 +62,13 @@ export function missingRegionError(profile: string | undefined): InputError {
 export async function createAwsPorts(options: AwsPortsOptions = {}): Promise<AwsPorts> {
   const { createAwsClients } = await import('./clients.js');
   return createAwsClients(options);
+}
+
+/**
+ * Create the ECS port (ContainerService), with the same region, credentials, endpoint override
+ * (AWS_ENDPOINT_URL_ECS or AWS_ENDPOINT_URL), retries and timeouts as the SSM and ECR clients.
+ */
+export async function createContainerService(options: AwsPortsOptions = {}): Promise<ContainerService> {
+  const { createEcsClient } = await import('./ecs.js');
+  return createEcsClient(options);
 }
