@@ -71,6 +71,8 @@ export class SsmState {
         return this.labelParameterVersion(input);
       case 'DeleteParameter':
         return this.deleteParameter(input);
+      case 'UnlabelParameterVersion':
+        return this.unlabelParameterVersion(input);
       default:
         throw new AwsServiceError(
           'UnknownOperationException',
@@ -233,6 +235,37 @@ export class SsmState {
       throw new AwsServiceError('ParameterNotFound', `Parameter ${name} not found.`);
     }
     return {};
+  }
+
+  /** The labels of a parameter: label → version (tests: "label unmoved"). */
+  labels(name: string): Record<string, number> {
+    const result: Record<string, number> = {};
+    for (const version of this.parameters.get(name) ?? []) {
+      for (const label of version.Labels) result[label] = version.Version;
+    }
+    return result;
+  }
+
+  private versionOf(name: string, version: unknown): StoredParameterVersion {
+    const versions = this.parameters.get(name);
+    if (!versions?.length) throw new AwsServiceError('ParameterNotFound', `Parameter ${name} not found.`);
+    const chosen =
+      version === undefined ? versions.at(-1) : versions.find((v) => v.Version === Number(version));
+    if (!chosen) {
+      throw new AwsServiceError(
+        'ParameterVersionNotFound',
+        `Systems Manager could not find version ${String(version)} of ${name}. Verify the version and try again.`,
+      );
+    }
+    return chosen;
+  }
+
+  private unlabelParameterVersion(input: Record<string, unknown>) {
+    const target = this.versionOf(String(input.Name), input.ParameterVersion);
+    const labels = input.Labels as string[];
+    const removed = labels.filter((l) => target.Labels.includes(l));
+    target.Labels = target.Labels.filter((l) => !labels.includes(l));
+    return { RemovedLabels: removed, InvalidLabels: labels.filter((l) => !removed.includes(l)) };
   }
 
   private getParameterHistory(input: Record<string, unknown>) {
