@@ -32,10 +32,25 @@ export interface Waited {
 
 type Verdict = { ok: true } | { ok: false; reason: string } | undefined;
 
-/** Success, failure, or undefined for "not yet": judged on one DescribeServices of the service. */
-export function judge(service: ServiceInfo, deploymentId: string): Verdict {
+/**
+ * Success, failure, or undefined for "not yet": judged on one DescribeServices of the service, and the
+ * service events seen since the update (a failure and rollback can both happen between two polls).
+ */
+export function judge(
+  service: ServiceInfo,
+  deploymentId: string,
+  events: readonly ServiceEvent[] = [],
+): Verdict {
   const mine = service.deployments.find((d) => d.id === deploymentId);
   const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+  const failed = events.find((e) => e.message.includes(deploymentId) && /deployment failed/i.test(e.message));
+  const rollingBack = events.find((e) => /rolling back/i.test(e.message));
+  if (!mine && failed) {
+    return {
+      ok: false,
+      reason: `${failed.message.replace(/^\(service [^)]*\)\s*/, '')}${rollingBack ? ' (the circuit breaker rolled the service back)' : ''}`,
+    };
+  }
   if (mine?.rolloutState === 'FAILED') {
     const rolledBack = primary && primary.id !== deploymentId;
     return {
@@ -89,7 +104,7 @@ export async function waitForDeployment(
     const line = mine ? progressLine(mine, service.deployments.length - 1) : '';
     if (line && line !== last) ctx.progress(line);
     last = line || last;
-    const verdict = judge(service, input.deploymentId);
+    const verdict = judge(service, input.deploymentId, events);
     if (verdict?.ok) {
       return done(
         `${input.deploymentId} completed: ${mine?.runningCount ?? 0}/${mine?.desiredCount ?? 0} tasks of ${shortTaskDefinition(input.taskDefinition)} running (${formatDuration(clock.now() - started)})`,
@@ -128,6 +143,11 @@ async function failure(
 ): Promise<RolloutFailedError> {
   const stopped = (await ports.containers.stoppedTasks(input.cluster, input.service)).filter(
     (t) => t.startedBy === input.deploymentId || t.taskDefinition === input.taskDefinition,
+  );
+  // Tasks the scheduler stopped (scaling in during a rollback) say less than the ones that failed: last.
+  stopped.sort(
+    (a, b) =>
+      Number(a.stopCode === 'ServiceSchedulerInitiated') - Number(b.stopCode === 'ServiceSchedulerInitiated'),
   );
   const reasons = [
     ...new Set(
