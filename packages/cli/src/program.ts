@@ -161,6 +161,36 @@ export function createProgram(io?: CliIO): Command {
     ctxOut.exitCode = await runInit(flags, ctxOut);
   });
 
+  // The infra repository's side: roll the version in SSM out on ECS.
+  const rolloutCommand = program
+    .command('rollout')
+    .description(
+      'Roll the version set in SSM out on ECS (run by the infra repository): pin the image digest in a new task definition, update the service, follow the deployment.',
+    )
+    .addOption(new Option('--app <name>', 'application name').env('HOSTING_APPLICATION'))
+    .addOption(new Option('--env <name>', 'environment name, e.g. staging').env('HOSTING_ENVIRONMENT'))
+    .option('--spec <file>', 'the App spec (default: apps/<app>.yaml)')
+    .option('--cluster <name>', "ECS cluster (overrides the App spec's)")
+    .option('--service <name>', "ECS service (overrides the App spec's; default: the application name)")
+    .option('--container <name>', "the container whose image is replaced (overrides the App spec's)")
+    .option('--timeout <duration>', 'how long to wait for the ECS deployment (e.g. 30m, 1h)', '30m')
+    .option('--dry-run', 'read, resolve and render; print the task definition diff; change nothing');
+  addAwsOptions(rolloutCommand);
+  addCommonOptions(rolloutCommand);
+  rolloutCommand.addHelpText(
+    'after',
+    `
+Examples:
+  $ hosting rollout --app hello-app --env staging
+  $ hosting rollout --app hello-app --env production --dry-run
+  $ hosting rollout --app hello-app --env staging --spec apps/hello.yaml --json
+`,
+  );
+  rolloutCommand.action(async (flags: import('./commands/rollout.js').RolloutFlags) => {
+    const { runRollout } = await import('./commands/rollout.js');
+    ctxOut.exitCode = await runRollout(flags, ctxOut);
+  });
+
   // Day-2 operations.
   const app = () => new Option('--app <name>', 'application name').env('HOSTING_APPLICATION');
   const repository = () =>
