@@ -129,6 +129,38 @@ function defineInit(program: Command, io: CliIO): void {
   });
 }
 
+function defineRollout(program: Command, io: CliIO): void {
+  // The infra repository's side: roll the version in SSM out on ECS.
+  const rolloutCommand = program
+    .command('rollout')
+    .description(
+      'Roll the version set in SSM out on ECS (run by the infra repository): pin the image digest in a new task definition, update the service, follow the deployment.',
+    )
+    .addOption(new Option('--app <name>', 'application name').env('HOSTING_APPLICATION'))
+    .addOption(new Option('--env <name>', 'environment name, e.g. staging').env('HOSTING_ENVIRONMENT'))
+    .option('--spec <file>', 'the App spec (default: apps/<app>.yaml)')
+    .option('--cluster <name>', "ECS cluster (overrides the App spec's)")
+    .option('--service <name>', "ECS service (overrides the App spec's; default: the application name)")
+    .option('--container <name>', "the container whose image is replaced (overrides the App spec's)")
+    .option('--timeout <duration>', 'how long to wait for the ECS deployment (e.g. 30m, 1h)', '30m')
+    .option('--dry-run', 'read, resolve and render; print the task definition diff; change nothing');
+  addAwsOptions(rolloutCommand);
+  addCommonOptions(rolloutCommand);
+  rolloutCommand.addHelpText(
+    'after',
+    `
+Examples:
+  $ hosting rollout --app hello-app --env staging
+  $ hosting rollout --app hello-app --env production --dry-run
+  $ hosting rollout --app hello-app --env staging --spec apps/hello.yaml --json
+`,
+  );
+  rolloutCommand.action(async (flags: import('./commands/rollout.js').RolloutFlags) => {
+    const { runRollout } = await import('./commands/rollout.js');
+    io.exitCode = await runRollout(flags, io);
+  });
+}
+
 function defineStatus(program: Command, io: CliIO): void {
   const status = program
     .command('status')
@@ -261,7 +293,15 @@ Examples:
 }
 
 /** Every command of the program, in the order `--help` lists them. */
-const COMMANDS = [defineDeploy, defineInit, defineStatus, defineHistory, defineRollback, definePromote];
+const COMMANDS = [
+  defineDeploy,
+  defineInit,
+  defineRollout,
+  defineStatus,
+  defineHistory,
+  defineRollback,
+  definePromote,
+];
 
 export function processIO(): CliIO {
   return {

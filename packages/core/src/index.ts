@@ -5,6 +5,7 @@ export * from './events.js';
 export * from './inputs.js';
 export * from './plan/deploy.js';
 export * from './plan/operations.js';
+export * from './plan/rollout.js';
 export * from './ports.js';
 export * from './present.js';
 export * from './real-ports.js';
@@ -16,6 +17,7 @@ export * from './run/promote.js';
 export { RELEASE_STEPS } from './run/release.js';
 export * from './run/result.js';
 export * from './run/rollback.js';
+export * from './run/rollout.js';
 export {
   done,
   type StepContext,
@@ -27,4 +29,9 @@ export {
 } from './run/runner.js';
 export * from './run/status.js';
 export * from './source.js';
+export type { AppSpec, AppSpecEnvironment } from './spec/app-spec.js';
+export { default as appSpecSchema } from './spec/app-spec.schema.json' with { type: 'json' };
+export * from './spec/load.js';
 export { describeFailure } from './steps/report.js';
+export { DEPLOYED_LABEL } from './steps/rollout/record.js';
+export { diffDocuments, READ_ONLY_FIELDS, shortTaskDefinition } from './steps/rollout/task-definition.js';
