@@ -2,7 +2,7 @@
  * The rollout: the infra repository's side of a deployment, as a composition of the steps under
  * steps/rollout/ (read, resolve, render, deploy, wait, record), run in the order of `plan.steps`.
  */
-import { type HostingError, RolloutFailedError, toHostingError } from '../errors.js';
+import { type HostingError, RolloutFailedError } from '../errors.js';
 import type { Reporter, RolloutStepId } from '../events.js';
 import type { RolloutPlan } from '../plan/rollout.js';
 import type {
