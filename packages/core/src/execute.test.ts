@@ -296,6 +296,7 @@ describe('execute', () => {
     const controller = new AbortController();
     t.builder.build = async () => {
       controller.abort(new Error('SIGINT'));
+      return {};
     };
     const result = await execute(makePlan(), t.ports, { signal: controller.signal });
     expect(result.error?.code).toBe('INTERRUPTED');
