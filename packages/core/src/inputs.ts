@@ -26,6 +26,8 @@ export interface DeployInputs {
   platform?: string | undefined;
   cancelOnTimeout?: boolean | string | undefined;
   cancelOnInterrupt?: boolean | string | undefined;
+  /** Use the registry layer cache (`<repository>/build-cache`); default true. */
+  cache?: boolean | string | undefined;
 }
 
 export type InputKey = keyof DeployInputs;
@@ -52,6 +54,7 @@ export const ACTION_INPUT_NAMES: InputNames = {
   platform: 'platform',
   cancelOnTimeout: 'cancel-on-timeout',
   cancelOnInterrupt: 'cancel-on-interrupt',
+  cache: 'cache',
 };
 
 export const CLI_INPUT_NAMES: InputNames = {
@@ -73,6 +76,7 @@ export const CLI_INPUT_NAMES: InputNames = {
   platform: '--platform',
   cancelOnTimeout: '--cancel-on-timeout',
   cancelOnInterrupt: '--no-cancel-on-interrupt',
+  cache: '--no-cache',
 };
 
 export const DEFAULTS = {
@@ -126,6 +130,8 @@ export interface DeployOptions {
   platform: string | undefined;
   cancelOnTimeout: boolean;
   cancelOnInterrupt: boolean;
+  /** Build with the registry layer cache. */
+  cache: boolean;
 }
 
 /** Treat empty and whitespace-only strings as "not given". */
@@ -391,6 +397,10 @@ export function parseDeployInputs(raw: DeployInputs, names: InputNames, cwd: str
       'Use true or false.',
     );
 
+  const cache = parseBoolean(raw.cache, true);
+  if (cache === undefined)
+    v.fail('cache', `${names.cache} "${String(raw.cache)}" is not a boolean.`, 'Use true or false.');
+
   const timeoutText = blankToUndefined(raw.timeout) ?? DEFAULTS.timeout;
   const timeoutMs = parseDuration(timeoutText);
   if (timeoutMs === undefined || timeoutMs < 1000 || timeoutMs > MAX_TIMEOUT_MS) {
@@ -433,5 +443,6 @@ export function parseDeployInputs(raw: DeployInputs, names: InputNames, cwd: str
     platform,
     cancelOnTimeout: cancelOnTimeout as boolean,
     cancelOnInterrupt: cancelOnInterrupt as boolean,
+    cache: cache as boolean,
   };
 }
