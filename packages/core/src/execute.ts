@@ -332,7 +332,11 @@ export async function execute(
         const b = await ports.builder();
         result.builder = b.name;
         progress(`building with ${b.name}`);
-        await b.build(
+        const cache = plan.build.cache && {
+          repository: `${pre.auth.registry}/${plan.build.cache.repository}`,
+          auth: pre.auth,
+        };
+        const built = await b.build(
           {
             context: plan.build.context,
             dockerfile: plan.build.dockerfile,
@@ -341,11 +345,18 @@ export async function execute(
             buildArgs: plan.build.buildArgs,
             target: plan.build.target,
             platform: plan.build.platform,
+            cache,
           },
           (line) => reporter.emit({ type: 'step-log', step: 'build', line, at: clock.now() }),
           options.signal,
         );
-        return done(`built with ${b.name}`, b);
+        // A cache that could not be used never fails the build: the builder says why, once.
+        const warning = built.cache?.warning;
+        if (warning)
+          reporter.emit({ type: 'warning', title: 'Build cache', message: warning, at: clock.now() });
+        const reused =
+          built.cache?.status === 'used' ? `, ${built.cache.reused} steps from the registry cache` : '';
+        return done(`built with ${b.name}${reused}`, b);
       });
       await steps.run('tag', async () => done(pre.image, undefined));
       digest = await steps.run('push', async (progress) => {
