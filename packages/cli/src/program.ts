@@ -47,6 +47,8 @@ export interface DeployFlags extends ReleaseFlags {
   buildArg?: string[];
   target?: string;
   platform?: string;
+  /** false with --no-cache. */
+  cache?: boolean;
 }
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
@@ -120,6 +122,7 @@ export function createProgram(io?: CliIO): Command {
     .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collect)
     .option('--target <stage>', 'build stage to target')
     .option('--platform <os/arch>', 'target platform, e.g. linux/arm64')
+    .option('--no-cache', 'build without the registry layer cache (<repository>/build-cache)')
     .addOption(
       new Option('--builder <builder>', 'image builder')
         .choices(['auto', 'docker', 'podman', 'buildah'])
