@@ -76,6 +76,8 @@ describe('execute: the registry build cache', () => {
       auth: await t.registry.getAuthorization(),
     });
     expect(t.reporter.ofType('warning')).toEqual([]);
+    const build = t.reporter.ofType('step-end').find((e) => e.step === 'build');
+    expect(build?.summary).toBe('built with buildah (registry cache: 0 steps reused)');
     expect(makePlan().build.cache).toEqual({ repository: 'hello-app/build-cache' });
   });
 

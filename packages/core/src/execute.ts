@@ -12,6 +12,7 @@ import { type Reporter, STEP_TITLES, type StepId } from './events.js';
 import { formatDuration } from './inputs.js';
 import type { DeployPlan } from './plan.js';
 import type {
+  BuildCacheOutcome,
   Clock,
   FailedJob,
   ImageBuilder,
@@ -234,6 +235,13 @@ export function missingTokenError(tokenInput: string | undefined): InputError {
   );
 }
 
+/** What the build step's summary says about the registry cache. */
+function cacheNote(cache: BuildCacheOutcome | undefined): string {
+  if (!cache) return '';
+  if (cache.status !== 'used') return ' (without the registry cache)';
+  return ` (registry cache: ${cache.reused} step${cache.reused === 1 ? '' : 's'} reused)`;
+}
+
 /**
  * Execute a plan: preflight, build, tag, push, set version, trigger, wait, report.
  * Never throws: the result says whether it succeeded and carries the error.
@@ -354,9 +362,7 @@ export async function execute(
         const warning = built.cache?.warning;
         if (warning)
           reporter.emit({ type: 'warning', title: 'Build cache', message: warning, at: clock.now() });
-        const reused =
-          built.cache?.status === 'used' ? `, ${built.cache.reused} steps from the registry cache` : '';
-        return done(`built with ${b.name}${reused}`, b);
+        return done(`built with ${b.name}${cacheNote(built.cache)}`, b);
       });
       await steps.run('tag', async () => done(pre.image, undefined));
       digest = await steps.run('push', async (progress) => {
