@@ -44,7 +44,7 @@ async function buildFresh(repository, tag, useCache = true) {
         context: app.dir,
         dockerfile: app.dockerfile,
         tags: [image],
-        labels: {},
+        labels: { 'org.opencontainers.image.revision': `${repository}-${tag}` },
         buildArgs: {},
         cache: useCache ? { repository: `${registry.host}/${repository}/build-cache`, auth } : undefined,
       },
