@@ -45,6 +45,7 @@ export function operationInputs(given: ActionInputs): OperationInputs {
     builder: _r,
     target: _t,
     platform: _p,
+    cache: _k,
     ...shared
   } = given.inputs;
   return { ...shared, ...given.operation };

@@ -85,6 +85,7 @@ function defineDeploy(program: Command, io: CliIO): void {
     .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collect)
     .option('--target <stage>', 'build stage to target')
     .option('--platform <os/arch>', 'target platform, e.g. linux/arm64')
+    .option('--no-cache', 'build without the registry layer cache (<repository>/build-cache)')
     .addOption(
       new Option('--builder <builder>', 'image builder')
         .choices(['auto', 'docker', 'podman', 'buildah'])

@@ -151,6 +151,15 @@ describe('parseDeployInputs', () => {
     expect(o.wait).toBe(false);
     expect(o.cancelOnTimeout).toBe(true);
   });
+
+  it('uses the registry build cache unless cache is false (--no-cache)', () => {
+    expect(parseDeployInputs(base, ACTION_INPUT_NAMES, '/').cache).toBe(true);
+    expect(parseDeployInputs({ ...base, cache: 'false' }, ACTION_INPUT_NAMES, '/').cache).toBe(false);
+    expect(parseDeployInputs({ ...base, cache: false }, CLI_INPUT_NAMES, '/').cache).toBe(false);
+    expect(() => parseDeployInputs({ ...base, cache: 'sometimes' }, ACTION_INPUT_NAMES, '/')).toThrow(
+      'cache "sometimes" is not a boolean.',
+    );
+  });
 });
 
 describe('durations', () => {

@@ -26,6 +26,8 @@ export interface DeployInputs {
   platform?: string | undefined;
   cancelOnTimeout?: boolean | string | undefined;
   cancelOnInterrupt?: boolean | string | undefined;
+  /** Use the registry layer cache (`<repository>/build-cache`); default true. */
+  cache?: boolean | string | undefined;
 }
 
 export type InputKey = keyof DeployInputs;
@@ -52,6 +54,7 @@ export const ACTION_INPUT_NAMES: InputNames = {
   platform: 'platform',
   cancelOnTimeout: 'cancel-on-timeout',
   cancelOnInterrupt: 'cancel-on-interrupt',
+  cache: 'cache',
 };
 
 export const CLI_INPUT_NAMES: InputNames = {
@@ -73,6 +76,7 @@ export const CLI_INPUT_NAMES: InputNames = {
   platform: '--platform',
   cancelOnTimeout: '--cancel-on-timeout',
   cancelOnInterrupt: '--no-cancel-on-interrupt',
+  cache: '--no-cache',
 };
 
 export const DEFAULTS = {
@@ -126,6 +130,8 @@ export interface DeployOptions {
   platform: string | undefined;
   cancelOnTimeout: boolean;
   cancelOnInterrupt: boolean;
+  /** Build with the registry layer cache. */
+  cache: boolean;
 }
 
 /** Treat empty and whitespace-only strings as "not given". */
@@ -449,10 +455,16 @@ function parseInfra(v: InputValidator, raw: DeployInputs): DeployOptions['infra'
   return slug && { owner: slug.owner, repo: slug.repo, workflow, ref };
 }
 
-type WaitOptions = Pick<DeployOptions, 'wait' | 'timeoutMs' | 'cancelOnTimeout' | 'cancelOnInterrupt'>;
+type WaitOptions = Pick<
+  DeployOptions,
+  'wait' | 'timeoutMs' | 'cancelOnTimeout' | 'cancelOnInterrupt' | 'cache'
+>;
 
 function parseWait(v: InputValidator, raw: DeployInputs): WaitOptions {
-  const flag = (key: 'wait' | 'cancelOnTimeout' | 'cancelOnInterrupt', fallback: boolean): boolean => {
+  const flag = (
+    key: 'wait' | 'cancelOnTimeout' | 'cancelOnInterrupt' | 'cache',
+    fallback: boolean,
+  ): boolean => {
     const parsed = parseBoolean(raw[key], fallback);
     if (parsed !== undefined) return parsed;
     v.fail(key, `${v.names[key]} ${quote(String(raw[key]))} is not a boolean.`, 'Use true or false.');
@@ -461,6 +473,7 @@ function parseWait(v: InputValidator, raw: DeployInputs): WaitOptions {
   const wait = flag('wait', true);
   const cancelOnTimeout = flag('cancelOnTimeout', false);
   const cancelOnInterrupt = flag('cancelOnInterrupt', true);
+  const cache = flag('cache', true);
   const timeoutText = blankToUndefined(raw.timeout) ?? DEFAULTS.timeout;
   const timeoutMs = parseDuration(timeoutText);
   if (timeoutMs === undefined || timeoutMs < 1000 || timeoutMs > MAX_TIMEOUT_MS) {
@@ -470,7 +483,7 @@ function parseWait(v: InputValidator, raw: DeployInputs): WaitOptions {
       'Write it like 30m, 1h30m or 90s.',
     );
   }
-  return { wait, timeoutMs: timeoutMs ?? 0, cancelOnTimeout, cancelOnInterrupt };
+  return { wait, timeoutMs: timeoutMs ?? 0, cancelOnTimeout, cancelOnInterrupt, cache };
 }
 
 /** An input value in a message: quoted, and cut to its first 64 characters when longer. */

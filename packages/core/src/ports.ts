@@ -30,6 +30,35 @@ export interface BuildRequest {
   buildArgs: Readonly<Record<string, string>>;
   target?: string | undefined;
   platform?: string | undefined;
+  /**
+   * The registry layer cache: read before each step, written after it. Undefined builds without it
+   * (`cache: false` / `--no-cache`). A missing, unreachable or corrupt cache never fails the build.
+   */
+  cache?: BuildCache | undefined;
+}
+
+/** Where a build reads and writes its layer cache: a sibling repository of the app's, never a version. */
+export interface BuildCache {
+  /** Repository reference without a tag, e.g. `123.dkr.ecr.eu-west-1.amazonaws.com/hello-app/build-cache`. */
+  repository: string;
+  /** Credentials for that registry (the app's own ECR registry); they reach the builder in a temporary file. */
+  auth: RegistryAuth;
+}
+
+/** What the registry cache did for one build. */
+export interface BuildCacheOutcome {
+  repository: string;
+  /** `used`: read and written; `unavailable`: the image was built without it (see `warning`). */
+  status: 'used' | 'unavailable';
+  /** Build steps taken from the registry cache instead of being run. */
+  reused: number;
+  /** One sentence to show the user when the cache could not be (fully) used. */
+  warning?: string | undefined;
+}
+
+export interface BuildResult {
+  /** Set when the request asked for a cache. */
+  cache?: BuildCacheOutcome | undefined;
 }
 
 export interface PushRequest {
@@ -48,7 +77,8 @@ export type LogSink = (line: string) => void;
 
 export interface ImageBuilder {
   readonly name: BuilderName;
-  build(request: BuildRequest, log: LogSink, signal?: AbortSignal): Promise<void>;
+  /** Builds the image; resolves with what the registry cache did. */
+  build(request: BuildRequest, log: LogSink, signal?: AbortSignal): Promise<BuildResult>;
   push(request: PushRequest, log: LogSink, signal?: AbortSignal): Promise<PushResult>;
 }
 

@@ -5,8 +5,10 @@
 import { createHash } from 'node:crypto';
 import { BuildError, PreconditionError, RemoteError } from '../errors.js';
 import type {
+  BuildCacheOutcome,
   BuilderName,
   BuildRequest,
+  BuildResult,
   Clock,
   ContainerService,
   ImageBuilder,
@@ -176,6 +178,8 @@ export class FakeBuilder implements ImageBuilder {
   readonly built: BuildRequest[] = [];
   readonly pushed: PushRequest[] = [];
   failBuild: string | undefined;
+  /** What the registry cache did, for requests that ask for one (default: used, nothing reused). */
+  cacheOutcome: BuildCacheOutcome | undefined;
   private readonly log: CallLog;
   constructor(
     calls: Call[],
@@ -184,11 +188,15 @@ export class FakeBuilder implements ImageBuilder {
   ) {
     this.log = new CallLog(calls, 'builder');
   }
-  async build(request: BuildRequest, log: LogSink): Promise<void> {
+  async build(request: BuildRequest, log: LogSink): Promise<BuildResult> {
     this.log.record('build', request);
     log(`STEP 1/1: FROM scratch (${request.tags.join(', ')})`);
     if (this.failBuild) throw new BuildError('BUILD_FAILED', this.failBuild, [this.failBuild]);
     this.built.push(request);
+    if (!request.cache) return {};
+    return {
+      cache: this.cacheOutcome ?? { repository: request.cache.repository, status: 'used', reused: 0 },
+    };
   }
   async push(request: PushRequest, log: LogSink): Promise<PushResult> {
     this.log.record('push', { image: request.image, registry: request.auth.registry });
