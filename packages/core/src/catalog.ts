@@ -334,6 +334,13 @@ export const errorCatalog: readonly CatalogEntry[] = [
     fix: 'Check https://www.githubstatus.com (or your GitHub Enterprise server) and the network, then deploy again.',
   },
   {
+    code: 'GITHUB_UNAVAILABLE_WAITING',
+    title: 'GitHub kept failing during the wait',
+    cause:
+      'While waiting for the infra run, GitHub answered with server errors (the message names them, e.g. HTTP 503) or not at all, poll after poll, until the timeout, for at least half of the wait. The run may have finished or may still be running: its state is unknown. Exit code 5 (a remote error), not 6 (a timeout on a slow run).',
+    fix: 'Check https://www.githubstatus.com (or your GitHub Enterprise server) and the network; once GitHub answers, open the run link in the message to see how the run ended, and deploy again if it did not succeed.',
+  },
+  {
     code: 'GITHUB_REQUEST_FAILED',
     title: 'GitHub request failed',
     cause: 'GitHub refused a request in a way this tool does not recognise.',
