@@ -2,6 +2,7 @@
 export * from './catalog.js';
 export * from './errors.js';
 export * from './events.js';
+export { resolveGitHubToken } from './github/token.js';
 export * from './inputs.js';
 export * from './plan/deploy.js';
 export * from './plan/operations.js';
@@ -26,5 +27,6 @@ export {
   skipped,
 } from './run/runner.js';
 export * from './run/status.js';
+export * from './secrets.js';
 export * from './source.js';
 export { describeFailure } from './steps/report.js';
