@@ -196,6 +196,13 @@ export const errorCatalog: readonly CatalogEntry[] = [
     fix: 'Pick a more recent version (hosting history lists them; hosting status shows whether each deployed image still exists), or deploy that version again from its commit: it will be rebuilt.',
   },
   {
+    code: 'VERSION_NEVER_DEPLOYED',
+    title: 'Version never deployed there',
+    cause:
+      "rollback --to names a version that is not in the SSM parameter's history of that environment (it was never deployed there, or not among the last 100 versions) and whose image is not in the ECR repository either: most likely a typo. Nothing was changed.",
+    fix: 'See the versions deployed there with hosting history --app APP --env ENV, and pass one of them to --to (or leave --to out to go back to the previous version).',
+  },
+  {
     code: 'NOTHING_DEPLOYED',
     title: 'Nothing deployed there',
     cause:
