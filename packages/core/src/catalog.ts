@@ -18,7 +18,7 @@ export const errorCatalog: readonly CatalogEntry[] = [
     code: 'INVALID_INPUT',
     title: 'Invalid input',
     cause:
-      'An input is missing or malformed (application or environment name, version, repository, parameter, duration, ...). Nothing was built, pushed or changed.',
+      'An input is missing or malformed (application or environment name, version, repository, parameter, duration, AWS region from --region, AWS_REGION, AWS_DEFAULT_REGION or the profile, ...). Nothing was built, pushed or changed, and no request was sent.',
     fix: 'The message names the input and the expected form: correct it and run again.',
   },
   {
@@ -37,7 +37,8 @@ export const errorCatalog: readonly CatalogEntry[] = [
   {
     code: 'WAIT_TIMEOUT',
     title: 'Timed out waiting for the infra deployment',
-    cause: 'The infrastructure run did not complete within the timeout.',
+    cause:
+      'The infrastructure run did not complete within the timeout. (When GitHub kept failing for most of the wait instead, the error is GITHUB_UNAVAILABLE_WAITING.)',
     fix: 'Open the run link to see where it is; raise the timeout, or pass --cancel-on-timeout to cancel runs that exceed it.',
   },
   {
