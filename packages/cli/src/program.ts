@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { exitCodesHelp } from './exit-codes.js';
+import { redactorFromEnv } from './output/redact.js';
 
 export type { CliIO, CommonFlags, DeployFlags, ReleaseFlags } from './types.js';
 
@@ -52,11 +53,13 @@ export function addReleaseOptions(command: Command): Command {
 /** Build the `hosting` program. Command bodies load lazily, so `--help` stays fast. */
 export function createProgram(io?: CliIO): Command {
   const out = io ?? processIO();
+  // Commander's own messages echo arguments ("unknown command 'ghp_…'"): redacted like everything else.
+  const redactor = redactorFromEnv(out.env);
   const program = new Command('hosting')
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => out.stdout.write(text),
-      writeErr: (text) => out.stderr.write(text),
+      writeOut: (text) => out.stdout.write(redactor.redact(text)),
+      writeErr: (text) => out.stderr.write(redactor.redact(text)),
     })
     .description('Build, push and deploy applications to the Shared Hosting platform on AWS.')
     .version(pkg.version, '-V, --version', 'print the version of hosting')
@@ -325,7 +328,9 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
       // Help and version exit 0; usage errors (unknown option, bad choice) are bad input.
       return ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code) ? 0 : 2;
     }
-    io.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(
+      redactorFromEnv(io.env).redact(`Error: ${error instanceof Error ? error.message : String(error)}\n`),
+    );
     return 5;
   }
 }
