@@ -5,7 +5,9 @@
 import {
   ACTION_INPUT_NAMES,
   ACTION_OPERATION_NAMES,
+  ACTION_ROLLOUT_NAMES,
   blankToUndefined,
+  checkRolloutInputs,
   InputError,
   InputErrors,
   type OperationInputs,
@@ -17,7 +19,7 @@ import {
 import type { ActionInputs, GetInput } from './inputs.js';
 
 export const COMMAND_INPUT = 'command';
-export const COMMANDS = ['deploy', 'rollback', 'promote'] as const;
+export const COMMANDS = ['deploy', 'rollback', 'promote', 'rollout'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Input names of the Action, for error messages (promote's target is `environment`). */
@@ -78,6 +80,10 @@ export function checkInputs(given: ActionInputs, cwd: string): void {
   if (command === 'deploy') {
     parseDeployInputs(given.inputs, ACTION_INPUT_NAMES, cwd);
     parseReleaseOptions(given.operation ?? {}, ACTION_NAMES);
+  } else if (command === 'rollout') {
+    // The App spec is read (and checked) by main.js; here the inputs that need no file.
+    const { application, environment, timeout } = given.inputs;
+    checkRolloutInputs({ application, environment, timeout }, ACTION_ROLLOUT_NAMES);
   } else if (command === 'rollback') {
     planRollback(operationInputs(given), ACTION_NAMES, cwd);
   } else {

@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core';
 import { createPorts, type DeployResult, InterruptedError, toOutputs } from '@shared-hosting/core';
+import { parseCommand } from './command-input.js';
 import { annotationsFor, failureSummary } from './failure.js';
 import { type ActionInputs, GITHUB_TOKEN_INPUT, readInputs, secretsToMask } from './inputs.js';
 import { prepareCommand } from './operations.js';
@@ -69,6 +70,12 @@ export async function run(read?: ActionInputs): Promise<void> {
       for (const secret of secretsToMask(given, env)) core.setSecret(secret);
     }
     const masked = secretsToMask(given, env);
+    // rollout: the infra repository's side (no GitHub token, no build, its own outputs and summary).
+    if (parseCommand(given.command) === 'rollout') {
+      const { runRollout } = await import('./rollout.js');
+      await runRollout(given, env, masked);
+      return;
+    }
     const cwd = env.GITHUB_WORKSPACE || process.cwd();
     // deploy, rollback or promote (the command input): validated and planned, nothing changed yet.
     const prepared = await prepareCommand(given, { cwd, env });

@@ -47,6 +47,7 @@ export async function prepareCommand(given: ActionInputs, context: PrepareContex
       run: (ports, options) => execute(plan, ports, { ...release, ...options }),
     };
   }
+  if (command === 'rollout') throw new Error('command: rollout runs through rollout.ts, not prepareCommand.');
   const raw = operationInputs(given);
   if (command === 'rollback') {
     const plan = await prepareRollback(raw, ACTION_NAMES, context);

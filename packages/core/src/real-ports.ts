@@ -92,5 +92,11 @@ export async function createRolloutPorts(
     debug: (message: string) => options.reporter.emit({ type: 'debug', message, at: clock.now() }),
   };
   const [aws, containers] = await Promise.all([createAwsPorts(settings), createContainerService(settings)]);
-  return { registry: aws.registry, parameters: aws.parameters, containers, clock, reporter: options.reporter };
+  return {
+    registry: aws.registry,
+    parameters: aws.parameters,
+    containers,
+    clock,
+    reporter: options.reporter,
+  };
 }
