@@ -154,7 +154,8 @@ export function createProgram(io?: CliIO): Command {
       'where to write it, relative to the repository root',
       '.github/workflows/deploy.yaml',
     )
-    .option('--force', 'overwrite an existing file');
+    .option('--force', 'overwrite an existing file')
+    .option('--infra', "write the infra repository's workflow instead (runs hosting rollout via the Action)");
   addCommonOptions(init);
   init.action(async (flags: import('./commands/init.js').InitFlags) => {
     const { runInit } = await import('./commands/init.js');
