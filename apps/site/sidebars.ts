@@ -11,6 +11,12 @@ const sidebars: SidebarsConfig = {
       link: { type: 'doc', id: 'operations/index' },
       items: ['operations/status', 'operations/history', 'operations/rollback', 'operations/promote'],
     },
+    {
+      type: 'category',
+      label: 'For the platform team',
+      link: { type: 'doc', id: 'platform/index' },
+      items: ['platform/infra-workflow', 'platform/app-spec', 'platform/rollout', 'platform/iam-policy'],
+    },
     'security',
     {
       type: 'category',
