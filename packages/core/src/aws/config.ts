@@ -1,12 +1,95 @@
 /**
- * The settings every AWS SDK client of the tool shares: region, profile, credentials given in `env`,
- * endpoint overrides (AWS_ENDPOINT_URL[_SERVICE]), retries of throttling, 5xx and timeouts with
- * backoff, request timeouts, and the SDK's warnings routed to debug output.
+ * What the SSM, ECR and ECS clients share: region, profile, credentials, the retry strategy, the request
+ * handler's timeouts, the endpoint override and the SDK logger. Loaded with the SDK (by clients.ts only).
  */
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { type AwsPortsOptions, regionFromEnv } from './index.js';
+import { type AwsEnv, type AwsPortsOptions, regionFromEnv } from './options.js';
 
 export type AwsServiceId = 'SSM' | 'ECR' | 'ECS';
+
+/** The options resolved once, for both clients. */
+export interface AwsSettings {
+  env: AwsEnv;
+  profile: string | undefined;
+  /** The region given by option or environment; undefined when only the profile can say. */
+  explicitRegion: string | undefined;
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+  requestTimeoutMs: number;
+  debug: ((message: string) => void) | undefined;
+}
+
+export function awsSettings(options: AwsPortsOptions): AwsSettings {
+  const env = options.env ?? process.env;
+  return {
+    env,
+    profile: options.profile?.trim() || env.AWS_PROFILE?.trim() || undefined,
+    explicitRegion: regionFromEnv(options),
+    maxAttempts: options.retry?.maxAttempts ?? 8,
+    baseDelayMs: options.retry?.baseDelayMs ?? 200,
+    maxDelayMs: options.retry?.maxDelayMs ?? 20_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    debug: options.debug,
+  };
+}
+
+/** AWS_ENDPOINT_URL_<SERVICE>, else AWS_ENDPOINT_URL, else none (AWS's own endpoint). */
+export function endpointFor(env: AwsEnv, service: AwsServiceId): string | undefined {
+  return env[`AWS_ENDPOINT_URL_${service}`]?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined;
+}
+
+/**
+ * Credentials given in `env` (tests, child environments) are used as they are; otherwise the SDK's default
+ * chain runs (env vars, SSO, shared config/credentials files, web identity, container/instance roles).
+ */
+function staticCredentials(options: AwsPortsOptions, env: AwsEnv) {
+  if (options.profile || env === process.env || !env.AWS_ACCESS_KEY_ID || !env.AWS_SECRET_ACCESS_KEY) {
+    return undefined;
+  }
+  return {
+    accessKeyId: env.AWS_ACCESS_KEY_ID,
+    secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
+    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+  };
+}
+
+/** Exponential backoff with full jitter, for throttling, 5xx and timeouts alike. */
+function retryStrategy(settings: AwsSettings): ConfiguredRetryStrategy {
+  const { maxAttempts, baseDelayMs: base, maxDelayMs: cap } = settings;
+  return new ConfiguredRetryStrategy(maxAttempts, (attempt: number) =>
+    Math.round(Math.random() * Math.min(cap, base * 2 ** Math.max(0, attempt - 1))),
+  );
+}
+
+/**
+ * The SDK warns through console.warn unless given a logger (e.g. "Multiple credential sources detected"
+ * when AWS_PROFILE and access keys are both set): route that to debug output instead.
+ */
+function sdkLogger(debug: AwsSettings['debug']) {
+  const toDebug = (...args: unknown[]) => debug?.(`AWS SDK: ${args.map(String).join(' ')}`);
+  return { trace: () => {}, debug: () => {}, info: () => {}, warn: toDebug, error: toDebug };
+}
+
+/** The configuration of one service's client. */
+export function clientConfig(options: AwsPortsOptions, settings: AwsSettings, service: AwsServiceId) {
+  const endpoint = endpointFor(settings.env, service);
+  const credentials = staticCredentials(options, settings.env);
+  return {
+    ...(settings.explicitRegion ? { region: settings.explicitRegion } : {}),
+    ...(settings.profile ? { profile: settings.profile } : {}),
+    ...(credentials ? { credentials } : {}),
+    ...(endpoint ? { endpoint } : {}),
+    retryStrategy: retryStrategy(settings),
+    logger: sdkLogger(settings.debug),
+    requestHandler: {
+      requestTimeout: settings.requestTimeoutMs,
+      connectionTimeout: Math.min(settings.requestTimeoutMs, 10_000),
+      // Without this the handler only prints a warning to the console and keeps waiting.
+      throwOnRequestTimeout: true,
+    },
+  };
+}
 
 /**
  * Build the clients with the SDK's NodeVersionSupportWarning switched off by its documented variable
@@ -23,60 +106,4 @@ export function quietly<T>(construct: () => T): T {
     if (before === undefined) delete process.env[key];
     else process.env[key] = before;
   }
-}
-
-export function awsClientSettings(options: AwsPortsOptions) {
-  const env = options.env ?? process.env;
-  const profile = options.profile?.trim() || env.AWS_PROFILE?.trim() || undefined;
-  const explicitRegion = regionFromEnv(options);
-  const maxAttempts = options.retry?.maxAttempts ?? 8;
-  const base = options.retry?.baseDelayMs ?? 200;
-  const cap = options.retry?.maxDelayMs ?? 20_000;
-  // Exponential backoff with full jitter, for throttling, 5xx and timeouts alike.
-  const retryStrategy = () =>
-    new ConfiguredRetryStrategy(maxAttempts, (attempt: number) =>
-      Math.round(Math.random() * Math.min(cap, base * 2 ** Math.max(0, attempt - 1))),
-    );
-
-  // Credentials given in `env` (tests, child environments) are used as they are; otherwise the SDK's default
-  // chain runs (env vars, SSO, shared config/credentials files, web identity, container/instance roles).
-  const staticCredentials =
-    !options.profile && env !== process.env && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY
-      ? {
-          accessKeyId: env.AWS_ACCESS_KEY_ID,
-          secretAccessKey: env.AWS_SECRET_ACCESS_KEY,
-          ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-        }
-      : undefined;
-
-  const sdkLogger = {
-    trace: () => {},
-    debug: () => {},
-    info: () => {},
-    warn: (...args: unknown[]) => options.debug?.(`AWS SDK: ${args.map(String).join(' ')}`),
-    error: (...args: unknown[]) => options.debug?.(`AWS SDK: ${args.map(String).join(' ')}`),
-  };
-  const endpointFor = (service: AwsServiceId) =>
-    env[`AWS_ENDPOINT_URL_${service}`]?.trim() || env.AWS_ENDPOINT_URL?.trim() || undefined;
-  const common = (service: AwsServiceId) => {
-    const endpoint = endpointFor(service);
-    return {
-      ...(explicitRegion ? { region: explicitRegion } : {}),
-      ...(profile ? { profile } : {}),
-      ...(staticCredentials ? { credentials: staticCredentials } : {}),
-      ...(endpoint ? { endpoint } : {}),
-      retryStrategy: retryStrategy(),
-      // The SDK warns through console.warn unless given a logger (e.g. "Multiple credential sources
-      // detected" when AWS_PROFILE and access keys are both set): route that to debug output instead.
-      logger: sdkLogger,
-      requestHandler: {
-        requestTimeout: options.requestTimeoutMs ?? 30_000,
-        connectionTimeout: Math.min(options.requestTimeoutMs ?? 30_000, 10_000),
-        // Without this the handler only prints a warning to the console and keeps waiting.
-        throwOnRequestTimeout: true,
-      },
-    };
-  };
-
-  return { env, profile, explicitRegion, base, endpointFor, common };
 }

@@ -26,30 +26,25 @@ import type {
   TaskDefinitionDocument,
   TaskDefinitionInfo,
 } from '../ports.js';
-import { awsClientSettings, quietly } from './config.js';
-import { type AwsCallContext, mapAwsError } from './errors.js';
-import { type AwsPortsOptions, missingRegionError } from './index.js';
+import { AwsCaller } from './call.js';
+import { awsSettings, clientConfig, quietly } from './config.js';
+import { type AwsPortsOptions, missingRegionError } from './options.js';
 
 export async function createEcsClient(options: AwsPortsOptions): Promise<ContainerService> {
-  const { profile, explicitRegion, endpointFor, common } = awsClientSettings(options);
-  const ecs = quietly(() => new ECSClient(common('ECS')));
-  let region = explicitRegion;
+  const settings = awsSettings(options);
+  const ecs = quietly(() => new ECSClient(clientConfig(options, settings, 'ECS')));
+  const region =
+    settings.explicitRegion ??
+    (await Promise.resolve()
+      .then(() => ecs.config.region())
+      .catch(() => undefined));
   if (!region) {
-    region = await ecs.config.region().catch(() => undefined);
-    if (!region) {
-      ecs.destroy();
-      throw missingRegionError(profile);
-    }
+    ecs.destroy();
+    throw missingRegionError(settings.profile);
   }
-  const context = { region, endpoint: endpointFor('ECS'), profile };
-  const call = async <T>(action: string, resource: string, fn: () => Promise<T>): Promise<T> => {
-    try {
-      return await fn();
-    } catch (error) {
-      const ctx: AwsCallContext = { ...context, service: 'ecs', action, resource };
-      throw mapAwsError(error, ctx);
-    }
-  };
+  const aws = new AwsCaller(region, settings.profile, settings.env);
+  const call = <T>(action: string, resource: string, fn: () => Promise<T>): Promise<T> =>
+    aws.call({ service: 'ecs', action, resource }, fn);
 
   return {
     async describeService(cluster, service) {

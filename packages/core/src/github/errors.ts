@@ -67,87 +67,97 @@ const TOKEN_FIX = (repo: string) =>
   `Use a GitHub App installation token (actions/create-github-app-token, with the app installed on ${repo} and Actions: write) ` +
   `or a fine-grained personal access token with Actions: write and Contents: read on ${repo}.`;
 
+interface Facts {
+  f: HttpFailure;
+  ctx: FailureContext;
+}
+
+/** One kind of GitHub failure: when it applies, the error class and code, the message and the fix. */
+interface GitHubErrorRule {
+  when: (f: HttpFailure) => boolean;
+  kind: 'precondition' | 'remote';
+  code: string;
+  message: (x: Facts) => string;
+  fix: (x: Facts) => string;
+}
+
+const answered = (f: HttpFailure) => (f.status === undefined ? f.message : `HTTP ${f.status}`);
+const byIntegration = (f: HttpFailure) =>
+  /not accessible by (integration|personal access token)/i.test(f.message);
+function resetsAt(f: HttpFailure): string {
+  const reset = Number(f.headers['x-ratelimit-reset']);
+  return Number.isFinite(reset) && reset > 0 ? ` It resets at ${new Date(reset * 1000).toISOString()}.` : '';
+}
+
+/** The rules, tried in order; the last one matches everything. */
+const GITHUB_ERRORS: readonly GitHubErrorRule[] = [
+  {
+    when: (f) => f.status === 401,
+    kind: 'precondition',
+    code: 'GITHUB_UNAUTHORIZED',
+    message: ({ f, ctx }) =>
+      `GitHub rejected the token (401 ${f.message}) when trying to ${ctx.action} at ${ctx.baseUrl}.`,
+    fix: () =>
+      'The token is invalid, expired or revoked, or belongs to another GitHub server. Create a new one, and for GitHub Enterprise set GITHUB_API_URL to its API URL (https://HOST/api/v3).',
+  },
+  {
+    when: isRateLimited,
+    kind: 'remote',
+    code: 'GITHUB_RATE_LIMITED',
+    message: ({ f, ctx }) => `GitHub's rate limit stopped us while trying to ${ctx.action}.${resetsAt(f)}`,
+    fix: () =>
+      'Wait for the limit to reset and deploy again; use a GitHub App token (higher limits) for busy pipelines.',
+  },
+  {
+    when: (f) => f.status === 403,
+    kind: 'precondition',
+    code: 'GITHUB_FORBIDDEN',
+    message: ({ f, ctx }) =>
+      `GitHub refused to ${ctx.action} (403 "${f.message}").${byIntegration(f) ? ` The token may read ${ctx.repo} but is not allowed to run its workflows.` : ''}`,
+    fix: ({ f, ctx }) =>
+      byIntegration(f)
+        ? TOKEN_FIX(ctx.repo)
+        : `Give the token access to ${ctx.repo} (Actions: write, Contents: read); if the organization uses SAML single sign-on, authorize the token for it.`,
+  },
+  {
+    when: (f) => f.status === 404,
+    kind: 'precondition',
+    code: 'INFRA_REPO_NOT_FOUND',
+    message: ({ ctx }) =>
+      `GitHub answered 404 Not Found when trying to ${ctx.action}: ${ctx.repo} does not exist, or the token cannot see it (GitHub answers 404 for private repositories a token has no access to).`,
+    fix: ({ ctx }) =>
+      `Check the infra repository name (--infra-repo / infra-repository / HOSTING_INFRA_REPO). ${TOKEN_FIX(ctx.repo)}`,
+  },
+  {
+    when: isTransient,
+    kind: 'remote',
+    code: 'GITHUB_UNAVAILABLE',
+    message: ({ f, ctx }) =>
+      `GitHub did not answer properly when trying to ${ctx.action} (${answered(f)}), even after retries.`,
+    fix: () =>
+      'Check https://www.githubstatus.com (or your GitHub Enterprise server) and the network, then deploy again.',
+  },
+  {
+    when: () => true,
+    kind: 'remote',
+    code: 'GITHUB_REQUEST_FAILED',
+    message: ({ f, ctx }) => `GitHub refused to ${ctx.action} (HTTP ${f.status}: ${f.message}).`,
+    fix: () => 'Check the infra repository, workflow and ref settings; re-run with --debug for details.',
+  },
+];
+
 /** Translate any failure of a GitHub request into a HostingError with a cause and a fix. */
 export function gitHubError(error: unknown, ctx: FailureContext): HostingError {
   if (error instanceof HostingError) return error;
   const f = httpFailure(error);
-  const cause = safeCause(f);
-  const details = {
-    repository: ctx.repo,
-    status: f.status,
-    ...(ctx.workflow ? { workflow: ctx.workflow } : {}),
+  const rule = GITHUB_ERRORS.find((r) => r.when(f)) as GitHubErrorRule;
+  const options = {
+    fix: rule.fix({ f, ctx }),
+    cause: safeCause(f),
+    details: { repository: ctx.repo, status: f.status, ...(ctx.workflow ? { workflow: ctx.workflow } : {}) },
   };
-  if (f.status === 401) {
-    return new PreconditionError(
-      'GITHUB_UNAUTHORIZED',
-      `GitHub rejected the token (401 ${f.message}) when trying to ${ctx.action} at ${ctx.baseUrl}.`,
-      {
-        fix: 'The token is invalid, expired or revoked, or belongs to another GitHub server. Create a new one, and for GitHub Enterprise set GITHUB_API_URL to its API URL (https://HOST/api/v3).',
-        cause,
-        details,
-      },
-    );
-  }
-  if (isRateLimited(f)) {
-    const reset = Number(f.headers['x-ratelimit-reset']);
-    const when =
-      Number.isFinite(reset) && reset > 0 ? ` It resets at ${new Date(reset * 1000).toISOString()}.` : '';
-    return new RemoteError(
-      'github',
-      'GITHUB_RATE_LIMITED',
-      `GitHub's rate limit stopped us while trying to ${ctx.action}.${when}`,
-      {
-        fix: 'Wait for the limit to reset and deploy again; use a GitHub App token (higher limits) for busy pipelines.',
-        cause,
-        details,
-      },
-    );
-  }
-  if (f.status === 403) {
-    const integration = /not accessible by (integration|personal access token)/i.test(f.message);
-    return new PreconditionError(
-      'GITHUB_FORBIDDEN',
-      `GitHub refused to ${ctx.action} (403 "${f.message}").${integration ? ` The token may read ${ctx.repo} but is not allowed to run its workflows.` : ''}`,
-      {
-        fix: integration
-          ? TOKEN_FIX(ctx.repo)
-          : `Give the token access to ${ctx.repo} (Actions: write, Contents: read); if the organization uses SAML single sign-on, authorize the token for it.`,
-        cause,
-        details,
-      },
-    );
-  }
-  if (f.status === 404) {
-    return new PreconditionError(
-      'INFRA_REPO_NOT_FOUND',
-      `GitHub answered 404 Not Found when trying to ${ctx.action}: ${ctx.repo} does not exist, or the token cannot see it (GitHub answers 404 for private repositories a token has no access to).`,
-      {
-        fix: `Check the infra repository name (--infra-repo / infra-repository / HOSTING_INFRA_REPO). ${TOKEN_FIX(ctx.repo)}`,
-        cause,
-        details,
-      },
-    );
-  }
-  if (isTransient(f)) {
-    return new RemoteError(
-      'github',
-      'GITHUB_UNAVAILABLE',
-      `GitHub did not answer properly when trying to ${ctx.action} (${f.status === undefined ? f.message : `HTTP ${f.status}`}), even after retries.`,
-      {
-        fix: 'Check https://www.githubstatus.com (or your GitHub Enterprise server) and the network, then deploy again.',
-        cause,
-        details,
-      },
-    );
-  }
-  return new RemoteError(
-    'github',
-    'GITHUB_REQUEST_FAILED',
-    `GitHub refused to ${ctx.action} (HTTP ${f.status}: ${f.message}).`,
-    {
-      fix: 'Check the infra repository, workflow and ref settings; re-run with --debug for details.',
-      cause,
-      details,
-    },
-  );
+  const message = rule.message({ f, ctx });
+  return rule.kind === 'precondition'
+    ? new PreconditionError(rule.code, message, options)
+    : new RemoteError('github', rule.code, message, options);
 }

@@ -2,8 +2,11 @@
  * GitHub implementation of the `InfraWorkflows` port. Importing this module does not load Octokit:
  * `createGitHubWorkflows` imports it on first use.
  */
-import type { Clock, InfraWorkflows } from '../ports.js';
+import type { InfraWorkflows } from '../ports.js';
 import { systemClock } from '../ports.js';
+import type { GitHubWorkflowsOptions } from './options.js';
+
+export type { GitHubTuning, GitHubWorkflowsOptions } from './options.js';
 
 export {
   type GitHubTokenSource,
@@ -12,43 +15,6 @@ export {
   resolveGitHubToken,
   resolveGitHubTokenWithSource,
 } from './token.js';
-
-/** Knobs for tests and benchmarks; the defaults suit GitHub. */
-export interface GitHubTuning {
-  /** Retries of idempotent requests on 5xx/network errors (plugin-retry). Default 3. */
-  retries?: number | undefined;
-  /** Base of the plugins' retry delays in ms (default 1000; tests use 1). */
-  retryAfterBaseValue?: number | undefined;
-  /** Minimum time between write requests (default 1000 ms, as GitHub asks). */
-  writeMinTimeMs?: number | undefined;
-  /** Per-request timeout (default 30 s). */
-  requestTimeoutMs?: number | undefined;
-  /** How long to look for the run of a dispatch that returned no run id (default 60 s). */
-  findRunTimeoutMs?: number | undefined;
-  /** After a dispatch with no clear answer, how long to look for its run before sending again (default 20 s). */
-  findAfterFailureMs?: number | undefined;
-  /** How often to refresh jobs/steps for the live display while a run is in progress (default 10 s). */
-  jobsIntervalMs?: number | undefined;
-  /** Retry rate-limited requests (outside the wait) only when GitHub asks to wait at most this long (default 60 s). */
-  maxRateLimitWaitS?: number | undefined;
-  /** A just-dispatched run may 404 for a moment: tolerate that this long (default 60 s). */
-  runNotFoundGraceMs?: number | undefined;
-  /** Log lines shown for a failed step (default 15). */
-  logTailLines?: number | undefined;
-}
-
-export interface GitHubWorkflowsOptions {
-  /** A secret: register it with the Reporter first; it is never logged or put into errors. */
-  token: string;
-  /** REST API URL; default `GITHUB_API_URL`, else https://api.github.com (GitHub Enterprise: https://HOST/api/v3). */
-  baseUrl?: string | undefined;
-  /** All waiting (polls, back-off) goes through this clock. Default: the system clock. */
-  clock?: Clock | undefined;
-  userAgent?: string | undefined;
-  /** Warnings and notes for humans (retries, fallbacks). Never contains the token. */
-  log?: ((message: string) => void) | undefined;
-  tuning?: GitHubTuning | undefined;
-}
 
 /** The GitHub `InfraWorkflows`. Loads Octokit (dynamic import) on first call. */
 export async function createGitHubWorkflows(options: GitHubWorkflowsOptions): Promise<InfraWorkflows> {

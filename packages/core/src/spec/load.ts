@@ -9,7 +9,7 @@ import {
   type RolloutInputs,
   type RolloutPlan,
 } from '../plan/rollout.js';
-import { type AppSpec, parseAppSpec } from './app-spec.js';
+import type { AppSpec } from './app-spec.js';
 
 /**
  * Read the App spec (`--spec`, default `apps/<application>.yaml` under `cwd`). A missing default file
@@ -39,6 +39,8 @@ export async function readAppSpec(
         : `Create ${file} in the infra repository (see the App spec reference), pass ${names.spec}, or pass ${names.cluster}.`,
     );
   }
+  // yaml and ajv load only now: importing the engine stays cheap.
+  const { parseAppSpec } = await import('./app-spec.js');
   return parseAppSpec(text, file);
 }
 
