@@ -71,7 +71,7 @@ export interface EcsTaskRecord {
   stoppedReason?: string | undefined;
   containers: EcsContainerRecord[];
   /** Set while the image pulls run; the scheduler moves on when it is settled. */
-  pull?: { settled: boolean; error?: string | undefined; crash: boolean } | undefined;
+  pull?: { settled: boolean; error?: string | undefined; crashing?: string | undefined } | undefined;
   /** Ticks spent in the current status. */
   ticks: number;
   version: number;

@@ -104,7 +104,7 @@ function advanceTask(service: EcsServiceRecord, task: EcsTaskRecord, context: Sc
       if (!task.pull?.settled) return;
       task.pullStoppedAt = new Date();
       if (task.pull.error) {
-        failTask(service, task, 'TaskFailedToStart', task.pull.error, undefined);
+        failTask(service, task, 'TaskFailedToStart', task.pull.error);
         return;
       }
       task.startedAt = new Date();
@@ -112,8 +112,10 @@ function advanceTask(service: EcsServiceRecord, task: EcsTaskRecord, context: Sc
       change('RUNNING');
       return;
     case 'RUNNING':
-      if (task.pull?.crash && task.ticks >= 1) {
-        failTask(service, task, 'EssentialContainerExited', 'Essential container in task exited', 1);
+      if (task.pull?.crashing && task.ticks >= 1) {
+        const crashed = task.containers.find((c) => c.name === task.pull?.crashing);
+        if (crashed) crashed.exitCode = 1;
+        failTask(service, task, 'EssentialContainerExited', 'Essential container in task exited');
       }
       return;
     default:
@@ -123,7 +125,7 @@ function advanceTask(service: EcsServiceRecord, task: EcsTaskRecord, context: Sc
 
 function startPulls(task: EcsTaskRecord, context: SchedulerContext): void {
   task.pullStartedAt = new Date();
-  const pull: NonNullable<EcsTaskRecord['pull']> = { settled: false, crash: false };
+  const pull: NonNullable<EcsTaskRecord['pull']> = { settled: false };
   task.pull = pull;
   void Promise.all(task.containers.map((c) => pullImage(c.image, context.pullSource))).then((pulls) => {
     pulls.forEach((result, i) => {
@@ -132,10 +134,7 @@ function startPulls(task: EcsTaskRecord, context: SchedulerContext): void {
       if (!container) return;
       if (result.digest) container.imageDigest = result.digest;
       if (result.error) container.reason = result.error;
-      if (result.labels[CRASH_LABEL] === 'true' && container.essential) {
-        pull.crash = true;
-        container.reason = undefined;
-      }
+      if (result.labels[CRASH_LABEL] === 'true' && container.essential) pull.crashing ??= container.name;
     });
     pull.error = pulls.find((p) => p.error)?.error;
     pull.settled = true;
@@ -158,16 +157,11 @@ function failTask(
   task: EcsTaskRecord,
   stopCode: 'TaskFailedToStart' | 'EssentialContainerExited',
   reason: string,
-  exitCode: number | undefined,
 ): void {
   task.desiredStatus = 'STOPPED';
   task.stopCode = stopCode;
   task.stoppedReason = reason;
   task.stoppingAt = new Date();
-  if (exitCode !== undefined) {
-    const crashed = task.containers.find((c) => c.essential) ?? task.containers[0];
-    if (crashed) crashed.exitCode = exitCode;
-  }
   finishStop(task, 0);
   const deployment = service.deployments.find((d) => d.id === task.deploymentId);
   if (deployment) {

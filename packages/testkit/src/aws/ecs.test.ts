@@ -250,6 +250,54 @@ describe('ECS', () => {
     expect(fresh.tasks?.[0]?.containers?.find((c) => c.name === 'web')?.imageDigest).toBe(digestOf(goodV2));
   });
 
+  it('resolves a tag reference through the registry: the task reports the digest the registry holds', async () => {
+    const { cluster } = seed({ desiredCount: 1 });
+    const byTag = `${peers.registry.host}/hello-app:v2`;
+    const arn = await registerWith(cluster, byTag);
+    await ecs.send(new UpdateServiceCommand({ cluster, service: 'hello-app', taskDefinition: arn }));
+    const task = await vi.waitFor(
+      async () => {
+        const list = await ecs.send(new ListTasksCommand({ cluster, serviceName: 'hello-app' }));
+        const tasks = await ecs.send(new DescribeTasksCommand({ cluster, tasks: list.taskArns ?? [] }));
+        const running = tasks.tasks?.find((t) => t.taskDefinitionArn === arn && t.lastStatus === 'RUNNING');
+        expect(running).toBeDefined();
+        return running;
+      },
+      { timeout: 5000, interval: 50 },
+    );
+    const web = task?.containers?.find((c) => c.name === 'web');
+    expect(web).toMatchObject({ image: byTag, imageDigest: digestOf(goodV2), lastStatus: 'RUNNING' });
+    expect(task?.pullStartedAt).toBeInstanceOf(Date);
+    expect(task?.pullStoppedAt).toBeInstanceOf(Date);
+  });
+
+  it('moves to another deployment when someone else deploys', async () => {
+    const { cluster } = seed({ desiredCount: 1 });
+    const arn = await registerWith(cluster, goodV2);
+    const ours = await ecs.send(
+      new UpdateServiceCommand({ cluster, service: 'hello-app', taskDefinition: arn }),
+    );
+    const theirs = peers.aws.ecs.deploy('hello-app', { cluster, taskDefinition: `hello-app-${serial}:7` });
+    const service = await describe1(cluster);
+    expect(service.deployments?.map((d) => [d.id, d.status])).toEqual([
+      [theirs.id, 'PRIMARY'],
+      [ours.service?.deployments?.[0]?.id, 'ACTIVE'],
+      [expect.stringMatching(/^ecs-svc\//), 'ACTIVE'],
+    ]);
+    expect(peers.aws.ecs.updates).toHaveLength(peers.aws.calls('UpdateService', 'ecs').length);
+    expect(() =>
+      peers.aws.ecs.addService({
+        cluster,
+        service: 'again',
+        taskDefinition: {
+          family: `hello-app-${serial}`,
+          containerDefinitions: [{ name: 'web', image: goodV1 }],
+        },
+        revision: 7,
+      }),
+    ).toThrow(/already has revision 8/);
+  });
+
   it('stops tasks of a missing image with CannotPullContainerError', async () => {
     const { cluster } = seed({ circuitBreaker: { enable: false, rollback: false }, desiredCount: 1 });
     const missing = `${peers.registry.host}/hello-app:v404`;
@@ -380,6 +428,20 @@ describe('ECS', () => {
     await expect(
       ecs.send(new UpdateServiceCommand({ cluster, service: 'hello-app', taskDefinition: 'missing:9' })),
     ).rejects.toMatchObject({ name: 'ClientException', message: 'Unable to describe task definition.' });
+    peers.aws.inject({ operation: 'RegisterTaskDefinition', errorType: 'AccessDeniedException' });
+    await expect(
+      ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'x',
+          containerDefinitions: [{ name: 'web', image: goodV1 }],
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'AccessDeniedException',
+      message: expect.stringContaining(
+        'not authorized to perform: ecs:RegisterTaskDefinition on resource: arn:aws:ecs:eu-west-1:123456789012:task-definition/x:*',
+      ),
+    });
     expect(peers.aws.outputViolations).toEqual([]);
   });
 });

@@ -78,6 +78,8 @@ export class EcsState {
   readonly updates: Record<string, unknown>[] = [];
   /** Every image pull a task made, in order. */
   readonly pulls: ImagePull[] = [];
+  /** Errors of the scheduler itself (a testkit bug; the server's `assertNoViolations()` reports them). */
+  readonly schedulerErrors: string[] = [];
   tickMs: number;
   private timer: NodeJS.Timeout | undefined;
   private readonly context: SchedulerContext;
@@ -180,6 +182,35 @@ export class EcsState {
     return this.tasks.filter((t) => t.service === name && t.cluster === cluster);
   }
 
+  /** Seed a task definition revision (not recorded in `registrations`, which holds the API's). */
+  registerTaskDefinition(
+    taskDefinition: AddEcsServiceOptions['taskDefinition'],
+    revision?: number,
+  ): EcsTaskDefinitionRecord {
+    const { tags, ...input } = taskDefinition;
+    return this.register(input, (tags as EcsTag[] | undefined) ?? [], 'seed', revision);
+  }
+
+  /**
+   * Deploy out of band, as someone else's UpdateService would (not recorded in `updates`): a new PRIMARY
+   * deployment of `taskDefinition` (default: the current one). Returns the new deployment.
+   */
+  deploy(name: string, options: { cluster?: string; taskDefinition?: string } = {}): EcsDeployment {
+    const service = this.service(name, options.cluster);
+    const target = options.taskDefinition ?? service.taskDefinition;
+    const definition = this.findTaskDefinition(target);
+    if (!definition) throw new Error(`testkit ECS: no task definition ${target}`);
+    this.ensureTimer();
+    return startDeployment(service, definition.arn);
+  }
+
+  /** Change the scheduler's tick (ms per task transition) from now on. */
+  setTickMs(ms: number): void {
+    this.tickMs = ms;
+    this.stop();
+    if (this.services.size > 0) this.ensureTimer();
+  }
+
   /** Stop the scheduler (the server's stop() does it). */
   stop(): void {
     if (this.timer) clearInterval(this.timer);
@@ -189,7 +220,11 @@ export class EcsState {
   /** Run one scheduler tick now (the timer does this every `tickMs`). */
   tick(): void {
     for (const service of this.services.values()) {
-      advanceService(service, this.tasksOf(service.name, service.cluster), this.context);
+      try {
+        advanceService(service, this.tasksOf(service.name, service.cluster), this.context);
+      } catch (error) {
+        this.schedulerErrors.push(`${service.cluster}/${service.name}: ${(error as Error).stack ?? error}`);
+      }
     }
   }
 
@@ -221,6 +256,11 @@ export class EcsState {
     const family = String(input.family);
     const revisions = this.taskDefinitions.get(family) ?? [];
     const number = revision ?? (revisions.at(-1)?.revision ?? 0) + 1;
+    if (revisions.some((r) => r.revision >= number)) {
+      throw new Error(
+        `testkit ECS: ${family} already has revision ${revisions.at(-1)?.revision}; seed revision ${number} needs a higher number or another family`,
+      );
+    }
     const record: EcsTaskDefinitionRecord = {
       arn: `arn:aws:ecs:${this.region}:${this.accountId}:task-definition/${family}:${number}`,
       family,
@@ -243,7 +283,7 @@ export class EcsState {
       case 'DescribeTaskDefinition':
         return this.describeTaskDefinitionOp(input);
       case 'RegisterTaskDefinition':
-        return this.registerTaskDefinition(input, caller);
+        return this.registerTaskDefinitionOp(input, caller);
       case 'UpdateService':
         return this.updateService(input);
       case 'ListServices':
@@ -294,7 +334,7 @@ export class EcsState {
     return { taskDefinition: wireTaskDefinition(record), ...(includeTags ? { tags: record.tags } : {}) };
   }
 
-  private registerTaskDefinition(input: Record<string, unknown>, caller: EcsCaller) {
+  private registerTaskDefinitionOp(input: Record<string, unknown>, caller: EcsCaller) {
     checkTaskDefinitionInput(input);
     const { tags, ...definition } = input;
     const record = this.register(definition, (tags as EcsTag[] | undefined) ?? [], caller.arn);

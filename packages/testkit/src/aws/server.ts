@@ -326,6 +326,9 @@ export async function startAwsServer(options: AwsTestServerOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
 
   const assertNoViolations = () => {
+    if (ecs.schedulerErrors.length > 0) {
+      throw new Error(`The ECS test peer's scheduler failed:\n${ecs.schedulerErrors.join('\n')}`);
+    }
     if (outputViolations.length > 0) {
       throw new Error(
         `The AWS test peer produced answers its model does not allow:\n${outputViolations.join('\n')}`,
@@ -382,7 +385,7 @@ function defaultFaultMessage(
         service === 'ssm'
           ? `arn:aws:ssm:${region}:${accountId}:parameter${String(p.Name ?? '/*')}`
           : service === 'ecs'
-            ? `arn:aws:ecs:${region}:${accountId}:service/${String(p.cluster ?? 'default')}/${String(p.service ?? '*')}`
+            ? ecsResource(operation, p, region, accountId)
             : `arn:aws:ecr:${region}:${accountId}:repository/${String(p.repositoryName ?? (p.repositoryNames as string[] | undefined)?.[0] ?? '*')}`;
       return `User: ${arn} is not authorized to perform: ${service}:${operation} on resource: ${resource} because no identity-based policy allows the ${service}:${operation} action`;
     }
@@ -405,4 +408,22 @@ function defaultFaultMessage(
     default:
       return `${errorType} (injected by the testkit)`;
   }
+}
+
+/** The resource an ECS AccessDenied names: the service, the task definition family, or `*`. */
+function ecsResource(
+  operation: string,
+  p: Record<string, unknown>,
+  region: string,
+  accountId: string,
+): string {
+  const arn = `arn:aws:ecs:${region}:${accountId}`;
+  const cluster = String(p.cluster ?? 'default').replace(/^.*:cluster\//, '');
+  if (operation === 'UpdateService') return `${arn}:service/${cluster}/${String(p.service)}`;
+  if (operation === 'DescribeServices')
+    return `${arn}:service/${cluster}/${String((p.services as string[] | undefined)?.[0] ?? '*')}`;
+  if (operation === 'RegisterTaskDefinition') return `${arn}:task-definition/${String(p.family)}:*`;
+  if (operation === 'DescribeTaskDefinition')
+    return `${arn}:task-definition/${String(p.taskDefinition).replace(/^.*:task-definition\//, '')}`;
+  return '*';
 }
