@@ -4,6 +4,7 @@
  */
 import * as core from '@actions/core';
 import { createPorts, type DeployResult, InterruptedError, toOutputs } from '@shared-hosting/core';
+import { parseCommand } from './command-input.js';
 import { failStep, redact } from './failure.js';
 import { type ActionInputs, GITHUB_TOKEN_INPUT, readInputs, secretsToMask } from './inputs.js';
 import { prepareCommand } from './operations.js';
@@ -101,6 +102,13 @@ export async function run(read?: ActionInputs): Promise<void> {
   try {
     const given = read ?? readWithCore(env);
     for (const secret of secretsToMask(given, env)) secrets.add(secret);
+    // rollout: the infra repository's side (no GitHub token, no build, its own outputs and summary).
+    if (parseCommand(given.command) === 'rollout') {
+      const { runRollout } = await import('./rollout.js');
+      const error = await runRollout(given, env, secrets);
+      if (error) fail(error, { secrets, summary: false });
+      return;
+    }
     const result = await runCommand(given, env, secrets);
     for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
     await writeSummary(result, secrets);

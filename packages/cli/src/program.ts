@@ -125,7 +125,8 @@ function defineInit(program: Command, io: CliIO): void {
       'where to write it, relative to the repository root',
       '.github/workflows/deploy.yaml',
     )
-    .option('--force', 'overwrite an existing file');
+    .option('--force', 'overwrite an existing file')
+    .option('--infra', "write the infra repository's workflow instead (runs hosting rollout via the Action)");
   addCommonOptions(init);
   init.action(async (flags: import('./commands/init.js').InitFlags) => {
     const { runInit } = await import('./commands/init.js');
