@@ -17,6 +17,7 @@ import {
   createBuilderStorage,
   pushTestImage,
   RegistryApi,
+  requireBuildah,
   runCommand,
   startAwsPeers,
   startGitHubPeer,
@@ -161,6 +162,7 @@ function infraWorkflow({ aws, infraDir, onLine }) {
  */
 export async function startSandbox(options = {}) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the CLI first (pnpm demo does).`);
+  requireBuildah();
   const work = mkdtempSync(path.join(tmpdir(), 'hosting-sandbox-'));
   const infraDir = path.join(work, 'infra');
   mkdirSync(path.join(infraDir, 'apps'), { recursive: true });
