@@ -1,127 +1,210 @@
-// `pnpm demo`: a real deployment of examples/hello-app into a local sandbox.
-//   - a real OCI registry (Debian docker-registry) behind an ECR-compatible AWS test server (also SSM),
-//   - a GitHub test server simulating the platform's infra repository and its deploy workflow,
-//   - the real `hosting` CLI, building with buildah (no Docker daemon needed).
-// Prints the image, the parameter and the infra run, then deploys the same commit again to show that an
-// already pushed version skips the build.
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+// `pnpm demo`: the whole deployment diagram, both halves, in a local sandbox (packages/cli/test/sandbox.mjs):
+//   - the app side: the real `hosting deploy` builds examples/hello-app with buildah (no Docker daemon),
+//     pushes it to a real OCI registry behind the ECR test server, sets the version in SSM, dispatches the
+//     infra workflow and waits for it;
+//   - the infra side: the GitHub test server runs that workflow for real, its step "Roll out on ECS" runs
+//     `hosting rollout` against the ECS test server, whose tasks pull the image from the registry.
+// Then a crashing commit: its tasks exit, the circuit breaker rolls the service back, the infra run fails
+// and the app side names the failed step and the stopped tasks' reason.
+// Exits non-zero when any phase does not behave as described.
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, cpSync } from 'node:fs';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
-const { startAwsPeers, startGitHubPeer } = await import(path.join(root, 'packages/testkit/dist/index.js'));
-const bin = path.join(root, 'packages/cli/dist/hosting.cjs');
+const sandboxModule = await import(path.join(root, 'packages/cli/test/sandbox.mjs'));
+const { APP, CLUSTER, CRASH_LABEL, ENV, PARAMETER, ROLLOUT_STEP, INITIAL_VERSION, startSandbox } =
+  sandboxModule;
 
-const work = mkdtempSync(path.join(tmpdir(), 'hosting-demo-'));
-const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[22m` : s);
+const tty = process.stdout.isTTY && !process.env.NO_COLOR;
+const bold = (s) => (tty ? `\x1b[1m${s}\x1b[22m` : s);
+const dim = (s) => (tty ? `\x1b[2m${s}\x1b[22m` : s);
+const short = (digest) => (digest ? `${digest.slice(0, 19)}…` : '(none)');
+let phase = 0;
+const heading = (title) => console.log(`\n${bold(`── ${++phase}. ${title} ──`)}`);
+
+/** A phase that did not behave as described: the demo fails with this message. */
+class DemoFailure extends Error {}
+function check(condition, what) {
+  if (!condition) throw new DemoFailure(what);
+  console.log(`  ✓ ${what}`);
+}
+
+/** Wait (at most `ms`) until `probe()` is truthy; the ECS test server moves on its own ticks. */
+async function eventually(probe, ms = 5000) {
+  const deadline = Date.now() + ms;
+  while (!probe() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  return probe();
+}
+
+/**
+ * The CLI shows a failure twice: on its failed step's line (✗ …) and again as the final "Error: …". This
+ * filter lets the final error's first line through and folds the lines it repeats.
+ */
+function repeatFolder() {
+  let block;
+  let skipping = false;
+  return (line) => {
+    const text = line.trim();
+    if (text.startsWith('✗ ')) {
+      block = new Set();
+      return true;
+    }
+    if (block && text.startsWith('Error: ')) {
+      skipping = true;
+      return true;
+    }
+    if (skipping && block?.has(line)) {
+      folded.repeats++;
+      return false;
+    }
+    skipping = false;
+    block?.add(line);
+    return true;
+  };
+}
+const folded = { repeats: 0 };
+const runFolds = {};
+
+const started = Date.now();
+const sandbox = await startSandbox({
+  ecsTickMs: 150,
+  queuedMs: 300,
+  onRunLine: (run, line) => {
+    runFolds[run.id] ??= repeatFolder();
+    if (runFolds[run.id](line)) console.log(dim(`  infra │ run ${run.runNumber} │ ${line}`));
+  },
+});
+const { aws, github } = sandbox;
 
 // The application: a copy of examples/hello-app in its own git repository, so the version is its commit.
-const app = path.join(work, 'hello-app');
+const app = path.join(sandbox.work, APP);
 cpSync(path.join(root, 'examples/hello-app'), app, { recursive: true });
 const git = (...args) =>
   execFileSync('git', ['-c', 'user.name=Demo', '-c', 'user.email=demo@example.com', ...args], { cwd: app })
     .toString()
     .trim();
-git('init', '-q', '-b', 'main');
-git('remote', 'add', 'origin', 'https://github.com/acme/hello-app.git');
-git('add', '.');
-git('commit', '-qm', 'hello-app');
-const sha = git('rev-parse', 'HEAD');
 
-// Image storage for buildah/podman, private to the demo (vfs: no kernel overlay support needed).
-const storageConf = path.join(work, 'storage.conf');
-writeFileSync(
-  storageConf,
-  `[storage]\ndriver = "vfs"\ngraphroot = "${work}/storage"\nrunroot = "${work}/run"\n`,
-);
+/** `hosting deploy --json`: its progress lines shown as they come (the builder's own output folded). */
+async function deploy() {
+  console.log(bold(`$ hosting deploy --app ${APP} --env ${ENV} --infra-repo acme/infra --json`));
+  let buildLines = 0;
+  folded.repeats = 0;
+  const show = repeatFolder();
+  const result = await sandbox.deploy(['--json'], {
+    cwd: app,
+    onStderrLine: (line) => {
+      if (/^ {2}│ /.test(line)) buildLines++;
+      else if (show(line)) console.log(`  app   │ ${line}`);
+    },
+  });
+  const notes = [`${buildLines} lines of buildah output`];
+  if (folded.repeats > 0) notes.push(`${folded.repeats} repeated lines of the final error`);
+  console.log(dim(`  (folded: ${notes.join(', ')})`));
+  return result;
+}
 
-console.log(bold('Starting the sandbox: registry, AWS (ECR + SSM) and GitHub test servers…'));
-const aws = await startAwsPeers();
-const github = await startGitHubPeer({ owner: 'acme', repo: 'infra', defaultRun: { queuedMs: 800 } });
-aws.createRepository('hello-app');
-console.log(`  registry  ${aws.registry.url}\n  AWS       ${aws.aws.url}\n  GitHub    ${github.url}\n`);
+function showState(label) {
+  const now = sandbox.running();
+  const labels = aws.aws.ssm.labels(PARAMETER);
+  console.log(`  ${label}`);
+  console.log(`    ECS ${CLUSTER}/${APP}  ${now.taskDefinition}, ${now.runningTasks} tasks running`);
+  console.log(`      containers ${now.containers.join(', ')}; web image ${now.image}`);
+  console.log(`    SSM ${PARAMETER}  label "deployed" on version ${labels.deployed ?? '(none)'}`);
+  return { ...now, deployed: labels.deployed };
+}
 
-const env = {
-  PATH: process.env.PATH,
-  HOME: process.env.HOME ?? work,
-  TERM: process.env.TERM ?? 'dumb',
-  ...(process.env.NO_COLOR ? { NO_COLOR: process.env.NO_COLOR } : {}),
-  ...(process.env.CI ? { CI: process.env.CI } : {}),
-  ...aws.env,
-  GITHUB_API_URL: github.url,
-  GITHUB_TOKEN: github.token,
-  HOSTING_BUILDER: 'buildah',
-  CONTAINERS_STORAGE_CONF: storageConf,
-  BUILDAH_ISOLATION: 'chroot',
-  STORAGE_DRIVER: 'vfs',
-};
+const summary = [];
+let exitCode = 1;
+try {
+  git('init', '-q', '-b', 'main');
+  git('remote', 'add', 'origin', 'https://github.com/acme/hello-app.git');
+  git('add', '.');
+  git('commit', '-qm', 'hello-app');
+  const good = git('rev-parse', 'HEAD');
 
-/** Run the CLI with --json: progress shows on stderr (live on a terminal), the result comes back parsed. */
-function hosting(args) {
-  console.log(bold(`$ hosting ${args.join(' ')} --json`));
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args, '--json'], {
-      cwd: app,
-      env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.on('exit', (code) => {
-      let result;
-      try {
-        result = JSON.parse(out);
-      } catch {
-        process.stdout.write(out);
-      }
-      resolve({ code: code ?? 1, result });
-    });
+  heading('The sandbox');
+  console.log(`  registry ${aws.registry.url}   AWS (ECR, SSM, ECS) ${aws.aws.url}   GitHub ${github.url}`);
+  console.log(
+    `  infra repository acme/infra: apps/${APP}.yaml, workflow deploy.yaml → step "${ROLLOUT_STEP}"`,
+  );
+  const before = showState(`before: ${APP} ${INITIAL_VERSION} runs in ${ENV}`);
+
+  heading(
+    `Deploy commit ${good.slice(0, 7)}: build, push, set version, dispatch; the infra run rolls out on ECS`,
+  );
+  const first = await deploy();
+  const r = first.json ?? {};
+  heading('What went out');
+  check(first.code === 0, `hosting deploy exited 0 (got ${first.code})`);
+  check(r.conclusion === 'success', `infra run ${r['run-id']} concluded success`);
+  const after = showState('after:');
+  const pinned = `${aws.registry.host}/${APP}@${r.digest}`;
+  check(after.image === pinned, `the service runs ${after.taskDefinition}, pinned by digest: ${pinned}`);
+  check(after.taskDefinition !== before.taskDefinition, `a new revision (was ${before.taskDefinition})`);
+  const pulls = aws.aws.ecs.pulls.filter((p) => p.image === pinned && p.fetched && p.ok).length;
+  check(pulls >= 2, `ECS tasks pulled the image from the registry (${pulls} pulls)`);
+  check(after.deployed === Number(r['parameter-version']), `"deployed" moved to version ${after.deployed}`);
+  summary.push({
+    what: `commit ${good.slice(0, 7)}`,
+    digest: r.digest,
+    parameterVersion: r['parameter-version'],
+    outcome: `${after.taskDefinition} running (${after.runningTasks} tasks)`,
+  });
+
+  heading('A crashing commit: its tasks exit, the circuit breaker rolls back, the infra run fails');
+  appendFileSync(
+    path.join(app, 'Dockerfile'),
+    `# the sandbox's ECS stops tasks of images with this label\nLABEL ${CRASH_LABEL}=true\n`,
+  );
+  git('commit', '-qam', 'a change that crashes on start');
+  const bad = git('rev-parse', 'HEAD');
+  const second = await deploy();
+  heading('What the app side reported');
+  check(second.code === 1, `hosting deploy exited 1 (got ${second.code})`);
+  check(second.stderr.includes(`at step "${ROLLOUT_STEP}"`), `it names the failed step "${ROLLOUT_STEP}"`);
+  const reason = 'Essential container in task exited';
+  check(second.stderr.includes(reason), `it shows the stopped tasks' reason: "${reason}"`);
+  const crashImage = `${aws.registry.host}/${APP}@${second.json?.digest}`;
+  const crashPulls = aws.aws.ecs.pulls.filter((p) => p.image === crashImage && p.ok).length;
+  check(crashPulls >= 3, `ECS pulled and started the crashing image ${crashPulls} times before giving up`);
+  await eventually(() => sandbox.running().taskDefinition === after.taskDefinition);
+  const back = showState('after:');
+  check(back.taskDefinition === after.taskDefinition, `the service is back on ${after.taskDefinition}`);
+  check(back.deployed === after.deployed, `"deployed" stayed on version ${after.deployed}`);
+  const crashed = aws.aws.ecs.findTaskDefinition(APP);
+  summary.push({
+    what: `commit ${bad.slice(0, 7)}`,
+    digest: second.json?.digest,
+    parameterVersion: second.json?.['parameter-version'],
+    outcome: `${crashed?.family}:${crashed?.revision} rolled back by the circuit breaker to ${back.taskDefinition}`,
+  });
+  summary.parameter = aws.aws.ssm.parameters.get(PARAMETER)?.at(-1);
+  summary.deployed = back.deployed;
+  exitCode = 0;
+} catch (error) {
+  console.error(`\nDemo failed: ${error instanceof DemoFailure ? error.message : (error?.stack ?? error)}`);
+} finally {
+  await sandbox.stop().catch((e) => {
+    console.error(`Stopping the sandbox: ${e.message}`);
+    exitCode = 1;
   });
 }
 
-let exitCode = 1;
-try {
-  const args = ['deploy', '--app', 'hello-app', '--env', 'staging', '--infra-repo', 'acme/infra'];
-  const first = await hosting(args);
-  exitCode = first.code;
-  if (exitCode === 0 && first.result) {
-    const r = first.result;
-    // Check the registry itself, not only what the CLI says.
-    const tags = await fetch(`${aws.registry.url}/v2/hello-app/tags/list`, {
-      headers: { authorization: aws.registry.authorization },
-    }).then((res) => res.json());
-    const dispatch = github.stats.dispatches.at(-1);
-    console.log(`\n${bold('Deployed. What the sandbox now holds:')}`);
-    console.log(`  image      ${r.image}`);
-    console.log(`  digest     ${r.digest}`);
-    console.log(`  registry   hello-app tags: ${(tags.tags ?? []).join(', ')}`);
-    console.log(
-      `  parameter  ${r['parameter-name']} = ${r.version} (parameter version ${r['parameter-version']})`,
-    );
-    console.log(
-      `  infra run  ${r['run-url']} → ${r.conclusion}, dispatched with ${JSON.stringify(dispatch?.inputs ?? {})}`,
-    );
-    if (!(tags.tags ?? []).includes(sha)) throw new Error(`the registry does not list hello-app:${sha}`);
-
-    console.log(
-      `\n${bold('Deploying the same commit again: the image is already in the registry, so build and push are skipped.')}`,
-    );
-    const second = await hosting(args);
-    exitCode = second.code;
-    if (second.result) {
-      const skipped = second.result.steps.filter((s) => s.status === 'skipped').map((s) => s.step);
-      console.log(
-        `  skipped steps: ${skipped.join(', ')}; infra run ${second.result['run-url']} → ${second.result.conclusion}`,
-      );
-    }
+if (summary.length > 0) {
+  heading('Summary');
+  console.log(`  image ${aws.registry.host}/${APP}, ECS ${CLUSTER}/${APP}, parameter ${PARAMETER}`);
+  for (const s of summary) {
+    console.log(`  ${s.what}  digest ${short(s.digest)}  parameter version ${s.parameterVersion}`);
+    console.log(`    → ${s.outcome}`);
   }
-} finally {
-  await github.stop().catch((e) => console.error(`GitHub peer: ${e.message}`));
-  await aws.stop().catch((e) => console.error(`AWS peer: ${e.message}`));
-  rmSync(work, { recursive: true, force: true });
+  if (summary.parameter) {
+    const { Value, Version } = summary.parameter;
+    console.log(
+      `  parameter = ${Value.slice(0, 7)} (version ${Version}); "deployed" on version ${summary.deployed}`,
+    );
+  }
 }
-console.log(exitCode === 0 ? bold('\nDemo complete.') : `\nDemo failed (exit code ${exitCode}).`);
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+console.log(exitCode === 0 ? bold(`\nDemo complete (${seconds} s).`) : `\nDemo failed after ${seconds} s.`);
 process.exit(exitCode);

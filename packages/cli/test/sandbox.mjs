@@ -1,0 +1,287 @@
+// The whole deployment diagram on local peers, shared by `pnpm demo` (scripts/demo.mjs) and
+// test/sandbox.integration.test.ts. The testkit knows no product code; this module is the wiring:
+//   - the AWS peers (a real docker-registry behind ECR, SSM, ECS whose tasks pull from that registry),
+//     with the ECS service of hello-app seeded: two containers, environment, roles, logs, tags;
+//   - an infra repository on disk holding the App spec apps/hello-app.yaml;
+//   - the GitHub test server, whose dispatched runs execute the infra workflow for real: one step
+//     "Roll out on ECS" running the built `hosting rollout` with the run's inputs (log = its output
+//     lines, conclusion = its exit code);
+//   - `deploy()`: the built `hosting deploy`, spawned as a user would, building with buildah.
+// Plain JavaScript so that the demo runs it with `node` alone; types in sandbox.d.mts.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import {
+  createBuilderStorage,
+  pushTestImage,
+  RegistryApi,
+  requireBuildah,
+  runCommand,
+  startAwsPeers,
+  startGitHubPeer,
+} from '@shared-hosting/testkit';
+
+export { CRASH_LABEL } from '@shared-hosting/testkit';
+
+export const CLI = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
+export const APP = 'hello-app';
+export const ENV = 'staging';
+export const CLUSTER = 'shared-staging';
+export const CONTAINER = 'web';
+export const INFRA_REPO = 'acme/infra';
+export const PARAMETER = `/shared-hosting/${APP}/${ENV}/version`;
+/** The name of the infra run's step that runs `hosting rollout`. */
+export const ROLLOUT_STEP = 'Roll out on ECS';
+/** The version the seeded service runs before the sandbox's first deploy. */
+export const INITIAL_VERSION = 'initial';
+
+const ACCOUNT = '123456789012';
+const quiet = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' };
+
+/** The App spec the infra repository holds for hello-app. */
+const APP_SPEC = `# The App spec of hello-app in the platform's infra repository (read by hosting rollout).
+repository: ${APP}
+parameter: /shared-hosting/${APP}/{environment}/version
+environments:
+  ${ENV}:
+    cluster: ${CLUSTER}
+    service: ${APP}
+    container: ${CONTAINER}
+`;
+
+/** The task definition the service runs at first: the app container plus a log router sidecar. */
+function seededTaskDefinition(image) {
+  return {
+    family: APP,
+    taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/${APP}-task`,
+    executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecs-task-execution`,
+    networkMode: 'awsvpc',
+    requiresCompatibilities: ['FARGATE'],
+    cpu: '256',
+    memory: '512',
+    containerDefinitions: [
+      {
+        name: CONTAINER,
+        image,
+        essential: true,
+        portMappings: [{ containerPort: 8080, protocol: 'tcp' }],
+        environment: [
+          { name: 'GREETING', value: 'hello' },
+          { name: 'PORT', value: '8080' },
+        ],
+        logConfiguration: {
+          logDriver: 'awslogs',
+          options: {
+            'awslogs-group': `/ecs/${APP}`,
+            'awslogs-region': 'eu-west-1',
+            'awslogs-stream-prefix': CONTAINER,
+          },
+        },
+      },
+      {
+        name: 'log-router',
+        image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable',
+        essential: false,
+        firelensConfiguration: { type: 'fluentbit' },
+      },
+    ],
+    tags: [
+      { key: 'team', value: 'platform' },
+      { key: 'application', value: APP },
+    ],
+  };
+}
+
+/** Seed the service (2 tasks of the initial image) and the parameter (initial, labelled `deployed`). */
+async function seed(aws) {
+  const digest = await pushTestImage(aws.registry, APP, INITIAL_VERSION, {
+    content: 'hello-app, the release before the sandbox',
+  });
+  aws.aws.ecs.addService({
+    cluster: CLUSTER,
+    service: APP,
+    taskDefinition: seededTaskDefinition(`${aws.registry.host}/${APP}@${digest}`),
+    desiredCount: 2,
+    circuitBreaker: { enable: true, rollback: true },
+    tags: [{ key: 'team', value: 'platform' }],
+  });
+  const caller = {
+    arn: `arn:aws:iam::${ACCOUNT}:role/platform-seed`,
+    region: aws.region,
+    accountId: ACCOUNT,
+  };
+  const put = {
+    Name: PARAMETER,
+    Value: INITIAL_VERSION,
+    Type: 'String',
+    Description: 'seeded by the sandbox',
+  };
+  const { Version } = aws.aws.ssm.handle('PutParameter', put, caller);
+  aws.aws.ssm.handle(
+    'LabelParameterVersion',
+    { Name: PARAMETER, ParameterVersion: Version, Labels: ['deployed'] },
+    caller,
+  );
+  return digest;
+}
+
+/**
+ * The infra workflow, executed: one step running `hosting rollout` in the infra repository's checkout with
+ * the AWS peers' environment (nothing of this process's own). `onLine(run, line)` sees each log line.
+ */
+function infraWorkflow({ aws, infraDir, onLine }) {
+  return async (run, io) => {
+    const application = run.inputs.application ?? '';
+    const environment = run.inputs.environment ?? '';
+    const args = [CLI, 'rollout', '--app', application, '--env', environment];
+    await io.step(ROLLOUT_STEP, (stepIo) =>
+      runCommand(
+        {
+          signal: stepIo.signal,
+          log: (line) => {
+            stepIo.log(line);
+            onLine?.(run, line);
+          },
+        },
+        {
+          command: process.execPath,
+          args: [...args, '--spec', `apps/${application}.yaml`],
+          env: { PATH: process.env.PATH ?? '', HOME: infraDir, ...aws.env, ...quiet },
+          cwd: infraDir,
+        },
+      ),
+    );
+  };
+}
+
+/**
+ * Start the sandbox. `ecsTickMs`: ms per ECS task transition; `queuedMs`: how long a dispatched run stays
+ * queued; `onRunLine(run, line)`: each line the infra run logs, as it is logged.
+ */
+export async function startSandbox(options = {}) {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the CLI first (pnpm demo does).`);
+  requireBuildah();
+  const work = mkdtempSync(path.join(tmpdir(), 'hosting-sandbox-'));
+  const infraDir = path.join(work, 'infra');
+  mkdirSync(path.join(infraDir, 'apps'), { recursive: true });
+  writeFileSync(path.join(infraDir, `apps/${APP}.yaml`), APP_SPEC);
+  const stack = [() => rmSync(work, { recursive: true, force: true })];
+  const stop = async () => {
+    for (const undo of stack.reverse()) await undo();
+    stack.length = 0;
+  };
+  try {
+    const storage = await createBuilderStorage();
+    stack.push(() => storage.remove());
+    const aws = await startAwsPeers({ ecsTickMs: options.ecsTickMs ?? 50 });
+    stack.push(() => aws.stop());
+    aws.createRepository(APP);
+    const initialDigest = await seed(aws);
+    const [owner, repo] = INFRA_REPO.split('/');
+    const github = await startGitHubPeer({
+      owner,
+      repo,
+      defaultRun: { queuedMs: options.queuedMs ?? 0 },
+      executor: infraWorkflow({ aws, infraDir, onLine: options.onRunLine }),
+      executorJobName: 'deploy',
+    });
+    stack.push(() => github.stop());
+    const env = {
+      PATH: process.env.PATH ?? '',
+      HOME: work,
+      ...aws.env,
+      ...quiet,
+      GITHUB_API_URL: github.url,
+      GITHUB_TOKEN: github.token,
+      HOSTING_BUILDER: 'buildah',
+      ...storage.env,
+    };
+    return {
+      aws,
+      github,
+      work,
+      infraDir,
+      initialDigest,
+      env,
+      deploy: (args, deployOptions) => runCli(env, ['deploy', ...deployArgs(), ...args], deployOptions),
+      runLog: (runId) => runLog(github, runId),
+      running: () => running(aws),
+      digestOf: async (tag) =>
+        (await new RegistryApi(aws.registry.url, aws.registry.authorization).getManifest(APP, tag))?.digest,
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+const deployArgs = () => ['--app', APP, '--env', ENV, '--infra-repo', INFRA_REPO];
+
+/** What the ECS service runs now: its task definition, the app container's image and the deployments. */
+function running(aws) {
+  const ecs = aws.aws.ecs;
+  const service = ecs.service(APP, CLUSTER);
+  const definition = ecs.currentTaskDefinition(APP, CLUSTER);
+  const containers = definition.input.containerDefinitions ?? [];
+  const image = String(containers.find((c) => c.name === CONTAINER)?.image ?? '');
+  return {
+    taskDefinition: `${definition.family}:${definition.revision}`,
+    taskDefinitionArn: definition.arn,
+    image,
+    digest: image.split('@')[1],
+    containers: containers.map((c) => String(c.name)),
+    deployments: service.deployments.map((d) => ({
+      id: d.id,
+      status: d.status,
+      rolloutState: d.rolloutState,
+    })),
+    runningTasks: ecs.tasksOf(APP, CLUSTER).filter((t) => t.lastStatus === 'RUNNING').length,
+  };
+}
+
+/** The log lines of an executed run's rollout step, as the job log holds them. */
+function runLog(github, runId) {
+  const step = github.infra
+    .state(runId)
+    ?.jobs.flatMap((job) => job.steps)
+    .find((s) => s.name === ROLLOUT_STEP);
+  return [...(step?.log ?? [])];
+}
+
+/**
+ * Spawn the built CLI with `env`. Resolves with the exit code, stdout, stderr and, with `--json`, the parsed
+ * result. `onStderrLine` sees each stderr line as it comes (the progress, with --json).
+ */
+export function runCli(env, args, options = {}) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CLI, ...args], {
+      cwd: options.cwd ?? process.cwd(),
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    createInterface({ input: child.stderr, crlfDelay: Number.POSITIVE_INFINITY }).on('line', (line) => {
+      stderr += `${line}\n`;
+      options.onStderrLine?.(line);
+    });
+    child.once('error', reject);
+    child.once('close', (code) => {
+      let json;
+      if (args.includes('--json')) {
+        try {
+          json = JSON.parse(stdout);
+        } catch {
+          json = undefined;
+        }
+      }
+      resolve({ code: code ?? -1, stdout, stderr, json });
+    });
+  });
+}
