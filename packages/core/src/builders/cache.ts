@@ -92,6 +92,8 @@ export class CacheLogReader {
   private readonly replaced = new Set<string>();
   private note: string | undefined;
   private readonly repository: string;
+  /** The step now running came from the local storage ("--> Using cache"): its cache push is no repair. */
+  private localHit = false;
 
   constructor(
     cache: BuildCache,
@@ -103,9 +105,15 @@ export class CacheLogReader {
   read(line: string): void {
     // buildah/podman: "--> Cache pulled from remote R:KEY", "--> Pushing cache R:KEY".
     // buildkit (plain progress): "#7 CACHED".
+    // "--> Using cache ID": a hit in the local storage (a second build on the same machine).
+    if (/^STEP \d+/.test(line)) this.localHit = false;
+    if (/^--> Using cache /.test(line)) {
+      this.localHit = true;
+      this.reused++;
+    }
     if (/^--> Cache pulled from remote /.test(line) || /^#\d+ CACHED\s*$/.test(line)) this.reused++;
     const pushed = /^--> Pushing cache (\S+):([0-9a-f]{64})\s*$/.exec(line);
-    if (pushed && pushed[1] === this.repository && this.known.has(pushed[2] as string)) {
+    if (pushed && !this.localHit && pushed[1] === this.repository && this.known.has(pushed[2] as string)) {
       this.replaced.add(pushed[2] as string);
     }
   }
