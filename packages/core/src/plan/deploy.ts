@@ -55,6 +55,7 @@ export const DEPLOY_PLAN_STEPS: readonly StepId[] = [
   'set-version',
   'trigger',
   'wait',
+  'verify',
   'rollback',
   'report',
 ];

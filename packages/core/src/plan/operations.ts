@@ -116,6 +116,7 @@ export const ROLLBACK_PLAN_STEPS: readonly StepId[] = [
   'set-version',
   'trigger',
   'wait',
+  'verify',
   'rollback',
   'report',
 ];
@@ -129,6 +130,7 @@ export const PROMOTE_PLAN_STEPS: readonly StepId[] = [
   'set-version',
   'trigger',
   'wait',
+  'verify',
   'rollback',
   'report',
 ];

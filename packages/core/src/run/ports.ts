@@ -1,5 +1,5 @@
 import type { Reporter } from '../events.js';
-import type { Clock, ImageBuilder, InfraWorkflows, ParameterStore, Registry } from '../ports.js';
+import type { Clock, ImageBuilder, InfraWorkflows, ParameterStore, Registry, RunRef } from '../ports.js';
 
 /** Every side effect an operation may perform, passed in once. */
 export interface DeployPorts {
@@ -37,6 +37,23 @@ export interface OperationOptions {
   signal?: AbortSignal | undefined;
   /** How the GitHub token input is called, for the error when it is missing. */
   tokenInput?: string | undefined;
+  /**
+   * Updated as the release goes (see `newReleaseLive`): what a process killed now would leave behind,
+   * for an adapter that quits at once on a second Ctrl-C (`describeQuit`).
+   */
+  live?: ReleaseLive | undefined;
+}
+
+/** Where a release is, for the message of a quit that does not wait for it to finish. */
+export interface ReleaseLive {
+  /** The lock held now, and the command that removes it. */
+  lock: { name: string; unlock: string } | undefined;
+  parameter: string | undefined;
+  /** The value being released, and the one it replaces (as read under the lock). */
+  version: string | undefined;
+  previous: string | undefined;
+  phase: 'before-write' | 'writing' | 'written' | 'triggered' | 'restoring' | 'restored' | 'done';
+  run: RunRef | undefined;
 }
 
 export interface ExecuteOptions extends ReleaseOptions, OperationOptions {
