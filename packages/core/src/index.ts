@@ -13,7 +13,7 @@ export { execute, missingTokenError } from './run/deploy.js';
 export * from './run/history.js';
 export type * from './run/ports.js';
 export * from './run/promote.js';
-export { RELEASE_STEPS } from './run/release.js';
+export { describeQuit, newReleaseLive, RELEASE_STEPS } from './run/release.js';
 export * from './run/result.js';
 export * from './run/rollback.js';
 export {
@@ -26,5 +26,13 @@ export {
   skipped,
 } from './run/runner.js';
 export * from './run/status.js';
+export * from './run/unlock.js';
 export * from './source.js';
+export {
+  describeLock,
+  type LockInfo,
+  type LockRecord,
+  lockParameterName,
+} from './steps/lock-store.js';
 export { describeFailure } from './steps/report.js';
+export { DEPLOYED_LABEL } from './steps/verify.js';

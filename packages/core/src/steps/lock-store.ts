@@ -119,3 +119,30 @@ export async function deleteLock(
   await parameters.delete(name);
   return 'deleted';
 }
+
+/** A held lock as `status` and `unlock` show it. */
+export interface LockInfo {
+  name: string;
+  /** undefined when the lock was not written by hosting. */
+  holder: string | undefined;
+  operation: string | undefined;
+  version: string | undefined;
+  since: Date | undefined;
+  expires: Date | undefined;
+  run: string | undefined;
+  expired: boolean;
+}
+
+export function lockInfo(lock: HeldLock, now: number): LockInfo {
+  const r = lock.record;
+  return {
+    name: lock.name,
+    holder: r?.holder,
+    operation: r?.operation,
+    version: r?.version,
+    since: r ? new Date(r.since) : lock.parameter.lastModified,
+    expires: r ? new Date(r.expires) : undefined,
+    run: r?.run,
+    expired: lockExpired(lock, now),
+  };
+}
