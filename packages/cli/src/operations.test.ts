@@ -79,10 +79,10 @@ describe('hosting status', () => {
     expect(await runStatus({ app: 'hello-app', infraRepo: 'acme/infra' }, ctx, w.factory)).toBe(0);
     const text = ctx.out.join('');
     expect(text).toMatch(
-      /ENVIRONMENT\s+VERSION\s+PARAM\s+DEPLOYED\s+BY\s+COMMIT\s+DIGEST\s+IMAGE\s+LATEST RUN/,
+      /ENVIRONMENT\s+VERSION\s+PARAM\s+DEPLOYED\s+BY\s+COMMIT\s+DIGEST\s+IMAGE\s+LIVE\s+LOCK\s+LATEST RUN/,
     );
     expect(text).toMatch(
-      /staging\s+v2\s+1\s+\S+ \S+ UTC\s+alice@example.com\s+v20000000000\s+sha256:\S+\s+present\s+success https:\/\/github.test\/acme\/infra\/actions\/runs\/9/,
+      /staging\s+v2\s+1\s+\S+ \S+ UTC\s+alice@example.com\s+v20000000000\s+sha256:\S+\s+present\s+-\s+-\s+success https:\/\/github.test\/acme\/infra\/actions\/runs\/9/,
     );
     expect(text).toMatch(/production\s+v1 .*expired/);
     expect(text).toContain('a rollback to it would be refused');

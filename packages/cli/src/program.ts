@@ -260,8 +260,45 @@ Examples:
   });
 }
 
+function defineUnlock(program: Command, io: CliIO): void {
+  const unlock = program
+    .command('unlock')
+    .description(
+      'Remove the deployment lock of an application and environment by hand (saying whose it was); one that has not expired only with --force.',
+    )
+    .addOption(app())
+    .addOption(new Option('--env <name>', 'environment name, e.g. staging').env('HOSTING_ENVIRONMENT'))
+    .option(
+      '--parameter <name>',
+      'SSM version parameter the lock belongs to (default: /shared-hosting/<app>/<env>/version; the lock is /shared-hosting/<app>/<env>/lock)',
+    )
+    .option('--force', 'remove the lock even though it has not expired (its holder may still be running)');
+  addAwsOptions(unlock);
+  addCommonOptions(unlock);
+  unlock.addHelpText(
+    'after',
+    `
+Examples:
+  $ hosting unlock --app hello-app --env staging
+  $ hosting unlock --app hello-app --env staging --force --json
+`,
+  );
+  unlock.action(async (flags: import('./commands/unlock.js').UnlockFlags) => {
+    const { runUnlock } = await import('./commands/unlock.js');
+    io.exitCode = await runUnlock(flags, io);
+  });
+}
+
 /** Every command of the program, in the order `--help` lists them. */
-const COMMANDS = [defineDeploy, defineInit, defineStatus, defineHistory, defineRollback, definePromote];
+const COMMANDS = [
+  defineDeploy,
+  defineInit,
+  defineStatus,
+  defineHistory,
+  defineRollback,
+  definePromote,
+  defineUnlock,
+];
 
 export function processIO(): CliIO {
   return {
