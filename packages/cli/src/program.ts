@@ -40,8 +40,11 @@ export function addInfraOptions(command: Command): Command {
 /** The lock before the infra deployment and the recovery after a failed one (deploy, rollback, promote). */
 export function addReleaseOptions(command: Command): Command {
   return command
-    .option('--wait-for-lock', 'wait for a deployment of the same app and environment in progress (default)')
-    .option('--no-wait-for-lock', 'refuse instead of waiting when a deployment is in progress')
+    .option(
+      '--wait-for-lock',
+      'wait for the lock (and runs in flight) of the same app and environment, up to --timeout (default)',
+    )
+    .option('--no-wait-for-lock', 'refuse instead of waiting when another deployment holds the lock or runs')
     .option('--rollback-on-failure', 'when the infra run fails, restore the previous version in SSM')
     .option(
       '--redeploy-on-rollback',

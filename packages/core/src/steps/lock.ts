@@ -97,7 +97,11 @@ async function takeLock(
       break;
     }
     const held = await readLock(parameters, input.name);
-    if (!held) continue; // released meanwhile
+    if (!held) {
+      // Released meanwhile: try again (bounded, should SSM keep answering both ways).
+      if (ctx.clock.now() >= deadline) throw lockTimeout(input, 'someone (released and taken again)');
+      continue;
+    }
     if (held.record?.id === record.id) {
       // Our own create, applied but answered late and retried by the client.
       input.taken(held.record);
