@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything Shared Hosting Deploy needs on a fresh Debian machine, then its dependencies:
 #   - Debian packages: docker-registry (the local OCI registry of the sandbox and tests), buildah (image
-#     builds without a Docker daemon), chromium (the docs site's browser tests), git
+#     builds without a Docker daemon), busybox-static (the RUN steps of the build-cache tests and benchmark,
+#     in FROM-scratch images), chromium (the docs site's browser tests), git
 #   - pnpm 12.4.2 (the version pinned in package.json "packageManager")
 # Idempotent: what is already there is skipped.
 set -euo pipefail
@@ -11,6 +12,8 @@ missing=()
 for pair in docker-registry:docker-registry buildah:buildah chromium:chromium git:git; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
 done
+# A statically linked /bin/busybox (the dynamic "busybox" package cannot run in a FROM-scratch image).
+dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"

@@ -6,6 +6,13 @@ import { generateReference } from './src/plugins/generate-reference';
 
 const repositoryUrl = 'https://github.com/shared-hosting/shared-hosting-deploy';
 
+/** The generated reference pages: "Edit this page" opens what they are generated from, not their .mdx wrapper. */
+const generatedFrom: Record<string, string> = {
+  'reference/action.mdx': 'packages/action/action.yml',
+  'reference/cli.mdx': 'packages/cli/src/program.ts',
+  'reference/troubleshooting.mdx': 'packages/core/src/catalog.ts',
+};
+
 export default function createConfig(): Config {
   // The reference pages are generated from action.yml, the CLI program and the error catalog before the
   // docs are read, into docs/reference/_generated/ (git-ignored), so they cannot drift from the source.
@@ -70,7 +77,9 @@ export default function createConfig(): Config {
             sidebarPath: './sidebars.ts',
             exclude: ['**/assets/**', '**/_*.{md,mdx}', '**/_*/**'],
             beforeDefaultRemarkPlugins: [remarkGithubAdmonitionsToDirectives],
-            editUrl: ({ docPath }) => `${repositoryUrl}/edit/main/docs/${docPath}`,
+            editUrl: ({ docPath }) =>
+              `${repositoryUrl}/edit/main/${generatedFrom[docPath] ?? `docs/${docPath}`}`,
+            showLastUpdateTime: true,
           },
           blog: false,
           theme: { customCss: './src/css/custom.css' },
@@ -83,20 +92,31 @@ export default function createConfig(): Config {
       navbar: {
         title: 'Shared Hosting Deploy',
         logo: { alt: 'Shared Hosting', src: 'img/logo.svg' },
+        // One item is current per page: each item claims its part of the site by path (activeBaseRegex), and
+        // "Guide" claims everything the others (and the search page) do not, so a new page is under Guide unless it sits in
+        // operations/ (Usage) or reference/ (Reference). Plain `to` links, not `type: 'doc'` items: a doc item is
+        // current on every page of its sidebar, and the site has one sidebar.
         items: [
-          { type: 'doc', docId: 'deployment-workflow', label: 'Guide', position: 'left' },
-          { type: 'doc', docId: 'usage', label: 'Usage', position: 'left' },
+          {
+            to: '/deployment-workflow',
+            label: 'Guide',
+            position: 'left',
+            activeBaseRegex: '^/(?!(usage|operations|reference|security|search)(/|$))',
+          },
+          { to: '/usage', label: 'Usage', position: 'left', activeBaseRegex: '^/(usage|operations)(/|$)' },
           {
             type: 'dropdown',
             label: 'Reference',
+            to: '/reference',
             position: 'left',
+            activeBaseRegex: '^/reference(/|$)',
             items: [
-              { type: 'doc', docId: 'reference/action', label: 'GitHub Action' },
-              { type: 'doc', docId: 'reference/cli', label: 'hosting CLI' },
-              { type: 'doc', docId: 'reference/troubleshooting', label: 'Troubleshooting' },
+              { to: '/reference/action', label: 'GitHub Action' },
+              { to: '/reference/cli', label: 'hosting CLI' },
+              { to: '/reference/troubleshooting', label: 'Troubleshooting' },
             ],
           },
-          { type: 'doc', docId: 'security', label: 'Security', position: 'left' },
+          { to: '/security', label: 'Security', position: 'left', activeBaseRegex: '^/security$' },
           { href: repositoryUrl, label: 'GitHub', position: 'right' },
         ],
       },
@@ -131,7 +151,8 @@ export default function createConfig(): Config {
       },
       prism: {
         theme: prismThemes.github,
-        darkTheme: prismThemes.dracula,
+        // One Dark colours YAML keys (Prism's `atrule` tokens); Dracula leaves them plain.
+        darkTheme: prismThemes.oneDark,
         additionalLanguages: ['bash', 'json', 'yaml'],
       },
       mermaid: { theme: { light: 'neutral', dark: 'dark' } },

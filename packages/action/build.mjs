@@ -1,14 +1,18 @@
 #!/usr/bin/env node
-// Builds the Action's committed bundles: dist/index.js (main) and dist/post.js (post), one minified
-// file each (CommonJS, see FORMAT), deterministic. `node build.mjs --check` builds into a temporary
-// directory and fails when the result differs from the committed dist/ (CI runs it in `pnpm test`).
+// Builds the Action's committed dist/: plain minified CommonJS files, one per part, deterministic.
+// `node build.mjs --check` builds into a temporary directory and fails when the result differs from the
+// committed dist/ (the package's tests run it, so `pnpm test` does).
 //
-// Each entry has a small fast path (src/index.ts, src/post.ts) and a lazily loaded part (src/main.ts,
-// src/post-main.ts) that holds @actions/core, the engine and the SDKs. Node has to parse every byte of a
-// script it loads, so the lazy part is embedded as a compressed string: a step with invalid inputs (or a
-// post step with nothing to do) never decompresses or compiles it. The lazy part is built as CommonJS and
-// compiled with vm.compileFunction on first use. Compression uses fflate (pure JavaScript) rather than
-// node:zlib so that the bytes do not depend on the Node.js version that ran the build.
+//   dist/index.js       the main step's fast path (src/index.ts): reads, masks and validates the inputs;
+//                       require()s ./main.cjs only when they are valid
+//   dist/main.cjs       the rest of the main step (src/main.ts): @actions/core, the engine, AWS SDK, Octokit
+//   dist/post.js        the post step's fast path (src/post.ts): returns at once unless a run is waiting
+//   dist/post-main.cjs  the post step's cancellation (src/post-main.ts): @actions/core and the GitHub client
+//                       only, no AWS SDK
+//
+// Node parses every byte of a script it loads, so the fast paths are separate files that hold no SDK:
+// a step with invalid inputs (or a post step with nothing to do) never reads the rest. BUNDLE_RULES says
+// which packages each file must not contain; the build fails when one does.
 
 import { spawnSync } from 'node:child_process';
 import {
@@ -24,20 +28,28 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { deflateSync } from 'fflate';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
-/**
- * Module format of the dist files (dist/package.json tells Node). CommonJS: on Node 20 the ESM loader alone
- * adds ~10 ms to every start (an empty .mjs vs .cjs file), which is a third of the start-up budget; both
- * formats run on node24. ACTION_BUNDLE_FORMAT=esm builds the ESM variant for comparison.
- */
-const FORMAT = process.env.ACTION_BUNDLE_FORMAT === 'esm' ? 'esm' : 'cjs';
 
-/** dist file → fast-path entry, and the module it imports lazily → its source. */
-const ENTRIES = [
-  { out: 'index.js', entry: 'src/index.ts', lazy: { specifier: './main.js', source: 'src/main.ts' } },
-  { out: 'post.js', entry: 'src/post.ts', lazy: { specifier: './post-main.js', source: 'src/post-main.ts' } },
+/**
+ * Packages each dist file must not bundle (matched against the metafile's input paths). The fast paths
+ * hold no dependency at all but the engine's pure input parsing; the post step holds no AWS code.
+ */
+export const BUNDLE_RULES = {
+  'index.js': [/node_modules\//],
+  'post.js': [/node_modules\//],
+  'post-main.cjs': [/node_modules\/@aws-sdk\//, /node_modules\/@smithy\//, /(^|\/)core\/src\/aws\//],
+};
+
+/**
+ * The dist files: entry, and the modules an entry loads lazily (its dynamic `import()`), each another
+ * dist file that it require()s at run time.
+ */
+const BUNDLES = [
+  { out: 'index.js', entry: 'src/index.ts', lazy: { './main.js': './main.cjs' } },
+  { out: 'main.cjs', entry: 'src/main.ts', plugins: ['withoutHttpClient'] },
+  { out: 'post.js', entry: 'src/post.ts', lazy: { './post-main.js': './post-main.cjs' } },
+  { out: 'post-main.cjs', entry: 'src/post-main.ts', plugins: ['withoutHttpClient', 'withoutAws'] },
 ];
 
 const common = {
@@ -45,128 +57,148 @@ const common = {
   minify: true,
   platform: 'node',
   target: 'node20',
+  format: 'cjs',
   conditions: ['source'],
   write: false,
+  metafile: true,
   logLevel: 'warning',
   absWorkingDir: root,
+  legalComments: 'external',
   // Pure ASCII (non-ASCII escaped): Node then reads the file as a one-byte string, faster to decode and scan.
   charset: 'ascii',
 };
 
-/**
- * @actions/core imports @actions/http-client (and with it undici, 420 kB minified) only for getIDToken(),
- * which this Action never calls: leave it out, with a stub that says so if it is ever reached.
- */
-const withoutHttpClient = {
-  name: 'without-actions-http-client',
-  setup(b) {
-    b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, (args) =>
-      /@actions[+/]core/.test(args.importer) ? { path: args.path, namespace: 'left-out' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({
-      contents: `const leftOut = () => {
-  throw new Error('@actions/http-client is not bundled with this Action: core.getIDToken() is unavailable.');
+/** A module standing in for a left-out package: any use throws, saying what is missing. */
+function leftOutModule(what, exports) {
+  return `const leftOut = () => {
+  throw new Error(${JSON.stringify(`${what} is not bundled with this part of the Action.`)});
 };
-export class HttpClient { constructor() { leftOut(); } }
-export class BearerCredentialHandler { constructor() { leftOut(); } }
-`,
-      loader: 'js',
-    }));
-  },
-};
-
-/** Build the lazy part: one CommonJS bundle, returned as text, with its license comments apart. */
-async function buildLazy(source) {
-  const result = await build({
-    ...common,
-    entryPoints: [source],
-    format: 'cjs',
-    outfile: 'lazy.cjs',
-    legalComments: 'external',
-    plugins: [withoutHttpClient],
-    // Inside the compressed payload, so UTF-8 costs nothing at startup.
-    charset: 'utf8',
-    // Dynamic import() would need a module loader inside vm.compileFunction: turn it into require().
-    supported: { 'dynamic-import': false },
-  });
-  const js = result.outputFiles.find((f) => f.path.endsWith('lazy.cjs'));
-  const legal = result.outputFiles.find((f) => f.path.endsWith('.LEGAL.txt'));
-  return { code: js.text, legal: legal?.text ?? '' };
-}
-
-/** The module that stands in for the lazy part in the fast-path bundle. */
-function embeddedModule(code, name) {
-  const payload = Buffer.from(deflateSync(Buffer.from(code, 'utf8'), { level: 9, mem: 12 })).toString(
-    'base64',
-  );
-  const head =
-    FORMAT === 'esm'
-      ? `import { createRequire } from 'node:module';
-import { fileURLToPath } from 'node:url';
-const here = () => ({ require: createRequire(import.meta.url), filename: fileURLToPath(import.meta.url) });`
-      : 'const here = () => ({ require, filename: __filename });';
-  return `${head}
-const PAYLOAD = ${JSON.stringify(payload)};
-function load() {
-  const { require, filename } = here();
-  const source = require('node:zlib').inflateRawSync(Buffer.from(PAYLOAD, 'base64')).toString('utf8');
-  const module = { exports: {} };
-  const params = ['exports', 'require', 'module', '__filename', '__dirname'];
-  require('node:vm').compileFunction(source, params, { filename: filename + ${JSON.stringify(`#${name}`)} })(
-    module.exports, require, module, filename, require('node:path').dirname(filename));
-  return module.exports;
-}
-const loaded = load();
-export default loaded;
-${['run', 'runPost'].map((n) => `export const ${n} = loaded.${n};`).join('\n')}
+${exports}
 `;
 }
 
-async function buildEntry({ out, entry, lazy }) {
-  const inner = await buildLazy(lazy.source);
-  const embed = {
-    name: 'embed-lazy-part',
+const PLUGINS = {
+  /**
+   * @actions/core imports @actions/http-client (and with it undici, 420 kB minified) only for
+   * getIDToken(), which this Action never calls: leave it out, with a stub that says so if it is reached.
+   */
+  withoutHttpClient: {
+    name: 'without-actions-http-client',
     setup(b) {
-      const filter = new RegExp(`^${lazy.specifier.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}$`);
-      b.onResolve({ filter }, () => ({ path: lazy.specifier, namespace: 'embedded' }));
-      b.onLoad({ filter: /.*/, namespace: 'embedded' }, () => ({
-        contents: embeddedModule(inner.code, path.basename(lazy.source, '.ts')),
+      b.onResolve({ filter: /^@actions\/http-client(\/.*)?$/ }, (args) =>
+        /@actions[+/]core/.test(args.importer) ? { path: args.path, namespace: 'left-out' } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'left-out' }, () => ({
+        contents: leftOutModule(
+          '@actions/http-client (core.getIDToken())',
+          `export class HttpClient { constructor() { leftOut(); } }
+export class BearerCredentialHandler { constructor() { leftOut(); } }`,
+        ),
         loader: 'js',
-        resolveDir: root,
+      }));
+    },
+  },
+  /**
+   * The post step only cancels a GitHub run, but the engine's createPorts() also creates the AWS ports
+   * (lazily imported from its aws/ module): give it AWS ports that throw if ever used, so that the SDK
+   * is not in post-main.cjs. BUNDLE_RULES checks that nothing of AWS is left.
+   */
+  withoutAws: {
+    name: 'without-aws',
+    setup(b) {
+      b.onResolve({ filter: /(^|\/)aws(\/index)?(\.js)?$/ }, (args) =>
+        /packages[/\\]core[/\\]/.test(args.importer) ? { path: args.path, namespace: 'no-aws' } : undefined,
+      );
+      b.onLoad({ filter: /.*/, namespace: 'no-aws' }, () => ({
+        contents: leftOutModule(
+          'The AWS SDK',
+          `const port = new Proxy({}, { get: (_, name) => (name === 'then' ? undefined : leftOut) });
+export async function createAwsPorts() { return { registry: port, parameters: port, region: 'none' }; }`,
+        ),
+        loader: 'js',
+      }));
+    },
+  },
+};
+
+/**
+ * The entry's dynamic `import('./main.js')` → a module whose body is `require('./main.cjs')`, the other
+ * dist file. esbuild evaluates a dynamically imported module on first import(), so the require() runs
+ * only then; the fast path keeps its dynamic imports (unlike a require(), an import() of a module that
+ * the fast path never reaches leaves that module out of the bundle).
+ */
+function lazyParts(lazy) {
+  return {
+    name: 'lazy-parts',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/[\w-]+\.c?js$/ }, (args) => {
+        if (args.namespace === 'lazy') return { path: args.path, external: true };
+        if (Object.hasOwn(lazy, args.path) && args.kind === 'dynamic-import')
+          return { path: args.path, namespace: 'lazy' };
+        return undefined;
+      });
+      b.onLoad({ filter: /.*/, namespace: 'lazy' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(lazy[args.path])});`,
+        loader: 'js',
       }));
     },
   };
+}
+
+/**
+ * The source files whose code is in a dist file, from its metafile (esbuild lists every file it reached
+ * in `inputs`, also those tree shaking left out: only the output's inputs with bytes count).
+ */
+export function bundledInputs(out, metafile) {
+  const output = Object.entries(metafile.outputs).find(([file]) => file === out || file.endsWith(`/${out}`));
+  if (!output) throw new Error(`The metafile has no output ${out}`);
+  return Object.entries(output[1].inputs)
+    .filter(([, { bytesInOutput }]) => bytesInOutput > 0)
+    .map(([input]) => input);
+}
+
+/** Source files that break the dist file's rules: `dist/<file> bundles <input>`. */
+export function ruleViolations(out, metafile) {
+  const rules = BUNDLE_RULES[out] ?? [];
+  return bundledInputs(out, metafile)
+    .filter((input) => rules.some((rule) => rule.test(input)))
+    .map((input) => `dist/${out} bundles ${input}`);
+}
+
+async function buildBundle({ out, entry, lazy, plugins = [] }) {
   const result = await build({
     ...common,
     entryPoints: [entry],
-    format: FORMAT,
     outfile: out,
-    legalComments: 'none',
-    plugins: [embed],
-    metafile: true,
+    plugins: [...plugins.map((name) => PLUGINS[name]), ...(lazy ? [lazyParts(lazy)] : [])],
+    // A lazy part is loaded whole: its import()s (the engine's SDKs) become require()s, no ESM loader.
+    ...(lazy ? {} : { supported: { 'dynamic-import': false } }),
   });
   const js = result.outputFiles.find((f) => f.path.endsWith(out));
-  return { out, text: js.text, legal: inner.legal, metafile: result.metafile };
+  const legal = result.outputFiles.find((f) => f.path.endsWith('.LEGAL.txt'));
+  return { out, text: js.text, legal: legal?.text ?? '', metafile: result.metafile };
 }
 
-/** Build every file of dist/ in memory: name → contents. */
+/** Build every file of dist/ in memory: `files` (name → contents) and each bundle's esbuild metafile. */
 export async function buildDist() {
   const files = new Map();
+  const metafiles = new Map();
   const legal = [];
-  for (const entry of ENTRIES) {
-    const built = await buildEntry(entry);
+  const problems = [];
+  for (const bundle of BUNDLES) {
+    const built = await buildBundle(bundle);
     files.set(built.out, built.text);
+    metafiles.set(built.out, built.metafile);
+    problems.push(...ruleViolations(built.out, built.metafile));
     if (built.legal.trim()) legal.push(`${built.out}:\n\n${built.legal.trim()}\n`);
   }
-  files.set(
-    'package.json',
-    `${JSON.stringify({ type: FORMAT === 'esm' ? 'module' : 'commonjs' }, null, 2)}\n`,
-  );
+  if (problems.length > 0) throw new Error(`The bundles break their rules:\n  ${problems.join('\n  ')}`);
+  files.set('package.json', `${JSON.stringify({ type: 'commonjs' }, null, 2)}\n`);
   files.set(
     'licenses.txt',
     `Third-party license notices of the bundled dependencies, as esbuild collected them.\n\n${legal.join('\n')}`,
   );
-  return files;
+  return { files, metafiles };
 }
 
 function writeDist(dir, files) {
@@ -189,9 +221,23 @@ function warnIfCoreUncommitted() {
   }
 }
 
+/** Differences between the committed dist/ and a fresh build, one line each. */
+function compareDist(dist, files) {
+  const problems = [];
+  for (const [name, text] of files) {
+    const file = path.join(dist, name);
+    if (!existsSync(file)) problems.push(`dist/${name} is missing`);
+    else if (!readFileSync(file).equals(Buffer.from(text)))
+      problems.push(`dist/${name} differs from a fresh build`);
+  }
+  for (const name of existsSync(dist) ? readdirSync(dist) : [])
+    if (!files.has(name)) problems.push(`dist/${name} is not produced by the build`);
+  return problems;
+}
+
 async function main() {
   const check = process.argv.includes('--check');
-  const files = await buildDist();
+  const { files } = await buildDist();
   const dist = path.join(root, 'dist');
   if (!check) {
     warnIfCoreUncommitted();
@@ -200,27 +246,17 @@ async function main() {
       console.log(`dist/${name}  ${(Buffer.byteLength(text) / 1024).toFixed(1)} KiB`);
     return;
   }
-  // --check: write the fresh build to a temp dir (for inspection) and compare with the committed dist/.
-  const tmp = mkdtempSync(path.join(tmpdir(), 'action-dist-'));
-  writeDist(tmp, files);
-  const problems = [];
-  const committed = existsSync(dist) ? readdirSync(dist) : [];
-  for (const [name, text] of files) {
-    const file = path.join(dist, name);
-    if (!existsSync(file)) problems.push(`dist/${name} is missing`);
-    else if (!readFileSync(file).equals(Buffer.from(text)))
-      problems.push(`dist/${name} differs from a fresh build`);
-  }
-  for (const name of committed)
-    if (!files.has(name)) problems.push(`dist/${name} is not produced by the build`);
+  const problems = compareDist(dist, files);
   if (problems.length > 0) {
+    // Keep the fresh build for inspection.
+    const tmp = mkdtempSync(path.join(tmpdir(), 'action-dist-'));
+    writeDist(tmp, files);
     console.error(`The committed dist/ is out of date (fresh build in ${tmp}):`);
     for (const p of problems) console.error(`  - ${p}`);
     console.error('Run `pnpm --filter @shared-hosting/action build` and commit packages/action/dist.');
     process.exitCode = 1;
     return;
   }
-  rmSync(tmp, { recursive: true, force: true });
   console.log(`dist/ is up to date (${files.size} files).`);
 }
 

@@ -20,8 +20,12 @@ const banner = '{/* Generated from the source by apps/site/scripts/reference.mjs
 
 /** Text safe inside MDX prose and GFM table cells. */
 export function mdText(value) {
-  return String(value ?? '')
-    .replace(/\s*\n\s*/g, ' ')
+  return mdEscape(String(value ?? '').replace(/\s*\n\s*/g, ' ')).trim();
+}
+
+/** Text safe inside MDX prose and GFM table cells, without trimming: for the parts of a sentence. */
+function mdEscape(value) {
+  return value
     .replace(/\\/g, '\\\\')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -30,8 +34,34 @@ export function mdText(value) {
     .replace(/\}/g, '&#125;')
     .replace(/\|/g, '\\|')
     .replace(/\*/g, '\\*')
-    .replace(/_/g, '\\_')
+    .replace(/_/g, '\\_');
+}
+
+// What a sentence of the catalog names for the reader to type: command-line flags (--infra-ref), environment
+// variables (GITHUB_API_URL) and URLs. Shown as code, so a flag does not read (or wrap) as "- -infra-ref".
+const typedWords =
+  /(?<![\w-])--[a-z][a-z0-9-]*|(?<![\w-])[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+(?![\w-])|https?:\/\/[^\s]+/g;
+
+/**
+ * A sentence as MDX: flags and environment variables as inline code, a real URL as a link, a URL with a
+ * placeholder host (https://HOST/api/v3) as code, never as a link to nowhere.
+ */
+export function mdProse(value) {
+  const text = String(value ?? '')
+    .replace(/\s*\n\s*/g, ' ')
     .trim();
+  let out = '';
+  let last = 0;
+  for (const match of text.matchAll(typedWords)) {
+    let word = match[0];
+    const trailing = /^https?:/.test(word) ? (/[.,;:)]+$/.exec(word)?.[0] ?? '') : '';
+    word = word.slice(0, word.length - trailing.length);
+    out += mdEscape(text.slice(last, match.index));
+    const placeholder = /^https?:\/\/[^/]*[A-Z]{2,}/.test(word);
+    out += /^https?:/.test(word) && !placeholder ? `[${mdCode(word)}](${word})` : mdCode(word);
+    last = match.index + word.length;
+  }
+  return out + mdEscape(text.slice(last));
 }
 
 /** Inline code safe inside GFM table cells. */
@@ -267,8 +297,8 @@ export function renderTroubleshooting(catalog) {
   for (const entry of catalog) {
     out.push(`## ${mdText(entry.title)} {/* #${slug(entry.code)} */}\n`);
     out.push(`Code: ${mdCode(entry.code)}\n`);
-    out.push(`**Cause.** ${mdText(entry.cause)}\n`);
-    out.push(`**Fix.** ${mdText(entry.fix)}\n`);
+    out.push(`**Cause.** ${mdProse(entry.cause)}\n`);
+    out.push(`**Fix.** ${mdProse(entry.fix)}\n`);
   }
   return out.join('\n');
 }
@@ -298,11 +328,14 @@ export async function loadSources() {
     throw new Error('Reference: @shared-hosting/cli exports no EXIT_CODES array');
   if (!Array.isArray(core.errorCatalog))
     throw new Error('Reference: @shared-hosting/core exports no errorCatalog');
+  if (typeof core.resultFieldsMarkdown !== 'function')
+    throw new Error('Reference: @shared-hosting/core exports no resultFieldsMarkdown()');
   return {
     action: parseAction(actionText),
     program: cli.createProgram(),
     exitCodes: cli.EXIT_CODES,
     catalog: core.errorCatalog,
+    resultFields: core.resultFieldsMarkdown(),
   };
 }
 
@@ -313,7 +346,7 @@ async function writeIfChanged(file, content) {
 
 /** Generates every reference partial. */
 export async function generateReference() {
-  const { action, program, exitCodes, catalog } = await loadSources();
+  const { action, program, exitCodes, catalog, resultFields } = await loadSources();
   await mkdir(outDir, { recursive: true });
   const files = {
     'action-inputs.md': renderActionInputs(action),
@@ -321,6 +354,7 @@ export async function generateReference() {
     'action-usage.md': renderActionUsage(action),
     'cli.md': renderCli(program),
     'exit-codes.md': renderExitCodes(exitCodes),
+    'json.md': `${resultFields}\n`,
     'troubleshooting.md': renderTroubleshooting(catalog),
   };
   for (const [name, content] of Object.entries(files)) await writeIfChanged(path.join(outDir, name), content);

@@ -8,6 +8,7 @@ import {
   actionYmlPath,
   describeProgram,
   mdCode,
+  mdProse,
   mdText,
   parseAction,
   renderActionInputs,
@@ -25,6 +26,15 @@ describe('Markdown escaping', () => {
     expect(mdText('AWS_REGION *and*\n  more')).toBe('AWS\\_REGION \\*and\\* more');
     expect(mdCode('--app <name>')).toBe('`--app <name>`');
     expect(mdCode('a|b')).toBe('`a\\|b`');
+  });
+
+  it('shows the flags, variables and URLs of a sentence as code, and links only real URLs', () => {
+    expect(mdProse('Check --infra-ref / infra-ref, or set GITHUB_API_URL to https://HOST/api/v3.')).toBe(
+      'Check `--infra-ref` / infra-ref, or set `GITHUB_API_URL` to `https://HOST/api/v3`.',
+    );
+    expect(mdProse('See https://www.githubstatus.com (or a fine-grained token) <x>.')).toBe(
+      'See [`https://www.githubstatus.com`](https://www.githubstatus.com) (or a fine-grained token) &lt;x&gt;.',
+    );
   });
 });
 

@@ -2,17 +2,26 @@
 // The production build, served on loopback and driven in Debian's Chromium: what a reader sees.
 // Runs after `build` (turbo: test dependsOn build). Fails, never skips, when the build or Chromium is missing.
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createProgram, EXIT_CODES } from '@shared-hosting/cli';
 import { errorCatalog } from '@shared-hosting/core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 type Command = ReturnType<typeof createProgram>;
 
 import { parse as parseYaml } from 'yaml';
 import { serveBuild } from '../scripts/serve.mjs';
+import { diagramName } from '../src/theme/Mermaid/name.ts';
+import {
+  type Message,
+  mermaidBlocks,
+  parseSequence,
+  readSequenceSvg,
+  type SequenceDiagram,
+} from './diagram.ts';
+import { layoutProblems, navbarSection, pageFacts } from './layout.ts';
 
 const siteDir = path.resolve(import.meta.dirname, '..');
 const repoRoot = path.resolve(siteDir, '../..');
@@ -21,6 +30,7 @@ const resultsDir = path.join(siteDir, 'test-results');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const templatePath = path.join(repoRoot, 'docs/assets/app-deployment-workflow.yaml');
 const actionYmlPath = path.join(repoRoot, 'packages/action/action.yml');
+const docsDir = path.join(repoRoot, 'docs');
 
 // Flags measured on this machine: no sandbox as root, and no background traffic to Google's hosts.
 const chromiumArgs = [
@@ -109,36 +119,17 @@ describe('/deployment-workflow', () => {
     expect(await page.locator('article h1').innerText()).toBe('Shared Hosting Deployment Workflow');
   });
 
-  it('renders the sequence diagram as SVG, with every participant and both boxes', async () => {
-    const svg = page.locator('.docusaurus-mermaid-container svg');
-    await svg.waitFor({ state: 'visible', timeout: 20_000 });
-    const text = await svg.evaluate((el) => el.textContent ?? '');
-    for (const name of ['App Repo', 'Infra Repo', 'ECR', 'Parameter Store', 'ECS', 'GitHub', 'AWS']) {
-      expect(text, `diagram shows ${name}`).toContain(name);
-    }
-    for (const message of [
-      'Push Docker image',
-      'Set version parameter',
-      'Trigger infra deployment',
-      'Report success',
-    ]) {
-      expect(text).toContain(message);
-    }
-    // The two boxes are drawn as rectangles behind the participants.
-    expect(await svg.locator('rect').count()).toBeGreaterThanOrEqual(7);
-    const box = await svg.boundingBox();
-    expect(box?.width ?? 0).toBeGreaterThan(300);
-  });
-
   it('renders the Secrets and Variables tables', async () => {
     const secrets = page.locator('h3#secrets + table');
     await expect(secrets.locator('tbody tr').allInnerTexts()).resolves.toEqual([
       expect.stringContaining('AWS_ACCESS_KEY_ID'),
       expect.stringContaining('AWS_SECRET_ACCESS_KEY'),
+      expect.stringContaining('INFRA_APP_PRIVATE_KEY'),
     ]);
     const variables = page.locator('h3#variables + table');
     await expect(variables.locator('tbody tr').allInnerTexts()).resolves.toEqual([
       expect.stringContaining('AWS_REGION'),
+      expect.stringContaining('INFRA_APP_ID'),
     ]);
     expect(await secrets.locator('thead th').allInnerTexts()).toEqual(['Name', 'Description']);
   });
@@ -299,7 +290,166 @@ describe('reference pages, generated from the source', () => {
         await page.locator(`h2[id="${entry.code.toLowerCase().replace(/[^a-z0-9]+/g, '-')}"]`).count(),
       ).toBe(1);
     }
+    // Flags and variables read as code, and a placeholder URL is not a link to nowhere.
+    const codes = await page.locator('article p code').allInnerTexts();
+    expect(codes).toEqual(expect.arrayContaining(['--infra-ref', 'GITHUB_API_URL', 'https://HOST/api/v3']));
+    expect(await page.locator('article a[href*="HOST"]').count()).toBe(0);
+    expect(text).not.toMatch(/(^|\s)- -[a-z]/m);
   });
+});
+
+/** The site's pages in docs/ (not assets/, partials or generated files), with their routes. */
+async function docPages(): Promise<{ file: string; route: string; text: string }[]> {
+  const entries = await readdir(docsDir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((entry) => entry.isFile() && /\.mdx?$/.test(entry.name))
+    .map((entry) => path.join(entry.parentPath, entry.name))
+    .filter(
+      (file) =>
+        !path
+          .relative(docsDir, file)
+          .split(path.sep)
+          .some((part) => /^(_|assets$)/.test(part)),
+    );
+  return Promise.all(
+    files.map(async (file) => {
+      const text = await readFile(file, 'utf8');
+      const slug = /^---\n[\s\S]*?^slug:\s*(\S+)\s*$[\s\S]*?^---$/m.exec(text)?.[1];
+      const relative = path
+        .relative(docsDir, file)
+        .replace(/\.mdx?$/, '')
+        .replace(/(^|\/)index$/, '');
+      return { file, route: slug ?? `/${relative}`, text };
+    }),
+  );
+}
+
+const message = (from: string, to: string, line: Message['line'], text: string): Message => ({
+  from,
+  to,
+  line,
+  head: 'arrow',
+  text,
+});
+
+// What the guide's diagram must say: the flow of its "How it works" steps. An edit that moves participants
+// between boxes, reverses arrows or drops messages fails here even when the drawing matches its source.
+const guideDiagram: SequenceDiagram = {
+  actors: ['App Repo', 'Infra Repo', 'ECR', 'Parameter Store', 'ECS'],
+  boxes: [
+    { label: 'GitHub', actors: ['App Repo', 'Infra Repo'] },
+    { label: 'AWS', actors: ['ECR', 'Parameter Store', 'ECS'] },
+  ],
+  messages: [
+    message('App Repo', 'ECR', 'solid', 'Push Docker image'),
+    message('App Repo', 'Parameter Store', 'solid', 'Set version parameter'),
+    message('App Repo', 'Infra Repo', 'solid', 'Trigger infra deployment'),
+    message('App Repo', 'App Repo', 'dashed', 'Poll workflow status'),
+    message('Infra Repo', 'Parameter Store', 'solid', 'Read version parameter'),
+    message('Infra Repo', 'ECS', 'solid', 'Deploy new version'),
+    message('App Repo', 'Infra Repo', 'dashed', 'Workflow success'),
+    message('App Repo', 'App Repo', 'solid', 'Report success'),
+    message('ECS', 'ECR', 'solid', 'Pull Docker image'),
+    message('ECS', 'ECS', 'solid', 'Start new containers'),
+    message('ECS', 'ECS', 'solid', 'Terminate old containers'),
+  ],
+};
+
+const diagramPages = (await docPages()).filter((doc) => mermaidBlocks(doc.text).length > 0);
+
+describe('diagrams, compared with their Mermaid source', () => {
+  it("the guide's Mermaid source shows the documented flow", () => {
+    const guide = diagramPages.find((doc) => doc.route === '/deployment-workflow');
+    const [source] = mermaidBlocks(guide?.text ?? '');
+    expect(parseSequence(source ?? '')).toEqual(guideDiagram);
+  });
+
+  it.each(diagramPages.map((doc) => [doc.route, doc] as const))(
+    '%s draws every diagram as its source says: participants, boxes, messages, arrows',
+    async (_route, doc) => {
+      const page = await open(doc.route);
+      const sources = mermaidBlocks(doc.text);
+      const svgs = page.locator('.docusaurus-mermaid-container svg');
+      await svgs.nth(sources.length - 1).waitFor({ state: 'visible', timeout: 20_000 });
+      expect(await svgs.count()).toBe(sources.length);
+      for (const [index, source] of sources.entries()) {
+        if (!/^\s*sequenceDiagram\b/.test(source)) continue;
+        const drawn = await svgs.nth(index).evaluate(readSequenceSvg);
+        expect(drawn, `${doc.route} diagram ${index + 1}`).toEqual(parseSequence(source));
+      }
+      await page.close();
+    },
+  );
+});
+
+describe('diagrams without JavaScript', () => {
+  it.each(diagramPages.map((doc) => [doc.route, doc] as const))(
+    '%s shows each diagram as an image that says what its Mermaid source says',
+    async (_route, doc) => {
+      const noScript = await browser.newContext({ javaScriptEnabled: false });
+      try {
+        const page = await noScript.newPage();
+        await page.goto(`${server.url}${doc.route}`, { waitUntil: 'load' });
+        for (const source of mermaidBlocks(doc.text)) {
+          const name = diagramName(source);
+          const fix = `run "pnpm --filter @shared-hosting/site diagrams", then build again`;
+          const image = page.locator(`[data-diagram="${name}"] img`);
+          expect(await image.count(), `${doc.route}: no image for a diagram (${fix})`).toBe(1);
+          const width = await image.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth);
+          expect(width, `${doc.route}: ${name}.svg did not load (${fix})`).toBeGreaterThan(300);
+          if (!/^\s*sequenceDiagram\b/.test(source)) continue;
+          const svgPage = await context.newPage();
+          await svgPage.goto(`${server.url}/img/diagrams/${name}.svg`);
+          const drawn = await svgPage.locator('svg').first().evaluate(readSequenceSvg);
+          expect(drawn, `${name}.svg (${fix})`).toEqual(parseSequence(source));
+          await svgPage.close();
+        }
+      } finally {
+        await noScript.close();
+      }
+    },
+  );
+});
+
+describe('every page of the sitemap, on a phone (390 px) and a desktop (1280 px)', () => {
+  it('has one h1, no sideways page scroll, no word split in a table cell, no transcript hidden sideways, and one navbar item current', async () => {
+    const sitemap = await readFile(path.join(buildDir, 'sitemap.xml'), 'utf8');
+    const paths = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1] ?? '/').pathname);
+    expect(paths.length).toBeGreaterThanOrEqual(10);
+    const problems: string[] = [];
+    const widths = [
+      ['phone', { width: 390, height: 844 }],
+      ['desktop', { width: 1280, height: 900 }],
+    ] as const;
+    // One tab per width, in parallel; each walks every page with full loads.
+    await Promise.all(
+      widths.map(async ([name, viewport]) => {
+        const page = await open('/', viewport);
+        for (const pathname of paths) {
+          // The server-rendered page with its CSS (stylesheets load before DOMContentLoaded's deferred scripts).
+          const response = await page.goto(`${server.url}${pathname}`, { waitUntil: 'domcontentloaded' });
+          const where = `${pathname} at ${viewport.width} px`;
+          if (response?.status() !== 200) problems.push(`${where}: status ${response?.status()}`);
+          for (const problem of await page.evaluate(layoutProblems)) problems.push(`${where}: ${problem}`);
+          const facts = await page.evaluate(pageFacts);
+          if (facts.h1s !== 1) problems.push(`${where}: ${facts.h1s} h1 elements`);
+          const expected = navbarSection(pathname);
+          if (name === 'desktop' && facts.current.join() !== (expected ?? ''))
+            problems.push(
+              `${where}: navbar current ${JSON.stringify(facts.current)}, expected ${expected ?? 'none'}`,
+            );
+          if (facts.dropdownCurrent.some((href) => href !== pathname))
+            problems.push(`${where}: dropdown current ${JSON.stringify(facts.dropdownCurrent)}`);
+          if (pathname === '/' || pathname === '/deployment-workflow') {
+            const slug = pathname === '/' ? 'home' : 'deployment-workflow';
+            await page.screenshot({ path: path.join(resultsDir, `${slug}-${name}.png`) });
+          }
+        }
+        await page.close();
+      }),
+    );
+    expect(problems).toEqual([]);
+  }, 120_000);
 });
 
 describe('the rest of the site', () => {
@@ -372,43 +522,66 @@ describe('the rest of the site', () => {
     }
   });
 
-  it('takes screenshots at desktop and phone widths', async () => {
-    for (const [name, viewport] of [
-      ['desktop', { width: 1280, height: 900 }],
-      ['phone', { width: 390, height: 844 }],
-    ] as const) {
-      for (const [slug, pathname] of [
-        ['home', '/'],
-        ['deployment-workflow', '/deployment-workflow'],
-      ] as const) {
-        const page = await open(pathname, viewport);
-        if (slug === 'deployment-workflow') {
-          await page
-            .locator('.docusaurus-mermaid-container svg')
-            .waitFor({ state: 'visible', timeout: 20_000 });
-        }
-        const file = path.join(resultsDir, `${slug}-${name}.png`);
-        await page.screenshot({ path: file, fullPage: true });
-        expect(existsSync(file)).toBe(true);
-        // Nothing wider than the screen except what scrolls inside its own box (code, tables, the diagram).
-        const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-        expect(overflow, `${slug} at ${name} width scrolls sideways`).toBeLessThanOrEqual(0);
-      }
+  it('"Edit this page" opens the source a page is made from, and pages show when they were last updated', async () => {
+    const edits: Record<string, string> = {
+      '/usage': 'docs/usage.md',
+      '/reference/action': 'packages/action/action.yml',
+      '/reference/cli': 'packages/cli/src/program.ts',
+      '/reference/troubleshooting': 'packages/core/src/catalog.ts',
+    };
+    const page = await open('/');
+    for (const [pathname, source] of Object.entries(edits)) {
+      await page.goto(`${server.url}${pathname}`, { waitUntil: 'load' });
+      const href = await page.locator('a.theme-edit-this-page').getAttribute('href');
+      expect(href, pathname).toMatch(new RegExp(`/edit/main/${source.replace(/\./g, '\\.')}$`));
+      expect(existsSync(path.join(repoRoot, source)), source).toBe(true);
+      expect(await page.locator('.theme-last-updated').innerText(), pathname).toMatch(/^Last updated on \w/);
     }
   });
 
-  it('every page of the sitemap loads, with one title, without an error or a request off this machine', async () => {
-    const sitemap = await readFile(path.join(buildDir, 'sitemap.xml'), 'utf8');
-    const paths = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1] ?? '/').pathname);
-    expect(paths.length).toBeGreaterThanOrEqual(10);
-    const page = await open('/');
-    for (const pathname of paths) {
-      const response = await page.goto(`${server.url}${pathname}`, { waitUntil: 'load' });
-      expect(response?.status(), pathname).toBe(200);
-      await page.locator('h1').first().waitFor();
-      expect(await page.locator('h1').count(), `${pathname} has one h1`).toBe(1);
+  it('an unknown address gets the 404 page, with a search box and the starting points', async () => {
+    const page = await context.newPage();
+    const response = await page.goto(`${server.url}/no-such-page`, { waitUntil: 'load' });
+    expect(response?.status()).toBe(404);
+    expect(await page.locator('h1').innerText()).toBe('Page not found');
+    const starts = await page
+      .locator('[data-testid="not-found-starts"] a')
+      .evaluateAll((els) => els.map((el) => el.getAttribute('href')));
+    expect(starts).toEqual(['/', '/deployment-workflow', '/usage', '/reference']);
+    await page.locator('main search input[name="q"]').fill('AWS_REGION');
+    await page.locator('main search button[type="submit"]').click();
+    await page.waitForURL(/\/search\?q=AWS_REGION$/);
+    await page.getByText(/^\d+ documents? found$/).waitFor({ timeout: 15_000 });
+    expect(await page.locator('#__docusaurus').innerText()).toContain(
+      'The AWS region where the shared services',
+    );
+    await page.close();
+  });
+
+  it('colours YAML keys in both themes', async () => {
+    for (const scheme of ['light', 'dark'] as const) {
+      const themed = await newContext(scheme);
+      try {
+        const page = await open('/deployment-workflow', { width: 1280, height: 900 }, themed);
+        await page.waitForFunction((mode) => document.documentElement.dataset.theme === mode, scheme);
+        // The code block re-renders when the theme settles: read both colours from the same, current nodes.
+        const colours = await vi.waitFor(async () => {
+          const read = await page.evaluate(() => {
+            const key = document.querySelector('.theme-code-block .token.key');
+            const pre = key?.closest('pre');
+            return key && pre
+              ? { key: getComputedStyle(key).color, text: getComputedStyle(pre).color }
+              : undefined;
+          });
+          if (!read?.key || !read.text) throw new Error('no YAML key token yet');
+          return read;
+        });
+        expect(colours.key, `${scheme}: key colour vs text colour`).not.toBe(colours.text);
+      } finally {
+        await themed.close();
+      }
     }
-  }, 120_000);
+  });
 
   it('made no request beyond this machine and raised no page error', () => {
     expect(externalRequests).toEqual([]);

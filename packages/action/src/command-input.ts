@@ -1,11 +1,12 @@
 /**
- * The `command` input and the inputs of the day-2 commands: read and checked in the bundle's fast path,
- * so this file stays light (the engine's operations are in operations.ts, loaded with main.js).
+ * The commands of the Action's `command` input and how each one's inputs are checked: the fast path
+ * (dist/index.js) runs these checks before loading anything else, so this file stays light. Each
+ * command's runner and summary are in operations.ts (loaded with main.cjs); both tables are keyed by
+ * `CommandName`, so a new command cannot be added to one and forgotten in the other.
  */
 import {
   ACTION_INPUT_NAMES,
   ACTION_OPERATION_NAMES,
-  blankToUndefined,
   InputError,
   InputErrors,
   type OperationInputs,
@@ -14,33 +15,13 @@ import {
   planPromote,
   planRollback,
 } from '@shared-hosting/core';
-import type { ActionInputs, GetInput } from './inputs.js';
+import { type ActionInputs, COMMAND_INPUT } from './inputs.js';
 
-export const COMMAND_INPUT = 'command';
 export const COMMANDS = ['deploy', 'rollback', 'promote'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Input names of the Action, for error messages (promote's target is `environment`). */
 export const ACTION_NAMES = { ...ACTION_INPUT_NAMES, ...ACTION_OPERATION_NAMES };
-
-/** The inputs only the day-2 commands (and deploy's safety nets) read. */
-export const OPERATION_INPUTS = {
-  to: 'to',
-  from: 'from-environment',
-  waitForLock: 'wait-for-lock',
-  rollbackOnFailure: 'rollback-on-failure',
-  redeployOnRollback: 'redeploy-on-rollback',
-} as const satisfies Partial<Record<keyof OperationInputs, string>>;
-
-/** Read `command` and the operation inputs (empty means not given). */
-export function readOperationInputs(get: GetInput): Pick<ActionInputs, 'command' | 'operation'> {
-  const operation: OperationInputs = {};
-  for (const [key, name] of Object.entries(OPERATION_INPUTS) as [keyof typeof OPERATION_INPUTS, string][]) {
-    const value = blankToUndefined(get(name));
-    if (value !== undefined) operation[key] = value;
-  }
-  return { command: blankToUndefined(get(COMMAND_INPUT)), operation };
-}
 
 /** `deploy` when not given; an InputErrors naming the input otherwise. */
 export function parseCommand(text: string | undefined): CommandName {
@@ -64,23 +45,30 @@ export function operationInputs(given: ActionInputs): OperationInputs {
     builder: _r,
     target: _t,
     platform: _p,
+    cache: _k,
     ...shared
   } = given.inputs;
   return { ...shared, ...given.operation };
 }
 
 /**
- * Validate every input of the command asked for, without I/O (the fast path): throws InputErrors naming
- * each bad input. main.js validates again while planning, with the file system and git.
+ * Each command's input check, without I/O: throws InputErrors naming each bad input. main.cjs checks
+ * again while planning, with the file system and git.
  */
-export function checkInputs(given: ActionInputs, cwd: string): void {
-  const command = parseCommand(given.command);
-  if (command === 'deploy') {
+export const COMMAND_INPUTS: Record<CommandName, (given: ActionInputs, cwd: string) => void> = {
+  deploy: (given, cwd) => {
     parseDeployInputs(given.inputs, ACTION_INPUT_NAMES, cwd);
     parseReleaseOptions(given.operation ?? {}, ACTION_NAMES);
-  } else if (command === 'rollback') {
+  },
+  rollback: (given, cwd) => {
     planRollback(operationInputs(given), ACTION_NAMES, cwd);
-  } else {
+  },
+  promote: (given, cwd) => {
     planPromote(operationInputs(given), ACTION_NAMES, cwd);
-  }
+  },
+};
+
+/** Validate every input of the command asked for (the fast path): throws InputErrors naming each one. */
+export function checkInputs(given: ActionInputs, cwd: string): void {
+  COMMAND_INPUTS[parseCommand(given.command)](given, cwd);
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import {
   ACTION_INPUT_NAMES,
   BuildError,
@@ -5,8 +8,8 @@ import {
   InputErrors,
   parseDeployInputs,
 } from '@shared-hosting/core';
-import { describe, expect, it } from 'vitest';
-import { annotationsFor, failureSummary } from './failure.js';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { type Annotation, annotationsFor, failStep, failureSummary, redact } from './failure.js';
 
 function inputErrors(): InputErrors {
   try {
@@ -58,5 +61,53 @@ describe('annotationsFor', () => {
     const md = failureSummary(annotationsFor(inputErrors()));
     expect(md).toContain('## ❌ Deployment not started');
     expect(md).toContain('<b>Invalid input: environment</b>: environment &quot;Bad Env&quot; is not a valid');
+  });
+});
+
+describe('failStep, the one failure handler', () => {
+  afterEach(() => {
+    process.exitCode = undefined;
+    vi.unstubAllEnvs();
+  });
+
+  it('fails the step on anything thrown, with titled annotations and the job summary, secrets redacted', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'action-fail-'));
+    const summary = path.join(dir, 'summary.md');
+    writeFileSync(summary, '');
+    vi.stubEnv('GITHUB_STEP_SUMMARY', summary);
+    try {
+      for (const thrown of [
+        'token ghs_abc leaked',
+        new Error('token ghs_abc leaked'),
+        { token: 'ghs_abc' },
+      ]) {
+        const written: Annotation[] = [];
+        process.exitCode = undefined;
+        failStep(thrown, { secrets: ['ghs_abc'], annotate: (a) => written.push(a) });
+        expect(process.exitCode).toBe(1);
+        expect(written).toHaveLength(1);
+        expect(written[0]?.title).toBe('Unexpected failure');
+        expect(written[0]?.message).toContain('***');
+        expect(written[0]?.message).not.toContain('ghs_abc');
+      }
+      const text = readFileSync(summary, 'utf8');
+      expect(text).toContain('## ❌ Deployment not started');
+      expect(text).not.toContain('ghs_abc');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('writes one annotation per invalid input, and no summary when asked not to', () => {
+    vi.stubEnv('GITHUB_STEP_SUMMARY', path.join(tmpdir(), 'no-such-dir-action', 'summary.md'));
+    const written: Annotation[] = [];
+    failStep(inputErrors(), { annotate: (a) => written.push(a), summary: false });
+    expect(process.exitCode).toBe(1);
+    expect(written.map((a) => a.title)).toEqual(['Invalid input: application', 'Invalid input: environment']);
+  });
+
+  it('redacts the longest secret first', () => {
+    expect(redact('a-secret-2 and a-secret', ['a-secret', 'a-secret-2'])).toBe('*** and ***');
+    expect(redact('nothing here', [''])).toBe('nothing here');
   });
 });

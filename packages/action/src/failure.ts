@@ -1,3 +1,4 @@
+import { appendFileSync } from 'node:fs';
 import {
   BuildError,
   errorCatalog,
@@ -6,6 +7,7 @@ import {
   InputErrors,
   toHostingError,
 } from '@shared-hosting/core';
+import { issueCommand } from './command.js';
 import { escapeHtml } from './html.js';
 
 /** One `::error` annotation. */
@@ -65,4 +67,51 @@ export function failureSummary(annotations: readonly Annotation[]): string {
     lines.push('');
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Every occurrence of a secret (longest first, so none is left half-replaced) → `***`, as the runner. */
+export function redact(text: string, secrets: Iterable<string>): string {
+  let out = text;
+  for (const secret of [...secrets].filter(Boolean).sort((a, b) => b.length - a.length))
+    out = out.split(secret).join('***');
+  return out;
+}
+
+export interface FailOptions {
+  /** Add stack traces (step debug logging: RUNNER_DEBUG=1, the default). */
+  debug?: boolean | undefined;
+  /** Secrets to replace by `***` in what is written (the runner masks them too, once told). */
+  secrets?: Iterable<string> | undefined;
+  /** Append the failure to the job summary (default true; false when a result's summary says it). */
+  summary?: boolean | undefined;
+  /** Writes one annotation; default an `::error` workflow command on stdout (no @actions/core needed). */
+  annotate?: ((annotation: Annotation) => void) | undefined;
+}
+
+/** Append to the job summary file, when there is one; the annotations carry the same text if this fails. */
+function appendToSummary(text: string): void {
+  const file = process.env.GITHUB_STEP_SUMMARY;
+  if (!file) return;
+  try {
+    appendFileSync(file, text);
+  } catch {
+    // The annotations carry the same text.
+  }
+}
+
+/**
+ * The Action's one failure handler, for the fast path and main.cjs alike: anything thrown (an Error or
+ * not) or a failed result becomes titled `::error` annotations (one per invalid input), secrets redacted,
+ * and fails the step with exit code 1, as `core.setFailed` does.
+ */
+export function failStep(thrown: unknown, options: FailOptions = {}): void {
+  process.exitCode = 1;
+  const secrets = [...(options.secrets ?? [])];
+  const annotate =
+    options.annotate ?? (({ title, message }: Annotation) => issueCommand('error', { title }, message));
+  const annotations = annotationsFor(thrown, options.debug ?? process.env.RUNNER_DEBUG === '1').map(
+    ({ title, message }) => ({ title: redact(title, secrets), message: redact(message, secrets) }),
+  );
+  for (const annotation of annotations) annotate(annotation);
+  if (options.summary !== false) appendToSummary(failureSummary(annotations));
 }

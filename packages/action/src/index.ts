@@ -1,45 +1,32 @@
 /**
  * The bundle's entry (dist/index.js). Its fast path reads and validates the inputs and masks the secrets
  * without loading @actions/core or any SDK, so that a misconfigured step fails in about the time Node
- * takes to start. Only a valid configuration loads the rest (./main.js, which the build embeds lazily).
+ * takes to start. Only a valid configuration loads the rest (./main.js: dist/main.cjs, require()d here).
  */
-import { appendFileSync } from 'node:fs';
-import { InputErrors } from '@shared-hosting/core';
 import { issueCommand } from './command.js';
 import { checkInputs } from './command-input.js';
-import { annotationsFor, failureSummary } from './failure.js';
+import { failStep } from './failure.js';
 import { envInput, readInputs, secretsToMask } from './inputs.js';
 
-function report(thrown: unknown): void {
-  const annotations = annotationsFor(thrown, process.env.RUNNER_DEBUG === '1');
-  for (const { title, message } of annotations) issueCommand('error', { title }, message);
-  process.exitCode = 1;
-  const summaryFile = process.env.GITHUB_STEP_SUMMARY;
-  if (summaryFile) {
-    try {
-      appendFileSync(summaryFile, failureSummary(annotations));
-    } catch {
-      // The annotations carry the same text.
-    }
-  }
-}
+/** Secrets known so far, for the failure handler. */
+const secrets: string[] = [];
 
 async function main(): Promise<void> {
   const env = process.env;
   const read = readInputs(envInput(env), env);
-  for (const secret of secretsToMask(read, env)) issueCommand('add-mask', {}, secret);
-  try {
-    // Every input of the command (deploy, rollback or promote), before loading anything else.
-    checkInputs(read, env.GITHUB_WORKSPACE || process.cwd());
-  } catch (error) {
-    if (error instanceof InputErrors) {
-      report(error);
-      return;
-    }
-    throw error;
-  }
+  secrets.push(...secretsToMask(read, env));
+  for (const secret of secrets) issueCommand('add-mask', {}, secret);
+  // Every input of the command (deploy, rollback or promote), before loading anything else: throws
+  // InputErrors naming each bad input.
+  checkInputs(read, env.GITHUB_WORKSPACE || process.cwd());
   const { run } = await import('./main.js');
   await run(read);
 }
 
-main().catch(report);
+// The one top-level handler: whatever escapes main() (run() reports its own failures the same way), and
+// an exception thrown or a promise rejected outside it, fails the step.
+process.on('uncaughtException', (error) => {
+  failStep(error, { secrets });
+  process.exit(1);
+});
+main().catch((error: unknown) => failStep(error, { secrets }));

@@ -5,7 +5,6 @@ import {
   type InputKey,
   type OperationInputs,
 } from '@shared-hosting/core';
-import { readOperationInputs } from './command-input.js';
 
 /** Reads one Action input by its name in action.yml; '' when not given (like `core.getInput`). */
 export type GetInput = (name: string) => string;
@@ -33,6 +32,16 @@ export const ENV_FALLBACKS: Partial<Record<InputKey, string>> = {
 };
 
 export const GITHUB_TOKEN_INPUT = 'github-token';
+export const COMMAND_INPUT = 'command';
+
+/** The inputs only the day-2 commands (and deploy's safety nets) read. */
+export const OPERATION_INPUTS = {
+  to: 'to',
+  from: 'from-environment',
+  waitForLock: 'wait-for-lock',
+  rollbackOnFailure: 'rollback-on-failure',
+  redeployOnRollback: 'redeploy-on-rollback',
+} as const satisfies Partial<Record<keyof OperationInputs, string>>;
 
 export interface ActionInputs {
   inputs: DeployInputs;
@@ -42,6 +51,16 @@ export interface ActionInputs {
   command?: string | undefined;
   /** The inputs of rollback and promote, and of the lock and rollback-on-failure (all commands). */
   operation?: OperationInputs | undefined;
+}
+
+/** Read `command` and the operation inputs (empty means not given). */
+function readOperationInputs(get: GetInput): Pick<ActionInputs, 'command' | 'operation'> {
+  const operation: OperationInputs = {};
+  for (const [key, name] of Object.entries(OPERATION_INPUTS) as [keyof typeof OPERATION_INPUTS, string][]) {
+    const value = blankToUndefined(get(name));
+    if (value !== undefined) operation[key] = value;
+  }
+  return { command: blankToUndefined(get(COMMAND_INPUT)), operation };
 }
 
 /** Read every input once: empty means "not given", then the environment fallbacks apply. */

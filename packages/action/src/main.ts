@@ -4,29 +4,22 @@
  */
 import * as core from '@actions/core';
 import { createPorts, type DeployResult, InterruptedError, toOutputs } from '@shared-hosting/core';
-import { annotationsFor, failureSummary } from './failure.js';
+import { failStep } from './failure.js';
 import { type ActionInputs, GITHUB_TOKEN_INPUT, readInputs, secretsToMask } from './inputs.js';
 import { prepareCommand } from './operations.js';
 import { ActionReporter } from './reporter.js';
 import { renderSummary } from './summary.js';
 
 /**
- * The one top-level handler: anything thrown (an Error or not) or a failed result becomes `::error`
- * annotations with titles (one per invalid input) and fails the step, as `core.setFailed` does.
+ * Fail the step through the one handler (failure.ts), with @actions/core's annotations (so that
+ * @github/local-action shows them) and every secret masked so far redacted.
  */
-export function fail(thrown: unknown): void {
-  for (const { title, message } of annotationsFor(thrown, core.isDebug())) core.error(message, { title });
-  process.exitCode = 1;
-}
-
-/** Summary for a failure before the engine produced a result (its own summary says the rest). */
-async function writeFailureSummary(thrown: unknown): Promise<void> {
-  if (!process.env.GITHUB_STEP_SUMMARY) return;
-  try {
-    await core.summary.addRaw(failureSummary(annotationsFor(thrown))).write();
-  } catch {
-    // The annotations carry the same text.
-  }
+export function fail(thrown: unknown, options: { secrets?: Iterable<string>; summary?: boolean } = {}): void {
+  failStep(thrown, {
+    ...options,
+    debug: core.isDebug(),
+    annotate: ({ title, message }) => core.error(message, { title }),
+  });
 }
 
 async function writeSummary(result: DeployResult): Promise<void> {
@@ -54,50 +47,63 @@ function abortOnSignals(controller: AbortController): () => void {
   };
 }
 
+/** Without the bundle's entry (local-action, tests): read the inputs through @actions/core, mask the secrets. */
+function readWithCore(env: NodeJS.ProcessEnv): ActionInputs {
+  const given = readInputs((name) => core.getInput(name), env);
+  for (const secret of secretsToMask(given, env)) core.setSecret(secret);
+  return given;
+}
+
+/** Prepare the command, create the ports and run it; `secrets` gains what the engine registers. */
+async function runCommand(
+  given: ActionInputs,
+  env: NodeJS.ProcessEnv,
+  secrets: Set<string>,
+): Promise<DeployResult> {
+  const cwd = env.GITHUB_WORKSPACE || process.cwd();
+  // deploy, rollback or promote (the command input): validated and planned, nothing changed yet.
+  const prepared = await prepareCommand(given, { cwd, env });
+  // The dispatched run is saved for the post step only when it may cancel it.
+  const infra = prepared.cancelOnInterrupt
+    ? { owner: prepared.workflow.owner, repo: prepared.workflow.repo }
+    : undefined;
+  const reporter = new ActionReporter(core, infra, secrets);
+  const ports = await createPorts({
+    builder: prepared.builder,
+    githubToken: given.githubToken,
+    env,
+    reporter,
+  });
+  const controller = new AbortController();
+  const stopListening = abortOnSignals(controller);
+  try {
+    return await prepared.run(ports, { signal: controller.signal, tokenInput: GITHUB_TOKEN_INPUT });
+  } finally {
+    stopListening();
+    reporter.finish();
+  }
+}
+
 /**
  * Run the deployment. `read` is given by the bundle's entry, which has already read the inputs and
  * masked the secrets; without it (local-action, tests) the inputs are read here through @actions/core.
+ * Every failure goes through `fail`: nothing is thrown out of here.
  */
 export async function run(read?: ActionInputs): Promise<void> {
+  // This code only runs as the Action: the runner's GITHUB_* variables describe the source (GITHUB_SHA is
+  // the version) even when something runs it without GITHUB_ACTIONS=true.
+  const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_ACTIONS: 'true' };
+  const secrets = new Set<string>();
   try {
-    // This code only runs as the Action: the runner's GITHUB_* variables describe the source (GITHUB_SHA is
-    // the version) even when something runs it without GITHUB_ACTIONS=true.
-    const env: NodeJS.ProcessEnv = { ...process.env, GITHUB_ACTIONS: 'true' };
-    let given = read;
-    if (!given) {
-      given = readInputs((name) => core.getInput(name), env);
-      for (const secret of secretsToMask(given, env)) core.setSecret(secret);
-    }
-    const masked = secretsToMask(given, env);
-    const cwd = env.GITHUB_WORKSPACE || process.cwd();
-    // deploy, rollback or promote (the command input): validated and planned, nothing changed yet.
-    const prepared = await prepareCommand(given, { cwd, env });
-    // The dispatched run is saved for the post step only when it may cancel it.
-    const infra = prepared.cancelOnInterrupt
-      ? { owner: prepared.workflow.owner, repo: prepared.workflow.repo }
-      : undefined;
-    const reporter = new ActionReporter(core, infra, masked);
-    const ports = await createPorts({
-      builder: prepared.builder,
-      githubToken: given.githubToken,
-      env,
-      reporter,
-    });
-    const controller = new AbortController();
-    const stopListening = abortOnSignals(controller);
-    let result: DeployResult;
-    try {
-      result = await prepared.run(ports, { signal: controller.signal, tokenInput: GITHUB_TOKEN_INPUT });
-    } finally {
-      stopListening();
-      reporter.finish();
-    }
+    const given = read ?? readWithCore(env);
+    for (const secret of secretsToMask(given, env)) secrets.add(secret);
+    const result = await runCommand(given, env, secrets);
     for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
     await writeSummary(result);
-    if (result.status === 'failed') fail(result.error ?? new Error('The deployment failed.'));
+    if (result.status === 'failed')
+      fail(result.error ?? new Error('The deployment failed.'), { secrets, summary: false });
     else if (result.run) core.info(`Infra run: ${result.run.url}`);
   } catch (thrown) {
-    fail(thrown);
-    await writeFailureSummary(thrown);
+    fail(thrown, { secrets });
   }
 }

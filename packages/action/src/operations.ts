@@ -1,7 +1,8 @@
 /**
- * The `command` input: deploy (default), rollback or promote. Prepares the one the inputs ask for and
- * returns how to run it, so that main.ts runs every command the same way (reporter, ports, outputs,
- * summary). The engine does the work; this file only maps inputs.
+ * The `command` input's runners and summaries: one entry per command (deploy, rollback, promote), each
+ * preparing its plan from the inputs and saying how to run it and how to head its job summary. main.ts
+ * runs every command the same way (reporter, ports, outputs, summary). The engine does the work; this
+ * file only maps inputs. The fast path's input checks are the other table, in command-input.ts.
  */
 import {
   ACTION_INPUT_NAMES,
@@ -9,7 +10,6 @@ import {
   type DeployPorts,
   type DeployResult,
   execute,
-  type OperationInputs,
   type PrepareContext,
   parseReleaseOptions,
   prepareDeploy,
@@ -19,7 +19,7 @@ import {
   rollback,
   type WorkflowTarget,
 } from '@shared-hosting/core';
-import { ACTION_NAMES, type CommandName, operationInputs, parseCommand } from './command-input.js';
+import { ACTION_NAMES, COMMANDS, type CommandName, operationInputs, parseCommand } from './command-input.js';
 import type { ActionInputs } from './inputs.js';
 
 export interface PreparedCommand {
@@ -32,43 +32,8 @@ export interface PreparedCommand {
   run(ports: DeployPorts, options: { signal: AbortSignal; tokenInput: string }): Promise<DeployResult>;
 }
 
-/** Validate every input of the command and resolve its plan (reads only). */
-export async function prepareCommand(given: ActionInputs, context: PrepareContext): Promise<PreparedCommand> {
-  const command = parseCommand(given.command);
-  const operation: OperationInputs = { ...given.operation };
-  if (command === 'deploy') {
-    const plan = await prepareDeploy(given.inputs, ACTION_INPUT_NAMES, context);
-    const release = parseReleaseOptions(operation, ACTION_NAMES);
-    return {
-      command,
-      workflow: plan.workflow,
-      cancelOnInterrupt: plan.wait.cancelOnInterrupt,
-      builder: plan.build.builder,
-      run: (ports, options) => execute(plan, ports, { ...release, ...options }),
-    };
-  }
-  const raw = operationInputs(given);
-  if (command === 'rollback') {
-    const plan = await prepareRollback(raw, ACTION_NAMES, context);
-    return {
-      command,
-      workflow: plan.target.workflow,
-      cancelOnInterrupt: plan.wait.cancelOnInterrupt,
-      builder: 'auto',
-      run: (ports, options) => rollback(plan, ports, options),
-    };
-  }
-  const plan = await preparePromote(raw, ACTION_NAMES, context);
-  return {
-    command,
-    workflow: plan.target.workflow,
-    cancelOnInterrupt: plan.wait.cancelOnInterrupt,
-    builder: 'auto',
-    run: (ports, options) => promote(plan, ports, options),
-  };
-}
-
-type OperationResult = DeployResult & {
+/** A result with the fields rollback and promote add (`operation` names the command; none: deploy). */
+export type OperationResult = DeployResult & {
   operation?: string;
   from?: string | undefined;
   sourceEnvironment?: string;
@@ -76,42 +41,115 @@ type OperationResult = DeployResult & {
   retagged?: boolean;
 };
 
-/** The summary's heading: what was deployed, rolled back or promoted, and how it went. */
-export function summaryHeading(result: OperationResult): string {
-  const env = result.environment;
-  const triggered = result.status === 'succeeded' && result.run !== undefined && !result.conclusion;
-  if (result.operation === 'rollback') {
-    const what = `${result.application} in ${env}${result.from ? ` from ${result.from}` : ''} to ${result.version}`;
-    if (result.status === 'failed') return `❌ Rollback of ${what} failed`;
-    return triggered ? `🚀 Rollback of ${what} triggered` : `⏪ Rolled back ${what}`;
-  }
-  if (result.operation === 'promote') {
-    const what = `${result.application} ${result.version} from ${result.sourceEnvironment} to ${env}`;
-    if (result.status === 'failed') return `❌ Promotion of ${what} failed`;
-    return triggered ? `🚀 Promotion of ${what} triggered` : `⏩ Promoted ${what}`;
-  }
-  const what = `${result.application} ${result.version} to ${env}`;
-  if (result.status === 'failed') return `❌ Deployment of ${what} failed`;
-  return triggered ? `🚀 Deployment of ${what} triggered` : `✅ Deployed ${what}`;
+/** What the summary's extra facts are rendered with. */
+export interface SummaryHtml {
+  code: (text: string) => string;
+  link: (url: string, text: string) => string;
+  escape: (text: string) => string;
 }
 
-/** Extra rows of the summary's facts table: the source of a promotion, the recovery after a failure. */
-export function summaryFacts(
-  result: OperationResult,
-  html: {
-    code: (text: string) => string;
-    link: (url: string, text: string) => string;
-    escape: (text: string) => string;
+/** One command of the Action, apart from its input check (command-input.ts). */
+export interface CommandRunner {
+  /** Validate every input of the command and resolve its plan (reads only). */
+  prepare(given: ActionInputs, context: PrepareContext): Promise<Omit<PreparedCommand, 'command'>>;
+  /** The summary's heading: what was done, and how it went. */
+  heading(result: OperationResult): string;
+  /** The command's own rows of the summary's facts table. */
+  facts(result: OperationResult, html: SummaryHtml): [string, string][];
+}
+
+/** `✅ Deployed …` / `🚀 … triggered` / `❌ … failed`, in the command's words. */
+function headingOf(result: OperationResult, words: { done: string; noun: string; what: string }): string {
+  if (result.status === 'failed') return `❌ ${words.noun} of ${words.what} failed`;
+  const triggered = result.run !== undefined && !result.conclusion;
+  return triggered ? `🚀 ${words.noun} of ${words.what} triggered` : `${words.done} ${words.what}`;
+}
+
+export const COMMAND_RUNNERS: Record<CommandName, CommandRunner> = {
+  deploy: {
+    async prepare(given, context) {
+      const plan = await prepareDeploy(given.inputs, ACTION_INPUT_NAMES, context);
+      const release = parseReleaseOptions({ ...given.operation }, ACTION_NAMES);
+      return {
+        workflow: plan.workflow,
+        cancelOnInterrupt: plan.wait.cancelOnInterrupt,
+        builder: plan.build.builder,
+        run: (ports, options) => execute(plan, ports, { ...release, ...options }),
+      };
+    },
+    heading: (result) =>
+      headingOf(result, {
+        done: '✅ Deployed',
+        noun: 'Deployment',
+        what: `${result.application} ${result.version} to ${result.environment}`,
+      }),
+    facts: () => [],
   },
-): [string, string][] {
-  const rows: [string, string][] = [];
-  if (result.operation === 'rollback' && result.from) rows.push(['Rolled back from', html.code(result.from)]);
-  if (result.operation === 'promote') {
-    rows.push([
-      'Promoted from',
-      `${html.code(result.sourceEnvironment ?? '')}${result.sourceVersion ? ` (${html.code(result.sourceVersion)})` : ''}${result.retagged ? `, tagged ${html.code(result.version)}` : ''}`,
-    ]);
-  }
+  rollback: {
+    async prepare(given, context) {
+      const plan = await prepareRollback(operationInputs(given), ACTION_NAMES, context);
+      return {
+        workflow: plan.target.workflow,
+        cancelOnInterrupt: plan.wait.cancelOnInterrupt,
+        builder: 'auto',
+        run: (ports, options) => rollback(plan, ports, options),
+      };
+    },
+    heading: (result) =>
+      headingOf(result, {
+        done: '⏪ Rolled back',
+        noun: 'Rollback',
+        what: `${result.application} in ${result.environment}${result.from ? ` from ${result.from}` : ''} to ${result.version}`,
+      }),
+    facts: (result, html) => (result.from ? [['Rolled back from', html.code(result.from)]] : []),
+  },
+  promote: {
+    async prepare(given, context) {
+      const plan = await preparePromote(operationInputs(given), ACTION_NAMES, context);
+      return {
+        workflow: plan.target.workflow,
+        cancelOnInterrupt: plan.wait.cancelOnInterrupt,
+        builder: 'auto',
+        run: (ports, options) => promote(plan, ports, options),
+      };
+    },
+    heading: (result) =>
+      headingOf(result, {
+        done: '⏩ Promoted',
+        noun: 'Promotion',
+        what: `${result.application} ${result.version} from ${result.sourceEnvironment} to ${result.environment}`,
+      }),
+    facts: (result, html) => [
+      [
+        'Promoted from',
+        `${html.code(result.sourceEnvironment ?? '')}${result.sourceVersion ? ` (${html.code(result.sourceVersion)})` : ''}${result.retagged ? `, tagged ${html.code(result.version)}` : ''}`,
+      ],
+    ],
+  },
+};
+
+/** Validate every input of the command and resolve its plan (reads only). */
+export async function prepareCommand(given: ActionInputs, context: PrepareContext): Promise<PreparedCommand> {
+  const command = parseCommand(given.command);
+  return { command, ...(await COMMAND_RUNNERS[command].prepare(given, context)) };
+}
+
+/** The command a result comes from: its `operation`, deploy when it has none. */
+function runnerOf(result: OperationResult): CommandRunner {
+  const command = (COMMANDS as readonly string[]).includes(result.operation ?? '')
+    ? (result.operation as CommandName)
+    : 'deploy';
+  return COMMAND_RUNNERS[command];
+}
+
+/** The summary's heading: what was deployed, rolled back or promoted, and how it went. */
+export function summaryHeading(result: OperationResult): string {
+  return runnerOf(result).heading(result);
+}
+
+/** Extra rows of the summary's facts table: the command's own, then the recovery after a failure. */
+export function summaryFacts(result: OperationResult, html: SummaryHtml): [string, string][] {
+  const rows = runnerOf(result).facts(result, html);
   const recovery = result.recovery;
   if (recovery) {
     rows.push(['Rollback on failure', html.escape(recovery.summary)]);

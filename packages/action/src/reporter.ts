@@ -37,11 +37,14 @@ export class ActionReporter implements Reporter {
     private readonly core: ActionsCore,
     /** Where the infra run lives, saved with the run for the post step; undefined: do not save. */
     private readonly infra: { owner: string; repo: string } | undefined,
-    /** Secrets already masked (each is masked once). */
+    /**
+     * Secrets already masked (each is masked once). A Set is kept, not copied: the secrets registered
+     * later are added to it, so that its owner can redact them all (the failure handler does).
+     */
     masked: Iterable<string> = [],
     private readonly newToken: () => string = () => randomUUID(),
   ) {
-    this.masked = new Set(masked);
+    this.masked = masked instanceof Set ? masked : new Set(masked);
   }
 
   registerSecret(secret: string): void {
@@ -68,37 +71,14 @@ export class ActionReporter implements Reporter {
         core.info(event.message);
         break;
       case 'step-log':
-        this.openGroup();
-        if (!this.stopToken) {
-          // Tool output is data: a build step printing `::add-mask::` or `::error::` must not act.
-          this.stopToken = this.newToken();
-          core.info(`::stop-commands::${this.stopToken}`);
-        }
-        core.info(event.line);
+        this.toolOutput(event.line);
         break;
-      case 'step-end': {
-        const title = this.titleOf(event.step);
-        this.closeGroup();
-        this.pending = undefined;
-        const mark = event.status === 'skipped' ? '○' : '✓';
-        const time = event.status === 'skipped' ? 'skipped' : formatDuration(event.durationMs);
-        core.info(`${mark} ${title} (${time}): ${event.summary}`);
-        if (event.step === 'wait') this.clearRun();
+      case 'step-end':
+        this.stepEnd(event);
         break;
-      }
-      case 'step-fail': {
-        const title = this.titleOf(event.step);
-        this.closeGroup();
-        this.pending = undefined;
-        core.info(`✗ ${title} failed after ${formatDuration(event.durationMs)}: ${event.error.message}`);
-        // An interrupted wait that could not cancel the run leaves it saved: the post step tries again.
-        if (
-          event.step === 'wait' &&
-          (event.error.kind !== 'interrupted' || event.error.details.cancelled === true)
-        )
-          this.clearRun();
+      case 'step-fail':
+        this.stepFail(event);
         break;
-      }
       case 'run-dispatched':
         this.openGroup();
         core.info(`Infra run: ${event.run.url}`);
@@ -107,34 +87,68 @@ export class ActionReporter implements Reporter {
           core.saveState(RUN_STATE, JSON.stringify(saved));
         }
         break;
-      case 'run-update': {
-        const { update } = event;
-        const where = [update.job && `job "${update.job}"`, update.step && `step "${update.step}"`]
-          .filter(Boolean)
-          .join(', ');
-        const line = `Infra run ${update.status}${where ? `: ${where}` : ''}`;
-        if (line !== this.lastUpdate) {
-          this.lastUpdate = line;
-          this.openGroup();
-          core.info(line);
-          if (update.approval) {
-            const who = update.approval.reviewers.length ? ` by ${update.approval.reviewers.join(', ')}` : '';
-            core.notice(
-              `The infra run waits for approval of environment "${update.approval.environment}"${who}.`,
-              {
-                title: 'Waiting for approval',
-              },
-            );
-          }
-        }
+      case 'run-update':
+        this.runUpdate(event.update);
         break;
-      }
       case 'warning':
         core.warning(event.message, { title: event.title ?? this.currentTitle() ?? 'Shared Hosting Deploy' });
         break;
       case 'debug':
         core.debug(event.message);
         break;
+    }
+  }
+
+  /** A line of a tool's output, in the step's group. */
+  private toolOutput(line: string): void {
+    this.openGroup();
+    if (!this.stopToken) {
+      // Tool output is data: a build step printing `::add-mask::` or `::error::` must not act.
+      this.stopToken = this.newToken();
+      this.core.info(`::stop-commands::${this.stopToken}`);
+    }
+    this.core.info(line);
+  }
+
+  private stepEnd(event: Extract<DeployEvent, { type: 'step-end' }>): void {
+    const title = this.titleOf(event.step);
+    this.closeGroup();
+    this.pending = undefined;
+    const mark = event.status === 'skipped' ? '○' : '✓';
+    const time = event.status === 'skipped' ? 'skipped' : formatDuration(event.durationMs);
+    this.core.info(`${mark} ${title} (${time}): ${event.summary}`);
+    if (event.step === 'wait') this.clearRun();
+  }
+
+  private stepFail(event: Extract<DeployEvent, { type: 'step-fail' }>): void {
+    const title = this.titleOf(event.step);
+    this.closeGroup();
+    this.pending = undefined;
+    this.core.info(`✗ ${title} failed after ${formatDuration(event.durationMs)}: ${event.error.message}`);
+    // An interrupted wait that could not cancel the run leaves it saved: the post step tries again.
+    if (
+      event.step === 'wait' &&
+      (event.error.kind !== 'interrupted' || event.error.details.cancelled === true)
+    )
+      this.clearRun();
+  }
+
+  /** The infra run's progress, once per change, and a notice when it waits for an approval. */
+  private runUpdate(update: Extract<DeployEvent, { type: 'run-update' }>['update']): void {
+    const where = [update.job && `job "${update.job}"`, update.step && `step "${update.step}"`]
+      .filter(Boolean)
+      .join(', ');
+    const line = `Infra run ${update.status}${where ? `: ${where}` : ''}`;
+    if (line === this.lastUpdate) return;
+    this.lastUpdate = line;
+    this.openGroup();
+    this.core.info(line);
+    if (update.approval) {
+      const who = update.approval.reviewers.length ? ` by ${update.approval.reviewers.join(', ')}` : '';
+      this.core.notice(
+        `The infra run waits for approval of environment "${update.approval.environment}"${who}.`,
+        { title: 'Waiting for approval' },
+      );
     }
   }
 

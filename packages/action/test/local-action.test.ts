@@ -7,46 +7,21 @@
  * dependencies, TARGET_ACTION_PATH and NODE_PACKAGE_MANAGER set as the launcher sets them.
  */
 import { spawn } from 'node:child_process';
-import { realpathSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { readFileSync, realpathSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  type AwsPeers,
-  type BuilderStorage,
-  createBuilderStorage,
-  type GitHubPeer,
-  requireBuildah,
-  startAwsPeers,
-  startGitHubPeer,
-} from '@shared-hosting/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { inputVariable } from '../src/inputs.js';
-import { actionDir, parseFileCommands } from './runner.js';
+import { actionDir, jobEnv, parseFileCommands, runnerEnv, runnerFiles, usePeers } from './runner.js';
 
-let aws: AwsPeers;
-let github: GitHubPeer;
-let storage: BuilderStorage;
-let work: string;
-
-beforeAll(async () => {
-  requireBuildah();
-  storage = await createBuilderStorage();
-  work = await mkdtemp(path.join(tmpdir(), 'action-local-'));
-  await mkdir(path.join(work, 'workspace'));
-  await writeFile(path.join(work, 'workspace', 'hello.txt'), 'hello from local-action\n');
-  await writeFile(path.join(work, 'workspace', 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
-  aws = await startAwsPeers({ region: 'eu-west-1' });
-  aws.createRepository('hello-app');
-  github = await startGitHubPeer({ owner: 'acme', repo: 'infra' });
-});
-
-afterAll(async () => {
-  await github?.stop();
-  await aws?.stop();
-  await storage?.remove();
-  if (work) await rm(work, { recursive: true, force: true });
+const peers = usePeers({
+  name: 'action-local',
+  build: true,
+  files: {
+    'hello.txt': 'hello from local-action\n',
+    Dockerfile: 'FROM scratch\nCOPY hello.txt /hello.txt\n',
+  },
 });
 
 function localAction(
@@ -88,50 +63,46 @@ function localAction(
 describe('@github/local-action', () => {
   it('runs src/main.ts: deploys against the peers and sets the outputs', async () => {
     const sha = 'c'.repeat(40);
-    const files = { output: path.join(work, 'output'), summary: path.join(work, 'summary.md') };
-    await writeFile(files.output, '');
-    await writeFile(files.summary, '');
+    const files = await runnerFiles();
     const inputs: Record<string, string> = {
       application: 'hello-app',
       environment: 'staging',
       'infra-repository': 'acme/infra',
       builder: 'buildah',
-      'github-token': github.token,
+      'github-token': peers.github.token,
     };
+    const runner = runnerEnv(files, peers.workspace);
+    // The tool reads the inputs (and where the summary goes) from a dotenv file.
     const dotenv = [
       ...Object.entries(inputs).map(([name, value]) => `${inputVariable(name)}=${value}`),
-      `GITHUB_STEP_SUMMARY=${files.summary}`,
+      `GITHUB_STEP_SUMMARY=${runner.GITHUB_STEP_SUMMARY}`,
       '',
     ].join('\n');
-    await writeFile(path.join(work, '.env'), dotenv);
-    const { code, out } = await localAction(['run', '.', 'src/main.ts', path.join(work, '.env')], {
-      ...aws.env,
-      ...storage.env,
-      GITHUB_ACTIONS: 'true',
-      GITHUB_SHA: sha,
-      GITHUB_REPOSITORY: 'acme/hello-app',
-      GITHUB_API_URL: github.url,
-      GITHUB_OUTPUT: files.output,
-      GITHUB_WORKSPACE: path.join(work, 'workspace'),
+    await writeFile(path.join(files.dir, '.env'), dotenv);
+    const { code, out } = await localAction(['run', '.', 'src/main.ts', path.join(files.dir, '.env')], {
+      ...jobEnv(peers, sha),
+      ...runner,
     });
     if (process.env.SHOW_OUTPUT) console.log(out);
     expect(code, out).toBe(0);
     expect(out).toContain('Running Action');
-    const run = github.infra.runs().at(-1);
+    const run = peers.github.infra.runs().at(-1);
     expect(run).toBeDefined();
     // local-action shows the outputs it captured; with the real @actions/core they go to GITHUB_OUTPUT.
-    const written = parseFileCommands((await import('node:fs')).readFileSync(files.output, 'utf8'));
+    const written = parseFileCommands(readFileSync(files.output, 'utf8'));
     const shown = (name: string, value: string) => out.includes(name) && out.includes(value);
     for (const [name, value] of Object.entries({
-      image: `${aws.registry.host}/hello-app:${sha}`,
+      image: `${peers.aws.registry.host}/hello-app:${sha}`,
       version: sha,
       'run-id': String(run?.id),
-      'run-url': github.infra.runUrl(run?.id ?? 0),
+      'run-url': peers.github.infra.runUrl(run?.id ?? 0),
       conclusion: 'success',
     })) {
       expect(written[name] === value || shown(name, value), `${name}=${value}\n${out}`).toBe(true);
     }
     expect(out).not.toMatch(/::error/);
-    expect(aws.aws.ssm.parameters.get('/shared-hosting/hello-app/staging/version')?.at(-1)?.Value).toBe(sha);
+    expect(peers.aws.aws.ssm.parameters.get('/shared-hosting/hello-app/staging/version')?.at(-1)?.Value).toBe(
+      sha,
+    );
   }, 180_000);
 });

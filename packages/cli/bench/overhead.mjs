@@ -75,6 +75,7 @@ export async function measureDeployOverhead(bin, rounds = 5) {
         [
           bin,
           'deploy',
+          '--no-cache',
           '--app',
           'bench-app',
           '--env',

@@ -141,9 +141,18 @@ describe('hosting deploy', () => {
     expect(text).toContain(
       'workflow      acme/infra deploy.yaml@main inputs {"application":"hello-app","environment":"staging"}',
     );
+    expect(text).toContain('build cache   hello-app/build-cache');
     expect(f.fakes.calls.slice(before).map((c) => c.method)).not.toContain('put');
     expect(f.fakes.builder.built).toHaveLength(0);
     expect(f.fakes.workflows.dispatched).toHaveLength(0);
+  });
+
+  it('--no-cache builds without the registry cache', async () => {
+    const { dir } = gitRepo();
+    const f = fakeFactory();
+    const ctx = io(dir);
+    expect(await runDeploy({ ...flags, cache: false, dryRun: true }, ctx, f.factory)).toBe(0);
+    expect(ctx.out.join('')).toContain('build cache   off');
   });
 
   it('exits 1 naming the failed job and step when the infra run fails', async () => {
@@ -207,6 +216,7 @@ describe('program', () => {
       '--infra-workflow',
       '--infra-ref',
       '--no-wait',
+      '--no-cache',
       '--timeout',
       '--dry-run',
       '--json',

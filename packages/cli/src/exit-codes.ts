@@ -3,7 +3,11 @@ import type { ErrorKind } from '@shared-hosting/core';
 /** Documented exit codes of `hosting`. Rendered into `--help` and the CLI reference. */
 export const EXIT_CODES = [
   { code: 0, name: 'success', meaning: 'The deployment (or command) succeeded.' },
-  { code: 1, name: 'deployment-failed', meaning: 'The infra deployment ran and did not succeed.' },
+  {
+    code: 1,
+    name: 'deployment-failed',
+    meaning: 'The infra deployment (or, for rollout, the ECS deployment) ran and did not succeed.',
+  },
   {
     code: 2,
     name: 'invalid-input',
@@ -20,7 +24,11 @@ export const EXIT_CODES = [
     meaning: 'The image build or push failed; the parameter was not changed.',
   },
   { code: 5, name: 'remote-error', meaning: 'AWS or GitHub failed after retries.' },
-  { code: 6, name: 'timeout', meaning: 'Timed out waiting for the infra deployment.' },
+  {
+    code: 6,
+    name: 'timeout',
+    meaning: 'Timed out waiting for the infra deployment (or the ECS deployment).',
+  },
   {
     code: 130,
     name: 'interrupted',

@@ -1,14 +1,20 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { DeployPorts } from '@shared-hosting/core';
-import { formatProvenance, parseProvenance } from '@shared-hosting/core';
+import { formatProvenance, parseProvenance, RESULT_FIELDS } from '@shared-hosting/core';
 import { createFakes } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
+import { runDeploy } from './commands/deploy.js';
 import { runHistory } from './commands/history.js';
 import { runPromote } from './commands/promote.js';
 import { runRollback } from './commands/rollback.js';
 import { runStatus } from './commands/status.js';
+import { runUnlock } from './commands/unlock.js';
 import { run } from './program.js';
 import type { PortsFactory } from './runtime/ports.js';
 import { memoryIO } from './testing.js';
+import type { CliIO } from './types.js';
 
 const io = (env: Record<string, string> = {}) =>
   memoryIO('/tmp', {
@@ -223,5 +229,55 @@ describe('the program', () => {
     expect(ctx.err.join('')).toContain(
       '--redeploy-on-rollback only applies together with --rollback-on-failure',
     );
+  });
+});
+
+describe('--json', () => {
+  const keysOf = (command: string) =>
+    RESULT_FIELDS.filter((f) => (f.commands as readonly string[]).includes(command))
+      .map((f) => f.key)
+      .sort();
+  const printed = (ctx: { out: string[] }) => Object.keys(JSON.parse(ctx.out.join(''))).sort();
+
+  it('prints exactly the documented keys for every command, recovery included', async () => {
+    const w = await world();
+    await w.deployed('staging', 'v1');
+    await w.deployed('staging', 'v2');
+    await w.deployed('production', 'v1');
+    const dir = mkdtempSync(path.join(tmpdir(), 'hosting-json-'));
+    writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
+    const runs = {
+      deploy: (ctx: CliIO) =>
+        runDeploy({ ...release, env: 'staging', json: true, rollbackOnFailure: true }, ctx, w.factory),
+      rollback: (ctx: CliIO) => runRollback({ ...release, env: 'staging', json: true }, ctx, w.factory),
+      promote: (ctx: CliIO) =>
+        runPromote({ ...release, from: 'staging', to: 'production', json: true }, ctx, w.factory),
+      status: (ctx: CliIO) => runStatus({ app: 'hello-app', json: true }, ctx, w.factory),
+      history: (ctx: CliIO) => runHistory({ app: 'hello-app', env: 'staging', json: true }, ctx, w.factory),
+      unlock: (ctx: CliIO) => runUnlock({ app: 'hello-app', env: 'staging', json: true }, ctx, w.factory),
+    };
+    for (const [command, runCommand] of Object.entries(runs)) {
+      // The deploy's infra run fails, so that its recovery is in the output.
+      w.fakes.workflows.next = { conclusion: command === 'deploy' ? 'failure' : 'success', durationMs: 1000 };
+      const ctx = { ...io(), cwd: dir };
+      await runCommand(ctx);
+      expect(printed(ctx), command).toEqual(keysOf(command));
+      const json = JSON.parse(ctx.out.join(''));
+      expect(json.operation).toBe(command);
+      if (command === 'deploy') expect(Object.keys(json.recovery ?? {})).toContain('parameter-version');
+    }
+  });
+
+  it('prints the operation, status and error of a failure before the command ran', async () => {
+    const w = await world();
+    const ctx = io();
+    expect(
+      await runRollback({ ...release, app: 'Bad_Name', env: 'staging', json: true }, ctx, w.factory),
+    ).toBe(2);
+    expect(JSON.parse(ctx.out.join(''))).toMatchObject({
+      operation: 'rollback',
+      status: 'failed',
+      error: { kind: 'input' },
+    });
   });
 });

@@ -88,6 +88,7 @@ function defineDeploy(program: Command, io: CliIO): void {
     .option('--build-arg <KEY=VALUE>', 'build argument (repeatable)', collect)
     .option('--target <stage>', 'build stage to target')
     .option('--platform <os/arch>', 'target platform, e.g. linux/arm64')
+    .option('--no-cache', 'build without the registry layer cache (<repository>/build-cache)')
     .addOption(
       new Option('--builder <builder>', 'image builder')
         .choices(['auto', 'docker', 'podman', 'buildah'])
@@ -129,6 +130,38 @@ function defineInit(program: Command, io: CliIO): void {
   init.action(async (flags: import('./commands/init.js').InitFlags) => {
     const { runInit } = await import('./commands/init.js');
     io.exitCode = await runInit(flags, io);
+  });
+}
+
+function defineRollout(program: Command, io: CliIO): void {
+  // The infra repository's side: roll the version in SSM out on ECS.
+  const rolloutCommand = program
+    .command('rollout')
+    .description(
+      'Roll the version set in SSM out on ECS (run by the infra repository): pin the image digest in a new task definition, update the service, follow the deployment.',
+    )
+    .addOption(new Option('--app <name>', 'application name').env('HOSTING_APPLICATION'))
+    .addOption(new Option('--env <name>', 'environment name, e.g. staging').env('HOSTING_ENVIRONMENT'))
+    .option('--spec <file>', 'the App spec (default: apps/<app>.yaml)')
+    .option('--cluster <name>', "ECS cluster (overrides the App spec's)")
+    .option('--service <name>', "ECS service (overrides the App spec's; default: the application name)")
+    .option('--container <name>', "the container whose image is replaced (overrides the App spec's)")
+    .option('--timeout <duration>', 'how long to wait for the ECS deployment (e.g. 30m, 1h)', '30m')
+    .option('--dry-run', 'read, resolve and render; print the task definition diff; change nothing');
+  addAwsOptions(rolloutCommand);
+  addCommonOptions(rolloutCommand);
+  rolloutCommand.addHelpText(
+    'after',
+    `
+Examples:
+  $ hosting rollout --app hello-app --env staging
+  $ hosting rollout --app hello-app --env production --dry-run
+  $ hosting rollout --app hello-app --env staging --spec apps/hello.yaml --json
+`,
+  );
+  rolloutCommand.action(async (flags: import('./commands/rollout.js').RolloutFlags) => {
+    const { runRollout } = await import('./commands/rollout.js');
+    io.exitCode = await runRollout(flags, io);
   });
 }
 
@@ -296,6 +329,7 @@ Examples:
 const COMMANDS = [
   defineDeploy,
   defineInit,
+  defineRollout,
   defineStatus,
   defineHistory,
   defineRollback,

@@ -1,4 +1,4 @@
-import type { CliIO } from './program.js';
+import type { CliIO } from './types.js';
 
 /** A CliIO that records what a command writes, for tests. */
 export function memoryIO(

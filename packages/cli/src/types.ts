@@ -45,4 +45,6 @@ export interface DeployFlags extends ReleaseFlags {
   buildArg?: string[];
   target?: string;
   platform?: string;
+  /** false with --no-cache. */
+  cache?: boolean;
 }

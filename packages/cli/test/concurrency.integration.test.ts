@@ -1,8 +1,8 @@
 /**
  * Deploys of one application and environment running at the same time, in process: the CLI's `run()`
  * with the real ports against the testkit peers (real registry behind the ECR/SSM server, the GitHub
- * server running the infra workflow), and the infra side moving the `deployed` label as the rollout
- * does. Every report must be true: a deploy that exits 0 deployed what it names, in the run it names,
+ * server executing each infra run as the rollout does: read the parameter, deploy, move the `deployed`
+ * label). Every report must be true: a deploy that exits 0 deployed what it names, in the run it names,
  * and the parameter ends on what runs.
  */
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +20,7 @@ import {
 } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CliIO, run } from '../src/program.js';
-import { type InfraSide, simulateInfra } from './infra-side.js';
+import { type InfraSide, infraSide } from './infra-side.js';
 
 const PARAM = '/shared-hosting/hello-app/staging/version';
 const LOCK = '/shared-hosting/hello-app/staging/lock';
@@ -81,16 +81,15 @@ beforeAll(async () => {
   writeFileSync(path.join(app, 'hello.txt'), 'hello\n');
   storage = await createBuilderStorage();
   aws = await startAwsPeers();
-  github = await startGitHubPeer({ owner: 'acme', repo: 'infra' });
+  infra = infraSide(aws, PARAM);
+  github = await startGitHubPeer({ owner: 'acme', repo: 'infra', executor: infra.executor });
   aws.createRepository('hello-app');
   for (const version of ['c0', 'cb']) {
     await pushTestImage(aws.registry, 'hello-app', version, { content: `hello ${version}` });
   }
-  infra = simulateInfra(github, aws, PARAM);
 }, 120_000);
 
 afterAll(async () => {
-  infra?.stop();
   await github?.stop();
   await aws?.stop();
   await storage?.remove();
@@ -110,7 +109,7 @@ describe('deploys running at the same time', () => {
     expect(c.code, c.stderr).toBe(0);
     expect(c.stderr).toContain('waited for the lock held by integration (deploy cb)');
     // Each one deployed what it names, in the run it names.
-    await vi.waitFor(() => expect(infra.labelled(Number(first.json['run-id']))).toBe(true));
+    await github.infra.settled(Number(first.json['run-id']));
     expectTrue(first.json);
     expectTrue(b.json);
     expectTrue(c.json);
@@ -127,9 +126,9 @@ describe('deploys running at the same time', () => {
     // reads the parameter (c0) in its preflight before cb is written.
     github.scenario.dispatchAs('colleague', {
       inputs: { application: 'hello-app', environment: 'staging' },
-      plan: { queuedMs: 6000 },
+      plan: { queuedMs: 6000, simulate: true },
     });
-    github.scenario.nextRun({ conclusion: 'success' }, { conclusion: 'failure' });
+    github.scenario.nextRun({}, { conclusion: 'failure', simulate: true });
     if (versions().at(-1)?.Value !== 'c0') aws.aws.ssm.seed(PARAM, 'c0');
     const good = start([...DEPLOY, '--version', 'cb']);
     await vi.waitFor(() => expect(good.err()).toContain('waiting for run'), { timeout: 10_000 });

@@ -4,11 +4,17 @@
  * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type AwsPeers, type GitHubPeer, startAwsPeers, startGitHubPeer } from '@shared-hosting/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type AwsPeers,
+  createSlowBuildApp,
+  type GitHubPeer,
+  startAwsPeers,
+  startGitHubPeer,
+} from '@shared-hosting/testkit';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
 const PARAM = '/shared-hosting/hello-app/staging/version';
@@ -242,6 +248,45 @@ describe('hosting deploy (built bin, real peers)', () => {
     const last = github.infra.runs().at(-1);
     expect(last && github.infra.state(last.id)?.status).not.toBe('completed');
   });
+
+  it('a run killed (SIGKILL) while it holds registry credentials leaves them; the next run removes them', async () => {
+    // The registry cache makes the build hold an auth file; the slow RUN step keeps it there for seconds.
+    aws.createRepository('hello-app/build-cache');
+    const slow = await createSlowBuildApp(8);
+    const temp = path.join(work, 'tmp-kill');
+    mkdirSync(temp);
+    const authDirs = () => readdirSync(temp).filter((n) => n.startsWith('hosting-auth-'));
+    const child = spawn(
+      process.execPath,
+      [bin, ...DEPLOY, '--version', 'v-killed', '--context', slow.dir, '--no-wait'],
+      {
+        cwd: app,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: work,
+          TMPDIR: temp,
+          ...aws.env,
+          GITHUB_API_URL: github.url,
+          GITHUB_TOKEN: github.token,
+          HOSTING_BUILDER: 'buildah',
+          CONTAINERS_STORAGE_CONF: path.join(work, 'storage.conf'),
+          BUILDAH_ISOLATION: 'chroot',
+          STORAGE_DRIVER: 'vfs',
+        },
+        stdio: 'ignore',
+      },
+    );
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    await vi.waitFor(() => expect(authDirs()).toHaveLength(1), { timeout: 30_000, interval: 50 });
+    const left = authDirs()[0] as string;
+    child.kill('SIGKILL');
+    await exited;
+    expect(authDirs()).toEqual([left]);
+
+    const next = await run([...DEPLOY, '--version', 'v-after-kill', '--no-wait'], { TMPDIR: temp });
+    expect(next.code, next.stderr).toBe(0);
+    expect(authDirs()).toEqual([]);
+  }, 90_000);
 
   it('prints help fast, with no SDK loaded and no warnings', async () => {
     const r = await run(['--help']);

@@ -1,11 +1,10 @@
 /**
- * The infra repository's side of a deployment, as its rollout does it (design.md, "The rollout"): each
- * run of the infra workflow reads the version parameter when it starts, and when its deploy step ends
- * with success, moves the SSM label `deployed` to the parameter version it read. It watches the GitHub
- * peer's runs and writes the label into the SSM peer's state, so that tests can compare every report
- * with what each run really rolled out.
+ * The infra repository's side of a deployment, as its rollout does it (design.md, "The rollout"), as the
+ * GitHub peer's run executor: each run reads the version parameter when it starts (step "Read version"),
+ * deploys, and moves the SSM label `deployed` to the parameter version it read (step "Record deployed"),
+ * before the run completes. Tests compare every report with what each run really rolled out.
  */
-import type { AwsPeers, GitHubPeer } from '@shared-hosting/testkit';
+import type { AwsPeers, RunExecutor } from '@shared-hosting/testkit';
 
 export interface RolledOut {
   /** The parameter version and value the run read when it started. */
@@ -14,49 +13,35 @@ export interface RolledOut {
 }
 
 export interface InfraSide {
-  /** What the run read at its start (undefined before it started). */
+  executor: RunExecutor;
+  /** What the run read at its start (undefined for a run not executed, e.g. a simulated failure). */
   readBy(runId: number): RolledOut | undefined;
-  /** Whether the run has moved the label. */
-  labelled(runId: number): boolean;
-  stop(): void;
 }
 
-const DEPLOY_STEP = 'Deploy application';
-
-export function simulateInfra(github: GitHubPeer, aws: AwsPeers, parameter: string): InfraSide {
+export function infraSide(aws: AwsPeers, parameter: string): InfraSide {
   const read = new Map<number, RolledOut>();
-  const labelled = new Set<number>();
-  const versionsNow = () => aws.aws.ssm.parameters.get(parameter) ?? [];
-  const tick = () => {
-    const now = github.infra.now();
-    const due: Array<{ id: number; at: number }> = [];
-    for (const run of github.infra.runs()) {
-      const state = github.infra.state(run.id);
-      if (!state || state.startedAt > now || !['in_progress', 'completed'].includes(state.status)) continue;
-      if (!read.has(run.id)) {
-        // The version current when the run started (its first step reads the parameter).
-        const at = [...versionsNow()].reverse().find((v) => v.LastModifiedDate.getTime() <= state.startedAt);
-        if (at) read.set(run.id, { version: at.Version, value: at.Value });
-      }
-      const step = state.jobs.flatMap((j) => j.steps).find((s) => s.name === DEPLOY_STEP);
-      const done = step?.completedAt ?? null;
-      const ok = (run.plan.conclusion ?? 'success') === 'success' && run.cancelRequestedAt === undefined;
-      if (ok && done !== null && done <= now && !labelled.has(run.id)) due.push({ id: run.id, at: done });
-    }
-    for (const { id } of due.sort((a, b) => a.at - b.at)) {
-      const target = read.get(id);
-      if (!target) continue;
-      for (const v of versionsNow()) {
-        v.Labels = v.Labels.filter((l) => l !== 'deployed');
-        if (v.Version === target.version) v.Labels.push('deployed');
-      }
-      labelled.add(id);
-    }
+  const versions = () => aws.aws.ssm.parameters.get(parameter) ?? [];
+  const executor: RunExecutor = async (run, io) => {
+    const target = await io.step('Read version', () => {
+      const current = versions().at(-1);
+      if (!current) throw new Error(`${parameter} does not exist`);
+      return { version: current.Version, value: current.Value };
+    });
+    read.set(run.id, target);
+    await io.step('Deploy application', ({ log }) => log(`rolling out ${target.value}`));
+    await io.step('Record deployed', () => {
+      // LabelParameterVersion, as the rollout calls it: the label moves from any other version.
+      const caller = {
+        arn: 'arn:aws:iam::123456789012:role/infra',
+        region: aws.region,
+        accountId: aws.aws.accountId,
+      };
+      aws.aws.ssm.handle(
+        'LabelParameterVersion',
+        { Name: parameter, ParameterVersion: target.version, Labels: ['deployed'] },
+        caller,
+      );
+    });
   };
-  const timer = setInterval(tick, 10);
-  return {
-    readBy: (id) => read.get(id),
-    labelled: (id) => labelled.has(id),
-    stop: () => clearInterval(timer),
-  };
+  return { executor, readBy: (id) => read.get(id) };
 }

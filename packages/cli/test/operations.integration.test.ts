@@ -16,7 +16,7 @@ import {
   startAwsPeers,
   startGitHubPeer,
 } from '@shared-hosting/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type CliIO, run } from '../src/program.js';
 
 const STAGING = '/shared-hosting/hello-app/staging/version';
@@ -367,7 +367,10 @@ describe('day-2 operations against the peers', () => {
     github.scenario.nextRun({ queuedMs: 3000 });
     const dispatches = github.stats.dispatches.length;
     const first = hosting(['deploy', '--app', 'hello-app', '--env', 'staging', '--version', 'v3', ...infra]);
-    while (github.stats.dispatches.length === dispatches) await new Promise((r) => setTimeout(r, 20));
+    await vi.waitFor(() => expect(github.stats.dispatches.length).toBeGreaterThan(dispatches), {
+      timeout: 20_000,
+      interval: 20,
+    });
     const firstRun = github.infra.runs().at(-1);
     const second = await hosting([
       'deploy',

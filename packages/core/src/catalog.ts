@@ -355,4 +355,63 @@ export const errorCatalog: readonly CatalogEntry[] = [
     cause: 'GitHub refused a request in a way this tool does not recognise.',
     fix: "Read GitHub's message in the error; re-run with --debug for details.",
   },
+  {
+    code: 'VERSION_NOT_SET',
+    title: 'No version to roll out',
+    cause:
+      'hosting rollout found no SSM version parameter for the application and environment: nothing was ever deployed there, or the App spec names another parameter.',
+    fix: 'Deploy from the application repository first (hosting deploy sets the parameter), or fix "parameter:" in the App spec.',
+  },
+  {
+    code: 'VERSION_INVALID',
+    title: 'The version parameter holds no image tag',
+    cause: 'The SSM version parameter holds a value that is not a valid image tag.',
+    fix: 'Set it to a deployed version (hosting deploy, hosting rollback) and run the rollout again.',
+  },
+  {
+    code: 'IMAGE_NOT_FOUND',
+    title: 'The version has no image in ECR',
+    cause:
+      'The version in SSM has no image with that tag in the ECR repository (never pushed, or expired by a lifecycle rule). The rollout stopped before registering anything.',
+    fix: 'Deploy that version again from the application repository (it is rebuilt and pushed), or set a version whose image exists (hosting rollback).',
+  },
+  {
+    code: 'ECS_CLUSTER_NOT_FOUND',
+    title: 'ECS cluster not found',
+    cause: 'The cluster named by the App spec (or --cluster) does not exist in the region in use.',
+    fix: 'Fix "cluster:" for the environment in the App spec, pass --cluster, or check AWS_REGION.',
+  },
+  {
+    code: 'ECS_SERVICE_NOT_FOUND',
+    title: 'ECS service not found',
+    cause:
+      'The service (the App spec\'s "service:", default the application name, or --service) does not exist in that cluster.',
+    fix: 'Fix "service:" in the App spec or pass --service; the service itself is created by the platform team\'s infrastructure code.',
+  },
+  {
+    code: 'ECS_SERVICE_NOT_ACTIVE',
+    title: 'ECS service not active',
+    cause: 'The service exists but is DRAINING or INACTIVE (being deleted).',
+    fix: 'Recreate the service, or point the App spec at the right one.',
+  },
+  {
+    code: 'ECS_CONTAINER_NOT_FOUND',
+    title: 'Container not in the task definition',
+    cause:
+      'The task definition the service runs has no container with the App spec\'s "container:" name (default the application name).',
+    fix: 'Set "container:" for the environment in the App spec (or pass --container) to the name of the application\'s container; the message lists the names.',
+  },
+  {
+    code: 'ECS_DEPLOYMENT_NOT_FOUND',
+    title: 'ECS started no deployment',
+    cause: 'UpdateService succeeded but the service lists no deployment of the new revision.',
+    fix: 'Look at the service in the ECS console; run the rollout again.',
+  },
+  {
+    code: 'ROLLOUT_FAILED',
+    title: 'The ECS rollout failed',
+    cause:
+      "The new deployment did not reach all desired tasks running: its rollout state became FAILED, the deployment circuit breaker rolled the service back, or the service moved to another deployment. The message names the reason, the stopped tasks' stoppedReason and the revision the service went back to. The deployed label was not moved.",
+    fix: 'Fix what the stopped reasons name (an image that crashes, cannot be pulled, fails its health check), deploy a new version, and the next rollout picks it up.',
+  },
 ];

@@ -114,6 +114,21 @@ export class DeploymentFailedError extends HostingError {
   }
 }
 
+/** The ECS rollout ran and did not succeed: why, the stopped tasks' reasons, where the service went back to. */
+export class RolloutFailedError extends HostingError {
+  override name = 'RolloutFailedError';
+  constructor(
+    message: string,
+    /** The stopped tasks' stoppedReason (and container reasons), each once. */
+    readonly stoppedReasons: readonly string[],
+    /** The task definition the service went back to, when it did. */
+    readonly rolledBackTo: string | undefined,
+    options: HostingErrorOptions = {},
+  ) {
+    super('ROLLOUT_FAILED', 'deployment', message, options);
+  }
+}
+
 export class TimeoutError extends HostingError {
   override name = 'TimeoutError';
   constructor(message: string, options: HostingErrorOptions = {}) {

@@ -13,7 +13,11 @@ export const DEPLOY_STEPS = [
   'verify',
   'report',
 ] as const;
-export type StepId = (typeof DEPLOY_STEPS)[number] | 'rollback' | 'lock';
+/** The steps of a rollout on ECS (the infra repository's side), in order. */
+export const ROLLOUT_STEPS = ['read', 'resolve', 'render', 'deploy', 'ecs-wait', 'record'] as const;
+export type RolloutStepId = (typeof ROLLOUT_STEPS)[number];
+
+export type StepId = (typeof DEPLOY_STEPS)[number] | 'rollback' | 'lock' | RolloutStepId;
 
 /**
  * Steps that appear only when they have something to do: a lock or a run to wait for, a `deployed`
@@ -33,6 +37,12 @@ export const STEP_TITLES: Record<StepId, string> = {
   report: 'Report',
   rollback: 'Roll back parameter',
   lock: 'Wait for running deployment',
+  read: 'Read version from SSM',
+  resolve: 'Resolve image in ECR',
+  render: 'Render task definition',
+  deploy: 'Update ECS service',
+  'ecs-wait': 'Wait for ECS deployment',
+  record: 'Record deployed version',
 };
 
 export type DeployEvent =

@@ -5,6 +5,7 @@ export * from './events.js';
 export * from './inputs.js';
 export * from './plan/deploy.js';
 export * from './plan/operations.js';
+export * from './plan/rollout.js';
 export * from './ports.js';
 export * from './present.js';
 export * from './real-ports.js';
@@ -16,6 +17,7 @@ export * from './run/promote.js';
 export { describeQuit, newReleaseLive, RELEASE_STEPS } from './run/release.js';
 export * from './run/result.js';
 export * from './run/rollback.js';
+export * from './run/rollout.js';
 export {
   done,
   type StepContext,
@@ -28,6 +30,9 @@ export {
 export * from './run/status.js';
 export * from './run/unlock.js';
 export * from './source.js';
+export type { AppSpec, AppSpecEnvironment } from './spec/app-spec.js';
+export { default as appSpecSchema } from './spec/app-spec.schema.json' with { type: 'json' };
+export * from './spec/load.js';
 export {
   describeLock,
   type LockInfo,
@@ -35,4 +40,5 @@ export {
   lockParameterName,
 } from './steps/lock-store.js';
 export { describeFailure } from './steps/report.js';
-export { DEPLOYED_LABEL } from './steps/verify.js';
+export { DEPLOYED_LABEL } from './steps/rollout/record.js';
+export { diffDocuments, READ_ONLY_FIELDS, shortTaskDefinition } from './steps/rollout/task-definition.js';

@@ -23,6 +23,24 @@ function errorsOf(raw: Record<string, unknown>, names = CLI_INPUT_NAMES): InputE
 }
 
 describe('parseDeployInputs', () => {
+  it('refuses SSM parameter names with an empty, "." or ".." segment, naming the input', () => {
+    for (const parameter of ['//a', '/a//b', '/a/../b', '/a/./b', '/a/']) {
+      const e = errorsOf({ ...base, parameter });
+      expect(e.errors.map((x) => x.input)).toEqual(['--parameter']);
+      expect(e.errors[0]?.message).toContain('path segment');
+    }
+    expect(
+      parseDeployInputs({ ...base, parameter: '/a.b/c..d/version' }, CLI_INPUT_NAMES, '/work').parameter,
+    ).toBe('/a.b/c..d/version');
+  });
+
+  it('cuts a long input in its message to 64 characters and says how long it was', () => {
+    const e = errorsOf({ ...base, application: `A${'x'.repeat(10_000)}` });
+    const message = e.errors[0]?.message ?? '';
+    expect(message).toContain('(10001 characters)');
+    expect(message.length).toBeLessThan(200);
+  });
+
   it('applies the defaults of the contract', () => {
     const o = parseDeployInputs(base, CLI_INPUT_NAMES, '/work');
     expect(o).toMatchObject({
@@ -132,6 +150,15 @@ describe('parseDeployInputs', () => {
     const o = parseDeployInputs({ ...base, wait: 'false', cancelOnTimeout: 'true' }, ACTION_INPUT_NAMES, '/');
     expect(o.wait).toBe(false);
     expect(o.cancelOnTimeout).toBe(true);
+  });
+
+  it('uses the registry build cache unless cache is false (--no-cache)', () => {
+    expect(parseDeployInputs(base, ACTION_INPUT_NAMES, '/').cache).toBe(true);
+    expect(parseDeployInputs({ ...base, cache: 'false' }, ACTION_INPUT_NAMES, '/').cache).toBe(false);
+    expect(parseDeployInputs({ ...base, cache: false }, CLI_INPUT_NAMES, '/').cache).toBe(false);
+    expect(() => parseDeployInputs({ ...base, cache: 'sometimes' }, ACTION_INPUT_NAMES, '/')).toThrow(
+      'cache "sometimes" is not a boolean.',
+    );
   });
 });
 

@@ -26,6 +26,8 @@ export interface DeployInputs {
   platform?: string | undefined;
   cancelOnTimeout?: boolean | string | undefined;
   cancelOnInterrupt?: boolean | string | undefined;
+  /** Use the registry layer cache (`<repository>/build-cache`); default true. */
+  cache?: boolean | string | undefined;
 }
 
 export type InputKey = keyof DeployInputs;
@@ -52,6 +54,7 @@ export const ACTION_INPUT_NAMES: InputNames = {
   platform: 'platform',
   cancelOnTimeout: 'cancel-on-timeout',
   cancelOnInterrupt: 'cancel-on-interrupt',
+  cache: 'cache',
 };
 
 export const CLI_INPUT_NAMES: InputNames = {
@@ -73,6 +76,7 @@ export const CLI_INPUT_NAMES: InputNames = {
   platform: '--platform',
   cancelOnTimeout: '--cancel-on-timeout',
   cancelOnInterrupt: '--no-cancel-on-interrupt',
+  cache: '--no-cache',
 };
 
 export const DEFAULTS = {
@@ -126,6 +130,8 @@ export interface DeployOptions {
   platform: string | undefined;
   cancelOnTimeout: boolean;
   cancelOnInterrupt: boolean;
+  /** Build with the registry layer cache. */
+  cache: boolean;
 }
 
 /** Treat empty and whitespace-only strings as "not given". */
@@ -231,7 +237,7 @@ export class InputValidator {
     if (!NAME_PATTERN.test(text)) {
       return this.fail(
         key,
-        `${this.names[key]} "${text}" is not a valid ${what} name.`,
+        `${this.names[key]} ${quote(text)} is not a valid ${what} name.`,
         `Use 1-63 characters: lowercase letters, digits and "-", starting with a letter (pattern ${NAME_PATTERN.source}).`,
       );
     }
@@ -275,37 +281,88 @@ export function parseDeployInputs(raw: DeployInputs, names: InputNames, cwd: str
   const v = new InputValidator(names);
   const application = v.name('application', raw.application, 'application');
   const environment = v.name('environment', raw.environment, 'environment', 'staging');
+  const version = parseVersion(v, raw.version);
+  const build = parseBuild(v, raw, cwd);
+  const repository = parseRepository(v, raw.repository, application);
+  const parameter = parseParameter(v, raw.parameter, application, environment);
+  const infra = parseInfra(v, raw);
+  const wait = parseWait(v, raw);
+  const extras = parseBuildExtras(v, raw);
+  v.throwIfAny();
+  // After throwIfAny every required value is defined.
+  return {
+    application: application as string,
+    environment: environment as string,
+    version,
+    ...build,
+    ...extras,
+    repository: repository as string,
+    parameter: parameter as string,
+    infra: infra as DeployOptions['infra'],
+    ...wait,
+  };
+}
 
-  const version = blankToUndefined(raw.version);
+function parseVersion(v: InputValidator, raw: string | undefined): string | undefined {
+  const version = blankToUndefined(raw);
   if (version !== undefined && !TAG_PATTERN.test(version)) {
     v.fail(
       'version',
-      `${names.version} "${version}" is not a valid image tag.`,
+      `${v.names.version} ${quote(version)} is not a valid image tag.`,
       'Use up to 128 letters, digits, "_", "." and "-", not starting with "." or "-".',
     );
   }
+  return version;
+}
 
+type BuildOptions = Pick<DeployOptions, 'context' | 'dockerfile' | 'builder'>;
+
+function parseBuild(v: InputValidator, raw: DeployInputs, cwd: string): BuildOptions {
   const context = path.resolve(cwd, blankToUndefined(raw.context) ?? DEFAULTS.context);
   const dockerfileInput = blankToUndefined(raw.dockerfile);
   const dockerfile = dockerfileInput ? path.resolve(cwd, dockerfileInput) : path.join(context, 'Dockerfile');
-
-  const builderText = (blankToUndefined(raw.builder) ?? DEFAULTS.builder).toLowerCase();
-  if (!(BUILDERS as readonly string[]).includes(builderText)) {
+  const builder = (blankToUndefined(raw.builder) ?? DEFAULTS.builder).toLowerCase();
+  if (!(BUILDERS as readonly string[]).includes(builder)) {
     v.fail(
       'builder',
-      `${names.builder} "${builderText}" is not a known builder.`,
+      `${v.names.builder} ${quote(builder)} is not a known builder.`,
       `Use one of: ${BUILDERS.join(', ')}.`,
     );
   }
+  return { context, dockerfile, builder: builder as DeployOptions['builder'] };
+}
 
-  const repositoryInput = blankToUndefined(raw.repository);
-  const repository = repositoryInput ?? application;
+function parseBuildExtras(
+  v: InputValidator,
+  raw: DeployInputs,
+): Pick<DeployOptions, 'buildArgs' | 'target' | 'platform'> {
+  const buildArgs = parseBuildArgs(v, raw.buildArgs);
+  const platform = blankToUndefined(raw.platform);
+  if (
+    platform !== undefined &&
+    !/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?(?:,[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?)*$/.test(platform)
+  ) {
+    v.fail(
+      'platform',
+      `${v.names.platform} ${quote(platform)} is not a platform.`,
+      'Write it as os/arch[/variant], e.g. linux/amd64 or linux/arm64.',
+    );
+  }
+  return { buildArgs, target: blankToUndefined(raw.target), platform };
+}
+
+function parseRepository(
+  v: InputValidator,
+  raw: string | undefined,
+  application: string | undefined,
+): string | undefined {
+  const repositoryInput = blankToUndefined(raw);
   const validRepository = (name: string) =>
     ECR_REPOSITORY_PATTERN.test(name) && name.length >= 2 && name.length <= 256;
   if (repositoryInput !== undefined && !validRepository(repositoryInput)) {
     v.fail(
       'repository',
-      `${names.repository} "${repositoryInput}" is not a valid ECR repository name.`,
+      `${v.names.repository} ${quote(repositoryInput)} is not a valid ECR repository name.`,
       'Use 2-256 lowercase letters, digits and "._-/" separators, e.g. "team/hello-app".',
     );
   } else if (repositoryInput === undefined && application !== undefined && !validRepository(application)) {
@@ -313,35 +370,59 @@ export function parseDeployInputs(raw: DeployInputs, names: InputNames, cwd: str
     v.fail(
       'repository',
       `The ECR repository defaults to the application name "${application}", which ECR does not accept (2-256 characters).`,
-      `Pass ${names.repository} with the application's ECR repository name.`,
+      `Pass ${v.names.repository} with the application's ECR repository name.`,
     );
   }
+  return repositoryInput ?? application;
+}
 
-  const parameterInput = blankToUndefined(raw.parameter);
-  const parameter =
-    parameterInput ?? (application && environment ? DEFAULTS.parameter(application, environment) : undefined);
-  if (parameterInput !== undefined) {
-    if (!PARAMETER_PATTERN.test(parameterInput) || parameterInput.length > 1011) {
-      v.fail(
-        'parameter',
-        `${names.parameter} "${parameterInput}" is not a valid SSM parameter name.`,
-        'Use a fully qualified name starting with "/", of letters, digits and "_.-/", e.g. "/shared-hosting/hello-app/staging/version".',
-      );
-    } else if (parameterInput.split('/').length - 1 > 15) {
-      v.fail(
-        'parameter',
-        `${names.parameter} "${parameterInput}" is nested deeper than 15 levels.`,
-        'SSM allows at most 15 levels of hierarchy: shorten the path.',
-      );
-    } else if (/^\/(aws|ssm)/i.test(parameterInput)) {
-      v.fail(
-        'parameter',
-        `${names.parameter} "${parameterInput}" starts with a reserved prefix.`,
-        'SSM reserves names starting with "aws" or "ssm": choose another path.',
-      );
-    }
+function parseParameter(
+  v: InputValidator,
+  raw: string | undefined,
+  application: string | undefined,
+  environment: string | undefined,
+): string | undefined {
+  const input = blankToUndefined(raw);
+  if (input === undefined) {
+    return application && environment ? DEFAULTS.parameter(application, environment) : undefined;
   }
+  const problem = parameterProblem(input);
+  if (problem) v.fail('parameter', `${v.names.parameter} ${quote(input)} ${problem.message}`, problem.fix);
+  return input;
+}
 
+/** SSM's naming rules for a fully qualified parameter name; undefined when the name is valid. */
+export function parameterProblem(name: string): { message: string; fix: string } | undefined {
+  if (!PARAMETER_PATTERN.test(name) || name.length > 1011) {
+    return {
+      message: 'is not a valid SSM parameter name.',
+      fix: 'Use a fully qualified name starting with "/", of letters, digits and "_.-/", e.g. "/shared-hosting/hello-app/staging/version".',
+    };
+  }
+  const segments = name.slice(1).split('/');
+  if (segments.some((s) => s === '' || s === '.' || s === '..')) {
+    return {
+      message: 'has an empty, "." or ".." path segment.',
+      fix: 'Separate the levels of the path with single "/" and name each level, e.g. "/shared-hosting/hello-app/staging/version".',
+    };
+  }
+  if (segments.length > 15) {
+    return {
+      message: 'is nested deeper than 15 levels.',
+      fix: 'SSM allows at most 15 levels of hierarchy: shorten the path.',
+    };
+  }
+  if (/^\/(aws|ssm)/i.test(name)) {
+    return {
+      message: 'starts with a reserved prefix.',
+      fix: 'SSM reserves names starting with "aws" or "ssm": choose another path.',
+    };
+  }
+  return undefined;
+}
+
+function parseInfra(v: InputValidator, raw: DeployInputs): DeployOptions['infra'] | undefined {
+  const { names } = v;
   const infraText = v.required(
     'infraRepository',
     raw.infraRepository,
@@ -351,16 +432,15 @@ export function parseDeployInputs(raw: DeployInputs, names: InputNames, cwd: str
   if (infraText !== undefined && slug === undefined) {
     v.fail(
       'infraRepository',
-      `${names.infraRepository} "${infraText}" is not an owner/name repository.`,
+      `${names.infraRepository} ${quote(infraText)} is not an owner/name repository.`,
       'Write it as owner/name, e.g. "acme/infrastructure".',
     );
   }
-
   const workflow = blankToUndefined(raw.infraWorkflow) ?? DEFAULTS.infraWorkflow;
   if (!WORKFLOW_PATTERN.test(workflow)) {
     v.fail(
       'infraWorkflow',
-      `${names.infraWorkflow} "${workflow}" is not a workflow file name or id.`,
+      `${names.infraWorkflow} ${quote(workflow)} is not a workflow file name or id.`,
       'Give the file name under .github/workflows, e.g. "deploy.yaml", or the numeric workflow id.',
     );
   }
@@ -368,70 +448,45 @@ export function parseDeployInputs(raw: DeployInputs, names: InputNames, cwd: str
   if (!isValidRef(ref)) {
     v.fail(
       'infraRef',
-      `${names.infraRef} "${ref}" is not a valid git ref.`,
+      `${names.infraRef} ${quote(ref)} is not a valid git ref.`,
       'Give a branch or tag name of the infrastructure repository, e.g. "main".',
     );
   }
+  return slug && { owner: slug.owner, repo: slug.repo, workflow, ref };
+}
 
-  const wait = parseBoolean(raw.wait, true);
-  if (wait === undefined)
-    v.fail('wait', `${names.wait} "${String(raw.wait)}" is not a boolean.`, 'Use true or false.');
-  const cancelOnTimeout = parseBoolean(raw.cancelOnTimeout, false);
-  if (cancelOnTimeout === undefined)
-    v.fail(
-      'cancelOnTimeout',
-      `${names.cancelOnTimeout} "${String(raw.cancelOnTimeout)}" is not a boolean.`,
-      'Use true or false.',
-    );
-  const cancelOnInterrupt = parseBoolean(raw.cancelOnInterrupt, true);
-  if (cancelOnInterrupt === undefined)
-    v.fail(
-      'cancelOnInterrupt',
-      `${names.cancelOnInterrupt} "${String(raw.cancelOnInterrupt)}" is not a boolean.`,
-      'Use true or false.',
-    );
+type WaitOptions = Pick<
+  DeployOptions,
+  'wait' | 'timeoutMs' | 'cancelOnTimeout' | 'cancelOnInterrupt' | 'cache'
+>;
 
+function parseWait(v: InputValidator, raw: DeployInputs): WaitOptions {
+  const flag = (
+    key: 'wait' | 'cancelOnTimeout' | 'cancelOnInterrupt' | 'cache',
+    fallback: boolean,
+  ): boolean => {
+    const parsed = parseBoolean(raw[key], fallback);
+    if (parsed !== undefined) return parsed;
+    v.fail(key, `${v.names[key]} ${quote(String(raw[key]))} is not a boolean.`, 'Use true or false.');
+    return fallback;
+  };
+  const wait = flag('wait', true);
+  const cancelOnTimeout = flag('cancelOnTimeout', false);
+  const cancelOnInterrupt = flag('cancelOnInterrupt', true);
+  const cache = flag('cache', true);
   const timeoutText = blankToUndefined(raw.timeout) ?? DEFAULTS.timeout;
   const timeoutMs = parseDuration(timeoutText);
   if (timeoutMs === undefined || timeoutMs < 1000 || timeoutMs > MAX_TIMEOUT_MS) {
     v.fail(
       'timeout',
-      `${names.timeout} "${timeoutText}" is not a duration between 1s and 72h.`,
+      `${v.names.timeout} ${quote(timeoutText)} is not a duration between 1s and 72h.`,
       'Write it like 30m, 1h30m or 90s.',
     );
   }
+  return { wait, timeoutMs: timeoutMs ?? 0, cancelOnTimeout, cancelOnInterrupt, cache };
+}
 
-  const buildArgs = parseBuildArgs(v, raw.buildArgs);
-  const platform = blankToUndefined(raw.platform);
-  if (
-    platform !== undefined &&
-    !/^[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?(?:,[a-z0-9]+\/[a-z0-9_]+(?:\/[a-z0-9]+)?)*$/.test(platform)
-  ) {
-    v.fail(
-      'platform',
-      `${names.platform} "${platform}" is not a platform.`,
-      'Write it as os/arch[/variant], e.g. linux/amd64 or linux/arm64.',
-    );
-  }
-
-  v.throwIfAny();
-  // After throwIfAny every required value is defined.
-  return {
-    application: application as string,
-    environment: environment as string,
-    version,
-    context,
-    dockerfile,
-    builder: builderText as DeployOptions['builder'],
-    repository: repository as string,
-    parameter: parameter as string,
-    infra: { owner: slug?.owner as string, repo: slug?.repo as string, workflow, ref },
-    wait: wait as boolean,
-    timeoutMs: timeoutMs as number,
-    buildArgs,
-    target: blankToUndefined(raw.target),
-    platform,
-    cancelOnTimeout: cancelOnTimeout as boolean,
-    cancelOnInterrupt: cancelOnInterrupt as boolean,
-  };
+/** An input value in a message: quoted, and cut to its first 64 characters when longer. */
+export function quote(value: string): string {
+  return value.length > 64 ? `"${value.slice(0, 64)}…" (${value.length} characters)` : `"${value}"`;
 }

@@ -30,6 +30,35 @@ export interface BuildRequest {
   buildArgs: Readonly<Record<string, string>>;
   target?: string | undefined;
   platform?: string | undefined;
+  /**
+   * The registry layer cache: read before each step, written after it. Undefined builds without it
+   * (`cache: false` / `--no-cache`). A missing, unreachable or corrupt cache never fails the build.
+   */
+  cache?: BuildCache | undefined;
+}
+
+/** Where a build reads and writes its layer cache: a sibling repository of the app's, never a version. */
+export interface BuildCache {
+  /** Repository reference without a tag, e.g. `123.dkr.ecr.eu-west-1.amazonaws.com/hello-app/build-cache`. */
+  repository: string;
+  /** Credentials for that registry (the app's own ECR registry); they reach the builder in a temporary file. */
+  auth: RegistryAuth;
+}
+
+/** What the registry cache did for one build. */
+export interface BuildCacheOutcome {
+  repository: string;
+  /** `used`: read and written; `unavailable`: the image was built without it (see `warning`). */
+  status: 'used' | 'unavailable';
+  /** Build steps taken from the registry cache instead of being run. */
+  reused: number;
+  /** One sentence to show the user when the cache could not be (fully) used. */
+  warning?: string | undefined;
+}
+
+export interface BuildResult {
+  /** Set when the request asked for a cache. */
+  cache?: BuildCacheOutcome | undefined;
 }
 
 export interface PushRequest {
@@ -48,7 +77,8 @@ export type LogSink = (line: string) => void;
 
 export interface ImageBuilder {
   readonly name: BuilderName;
-  build(request: BuildRequest, log: LogSink, signal?: AbortSignal): Promise<void>;
+  /** Builds the image; resolves with what the registry cache did. */
+  build(request: BuildRequest, log: LogSink, signal?: AbortSignal): Promise<BuildResult>;
   push(request: PushRequest, log: LogSink, signal?: AbortSignal): Promise<PushResult>;
 }
 
@@ -262,3 +292,106 @@ export const systemClock: Clock = {
       signal?.addEventListener('abort', onAbort, { once: true });
     }),
 };
+
+// ---------------------------------------------------------------------------------------------
+// Container service (ECS)
+// ---------------------------------------------------------------------------------------------
+
+/** A resource tag, as ECS spells it. */
+export interface ResourceTag {
+  key: string;
+  value: string;
+}
+
+/** One container of a task definition: `name` and `image`, and every other setting kept as described. */
+export interface ContainerDefinition {
+  name: string;
+  image: string;
+  [setting: string]: unknown;
+}
+
+/**
+ * A task definition as ECS describes it (DescribeTaskDefinition's `taskDefinition`): every setting,
+ * including the read-only fields (taskDefinitionArn, revision, status, ...) that RegisterTaskDefinition refuses.
+ */
+export interface TaskDefinitionDocument {
+  family: string;
+  containerDefinitions: ContainerDefinition[];
+  [setting: string]: unknown;
+}
+
+export interface TaskDefinitionInfo {
+  /** `arn:aws:ecs:<region>:<account>:task-definition/<family>:<revision>` */
+  arn: string;
+  family: string;
+  revision: number;
+  document: TaskDefinitionDocument;
+  tags: readonly ResourceTag[];
+}
+
+export type RolloutState = 'IN_PROGRESS' | 'COMPLETED' | 'FAILED' | (string & {});
+
+export interface ServiceDeployment {
+  /** `ecs-svc/<number>` */
+  id: string;
+  /** PRIMARY (the newest), ACTIVE (older, still running tasks) or INACTIVE. */
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE' | (string & {});
+  taskDefinition: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  failedTasks: number;
+  rolloutState?: RolloutState | undefined;
+  rolloutStateReason?: string | undefined;
+  createdAt?: Date | undefined;
+}
+
+export interface ServiceEvent {
+  id: string;
+  createdAt?: Date | undefined;
+  message: string;
+}
+
+export interface ServiceInfo {
+  cluster: string;
+  name: string;
+  arn: string;
+  /** ACTIVE, DRAINING or INACTIVE. */
+  status: string;
+  taskDefinition: string;
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  /** Newest first, as ECS lists them. */
+  deployments: readonly ServiceDeployment[];
+  /** Newest first, as ECS lists them (ECS keeps the last 100). */
+  events: readonly ServiceEvent[];
+  circuitBreaker?: { enable: boolean; rollback: boolean } | undefined;
+}
+
+export interface StoppedTask {
+  arn: string;
+  taskDefinition: string;
+  /** The deployment that started it (`ecs-svc/<number>`), when a service did. */
+  startedBy?: string | undefined;
+  stoppedReason?: string | undefined;
+  stopCode?: string | undefined;
+  stoppedAt?: Date | undefined;
+  containers: readonly { name: string; reason?: string | undefined; exitCode?: number | undefined }[];
+}
+
+export interface ContainerService {
+  /** DescribeServices; throws PreconditionError ECS_CLUSTER_NOT_FOUND / ECS_SERVICE_NOT_FOUND naming the fix. */
+  describeService(cluster: string, service: string): Promise<ServiceInfo>;
+  /** DescribeTaskDefinition with `include: ['TAGS']`. */
+  describeTaskDefinition(taskDefinition: string): Promise<TaskDefinitionInfo>;
+  /** RegisterTaskDefinition with these settings (no read-only fields) and tags. */
+  registerTaskDefinition(
+    document: TaskDefinitionDocument,
+    tags: readonly ResourceTag[],
+  ): Promise<TaskDefinitionInfo>;
+  /** UpdateService to this task definition; returns the service with its new PRIMARY deployment. */
+  updateService(cluster: string, service: string, taskDefinition: string): Promise<ServiceInfo>;
+  /** The service's stopped tasks (ListTasks desiredStatus STOPPED + DescribeTasks), newest first. */
+  stoppedTasks(cluster: string, service: string): Promise<StoppedTask[]>;
+}

@@ -9,11 +9,12 @@ import type { PromoteResult } from './run/promote.js';
 import type { DeployResult, RecoveryResult } from './run/result.js';
 import { toOutputs } from './run/result.js';
 import type { RollbackResult } from './run/rollback.js';
+import { type RolloutResult, rolloutOutputs } from './run/rollout.js';
 import type { EnvironmentStatus, StatusResult } from './run/status.js';
 import type { UnlockResult } from './run/unlock.js';
 import type { LockInfo } from './steps/lock-store.js';
 
-export type CommandName = 'deploy' | 'rollback' | 'promote' | 'status' | 'history' | 'unlock';
+export type CommandName = 'deploy' | 'rollback' | 'promote' | 'status' | 'history' | 'rollout' | 'unlock';
 
 export type CommandResult =
   | { command: 'deploy'; result: DeployResult }
@@ -21,6 +22,7 @@ export type CommandResult =
   | { command: 'promote'; result: PromoteResult }
   | { command: 'status'; result: StatusResult }
   | { command: 'history'; result: HistoryResult }
+  | { command: 'rollout'; result: RolloutResult }
   | { command: 'unlock'; result: UnlockResult };
 
 export interface ResultField {
@@ -30,7 +32,16 @@ export interface ResultField {
   description: string;
 }
 
-const ALL: readonly CommandName[] = ['deploy', 'rollback', 'promote', 'status', 'history', 'unlock'];
+const ALL: readonly CommandName[] = [
+  'deploy',
+  'rollback',
+  'promote',
+  'status',
+  'history',
+  'rollout',
+  'unlock',
+];
+const ROLLOUT: readonly CommandName[] = ['rollout'];
 const RELEASES: readonly CommandName[] = ['deploy', 'rollback', 'promote'];
 const field = (key: string, commands: readonly CommandName[], type: string, description: string) => ({
   key,
@@ -56,11 +67,26 @@ export const RESULT_FIELDS: readonly ResultField[] = [
   ),
   field('application', ALL, 'string', 'The application.'),
   field('environment', ALL, 'string | null', 'The environment (status: null, see `environments`).'),
-  field('image', RELEASES, 'string', 'Full image reference `<registry>/<repository>:<version>`.'),
-  field('digest', RELEASES, 'string', 'The image manifest digest `sha256:…`.'),
-  field('version', RELEASES, 'string', 'The version (image tag) set in SSM.'),
-  field('parameter-name', [...RELEASES, 'history', 'unlock'], 'string', 'The SSM parameter.'),
-  field('parameter-version', RELEASES, 'string', 'The SSM parameter version written ("" when none).'),
+  field(
+    'image',
+    [...RELEASES, ...ROLLOUT],
+    'string',
+    'Full image reference: `<registry>/<repository>:<version>` (rollout: pinned `@<digest>`).',
+  ),
+  field('digest', [...RELEASES, ...ROLLOUT], 'string', 'The image manifest digest `sha256:…`.'),
+  field(
+    'version',
+    [...RELEASES, ...ROLLOUT],
+    'string',
+    'The version (image tag) set in SSM (rollout: read from SSM).',
+  ),
+  field('parameter-name', [...RELEASES, 'history', ...ROLLOUT, 'unlock'], 'string', 'The SSM parameter.'),
+  field(
+    'parameter-version',
+    [...RELEASES, ...ROLLOUT],
+    'string',
+    'The SSM parameter version written (rollout: read) ("" when none).',
+  ),
   field('run-id', RELEASES, 'string', 'The infra run (empty when not triggered).'),
   field('run-url', RELEASES, 'string', 'Link to the infra run.'),
   field('conclusion', RELEASES, 'string', 'The infra run\'s conclusion ("" when not waited for).'),
@@ -102,6 +128,23 @@ export const RESULT_FIELDS: readonly ResultField[] = [
     'The lock as found (`name`, `holder`, `operation`, `version`, `since`, `expires`, `run`, `expired`), null when none was held.',
   ),
   field('removed', ['unlock'], 'boolean', 'Whether the lock was removed.'),
+  field('cluster', ROLLOUT, 'string', 'The ECS cluster.'),
+  field('service', ROLLOUT, 'string', 'The ECS service.'),
+  field('container', ROLLOUT, 'string', 'The container whose image was replaced.'),
+  field(
+    'task-definition',
+    ROLLOUT,
+    'string',
+    'The task definition revision rolled out (the running one when already running).',
+  ),
+  field('previous-task-definition', ROLLOUT, 'string', 'The revision the service ran before.'),
+  field('deployment-id', ROLLOUT, 'string', 'The ECS deployment followed.'),
+  field('rollout-state', ROLLOUT, 'string', 'Its rollout state: COMPLETED, FAILED, IN_PROGRESS.'),
+  field('already-running', ROLLOUT, 'boolean', 'The service already ran that image: nothing changed.'),
+  field('diff', ROLLOUT, 'string[]', 'The task definition changes, one line per setting.'),
+  field('events', ROLLOUT, 'string[]', 'The service events seen during the wait, oldest first.'),
+  field('stopped-reasons', ROLLOUT, 'string[]', "On failure: the stopped tasks' reasons."),
+  field('rolled-back-to', ROLLOUT, 'string | null', 'On failure: the revision the service went back to.'),
   field('steps', ALL, 'object[]', 'Each step that ran: `step`, `status`, `duration-ms`, `summary`.'),
   field('error', ALL, 'object | null', 'The failure: `code`, `kind`, `message`, `fix`.'),
 ];
@@ -146,19 +189,19 @@ export function resultJson(input: CommandResult): Record<string, unknown> {
       ...tail,
     };
   }
-  if (input.command === 'unlock') {
-    const u = input.result;
-    return {
-      ...common,
-      environment: u.environment,
-      'parameter-name': u.parameterName,
-      'lock-name': u.lockName,
-      lock: u.lock ? lockJson(u.lock) : null,
-      removed: u.removed,
-      ...tail,
-    };
-  }
+  if (input.command === 'unlock') return { ...common, ...unlockFields(input.result), ...tail };
+  if (input.command === 'rollout') return { ...common, ...rolloutFields(input.result), ...tail };
   return { ...common, ...releaseFields(input.result), ...tail };
+}
+
+function unlockFields(u: UnlockResult) {
+  return {
+    environment: u.environment,
+    'parameter-name': u.parameterName,
+    'lock-name': u.lockName,
+    lock: u.lock ? lockJson(u.lock) : null,
+    removed: u.removed,
+  };
 }
 
 export function lockJson(lock: LockInfo) {
@@ -171,6 +214,22 @@ export function lockJson(lock: LockInfo) {
     expires: lock.expires?.toISOString() ?? null,
     run: lock.run ?? null,
     expired: lock.expired,
+  };
+}
+
+function rolloutFields(r: RolloutResult) {
+  return {
+    environment: r.environment,
+    ...rolloutOutputs(r),
+    'parameter-name': r.parameterName,
+    cluster: r.cluster,
+    service: r.service,
+    container: r.container,
+    'already-running': r.alreadyRunning,
+    diff: r.diff,
+    events: r.events.map((e) => e.message),
+    'stopped-reasons': r.stoppedReasons,
+    'rolled-back-to': r.rolledBackTo ?? null,
   };
 }
 

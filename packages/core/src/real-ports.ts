@@ -67,3 +67,36 @@ export async function createPorts(options: CreatePortsOptions): Promise<RealPort
     githubToken,
   };
 }
+
+export interface CreateRolloutPortsOptions {
+  env: Readonly<Record<string, string | undefined>>;
+  reporter: Reporter;
+  region?: string | undefined;
+  profile?: string | undefined;
+  clock?: Clock | undefined;
+}
+
+/**
+ * The real ports of a rollout: SSM and ECR (read, label) and ECS, through the AWS SDK, loaded on demand.
+ * No GitHub and no builder: the rollout runs inside the infra repository's workflow.
+ */
+export async function createRolloutPorts(
+  options: CreateRolloutPortsOptions,
+): Promise<import('./run/rollout.js').RolloutPorts> {
+  const clock = options.clock ?? systemClock;
+  const { createAwsPorts, createContainerService } = await import('./aws/index.js');
+  const settings = {
+    region: options.region,
+    profile: options.profile,
+    env: options.env,
+    debug: (message: string) => options.reporter.emit({ type: 'debug', message, at: clock.now() }),
+  };
+  const [aws, containers] = await Promise.all([createAwsPorts(settings), createContainerService(settings)]);
+  return {
+    registry: aws.registry,
+    parameters: aws.parameters,
+    containers,
+    clock,
+    reporter: options.reporter,
+  };
+}

@@ -3,3 +3,4 @@ export * from './aws/index.js';
 export * from './builder-storage.js';
 export * from './github/index.js';
 export * from './registry.js';
+export * from './registry-gate.js';

@@ -109,7 +109,9 @@ export async function runInit(flags: InitFlags, io: CliIO): Promise<number> {
           'Next:',
           '  1. Add your build steps (tests, static assets) before the "Build and push Docker image" step.',
           "  2. Check the environments' secrets AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and variable AWS_REGION.",
-          `  3. Commit and push: git add ${rel} && git commit -m "Add deployment workflow"`,
+          '  3. Check the infrastructure repository token: variable INFRA_APP_ID and secret INFRA_APP_PRIVATE_KEY',
+          '     (the GitHub App), or a secret INFRA_REPOSITORY_TOKEN passed as github-token instead.',
+          `  4. Commit and push: git add ${rel} && git commit -m "Add deployment workflow"`,
           '',
         ].join('\n'),
       );

@@ -36,6 +36,7 @@ export function toDeployInputs(flags: DeployFlags): DeployInputs {
     buildArgs: flags.buildArg,
     target: flags.target,
     platform: flags.platform,
+    cache: flags.cache,
   };
 }
 

@@ -1,6 +1,6 @@
 import { createPorts, type DeployPorts, type Reporter } from '@shared-hosting/core';
 import type { Redactor } from '../output/redact.js';
-import type { CliIO, CommonFlags } from '../program.js';
+import type { CliIO, CommonFlags } from '../types.js';
 
 export interface PortsRequest {
   flags: CommonFlags & { profile?: string; region?: string };

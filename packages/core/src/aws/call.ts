@@ -14,7 +14,7 @@ export class AwsCaller {
   ) {}
 
   mapError(error: unknown, context: CallContext): HostingError {
-    const service: AwsServiceId = context.service === 'ssm' ? 'SSM' : 'ECR';
+    const service = context.service.toUpperCase() as AwsServiceId;
     return mapAwsError(error, {
       ...context,
       region: this.region,

@@ -5,7 +5,7 @@
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
 import { type AwsEnv, type AwsPortsOptions, regionFromEnv } from './options.js';
 
-export type AwsServiceId = 'SSM' | 'ECR';
+export type AwsServiceId = 'SSM' | 'ECR' | 'ECS';
 
 /** The options resolved once, for both clients. */
 export interface AwsSettings {

@@ -6,7 +6,7 @@ import { type HostingError, PreconditionError, RemoteError } from '../errors.js'
 
 /** What was being done when an AWS call failed: enough to say what to do about it. */
 export interface AwsCallContext {
-  service: 'ecr' | 'ssm';
+  service: 'ecr' | 'ssm' | 'ecs';
   /** API action, e.g. `PutParameter`. */
   action: string;
   region: string;
@@ -26,7 +26,7 @@ interface SdkErrorLike {
   $metadata?: { httpStatusCode?: number; requestId?: string; attempts?: number; totalRetryDelay?: number };
 }
 
-const SERVICE_TITLE = { ecr: 'ECR', ssm: 'SSM' } as const;
+const SERVICE_TITLE = { ecr: 'ECR', ssm: 'SSM', ecs: 'ECS' } as const;
 
 /** Everything a rule's templates may use. */
 interface Facts {
@@ -89,7 +89,36 @@ export const AWS_ERRORS: readonly AwsErrorRule[] = [
       `Create it (aws ecr create-repository --repository-name ${f.c.resource} --region ${f.c.region}), or pass the right name with --repository and the right region with AWS_REGION/--region.`,
   },
   {
-    names: ['AccessDeniedException', 'AccessDenied', 'UnauthorizedOperation', 'NotAuthorized'],
+    names: ['ClusterNotFoundException'],
+    kind: 'precondition',
+    code: 'ECS_CLUSTER_NOT_FOUND',
+    message: (f) => `The ECS cluster "${f.c.resource}" does not exist in region ${f.c.region}.`,
+    fix: () => 'Fix "cluster:" for this environment in the App spec, or pass --cluster; check AWS_REGION.',
+  },
+  {
+    names: ['ServiceNotFoundException'],
+    kind: 'precondition',
+    code: 'ECS_SERVICE_NOT_FOUND',
+    message: (f) => `The ECS service "${f.c.resource}" does not exist (region ${f.c.region}).`,
+    fix: () => 'Fix "service:" for this environment in the App spec, or pass --service.',
+  },
+  {
+    names: ['ServiceNotActiveException'],
+    kind: 'precondition',
+    code: 'ECS_SERVICE_NOT_ACTIVE',
+    message: (f) => `The ECS service "${f.c.resource}" is not active (it is being deleted or was deleted).`,
+    fix: () => 'Recreate the service, or point the App spec at the right one.',
+  },
+  {
+    // ECS reports a missing permission (e.g. iam:PassRole) as a ClientException "... is not authorized to perform: ...".
+    names: [
+      'AccessDeniedException',
+      'AccessDenied',
+      'UnauthorizedOperation',
+      'NotAuthorized',
+      'ClientException',
+    ],
+    when: (f) => f.name !== 'ClientException' || /not authorized to perform/.test(f.message),
     kind: 'precondition',
     code: 'AWS_ACCESS_DENIED',
     message: (f) => `AWS denied ${deniedAction(f)} to${deniedIdentity(f)}${deniedResource(f, ' on ')}.`,
@@ -203,6 +232,14 @@ export const AWS_ERRORS: readonly AwsErrorRule[] = [
     message: (f) =>
       `Tag already exists in the immutable ECR repository ${f.c.resource} with a different image.`,
     fix: () => "Deploy a new version (a new commit or --version), or make the repository's tags mutable.",
+  },
+  {
+    names: ['ClientException'],
+    kind: 'remote',
+    code: 'AWS_VALIDATION',
+    message: (f) => `ECS rejected ${f.c.action}: ${f.message}`,
+    fix: () =>
+      'Check the service, cluster and task definition named in the message; re-run with --debug if they look right.',
   },
   {
     names: ['ValidationException', 'InvalidParameterException'],

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RegistryAuth } from '../ports.js';
@@ -11,11 +11,21 @@ export interface TempAuth {
   dispose(): Promise<void>;
 }
 
-/** The `auths` document docker, podman, buildah and skopeo all read. */
-export function authDocument(auth: RegistryAuth): string {
+/** An auth document as found on disk (docker `config.json` or containers `auth.json`), parsed. */
+export type AuthDocument = Record<string, unknown>;
+
+/**
+ * The `auths` document docker, podman, buildah and skopeo all read. With `base` (the user's own document,
+ * read, never written), its other entries are kept so a build can still pull private base images; the
+ * ECR entry wins for its registry.
+ */
+export function authDocument(auth: RegistryAuth, base: AuthDocument = {}): string {
+  const baseAuths = base.auths && typeof base.auths === 'object' ? (base.auths as AuthDocument) : {};
   return `${JSON.stringify(
     {
+      ...base,
       auths: {
+        ...baseAuths,
         [auth.registry]: { auth: Buffer.from(`${auth.username}:${auth.password}`).toString('base64') },
       },
     },
@@ -24,15 +34,81 @@ export function authDocument(auth: RegistryAuth): string {
   )}\n`;
 }
 
+/** Reads a JSON auth document; undefined when it is missing or not JSON (never an error: it is optional). */
+export async function readAuthDocument(file: string | undefined): Promise<AuthDocument | undefined> {
+  if (!file) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'));
+    return parsed && typeof parsed === 'object' && !Array.isArray(parsed)
+      ? (parsed as AuthDocument)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const AUTH_PREFIX = 'hosting-auth-';
+const OWNER_FILE = 'owner';
+/** A directory without a readable owner is taken for stale once it is this old (a write cut short). */
+const ORPHAN_AGE_MS = 10 * 60_000;
+
+/**
+ * Where temporary credentials go: in GitHub Actions the job's RUNNER_TEMP (emptied by the runner after
+ * every job, even when the step was killed), else the system temp directory.
+ */
+export function authTempRoot(env: Readonly<Record<string, string | undefined>> = process.env): string {
+  return env.RUNNER_TEMP?.trim() || tmpdir();
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: the process exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Remove the credential directories of runs that were killed before they could clean up (SIGKILL, a
+ * crashed runner): every `hosting-auth-*` directory whose owning process is gone. Returns what it removed.
+ * Never throws: a directory it cannot read or remove is left alone.
+ */
+export async function removeStaleAuthDirs(root: string, now = Date.now()): Promise<string[]> {
+  const names = await readdir(root).catch(() => [] as string[]);
+  const removed: string[] = [];
+  for (const name of names.filter((n) => n.startsWith(AUTH_PREFIX))) {
+    const dir = path.join(root, name);
+    const owner = Number.parseInt(await readFile(path.join(dir, OWNER_FILE), 'utf8').catch(() => ''), 10);
+    const stale = Number.isInteger(owner)
+      ? owner !== process.pid && !alive(owner)
+      : now - ((await stat(dir).catch(() => undefined))?.mtimeMs ?? now) > ORPHAN_AGE_MS;
+    if (!stale) continue;
+    await rm(dir, { recursive: true, force: true }).then(
+      () => removed.push(dir),
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
 /**
  * Write the credentials to a fresh 0700 directory (file 0600), never to the user's own ~/.docker/config.json
- * or containers auth.json. The caller removes it in `finally`.
+ * or containers auth.json, recording the owning process so that a later run can remove it if this one is
+ * killed. Stale directories of killed runs are removed first. The caller removes it in `finally`.
  */
-export async function writeTempAuth(auth: RegistryAuth, tempRoot = tmpdir()): Promise<TempAuth> {
-  const dir = await mkdtemp(path.join(tempRoot, 'hosting-auth-'));
+export async function writeTempAuth(
+  auth: RegistryAuth,
+  tempRoot = authTempRoot(),
+  base?: AuthDocument,
+): Promise<TempAuth> {
+  await removeStaleAuthDirs(tempRoot);
+  const dir = await mkdtemp(path.join(tempRoot, AUTH_PREFIX));
   const file = path.join(dir, 'config.json');
   try {
-    await writeFile(file, authDocument(auth), { mode: 0o600 });
+    await writeFile(path.join(dir, OWNER_FILE), `${process.pid}\n`, { mode: 0o600 });
+    await writeFile(file, authDocument(auth, base), { mode: 0o600 });
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;

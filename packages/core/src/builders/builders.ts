@@ -1,8 +1,29 @@
-import { readFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { BuildError, InterruptedError } from '../errors.js';
-import type { BuilderName, BuildRequest, ImageBuilder, LogSink, PushRequest, PushResult } from '../ports.js';
-import { Redactor, writeTempAuth } from './auth.js';
+import type {
+  BuildCache,
+  BuilderName,
+  BuildRequest,
+  BuildResult,
+  ImageBuilder,
+  LogSink,
+  PushRequest,
+  PushResult,
+} from '../ports.js';
+import { type AuthDocument, Redactor, readAuthDocument, type TempAuth, writeTempAuth } from './auth.js';
+import {
+  BUILDX_CACHE_TAG,
+  blamesCache,
+  CacheLogReader,
+  type CacheProber,
+  containersAuthFile,
+  dockerConfigDir,
+  INLINE_CACHE_TAG,
+  probeCache,
+  unavailable,
+} from './cache.js';
 import { type ProcessEnv, type ProcessRunner, type RunResult, spawnRunner } from './process.js';
 
 export interface BuilderOptions {
@@ -22,7 +43,22 @@ export interface BuilderOptions {
   tempDir?: string | undefined;
   /** docker only: use `docker buildx build --load` (detected by selectBuilder). */
   buildx?: boolean | undefined;
+  /**
+   * docker only: the buildx driver (`docker buildx inspect`). The default `docker` driver cannot export a
+   * registry cache, so it gets docker's inline cache; any other driver a registry cache.
+   */
+  buildxDriver?: string | undefined;
+  /** Looks at the cache repository before a build (default: the registry API; tests pass a fake). */
+  cacheProbe?: CacheProber | undefined;
 }
+
+/** How one build attempt uses the cache: not at all, local layers only (after a cache failure), or the registry. */
+export type CacheMode =
+  | { kind: 'off' }
+  | { kind: 'local' }
+  | { kind: 'registry'; cache: BuildCache; temp: TempAuth; reader: CacheLogReader };
+
+type ExecResult = RunResult & { redactedTail: string[] };
 
 const TAIL_LINES = 30;
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
@@ -36,6 +72,22 @@ function commonBuildArgs(request: BuildRequest): string[] {
   if (request.target) args.push('--target', request.target);
   if (request.platform) args.push('--platform', request.platform);
   return args;
+}
+
+/** buildah/podman cache flags: registry cache through the temporary auth file, or local layers only. */
+function containersCacheArgs(mode: CacheMode): string[] {
+  if (mode.kind === 'off') return [];
+  if (mode.kind === 'local') return ['--layers'];
+  return [
+    '--layers',
+    '--cache-from',
+    mode.cache.repository,
+    '--cache-to',
+    mode.cache.repository,
+    '--authfile',
+    mode.temp.file,
+    ...(mode.cache.auth.insecure ? ['--tls-verify=false'] : []),
+  ];
 }
 
 abstract class BaseBuilder implements ImageBuilder {
@@ -118,7 +170,59 @@ abstract class BaseBuilder implements ImageBuilder {
     );
   }
 
-  abstract build(request: BuildRequest, log: LogSink, signal?: AbortSignal): Promise<void>;
+  /** The user's own credentials document, kept in the build's temporary auth file (read, never written). */
+  protected abstract userAuth(): Promise<AuthDocument | undefined>;
+
+  /**
+   * One build with the registry cache when the request has one: look at the cache first (unusable: build
+   * without it), build with it, and when the failure blames the cache, build once more without it. The
+   * returned outcome carries the single warning to show.
+   */
+  protected async runBuild(
+    request: BuildRequest,
+    log: LogSink,
+    attempt: (mode: CacheMode, log: LogSink) => Promise<ExecResult>,
+  ): Promise<BuildResult> {
+    const cache = request.cache;
+    if (!cache) {
+      const result = await attempt({ kind: 'off' }, log);
+      if (result.code !== 0) throw this.buildFailed(result, request);
+      return {};
+    }
+    const probe = await (this.options.cacheProbe ?? probeCache)(cache);
+    if (probe.state === 'unusable') {
+      return this.buildWithoutCache(request, log, attempt, cache, probe.reason ?? 'it cannot be read');
+    }
+    const temp = await writeTempAuth(cache.auth, this.options.tempDir, await this.userAuth());
+    try {
+      const reader = new CacheLogReader(cache, probe.tags);
+      const result = await attempt({ kind: 'registry', cache, temp, reader }, (line) => {
+        reader.read(line);
+        log(line);
+      });
+      if (result.code === 0) return { cache: reader.outcome() };
+      const blamed = blamesCache(result.redactedTail, cache);
+      if (!blamed) throw this.buildFailed(result, request);
+      log(`The registry cache failed the build; building again without it.`);
+      return await this.buildWithoutCache(request, log, attempt, cache, `it failed the build (${blamed})`);
+    } finally {
+      await temp.dispose();
+    }
+  }
+
+  private async buildWithoutCache(
+    request: BuildRequest,
+    log: LogSink,
+    attempt: (mode: CacheMode, log: LogSink) => Promise<ExecResult>,
+    cache: BuildCache,
+    reason: string,
+  ): Promise<BuildResult> {
+    const result = await attempt({ kind: 'local' }, log);
+    if (result.code !== 0) throw this.buildFailed(result, request);
+    return { cache: unavailable(cache, reason) };
+  }
+
+  abstract build(request: BuildRequest, log: LogSink, signal?: AbortSignal): Promise<BuildResult>;
   abstract push(request: PushRequest, log: LogSink, signal?: AbortSignal): Promise<PushResult>;
 }
 
@@ -130,11 +234,12 @@ export class ContainersBuilder extends BaseBuilder {
     this.name = name;
   }
 
-  buildCommand(request: BuildRequest): string[] {
+  buildCommand(request: BuildRequest, mode: CacheMode = { kind: 'off' }): string[] {
     return [
       ...(this.options.globalArgs ?? []),
       'build',
       ...commonBuildArgs(request),
+      ...containersCacheArgs(mode),
       ...(this.options.buildArgs ?? []),
       request.context,
     ];
@@ -154,9 +259,23 @@ export class ContainersBuilder extends BaseBuilder {
     ];
   }
 
-  async build(request: BuildRequest, log: LogSink, signal?: AbortSignal): Promise<void> {
-    const result = await this.exec(this.buildCommand(request), log, new Redactor(), signal);
-    if (result.code !== 0) throw this.buildFailed(result, request);
+  async build(request: BuildRequest, log: LogSink, signal?: AbortSignal): Promise<BuildResult> {
+    return this.runBuild(request, log, (mode, sink) => {
+      const redactor = new Redactor();
+      if (mode.kind === 'registry') redactor.addAuth(mode.cache.auth);
+      const env = mode.kind === 'registry' ? { REGISTRY_AUTH_FILE: mode.temp.file } : {};
+      return this.exec(this.buildCommand(request, mode), sink, redactor, signal, env);
+    });
+  }
+
+  protected async userAuth(): Promise<AuthDocument | undefined> {
+    const env = this.env();
+    const own =
+      (await readAuthDocument(containersAuthFile(env))) ??
+      (await readAuthDocument(path.join(dockerConfigDir(env) ?? '', 'config.json')));
+    return own
+      ? { auths: own.auths ?? {}, ...(own.credHelpers ? { credHelpers: own.credHelpers } : {}) }
+      : undefined;
   }
 
   async push(request: PushRequest, log: LogSink, signal?: AbortSignal): Promise<PushResult> {
@@ -200,25 +319,100 @@ export class DockerBuilder extends BaseBuilder {
     super('docker', options);
   }
 
-  buildCommand(request: BuildRequest): string[] {
+  /** `registry` for buildx with a driver that exports caches; `inline` for the default driver or no buildx. */
+  get cacheKind(): 'registry' | 'inline' {
+    return this.options.buildx && this.options.buildxDriver && this.options.buildxDriver !== 'docker'
+      ? 'registry'
+      : 'inline';
+  }
+
+  buildCommand(request: BuildRequest, mode: CacheMode = { kind: 'off' }): string[] {
     return [
       ...(this.options.globalArgs ?? []),
       ...(this.options.buildx ? ['buildx', 'build', '--load'] : ['build']),
       ...commonBuildArgs(request),
+      ...(mode.kind === 'registry' ? this.cacheArgs(mode.cache) : []),
       ...(this.options.buildArgs ?? []),
       request.context,
     ];
+  }
+
+  /** The cache flags: buildx registry cache with what ECR needs, or docker's inline cache. */
+  cacheArgs(cache: BuildCache): string[] {
+    const insecure = cache.auth.insecure ? ',registry.insecure=true' : '';
+    if (this.cacheKind === 'registry') {
+      const ref = `${cache.repository}:${BUILDX_CACHE_TAG}`;
+      return [
+        '--cache-from',
+        `type=registry,ref=${ref}${insecure}`,
+        '--cache-to',
+        `type=registry,ref=${ref},mode=max,image-manifest=true,oci-mediatypes=true${insecure}`,
+      ];
+    }
+    const ref = `${cache.repository}:${INLINE_CACHE_TAG}`;
+    return this.options.buildx
+      ? ['--cache-from', `type=registry,ref=${ref}${insecure}`, '--cache-to', 'type=inline', '-t', ref]
+      : ['--cache-from', ref, '--build-arg', 'BUILDKIT_INLINE_CACHE=1', '-t', ref];
   }
 
   pushCommand(request: PushRequest): string[] {
     return [...(this.options.globalArgs ?? []), 'push', request.image];
   }
 
-  async build(request: BuildRequest, log: LogSink, signal?: AbortSignal): Promise<void> {
-    const result = await this.exec(this.buildCommand(request), log, new Redactor(), signal, {
-      ...(this.options.buildx ? {} : { DOCKER_BUILDKIT: '1' }),
+  async build(request: BuildRequest, log: LogSink, signal?: AbortSignal): Promise<BuildResult> {
+    return this.runBuild(request, log, async (mode, sink) => {
+      const redactor = new Redactor();
+      const env: Record<string, string> = this.options.buildx ? {} : { DOCKER_BUILDKIT: '1' };
+      if (mode.kind === 'registry') {
+        redactor.addAuth(mode.cache.auth);
+        Object.assign(env, await this.cacheEnv(mode.temp));
+      }
+      const result = await this.exec(this.buildCommand(request, mode), sink, redactor, signal, env);
+      if (result.code === 0 && mode.kind === 'registry' && this.cacheKind === 'inline') {
+        await this.pushInlineCache(mode, redactor, signal, env);
+      }
+      return result;
     });
-    if (result.code !== 0) throw this.buildFailed(result, request);
+  }
+
+  /**
+   * The build's docker configuration: the temporary one (the user's config.json plus the ECR login), with the
+   * user's CLI plugins and buildx builders still found (BUILDX_CONFIG, a cli-plugins link).
+   */
+  private async cacheEnv(temp: TempAuth): Promise<Record<string, string>> {
+    const own = dockerConfigDir(this.env());
+    for (const dir of own ? ['cli-plugins', 'contexts'] : []) {
+      const target = path.join(own as string, dir);
+      if (existsSync(target)) await symlink(target, path.join(temp.dir, dir));
+    }
+    const buildx = this.env().BUILDX_CONFIG ?? (own ? path.join(own, 'buildx') : undefined);
+    return { DOCKER_CONFIG: temp.dir, ...(buildx ? { BUILDX_CONFIG: buildx } : {}) };
+  }
+
+  /** Inline cache: the image itself carries it; push it to the cache repository (a failure is a warning). */
+  private async pushInlineCache(
+    mode: Extract<CacheMode, { kind: 'registry' }>,
+    redactor: Redactor,
+    signal: AbortSignal | undefined,
+    env: Record<string, string>,
+  ): Promise<void> {
+    const ref = `${mode.cache.repository}:${INLINE_CACHE_TAG}`;
+    const pushed = await this.exec(
+      [...(this.options.globalArgs ?? []), 'push', ref],
+      () => {},
+      redactor,
+      signal,
+      env,
+    );
+    if (pushed.code !== 0) {
+      mode.reader.warn(
+        `Registry cache ${mode.cache.repository} not written: docker could not push ${ref} (${pushed.redactedTail.at(-1) ?? `exit code ${pushed.code}`}). The next build starts without it.`,
+      );
+    }
+  }
+
+  protected async userAuth(): Promise<AuthDocument | undefined> {
+    return readAuthDocument(path.join(dockerConfigDir(this.env()) ?? '', 'config.json'));
   }
 
   async push(request: PushRequest, log: LogSink, signal?: AbortSignal): Promise<PushResult> {

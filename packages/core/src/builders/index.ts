@@ -3,8 +3,16 @@ import type { BuilderName, ImageBuilder } from '../ports.js';
 import { type BuilderOptions, ContainersBuilder, DockerBuilder } from './builders.js';
 import { type ProcessEnv, type ProcessRunner, spawnRunner, which } from './process.js';
 
-export { authDocument, Redactor, type TempAuth, writeTempAuth } from './auth.js';
-export { type BuilderOptions, ContainersBuilder, DockerBuilder } from './builders.js';
+export { type AuthDocument, authDocument, Redactor, type TempAuth, writeTempAuth } from './auth.js';
+export { type BuilderOptions, type CacheMode, ContainersBuilder, DockerBuilder } from './builders.js';
+export {
+  BUILDX_CACHE_TAG,
+  buildCacheRepository,
+  type CacheProbe,
+  type CacheProber,
+  INLINE_CACHE_TAG,
+  probeCache,
+} from './cache.js';
 export {
   type ProcessEnv,
   type ProcessRunner,
@@ -16,7 +24,7 @@ export {
 
 export const BUILDER_NAMES: readonly BuilderName[] = ['docker', 'podman', 'buildah'];
 
-export interface SelectBuilderOptions extends Omit<BuilderOptions, 'buildx' | 'command'> {
+export interface SelectBuilderOptions extends Omit<BuilderOptions, 'buildx' | 'buildxDriver' | 'command'> {
   env?: ProcessEnv | undefined;
   /** Says which builder was chosen and why (a sentence for humans). */
   log?: ((message: string) => void) | undefined;
@@ -48,12 +56,14 @@ async function probeDocker(runner: ProcessRunner, env: ProcessEnv, timeoutMs: nu
   }
 }
 
-async function hasBuildx(runner: ProcessRunner, env: ProcessEnv): Promise<boolean> {
+/** buildx's driver (`docker`, `docker-container`, ...) from `docker buildx inspect`; undefined without buildx. */
+async function buildxDriver(runner: ProcessRunner, env: ProcessEnv): Promise<string | undefined> {
   try {
-    const result = await runner('docker', ['buildx', 'version'], { env, timeoutMs: 3000 });
-    return result.code === 0;
+    const result = await runner('docker', ['buildx', 'inspect'], { env, timeoutMs: 3000 });
+    if (result.code !== 0) return undefined;
+    return /^Driver:\s+(\S+)/m.exec(result.stdout)?.[1] ?? 'docker';
   } catch {
-    return false;
+    return undefined;
   }
 }
 
@@ -75,8 +85,14 @@ export async function selectBuilder(
     const probe = await probeDocker(runner, env, timeout);
     tried.push(`docker: ${probe.reason}`);
     if (!probe.ok) return undefined;
-    const buildx = await hasBuildx(runner, env);
-    return new DockerBuilder({ ...builderOptions, env, runner, buildx });
+    const driver = await buildxDriver(runner, env);
+    return new DockerBuilder({
+      ...builderOptions,
+      env,
+      runner,
+      buildx: driver !== undefined,
+      buildxDriver: driver,
+    });
   };
   const containers = (name: 'podman' | 'buildah'): ImageBuilder | undefined => {
     const found = which(name, env);

@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import { buildCacheRepository } from '../builders/cache.js';
 import { type InputError, InputErrors } from '../errors.js';
 import type { StepId } from '../events.js';
 import type { DeployInputs, DeployOptions, InputNames } from '../inputs.js';
@@ -30,6 +31,8 @@ export interface DeployPlan {
     buildArgs: Record<string, string>;
     target: string | undefined;
     platform: string | undefined;
+    /** The registry layer cache: its ECR repository (`<repository>/build-cache`); undefined with `cache: false`. */
+    cache: { repository: string } | undefined;
   };
   parameter: {
     name: string;
@@ -85,6 +88,7 @@ export function plan(options: DeployOptions, source: SourceInfo): DeployPlan {
       buildArgs: options.buildArgs,
       target: options.target,
       platform: options.platform,
+      cache: options.cache ? { repository: buildCacheRepository(options.repository) } : undefined,
     },
     parameter: { name: options.parameter, value: version },
     workflow: {
@@ -156,6 +160,7 @@ export function describePlan(p: DeployPlan): string[] {
     `version       ${p.version}${p.source.commit !== p.version ? ` (commit ${p.source.commit})` : ''}`,
     `image         ${p.image.repository}:${p.image.tag}`,
     `build         ${p.build.dockerfile} (context ${p.build.context}, builder ${p.build.builder})`,
+    `build cache   ${p.build.cache ? p.build.cache.repository : 'off'}`,
     `parameter     ${p.parameter.name} = ${p.parameter.value}`,
     `workflow      ${wf.owner}/${wf.repo} ${wf.workflow}@${wf.ref} inputs ${JSON.stringify(wf.inputs)}`,
     `wait          ${p.wait.enabled ? `yes, up to ${Math.round(p.wait.timeoutMs / 1000)}s` : 'no'}`,

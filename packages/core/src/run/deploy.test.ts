@@ -67,6 +67,43 @@ describe('plan', () => {
   });
 });
 
+describe('execute: the registry build cache', () => {
+  it('gives the build the cache repository beside the app repository, with the ECR credentials', async () => {
+    const t = setup();
+    const result = await execute(makePlan(), t.ports);
+    expect(result.status).toBe('succeeded');
+    expect(t.builder.built[0]?.cache).toEqual({
+      repository: 'registry.example.test/hello-app/build-cache',
+      auth: await t.registry.getAuthorization(),
+    });
+    expect(t.reporter.ofType('warning')).toEqual([]);
+    const build = t.reporter.ofType('step-end').find((e) => e.step === 'build');
+    expect(build?.summary).toBe('built with buildah (registry cache: 0 steps reused)');
+    expect(makePlan().build.cache).toEqual({ repository: 'hello-app/build-cache' });
+  });
+
+  it('builds without it with --no-cache', async () => {
+    const t = setup();
+    await execute(makePlan({ cache: false }), t.ports);
+    expect(t.builder.built[0]?.cache).toBeUndefined();
+  });
+
+  it('reports a cache that could not be used once, as a warning, and still deploys', async () => {
+    const t = setup();
+    t.builder.cacheOutcome = {
+      repository: 'registry.example.test/hello-app/build-cache',
+      status: 'unavailable',
+      reused: 0,
+      warning: 'Registry cache registry.example.test/hello-app/build-cache not used: it is missing.',
+    };
+    const result = await execute(makePlan(), t.ports);
+    expect(result.status).toBe('succeeded');
+    expect(t.reporter.ofType('warning').map((w) => [w.title, w.message])).toEqual([
+      ['Build cache', 'Registry cache registry.example.test/hello-app/build-cache not used: it is missing.'],
+    ]);
+  });
+});
+
 describe('execute', () => {
   it('runs every step in order and sets the outputs', async () => {
     const t = setup();
@@ -297,6 +334,7 @@ describe('execute', () => {
     const controller = new AbortController();
     t.builder.build = async () => {
       controller.abort(new Error('SIGINT'));
+      return {};
     };
     const result = await execute(makePlan(), t.ports, { signal: controller.signal });
     expect(result.error?.code).toBe('INTERRUPTED');

@@ -97,7 +97,7 @@ function deploySteps(state: DeployState, ports: DeployPorts): StepTable {
       state.builder = await steps.run('build', async (ctx) => {
         const builder = await ports.builder();
         result.builder = builder.name;
-        return build({ build: plan.build, image: pre().image }, { builder }, ctx);
+        return build({ build: plan.build, image: pre().image, auth: pre().auth }, { builder }, ctx);
       });
     },
     tag: async (steps) => {

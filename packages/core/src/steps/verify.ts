@@ -2,9 +2,7 @@ import { DeploymentFailedError } from '../errors.js';
 import { HISTORY_MAX } from '../plan/operations.js';
 import type { ParameterStore, ParameterValue, RunRef } from '../ports.js';
 import { done, type StepContext, type StepOutcome } from '../run/runner.js';
-
-/** The SSM label the infra side moves to the parameter version it rolled out. */
-export const DEPLOYED_LABEL = 'deployed';
+import { DEPLOYED_LABEL } from './rollout/record.js';
 
 /** The version carrying the `deployed` label, from a history newest first; undefined when none has. */
 export function labelled(history: readonly ParameterValue[]): ParameterValue | undefined {

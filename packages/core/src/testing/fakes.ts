@@ -5,9 +5,12 @@
 import { createHash } from 'node:crypto';
 import { BuildError, PreconditionError, RemoteError } from '../errors.js';
 import type {
+  BuildCacheOutcome,
   BuilderName,
   BuildRequest,
+  BuildResult,
   Clock,
+  ContainerService,
   ImageBuilder,
   ImageInfo,
   InfraWorkflows,
@@ -19,10 +22,17 @@ import type {
   Registry,
   RegistryAuth,
   RepositoryInfo,
+  ResourceTag,
   RunConclusion,
   RunRef,
   RunResult,
   RunSummary,
+  ServiceDeployment,
+  ServiceEvent,
+  ServiceInfo,
+  StoppedTask,
+  TaskDefinitionDocument,
+  TaskDefinitionInfo,
   WaitOptions,
   WorkflowInfo,
   WorkflowTarget,
@@ -168,6 +178,8 @@ export class FakeBuilder implements ImageBuilder {
   readonly built: BuildRequest[] = [];
   readonly pushed: PushRequest[] = [];
   failBuild: string | undefined;
+  /** What the registry cache did, for requests that ask for one (default: used, nothing reused). */
+  cacheOutcome: BuildCacheOutcome | undefined;
   private readonly log: CallLog;
   constructor(
     calls: Call[],
@@ -176,11 +188,15 @@ export class FakeBuilder implements ImageBuilder {
   ) {
     this.log = new CallLog(calls, 'builder');
   }
-  async build(request: BuildRequest, log: LogSink): Promise<void> {
+  async build(request: BuildRequest, log: LogSink): Promise<BuildResult> {
     this.log.record('build', request);
     log(`STEP 1/1: FROM scratch (${request.tags.join(', ')})`);
     if (this.failBuild) throw new BuildError('BUILD_FAILED', this.failBuild, [this.failBuild]);
     this.built.push(request);
+    if (!request.cache) return {};
+    return {
+      cache: this.cacheOutcome ?? { repository: request.cache.repository, status: 'used', reused: 0 },
+    };
   }
   async push(request: PushRequest, log: LogSink): Promise<PushResult> {
     this.log.record('push', { image: request.image, registry: request.auth.registry });
@@ -253,9 +269,229 @@ export function createFakes() {
   const parameters = new FakeParameterStore(calls, clock);
   const builder = new FakeBuilder(calls, registry);
   const workflows = new FakeWorkflows(calls, clock);
-  return { calls, clock, registry, parameters, builder, workflows };
+  const containers = new FakeContainerService(calls);
+  return { calls, clock, registry, parameters, builder, workflows, containers };
 }
 
 export function fakeDigest(seed: string): string {
   return `sha256:${createHash('sha256').update(seed).digest('hex')}`;
+}
+
+/** How the fake ECS service behaves after an UpdateService. */
+export type FakeRolloutScript =
+  /** Tasks start one poll at a time; the old deployment drains; COMPLETED. */
+  | { kind: 'healthy' }
+  /** Each poll a task fails with `reason`; after three the circuit breaker rolls back (or only fails). */
+  | { kind: 'crash'; reason: string; rollback?: boolean }
+  /** Nothing ever changes. */
+  | { kind: 'stuck' };
+
+interface FakeService {
+  info: ServiceInfo;
+  script: FakeRolloutScript;
+  stopped: StoppedTask[];
+}
+
+/** An in-memory ECS: services whose deployments progress one step per DescribeServices after an update. */
+export class FakeContainerService implements ContainerService {
+  readonly taskDefinitions = new Map<string, TaskDefinitionInfo>();
+  readonly registered: { document: TaskDefinitionDocument; tags: readonly ResourceTag[] }[] = [];
+  private readonly services = new Map<string, FakeService>();
+  private nextDeployment = 1;
+  private nextEvent = 1;
+  private readonly log: CallLog;
+  constructor(calls: Call[]) {
+    this.log = new CallLog(calls, 'containers');
+  }
+
+  /** Test helper: a service running `document` (registered as revision 1) with `desired` tasks. */
+  addService(
+    cluster: string,
+    name: string,
+    document: TaskDefinitionDocument,
+    options: { desired?: number; tags?: ResourceTag[]; script?: FakeRolloutScript } = {},
+  ): ServiceInfo {
+    const td = this.store(document, options.tags ?? []);
+    const desired = options.desired ?? 2;
+    const info: ServiceInfo = {
+      cluster,
+      name,
+      arn: `arn:aws:ecs:eu-west-1:123456789012:service/${cluster}/${name}`,
+      status: 'ACTIVE',
+      taskDefinition: td.arn,
+      desiredCount: desired,
+      runningCount: desired,
+      pendingCount: 0,
+      deployments: [this.deployment(td.arn, desired, desired, 'COMPLETED')],
+      events: [this.event(`(service ${name}) has reached a steady state.`)],
+      circuitBreaker: { enable: true, rollback: true },
+    };
+    this.services.set(`${cluster}/${name}`, {
+      info,
+      script: options.script ?? { kind: 'healthy' },
+      stopped: [],
+    });
+    return info;
+  }
+
+  /** Test helper: change how the service behaves on its next deployment. */
+  script(cluster: string, name: string, script: FakeRolloutScript): void {
+    this.get(cluster, name).script = script;
+  }
+
+  service(cluster: string, name: string): ServiceInfo {
+    return this.get(cluster, name).info;
+  }
+
+  async describeService(cluster: string, service: string): Promise<ServiceInfo> {
+    this.log.record('describeService', cluster, service);
+    const s = this.get(cluster, service);
+    this.advance(s);
+    return structuredClone(s.info);
+  }
+
+  async describeTaskDefinition(taskDefinition: string): Promise<TaskDefinitionInfo> {
+    this.log.record('describeTaskDefinition', taskDefinition);
+    const td = this.taskDefinitions.get(taskDefinition);
+    if (!td)
+      throw new PreconditionError('AWS_VALIDATION', `Unable to describe task definition ${taskDefinition}.`);
+    return structuredClone(td);
+  }
+
+  async registerTaskDefinition(
+    document: TaskDefinitionDocument,
+    tags: readonly ResourceTag[],
+  ): Promise<TaskDefinitionInfo> {
+    this.log.record('registerTaskDefinition', document, tags);
+    this.registered.push({ document: structuredClone(document), tags: [...tags] });
+    return structuredClone(this.store(document, tags));
+  }
+
+  async updateService(cluster: string, service: string, taskDefinition: string): Promise<ServiceInfo> {
+    this.log.record('updateService', cluster, service, taskDefinition);
+    const s = this.get(cluster, service);
+    const old = s.info.deployments.map((d) => ({ ...d, status: 'ACTIVE' }));
+    s.info = {
+      ...s.info,
+      taskDefinition,
+      deployments: [this.deployment(taskDefinition, s.info.desiredCount, 0, 'IN_PROGRESS'), ...old],
+    };
+    return structuredClone(s.info);
+  }
+
+  async stoppedTasks(cluster: string, service: string): Promise<StoppedTask[]> {
+    this.log.record('stoppedTasks', cluster, service);
+    return structuredClone(this.get(cluster, service).stopped);
+  }
+
+  private get(cluster: string, name: string): FakeService {
+    const s = this.services.get(`${cluster}/${name}`);
+    if (!s) {
+      throw new PreconditionError(
+        'ECS_SERVICE_NOT_FOUND',
+        `The ECS service ${name} does not exist in ${cluster}.`,
+      );
+    }
+    return s;
+  }
+
+  private store(document: TaskDefinitionDocument, tags: readonly ResourceTag[]): TaskDefinitionInfo {
+    const revision =
+      [...this.taskDefinitions.values()].filter((t) => t.family === document.family).length + 1;
+    const arn = `arn:aws:ecs:eu-west-1:123456789012:task-definition/${document.family}:${revision}`;
+    const info: TaskDefinitionInfo = {
+      arn,
+      family: document.family,
+      revision,
+      document: {
+        ...structuredClone(document),
+        taskDefinitionArn: arn,
+        revision,
+        status: 'ACTIVE',
+        compatibilities: ['EC2', 'FARGATE'],
+        requiresAttributes: [{ name: 'com.amazonaws.ecs.capability.logging-driver.awslogs' }],
+        registeredAt: new Date(0).toISOString(),
+        registeredBy: 'arn:aws:iam::123456789012:role/infra',
+      },
+      tags: [...tags],
+    };
+    this.taskDefinitions.set(arn, info);
+    return info;
+  }
+
+  private deployment(
+    taskDefinition: string,
+    desired: number,
+    running: number,
+    state: string,
+  ): ServiceDeployment {
+    return {
+      id: `ecs-svc/${String(this.nextDeployment++).padStart(19, '0')}`,
+      status: 'PRIMARY',
+      taskDefinition,
+      desiredCount: desired,
+      runningCount: running,
+      pendingCount: desired - running,
+      failedTasks: 0,
+      rolloutState: state,
+    };
+  }
+
+  private event(message: string): ServiceEvent {
+    return { id: `event-${this.nextEvent++}`, message };
+  }
+
+  /** One step of the current deployment, per DescribeServices. */
+  private advance(s: FakeService): void {
+    const [primary, ...others] = s.info.deployments;
+    if (primary?.rolloutState !== 'IN_PROGRESS' || s.script.kind === 'stuck') return;
+    const name = s.info.name;
+    if (s.script.kind === 'healthy') {
+      if (primary.runningCount < primary.desiredCount) {
+        primary.runningCount += 1;
+        primary.pendingCount = primary.desiredCount - primary.runningCount;
+        s.info.events = [
+          this.event(`(service ${name}) has started 1 tasks: (task ${primary.runningCount}).`),
+          ...s.info.events,
+        ];
+      } else if (others.length > 0) {
+        s.info.deployments = [primary];
+        s.info.events = [
+          this.event(`(service ${name}) has stopped ${others.length} running tasks.`),
+          ...s.info.events,
+        ];
+      } else {
+        primary.rolloutState = 'COMPLETED';
+        s.info.runningCount = primary.runningCount;
+        s.info.events = [this.event(`(service ${name}) has reached a steady state.`), ...s.info.events];
+      }
+      return;
+    }
+    primary.failedTasks += 1;
+    s.stopped.unshift({
+      arn: `arn:aws:ecs:eu-west-1:123456789012:task/${s.info.cluster}/${primary.failedTasks}`,
+      taskDefinition: primary.taskDefinition,
+      startedBy: primary.id,
+      stoppedReason: s.script.reason,
+      containers: [],
+    });
+    if (primary.failedTasks < 3) return;
+    primary.rolloutState = 'FAILED';
+    primary.rolloutStateReason = 'ECS deployment circuit breaker: tasks failed to start.';
+    const previous = others[0];
+    if (s.script.rollback === false || !previous) return;
+    const back = this.deployment(
+      previous.taskDefinition,
+      previous.desiredCount,
+      previous.runningCount,
+      'IN_PROGRESS',
+    );
+    s.info.deployments = [back, { ...primary, status: 'ACTIVE' }, ...others.slice(1)];
+    s.info.taskDefinition = previous.taskDefinition;
+    s.info.events = [
+      this.event(`(service ${name}) (deployment ${primary.id}) deployment failed: tasks failed to start.`),
+      this.event(`(service ${name}) rolling back to deployment ${back.id}.`),
+      ...s.info.events,
+    ];
+  }
 }

@@ -1,5 +1,24 @@
 export type { EcrRepository } from './ecr.js';
+export { type AddEcsServiceOptions, EcsState, type EcsStateOptions } from './ecs.js';
+export type {
+  EcsContainerRecord,
+  EcsDeployment,
+  EcsServiceEvent,
+  EcsServiceRecord,
+  EcsTag,
+  EcsTaskDefinitionRecord,
+  EcsTaskRecord,
+  RolloutState,
+} from './ecs-records.js';
+export { failureThreshold } from './ecs-records.js';
 export { AwsServiceError } from './errors.js';
+export {
+  CRASH_LABEL,
+  type ImagePull,
+  type PullSource,
+  parseImageReference,
+  pullImage,
+} from './image-pull.js';
 export { loadModel, type ServiceModel } from './model.js';
 export {
   type AwsPeerEnv,

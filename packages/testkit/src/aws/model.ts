@@ -62,6 +62,9 @@ const CONSTRAINTS: Record<string, Record<string, Constraint>> = {
     'LabelParameterVersion.Labels': { min: 1, max: 10 },
     'LabelParameterVersion.Labels[]': { min: 1, max: 100 },
     'DeleteParameter.Name': { min: 1, max: 2048 },
+    'UnlabelParameterVersion.Name': { min: 1, max: 2048 },
+    'UnlabelParameterVersion.Labels': { min: 1, max: 10 },
+    'UnlabelParameterVersion.Labels[]': { min: 1, max: 100 },
   },
   ECR: {
     'DescribeRepositories.registryId': { pattern: /^[0-9]{12}$/ },
@@ -85,6 +88,25 @@ const CONSTRAINTS: Record<string, Record<string, Constraint>> = {
     'PutImage.imageTag': { min: 1, max: 300 },
     'GetAuthorizationToken.registryIds': { min: 1, max: 10 },
   },
+  ECS: {
+    'DescribeServices.services': { max: 10 },
+    'DescribeServices.include[]': { enum: ['TAGS'] },
+    'DescribeTaskDefinition.include[]': { enum: ['TAGS'] },
+    'DescribeTasks.tasks': { max: 100 },
+    'DescribeTasks.include[]': { enum: ['TAGS'] },
+    'ListTasks.maxResults': { min: 1, max: 100 },
+    'ListTasks.desiredStatus': { enum: ['RUNNING', 'PENDING', 'STOPPED'] },
+    'ListTasks.launchType': { enum: ['EC2', 'FARGATE', 'EXTERNAL'] },
+    'ListServices.maxResults': { min: 1, max: 100 },
+    'RegisterTaskDefinition.networkMode': { enum: ['bridge', 'host', 'awsvpc', 'none'] },
+    'RegisterTaskDefinition.requiresCompatibilities[]': { enum: ['EC2', 'FARGATE', 'EXTERNAL'] },
+    'RegisterTaskDefinition.pidMode': { enum: ['host', 'task'] },
+    'RegisterTaskDefinition.ipcMode': { enum: ['host', 'task', 'none'] },
+    'RegisterTaskDefinition.tags': { min: 0, max: 50 },
+    'RegisterTaskDefinition.tags[].key': { min: 1, max: 128 },
+    'RegisterTaskDefinition.tags[].value': { min: 0, max: 256 },
+    'UpdateService.propagateTags': { enum: ['TASK_DEFINITION', 'SERVICE', 'NONE'] },
+  },
 };
 
 function REPOSITORY_NAME(): Constraint {
@@ -95,7 +117,7 @@ function REPOSITORY_NAME(): Constraint {
   };
 }
 
-export function loadModel(file: 'ssm-2014-11-06' | 'ecr-2015-09-21'): ServiceModel {
+export function loadModel(file: 'ssm-2014-11-06' | 'ecr-2015-09-21' | 'ecs-2014-11-13'): ServiceModel {
   const raw = require(`aws-sdk/apis/${file}.min.json`) as RawModel;
   const constraints = CONSTRAINTS[raw.metadata.serviceId] ?? {};
 

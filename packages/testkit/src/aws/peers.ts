@@ -27,9 +27,11 @@ export interface AwsPeers {
 export interface StartAwsPeersOptions {
   region?: string;
   accountId?: string;
+  /** ECS scheduler: milliseconds per task transition (default 200; tests use 20-50, the demo ~300). */
+  ecsTickMs?: number;
 }
 
-/** Start a real registry and the AWS (SSM + ECR) test server in front of it. */
+/** Start a real registry and the AWS (SSM + ECR + ECS) test server in front of it. */
 export async function startAwsPeers(options: StartAwsPeersOptions = {}): Promise<AwsPeers> {
   const region = options.region ?? 'eu-west-1';
   const registry = await startRegistry();
@@ -43,6 +45,8 @@ export async function startAwsPeers(options: StartAwsPeersOptions = {}): Promise
         password: registry.password,
       },
       ...(options.accountId ? { accountId: options.accountId } : {}),
+      region,
+      ecsTickMs: options.ecsTickMs,
     });
   } catch (error) {
     await registry.stop();

@@ -2,12 +2,13 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type EcrBackend, EcrState } from './ecr.js';
+import { EcsState } from './ecs.js';
 import { AwsServiceError, statusOf } from './errors.js';
 import { loadModel, type ServiceModel } from './model.js';
 import { type TestCredentials, verifySigV4 } from './sigv4.js';
 import { SsmState } from './ssm.js';
 
-export type AwsService = 'ssm' | 'ecr';
+export type AwsService = 'ssm' | 'ecr' | 'ecs';
 
 /** One request the peer received, for assertions ("no call to any peer", "retried 3 times"). */
 export interface AwsRequestRecord {
@@ -45,6 +46,10 @@ export interface AwsTestServerOptions {
   /** Registry behind the ECR operations (GetAuthorizationToken, DescribeImages, BatchGetImage, PutImage). */
   registry?: EcrBackend | undefined;
   accountId?: string | undefined;
+  /** Region in the ARNs of ECS resources (default `eu-west-1`). */
+  region?: string | undefined;
+  /** ECS scheduler: milliseconds per task transition (default 200). */
+  ecsTickMs?: number | undefined;
   /** Credentials the peer accepts; generated when omitted. */
   credentials?: readonly Omit<TestCredentials, 'arn'>[] | undefined;
   /**
@@ -66,6 +71,8 @@ export interface AwsTestServer {
   readonly outputViolations: string[];
   ssm: SsmState;
   ecr: EcrState;
+  /** ECS control plane: `addService()` seeds a service; deployments progress every `tickMs`. */
+  ecs: EcsState;
   inject(fault: FaultInjection): void;
   clearInjections(): void;
   /** Requests of one operation (optionally of one service). */
@@ -79,6 +86,7 @@ export interface AwsTestServer {
 const SERVICES: Record<AwsService, { model: string; prefix: string }> = {
   ssm: { model: 'ssm-2014-11-06', prefix: 'AmazonSSM.' },
   ecr: { model: 'ecr-2015-09-21', prefix: 'AmazonEC2ContainerRegistry_V20150921.' },
+  ecs: { model: 'ecs-2014-11-13', prefix: 'AmazonEC2ContainerServiceV20141113.' },
 };
 
 let models: Record<AwsService, ServiceModel> | undefined;
@@ -86,6 +94,7 @@ function getModels(): Record<AwsService, ServiceModel> {
   models ??= {
     ssm: loadModel('ssm-2014-11-06'),
     ecr: loadModel('ecr-2015-09-21'),
+    ecs: loadModel('ecs-2014-11-13'),
   };
   return models;
 }
@@ -112,6 +121,12 @@ export async function startAwsServer(options: AwsTestServerOptions = {}): Promis
   if (!first) throw new Error('startAwsServer: at least one credential set is needed');
   const ssm = new SsmState();
   const ecr = new EcrState(options.registry);
+  const ecs = new EcsState({
+    region: options.region,
+    accountId,
+    tickMs: options.ecsTickMs,
+    pullSource: options.registry,
+  });
   const requests: AwsRequestRecord[] = [];
   const outputViolations: string[] = [];
   const faults: (FaultInjection & { remaining: number })[] = [];
@@ -165,7 +180,7 @@ export async function startAwsServer(options: AwsTestServerOptions = {}): Promis
         record,
         new AwsServiceError(
           'UnknownOperationException',
-          `The testkit AWS peer answers POST / with x-amz-target AmazonSSM.* or AmazonEC2ContainerRegistry_V20150921.* (got ${req.method} ${target || 'no target'}).`,
+          `The testkit AWS peer answers POST / with x-amz-target AmazonSSM.*, AmazonEC2ContainerRegistry_V20150921.* or AmazonEC2ContainerServiceV20141113.* (got ${req.method} ${target || 'no target'}).`,
         ),
       );
     }
@@ -265,17 +280,14 @@ export async function startAwsServer(options: AwsTestServerOptions = {}): Promis
 
     let output: Record<string, unknown>;
     try {
+      const input = params as Record<string, unknown>;
+      const caller = { arn: signature.credentials.arn, region: signature.region, accountId };
       output =
         service === 'ssm'
-          ? ssm.handle(operation, params as Record<string, unknown>, {
-              arn: signature.credentials.arn,
-              region: signature.region,
-              accountId,
-            })
-          : await ecr.handle(operation, params as Record<string, unknown>, {
-              region: signature.region,
-              accountId,
-            });
+          ? ssm.handle(operation, input, caller)
+          : service === 'ecs'
+            ? ecs.handle(operation, input, caller)
+            : await ecr.handle(operation, input, caller);
     } catch (error) {
       if (error instanceof AwsServiceError) return sendError(res, record, error);
       return sendError(
@@ -314,6 +326,9 @@ export async function startAwsServer(options: AwsTestServerOptions = {}): Promis
   const { port } = server.address() as AddressInfo;
 
   const assertNoViolations = () => {
+    if (ecs.schedulerErrors.length > 0) {
+      throw new Error(`The ECS test peer's scheduler failed:\n${ecs.schedulerErrors.join('\n')}`);
+    }
     if (outputViolations.length > 0) {
       throw new Error(
         `The AWS test peer produced answers its model does not allow:\n${outputViolations.join('\n')}`,
@@ -329,6 +344,7 @@ export async function startAwsServer(options: AwsTestServerOptions = {}): Promis
     outputViolations,
     ssm,
     ecr,
+    ecs,
     inject: (fault) => {
       if (!fault.errorType && !fault.status) throw new Error('inject: give an errorType or a status');
       faults.push({ ...fault, remaining: fault.times ?? 1 });
@@ -343,6 +359,7 @@ export async function startAwsServer(options: AwsTestServerOptions = {}): Promis
     },
     assertNoViolations,
     stop: async () => {
+      ecs.stop();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       if (strict) assertNoViolations();
@@ -367,7 +384,9 @@ function defaultFaultMessage(
       const resource =
         service === 'ssm'
           ? `arn:aws:ssm:${region}:${accountId}:parameter${String(p.Name ?? '/*')}`
-          : `arn:aws:ecr:${region}:${accountId}:repository/${String(p.repositoryName ?? (p.repositoryNames as string[] | undefined)?.[0] ?? '*')}`;
+          : service === 'ecs'
+            ? ecsResource(operation, p, region, accountId)
+            : `arn:aws:ecr:${region}:${accountId}:repository/${String(p.repositoryName ?? (p.repositoryNames as string[] | undefined)?.[0] ?? '*')}`;
       return `User: ${arn} is not authorized to perform: ${service}:${operation} on resource: ${resource} because no identity-based policy allows the ${service}:${operation} action`;
     }
     case 'TooManyUpdates':
@@ -389,4 +408,22 @@ function defaultFaultMessage(
     default:
       return `${errorType} (injected by the testkit)`;
   }
+}
+
+/** The resource an ECS AccessDenied names: the service, the task definition family, or `*`. */
+function ecsResource(
+  operation: string,
+  p: Record<string, unknown>,
+  region: string,
+  accountId: string,
+): string {
+  const arn = `arn:aws:ecs:${region}:${accountId}`;
+  const cluster = String(p.cluster ?? 'default').replace(/^.*:cluster\//, '');
+  if (operation === 'UpdateService') return `${arn}:service/${cluster}/${String(p.service)}`;
+  if (operation === 'DescribeServices')
+    return `${arn}:service/${cluster}/${String((p.services as string[] | undefined)?.[0] ?? '*')}`;
+  if (operation === 'RegisterTaskDefinition') return `${arn}:task-definition/${String(p.family)}:*`;
+  if (operation === 'DescribeTaskDefinition')
+    return `${arn}:task-definition/${String(p.taskDefinition).replace(/^.*:task-definition\//, '')}`;
+  return '*';
 }

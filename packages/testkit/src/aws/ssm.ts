@@ -71,6 +71,8 @@ export class SsmState {
         return this.labelParameterVersion(input);
       case 'DeleteParameter':
         return this.deleteParameter(input);
+      case 'UnlabelParameterVersion':
+        return this.unlabelParameterVersion(input);
       default:
         throw new AwsServiceError(
           'UnknownOperationException',
@@ -195,36 +197,56 @@ export class SsmState {
     return { Version: next.Version, Tier: next.Tier };
   }
 
-  /**
-   * LabelParameterVersion: invalid labels are answered in InvalidLabels and not attached; a valid label on
-   * another version of the parameter moves to this one; a version holds at most 10 labels.
-   */
-  private labelParameterVersion(input: Record<string, unknown>) {
-    const name = String(input.Name);
+  /** The labels of a parameter: label → version (tests: "label unmoved"). */
+  labels(name: string): Record<string, number> {
+    const result: Record<string, number> = {};
+    for (const version of this.parameters.get(name) ?? []) {
+      for (const label of version.Labels) result[label] = version.Version;
+    }
+    return result;
+  }
+
+  private versionOf(name: string, version: unknown): StoredParameterVersion {
     const versions = this.parameters.get(name);
     if (!versions?.length) throw new AwsServiceError('ParameterNotFound', `Parameter ${name} not found.`);
-    const wanted = input.ParameterVersion === undefined ? undefined : Number(input.ParameterVersion);
-    const target = wanted === undefined ? versions.at(-1) : versions.find((v) => v.Version === wanted);
-    if (!target) {
+    const chosen =
+      version === undefined ? versions.at(-1) : versions.find((v) => v.Version === Number(version));
+    if (!chosen) {
       throw new AwsServiceError(
         'ParameterVersionNotFound',
-        `Systems Manager could not find version ${wanted} of ${name}. Verify the version and try again.`,
+        `Systems Manager could not find version ${String(version)} of ${name}. Verify the version and try again.`,
       );
     }
-    const labels = (input.Labels as unknown[]).map(String);
-    const valid = labels.filter(isValidLabel);
-    const added = valid.filter((l) => !target.Labels.includes(l));
-    if (target.Labels.length + new Set(added).size > 10) {
+    return chosen;
+  }
+
+  /** SSM moves a label from whichever version holds it; invalid names come back in InvalidLabels. */
+  private labelParameterVersion(input: Record<string, unknown>) {
+    const name = String(input.Name);
+    const target = this.versionOf(name, input.ParameterVersion);
+    const labels = input.Labels as string[];
+    const invalid = labels.filter((l) => !isValidLabel(l));
+    const valid = labels.filter((l) => isValidLabel(l));
+    const after = new Set([...target.Labels, ...valid]);
+    if (after.size > 10) {
       throw new AwsServiceError(
         'ParameterVersionLabelLimitExceeded',
-        'A parameter version can have maximum 10 labels. Move one or more labels to another version and try again.',
+        'A parameter version can have maximum 10 labels.Move one or more labels to another version and try again.',
       );
     }
-    for (const version of versions) {
+    for (const version of this.parameters.get(name) ?? []) {
       if (version !== target) version.Labels = version.Labels.filter((l) => !valid.includes(l));
     }
-    target.Labels = [...new Set([...target.Labels, ...valid])];
-    return { InvalidLabels: labels.filter((l) => !isValidLabel(l)), ParameterVersion: target.Version };
+    target.Labels = [...after];
+    return { InvalidLabels: invalid, ParameterVersion: target.Version };
+  }
+
+  private unlabelParameterVersion(input: Record<string, unknown>) {
+    const target = this.versionOf(String(input.Name), input.ParameterVersion);
+    const labels = input.Labels as string[];
+    const removed = labels.filter((l) => target.Labels.includes(l));
+    target.Labels = target.Labels.filter((l) => !labels.includes(l));
+    return { RemovedLabels: removed, InvalidLabels: labels.filter((l) => !removed.includes(l)) };
   }
 
   private deleteParameter(input: Record<string, unknown>) {

@@ -1,3 +1,11 @@
+export { type CommandStep, commandExecutor, runCommand } from './command.js';
+export {
+  type ExecutedRun,
+  type RunExecutor,
+  type RunIo,
+  StepFailed,
+  type StepIo,
+} from './executor.js';
 export {
   type ApprovalPlan,
   DEFAULT_JOBS,

@@ -55,6 +55,8 @@ export interface RunPlan {
   conclusion?: RunConclusionName;
   /** The run appears in the list endpoint only after this long (GitHub's eventual consistency). Default 0. */
   listDelayMs?: number;
+  /** With an `executor` on the peer: simulate this run from the plan instead of executing it. */
+  simulate?: boolean;
 }
 
 export const DEFAULT_JOBS: readonly JobPlan[] = [

@@ -7,6 +7,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
+import { type LiveRun, liveRunState, type RunExecutor, startExecution } from './executor.js';
 import {
   effectiveJobs,
   type JobState,
@@ -76,6 +77,14 @@ export interface GitHubPeerOptions {
   etags?: boolean;
   /** Fail `stop()` when a request or response violated the OpenAPI description. Default true. */
   failOnViolation?: boolean;
+  /**
+   * Execute dispatched runs for real with this hook instead of simulating them (see `RunExecutor`): the run
+   * is `queued` for the plan's `queuedMs` (default 200), then `in_progress` with one job whose steps are the
+   * hook's `io.step()` calls, then `completed` as the hook concluded. Plans with `simulate: true` are simulated.
+   */
+  executor?: RunExecutor;
+  /** Name of the executed runs' job. Default `deploy`. */
+  executorJobName?: string;
 }
 
 export interface Fault {
@@ -139,6 +148,8 @@ export interface InfraRepo {
   now(): number;
   /** Browser URL of a run. */
   runUrl(id: number): string;
+  /** Settles when an executed run has completed (immediately for simulated or unknown runs). */
+  settled(id: number): Promise<void>;
 }
 
 export interface GitHubScenario {
@@ -170,6 +181,8 @@ export interface GitHubScenario {
   setWorkflowYaml(yaml: string): void;
   setReturnRunDetails(enabled: boolean): void;
   setClockSkew(ms: number): void;
+  /** Execute the runs dispatched from now on with this hook (undefined: simulate them again). */
+  setExecutor(executor: RunExecutor | undefined): void;
   /** Add (or replace) a token. */
   addToken(token: string, spec: TokenSpec): void;
 }
@@ -280,6 +293,12 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
   for (const [t, s] of Object.entries(options.tokens ?? {})) tokens.set(t, s);
 
   const runs: RunRecord[] = [];
+  let executor = options.executor;
+  const liveRuns = new Map<number, LiveRun>();
+  const stateOf = (run: RunRecord, at = now()): RunState => {
+    const live = liveRuns.get(run.id);
+    return live ? liveRunState(live) : runState(run, at, cancelDelayMs);
+  };
   const planQueue: RunPlan[] = [];
   const competing: Array<{ actor: string; ref?: string; inputs: Record<string, string>; plan?: RunPlan }> =
     [];
@@ -389,7 +408,7 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
     };
   }
   function runJson(run: RunRecord): Record<string, unknown> {
-    const st = runState(run, now(), cancelDelayMs);
+    const st = stateOf(run);
     const r = `${repoApi}/actions/runs/${run.id}`;
     const commitTime = iso(run.createdAt - 60_000);
     return {
@@ -518,7 +537,8 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
 
   function createRun(actor: string, ref: string, inputs: Record<string, string>, plan: RunPlan): RunRecord {
     const wf = parsedWorkflow();
-    const jobs = effectiveJobs(plan);
+    const execute = executor !== undefined && plan.simulate !== true;
+    const jobs = execute ? [{ name: options.executorJobName ?? 'deploy', steps: [] }] : effectiveJobs(plan);
     const run: RunRecord = {
       id: nextRunId++,
       runNumber: nextRunNumber++,
@@ -533,6 +553,26 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
       jobIds: jobs.map(() => nextJobId++),
     };
     runs.push(run);
+    if (execute && executor) {
+      const info = {
+        id: run.id,
+        runNumber: run.runNumber,
+        inputs: { ...inputs },
+        ref,
+        actor,
+        displayTitle: run.displayTitle,
+        htmlUrl: `${webBase}/${owner}/${repo}/actions/runs/${run.id}`,
+      };
+      liveRuns.set(
+        run.id,
+        startExecution(info, executor, {
+          now,
+          queuedMs: plan.queuedMs ?? 200,
+          jobId: run.jobIds[0] ?? nextJobId++,
+          jobName: options.executorJobName ?? 'deploy',
+        }),
+      );
+    }
     return run;
   }
 
@@ -631,7 +671,7 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
     if (url.pathname.startsWith('/_logs/')) {
       const m = /^\/_logs\/(\d+)\/(\d+)$/.exec(url.pathname);
       const run = m ? runs.find((r) => r.id === Number(m[1])) : undefined;
-      const st = run ? runState(run, now(), cancelDelayMs) : undefined;
+      const st = run ? stateOf(run) : undefined;
       const job = st?.jobs.find((j) => j.id === Number(m?.[2]));
       if (!run || !job || url.searchParams.get('sig') !== sha(`log:${job.id}`)) {
         res.writeHead(403, { 'content-type': 'application/xml' });
@@ -961,7 +1001,7 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
         const status = q('status');
         if (status) {
           list = list.filter((run) => {
-            const st = runState(run, t, cancelDelayMs);
+            const st = stateOf(run, t);
             return st.status === status || st.conclusion === status;
           });
         }
@@ -984,7 +1024,7 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
         requireRepo(o, r, who);
         const run = runs.find((x) => x.id === Number(seg[6]));
         if (!run) fail(404, 'Not Found');
-        const st = runState(run, now(), cancelDelayMs);
+        const st = stateOf(run);
         const visible = st.status === 'in_progress' || st.status === 'completed' ? st.jobs : [];
         return {
           status: 200,
@@ -1007,16 +1047,17 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
         const run = runs.find((x) => x.id === Number(seg[6]));
         if (!run) fail(404, 'Not Found');
         if (who.access !== 'write') forbidden(who);
-        const st = runState(run, now(), cancelDelayMs);
+        const st = stateOf(run);
         if (st.status === 'completed') fail(409, 'Cannot cancel a workflow run that is completed.');
         run.cancelRequestedAt ??= now();
+        liveRuns.get(run.id)?.cancel();
         return { status: 202, body: {} };
       }
       case 'actions/get-pending-deployments-for-run': {
         requireRepo(o, r, who);
         const run = runs.find((x) => x.id === Number(seg[6]));
         if (!run) fail(404, 'Not Found');
-        const st = runState(run, now(), cancelDelayMs);
+        const st = stateOf(run);
         const approval = run.plan.approval;
         if (st.status !== 'waiting' || !approval) return { status: 200, body: [] };
         const envId = Number.parseInt(sha(`env:${approval.environment}`).slice(0, 7), 16);
@@ -1077,10 +1118,13 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
     run: (id) => runs.find((r) => r.id === id),
     state: (id) => {
       const run = runs.find((r) => r.id === id);
-      return run ? runState(run, now(), cancelDelayMs) : undefined;
+      return run ? stateOf(run) : undefined;
     },
     now,
     runUrl: (id) => `${webBase}/${owner}/${repo}/actions/runs/${id}`,
+    settled: async (id) => {
+      await liveRuns.get(id)?.done;
+    },
   };
 
   const scenario: GitHubScenario = {
@@ -1124,6 +1168,9 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
     setClockSkew: (ms) => {
       skew = ms;
     },
+    setExecutor: (hook) => {
+      executor = hook;
+    },
     addToken: (t, s) => {
       tokens.set(t, s);
     },
@@ -1147,6 +1194,13 @@ export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<
     stats,
     assertValid,
     stop: async () => {
+      // Executed runs still going are cancelled (their processes killed) before the server goes.
+      const going = [...liveRuns.values()].filter((live) => live.status !== 'completed');
+      for (const live of going) live.cancel();
+      await Promise.race([
+        Promise.all(going.map((live) => live.done)),
+        new Promise((resolve) => setTimeout(resolve, 5000).unref()),
+      ]);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         for (const s of sockets) s.destroy();

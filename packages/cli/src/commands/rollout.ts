@@ -1,0 +1,121 @@
+import {
+  CLI_ROLLOUT_NAMES,
+  createRolloutPorts,
+  describeRolloutPlan,
+  formatDuration,
+  prepareRollout,
+  type Reporter,
+  ROLLOUT_STEPS,
+  type RolloutPorts,
+  type RolloutResult,
+  resultJson,
+  rollout,
+  shortTaskDefinition,
+} from '@shared-hosting/core';
+import type { Redactor } from '../output/redact.js';
+import { withInterrupts } from '../runtime/signals.js';
+import { failEarly, reportFailure, terminalFor } from '../runtime/terminal.js';
+import type { CliIO, CommonFlags } from '../types.js';
+
+export interface RolloutFlags extends CommonFlags {
+  app?: string;
+  env?: string;
+  spec?: string;
+  cluster?: string;
+  service?: string;
+  container?: string;
+  timeout?: string;
+  dryRun?: boolean;
+  profile?: string;
+  region?: string;
+}
+
+export type RolloutPortsFactory = (request: {
+  flags: RolloutFlags;
+  io: CliIO;
+  reporter: Reporter;
+}) => Promise<RolloutPorts>;
+
+export const createCliRolloutPorts: RolloutPortsFactory = ({ flags, io, reporter }) =>
+  createRolloutPorts({ env: io.env, reporter, region: flags.region, profile: flags.profile });
+
+/**
+ * hosting rollout: read the version from SSM, resolve its digest in ECR, register a task definition
+ * pinned to it, update the ECS service and follow that deployment; then label the parameter version.
+ */
+export async function runRollout(
+  flags: RolloutFlags,
+  io: CliIO,
+  factory: RolloutPortsFactory = createCliRolloutPorts,
+): Promise<number> {
+  const { redactor, reporter } = terminalFor(flags, io, ROLLOUT_STEPS);
+  try {
+    const plan = await prepareRollout(
+      {
+        application: flags.app,
+        environment: flags.env,
+        spec: flags.spec,
+        cluster: flags.cluster,
+        service: flags.service,
+        container: flags.container,
+        timeout: flags.timeout,
+        dryRun: flags.dryRun,
+      },
+      CLI_ROLLOUT_NAMES,
+      io.cwd,
+    );
+    if (plan.dryRun && !flags.json) {
+      const lines = describeRolloutPlan(plan).map((l) => `  ${l}`);
+      io.stdout.write(
+        `${redactor.redact(['Plan (dry run, nothing will be changed):', ...lines].join('\n'))}\n\n`,
+      );
+    }
+    const ports = await factory({ flags, io, reporter });
+    const result = await withInterrupts((signal) => rollout(plan, ports, { signal }));
+    reporter.close();
+    printRollout(result, flags, io, redactor);
+    return result.error ? reportFailure(result.error, flags, io, redactor) : 0;
+  } catch (error) {
+    reporter.close();
+    return failEarly(error, 'rollout', flags, io, redactor);
+  }
+}
+
+function printRollout(result: RolloutResult, flags: CommonFlags, io: CliIO, redactor: Redactor): void {
+  if (flags.json) {
+    io.stdout.write(
+      `${redactor.redact(JSON.stringify(resultJson({ command: 'rollout', result }), null, 2))}\n`,
+    );
+    return;
+  }
+  const total = formatDuration(result.steps.reduce((t, s) => t + s.durationMs, 0));
+  const what = `${result.application} ${result.version ?? ''} in ${result.environment}`.replace('  ', ' ');
+  const td = (arn: string | undefined) => (arn ? shortTaskDefinition(arn) : '?');
+  const lines: string[] = [''];
+  if (result.dryRun && result.status === 'succeeded') {
+    lines.push(
+      result.alreadyRunning
+        ? `Dry run: ${what} already runs ${result.image}; a rollout would change nothing.`
+        : `Dry run: nothing was changed. The rollout of ${what} would register a new revision of ${td(result.previousTaskDefinition)} with:`,
+    );
+    if (!result.alreadyRunning) lines.push(...result.diff.map((d) => `  ${d}`));
+  } else if (result.status === 'succeeded') {
+    lines.push(
+      result.alreadyRunning
+        ? `${what} is already running on ${result.cluster}/${result.service}: nothing changed (${total})`
+        : `Rolled out ${what} on ${result.cluster}/${result.service} in ${total}`,
+      `  image            ${result.image}`,
+      `  task definition  ${td(result.taskDefinition)}${result.alreadyRunning ? '' : ` (was ${td(result.previousTaskDefinition)})`}`,
+      `  deployment       ${result.deploymentId ?? '?'} (${result.rolloutState ?? '?'})`,
+      `  parameter        ${result.parameterName} version ${result.parameterVersion ?? '?'}, labelled "deployed"`,
+    );
+  } else {
+    lines.push(`Rollout of ${what} on ${result.cluster}/${result.service} failed after ${total}`);
+    if (result.image) lines.push(`  image            ${result.image}`);
+    if (result.taskDefinition) lines.push(`  task definition  ${td(result.taskDefinition)}`);
+    if (result.deploymentId)
+      lines.push(`  deployment       ${result.deploymentId} (${result.rolloutState ?? '?'})`);
+    if (result.rolledBackTo) lines.push(`  back on          ${td(result.rolledBackTo)}`);
+  }
+  io.stdout.write(`${redactor.redact(lines.join('\n'))}\n`);
+}

@@ -1,0 +1,183 @@
+/**
+ * The SDK side of the ContainerService port (ECS). Imported only by `createContainerService`
+ * (dynamic import), never at load time. Same retry, timeout and error mapping as the SSM/ECR clients.
+ */
+import {
+  type Deployment,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  type RegisterTaskDefinitionCommandInput,
+  type Service,
+  type Task,
+  type TaskDefinition,
+  UpdateServiceCommand,
+} from '@aws-sdk/client-ecs';
+import { PreconditionError, RemoteError } from '../errors.js';
+import type {
+  ContainerService,
+  ResourceTag,
+  ServiceDeployment,
+  ServiceInfo,
+  StoppedTask,
+  TaskDefinitionDocument,
+  TaskDefinitionInfo,
+} from '../ports.js';
+import { AwsCaller } from './call.js';
+import { awsSettings, clientConfig, quietly } from './config.js';
+import { type AwsPortsOptions, missingRegionError } from './options.js';
+
+export async function createEcsClient(options: AwsPortsOptions): Promise<ContainerService> {
+  const settings = awsSettings(options);
+  const ecs = quietly(() => new ECSClient(clientConfig(options, settings, 'ECS')));
+  const region =
+    settings.explicitRegion ??
+    (await Promise.resolve()
+      .then(() => ecs.config.region())
+      .catch(() => undefined));
+  if (!region) {
+    ecs.destroy();
+    throw missingRegionError(settings.profile);
+  }
+  const aws = new AwsCaller(region, settings.profile, settings.env);
+  const call = <T>(action: string, resource: string, fn: () => Promise<T>): Promise<T> =>
+    aws.call({ service: 'ecs', action, resource }, fn);
+
+  return {
+    async describeService(cluster, service) {
+      const out = await call('DescribeServices', cluster, () =>
+        ecs.send(new DescribeServicesCommand({ cluster, services: [service] })),
+      );
+      const found = out.services?.find((s) => s.serviceName === service || s.serviceArn === service);
+      if (!found) {
+        throw new PreconditionError(
+          'ECS_SERVICE_NOT_FOUND',
+          `The ECS service "${service}" does not exist in cluster ${cluster} (region ${region}${out.failures?.[0]?.reason ? `: ${out.failures[0].reason}` : ''}).`,
+          { fix: 'Fix "service:" for this environment in the App spec, or pass --service.' },
+        );
+      }
+      return toService(found, cluster);
+    },
+
+    async describeTaskDefinition(taskDefinition) {
+      const out = await call('DescribeTaskDefinition', taskDefinition, () =>
+        ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition, include: ['TAGS'] })),
+      );
+      return toTaskDefinition(out.taskDefinition, out.tags, taskDefinition);
+    },
+
+    async registerTaskDefinition(document, tags) {
+      const input = {
+        ...document,
+        ...(tags.length > 0 ? { tags: [...tags] } : {}),
+      } as unknown as RegisterTaskDefinitionCommandInput;
+      const out = await call('RegisterTaskDefinition', document.family, () =>
+        ecs.send(new RegisterTaskDefinitionCommand(input)),
+      );
+      return toTaskDefinition(out.taskDefinition, out.tags, document.family);
+    },
+
+    async updateService(cluster, service, taskDefinition) {
+      const out = await call('UpdateService', service, () =>
+        ecs.send(new UpdateServiceCommand({ cluster, service, taskDefinition })),
+      );
+      if (!out.service) throw unexpected('UpdateService', service);
+      return toService(out.service, cluster);
+    },
+
+    async stoppedTasks(cluster, service) {
+      const listed = await call('ListTasks', service, () =>
+        ecs.send(new ListTasksCommand({ cluster, serviceName: service, desiredStatus: 'STOPPED' })),
+      );
+      const arns = (listed.taskArns ?? []).slice(0, 100);
+      if (arns.length === 0) return [];
+      const out = await call('DescribeTasks', service, () =>
+        ecs.send(new DescribeTasksCommand({ cluster, tasks: arns })),
+      );
+      return (out.tasks ?? [])
+        .map(toStoppedTask)
+        .sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0));
+    },
+  };
+}
+
+function unexpected(action: string, resource: string): RemoteError {
+  return new RemoteError('ecs', 'AWS_REQUEST_FAILED', `ECS ${action} of ${resource} returned nothing.`, {
+    fix: 'Run again; if it persists, check the ECS endpoint in use (AWS_ENDPOINT_URL).',
+  });
+}
+
+function toService(s: Service, cluster: string): ServiceInfo {
+  return {
+    cluster,
+    name: s.serviceName ?? '',
+    arn: s.serviceArn ?? '',
+    status: s.status ?? '',
+    taskDefinition: s.taskDefinition ?? '',
+    desiredCount: s.desiredCount ?? 0,
+    runningCount: s.runningCount ?? 0,
+    pendingCount: s.pendingCount ?? 0,
+    deployments: (s.deployments ?? []).map(toDeployment),
+    events: (s.events ?? []).map((e) => ({
+      id: e.id ?? '',
+      createdAt: e.createdAt,
+      message: e.message ?? '',
+    })),
+    circuitBreaker: s.deploymentConfiguration?.deploymentCircuitBreaker
+      ? {
+          enable: s.deploymentConfiguration.deploymentCircuitBreaker.enable ?? false,
+          rollback: s.deploymentConfiguration.deploymentCircuitBreaker.rollback ?? false,
+        }
+      : undefined,
+  };
+}
+
+function toDeployment(d: Deployment): ServiceDeployment {
+  return {
+    id: d.id ?? '',
+    status: d.status ?? '',
+    taskDefinition: d.taskDefinition ?? '',
+    desiredCount: d.desiredCount ?? 0,
+    runningCount: d.runningCount ?? 0,
+    pendingCount: d.pendingCount ?? 0,
+    failedTasks: d.failedTasks ?? 0,
+    rolloutState: d.rolloutState,
+    rolloutStateReason: d.rolloutStateReason,
+    createdAt: d.createdAt,
+  };
+}
+
+function toTaskDefinition(
+  td: TaskDefinition | undefined,
+  tags: { key?: string | undefined; value?: string | undefined }[] | undefined,
+  asked: string,
+): TaskDefinitionInfo {
+  if (!td?.taskDefinitionArn || !td.family) throw unexpected('DescribeTaskDefinition', asked);
+  const document = { ...td, containerDefinitions: td.containerDefinitions ?? [] } as TaskDefinitionDocument;
+  return {
+    arn: td.taskDefinitionArn,
+    family: td.family,
+    revision: td.revision ?? 0,
+    document,
+    tags: (tags ?? []).map((t): ResourceTag => ({ key: t.key ?? '', value: t.value ?? '' })),
+  };
+}
+
+function toStoppedTask(t: Task): StoppedTask {
+  return {
+    arn: t.taskArn ?? '',
+    taskDefinition: t.taskDefinitionArn ?? '',
+    startedBy: t.startedBy,
+    stoppedReason: t.stoppedReason,
+    stopCode: t.stopCode,
+    stoppedAt: t.stoppedAt,
+    containers: (t.containers ?? []).map((c) => ({
+      name: c.name ?? '',
+      reason: c.reason,
+      exitCode: c.exitCode,
+    })),
+  };
+}

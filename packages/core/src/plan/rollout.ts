@@ -1,0 +1,196 @@
+/**
+ * The rollout planner: inputs and the App spec in, every resolved name out (cluster, service,
+ * container, parameter, repository) with the steps the runner executes. Pure: no I/O.
+ */
+import { InputError, InputErrors } from '../errors.js';
+import { ROLLOUT_STEPS, type RolloutStepId } from '../events.js';
+import {
+  blankToUndefined,
+  DEFAULTS,
+  ECR_REPOSITORY_PATTERN,
+  NAME_PATTERN,
+  PARAMETER_PATTERN,
+  parseBoolean,
+  parseDuration,
+} from '../inputs.js';
+import type { AppSpec } from '../spec/app-spec.js';
+
+/** Raw rollout inputs as adapters collect them (empty strings mean "not given"). */
+export interface RolloutInputs {
+  application?: string | undefined;
+  environment?: string | undefined;
+  /** The App spec file (default `apps/<application>.yaml`). */
+  spec?: string | undefined;
+  cluster?: string | undefined;
+  service?: string | undefined;
+  container?: string | undefined;
+  timeout?: string | undefined;
+  dryRun?: boolean | string | undefined;
+}
+
+export type RolloutInputNames = Record<keyof RolloutInputs, string>;
+
+export const CLI_ROLLOUT_NAMES: RolloutInputNames = {
+  application: '--app',
+  environment: '--env',
+  spec: '--spec',
+  cluster: '--cluster',
+  service: '--service',
+  container: '--container',
+  timeout: '--timeout',
+  dryRun: '--dry-run',
+};
+
+export const ACTION_ROLLOUT_NAMES: RolloutInputNames = {
+  application: 'application',
+  environment: 'environment',
+  spec: 'app-spec',
+  cluster: 'cluster',
+  service: 'service',
+  container: 'container',
+  timeout: 'timeout',
+  dryRun: 'dry-run',
+};
+
+export interface RolloutPlan {
+  application: string;
+  environment: string;
+  /** The App spec file read, when there was one. */
+  specFile: string | undefined;
+  cluster: string;
+  service: string;
+  container: string;
+  repository: string;
+  parameter: string;
+  timeoutMs: number;
+  /** How often the wait polls the service: completion is noticed within this (≤ 2 s). */
+  pollIntervalMs: number;
+  dryRun: boolean;
+  /** Exactly what the runner executes, in order; a dry run stops after render. */
+  steps: readonly RolloutStepId[];
+}
+
+export const ROLLOUT_POLL_MS = 2000;
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const CLUSTER =
+  /^(?:[A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255})$/;
+
+/** The App spec's default path for an application. */
+export const defaultSpecPath = (application: string) => `apps/${application}.yaml`;
+
+/** Validate the inputs against the App spec and resolve every name. Throws InputErrors listing every problem. */
+export function planRollout(
+  raw: RolloutInputs,
+  spec: AppSpec | undefined,
+  names: RolloutInputNames,
+): RolloutPlan {
+  const errors: InputError[] = [];
+  const fail = (input: string, message: string, fix: string) =>
+    errors.push(new InputError(input, message, fix));
+  const name = (key: 'application' | 'environment', example: string) => {
+    const text = blankToUndefined(raw[key]);
+    if (text === undefined)
+      fail(
+        names[key],
+        `Input required and not supplied: ${names[key]}.`,
+        `Pass ${names[key]}, e.g. "${example}".`,
+      );
+    else if (!NAME_PATTERN.test(text))
+      fail(
+        names[key],
+        `${names[key]} "${text}" is not a valid ${key} name.`,
+        `Use 1-63 lowercase letters, digits and "-", starting with a letter, e.g. "${example}".`,
+      );
+    else return text;
+    return undefined;
+  };
+  const application = name('application', 'hello-app');
+  const environment = name('environment', 'staging');
+  const timeoutText = blankToUndefined(raw.timeout) ?? DEFAULTS.timeout;
+  const timeoutMs = parseDuration(timeoutText);
+  if (timeoutMs === undefined || timeoutMs <= 0)
+    fail(
+      names.timeout,
+      `${names.timeout} "${timeoutText}" is not a duration.`,
+      'Write it like 30m, 1h or 90s.',
+    );
+  const dryRun = parseBoolean(raw.dryRun, false);
+  if (dryRun === undefined)
+    fail(names.dryRun, `${names.dryRun} "${String(raw.dryRun)}" is not a boolean.`, 'Use true or false.');
+  if (!application || !environment) throw new InputErrors(errors);
+
+  const entry = spec?.environments[environment];
+  if (spec && !entry) {
+    const known = Object.keys(spec.environments);
+    fail(
+      spec.file,
+      `${spec.file}:${spec.lines[''] ?? 1}: environment "${environment}" is not in the App spec (it has ${known.map((k) => `"${k}"`).join(', ') || 'none'}).`,
+      `Add "${environment}:" with its "cluster" under "environments:" in ${spec.file}, or pass ${names.environment} with one of ${known.join(', ') || 'the environments you add'}.`,
+    );
+  }
+  const override = (key: 'cluster' | 'service' | 'container', pattern: RegExp) => {
+    const text = blankToUndefined(raw[key]);
+    if (text !== undefined && !pattern.test(text))
+      fail(
+        names[key],
+        `${names[key]} "${text}" is not a valid ECS ${key} name.`,
+        'Use letters, digits, "-" and "_" (a cluster may also be its ARN).',
+      );
+    return text;
+  };
+  const cluster = override('cluster', CLUSTER) ?? entry?.cluster;
+  if (!cluster && (!spec || entry))
+    fail(
+      names.cluster,
+      `No ECS cluster for ${application} in ${environment}.`,
+      `Add an App spec (${defaultSpecPath(application)}) with environments.${environment}.cluster, or pass ${names.cluster}.`,
+    );
+  const service = override('service', ECS_NAME) ?? entry?.service ?? application;
+  const container = override('container', ECS_NAME) ?? entry?.container ?? application;
+  const repository = spec?.repository ?? application;
+  if (!ECR_REPOSITORY_PATTERN.test(repository) || repository.length < 2)
+    fail(
+      spec?.file ?? names.application,
+      `The ECR repository "${repository}" is not a valid repository name.`,
+      `Set "repository:" in ${spec?.file ?? defaultSpecPath(application)}.`,
+    );
+  const parameter = (spec?.parameter ?? DEFAULTS.parameter('{application}', '{environment}'))
+    .replaceAll('{application}', application)
+    .replaceAll('{environment}', environment);
+  if (!PARAMETER_PATTERN.test(parameter))
+    fail(
+      spec?.file ?? names.application,
+      `The SSM parameter "${parameter}" is not a valid parameter name.`,
+      `Fix "parameter:" in ${spec?.file ?? defaultSpecPath(application)}: only {application} and {environment} are replaced.`,
+    );
+  if (errors.length > 0 || !cluster || timeoutMs === undefined) throw new InputErrors(errors);
+
+  const steps = dryRun
+    ? ROLLOUT_STEPS.filter((s) => ['read', 'resolve', 'render'].includes(s))
+    : [...ROLLOUT_STEPS];
+  return {
+    application,
+    environment,
+    specFile: spec?.file,
+    cluster,
+    service,
+    container,
+    repository,
+    parameter,
+    timeoutMs,
+    pollIntervalMs: ROLLOUT_POLL_MS,
+    dryRun: dryRun ?? false,
+    steps,
+  };
+}
+
+/** The plan in lines, for --dry-run and logs. */
+export function describeRolloutPlan(p: RolloutPlan): string[] {
+  return [
+    `application  ${p.application} in ${p.environment}${p.specFile ? ` (${p.specFile})` : ''}`,
+    `service      ${p.service} in cluster ${p.cluster}, container ${p.container}`,
+    `image        ECR repository ${p.repository}`,
+    `version      SSM parameter ${p.parameter}`,
+    `steps        ${p.steps.join(' → ')}`,
+  ];
+}

@@ -1,0 +1,478 @@
+import {
+  type EcsDeployment,
+  type EcsServiceRecord,
+  type EcsTag,
+  type EcsTaskDefinitionRecord,
+  type EcsTaskRecord,
+  newEvent,
+} from './ecs-records.js';
+import {
+  advanceService,
+  newTask,
+  type SchedulerContext,
+  STEADY_TICKS,
+  startDeployment,
+} from './ecs-scheduler.js';
+import { wireService, wireTask, wireTaskDefinition } from './ecs-wire.js';
+import { AwsServiceError } from './errors.js';
+import type { ImagePull, PullSource } from './image-pull.js';
+
+export interface EcsCaller {
+  arn: string;
+}
+
+export interface EcsStateOptions {
+  region?: string | undefined;
+  accountId?: string | undefined;
+  /** Milliseconds per task transition (PROVISIONING → PENDING → RUNNING …). Default 200. */
+  tickMs?: number | undefined;
+  /** The sandbox registry tasks pull their images from (images on other hosts are not fetched). */
+  pullSource?: PullSource | undefined;
+}
+
+/** What `addService` seeds: a service already in a steady state on revision `revision` of its family. */
+export interface AddEcsServiceOptions {
+  /** Cluster name; created when new. Default `default`. */
+  cluster?: string | undefined;
+  service: string;
+  /** A RegisterTaskDefinition input (family, containerDefinitions, roles, cpu/memory, …, `tags`). */
+  taskDefinition: {
+    family: string;
+    containerDefinitions: Record<string, unknown>[];
+    [field: string]: unknown;
+  };
+  /** Revision number the seeded task definition gets (earlier revisions are not created). Default 1. */
+  revision?: number | undefined;
+  /** Running tasks, all RUNNING at once (their images are not pulled). Default 1. */
+  desiredCount?: number | undefined;
+  tags?: EcsTag[] | undefined;
+  /** Default `{enable: true, rollback: true}`. */
+  circuitBreaker?: { enable: boolean; rollback: boolean } | undefined;
+  launchType?: 'FARGATE' | 'EC2' | undefined;
+  networkConfiguration?: Record<string, unknown> | undefined;
+}
+
+const clusterName = (ref: unknown) =>
+  String(ref ?? 'default').replace(/^arn:aws:ecs:[^:]*:\d+:cluster\//, '');
+const serviceName = (ref: string) =>
+  ref
+    .replace(/^arn:aws:ecs:[^:]*:\d+:service\//, '')
+    .split('/')
+    .at(-1) ?? '';
+const taskId = (ref: string) => ref.split('/').at(-1) ?? ref;
+
+/**
+ * An in-memory ECS control plane: clusters, services, task definition revisions and tasks. Services'
+ * deployments progress on a tick (see `advanceService`); tasks pull their images from the sandbox registry.
+ */
+export class EcsState {
+  readonly region: string;
+  readonly accountId: string;
+  readonly clusters = new Set<string>();
+  readonly services = new Map<string, EcsServiceRecord>();
+  readonly taskDefinitions = new Map<string, EcsTaskDefinitionRecord[]>();
+  readonly tasks: EcsTaskRecord[] = [];
+  /** Task definitions registered through the API (not the seeded ones), in order. */
+  readonly registrations: EcsTaskDefinitionRecord[] = [];
+  /** UpdateService inputs, in order. */
+  readonly updates: Record<string, unknown>[] = [];
+  /** Every image pull a task made, in order. */
+  readonly pulls: ImagePull[] = [];
+  /** Errors of the scheduler itself (a testkit bug; the server's `assertNoViolations()` reports them). */
+  readonly schedulerErrors: string[] = [];
+  tickMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly context: SchedulerContext;
+
+  constructor(options: EcsStateOptions = {}) {
+    this.region = options.region ?? 'eu-west-1';
+    this.accountId = options.accountId ?? '123456789012';
+    this.tickMs = options.tickMs ?? 200;
+    this.context = {
+      region: this.region,
+      accountId: this.accountId,
+      pullSource: options.pullSource,
+      taskDefinition: (arn) => this.findTaskDefinition(arn),
+      onPull: (pull) => this.pulls.push(pull),
+      addTask: (task) => this.tasks.push(task),
+    };
+  }
+
+  /** Seed a service in a steady state: one COMPLETED deployment whose tasks are RUNNING. */
+  addService(options: AddEcsServiceOptions): EcsServiceRecord {
+    const cluster = options.cluster ?? 'default';
+    const { tags, ...input } = options.taskDefinition;
+    const definition = this.register(input, (tags as EcsTag[] | undefined) ?? [], 'seed', options.revision);
+    this.clusters.add(cluster);
+    const service: EcsServiceRecord = {
+      cluster,
+      name: options.service,
+      arn: `arn:aws:ecs:${this.region}:${this.accountId}:service/${cluster}/${options.service}`,
+      clusterArn: this.clusterArn(cluster),
+      status: 'ACTIVE',
+      desiredCount: options.desiredCount ?? 1,
+      taskDefinition: definition.arn,
+      launchType: options.launchType ?? 'FARGATE',
+      deploymentConfiguration: {
+        deploymentCircuitBreaker: options.circuitBreaker ?? { enable: true, rollback: true },
+        maximumPercent: 200,
+        minimumHealthyPercent: 100,
+      },
+      networkConfiguration: options.networkConfiguration,
+      deployments: [],
+      events: [],
+      tags: options.tags ?? [],
+      createdAt: new Date(),
+      createdBy: `arn:aws:iam::${this.accountId}:role/platform-admin`,
+    };
+    const deployment = startDeployment(service, definition.arn);
+    this.seedRunningTasks(service, deployment, definition);
+    deployment.rolloutState = 'COMPLETED';
+    deployment.rolloutStateReason = `ECS deployment ${deployment.id} completed.`;
+    service.lastCompleted = { id: deployment.id, taskDefinition: definition.arn };
+    service.events.unshift(newEvent(`(service ${service.name}) has reached a steady state.`));
+    this.services.set(`${cluster}/${options.service}`, service);
+    this.ensureTimer();
+    return service;
+  }
+
+  private seedRunningTasks(
+    service: EcsServiceRecord,
+    deployment: EcsDeployment,
+    definition: EcsTaskDefinitionRecord,
+  ): void {
+    for (let i = 0; i < service.desiredCount; i++) {
+      const task = newTask(service, deployment, definition, this.context);
+      task.lastStatus = 'RUNNING';
+      task.ticks = STEADY_TICKS;
+      task.startedAt = new Date();
+      for (const container of task.containers) {
+        container.lastStatus = 'RUNNING';
+        const digest = /@(sha256:[a-f0-9]{64})$/.exec(container.image)?.[1];
+        if (digest) container.imageDigest = digest;
+      }
+      this.tasks.push(task);
+    }
+  }
+
+  /** The service (throws when it was never added). */
+  service(name: string, cluster = 'default'): EcsServiceRecord {
+    const service = this.services.get(`${cluster}/${name}`);
+    if (!service) throw new Error(`testkit ECS: no service ${cluster}/${name}; add it with ecs.addService()`);
+    return service;
+  }
+
+  /** The task definition the service's PRIMARY deployment runs. */
+  currentTaskDefinition(name: string, cluster = 'default'): EcsTaskDefinitionRecord {
+    const arn = this.service(name, cluster).taskDefinition;
+    const record = this.findTaskDefinition(arn);
+    if (!record) throw new Error(`testkit ECS: task definition ${arn} is gone`);
+    return record;
+  }
+
+  /** The task definition as DescribeTaskDefinition would answer it (ECS defaults included). */
+  describeTaskDefinition(ref: string): Record<string, unknown> {
+    const record = this.findTaskDefinition(ref);
+    if (!record) throw new Error(`testkit ECS: no task definition ${ref}`);
+    return wireTaskDefinition(record);
+  }
+
+  /** Tasks of a service, oldest first, stopped ones included. */
+  tasksOf(name: string, cluster = 'default'): EcsTaskRecord[] {
+    return this.tasks.filter((t) => t.service === name && t.cluster === cluster);
+  }
+
+  /** Seed a task definition revision (not recorded in `registrations`, which holds the API's). */
+  registerTaskDefinition(
+    taskDefinition: AddEcsServiceOptions['taskDefinition'],
+    revision?: number,
+  ): EcsTaskDefinitionRecord {
+    const { tags, ...input } = taskDefinition;
+    return this.register(input, (tags as EcsTag[] | undefined) ?? [], 'seed', revision);
+  }
+
+  /**
+   * Deploy out of band, as someone else's UpdateService would (not recorded in `updates`): a new PRIMARY
+   * deployment of `taskDefinition` (default: the current one). Returns the new deployment.
+   */
+  deploy(name: string, options: { cluster?: string; taskDefinition?: string } = {}): EcsDeployment {
+    const service = this.service(name, options.cluster);
+    const target = options.taskDefinition ?? service.taskDefinition;
+    const definition = this.findTaskDefinition(target);
+    if (!definition) throw new Error(`testkit ECS: no task definition ${target}`);
+    this.ensureTimer();
+    return startDeployment(service, definition.arn);
+  }
+
+  /** Change the scheduler's tick (ms per task transition) from now on. */
+  setTickMs(ms: number): void {
+    this.tickMs = ms;
+    this.stop();
+    if (this.services.size > 0) this.ensureTimer();
+  }
+
+  /** Stop the scheduler (the server's stop() does it). */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  /** Run one scheduler tick now (the timer does this every `tickMs`). */
+  tick(): void {
+    for (const service of this.services.values()) {
+      try {
+        advanceService(service, this.tasksOf(service.name, service.cluster), this.context);
+      } catch (error) {
+        this.schedulerErrors.push(`${service.cluster}/${service.name}: ${(error as Error).stack ?? error}`);
+      }
+    }
+  }
+
+  private ensureTimer(): void {
+    if (this.timer) return;
+    this.timer = setInterval(() => this.tick(), this.tickMs);
+    this.timer.unref();
+  }
+
+  private clusterArn(cluster: string): string {
+    return `arn:aws:ecs:${this.region}:${this.accountId}:cluster/${cluster}`;
+  }
+
+  /** By ARN, `family:revision` or `family` (its latest ACTIVE revision). */
+  findTaskDefinition(ref: string): EcsTaskDefinitionRecord | undefined {
+    const short = ref.replace(/^arn:aws:ecs:[^:]*:\d+:task-definition\//, '');
+    const [family, revision] = short.split(':');
+    const revisions = this.taskDefinitions.get(family ?? '') ?? [];
+    if (revision === undefined) return revisions.filter((r) => r.status === 'ACTIVE').at(-1);
+    return revisions.find((r) => r.revision === Number(revision));
+  }
+
+  private register(
+    input: Record<string, unknown>,
+    tags: EcsTag[],
+    registeredBy: string,
+    revision?: number,
+  ): EcsTaskDefinitionRecord {
+    const family = String(input.family);
+    const revisions = this.taskDefinitions.get(family) ?? [];
+    const number = revision ?? (revisions.at(-1)?.revision ?? 0) + 1;
+    if (revisions.some((r) => r.revision >= number)) {
+      throw new Error(
+        `testkit ECS: ${family} already has revision ${revisions.at(-1)?.revision}; seed revision ${number} needs a higher number or another family`,
+      );
+    }
+    const record: EcsTaskDefinitionRecord = {
+      arn: `arn:aws:ecs:${this.region}:${this.accountId}:task-definition/${family}:${number}`,
+      family,
+      revision: number,
+      status: 'ACTIVE',
+      input: structuredClone(input),
+      tags: structuredClone(tags),
+      registeredAt: new Date(),
+      registeredBy,
+    };
+    revisions.push(record);
+    this.taskDefinitions.set(family, revisions);
+    return record;
+  }
+
+  handle(operation: string, input: Record<string, unknown>, caller: EcsCaller): Record<string, unknown> {
+    switch (operation) {
+      case 'DescribeServices':
+        return this.describeServices(input);
+      case 'DescribeTaskDefinition':
+        return this.describeTaskDefinitionOp(input);
+      case 'RegisterTaskDefinition':
+        return this.registerTaskDefinitionOp(input, caller);
+      case 'UpdateService':
+        return this.updateService(input);
+      case 'ListServices':
+        return this.listServices(input);
+      case 'ListTasks':
+        return this.listTasks(input);
+      case 'DescribeTasks':
+        return this.describeTasks(input);
+      default:
+        throw new AwsServiceError(
+          'UnknownOperationException',
+          `The testkit ECS peer does not implement ${operation}.`,
+        );
+    }
+  }
+
+  private cluster(ref: unknown): string {
+    const name = clusterName(ref);
+    if (!this.clusters.has(name)) throw new AwsServiceError('ClusterNotFoundException', 'Cluster not found.');
+    return name;
+  }
+
+  private findService(cluster: string, ref: string): EcsServiceRecord | undefined {
+    return this.services.get(`${cluster}/${serviceName(ref)}`);
+  }
+
+  private describeServices(input: Record<string, unknown>) {
+    const cluster = this.cluster(input.cluster);
+    const includeTags = ((input.include as string[] | undefined) ?? []).includes('TAGS');
+    const services = [];
+    const failures = [];
+    for (const ref of input.services as string[]) {
+      const service = this.findService(cluster, ref);
+      if (service) services.push(wireService(service, this.tasksOf(service.name, cluster), includeTags));
+      else
+        failures.push({
+          arn: `arn:aws:ecs:${this.region}:${this.accountId}:service/${cluster}/${serviceName(ref)}`,
+          reason: 'MISSING',
+        });
+    }
+    return { services, failures };
+  }
+
+  private describeTaskDefinitionOp(input: Record<string, unknown>) {
+    const record = this.findTaskDefinition(String(input.taskDefinition));
+    if (!record) throw new AwsServiceError('ClientException', 'Unable to describe task definition.');
+    const includeTags = ((input.include as string[] | undefined) ?? []).includes('TAGS');
+    return { taskDefinition: wireTaskDefinition(record), ...(includeTags ? { tags: record.tags } : {}) };
+  }
+
+  private registerTaskDefinitionOp(input: Record<string, unknown>, caller: EcsCaller) {
+    checkTaskDefinitionInput(input);
+    const { tags, ...definition } = input;
+    const record = this.register(definition, (tags as EcsTag[] | undefined) ?? [], caller.arn);
+    this.registrations.push(record);
+    return {
+      taskDefinition: wireTaskDefinition(record),
+      ...(tags !== undefined ? { tags: record.tags } : {}),
+    };
+  }
+
+  private updateService(input: Record<string, unknown>) {
+    const cluster = this.cluster(input.cluster);
+    const service = this.findService(cluster, String(input.service));
+    if (!service) throw new AwsServiceError('ServiceNotFoundException', 'Service not found.');
+    if (service.status !== 'ACTIVE')
+      throw new AwsServiceError('ServiceNotActiveException', 'Service was not ACTIVE.');
+    let definition: EcsTaskDefinitionRecord | undefined;
+    if (input.taskDefinition !== undefined) {
+      definition = this.findTaskDefinition(String(input.taskDefinition));
+      if (!definition) throw new AwsServiceError('ClientException', 'Unable to describe task definition.');
+      if (definition.status !== 'ACTIVE')
+        throw new AwsServiceError('ClientException', `TaskDefinition is inactive`);
+    }
+    this.updates.push(structuredClone(input));
+    applyServiceSettings(service, input);
+    const primary = service.deployments.find((d) => d.status === 'PRIMARY');
+    const target = definition?.arn ?? service.taskDefinition;
+    if (!primary || primary.taskDefinition !== target || input.forceNewDeployment === true) {
+      startDeployment(service, target);
+    } else if (input.desiredCount !== undefined) {
+      primary.desiredCount = service.desiredCount;
+      primary.updatedAt = new Date();
+    }
+    this.ensureTimer();
+    return { service: wireService(service, this.tasksOf(service.name, cluster), false) };
+  }
+
+  private listServices(input: Record<string, unknown>) {
+    const cluster = this.cluster(input.cluster);
+    const arns = [...this.services.values()].filter((s) => s.cluster === cluster).map((s) => s.arn);
+    const { page, nextToken } = paginate(arns, input, 10);
+    return { serviceArns: page, ...(nextToken ? { nextToken } : {}) };
+  }
+
+  private listTasks(input: Record<string, unknown>) {
+    const cluster = this.cluster(input.cluster);
+    if (input.serviceName !== undefined && !this.findService(cluster, String(input.serviceName)))
+      throw new AwsServiceError('ServiceNotFoundException', 'Service not found.');
+    const desired = String(input.desiredStatus ?? 'RUNNING');
+    const arns = this.tasks
+      .filter(
+        (t) =>
+          t.cluster === cluster &&
+          (input.serviceName === undefined || t.service === serviceName(String(input.serviceName))) &&
+          (input.startedBy === undefined || t.deploymentId === input.startedBy) &&
+          (input.family === undefined || t.taskDefinition.includes(`/${String(input.family)}:`)) &&
+          (desired === 'STOPPED' ? t.desiredStatus === 'STOPPED' : t.desiredStatus === 'RUNNING') &&
+          (desired !== 'PENDING' || t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING'),
+      )
+      .map((t) => t.arn);
+    const { page, nextToken } = paginate(arns, input, 100);
+    return { taskArns: page, ...(nextToken ? { nextToken } : {}) };
+  }
+
+  private describeTasks(input: Record<string, unknown>) {
+    const cluster = this.cluster(input.cluster);
+    const includeTags = ((input.include as string[] | undefined) ?? []).includes('TAGS');
+    const tasks = [];
+    const failures = [];
+    for (const ref of input.tasks as string[]) {
+      const task = this.tasks.find((t) => t.cluster === cluster && t.id === taskId(ref));
+      if (!task) {
+        failures.push({
+          arn: `arn:aws:ecs:${this.region}:${this.accountId}:task/${cluster}/${taskId(ref)}`,
+          reason: 'MISSING',
+        });
+        continue;
+      }
+      const service = this.findService(cluster, task.service);
+      tasks.push(
+        wireTask(task, service, this.findTaskDefinition(task.taskDefinition), this.region, includeTags),
+      );
+    }
+    return { tasks, failures };
+  }
+}
+
+function applyServiceSettings(service: EcsServiceRecord, input: Record<string, unknown>): void {
+  if (typeof input.desiredCount === 'number') {
+    if (input.desiredCount < 0)
+      throw new AwsServiceError('InvalidParameterException', 'desiredCount can not be negative.');
+    service.desiredCount = input.desiredCount;
+  }
+  const config = input.deploymentConfiguration as
+    | Partial<EcsServiceRecord['deploymentConfiguration']>
+    | undefined;
+  if (config) service.deploymentConfiguration = { ...service.deploymentConfiguration, ...config };
+  if (input.networkConfiguration !== undefined)
+    service.networkConfiguration = input.networkConfiguration as Record<string, unknown>;
+}
+
+/** The checks ECS makes beyond the model (its ClientException wording). */
+function checkTaskDefinitionInput(input: Record<string, unknown>): void {
+  const fail = (message: string) => new AwsServiceError('ClientException', message);
+  if (!/^[a-zA-Z0-9_-]{1,255}$/.test(String(input.family)))
+    throw fail(
+      'Family contains invalid characters. Up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed.',
+    );
+  const containers = input.containerDefinitions as Record<string, unknown>[];
+  if (containers.length === 0) throw fail('Container list cannot be empty.');
+  const names = new Set<string>();
+  for (const container of containers) {
+    if (!container.name) throw fail('Container.name should not be null or empty.');
+    if (!container.image) throw fail('Container.image should not be null or empty.');
+    if (names.has(String(container.name)))
+      throw fail(`Duplicate container name "${String(container.name)}".`);
+    names.add(String(container.name));
+  }
+  const fargate = ((input.requiresCompatibilities as string[] | undefined) ?? []).includes('FARGATE');
+  if (fargate && input.networkMode !== 'awsvpc') throw fail("Fargate only supports network mode 'awsvpc'.");
+  if (fargate && (input.cpu === undefined || input.memory === undefined))
+    throw fail('Fargate requires that both cpu and memory be defined at the task level.');
+}
+
+function paginate<T>(
+  items: T[],
+  input: Record<string, unknown>,
+  defaultMax: number,
+): { page: T[]; nextToken: string | undefined } {
+  const max = typeof input.maxResults === 'number' ? input.maxResults : defaultMax;
+  let start = 0;
+  if (input.nextToken !== undefined) {
+    const n = Number(Buffer.from(String(input.nextToken), 'base64').toString('utf8'));
+    if (!Number.isInteger(n) || n < 0)
+      throw new AwsServiceError('InvalidParameterException', 'Invalid nextToken.');
+    start = n;
+  }
+  const page = items.slice(start, start + max);
+  const next = start + page.length;
+  return { page, nextToken: next < items.length ? Buffer.from(String(next)).toString('base64') : undefined };
+}
