@@ -1,7 +1,8 @@
 // Generates the reference partials of the docs from the source, so they cannot drift:
 //   - the GitHub Action's inputs and outputs, from packages/action/action.yml;
 //   - the hosting CLI's commands, options and exit codes, from the commander program of @shared-hosting/cli;
-//   - the troubleshooting list, from the errorCatalog of @shared-hosting/core.
+//   - the troubleshooting list, from the errorCatalog of @shared-hosting/core;
+//   - the App spec reference, from its JSON Schema in @shared-hosting/core (appSpecSchema).
 // They are written to docs/reference/_generated/ (git-ignored; "_" keeps them out of the routes) and imported
 // by the committed pages in docs/reference/. Run by docusaurus.config.ts before the docs are read, and again
 // by the reference-watch plugin when a source changes during `docusaurus start`, each time in a child process
@@ -304,6 +305,42 @@ export function renderTroubleshooting(catalog) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
+// The App spec (apps/<application>.yaml), from its JSON Schema in @shared-hosting/core
+
+/** One row per key of the App spec, nested keys under `environments.<name>.`, in schema order. */
+export function appSpecRows(schema) {
+  const rows = [];
+  const visit = (properties, required, prefix) => {
+    for (const [key, spec] of Object.entries(properties ?? {})) {
+      rows.push({
+        key: `${prefix}${key}`,
+        required: (required ?? []).includes(key),
+        default: spec['x-default'],
+        description: spec.description,
+        form: spec['x-fix'],
+      });
+      const ref = spec.additionalProperties?.$ref;
+      if (ref) {
+        const target = schema.definitions?.[ref.replace('#/definitions/', '')];
+        visit(target?.properties, target?.required, `${prefix}${key}.<name>.`);
+      }
+    }
+  };
+  visit(schema.properties, schema.required, '');
+  return rows;
+}
+
+export function renderAppSpec(schema) {
+  const rows = appSpecRows(schema).map((r) => [
+    mdCode(r.key),
+    r.required ? 'yes' : 'no',
+    r.default && r.default !== 'required' ? mdText(r.default) : '',
+    `${mdText(r.description)}${r.form ? ` ${mdText(r.form)}` : ''}`,
+  ]);
+  return `${banner}${table(['Key', 'Required', 'Default', 'Meaning'], rows)}\n\nNo other key is allowed: an unknown key is bad input (exit 2) naming the file and the line.\n`;
+}
+
+// ---------------------------------------------------------------------------------------------------------
 
 /** Loads the sources: action.yml, the CLI program and exit codes, the error catalog. */
 export async function loadSources() {
@@ -330,12 +367,15 @@ export async function loadSources() {
     throw new Error('Reference: @shared-hosting/core exports no errorCatalog');
   if (typeof core.resultFieldsMarkdown !== 'function')
     throw new Error('Reference: @shared-hosting/core exports no resultFieldsMarkdown()');
+  if (!core.appSpecSchema?.properties)
+    throw new Error('Reference: @shared-hosting/core exports no appSpecSchema');
   return {
     action: parseAction(actionText),
     program: cli.createProgram(),
     exitCodes: cli.EXIT_CODES,
     catalog: core.errorCatalog,
     resultFields: core.resultFieldsMarkdown(),
+    appSpecSchema: core.appSpecSchema,
   };
 }
 
@@ -346,7 +386,7 @@ async function writeIfChanged(file, content) {
 
 /** Generates every reference partial. */
 export async function generateReference() {
-  const { action, program, exitCodes, catalog, resultFields } = await loadSources();
+  const { action, program, exitCodes, catalog, resultFields, appSpecSchema } = await loadSources();
   await mkdir(outDir, { recursive: true });
   const files = {
     'action-inputs.md': renderActionInputs(action),
@@ -356,6 +396,7 @@ export async function generateReference() {
     'exit-codes.md': renderExitCodes(exitCodes),
     'json.md': `${resultFields}\n`,
     'troubleshooting.md': renderTroubleshooting(catalog),
+    'app-spec.md': renderAppSpec(appSpecSchema),
   };
   for (const [name, content] of Object.entries(files)) await writeIfChanged(path.join(outDir, name), content);
   return Object.keys(files).map((name) => path.join(outDir, name));

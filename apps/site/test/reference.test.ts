@@ -117,3 +117,25 @@ describe('the generated partials of the current build', () => {
     expect(await read('cli.md')).toBe(renderCli(createProgram()));
   });
 });
+
+describe('the App spec reference', () => {
+  it('has one row per key of the schema, with its description, default and form', async () => {
+    const { appSpecSchema } = await import('@shared-hosting/core');
+    const { appSpecRows, renderAppSpec } = await import('../scripts/reference.mjs');
+    const rows = appSpecRows(appSpecSchema);
+    expect(rows.map((r: { key: string }) => r.key)).toEqual([
+      'repository',
+      'parameter',
+      'environments',
+      'environments.<name>.cluster',
+      'environments.<name>.service',
+      'environments.<name>.container',
+    ]);
+    const page = renderAppSpec(appSpecSchema);
+    expect(page).toContain(
+      '| `environments.<name>.cluster` | yes |  | The ECS cluster (name or ARN). Overridden by --cluster.',
+    );
+    expect(page).toContain('| `repository` | no | the application name |');
+    expect(page).toContain('&#123;environment&#125;');
+  });
+});

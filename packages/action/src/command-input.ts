@@ -7,6 +7,8 @@
 import {
   ACTION_INPUT_NAMES,
   ACTION_OPERATION_NAMES,
+  ACTION_ROLLOUT_NAMES,
+  checkRolloutInputs,
   InputError,
   InputErrors,
   type OperationInputs,
@@ -17,7 +19,11 @@ import {
 } from '@shared-hosting/core';
 import { type ActionInputs, COMMAND_INPUT } from './inputs.js';
 
-export const COMMANDS = ['deploy', 'rollback', 'promote'] as const;
+/** The commands that change a deployment (they dispatch and follow the infra run). */
+export const RELEASE_COMMANDS = ['deploy', 'rollback', 'promote'] as const;
+export type ReleaseCommandName = (typeof RELEASE_COMMANDS)[number];
+/** Every command: the releases, and the infra repository's rollout on ECS. */
+export const COMMANDS = [...RELEASE_COMMANDS, 'rollout'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Input names of the Action, for error messages (promote's target is `environment`). */
@@ -65,6 +71,11 @@ export const COMMAND_INPUTS: Record<CommandName, (given: ActionInputs, cwd: stri
   },
   promote: (given, cwd) => {
     planPromote(operationInputs(given), ACTION_NAMES, cwd);
+  },
+  rollout: (given) => {
+    // The App spec is read (and checked) by main.cjs; here the inputs that need no file.
+    const { application, environment, timeout } = given.inputs;
+    checkRolloutInputs({ application, environment, timeout }, ACTION_ROLLOUT_NAMES);
   },
 };
 

@@ -5,6 +5,7 @@ import {
   type HostingError,
   InputError,
   InputErrors,
+  SecretMasker,
   toHostingError,
 } from '@shared-hosting/core';
 import { issueCommand } from './command.js';
@@ -69,12 +70,14 @@ export function failureSummary(annotations: readonly Annotation[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** Every occurrence of a secret (longest first, so none is left half-replaced) → `***`, as the runner. */
+/**
+ * Every occurrence of a secret → `***`, as the runner masks log lines, and more: in every form the
+ * secret travels in (base64, JSON or HTML escaped, cut in a message), longest first so that none is left
+ * half-replaced, and anything shaped like a GitHub token. The job summary and the annotations, which
+ * this Action writes itself, go through it.
+ */
 export function redact(text: string, secrets: Iterable<string>): string {
-  let out = text;
-  for (const secret of [...secrets].filter(Boolean).sort((a, b) => b.length - a.length))
-    out = out.split(secret).join('***');
-  return out;
+  return new SecretMasker(secrets).mask(text);
 }
 
 export interface FailOptions {

@@ -4,7 +4,8 @@
  */
 import * as core from '@actions/core';
 import { createPorts, type DeployResult, InterruptedError, toOutputs } from '@shared-hosting/core';
-import { failStep } from './failure.js';
+import { parseCommand } from './command-input.js';
+import { failStep, redact } from './failure.js';
 import { type ActionInputs, GITHUB_TOKEN_INPUT, readInputs, secretsToMask } from './inputs.js';
 import { prepareCommand } from './operations.js';
 import { ActionReporter } from './reporter.js';
@@ -22,13 +23,17 @@ export function fail(thrown: unknown, options: { secrets?: Iterable<string>; sum
   });
 }
 
-async function writeSummary(result: DeployResult): Promise<void> {
+/** The job summary: the runner does not mask it, so every secret known is redacted here. */
+async function writeSummary(result: DeployResult, secrets: Iterable<string>): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
-    await core.summary.addRaw(renderSummary(result)).write();
+    await core.summary.addRaw(redact(renderSummary(result), secrets)).write();
   } catch (error) {
     core.warning(
-      `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
+      redact(
+        `Could not write the job summary: ${error instanceof Error ? error.message : String(error)}`,
+        secrets,
+      ),
     );
   }
 }
@@ -97,9 +102,16 @@ export async function run(read?: ActionInputs): Promise<void> {
   try {
     const given = read ?? readWithCore(env);
     for (const secret of secretsToMask(given, env)) secrets.add(secret);
+    // rollout: the infra repository's side (no GitHub token, no build, its own outputs and summary).
+    if (parseCommand(given.command) === 'rollout') {
+      const { runRollout } = await import('./rollout.js');
+      const error = await runRollout(given, env, secrets);
+      if (error) fail(error, { secrets, summary: false });
+      return;
+    }
     const result = await runCommand(given, env, secrets);
     for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
-    await writeSummary(result);
+    await writeSummary(result, secrets);
     if (result.status === 'failed')
       fail(result.error ?? new Error('The deployment failed.'), { secrets, summary: false });
     else if (result.run) core.info(`Infra run: ${result.run.url}`);

@@ -19,11 +19,17 @@ import {
   rollback,
   type WorkflowTarget,
 } from '@shared-hosting/core';
-import { ACTION_NAMES, COMMANDS, type CommandName, operationInputs, parseCommand } from './command-input.js';
+import {
+  ACTION_NAMES,
+  operationInputs,
+  parseCommand,
+  RELEASE_COMMANDS,
+  type ReleaseCommandName,
+} from './command-input.js';
 import type { ActionInputs } from './inputs.js';
 
 export interface PreparedCommand {
-  command: CommandName;
+  command: ReleaseCommandName;
   /** The infra workflow the command triggers (for the post step's cancellation). */
   workflow: WorkflowTarget;
   cancelOnInterrupt: boolean;
@@ -65,7 +71,7 @@ function headingOf(result: OperationResult, words: { done: string; noun: string;
   return triggered ? `🚀 ${words.noun} of ${words.what} triggered` : `${words.done} ${words.what}`;
 }
 
-export const COMMAND_RUNNERS: Record<CommandName, CommandRunner> = {
+export const COMMAND_RUNNERS: Record<ReleaseCommandName, CommandRunner> = {
   deploy: {
     async prepare(given, context) {
       const plan = await prepareDeploy(given.inputs, ACTION_INPUT_NAMES, context);
@@ -131,13 +137,14 @@ export const COMMAND_RUNNERS: Record<CommandName, CommandRunner> = {
 /** Validate every input of the command and resolve its plan (reads only). */
 export async function prepareCommand(given: ActionInputs, context: PrepareContext): Promise<PreparedCommand> {
   const command = parseCommand(given.command);
+  if (command === 'rollout') throw new Error('command: rollout runs through rollout.ts, not prepareCommand.');
   return { command, ...(await COMMAND_RUNNERS[command].prepare(given, context)) };
 }
 
 /** The command a result comes from: its `operation`, deploy when it has none. */
 function runnerOf(result: OperationResult): CommandRunner {
-  const command = (COMMANDS as readonly string[]).includes(result.operation ?? '')
-    ? (result.operation as CommandName)
+  const command = (RELEASE_COMMANDS as readonly string[]).includes(result.operation ?? '')
+    ? (result.operation as ReleaseCommandName)
     : 'deploy';
   return COMMAND_RUNNERS[command];
 }

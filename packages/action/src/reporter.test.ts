@@ -50,6 +50,24 @@ describe('ActionReporter', () => {
     ]);
   });
 
+  it('redacts every secret, in every form, from log lines and annotations it writes', () => {
+    const core = fakeCore();
+    const reporter = new ActionReporter(core, undefined, ['input-token-1234']);
+    reporter.registerSecret('ecr-password');
+    const ecrToken = Buffer.from('AWS:ecr-password').toString('base64');
+    reporter.emit({ type: 'step-start', step: 'trigger', title: 'Trigger', at });
+    reporter.emit({ type: 'step-progress', step: 'trigger', message: 'echo input-token-1234', at });
+    reporter.emit({ type: 'warning', message: `GitHub said ${ecrToken}`, title: 'ecr-password', at });
+    reporter.emit({ type: 'warning', message: 'shaped ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5', at });
+    const written = core.log.filter((line) => !line.startsWith('mask '));
+    expect(written).toEqual([
+      'group Trigger',
+      'echo ***',
+      'warning [***] GitHub said ***',
+      'warning [Trigger] shaped ***',
+    ]);
+  });
+
   it('turns warnings into annotations with a title', () => {
     const core = fakeCore();
     const reporter = new ActionReporter(core, undefined);

@@ -3,6 +3,7 @@ import {
   type DeployEvent,
   formatDuration,
   type Reporter,
+  SecretMasker,
   STEP_TITLES,
   type StepId,
 } from '@shared-hosting/core';
@@ -33,8 +34,12 @@ export class ActionReporter implements Reporter {
   /** Set while tool output is shown with workflow commands stopped. */
   private stopToken: string | undefined;
 
+  /** Every line and annotation written, with the secrets known so far redacted (`this.core` wraps it). */
+  private readonly core: ActionsCore;
+  private readonly masker: SecretMasker;
+
   constructor(
-    private readonly core: ActionsCore,
+    core: ActionsCore,
     /** Where the infra run lives, saved with the run for the post step; undefined: do not save. */
     private readonly infra: { owner: string; repo: string } | undefined,
     /**
@@ -45,6 +50,8 @@ export class ActionReporter implements Reporter {
     private readonly newToken: () => string = () => randomUUID(),
   ) {
     this.masked = masked instanceof Set ? masked : new Set(masked);
+    this.masker = new SecretMasker(this.masked);
+    this.core = maskedCore(core, (text) => this.masker.mask(text));
   }
 
   registerSecret(secret: string): void {
@@ -54,6 +61,7 @@ export class ActionReporter implements Reporter {
     for (const value of [secret, Buffer.from(`AWS:${secret}`).toString('base64')]) {
       if (this.masked.has(value)) continue;
       this.masked.add(value);
+      this.masker.add(value);
       this.core.setSecret(value);
     }
   }
@@ -185,4 +193,23 @@ export class ActionReporter implements Reporter {
   private clearRun(): void {
     if (this.infra) this.core.saveState(RUN_STATE, RUN_STATE_DONE);
   }
+}
+
+/**
+ * The runner masks what it was told to mask in log lines, not always in annotations and never in what
+ * an error echoed in another form: everything the reporter writes is redacted here as well.
+ */
+function maskedCore(core: ActionsCore, mask: (text: string) => string): ActionsCore {
+  return {
+    startGroup: (name) => core.startGroup(mask(name)),
+    endGroup: () => core.endGroup(),
+    info: (message) => core.info(mask(message)),
+    debug: (message) => core.debug(mask(message)),
+    warning: (message, properties) =>
+      core.warning(mask(message), properties?.title ? { title: mask(properties.title) } : properties),
+    notice: (message, properties) =>
+      core.notice(mask(message), properties?.title ? { title: mask(properties.title) } : properties),
+    setSecret: (secret) => core.setSecret(secret),
+    saveState: (name, value) => core.saveState(name, value),
+  };
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACTION_INPUT_NAMES } from '@shared-hosting/core';
+import { ACTION_INPUT_NAMES, ACTION_ROLLOUT_NAMES } from '@shared-hosting/core';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMMAND_INPUT, OPERATION_INPUTS } from '../src/inputs.js';
@@ -30,8 +30,8 @@ const action = parse(readFileSync(path.join(actionDir, 'action.yml'), 'utf8')) a
 const templateText = readFileSync(templatePath, 'utf8');
 
 /** The steps of the template that use this Action (by its path in the repository). */
-function ourSteps(): Step[] {
-  const workflow = parse(templateText) as { jobs: Record<string, { steps?: Step[] }> };
+function ourSteps(text = templateText): Step[] {
+  const workflow = parse(text) as { jobs: Record<string, { steps?: Step[] }> };
   return Object.values(workflow.jobs)
     .flatMap((job) => job.steps ?? [])
     .filter((step) => /(^|\/)packages\/action(@|$)/.test(step.uses ?? ''));
@@ -44,8 +44,9 @@ describe('action.yml', () => {
       'github-token',
       COMMAND_INPUT,
       ...Object.values(OPERATION_INPUTS),
-    ].sort();
-    expect(Object.keys(action.inputs).sort()).toEqual(expected);
+      ...Object.values(ACTION_ROLLOUT_NAMES),
+    ];
+    expect(Object.keys(action.inputs).sort()).toEqual([...new Set(expected)].sort());
     for (const [name, input] of Object.entries(action.inputs)) {
       expect(input.description, name).toMatch(/\w{3,}/);
     }
@@ -62,6 +63,11 @@ describe('action.yml', () => {
         'run-id',
         'run-url',
         'version',
+        // rollout (design.md, "The rollout")
+        'task-definition',
+        'previous-task-definition',
+        'deployment-id',
+        'rollout-state',
       ].sort(),
     );
   });
@@ -119,5 +125,57 @@ describe('the workflow template (docs/assets/app-deployment-workflow.yaml)', () 
       .replace('{{ env.APPLICATION }}', '{{ env.APPLICATION }');
     const problems = await runLint(broken, '.github/workflows/deploy.yaml');
     expect(problems.length).toBeGreaterThan(0);
+  });
+});
+
+const infraText = readFileSync(
+  path.resolve(actionDir, '../../docs/assets/infra-deployment-workflow.yaml'),
+  'utf8',
+);
+
+describe('the infra workflow template (docs/assets/infra-deployment-workflow.yaml)', () => {
+  interface Workflow {
+    'run-name': string;
+    on: { workflow_dispatch: { inputs: Record<string, { required?: boolean; type?: string }> } };
+    permissions: Record<string, string>;
+    concurrency: { group: string; 'cancel-in-progress': boolean };
+    jobs: Record<string, { environment?: string; steps: Step[] }>;
+  }
+  const workflow = parse(infraText) as Workflow;
+  /** A workflow expression, `${{ … }}`. */
+  const expr = (e: string) => `\${{ ${e} }}`;
+
+  it('passes actionlint', async () => {
+    const problems = await runLint(infraText, '.github/workflows/deploy.yaml');
+    expect(problems.map((p) => `${p.line}:${p.column} ${p.kind}: ${p.message}`)).toEqual([]);
+  });
+
+  it('is dispatched with application and environment, one run per pair at a time, never cancelled', () => {
+    expect(Object.keys(workflow.on)).toEqual(['workflow_dispatch']);
+    expect(Object.keys(workflow.on.workflow_dispatch.inputs)).toEqual(['application', 'environment']);
+    expect(workflow['run-name']).toBe(
+      `Deploy ${expr('inputs.application')} to ${expr('inputs.environment')}`,
+    );
+    expect(workflow.concurrency).toEqual({
+      group: `deploy-${expr('inputs.application')}-${expr('inputs.environment')}`,
+      'cancel-in-progress': false,
+    });
+    expect(Object.values(workflow.jobs).map((j) => j.environment)).toEqual([expr('inputs.environment')]);
+  });
+
+  it('reaches AWS by OIDC, then runs this Action with command: rollout and inputs of action.yml', () => {
+    expect(workflow.permissions).toEqual({ contents: 'read', 'id-token': 'write' });
+    const steps = Object.values(workflow.jobs).flatMap((j) => j.steps);
+    const aws = steps.find((s) => s.uses?.startsWith('aws-actions/configure-aws-credentials@'));
+    expect(Object.keys(aws?.with ?? {}).sort()).toEqual(['aws-region', 'role-to-assume']);
+    const ours = ourSteps(infraText);
+    expect(ours.map((s) => s.with?.command)).toEqual(['rollout']);
+    const names = steps.map((s) => s.name);
+    expect(names.indexOf(aws?.name)).toBeLessThan(names.indexOf(ours[0]?.name));
+    const required = Object.entries(action.inputs)
+      .filter(([, input]) => input.required)
+      .map(([name]) => name);
+    for (const key of Object.keys(ours[0]?.with ?? {})) expect(Object.keys(action.inputs)).toContain(key);
+    expect(Object.keys(ours[0]?.with ?? {})).toEqual(expect.arrayContaining(required));
   });
 });

@@ -86,3 +86,25 @@ describe('hosting init', () => {
     expect(renderTemplate('x-app')).toContain('APPLICATION: x-app');
   });
 });
+
+describe('hosting init --infra', () => {
+  const infraPath = path.resolve(import.meta.dirname, '../../../docs/assets/infra-deployment-workflow.yaml');
+
+  it('writes the infra workflow template as it is, and it passes actionlint', async () => {
+    const dir = repo();
+    const ctx = io(dir);
+    expect(await run(['init', '--infra'], ctx)).toBe(0);
+    const written = readFileSync(path.join(dir, '.github/workflows/deploy.yaml'), 'utf8');
+    expect(written).toBe(readFileSync(infraPath, 'utf8'));
+    expect(written).toContain('command: rollout');
+    expect(await runLint(written, '.github/workflows/deploy.yaml')).toEqual([]);
+    expect(ctx.out.join('')).toContain('the infra deployment workflow (hosting rollout)');
+    expect(await run(['init', '--infra'], io(dir))).toBe(3);
+  });
+
+  it('refuses --app with --infra as bad input', async () => {
+    const ctx = io(repo());
+    expect(await run(['init', '--infra', '--app', 'x'], ctx)).toBe(2);
+    expect(ctx.err.join('')).toContain('--app does not apply to --infra');
+  });
+});

@@ -170,6 +170,30 @@ describe('hosting rollback', () => {
     expect(ctx.err.join('')).toContain('lifecycle rule');
     expect((await w.fakes.parameters.get(param('production')))?.value).toBe('v2');
   });
+
+  it('--to a version never deployed there and not in ECR says so (not "no longer in ECR"), with hosting history as the fix', async () => {
+    const w = await world();
+    await w.deployed('production', 'v1');
+    await w.deployed('production', 'v2');
+    const ctx = io();
+    expect(await runRollback({ ...release, env: 'production', to: 'v9', json: true }, ctx, w.factory)).toBe(
+      3,
+    );
+    expect(JSON.parse(ctx.out.join(''))).toMatchObject({
+      status: 'failed',
+      error: { code: 'VERSION_NEVER_DEPLOYED' },
+    });
+    const err = ctx.err.join('');
+    expect(err).toContain(
+      `v9 was never deployed to production (not in the history of ${param('production')})`,
+    );
+    expect(err).toContain('no image hello-app:v9 in ECR');
+    expect(err).not.toContain('no longer in ECR');
+    expect(err).toContain(
+      'Fix: See the versions deployed there with: hosting history --app hello-app --env production',
+    );
+    expect((await w.fakes.parameters.get(param('production')))?.value).toBe('v2');
+  });
 });
 
 describe('hosting promote', () => {
@@ -190,6 +214,23 @@ describe('hosting promote', () => {
     });
     expect(w.builderAsked()).toBe(0);
     expect(w.fakes.builder.built).toHaveLength(0);
+  });
+
+  it('names the promotion with single spaces, with or without a source version', async () => {
+    const w = await world();
+    const failed = io();
+    const flags = { ...release, from: 'staging', to: 'production' };
+    expect(await runPromote(flags, failed, w.factory)).toBe(3);
+    expect(failed.out.join('')).toContain('Promotion of hello-app from staging to production failed');
+    await w.deployed('staging', 'v3');
+    const ok = io();
+    expect(await runPromote(flags, ok, w.factory)).toBe(0);
+    expect(ok.out.join('')).toContain('Promotion of hello-app v3 from staging to production: done');
+    const named = `${failed.out.join('')}${ok.out.join('')}`
+      .split('\n')
+      .filter((l) => l.startsWith('Promotion of'));
+    expect(named).toHaveLength(2);
+    for (const line of named) expect(line).not.toContain('  ');
   });
 });
 

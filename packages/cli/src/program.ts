@@ -1,6 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import pkg from '../package.json' with { type: 'json' };
 import { exitCodesHelp } from './exit-codes.js';
+import { redactorFromEnv } from './output/redact.js';
 
 export type { CliIO, CommonFlags, DeployFlags, ReleaseFlags } from './types.js';
 
@@ -55,11 +56,13 @@ export function addReleaseOptions(command: Command): Command {
 /** Build the `hosting` program. Command bodies load lazily, so `--help` stays fast. */
 export function createProgram(io?: CliIO): Command {
   const out = io ?? processIO();
+  // Commander's own messages echo arguments ("unknown command 'ghp_…'"): redacted like everything else.
+  const redactor = redactorFromEnv(out.env);
   const program = new Command('hosting')
     .exitOverride()
     .configureOutput({
-      writeOut: (text) => out.stdout.write(text),
-      writeErr: (text) => out.stderr.write(text),
+      writeOut: (text) => out.stdout.write(redactor.redact(text)),
+      writeErr: (text) => out.stderr.write(redactor.redact(text)),
     })
     .description('Build, push and deploy applications to the Shared Hosting platform on AWS.')
     .version(pkg.version, '-V, --version', 'print the version of hosting')
@@ -125,7 +128,8 @@ function defineInit(program: Command, io: CliIO): void {
       'where to write it, relative to the repository root',
       '.github/workflows/deploy.yaml',
     )
-    .option('--force', 'overwrite an existing file');
+    .option('--force', 'overwrite an existing file')
+    .option('--infra', "write the infra repository's workflow instead (runs hosting rollout via the Action)");
   addCommonOptions(init);
   init.action(async (flags: import('./commands/init.js').InitFlags) => {
     const { runInit } = await import('./commands/init.js');
@@ -358,7 +362,9 @@ export async function run(argv: readonly string[], io: CliIO = processIO()): Pro
       // Help and version exit 0; usage errors (unknown option, bad choice) are bad input.
       return ['commander.helpDisplayed', 'commander.help', 'commander.version'].includes(error.code) ? 0 : 2;
     }
-    io.stderr.write(`Error: ${error instanceof Error ? error.message : String(error)}\n`);
+    io.stderr.write(
+      redactorFromEnv(io.env).redact(`Error: ${error instanceof Error ? error.message : String(error)}\n`),
+    );
     return 5;
   }
 }

@@ -18,7 +18,7 @@ export const errorCatalog: readonly CatalogEntry[] = [
     code: 'INVALID_INPUT',
     title: 'Invalid input',
     cause:
-      'An input is missing or malformed (application or environment name, version, repository, parameter, duration, ...). Nothing was built, pushed or changed.',
+      'An input is missing or malformed (application or environment name, version, repository, parameter, duration, AWS region from --region, AWS_REGION, AWS_DEFAULT_REGION or the profile, ...). Nothing was built, pushed or changed, and no request was sent.',
     fix: 'The message names the input and the expected form: correct it and run again.',
   },
   {
@@ -38,7 +38,7 @@ export const errorCatalog: readonly CatalogEntry[] = [
     code: 'WAIT_TIMEOUT',
     title: 'Timed out waiting for the infra deployment',
     cause:
-      'The infrastructure run did not complete within the timeout, or the deployment lock or a run in flight was not released within it (nothing was changed then).',
+      'The infrastructure run did not complete within the timeout, or the deployment lock or a run in flight was not released within it (nothing was changed then). (When GitHub kept failing for most of the wait instead, the error is GITHUB_UNAVAILABLE_WAITING.)',
     fix: 'Open the run link to see where it is; raise the timeout, or pass --cancel-on-timeout to cancel runs that exceed it. A lock whose holder is gone is removed with hosting unlock.',
   },
   {
@@ -212,6 +212,13 @@ export const errorCatalog: readonly CatalogEntry[] = [
     fix: 'Pick a more recent version (hosting history lists them; hosting status shows whether each deployed image still exists), or deploy that version again from its commit: it will be rebuilt.',
   },
   {
+    code: 'VERSION_NEVER_DEPLOYED',
+    title: 'Version never deployed there',
+    cause:
+      "rollback --to names a version that is not in the SSM parameter's history of that environment (it was never deployed there, or not among the last 100 versions) and whose image is not in the ECR repository either: most likely a typo. Nothing was changed.",
+    fix: 'See the versions deployed there with hosting history --app APP --env ENV, and pass one of them to --to (or leave --to out to go back to the previous version).',
+  },
+  {
     code: 'NOTHING_DEPLOYED',
     title: 'Nothing deployed there',
     cause:
@@ -348,6 +355,13 @@ export const errorCatalog: readonly CatalogEntry[] = [
     title: 'GitHub unavailable',
     cause: 'GitHub answered with server errors or not at all, even after retries.',
     fix: 'Check https://www.githubstatus.com (or your GitHub Enterprise server) and the network, then deploy again.',
+  },
+  {
+    code: 'GITHUB_UNAVAILABLE_WAITING',
+    title: 'GitHub kept failing during the wait',
+    cause:
+      'While waiting for the infra run, GitHub answered with server errors (the message names them, e.g. HTTP 503) or not at all, poll after poll, until the timeout, for at least half of the wait. The run may have finished or may still be running: its state is unknown. Exit code 5 (a remote error), not 6 (a timeout on a slow run).',
+    fix: 'Check https://www.githubstatus.com (or your GitHub Enterprise server) and the network; once GitHub answers, open the run link in the message to see how the run ended, and deploy again if it did not succeed.',
   },
   {
     code: 'GITHUB_REQUEST_FAILED',

@@ -2,6 +2,7 @@
 export * from './catalog.js';
 export * from './errors.js';
 export * from './events.js';
+export { resolveGitHubToken } from './github/token.js';
 export * from './inputs.js';
 export * from './plan/deploy.js';
 export * from './plan/operations.js';
@@ -29,6 +30,7 @@ export {
 } from './run/runner.js';
 export * from './run/status.js';
 export * from './run/unlock.js';
+export * from './secrets.js';
 export * from './source.js';
 export type { AppSpec, AppSpecEnvironment } from './spec/app-spec.js';
 export { default as appSpecSchema } from './spec/app-spec.schema.json' with { type: 'json' };

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { InputError, InputErrors } from './errors.js';
 import type { BuilderName } from './ports.js';
+import { SHOWN_INPUT_MAX } from './secrets.js';
 
 /**
  * Raw inputs as any adapter collects them: strings (empty means "not given"), booleans for flags.
@@ -486,7 +487,9 @@ function parseWait(v: InputValidator, raw: DeployInputs): WaitOptions {
   return { wait, timeoutMs: timeoutMs ?? 0, cancelOnTimeout, cancelOnInterrupt, cache };
 }
 
-/** An input value in a message: quoted, and cut to its first 64 characters when longer. */
+/** An input value in a message: quoted, and cut to its first SHOWN_INPUT_MAX (64) characters when longer. */
 export function quote(value: string): string {
-  return value.length > 64 ? `"${value.slice(0, 64)}…" (${value.length} characters)` : `"${value}"`;
+  return value.length > SHOWN_INPUT_MAX
+    ? `"${value.slice(0, SHOWN_INPUT_MAX)}…" (${value.length} characters)`
+    : `"${value}"`;
 }

@@ -10,6 +10,7 @@ import {
   toHostingError,
 } from '@shared-hosting/core';
 import template from '../../../../docs/assets/app-deployment-workflow.yaml?raw';
+import infraTemplate from '../../../../docs/assets/infra-deployment-workflow.yaml?raw';
 import { redactorFromEnv } from '../output/redact.js';
 import { reportFailure } from '../runtime/terminal.js';
 import type { CliIO, CommonFlags } from '../types.js';
@@ -19,6 +20,8 @@ export interface InitFlags extends CommonFlags {
   infraRepo?: string;
   output?: string;
   force?: boolean;
+  /** Write the infra repository's workflow (command: rollout) instead of the application's. */
+  infra?: boolean;
 }
 
 export const WORKFLOW_PATH = '.github/workflows/deploy.yaml';
@@ -53,10 +56,57 @@ export function applicationNameFrom(name: string): string | undefined {
   return NAME_PATTERN.test(candidate) ? candidate : undefined;
 }
 
+/** Refuse to overwrite unless --force; returns whether the file existed. */
+async function checkTarget(target: string, flags: InitFlags, io: CliIO): Promise<boolean> {
+  const existing = await stat(target).catch(() => undefined);
+  if (existing && !flags.force) {
+    throw new PreconditionError(
+      'WORKFLOW_FILE_EXISTS',
+      `${path.relative(io.cwd, target) || target} already exists.`,
+      {
+        fix: 'Pass --force to overwrite it, or --output to write the template somewhere else.',
+      },
+    );
+  }
+  return Boolean(existing);
+}
+
+/** `hosting init --infra`: the infra repository's deployment workflow, as it is. */
+async function initInfra(flags: InitFlags, io: CliIO, top: string): Promise<number> {
+  if (flags.app || flags.infraRepo) {
+    throw new InputError(
+      flags.app ? '--app' : '--infra-repo',
+      `${flags.app ? '--app' : '--infra-repo'} does not apply to --infra: the infra workflow serves every application.`,
+      'Drop it; each application gets an App spec, apps/<application>.yaml, instead.',
+    );
+  }
+  const target = path.resolve(top, flags.output ?? WORKFLOW_PATH);
+  const existed = await checkTarget(target, flags, io);
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(target, infraTemplate);
+  const rel = path.relative(io.cwd, target);
+  if (flags.json) {
+    io.stdout.write(`${JSON.stringify({ path: target, infra: true, overwritten: existed })}\n`);
+    return 0;
+  }
+  io.stdout.write(
+    [
+      `${existed ? 'Overwrote' : 'Wrote'} ${rel}: the infra deployment workflow (hosting rollout).`,
+      'Next:',
+      "  1. Add an App spec per application: apps/<application>.yaml with each environment's cluster.",
+      '  2. Per environment, set the variables AWS_ROLE_ARN (the infra role, see the IAM policy page) and AWS_REGION.',
+      `  3. Commit and push: git add ${rel} apps && git commit -m "Add the deployment workflow"`,
+      '',
+    ].join('\n'),
+  );
+  return 0;
+}
+
 export async function runInit(flags: InitFlags, io: CliIO): Promise<number> {
   const redactor = redactorFromEnv(io.env);
   try {
     const top = (await git(['rev-parse', '--show-toplevel'], io.cwd)) || io.cwd;
+    if (flags.infra) return await initInfra(flags, io, top);
     let application = flags.app?.trim();
     if (application) {
       if (!NAME_PATTERN.test(application)) {
@@ -87,16 +137,7 @@ export async function runInit(flags: InitFlags, io: CliIO): Promise<number> {
       );
     }
     const target = path.resolve(top, flags.output ?? WORKFLOW_PATH);
-    const existing = await stat(target).catch(() => undefined);
-    if (existing && !flags.force) {
-      throw new PreconditionError(
-        'WORKFLOW_FILE_EXISTS',
-        `${path.relative(io.cwd, target) || target} already exists.`,
-        {
-          fix: 'Pass --force to overwrite it, or --output to write the template somewhere else.',
-        },
-      );
-    }
+    const existing = await checkTarget(target, flags, io);
     await mkdir(path.dirname(target), { recursive: true });
     await writeFile(target, renderTemplate(application, infra));
     const rel = path.relative(io.cwd, target);

@@ -1,35 +1,40 @@
-/** Replaces every known secret in text with ***. Secrets shorter than 4 characters are ignored. */
+// Only the standalone secrets module of the engine: the entry (hosting.cjs) redacts commander's messages
+// too, and must not load the engine.
+import { SECRET_ENV_VARS, SecretMasker } from '@shared-hosting/core/secrets';
+
+/**
+ * Replaces every known secret in text with ***, in every form it travels in (base64, JSON-escaped, cut
+ * in a message), and anything shaped like a GitHub token. Every CLI output path goes through one.
+ */
 export class Redactor {
-  private readonly secrets = new Set<string>();
+  private readonly masker = new SecretMasker();
+  private gitHubTokenKnown = false;
 
   add(secret: string | undefined): void {
-    if (!secret || secret.length < 4) return;
-    this.secrets.add(secret);
-    // Base64 forms travel in auth headers and auth files.
-    this.secrets.add(Buffer.from(secret).toString('base64'));
-    this.secrets.add(Buffer.from(`AWS:${secret}`).toString('base64'));
+    this.masker.add(secret);
+  }
+
+  /** The GitHub token in use (from the environment or the ports): masked from now on. */
+  addGitHubToken(token: string | undefined): void {
+    if (!token) return;
+    this.gitHubTokenKnown = true;
+    this.add(token);
+  }
+
+  /** No GitHub token known yet: the gh CLI's, if any, is not masked until someone asks gh for it. */
+  get needsGitHubToken(): boolean {
+    return !this.gitHubTokenKnown;
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) {
-      if (out.includes(secret)) out = out.split(secret).join('***');
-    }
-    return out;
+    return this.masker.mask(text);
   }
 }
 
 /** The secrets a CLI run knows from its environment. */
 export function redactorFromEnv(env: Readonly<Record<string, string | undefined>>): Redactor {
   const r = new Redactor();
-  for (const name of [
-    'GITHUB_TOKEN',
-    'GH_TOKEN',
-    'AWS_SECRET_ACCESS_KEY',
-    'AWS_SESSION_TOKEN',
-    'INPUT_GITHUB-TOKEN',
-  ]) {
-    r.add(env[name]);
-  }
+  for (const name of SECRET_ENV_VARS) r.add(env[name]);
+  r.addGitHubToken(env.GITHUB_TOKEN?.trim() || env.GH_TOKEN?.trim());
   return r;
 }

@@ -24,6 +24,6 @@ export const createCliPorts: PortsFactory = async ({ flags, io, reporter, builde
     cwd: io.cwd,
   });
   // The token is a secret from the moment we know it.
-  if (ports.githubToken) redactor.add(ports.githubToken);
+  redactor.addGitHubToken(ports.githubToken);
   return ports;
 };

@@ -2,6 +2,7 @@ import {
   errorJson,
   type HostingError,
   type Reporter,
+  resolveGitHubToken,
   silentReporter,
   toHostingError,
 } from '@shared-hosting/core';
@@ -56,14 +57,22 @@ export function queryTerminal(flags: CommonFlags, io: CliIO) {
   return { redactor, reporter: shown ? (reporter as Reporter) : quiet, close: () => reporter.close() };
 }
 
-/** A failure before the operation ran (bad input, ports): printed, and as JSON with --json. */
-export function failEarly(
+/**
+ * A failure before the operation ran (bad input, ports): printed, and as JSON with --json; redacted like
+ * everything else, including the gh CLI's token (asked for here when the ports did not run yet).
+ */
+export async function failEarly(
   error: unknown,
   command: string,
   flags: CommonFlags,
   io: CliIO,
   redactor: Redactor,
-): number {
+): Promise<number> {
+  // Before the ports, the gh CLI's token is unknown: learn it, so that it is masked even given as an input.
+  if (redactor.needsGitHubToken)
+    redactor.addGitHubToken(
+      await resolveGitHubToken({ env: io.env, allowGhCli: true }).catch(() => undefined),
+    );
   const e = toHostingError(error);
   if (flags.json) {
     const json = { operation: command, status: 'failed', error: errorJson(e) };

@@ -61,6 +61,45 @@ describe('createAwsPorts', () => {
     }
   });
 
+  it('refuses a region that is not an AWS region name, naming where it came from, before any request', async () => {
+    const cases: Array<[{ region?: string; env: Record<string, string | undefined> }, string]> = [
+      [{ region: 'eu-west-1;id', env: peers.env }, '--region'],
+      [{ region: 'EU-WEST-1', env: peers.env }, '--region'],
+      [{ region: 'eu-west-1;id', env: { ...peers.env, AWS_REGION: 'eu-west-1;id' } }, 'AWS_REGION'],
+      [{ env: { ...peers.env, AWS_REGION: 'eu west 1' } }, 'AWS_REGION'],
+      [{ env: { ...peers.env, AWS_REGION: undefined, AWS_DEFAULT_REGION: '../x' } }, 'AWS_DEFAULT_REGION'],
+    ];
+    for (const [options, input] of cases) {
+      const error = await failure(createAwsPorts({ ...options, retry: fast }));
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).input).toBe(input);
+      expect(error.message).toContain('is not an AWS region name');
+      expect(error.fix).toContain('eu-west-1');
+    }
+    expect(peers.aws.requests).toHaveLength(0);
+    for (const region of ['us-gov-west-1', 'us-isob-east-1', 'cn-north-1', 'ap-southeast-5']) {
+      expect((await createAwsPorts({ region, env: peers.env })).region).toBe(region);
+    }
+  });
+
+  it("refuses a profile's region that is not an AWS region name", async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'aws-profile-'));
+    await writeFile(path.join(dir, 'config'), '[profile bad]\nregion = eu-west-1;id\n');
+    vi.stubEnv('AWS_CONFIG_FILE', path.join(dir, 'config'));
+    vi.stubEnv('AWS_REGION', undefined);
+    vi.stubEnv('AWS_DEFAULT_REGION', undefined);
+    try {
+      const { AWS_REGION: _r, ...env } = peers.env;
+      const error = await failure(createAwsPorts({ profile: 'bad', env }));
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).input).toBe('the region of AWS profile "bad"');
+      expect(peers.aws.requests).toHaveLength(0);
+    } finally {
+      vi.unstubAllEnvs();
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('reports missing credentials with the ways to provide them', async () => {
     vi.stubEnv('AWS_ACCESS_KEY_ID', undefined);
     vi.stubEnv('AWS_SECRET_ACCESS_KEY', undefined);

@@ -3,7 +3,7 @@
  * handler's timeouts, the endpoint override and the SDK logger. Loaded with the SDK (by clients.ts only).
  */
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
-import { type AwsEnv, type AwsPortsOptions, regionFromEnv } from './options.js';
+import { type AwsEnv, type AwsPortsOptions, checkRegion, explicitRegion } from './options.js';
 
 export type AwsServiceId = 'SSM' | 'ECR' | 'ECS';
 
@@ -20,12 +20,14 @@ export interface AwsSettings {
   debug: ((message: string) => void) | undefined;
 }
 
+/** The settings, with the region given by option or environment checked (InputError) before any client exists. */
 export function awsSettings(options: AwsPortsOptions): AwsSettings {
   const env = options.env ?? process.env;
+  const region = explicitRegion(options);
   return {
     env,
     profile: options.profile?.trim() || env.AWS_PROFILE?.trim() || undefined,
-    explicitRegion: regionFromEnv(options),
+    explicitRegion: region ? checkRegion(region) : undefined,
     maxAttempts: options.retry?.maxAttempts ?? 8,
     baseDelayMs: options.retry?.baseDelayMs ?? 200,
     maxDelayMs: options.retry?.maxDelayMs ?? 20_000,

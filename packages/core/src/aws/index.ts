@@ -8,10 +8,12 @@ import type { AwsPorts, AwsPortsOptions } from './options.js';
 
 export { type AwsCallContext, awsErrorName, mapAwsError } from './errors.js';
 export {
+  AWS_REGION_PATTERN,
   type AwsEnv,
   type AwsPorts,
   type AwsPortsOptions,
   type AwsRetryOptions,
+  checkRegion,
   missingRegionError,
   regionFromEnv,
 } from './options.js';

@@ -3,6 +3,7 @@
  * environment, the error when there is none). Loads no SDK.
  */
 import { InputError } from '../errors.js';
+import { quote } from '../inputs.js';
 import type { ParameterStore, Registry } from '../ports.js';
 
 export type AwsEnv = Readonly<Record<string, string | undefined>>;
@@ -39,9 +40,45 @@ export interface AwsPorts {
 
 /** Region from the option, AWS_REGION, AWS_DEFAULT_REGION; undefined when only the profile could say. */
 export function regionFromEnv(options: Pick<AwsPortsOptions, 'region' | 'env'>): string | undefined {
+  return explicitRegion(options)?.region;
+}
+
+/** A region and the input it came from, as the user knows it (`--region`, `AWS_REGION`, ...). */
+export interface RegionChoice {
+  region: string;
+  input: string;
+}
+
+/**
+ * The region given by option or environment, with where it came from. The CLI's `--region` also reads
+ * AWS_REGION: an option equal to AWS_REGION is named as that variable.
+ */
+export function explicitRegion(options: Pick<AwsPortsOptions, 'region' | 'env'>): RegionChoice | undefined {
   const env = options.env ?? process.env;
   const pick = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
-  return pick(options.region) ?? pick(env.AWS_REGION) ?? pick(env.AWS_DEFAULT_REGION);
+  const option = pick(options.region);
+  if (option) return { region: option, input: option === pick(env.AWS_REGION) ? 'AWS_REGION' : '--region' };
+  for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const) {
+    const region = pick(env[name]);
+    if (region) return { region, input: name };
+  }
+  return undefined;
+}
+
+/** AWS region names: `eu-west-1`, `us-gov-west-1`, `us-isob-east-1`, `cn-north-1`. */
+export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
+
+/**
+ * Refuse a region that is not an AWS region name before any call: it ends up in endpoints and in
+ * signatures (`eu-west-1;id` would reach a custom endpoint). InputError naming where it came from.
+ */
+export function checkRegion(choice: RegionChoice): string {
+  if (AWS_REGION_PATTERN.test(choice.region)) return choice.region;
+  throw new InputError(
+    choice.input,
+    `${choice.input} ${quote(choice.region)} is not an AWS region name (like eu-west-1 or us-gov-west-1).`,
+    `Set ${choice.input.startsWith('--') ? choice.input : `${choice.input} (or pass --region)`} to the region of your ECR repository and SSM parameters, e.g. eu-west-1; \`aws account list-regions\` lists them.`,
+  );
 }
 
 export function missingRegionError(profile: string | undefined): InputError {

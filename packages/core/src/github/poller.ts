@@ -45,6 +45,9 @@ export class RunPoller {
   private approvalChecked = false;
   /** Consecutive polls without a proper answer. */
   private transientStreak = 0;
+  /** When the current streak of failed polls began, and what those polls got (`HTTP 503`, a network error). */
+  private failingSince = 0;
+  private readonly failures = new Set<string>();
   /** Least interval between polls that cost, to last until the rate limit resets. */
   private rateFloorMs = 0;
 
@@ -114,7 +117,7 @@ export class RunPoller {
     }
     const notYet = f.status === 404 && this.gh.clock.now() - this.start < this.gh.tuning.runNotFoundGraceMs;
     if (isTransient(f) || notYet) {
-      this.transientStreak++;
+      this.noteFailure(f);
       if (this.transientStreak === 1 || this.transientStreak % 10 === 0) {
         this.gh.log(
           `GitHub did not answer properly (${f.status === undefined ? f.message : `HTTP ${f.status}`}); still waiting for run ${id}.`,
@@ -138,6 +141,16 @@ export class RunPoller {
       repo: `${owner}/${repo}`,
       baseUrl: this.gh.baseUrl,
     });
+  }
+
+  /** One more poll without a proper answer: the streak, since when, and what was answered. */
+  private noteFailure(f: HttpFailure): void {
+    if (this.transientStreak === 0) {
+      this.failingSince = this.gh.clock.now();
+      this.failures.clear();
+    }
+    this.transientStreak++;
+    this.failures.add(f.status === undefined ? `no answer (${f.message})` : `HTTP ${f.status}`);
   }
 
   /** Wait as long as GitHub asks; past the deadline, time out there. */
@@ -308,19 +321,49 @@ export class RunPoller {
     );
   }
 
+  /** At the deadline, after cancelling the run when asked: `cancelled` says how that went. */
+  private async cancelAtDeadline(): Promise<string> {
+    if (!this.options.cancelOnTimeout) return '';
+    try {
+      await this.cancel(this.ref);
+      return ' The remote run was cancelled.';
+    } catch (error) {
+      return ` Cancelling the remote run failed (${error instanceof Error ? error.message : String(error)}).`;
+    }
+  }
+
+  /**
+   * GitHub kept failing: the polls up to the deadline got no proper answer for at least half of the wait,
+   * so the wait did not time out on a slow run, it never learnt the run's state.
+   */
+  private keptFailing(now: number): boolean {
+    return this.transientStreak > 0 && now - this.failingSince >= this.options.timeoutMs / 2;
+  }
+
+  private gitHubKeptFailing(elapsed: number, cancelled: string): never {
+    const { ref: run } = this;
+    const failingMs = this.gh.clock.now() - this.failingSince;
+    const answers = [...this.failures].join(', ');
+    const seen = this.current ? `last seen ${this.describe()}` : 'its state was never read';
+    throw new RemoteError(
+      'github',
+      'GITHUB_UNAVAILABLE_WAITING',
+      `GitHub kept failing while waiting for the infra deployment: ${this.transientStreak} polls in a row of run ${run.id} got ${answers}, for ${formatElapsed(failingMs)} until the ${formatElapsed(this.options.timeoutMs)} timeout (waited ${formatElapsed(elapsed)}; ${seen}). Whether the run finished is unknown: ${run.url}.${cancelled}`,
+      {
+        fix: 'Check https://www.githubstatus.com (or your GitHub Enterprise server) and the network; once GitHub answers, open the run link to see how it ended, and deploy again if it did not succeed.',
+        details: { runUrl: run.url, runId: run.id, elapsedMs: elapsed, failingMs, answers },
+      },
+    );
+  }
+
   private async timedOut(): Promise<never> {
     const { options, ref: run } = this;
     const state = this.describe();
-    const elapsed = this.gh.clock.now() - this.start;
-    let cancelled = '';
-    if (options.cancelOnTimeout) {
-      try {
-        await this.cancel(run);
-        cancelled = ' The remote run was cancelled.';
-      } catch (error) {
-        cancelled = ` Cancelling the remote run failed (${error instanceof Error ? error.message : String(error)}).`;
-      }
-    }
+    const now = this.gh.clock.now();
+    const elapsed = now - this.start;
+    const keptFailing = this.keptFailing(now);
+    const cancelled = await this.cancelAtDeadline();
+    if (keptFailing) this.gitHubKeptFailing(elapsed, cancelled);
     throw new TimeoutError(
       `The infra deployment did not finish within ${formatElapsed(options.timeoutMs)} (waited ${formatElapsed(elapsed)}; ${state}): ${run.url}.${cancelled}`,
       {

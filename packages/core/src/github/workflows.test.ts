@@ -5,7 +5,7 @@
  */
 import { inspect } from 'node:util';
 import { type GitHubPeer, type GitHubPeerOptions, startGitHubPeer } from '@shared-hosting/testkit';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HostingError } from '../errors.js';
 import type { Clock, InfraWorkflows, RunUpdate, WorkflowTarget } from '../ports.js';
 import {
@@ -488,6 +488,37 @@ describe('wait', () => {
     expect(e.message).toMatch(/in_progress/);
     expect(peer.infra.run(run.id)?.cancelRequestedAt).toBeUndefined();
     expect(e.fix).toContain('--cancel-on-timeout');
+  });
+
+  it('GitHub answering 503 for the whole wait: a remote error (GitHub kept failing, the status, how long), not a timeout', async () => {
+    const { gh, target, peer } = await setup();
+    const run = await gh.dispatch(target);
+    peer.scenario.fault({ operationId: 'actions/get-workflow-run', status: 503, count: 10_000 });
+    const e = await caught(gh.wait(run, { timeoutMs: 60_000 }));
+    expect(e.kind).toBe('remote');
+    expect(e.code).toBe('GITHUB_UNAVAILABLE_WAITING');
+    expect(e.name).toBe('RemoteError');
+    expect(e.message).toContain('GitHub kept failing');
+    expect(e.message).toContain('HTTP 503');
+    expect(e.message).toMatch(/for 1m 0s until the 1m 0s timeout/);
+    expect(e.message).toContain(run.url);
+    expect(e.fix).toContain('githubstatus.com');
+    expect(peer.stats.byOperation['actions/get-workflow-run']).toBeGreaterThan(5);
+  });
+
+  it('503s only at the end of a long wait on a slow run still end as a timeout', async () => {
+    const { gh, target, peer, clock } = await setup();
+    peer.scenario.nextRun({
+      jobs: [{ name: 'deploy', steps: [{ name: 'Deploy application', durationMs: 3_600_000 }] }],
+    });
+    const run = await gh.dispatch(target);
+    const wait = gh.wait(run, { timeoutMs: 60_000 });
+    const start = clock.now();
+    await vi.waitFor(() => expect(clock.now() - start).toBeGreaterThan(45_000));
+    peer.scenario.fault({ operationId: 'actions/get-workflow-run', status: 503, count: 10_000 });
+    const e = await caught(wait);
+    expect(e.code).toBe('WAIT_TIMEOUT');
+    expect(e.message).toMatch(/in_progress/);
   });
 
   it('cancel-on-timeout cancels the remote run', async () => {

@@ -78,12 +78,17 @@ const CLUSTER =
 /** The App spec's default path for an application. */
 export const defaultSpecPath = (application: string) => `apps/${application}.yaml`;
 
-/** Validate the inputs against the App spec and resolve every name. Throws InputErrors listing every problem. */
-export function planRollout(
-  raw: RolloutInputs,
-  spec: AppSpec | undefined,
-  names: RolloutInputNames,
-): RolloutPlan {
+interface RolloutFlags {
+  errors: InputError[];
+  application: string | undefined;
+  environment: string | undefined;
+  timeoutMs: number | undefined;
+  dryRun: boolean;
+  overrides: Partial<Record<'cluster' | 'service' | 'container', string>>;
+}
+
+/** The inputs that need no App spec: names, timeout, dry run and the overrides. Collects every error. */
+function parseRolloutFlags(raw: RolloutInputs, names: RolloutInputNames): RolloutFlags {
   const errors: InputError[] = [];
   const fail = (input: string, message: string, fix: string) =>
     errors.push(new InputError(input, message, fix));
@@ -117,8 +122,49 @@ export function planRollout(
   const dryRun = parseBoolean(raw.dryRun, false);
   if (dryRun === undefined)
     fail(names.dryRun, `${names.dryRun} "${String(raw.dryRun)}" is not a boolean.`, 'Use true or false.');
-  if (!application || !environment) throw new InputErrors(errors);
+  const overrides: RolloutFlags['overrides'] = {};
+  for (const [key, pattern] of [
+    ['cluster', CLUSTER],
+    ['service', ECS_NAME],
+    ['container', ECS_NAME],
+  ] as const) {
+    const text = blankToUndefined(raw[key]);
+    if (text === undefined) continue;
+    if (pattern.test(text)) overrides[key] = text;
+    else
+      fail(
+        names[key],
+        `${names[key]} "${text}" is not a valid ECS ${key} name.`,
+        'Use letters, digits, "-" and "_" (a cluster may also be its ARN).',
+      );
+  }
+  return {
+    errors,
+    application,
+    environment,
+    timeoutMs,
+    dryRun: dryRun ?? false,
+    overrides,
+  };
+}
 
+/** The checks that need no App spec (the Action's fast path): throws InputErrors listing every problem. */
+export function checkRolloutInputs(raw: RolloutInputs, names: RolloutInputNames): void {
+  const { errors } = parseRolloutFlags(raw, names);
+  if (errors.length > 0) throw new InputErrors(errors);
+}
+
+/** Validate the inputs against the App spec and resolve every name. Throws InputErrors listing every problem. */
+export function planRollout(
+  raw: RolloutInputs,
+  spec: AppSpec | undefined,
+  names: RolloutInputNames,
+): RolloutPlan {
+  const flags = parseRolloutFlags(raw, names);
+  const { errors, application, environment, overrides } = flags;
+  if (!application || !environment) throw new InputErrors(errors);
+  const fail = (input: string, message: string, fix: string) =>
+    errors.push(new InputError(input, message, fix));
   const entry = spec?.environments[environment];
   if (spec && !entry) {
     const known = Object.keys(spec.environments);
@@ -128,44 +174,32 @@ export function planRollout(
       `Add "${environment}:" with its "cluster" under "environments:" in ${spec.file}, or pass ${names.environment} with one of ${known.join(', ') || 'the environments you add'}.`,
     );
   }
-  const override = (key: 'cluster' | 'service' | 'container', pattern: RegExp) => {
-    const text = blankToUndefined(raw[key]);
-    if (text !== undefined && !pattern.test(text))
-      fail(
-        names[key],
-        `${names[key]} "${text}" is not a valid ECS ${key} name.`,
-        'Use letters, digits, "-" and "_" (a cluster may also be its ARN).',
-      );
-    return text;
-  };
-  const cluster = override('cluster', CLUSTER) ?? entry?.cluster;
+  const cluster = overrides.cluster ?? entry?.cluster;
   if (!cluster && (!spec || entry))
     fail(
       names.cluster,
       `No ECS cluster for ${application} in ${environment}.`,
       `Add an App spec (${defaultSpecPath(application)}) with environments.${environment}.cluster, or pass ${names.cluster}.`,
     );
-  const service = override('service', ECS_NAME) ?? entry?.service ?? application;
-  const container = override('container', ECS_NAME) ?? entry?.container ?? application;
+  const where = spec?.file ?? defaultSpecPath(application);
   const repository = spec?.repository ?? application;
   if (!ECR_REPOSITORY_PATTERN.test(repository) || repository.length < 2)
     fail(
-      spec?.file ?? names.application,
+      where,
       `The ECR repository "${repository}" is not a valid repository name.`,
-      `Set "repository:" in ${spec?.file ?? defaultSpecPath(application)}.`,
+      `Set "repository:" in ${where}.`,
     );
   const parameter = (spec?.parameter ?? DEFAULTS.parameter('{application}', '{environment}'))
     .replaceAll('{application}', application)
     .replaceAll('{environment}', environment);
   if (!PARAMETER_PATTERN.test(parameter))
     fail(
-      spec?.file ?? names.application,
+      where,
       `The SSM parameter "${parameter}" is not a valid parameter name.`,
-      `Fix "parameter:" in ${spec?.file ?? defaultSpecPath(application)}: only {application} and {environment} are replaced.`,
+      `Fix "parameter:" in ${where}: only {application} and {environment} are replaced.`,
     );
-  if (errors.length > 0 || !cluster || timeoutMs === undefined) throw new InputErrors(errors);
-
-  const steps = dryRun
+  if (errors.length > 0 || !cluster || flags.timeoutMs === undefined) throw new InputErrors(errors);
+  const steps = flags.dryRun
     ? ROLLOUT_STEPS.filter((s) => ['read', 'resolve', 'render'].includes(s))
     : [...ROLLOUT_STEPS];
   return {
@@ -173,13 +207,13 @@ export function planRollout(
     environment,
     specFile: spec?.file,
     cluster,
-    service,
-    container,
+    service: overrides.service ?? entry?.service ?? application,
+    container: overrides.container ?? entry?.container ?? application,
     repository,
     parameter,
-    timeoutMs,
+    timeoutMs: flags.timeoutMs,
     pollIntervalMs: ROLLOUT_POLL_MS,
-    dryRun: dryRun ?? false,
+    dryRun: flags.dryRun,
     steps,
   };
 }

@@ -6,9 +6,7 @@
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 import { InputError, InputErrors } from '../errors.js';
-import schema from './app-spec.schema.json' with { type: 'json' };
-
-export { schema as appSpecSchema };
+import { appSpecSchema as schema } from './schema.js';
 
 export interface AppSpecEnvironment {
   cluster: string;

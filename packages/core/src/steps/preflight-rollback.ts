@@ -20,7 +20,8 @@ export interface RollbackPreflight {
 
 /**
  * Resolve the version to go back to (`previous` = the latest history entry whose value differs from
- * the current one) and confirm its image is still in ECR (IMAGE_EXPIRED otherwise).
+ * the current one) and confirm its image is still in ECR (IMAGE_EXPIRED otherwise; VERSION_NEVER_DEPLOYED
+ * for a `--to` version that is in neither the history nor ECR).
  */
 export async function rollbackPreflight(
   plan: RollbackPlan,
@@ -45,6 +46,7 @@ export async function rollbackPreflight(
   const version = entry?.value ?? plan.to;
   ctx.progress(`image ${target.repository}:${version}`);
   const image = await ports.registry.findImage(target.repository, version);
+  if (!image && !entry) throw neverDeployed(plan, version, history.length);
   if (!image) {
     throw new PreconditionError(
       'IMAGE_EXPIRED',
@@ -88,4 +90,21 @@ function resolveTarget(
     );
   }
   return previous;
+}
+
+/** `--to` a version that is neither in the parameter's history nor in ECR: most likely a typo. */
+function neverDeployed(plan: RollbackPlan, version: string, entries: number): PreconditionError {
+  const { target } = plan;
+  const where =
+    entries >= HISTORY_MAX
+      ? `not among the last ${HISTORY_MAX} versions of ${target.parameter}`
+      : `not in the history of ${target.parameter}`;
+  return new PreconditionError(
+    'VERSION_NEVER_DEPLOYED',
+    `Cannot roll back ${target.application} in ${target.environment} to ${version}: ${version} was never deployed to ${target.environment} (${where}) and there is no image ${target.repository}:${version} in ECR. Nothing was changed.`,
+    {
+      fix: `See the versions deployed there with: hosting history --app ${target.application} --env ${target.environment}; then pass one of them to --to (or leave --to out to go back to the previous one).`,
+      details: { repository: target.repository, version, parameter: target.parameter },
+    },
+  );
 }
