@@ -10,6 +10,7 @@ import { runHistory } from './commands/history.js';
 import { runPromote } from './commands/promote.js';
 import { runRollback } from './commands/rollback.js';
 import { runStatus } from './commands/status.js';
+import { runUnlock } from './commands/unlock.js';
 import { run } from './program.js';
 import type { PortsFactory } from './runtime/ports.js';
 import { memoryIO } from './testing.js';
@@ -84,10 +85,10 @@ describe('hosting status', () => {
     expect(await runStatus({ app: 'hello-app', infraRepo: 'acme/infra' }, ctx, w.factory)).toBe(0);
     const text = ctx.out.join('');
     expect(text).toMatch(
-      /ENVIRONMENT\s+VERSION\s+PARAM\s+DEPLOYED\s+BY\s+COMMIT\s+DIGEST\s+IMAGE\s+LATEST RUN/,
+      /ENVIRONMENT\s+VERSION\s+PARAM\s+DEPLOYED\s+BY\s+COMMIT\s+DIGEST\s+IMAGE\s+LIVE\s+LOCK\s+LATEST RUN/,
     );
     expect(text).toMatch(
-      /staging\s+v2\s+1\s+\S+ \S+ UTC\s+alice@example.com\s+v20000000000\s+sha256:\S+\s+present\s+success https:\/\/github.test\/acme\/infra\/actions\/runs\/9/,
+      /staging\s+v2\s+1\s+\S+ \S+ UTC\s+alice@example.com\s+v20000000000\s+sha256:\S+\s+present\s+-\s+-\s+success https:\/\/github.test\/acme\/infra\/actions\/runs\/9/,
     );
     expect(text).toMatch(/production\s+v1 .*expired/);
     expect(text).toContain('a rollback to it would be refused');
@@ -294,6 +295,7 @@ describe('--json', () => {
         runPromote({ ...release, from: 'staging', to: 'production', json: true }, ctx, w.factory),
       status: (ctx: CliIO) => runStatus({ app: 'hello-app', json: true }, ctx, w.factory),
       history: (ctx: CliIO) => runHistory({ app: 'hello-app', env: 'staging', json: true }, ctx, w.factory),
+      unlock: (ctx: CliIO) => runUnlock({ app: 'hello-app', env: 'staging', json: true }, ctx, w.factory),
     };
     for (const [command, runCommand] of Object.entries(runs)) {
       // The deploy's infra run fails, so that its recovery is in the output.

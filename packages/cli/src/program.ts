@@ -41,8 +41,11 @@ export function addInfraOptions(command: Command): Command {
 /** The lock before the infra deployment and the recovery after a failed one (deploy, rollback, promote). */
 export function addReleaseOptions(command: Command): Command {
   return command
-    .option('--wait-for-lock', 'wait for a deployment of the same app and environment in progress (default)')
-    .option('--no-wait-for-lock', 'refuse instead of waiting when a deployment is in progress')
+    .option(
+      '--wait-for-lock',
+      'wait for the lock (and runs in flight) of the same app and environment, up to --timeout (default)',
+    )
+    .option('--no-wait-for-lock', 'refuse instead of waiting when another deployment holds the lock or runs')
     .option('--rollback-on-failure', 'when the infra run fails, restore the previous version in SSM')
     .option(
       '--redeploy-on-rollback',
@@ -297,6 +300,35 @@ Examples:
   });
 }
 
+function defineUnlock(program: Command, io: CliIO): void {
+  const unlock = program
+    .command('unlock')
+    .description(
+      'Remove the deployment lock of an application and environment by hand (saying whose it was); one that has not expired only with --force.',
+    )
+    .addOption(app())
+    .addOption(new Option('--env <name>', 'environment name, e.g. staging').env('HOSTING_ENVIRONMENT'))
+    .option(
+      '--parameter <name>',
+      'SSM version parameter the lock belongs to (default: /shared-hosting/<app>/<env>/version; the lock is /shared-hosting/<app>/<env>/lock)',
+    )
+    .option('--force', 'remove the lock even though it has not expired (its holder may still be running)');
+  addAwsOptions(unlock);
+  addCommonOptions(unlock);
+  unlock.addHelpText(
+    'after',
+    `
+Examples:
+  $ hosting unlock --app hello-app --env staging
+  $ hosting unlock --app hello-app --env staging --force --json
+`,
+  );
+  unlock.action(async (flags: import('./commands/unlock.js').UnlockFlags) => {
+    const { runUnlock } = await import('./commands/unlock.js');
+    io.exitCode = await runUnlock(flags, io);
+  });
+}
+
 /** Every command of the program, in the order `--help` lists them. */
 const COMMANDS = [
   defineDeploy,
@@ -306,6 +338,7 @@ const COMMANDS = [
   defineHistory,
   defineRollback,
   definePromote,
+  defineUnlock,
 ];
 
 export function processIO(): CliIO {

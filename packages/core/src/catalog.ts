@@ -38,14 +38,15 @@ export const errorCatalog: readonly CatalogEntry[] = [
     code: 'WAIT_TIMEOUT',
     title: 'Timed out waiting for the infra deployment',
     cause:
-      'The infrastructure run did not complete within the timeout. (When GitHub kept failing for most of the wait instead, the error is GITHUB_UNAVAILABLE_WAITING.)',
-    fix: 'Open the run link to see where it is; raise the timeout, or pass --cancel-on-timeout to cancel runs that exceed it.',
+      'The infrastructure run did not complete within the timeout, or the deployment lock or a run in flight was not released within it (nothing was changed then). (When GitHub kept failing for most of the wait instead, the error is GITHUB_UNAVAILABLE_WAITING.)',
+    fix: 'Open the run link to see where it is; raise the timeout, or pass --cancel-on-timeout to cancel runs that exceed it. A lock whose holder is gone is removed with hosting unlock.',
   },
   {
     code: 'INTERRUPTED',
     title: 'Interrupted',
-    cause: 'The deployment was interrupted (Ctrl-C, SIGTERM, or the job was cancelled) while it waited.',
-    fix: 'The remote run was cancelled unless --no-cancel-on-interrupt was given; deploy again when ready.',
+    cause:
+      "The operation was interrupted (Ctrl-C, SIGTERM, or the job was cancelled). The message says what it left: before the version write nothing was changed; once the write had started, the write and the trigger were finished (the run deploys the new version, not waited for) or the previous value was restored; while waiting for the lock or for someone else's run, that run was not touched. A second Ctrl-C quits at once and says what state it left.",
+    fix: 'Follow the fix line of the message: follow the run it names, or deploy again when ready. Your own run was cancelled unless --no-cancel-on-interrupt was given (then the new value is restored); after a second Ctrl-C, a lock left behind is removed with hosting unlock.',
   },
   {
     code: 'ECR_REPOSITORY_NOT_FOUND',
@@ -186,8 +187,22 @@ export const errorCatalog: readonly CatalogEntry[] = [
     code: 'DEPLOYMENT_IN_PROGRESS',
     title: 'A deployment is already in progress',
     cause:
-      'A run of the infra workflow for the same application and environment is queued or in progress (started by anyone), and waiting for it was turned off (--no-wait-for-lock, wait-for-lock: false). Nothing was changed.',
-    fix: 'Open the run link in the message; run again when it has finished, or leave waiting for it on (the default).',
+      'Another deploy, rollback or promote of the same application and environment holds the deployment lock (the SSM parameter /shared-hosting/<app>/<env>/lock), or a run of the infra workflow for them is queued or in progress (started by anyone), and waiting for it was turned off (--no-wait-for-lock, wait-for-lock: false). Nothing was changed.',
+    fix: 'The message names the holder, since when and its run link. Run again when it has finished, or leave waiting for it on (the default). A lock whose holder was killed expires by itself (the message shows when), or remove it with hosting unlock --app <app> --env <env>.',
+  },
+  {
+    code: 'LOCK_HELD',
+    title: 'Lock not expired',
+    cause:
+      'hosting unlock found the deployment lock held by an operation whose lock has not expired: it may still be running. Nothing was removed.',
+    fix: 'Check that operation (the message names its holder and run); if it is gone (killed, its runner lost), run hosting unlock again with --force.',
+  },
+  {
+    code: 'DEPLOYED_OTHER_VERSION',
+    title: 'Another version went live',
+    cause:
+      'The infra run succeeded, but the SSM label `deployed` (moved by the infra side to the parameter version it rolled out) is on another version than the one this operation wrote or found set: someone changed the parameter while it ran (bypassing the lock), or the infra run rolled out something else.',
+    fix: 'The message names the version that went live. Check hosting status and hosting history, then deploy again.',
   },
   {
     code: 'IMAGE_EXPIRED',
@@ -241,7 +256,7 @@ export const errorCatalog: readonly CatalogEntry[] = [
     code: 'PARAMETER_CHANGED',
     title: 'Parameter changed meanwhile',
     cause:
-      'After a failed infra run, --rollback-on-failure found the parameter changed by someone else since this command wrote it, so it did not restore the previous value.',
+      'A restore (after a failed infra run with --rollback-on-failure, or after an interrupt) found the parameter at another parameter version than the one this command wrote: someone changed it since (even to the same value), so the previous value was not written back and the parameter was left as it is.',
     fix: 'Look at hosting status and hosting history before changing anything.',
   },
   // --- GitHub (infra workflow: preflight, dispatch, wait) ---

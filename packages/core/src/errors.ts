@@ -108,8 +108,9 @@ export class BuildError extends HostingError {
 
 export class DeploymentFailedError extends HostingError {
   override name = 'DeploymentFailedError';
-  constructor(message: string, options: HostingErrorOptions = {}) {
-    super('DEPLOYMENT_FAILED', 'deployment', message, options);
+  /** `code`: DEPLOYMENT_FAILED unless given (e.g. DEPLOYED_OTHER_VERSION). */
+  constructor(message: string, options: HostingErrorOptions & { code?: string } = {}) {
+    super(options.code ?? 'DEPLOYMENT_FAILED', 'deployment', message, options);
   }
 }
 

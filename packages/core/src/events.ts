@@ -10,6 +10,7 @@ export const DEPLOY_STEPS = [
   'set-version',
   'trigger',
   'wait',
+  'verify',
   'report',
 ] as const;
 /** The steps of a rollout on ECS (the infra repository's side), in order. */
@@ -18,8 +19,11 @@ export type RolloutStepId = (typeof ROLLOUT_STEPS)[number];
 
 export type StepId = (typeof DEPLOY_STEPS)[number] | 'rollback' | 'lock' | RolloutStepId;
 
-/** Steps that appear only when they have something to do: a lock to wait for, a value to restore. */
-export const CONDITIONAL_STEPS: ReadonlySet<StepId> = new Set<StepId>(['lock', 'rollback']);
+/**
+ * Steps that appear only when they have something to do: a lock or a run to wait for, a `deployed`
+ * label to check, a value to restore.
+ */
+export const CONDITIONAL_STEPS: ReadonlySet<StepId> = new Set<StepId>(['lock', 'verify', 'rollback']);
 
 export const STEP_TITLES: Record<StepId, string> = {
   preflight: 'Preflight checks',
@@ -29,6 +33,7 @@ export const STEP_TITLES: Record<StepId, string> = {
   'set-version': 'Set version in SSM',
   trigger: 'Trigger infra deployment',
   wait: 'Wait for infra deployment',
+  verify: 'Verify deployed version',
   report: 'Report',
   rollback: 'Roll back parameter',
   lock: 'Wait for running deployment',

@@ -15,7 +15,7 @@ export { execute, missingTokenError } from './run/deploy.js';
 export * from './run/history.js';
 export type * from './run/ports.js';
 export * from './run/promote.js';
-export { RELEASE_STEPS } from './run/release.js';
+export { describeQuit, newReleaseLive, RELEASE_STEPS } from './run/release.js';
 export * from './run/result.js';
 export * from './run/rollback.js';
 export * from './run/rollout.js';
@@ -29,11 +29,18 @@ export {
   skipped,
 } from './run/runner.js';
 export * from './run/status.js';
+export * from './run/unlock.js';
 export * from './secrets.js';
 export * from './source.js';
 export type { AppSpec, AppSpecEnvironment } from './spec/app-spec.js';
 export { default as appSpecSchema } from './spec/app-spec.schema.json' with { type: 'json' };
 export * from './spec/load.js';
+export {
+  describeLock,
+  type LockInfo,
+  type LockRecord,
+  lockParameterName,
+} from './steps/lock-store.js';
 export { describeFailure } from './steps/report.js';
 export { DEPLOYED_LABEL } from './steps/rollout/record.js';
 export { diffDocuments, READ_ONLY_FIELDS, shortTaskDefinition } from './steps/rollout/task-definition.js';

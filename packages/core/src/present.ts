@@ -11,8 +11,10 @@ import { toOutputs } from './run/result.js';
 import type { RollbackResult } from './run/rollback.js';
 import { type RolloutResult, rolloutOutputs } from './run/rollout.js';
 import type { EnvironmentStatus, StatusResult } from './run/status.js';
+import type { UnlockResult } from './run/unlock.js';
+import type { LockInfo } from './steps/lock-store.js';
 
-export type CommandName = 'deploy' | 'rollback' | 'promote' | 'status' | 'history' | 'rollout';
+export type CommandName = 'deploy' | 'rollback' | 'promote' | 'status' | 'history' | 'rollout' | 'unlock';
 
 export type CommandResult =
   | { command: 'deploy'; result: DeployResult }
@@ -20,7 +22,8 @@ export type CommandResult =
   | { command: 'promote'; result: PromoteResult }
   | { command: 'status'; result: StatusResult }
   | { command: 'history'; result: HistoryResult }
-  | { command: 'rollout'; result: RolloutResult };
+  | { command: 'rollout'; result: RolloutResult }
+  | { command: 'unlock'; result: UnlockResult };
 
 export interface ResultField {
   key: string;
@@ -29,7 +32,15 @@ export interface ResultField {
   description: string;
 }
 
-const ALL: readonly CommandName[] = ['deploy', 'rollback', 'promote', 'status', 'history', 'rollout'];
+const ALL: readonly CommandName[] = [
+  'deploy',
+  'rollback',
+  'promote',
+  'status',
+  'history',
+  'rollout',
+  'unlock',
+];
 const ROLLOUT: readonly CommandName[] = ['rollout'];
 const RELEASES: readonly CommandName[] = ['deploy', 'rollback', 'promote'];
 const field = (key: string, commands: readonly CommandName[], type: string, description: string) => ({
@@ -41,7 +52,12 @@ const field = (key: string, commands: readonly CommandName[], type: string, desc
 
 /** Every top-level key of `--json`, and the commands that print it. */
 export const RESULT_FIELDS: readonly ResultField[] = [
-  field('operation', ALL, 'string', 'The command that ran: deploy, rollback, promote, status or history.'),
+  field(
+    'operation',
+    ALL,
+    'string',
+    'The command that ran: deploy, rollback, promote, status, history or unlock.',
+  ),
   field('status', ALL, '"succeeded" | "failed"', 'Whether it succeeded (the exit code says why not).'),
   field(
     'dry-run',
@@ -64,7 +80,7 @@ export const RESULT_FIELDS: readonly ResultField[] = [
     'string',
     'The version (image tag) set in SSM (rollout: read from SSM).',
   ),
-  field('parameter-name', [...RELEASES, 'history', ...ROLLOUT], 'string', 'The SSM parameter.'),
+  field('parameter-name', [...RELEASES, 'history', ...ROLLOUT, 'unlock'], 'string', 'The SSM parameter.'),
   field(
     'parameter-version',
     [...RELEASES, ...ROLLOUT],
@@ -81,6 +97,12 @@ export const RESULT_FIELDS: readonly ResultField[] = [
   field('source-version', RELEASES, 'string | null', 'promote: the version it runs there.'),
   field('retagged', RELEASES, 'boolean', 'promote: the image was given a new tag.'),
   field(
+    'verified',
+    RELEASES,
+    'boolean | null',
+    'The `deployed` label confirmed the infra run rolled out this version (false: another one went live; null: not checked, e.g. no label kept).',
+  ),
+  field(
     'recovery',
     RELEASES,
     'object | null',
@@ -90,9 +112,22 @@ export const RESULT_FIELDS: readonly ResultField[] = [
     'environments',
     ['status'],
     'object[]',
-    'Per environment: what runs, its image in ECR, the latest infra run.',
+    'Per environment: what runs, its image in ECR, the latest infra run, `deployed-label` (the version the infra side last rolled out: `version`, `parameter-version`, or null) and `lock` (a held deployment lock: `name`, `holder`, `operation`, `version`, `since`, `expires`, `run`, `expired`, or null).',
   ),
-  field('entries', ['history'], 'object[]', "The parameter's versions, newest first, with their provenance."),
+  field(
+    'entries',
+    ['history'],
+    'object[]',
+    "The parameter's versions, newest first, with their provenance and `labels` (`deployed`: the one the infra side last rolled out).",
+  ),
+  field('lock-name', ['unlock'], 'string', 'The lock parameter.'),
+  field(
+    'lock',
+    ['unlock'],
+    'object | null',
+    'The lock as found (`name`, `holder`, `operation`, `version`, `since`, `expires`, `run`, `expired`), null when none was held.',
+  ),
+  field('removed', ['unlock'], 'boolean', 'Whether the lock was removed.'),
   field('cluster', ROLLOUT, 'string', 'The ECS cluster.'),
   field('service', ROLLOUT, 'string', 'The ECS service.'),
   field('container', ROLLOUT, 'string', 'The container whose image was replaced.'),
@@ -154,8 +189,32 @@ export function resultJson(input: CommandResult): Record<string, unknown> {
       ...tail,
     };
   }
+  if (input.command === 'unlock') return { ...common, ...unlockFields(input.result), ...tail };
   if (input.command === 'rollout') return { ...common, ...rolloutFields(input.result), ...tail };
   return { ...common, ...releaseFields(input.result), ...tail };
+}
+
+function unlockFields(u: UnlockResult) {
+  return {
+    environment: u.environment,
+    'parameter-name': u.parameterName,
+    'lock-name': u.lockName,
+    lock: u.lock ? lockJson(u.lock) : null,
+    removed: u.removed,
+  };
+}
+
+export function lockJson(lock: LockInfo) {
+  return {
+    name: lock.name,
+    holder: lock.holder ?? null,
+    operation: lock.operation ?? null,
+    version: lock.version ?? null,
+    since: lock.since?.toISOString() ?? null,
+    expires: lock.expires?.toISOString() ?? null,
+    run: lock.run ?? null,
+    expired: lock.expired,
+  };
 }
 
 function rolloutFields(r: RolloutResult) {
@@ -186,6 +245,7 @@ function releaseFields(result: DeployResult | RollbackResult | PromoteResult) {
     'source-environment': promote?.sourceEnvironment ?? null,
     'source-version': promote?.sourceVersion ?? null,
     retagged: promote?.retagged ?? false,
+    verified: result.verified ?? null,
     recovery: result.recovery ? recoveryJson(result.recovery) : null,
   };
 }
@@ -229,6 +289,10 @@ function environmentJson(e: EnvironmentStatus) {
           'created-at': e.latestRun.createdAt?.toISOString() ?? null,
         }
       : null,
+    'deployed-label': e.live
+      ? { version: e.live.version, 'parameter-version': e.live.parameterVersion }
+      : null,
+    lock: e.lock ? lockJson(e.lock) : null,
     ...(e.error ? { error: errorJson(e.error) } : {}),
   };
 }
@@ -248,6 +312,7 @@ function entryJson(e: HistoryEntry) {
     from: p?.from ?? null,
     source: p?.source ?? null,
     'run-url': p?.run ?? null,
+    labels: [...e.labels],
   };
 }
 

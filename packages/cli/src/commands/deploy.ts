@@ -40,11 +40,12 @@ export async function runDeploy(
         return { plan, release };
       },
       builder: ({ plan }) => plan.build.builder,
-      run: ({ plan, release }, ports, signal) =>
+      run: ({ plan, release }, ports, signal, live) =>
         execute(plan, ports, {
           ...release,
           dryRun: flags.dryRun,
           signal,
+          live,
           tokenInput: 'GITHUB_TOKEN',
           allowMissingToken: true,
         }),

@@ -1,4 +1,5 @@
 import {
+  DEPLOYED_LABEL,
   type HistoryEntry,
   type HistoryResult,
   history,
@@ -66,7 +67,7 @@ export function historyTable(result: HistoryResult): string[] {
   }
   const rows = result.entries.map((e) => [
     `${e.current ? '*' : ' '}${e.parameterVersion}`,
-    e.version,
+    `${e.version}${e.labels.includes(DEPLOYED_LABEL) ? ' [deployed]' : ''}`,
     formatDate(e.date),
     actionText(e),
     e.provenance?.actor ?? e.author ?? '-',
@@ -75,7 +76,7 @@ export function historyTable(result: HistoryResult): string[] {
     e.provenance?.run ?? '-',
   ]);
   return [
-    `${result.application} in ${result.environment} (${result.parameterName}), newest first; * = deployed now`,
+    `${result.application} in ${result.environment} (${result.parameterName}), newest first; * = current value, [deployed] = last rolled out by the infra side`,
     ...table([' #', 'VERSION', 'DATE', 'ACTION', 'BY', 'COMMIT', 'DIGEST', 'RUN'], rows),
   ];
 }

@@ -34,8 +34,8 @@ export async function runPromote(
           PROMOTE_NAMES,
           { cwd: io.cwd, env: io.env },
         ),
-      run: (plan, ports, signal) =>
-        promote(plan, ports, { dryRun: flags.dryRun, signal, tokenInput: 'GITHUB_TOKEN' }),
+      run: (plan, ports, signal, live) =>
+        promote(plan, ports, { dryRun: flags.dryRun, signal, live, tokenInput: 'GITHUB_TOKEN' }),
       print: (result) => printRelease(result, flags, io, redactor),
     },
     { flags, io, factory, reporter, redactor },

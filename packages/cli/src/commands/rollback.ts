@@ -26,8 +26,8 @@ export async function runRollback(
           cwd: io.cwd,
           env: io.env,
         }),
-      run: (plan, ports, signal) =>
-        rollback(plan, ports, { dryRun: flags.dryRun, signal, tokenInput: 'GITHUB_TOKEN' }),
+      run: (plan, ports, signal, live) =>
+        rollback(plan, ports, { dryRun: flags.dryRun, signal, live, tokenInput: 'GITHUB_TOKEN' }),
       print: (result) => printRelease(result, flags, io, redactor),
     },
     { flags, io, factory, reporter, redactor },

@@ -81,6 +81,25 @@ function runText(e: EnvironmentStatus): string {
   return `${r.conclusion ?? r.status.replace('_', ' ')} ${r.run.url}`;
 }
 
+/** A held lock (who, since, expiry) and a live version other than the parameter's, as notes. */
+function lockNotes(e: EnvironmentStatus): string[] {
+  const notes: string[] = [];
+  const lock = e.lock;
+  if (lock) {
+    const who = lock.holder ? `${lock.holder} (${lock.operation} ${lock.version})` : 'an unknown holder';
+    const until = lock.expires ? `, ${lock.expired ? 'expired' : 'expires'} ${formatDate(lock.expires)}` : '';
+    notes.push(
+      `! ${e.environment}: locked by ${who} since ${formatDate(lock.since)}${until}${lock.run ? `, run ${lock.run}` : ''}${lock.expired ? ' — the next deployment takes it over' : ''} (hosting unlock removes it).`,
+    );
+  }
+  if (e.live && e.deployed && e.live.parameterVersion !== e.deployed.parameterVersion) {
+    notes.push(
+      `! ${e.environment}: the infra side last rolled out ${e.live.version} (parameter version ${e.live.parameterVersion}, label "deployed"), not the parameter's ${e.deployed.version} (${e.deployed.parameterVersion}).`,
+    );
+  }
+  return notes;
+}
+
 export function statusTable(result: StatusResult): string[] {
   const rows = result.environments.map((e) => {
     const p = e.deployed?.provenance;
@@ -93,15 +112,30 @@ export function statusTable(result: StatusResult): string[] {
       short.commit(p?.commit),
       short.digest(p?.digest ?? e.image?.digest),
       imageText(e),
+      e.live ? `${e.live.version} (${e.live.parameterVersion})` : '-',
+      e.lock ? `${e.lock.holder ?? 'unknown'}${e.lock.expired ? ' (expired)' : ''}` : '-',
       runText(e),
     ];
   });
   const lines = table(
-    ['ENVIRONMENT', 'VERSION', 'PARAM', 'DEPLOYED', 'BY', 'COMMIT', 'DIGEST', 'IMAGE', 'LATEST RUN'],
+    [
+      'ENVIRONMENT',
+      'VERSION',
+      'PARAM',
+      'DEPLOYED',
+      'BY',
+      'COMMIT',
+      'DIGEST',
+      'IMAGE',
+      'LIVE',
+      'LOCK',
+      'LATEST RUN',
+    ],
     rows,
   );
   const notes: string[] = [];
   for (const e of result.environments) {
+    notes.push(...lockNotes(e));
     if (e.image && !e.image.exists)
       notes.push(
         `! ${e.environment}: image ${e.deployed?.version} is no longer in ECR (a lifecycle rule may have expired it); a rollback to it would be refused.`,

@@ -1,4 +1,12 @@
-import type { BuilderName, DeployPorts, HostingError, StepId } from '@shared-hosting/core';
+import {
+  type BuilderName,
+  type DeployPorts,
+  describeQuit,
+  type HostingError,
+  newReleaseLive,
+  type ReleaseLive,
+  type StepId,
+} from '@shared-hosting/core';
 import type { Redactor } from '../output/redact.js';
 import type { TerminalReporter } from '../output/terminal.js';
 import type { CliIO, CommonFlags } from '../types.js';
@@ -16,7 +24,8 @@ export interface ReleaseCommand<P, R extends { error: HostingError | undefined }
   steps(plan: P): readonly StepId[];
   /** Which builder the plan needs (only deploy builds). */
   builder?(plan: P): BuilderName | 'auto';
-  run(plan: P, ports: DeployPorts, signal: AbortSignal): Promise<R>;
+  /** `live`: pass it to the operation's options; a second Ctrl-C prints what state it left. */
+  run(plan: P, ports: DeployPorts, signal: AbortSignal, live: ReleaseLive): Promise<R>;
   print(result: R): void;
 }
 
@@ -45,7 +54,11 @@ export async function runReleaseCommand<P, R extends { error: HostingError | und
       builder: command.builder?.(plan) ?? 'auto',
       redactor,
     });
-    const result = await withInterrupts((signal) => command.run(plan, ports, signal));
+    const live = newReleaseLive();
+    const result = await withInterrupts((signal) => command.run(plan, ports, signal, live), {
+      onQuit: () => describeQuit(live).map((line) => redactor.redact(line)),
+      write: (text) => io.stderr.write(text),
+    });
     reporter.close();
     command.print(result);
     return result.error ? reportFailure(result.error, flags, io, redactor) : 0;

@@ -58,6 +58,7 @@ export const DEPLOY_PLAN_STEPS: readonly StepId[] = [
   'set-version',
   'trigger',
   'wait',
+  'verify',
   'rollback',
   'report',
 ];

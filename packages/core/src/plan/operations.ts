@@ -14,6 +14,7 @@ import {
 import type { WorkflowTarget } from '../ports.js';
 import type { ReleaseOptions } from '../run/ports.js';
 import { resolveSource, type SourceInfo } from '../source.js';
+import { lockParameterName } from '../steps/lock-store.js';
 import type { DeployPlan, PrepareContext } from './deploy.js';
 
 /**
@@ -109,6 +110,15 @@ export interface PromotePlan {
   release: Required<ReleaseOptions>;
 }
 
+export interface UnlockPlan {
+  kind: 'unlock';
+  target: OperationTarget;
+  /** The lock parameter (lockParameterName of the version parameter). */
+  lock: string;
+  /** Remove a lock that has not expired yet (its holder may still be running). */
+  force: boolean;
+}
+
 /** A rollback: the preflight resolves and confirms the version, then the release tail. */
 export const ROLLBACK_PLAN_STEPS: readonly StepId[] = [
   'preflight',
@@ -116,6 +126,7 @@ export const ROLLBACK_PLAN_STEPS: readonly StepId[] = [
   'set-version',
   'trigger',
   'wait',
+  'verify',
   'rollback',
   'report',
 ];
@@ -129,6 +140,7 @@ export const PROMOTE_PLAN_STEPS: readonly StepId[] = [
   'set-version',
   'trigger',
   'wait',
+  'verify',
   'rollback',
   'report',
 ];
@@ -301,6 +313,20 @@ export function planHistory(
   }
   if (c.errors.length > 0 || !shared) throw new InputErrors(c.errors);
   return { kind: 'history', target: targetOf(shared.options, shared.hasInfra), limit };
+}
+
+/** unlock: one application and environment (and --parameter), and whether to force. */
+export function planUnlock(
+  raw: OperationInputs & { force?: boolean | string | undefined },
+  names: OperationInputNames & { force: string },
+  cwd = process.cwd(),
+): UnlockPlan {
+  const c: Collected = { errors: [] };
+  const shared = parseShared(raw, names, cwd, false, c);
+  const force = booleanInput(c, names.force, raw.force, false);
+  if (c.errors.length > 0 || !shared) throw new InputErrors(c.errors);
+  const target = targetOf(shared.options, shared.hasInfra);
+  return { kind: 'unlock', target, lock: lockParameterName(target.parameter), force };
 }
 
 async function actorOf(context: PrepareContext): Promise<Pick<SourceInfo, 'actor' | 'runUrl'>> {

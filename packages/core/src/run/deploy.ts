@@ -7,7 +7,7 @@ import { type DeployPreflight, preflight } from '../steps/preflight.js';
 import { push } from '../steps/push.js';
 import { tag } from '../steps/tag.js';
 import type { DeployPorts, ExecuteOptions } from './ports.js';
-import { AFTER_FAILURE, type ReleaseState, releaseSteps } from './release.js';
+import { AFTER_FAILURE, finishRelease, newReleaseLive, type ReleaseState, releaseSteps } from './release.js';
 import { type DeployResult, newResult } from './result.js';
 import { runPlan, StepFailure, StepRunner, type StepTable } from './runner.js';
 
@@ -44,7 +44,8 @@ export async function execute(
     undefined,
   );
   const runner = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
-  const state: DeployState = { plan, ports, options, result, spec: undefined };
+  const live = options.live ?? newReleaseLive();
+  const state: DeployState = { plan, ports, options, result, spec: undefined, live };
   if (!ports.workflows && !dryRun) {
     if (!options.allowMissingToken) {
       result.error = missingTokenError(options.tokenInput);
@@ -54,7 +55,7 @@ export async function execute(
   }
   const steps = dryRun ? plan.steps.filter((s) => s === 'preflight') : plan.steps;
   const table = { ...releaseSteps(state), ...deploySteps(state, ports) };
-  result.error = await runPlan(steps, table, runner, AFTER_FAILURE);
+  result.error = await finishRelease(state, await runPlan(steps, table, runner, AFTER_FAILURE));
   if (!result.error) result.status = 'succeeded';
   return result;
 }
@@ -116,21 +117,24 @@ function deploySteps(state: DeployState, ports: DeployPorts): StepTable {
   };
 }
 
-function releaseSpec(plan: DeployPlan, pre: DeployPreflight, digest: string): ReleaseState['spec'] {
+function releaseSpec(plan: DeployPlan, _pre: DeployPreflight, digest: string): ReleaseState['spec'] {
   return {
-    success: `${plan.application} ${plan.version} deployed to ${plan.environment}`,
+    operation: 'deploy',
+    application: plan.application,
+    environment: plan.environment,
+    success: () => `${plan.application} ${plan.version} deployed to ${plan.environment}`,
     repository: plan.image.repository,
     parameter: plan.parameter.name,
     version: plan.parameter.value,
-    current: pre.current,
-    description: formatProvenance({
-      action: 'deploy',
-      version: plan.version,
-      commit: plan.source.commit,
-      digest,
-      actor: plan.source.actor,
-      run: plan.source.runUrl,
-    }),
+    description: () =>
+      formatProvenance({
+        action: 'deploy',
+        version: plan.version,
+        commit: plan.source.commit,
+        digest,
+        actor: plan.source.actor,
+        run: plan.source.runUrl,
+      }),
     workflow: plan.workflow,
     wait: plan.wait,
     actor: plan.source.actor,

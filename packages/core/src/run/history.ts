@@ -17,6 +17,8 @@ export interface HistoryEntry {
   provenance: Provenance | undefined;
   /** The newest entry: what is deployed now. */
   current: boolean;
+  /** The SSM labels on this version; `deployed` marks the one the infra side last rolled out. */
+  labels: readonly string[];
 }
 
 export interface HistoryResult {
@@ -63,6 +65,7 @@ export async function history(
           action: provenance?.action,
           provenance,
           current: i === 0,
+          labels: v.labels ?? [],
         };
       });
       return done(

@@ -1,5 +1,5 @@
 import type { Reporter } from '../events.js';
-import type { Clock, ImageBuilder, InfraWorkflows, ParameterStore, Registry } from '../ports.js';
+import type { Clock, ImageBuilder, InfraWorkflows, ParameterStore, Registry, RunRef } from '../ports.js';
 
 /** Every side effect an operation may perform, passed in once. */
 export interface DeployPorts {
@@ -19,8 +19,9 @@ export type OperationPorts = Omit<DeployPorts, 'builder'>;
 /** How a release behaves around the infra run: the lock before it, the recovery after a failure. */
 export interface ReleaseOptions {
   /**
-   * When a run of the infra workflow for the same application and environment is queued or in progress:
-   * wait for it (true, the default) or refuse with DEPLOYMENT_IN_PROGRESS (false).
+   * When another operation holds the lock of the same application and environment, or a run of the
+   * infra workflow for them is queued or in progress: wait for it (true, the default) or refuse with
+   * DEPLOYMENT_IN_PROGRESS (false).
    */
   waitForLock?: boolean | undefined;
   /** When the infra run fails, write the parameter's previous value back (default false). */
@@ -37,6 +38,23 @@ export interface OperationOptions {
   signal?: AbortSignal | undefined;
   /** How the GitHub token input is called, for the error when it is missing. */
   tokenInput?: string | undefined;
+  /**
+   * Updated as the release goes (see `newReleaseLive`): what a process killed now would leave behind,
+   * for an adapter that quits at once on a second Ctrl-C (`describeQuit`).
+   */
+  live?: ReleaseLive | undefined;
+}
+
+/** Where a release is, for the message of a quit that does not wait for it to finish. */
+export interface ReleaseLive {
+  /** The lock held now, and the command that removes it. */
+  lock: { name: string; unlock: string } | undefined;
+  parameter: string | undefined;
+  /** The value being released, and the one it replaces (as read under the lock). */
+  version: string | undefined;
+  previous: string | undefined;
+  phase: 'before-write' | 'writing' | 'written' | 'triggered' | 'restoring' | 'restored' | 'done';
+  run: RunRef | undefined;
 }
 
 export interface ExecuteOptions extends ReleaseOptions, OperationOptions {

@@ -4,7 +4,7 @@ import { type PromotePreflight, promotePreflight } from '../steps/preflight-prom
 import { retag } from '../steps/retag.js';
 import { runOperation } from './operation.js';
 import type { OperationOptions, OperationPorts } from './ports.js';
-import { type ReleaseSpec, type ReleaseState, releaseSteps } from './release.js';
+import { newReleaseLive, type ReleaseSpec, type ReleaseState, releaseSteps } from './release.js';
 import { type DeployResult, newResult } from './result.js';
 import type { StepTable } from './runner.js';
 
@@ -34,11 +34,12 @@ export async function promote(
     sourceVersion: undefined,
     retagged: false,
   };
-  const state: ReleaseState & { pre?: PromotePreflight } = {
+  const state: ReleaseState & { result: PromoteResult; pre?: PromotePreflight } = {
     ports,
     options: plan.release,
     result,
     spec: undefined,
+    live: options.live ?? newReleaseLive(),
   };
   const pre = () => state.pre as PromotePreflight;
   const why = () => `promote ships the image running in ${plan.from.environment} (${pre().image.digest})`;
@@ -69,26 +70,30 @@ export async function promote(
     },
     push: async (steps) => steps.skip('push', `${why()}: nothing to push`),
   };
-  return runOperation(result, plan.steps, table, ports, options);
+  return runOperation(state, plan.steps, table, ports, options);
 }
 
 function promoteSpec(plan: PromotePlan, pre: PromotePreflight): ReleaseSpec {
   const { target, from } = plan;
   return {
-    success: `${target.application} ${pre.version} promoted from ${from.environment} to ${target.environment}`,
+    operation: 'promote',
+    application: target.application,
+    environment: target.environment,
+    success: () =>
+      `${target.application} ${pre.version} promoted from ${from.environment} to ${target.environment}`,
     repository: target.repository,
     parameter: target.parameter,
     version: pre.version,
-    current: pre.current,
-    description: formatProvenance({
-      action: 'promote',
-      version: pre.version,
-      commit: pre.provenance?.commit,
-      digest: pre.image.digest,
-      source: from.environment,
-      actor: plan.source.actor,
-      run: plan.source.runUrl,
-    }),
+    description: () =>
+      formatProvenance({
+        action: 'promote',
+        version: pre.version,
+        commit: pre.provenance?.commit,
+        digest: pre.image.digest,
+        source: from.environment,
+        actor: plan.source.actor,
+        run: plan.source.runUrl,
+      }),
     workflow: target.workflow,
     wait: plan.wait,
     actor: plan.source.actor,

@@ -24,6 +24,11 @@ export interface DeployResult {
   conclusion: string | undefined;
   failedJobs: readonly FailedJob[];
   steps: StepRecord[];
+  /**
+   * Whether the `deployed` label confirmed that the infra run rolled out this version (false: another
+   * one went live); undefined when not checked (no label kept, or no successful run waited for).
+   */
+  verified?: boolean | undefined;
   /** With rollbackOnFailure, what happened after the infra run failed. */
   recovery?: RecoveryResult | undefined;
 }

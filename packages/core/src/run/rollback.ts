@@ -3,7 +3,7 @@ import { formatProvenance } from '../source.js';
 import { type RollbackPreflight, rollbackPreflight } from '../steps/preflight-rollback.js';
 import { runOperation } from './operation.js';
 import type { OperationOptions, OperationPorts } from './ports.js';
-import { type ReleaseSpec, type ReleaseState, releaseSteps } from './release.js';
+import { newReleaseLive, type ReleaseSpec, type ReleaseState, releaseSteps } from './release.js';
 import { type DeployResult, newResult } from './result.js';
 import type { StepTable } from './runner.js';
 
@@ -28,7 +28,13 @@ export async function rollback(
     operation: 'rollback',
     from: undefined,
   };
-  const state: ReleaseState = { ports, options: plan.release, result, spec: undefined };
+  const state: ReleaseState & { result: RollbackResult } = {
+    ports,
+    options: plan.release,
+    result,
+    spec: undefined,
+    live: options.live ?? newReleaseLive(),
+  };
   const table: StepTable = {
     ...releaseSteps(state),
     preflight: async (steps) => {
@@ -38,29 +44,39 @@ export async function rollback(
       result.previousValue = pre.current.value;
       result.image = pre.reference;
       result.digest = pre.image.digest;
-      state.spec = rollbackSpec(plan, pre);
+      state.spec = {
+        ...rollbackSpec(plan, pre),
+        // The value rolled back from is the one read under the lock, not the preflight's.
+        read: (current) => {
+          result.from = current?.value;
+        },
+      };
     },
   };
-  return runOperation(result, plan.steps, table, ports, options);
+  return runOperation(state, plan.steps, table, ports, options);
 }
 
 function rollbackSpec(plan: RollbackPlan, pre: RollbackPreflight): ReleaseSpec {
   const { target } = plan;
   return {
-    success: `${target.application} in ${target.environment} rolled back from ${pre.current.value} to ${pre.version}`,
+    operation: 'rollback',
+    application: target.application,
+    environment: target.environment,
+    success: (from) =>
+      `${target.application} in ${target.environment} rolled back from ${from ?? '(not set)'} to ${pre.version}`,
     repository: target.repository,
     parameter: target.parameter,
     version: pre.version,
-    current: pre.current,
-    description: formatProvenance({
-      action: 'rollback',
-      version: pre.version,
-      commit: pre.commit,
-      digest: pre.image.digest,
-      from: pre.current.value,
-      actor: plan.source.actor,
-      run: plan.source.runUrl,
-    }),
+    description: (current) =>
+      formatProvenance({
+        action: 'rollback',
+        version: pre.version,
+        commit: pre.commit,
+        digest: pre.image.digest,
+        from: current?.value,
+        actor: plan.source.actor,
+        run: plan.source.runUrl,
+      }),
     workflow: target.workflow,
     wait: plan.wait,
     actor: plan.source.actor,

@@ -108,6 +108,14 @@ export class StepRunner {
     }
   }
 
+  /**
+   * A runner over the same records that no longer checks the abort signal (and gives the steps none):
+   * for the steps that must finish once begun, e.g. the trigger after the version was written.
+   */
+  shielded(): StepRunner {
+    return new StepRunner(this.clock, this.reporter, this.records, undefined);
+  }
+
   skip(step: StepId, summary: string): void {
     const at = this.clock.now();
     this.reporter.emit({ type: 'step-start', step, title: STEP_TITLES[step], at });

@@ -1,8 +1,9 @@
 import type { HostingError } from '../errors.js';
-import type { OperationTarget, StatusPlan } from '../plan/operations.js';
+import { HISTORY_MAX, type OperationTarget, type StatusPlan } from '../plan/operations.js';
 import type { ImageInfo, RunSummary } from '../ports.js';
 import { type Provenance, parseProvenance } from '../source.js';
-import { readDeployed } from '../steps/read.js';
+import { type LockInfo, lockInfo, lockParameterName, readLock } from '../steps/lock-store.js';
+import { labelled } from '../steps/verify.js';
 import type { OperationOptions, OperationPorts } from './ports.js';
 import { done, type StepRecord, StepRunner, unwrap } from './runner.js';
 
@@ -31,6 +32,13 @@ export interface EnvironmentStatus {
         moved: boolean;
       }
     | undefined;
+  /**
+   * The version the infra side last rolled out (the parameter version carrying the `deployed` label);
+   * undefined when no version has the label.
+   */
+  live: { version: string; parameterVersion: number } | undefined;
+  /** The deployment lock, when someone holds it. */
+  lock: LockInfo | undefined;
   /** The latest infra run for this application/environment; undefined when none or not checked. */
   latestRun: RunSummary | undefined;
   /** Whether the infra workflow was looked at (needs the infra repository and a token). */
@@ -49,8 +57,9 @@ export interface StatusResult {
 }
 
 /**
- * Per environment: the parameter (value, version, date, author, provenance), whether that image is
- * still in ECR, and the latest infra run. Read-only. Never throws.
+ * Per environment: the parameter (value, version, date, author, provenance), the version carrying the
+ * `deployed` label, a held lock, whether that image is still in ECR, and the latest infra run.
+ * Read-only. Never throws.
  */
 export async function status(
   plan: StatusPlan,
@@ -94,15 +103,23 @@ async function environmentStatus(target: OperationTarget, ports: OperationPorts)
     parameterName: target.parameter,
     deployed: undefined,
     image: undefined,
+    live: undefined,
+    lock: undefined,
     latestRun: undefined,
     runChecked: false,
     error: undefined,
   };
   const workflows = ports.workflows;
-  const [parameter, run] = await Promise.allSettled([
-    readDeployed(ports.parameters, target.parameter),
+  const [parameter, run, lock] = await Promise.allSettled([
+    ports.parameters.history(target.parameter, HISTORY_MAX),
     workflows && target.workflow ? workflows.latestRun(target.workflow) : Promise.resolve(undefined),
+    readLock(ports.parameters, lockParameterName(target.parameter)),
   ]);
+  if (lock.status === 'fulfilled') {
+    entry.lock = lock.value && lockInfo(lock.value, ports.clock.now());
+  } else {
+    entry.error = unwrap(lock.reason);
+  }
   if (run.status === 'fulfilled') {
     entry.latestRun = run.value;
     entry.runChecked = Boolean(workflows && target.workflow);
@@ -113,8 +130,10 @@ async function environmentStatus(target: OperationTarget, ports: OperationPorts)
     entry.error = unwrap(parameter.reason);
     return entry;
   }
-  const value = parameter.value;
+  const value = parameter.value[0];
   if (!value) return entry;
+  const live = labelled(parameter.value);
+  entry.live = live && { version: live.value, parameterVersion: live.version };
   const provenance = parseProvenance(value.description);
   entry.deployed = {
     version: value.value,

@@ -1,40 +1,174 @@
-import { PreconditionError, TimeoutError } from '../errors.js';
+import { InterruptedError, PreconditionError, TimeoutError } from '../errors.js';
 import { formatDuration } from '../inputs.js';
-import type { InfraWorkflows, RunSummary, WorkflowTarget } from '../ports.js';
+import type { InfraWorkflows, ParameterStore, RunSummary, WorkflowTarget } from '../ports.js';
 import { done, type StepContext, type StepOutcome } from '../run/runner.js';
+import {
+  createLock,
+  deleteLock,
+  describeLock,
+  type HeldLock,
+  type LockRecord,
+  lockExpired,
+  readLock,
+} from './lock-store.js';
+
+export interface LockInput {
+  /** The lock parameter (lockParameterName of the version parameter). */
+  name: string;
+  /** The record to write: who and what (`since` and `expires` are set when it is taken). */
+  record: LockRecord;
+  /** How long the lock is valid once taken: it covers the wait for runs in flight and the infra run. */
+  expiresInMs: number;
+  /** "hello-app/staging", for messages. */
+  what: string;
+  /** Flags for the fix lines, e.g. "--app hello-app --env staging". */
+  unlockArgs: string;
+  /** Undefined without a GitHub token: runs in flight are not looked at then. */
+  workflow: WorkflowTarget | undefined;
+  timeoutMs: number;
+  waitForLock: boolean;
+  /** Called as soon as the lock is ours, so that it is released whatever happens next. */
+  taken: (record: LockRecord) => void;
+}
+
+const FIRST_POLL_MS = 2_000;
+const MAX_POLL_MS = 15_000;
 
 /**
- * Before writing the parameter: look for runs of the infra workflow for the same application and
- * environment that are queued or in progress (anyone's, not only this repository's). Wait for them
- * to complete (never cancelling them), or refuse. Nothing to do (undefined) when there is none.
+ * Take the lock of this application and environment (waiting for its holder, or refusing), then wait
+ * for runs of the infra workflow already in flight that no lock covers (a `--no-wait` deploy's, someone
+ * else's), never cancelling them. Nothing to show (undefined) when the lock was free and nothing ran.
  */
 export async function lock(
-  input: { workflow: WorkflowTarget; timeoutMs: number; waitForLock: boolean },
-  ports: { workflows: InfraWorkflows },
+  input: LockInput,
+  ports: { parameters: ParameterStore; workflows: InfraWorkflows | undefined },
   ctx: StepContext,
 ): Promise<StepOutcome<undefined> | undefined> {
-  const { workflow } = input;
-  const active = await ports.workflows.activeRuns(workflow);
+  const deadline = ctx.clock.now() + input.timeoutMs;
+  const lockWait = await takeLock(input, ports.parameters, ctx, deadline);
+  const parts = lockWait ? [lockWait] : [];
+  const workflows = ports.workflows;
+  const active = workflows && input.workflow ? await workflows.activeRuns(input.workflow) : [];
   const first = active[0];
-  if (!first) {
-    ctx.reporter.emit({ type: 'debug', message: 'no infra deployment in progress', at: ctx.clock.now() });
+  if (workflows && input.workflow && first) {
+    if (!input.waitForLock) {
+      throw new PreconditionError(
+        'DEPLOYMENT_IN_PROGRESS',
+        `A deployment of ${input.what} is already ${first.status.replace('_', ' ')}: ${first.run.url}`,
+        {
+          fix: 'Nothing was changed. Run again when it has finished, or let the command wait for it (the default: CLI --wait-for-lock, Action wait-for-lock: true).',
+          details: { runUrl: first.run.url, runId: first.run.id },
+        },
+      );
+    }
+    const runInput = { workflow: input.workflow, timeoutMs: input.timeoutMs, what: input.what, active };
+    const waited = await waitForRuns(runInput, { workflows }, ctx, deadline);
+    parts.push(`waited for ${waited.map((id) => `run ${id}`).join(', ')} to finish: ${first.run.url}`);
+  }
+  if (parts.length === 0) {
+    ctx.reporter.emit({ type: 'debug', message: `lock ${input.name} taken`, at: ctx.clock.now() });
     return undefined;
   }
-  const what = `${workflow.inputs.application ?? ''}/${workflow.inputs.environment ?? ''}`;
-  if (!input.waitForLock) {
-    throw new PreconditionError(
-      'DEPLOYMENT_IN_PROGRESS',
-      `A deployment of ${what} is already ${first.status.replace('_', ' ')}: ${first.run.url}`,
-      {
-        fix: 'Nothing was changed. Run again when it has finished, or let the command wait for it (the default: CLI --wait-for-lock, Action wait-for-lock: true).',
-        details: { runUrl: first.run.url, runId: first.run.id },
-      },
+  return done(parts.join('; '), undefined);
+}
+
+/**
+ * Create the lock parameter; while someone else holds it, wait (polling with backoff) or refuse; take
+ * over a lock past its expiry. Returns what it waited for or took over, undefined when it was free.
+ */
+async function takeLock(
+  input: LockInput,
+  parameters: ParameterStore,
+  ctx: StepContext,
+  deadline: number,
+): Promise<string | undefined> {
+  let pollMs = FIRST_POLL_MS;
+  let shown: string | undefined;
+  const notes: string[] = [];
+  for (;;) {
+    const now = ctx.clock.now();
+    const record: LockRecord = {
+      ...input.record,
+      since: new Date(now).toISOString(),
+      expires: new Date(now + input.expiresInMs).toISOString(),
+    };
+    if ((await createLock(parameters, input.name, record)) === 'taken') {
+      input.taken(record);
+      break;
+    }
+    const held = await readLock(parameters, input.name);
+    if (!held) {
+      // Released meanwhile: try again (bounded, should SSM keep answering both ways).
+      if (ctx.clock.now() >= deadline) throw lockTimeout(input, 'someone (released and taken again)');
+      continue;
+    }
+    if (held.record?.id === record.id) {
+      // Our own create, applied but answered late and retried by the client.
+      input.taken(held.record);
+      break;
+    }
+    if (lockExpired(held, ctx.clock.now())) {
+      const note = await takeOver(held, parameters, ctx);
+      if (note) notes.push(note);
+      continue;
+    }
+    const who = describeLock(held);
+    if (!input.waitForLock) throw inProgress(input, held, who);
+    if (ctx.clock.now() >= deadline) throw lockTimeout(input, who);
+    if (who !== shown) {
+      ctx.progress(`waiting for the lock of ${input.what}, held by ${who}`);
+      shown = who;
+      notes.push(`waited for the lock held by ${who}`);
+    }
+    await pause(Math.min(pollMs, Math.max(0, deadline - ctx.clock.now())), input, who, ctx);
+    pollMs = Math.min(MAX_POLL_MS, Math.round(pollMs * 1.5));
+  }
+  return notes.length > 0 ? notes.join('; ') : undefined;
+}
+
+/** Remove an expired lock if it is still the one read; undefined when someone else got there first. */
+async function takeOver(
+  held: HeldLock,
+  parameters: ParameterStore,
+  ctx: StepContext,
+): Promise<string | undefined> {
+  const expected = { id: held.record?.id, version: held.parameter.version };
+  if ((await deleteLock(parameters, held.name, expected)) !== 'deleted') return undefined;
+  const message = `took over the expired lock of ${describeLock(held)}`;
+  ctx.reporter.emit({ type: 'warning', title: 'Expired lock taken over', message, at: ctx.clock.now() });
+  return message;
+}
+
+async function pause(ms: number, input: LockInput, who: string, ctx: StepContext): Promise<void> {
+  try {
+    await ctx.clock.sleep(ms, ctx.signal);
+  } catch (error) {
+    if (!ctx.signal?.aborted) throw error;
+    throw new InterruptedError(
+      `Interrupted while waiting for the lock of ${input.what}, held by ${who}. Nothing was changed.`,
+      { fix: 'Run again when ready; the lock and its holder were not touched.', cause: error },
     );
   }
-  const waited = await waitForRuns({ ...input, what, active }, ports, ctx);
-  return done(
-    `waited for ${waited.map((id) => `run ${id}`).join(', ')} to finish: ${first.run.url}`,
-    undefined,
+}
+
+function inProgress(input: LockInput, held: HeldLock, who: string): PreconditionError {
+  return new PreconditionError(
+    'DEPLOYMENT_IN_PROGRESS',
+    `A deployment of ${input.what} is in progress: the lock ${input.name} is held by ${who}.`,
+    {
+      fix: `Nothing was changed. Run again when it has finished, or let the command wait for it (the default: CLI --wait-for-lock, Action wait-for-lock: true). If its holder is gone, remove the lock: hosting unlock ${input.unlockArgs}.`,
+      details: { lock: input.name, holder: held.record?.holder, runUrl: held.record?.run },
+    },
+  );
+}
+
+function lockTimeout(input: LockInput, who: string): TimeoutError {
+  return new TimeoutError(
+    `Timed out after ${formatDuration(input.timeoutMs)} waiting for the lock of ${input.what}, held by ${who}.`,
+    {
+      fix: `Nothing was changed. Run again once it has finished, or raise --timeout. If its holder is gone (killed), remove the lock: hosting unlock ${input.unlockArgs}.`,
+      details: { lock: input.name },
+    },
   );
 }
 
@@ -43,8 +177,8 @@ async function waitForRuns(
   input: { workflow: WorkflowTarget; timeoutMs: number; what: string; active: RunSummary[] },
   ports: { workflows: InfraWorkflows },
   ctx: StepContext,
+  deadline: number,
 ): Promise<number[]> {
-  const deadline = ctx.clock.now() + input.timeoutMs;
   const waited: number[] = [];
   let runs = input.active;
   while (runs.length > 0) {
@@ -74,6 +208,16 @@ async function waitForOne(
       cancelOnInterrupt: false,
     });
   } catch (error) {
+    if (error instanceof InterruptedError || ctx.signal?.aborted) {
+      throw new InterruptedError(
+        `Interrupted while waiting for run ${other.run.id} of ${input.what}, which another deployment started (not this command): it keeps running, untouched. Nothing was changed.`,
+        {
+          fix: `Run again when ready; follow that run at ${other.run.url}.`,
+          details: { runUrl: other.run.url, runId: other.run.id, cancelled: false },
+          cause: error,
+        },
+      );
+    }
     if (!(error instanceof TimeoutError)) throw error;
     throw new TimeoutError(
       `Timed out after ${formatDuration(input.timeoutMs)} waiting for the deployment of ${input.what} in progress: ${other.run.url}`,

@@ -9,15 +9,18 @@ export interface RestoreInput {
   parameter: string;
   /** The value this operation wrote. */
   version: string;
-  /** The value it replaced. */
+  /** The parameter version this operation wrote: restored only while the parameter is still there. */
+  writtenVersion: number;
+  /** The value it replaced, as read under the lock. */
   previous: ParameterValue;
   actor: string;
   runUrl: string | undefined;
 }
 
 /**
- * After a failed infra run: write back the value this operation replaced, once its image is confirmed
- * in ECR, and only while the parameter still holds this operation's value. Returns the parameter version.
+ * After a failed infra run (or an interrupt): write back the value this operation replaced, once its
+ * image is confirmed in ECR, and only while the parameter is still at the version this operation wrote
+ * (anyone's later write, even of the same value, is left alone). Returns the parameter version.
  */
 export async function restore(
   input: RestoreInput,
@@ -35,10 +38,13 @@ export async function restore(
     );
   }
   const now = await ports.parameters.get(parameter);
-  if (now && now.value !== version) {
+  if (!now || now.version !== input.writtenVersion) {
+    const what = now
+      ? `holds ${now.value} (parameter version ${now.version}${now.lastModifiedUser ? `, by ${now.lastModifiedUser}` : ''})`
+      : 'no longer exists';
     throw new PreconditionError(
       'PARAMETER_CHANGED',
-      `Not restoring ${previous.value}: ${parameter} was changed to ${now.value} by someone else meanwhile.`,
+      `Not restoring ${previous.value}: someone changed ${parameter} since this operation wrote ${version} (parameter version ${input.writtenVersion}); it now ${what}. Left as it is.`,
       { fix: 'Check hosting status and hosting history before changing anything.' },
     );
   }

@@ -1,24 +1,57 @@
+import { InterruptedError } from '../errors.js';
 import type { ParameterStore, ParameterValue } from '../ports.js';
-import { done, type StepOutcome, skipped } from '../run/runner.js';
+import { done, type StepContext, type StepOutcome, skipped } from '../run/runner.js';
+import { readDeployed } from './read.js';
+
+export interface SetVersionInput {
+  parameter: string;
+  version: string;
+  /** The provenance Description, given the value it replaces. */
+  description: (current: ParameterValue | undefined) => string;
+  /** Called with the value read under the lock, before anything is decided on it. */
+  read: (current: ParameterValue | undefined) => void;
+  /** Called just before the write is sent: from here on an interrupt finishes the release or restores. */
+  writing: () => void;
+}
+
+export interface SetVersionValue {
+  /** The parameter version written, or the current one when the value was already set. */
+  parameterVersion: number;
+  /** Whether this step wrote the parameter. */
+  wrote: boolean;
+}
 
 /**
- * Write the version into the SSM parameter (with its provenance Description), unless it already holds
- * it. Called only once the version's image is confirmed in the registry. Returns the parameter version.
+ * Under the lock: read the parameter's current value (the "from", the skip and what a restore would
+ * write back are decided on this read, never on the preflight's), then write the version with its
+ * provenance Description unless the parameter already holds it. Called only once the version's image
+ * is confirmed in the registry.
  */
 export async function setVersion(
-  input: { parameter: string; version: string; current: ParameterValue | undefined; description: string },
+  input: SetVersionInput,
   ports: { parameters: ParameterStore },
-): Promise<StepOutcome<number>> {
-  const { parameter, version, current } = input;
+  ctx: StepContext,
+): Promise<StepOutcome<SetVersionValue>> {
+  const { parameter, version } = input;
+  ctx.progress(`reading ${parameter}`);
+  const current = await readDeployed(ports.parameters, parameter);
+  input.read(current);
   if (current && current.value === version) {
-    return skipped(
-      `${parameter} is already ${version} (parameter version ${current.version})`,
-      current.version,
-    );
+    return skipped(`${parameter} is already ${version} (parameter version ${current.version})`, {
+      parameterVersion: current.version,
+      wrote: false,
+    });
   }
-  const written = await ports.parameters.put(parameter, version, input.description);
+  if (ctx.signal?.aborted) {
+    throw new InterruptedError(`Interrupted before ${parameter} was written: nothing was changed.`, {
+      fix: 'Run again when ready.',
+    });
+  }
+  input.writing();
+  ctx.progress(`${parameter}: ${current?.value ?? '(not set)'} → ${version}`);
+  const written = await ports.parameters.put(parameter, version, input.description(current));
   return done(
     `${parameter}: ${current?.value ?? '(not set)'} → ${version} (parameter version ${written.version})`,
-    written.version,
+    { parameterVersion: written.version, wrote: true },
   );
 }
