@@ -92,7 +92,7 @@ export class CacheLogReader {
   private readonly replaced = new Set<string>();
   private note: string | undefined;
   private readonly repository: string;
-  /** The step now running came from the local storage ("--> Using cache"): its cache push is no repair. */
+  /** The step now running was reused (pulled or local): its cache push is no repair of a corrupt entry. */
   private localHit = false;
 
   constructor(
@@ -105,13 +105,14 @@ export class CacheLogReader {
   read(line: string): void {
     // buildah/podman: "--> Cache pulled from remote R:KEY", "--> Pushing cache R:KEY".
     // buildkit (plain progress): "#7 CACHED".
-    // "--> Using cache ID": a hit in the local storage (a second build on the same machine).
+    // A step is reused once, whether buildah says it pulled it from the registry, found it in the local
+    // storage ("--> Using cache ID", also printed after a pull), or buildkit says CACHED.
     if (/^STEP \d+/.test(line)) this.localHit = false;
-    if (/^--> Using cache /.test(line)) {
+    if (/^#\d+ CACHED\s*$/.test(line)) this.reused++;
+    if (/^--> (Using cache |Cache pulled from remote )/.test(line)) {
+      if (!this.localHit) this.reused++;
       this.localHit = true;
-      this.reused++;
     }
-    if (/^--> Cache pulled from remote /.test(line) || /^#\d+ CACHED\s*$/.test(line)) this.reused++;
     const pushed = /^--> Pushing cache (\S+):([0-9a-f]{64})\s*$/.exec(line);
     if (pushed && !this.localHit && pushed[1] === this.repository && this.known.has(pushed[2] as string)) {
       this.replaced.add(pushed[2] as string);
