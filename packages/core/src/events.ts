@@ -19,6 +19,17 @@ export type RolloutStepId = (typeof ROLLOUT_STEPS)[number];
 
 export type StepId = (typeof DEPLOY_STEPS)[number] | 'rollback' | 'lock' | RolloutStepId;
 
+/** The release tail every operation that changes a deployment ends with, in order (run/release.ts runs it). */
+export const RELEASE_STEPS = [
+  'lock',
+  'set-version',
+  'trigger',
+  'wait',
+  'verify',
+  'rollback',
+  'report',
+] as const;
+
 /**
  * Steps that appear only when they have something to do: a lock or a run to wait for, a `deployed`
  * label to check, a value to restore.

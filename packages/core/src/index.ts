@@ -15,7 +15,7 @@ export { execute, missingTokenError } from './run/deploy.js';
 export * from './run/history.js';
 export type * from './run/ports.js';
 export * from './run/promote.js';
-export { describeQuit, newReleaseLive, RELEASE_STEPS } from './run/release.js';
+export { describeQuit, newReleaseLive } from './run/release.js';
 export * from './run/result.js';
 export * from './run/rollback.js';
 export * from './run/rollout.js';

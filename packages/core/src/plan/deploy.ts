@@ -1,7 +1,7 @@
 import { access } from 'node:fs/promises';
 import { buildCacheRepository } from '../builders/cache.js';
 import { type InputError, InputErrors } from '../errors.js';
-import type { StepId } from '../events.js';
+import { RELEASE_STEPS, type StepId } from '../events.js';
 import type { DeployInputs, DeployOptions, InputNames } from '../inputs.js';
 import { parseDeployInputs } from '../inputs.js';
 import type { BuilderName, WorkflowTarget } from '../ports.js';
@@ -49,19 +49,7 @@ export interface DeployPlan {
 }
 
 /** A deploy: preflight, build, tag, push, then the release tail (lock … report). */
-export const DEPLOY_PLAN_STEPS: readonly StepId[] = [
-  'preflight',
-  'build',
-  'tag',
-  'push',
-  'lock',
-  'set-version',
-  'trigger',
-  'wait',
-  'verify',
-  'rollback',
-  'report',
-];
+export const DEPLOY_PLAN_STEPS: readonly StepId[] = ['preflight', 'build', 'tag', 'push', ...RELEASE_STEPS];
 
 /** Pure: options + source → plan. */
 export function plan(options: DeployOptions, source: SourceInfo): DeployPlan {

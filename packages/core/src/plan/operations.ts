@@ -1,5 +1,5 @@
 import { InputError, InputErrors } from '../errors.js';
-import type { StepId } from '../events.js';
+import { RELEASE_STEPS, type StepId } from '../events.js';
 import {
   blankToUndefined,
   DEFAULTS,
@@ -120,30 +120,9 @@ export interface UnlockPlan {
 }
 
 /** A rollback: the preflight resolves and confirms the version, then the release tail. */
-export const ROLLBACK_PLAN_STEPS: readonly StepId[] = [
-  'preflight',
-  'lock',
-  'set-version',
-  'trigger',
-  'wait',
-  'verify',
-  'rollback',
-  'report',
-];
+export const ROLLBACK_PLAN_STEPS: readonly StepId[] = ['preflight', ...RELEASE_STEPS];
 /** A promote: no build and no push (shown as skipped), a re-tag only when needed, then the release tail. */
-export const PROMOTE_PLAN_STEPS: readonly StepId[] = [
-  'preflight',
-  'build',
-  'tag',
-  'push',
-  'lock',
-  'set-version',
-  'trigger',
-  'wait',
-  'verify',
-  'rollback',
-  'report',
-];
+export const PROMOTE_PLAN_STEPS: readonly StepId[] = ['preflight', 'build', 'tag', 'push', ...RELEASE_STEPS];
 
 /** Environments shown by `status` when none is given. */
 export const DEFAULT_STATUS_ENVIRONMENTS = ['staging', 'production'] as const;

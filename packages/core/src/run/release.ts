@@ -15,16 +15,6 @@ import type { OperationPorts, ReleaseLive, ReleaseOptions } from './ports.js';
 import type { DeployResult, RecoveryResult } from './result.js';
 import { type StepRunner, type StepTable, unwrap } from './runner.js';
 
-/** The release tail every operation that changes a deployment ends with, in order. */
-export const RELEASE_STEPS = [
-  'lock',
-  'set-version',
-  'trigger',
-  'wait',
-  'verify',
-  'rollback',
-  'report',
-] as const;
 /** Steps that run even after an earlier one failed: the restore after a timed-out, cancelled wait. */
 export const AFTER_FAILURE: ReadonlySet<StepId> = new Set(['rollback']);
 /** The lock outlives the waits it covers (runs in flight, the infra run, a redeploy) by this much. */
