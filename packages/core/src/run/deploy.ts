@@ -6,20 +6,11 @@ import { build } from '../steps/build.js';
 import { type DeployPreflight, preflight } from '../steps/preflight.js';
 import { push } from '../steps/push.js';
 import { tag } from '../steps/tag.js';
+import { runOperation } from './operation.js';
 import type { DeployPorts, ExecuteOptions } from './ports.js';
-import { AFTER_FAILURE, finishRelease, newReleaseLive, type ReleaseState, releaseSteps } from './release.js';
+import { newReleaseLive, type ReleaseState, releaseSteps } from './release.js';
 import { type DeployResult, newResult } from './result.js';
-import { runPlan, StepFailure, StepRunner, type StepTable } from './runner.js';
-
-/** The error when no GitHub token is available and the operation must trigger the infra deployment. */
-export function missingTokenError(tokenInput: string | undefined): InputError {
-  const input = tokenInput ?? 'github-token';
-  return new InputError(
-    input,
-    `A GitHub token is required to trigger the infra deployment, and none was given (${input}, GITHUB_TOKEN or GH_TOKEN).`,
-    'Provide a token that may run workflows in the infra repository: a GitHub App token or a fine-grained token with Actions: write.',
-  );
-}
+import { StepFailure, type StepRunner, type StepTable } from './runner.js';
 
 interface DeployState extends ReleaseState {
   plan: DeployPlan;
@@ -43,30 +34,10 @@ export async function execute(
     dryRun,
     undefined,
   );
-  const runner = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
   const live = options.live ?? newReleaseLive();
   const state: DeployState = { plan, ports, options, result, spec: undefined, live };
-  if (!ports.workflows && !dryRun) {
-    if (!options.allowMissingToken) {
-      result.error = missingTokenError(options.tokenInput);
-      return result;
-    }
-    warnNoToken(ports, options.tokenInput);
-  }
-  const steps = dryRun ? plan.steps.filter((s) => s === 'preflight') : plan.steps;
   const table = { ...releaseSteps(state), ...deploySteps(state, ports) };
-  result.error = await finishRelease(state, await runPlan(steps, table, runner, AFTER_FAILURE));
-  if (!result.error) result.status = 'succeeded';
-  return result;
-}
-
-function warnNoToken(ports: DeployPorts, tokenInput: string | undefined): void {
-  ports.reporter.emit({
-    type: 'warning',
-    title: 'No GitHub token',
-    message: `No GitHub token was found (${tokenInput ?? 'github-token'}, GITHUB_TOKEN, GH_TOKEN or a logged-in gh CLI): the image will be built and pushed and the version set, but the infra deployment will not be triggered.`,
-    at: ports.clock.now(),
-  });
+  return runOperation(state, plan.steps, table, ports, options);
 }
 
 /** Deploy's own steps: preflight, build, tag, push; each skipped when the image is already there. */

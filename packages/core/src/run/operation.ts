@@ -1,26 +1,48 @@
+import { InputError } from '../errors.js';
 import type { StepId } from '../events.js';
-import { missingTokenError } from './deploy.js';
-import type { OperationOptions, OperationPorts } from './ports.js';
+import type { ExecuteOptions, OperationPorts } from './ports.js';
 import { AFTER_FAILURE, finishRelease, type ReleaseState } from './release.js';
 import type { DeployResult } from './result.js';
 import { runPlan, StepRunner, type StepTable } from './runner.js';
 
+/** The error when no GitHub token is available and the operation must trigger the infra deployment. */
+export function missingTokenError(tokenInput: string | undefined): InputError {
+  const input = tokenInput ?? 'github-token';
+  return new InputError(
+    input,
+    `A GitHub token is required to trigger the infra deployment, and none was given (${input}, GITHUB_TOKEN or GH_TOKEN).`,
+    'Provide a token that may run workflows in the infra repository: a GitHub App token or a fine-grained token with Actions: write.',
+  );
+}
+
+function warnNoToken(ports: OperationPorts, tokenInput: string | undefined): void {
+  ports.reporter.emit({
+    type: 'warning',
+    title: 'No GitHub token',
+    message: `No GitHub token was found (${tokenInput ?? 'github-token'}, GITHUB_TOKEN, GH_TOKEN or a logged-in gh CLI): the image will be built and pushed and the version set, but the infra deployment will not be triggered.`,
+    at: ports.clock.now(),
+  });
+}
+
 /**
- * Run a rollback's or promote's plan: refuse without a GitHub token (unless a dry run), run only the
- * preflight for a dry run, else every step; then release the lock. Never throws: a failure sets the
- * result's error.
+ * Run a deploy's, rollback's or promote's plan: without a GitHub token refuse (unless a dry run, or
+ * `allowMissingToken`, which warns and goes on), run only the preflight for a dry run, else every
+ * step; then release the lock. Never throws: a failure sets the result's error.
  */
 export async function runOperation<R extends DeployResult>(
   state: ReleaseState & { result: R },
   steps: readonly StepId[],
   table: StepTable,
   ports: OperationPorts,
-  options: OperationOptions,
+  options: ExecuteOptions,
 ): Promise<R> {
   const { result } = state;
   if (!ports.workflows && !options.dryRun) {
-    result.error = missingTokenError(options.tokenInput);
-    return result;
+    if (!options.allowMissingToken) {
+      result.error = missingTokenError(options.tokenInput);
+      return result;
+    }
+    warnNoToken(ports, options.tokenInput);
   }
   const runner = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
   const planned = options.dryRun ? steps.filter((s) => s === 'preflight') : steps;
