@@ -17,7 +17,11 @@ export const DEPLOY_STEPS = [
 export const ROLLOUT_STEPS = ['read', 'resolve', 'render', 'deploy', 'ecs-wait', 'record'] as const;
 export type RolloutStepId = (typeof ROLLOUT_STEPS)[number];
 
-export type StepId = (typeof DEPLOY_STEPS)[number] | 'rollback' | 'lock' | RolloutStepId;
+/** The one step of `hosting continue` and of `hosting abort`. */
+export const RESUME_STEPS = ['continue', 'abort'] as const;
+export type ResumeStepId = (typeof RESUME_STEPS)[number];
+
+export type StepId = (typeof DEPLOY_STEPS)[number] | 'rollback' | 'lock' | RolloutStepId | ResumeStepId;
 
 /** The release tail every operation that changes a deployment ends with, in order (run/release.ts runs it). */
 export const RELEASE_STEPS = [
@@ -54,6 +58,8 @@ export const STEP_TITLES: Record<StepId, string> = {
   deploy: 'Update ECS service',
   'ecs-wait': 'Wait for ECS deployment',
   record: 'Record deployed version',
+  continue: 'Continue the paused deployment',
+  abort: 'Roll the deployment back',
 };
 
 export type DeployEvent =
@@ -77,6 +83,11 @@ export type DeployEvent =
   /** The infra run changed (status, job/step, approval wait). */
   | { type: 'run-update'; update: RunUpdate; at: number }
   | { type: 'warning'; message: string; title?: string | undefined; at: number }
+  /**
+   * Something a person should act on that is not a problem: a rollout paused at a hook, awaiting
+   * approval (with the command that gives it). The Action shows it as a notice and in the job summary.
+   */
+  | { type: 'notice'; message: string; title: string; at: number }
   | { type: 'debug'; message: string; at: number };
 
 export interface Reporter {

@@ -18,6 +18,7 @@ export type * from './run/ports.js';
 export * from './run/promote.js';
 export { describeQuit, newReleaseLive } from './run/release.js';
 export * from './run/result.js';
+export * from './run/resume.js';
 export * from './run/rollback.js';
 export * from './run/rollout.js';
 export {
@@ -43,5 +44,7 @@ export {
   lockParameterName,
 } from './steps/lock-store.js';
 export { describeFailure } from './steps/report.js';
-export { DEPLOYED_LABEL } from './steps/rollout/record.js';
+export { DEPLOYED_LABEL, deployedStage, STAGE_LABELS } from './steps/rollout/record.js';
+export type { ResumeAction } from './steps/rollout/resume.js';
 export { diffDocuments, READ_ONLY_FIELDS, shortTaskDefinition } from './steps/rollout/task-definition.js';
+export type { RolloutPause } from './steps/rollout/wait.js';

@@ -25,8 +25,14 @@ export interface RolloutInputs {
   service?: string | undefined;
   container?: string | undefined;
   timeout?: string | undefined;
+  /** `complete` (default) or `traffic-shifted`. */
+  waitUntil?: string | undefined;
   dryRun?: boolean | string | undefined;
 }
+
+/** How far `hosting rollout` waits: the deployment's end, or production traffic on the new revision. */
+export const WAIT_UNTIL = ['complete', 'traffic-shifted'] as const;
+export type WaitUntil = (typeof WAIT_UNTIL)[number];
 
 export type RolloutInputNames = Record<keyof RolloutInputs, string>;
 
@@ -38,6 +44,7 @@ export const CLI_ROLLOUT_NAMES: RolloutInputNames = {
   service: '--service',
   container: '--container',
   timeout: '--timeout',
+  waitUntil: '--wait-until',
   dryRun: '--dry-run',
 };
 
@@ -49,6 +56,7 @@ export const ACTION_ROLLOUT_NAMES: RolloutInputNames = {
   service: 'service',
   container: 'container',
   timeout: 'timeout',
+  waitUntil: 'wait-until',
   dryRun: 'dry-run',
 };
 
@@ -63,8 +71,10 @@ export interface RolloutPlan {
   repository: string;
   parameter: string;
   timeoutMs: number;
-  /** How often the wait polls the service: completion is noticed within this (≤ 2 s). */
+  /** The longest the wait goes between two looks at the deployment: completion is noticed within this (≤ 2 s). */
   pollIntervalMs: number;
+  /** Where the wait ends: the deployment's end, or production traffic on the new revision (bake begun). */
+  waitUntil: WaitUntil;
   dryRun: boolean;
   /** Exactly what the runner executes, in order; a dry run stops after render. */
   steps: readonly RolloutStepId[];
@@ -83,6 +93,7 @@ interface RolloutFlags {
   application: string | undefined;
   environment: string | undefined;
   timeoutMs: number | undefined;
+  waitUntil: WaitUntil;
   dryRun: boolean;
   overrides: Partial<Record<'cluster' | 'service' | 'container', string>>;
 }
@@ -119,6 +130,14 @@ function parseRolloutFlags(raw: RolloutInputs, names: RolloutInputNames): Rollou
       `${names.timeout} "${timeoutText}" is not a duration.`,
       'Write it like 30m, 1h or 90s.',
     );
+  const waitUntilText = blankToUndefined(raw.waitUntil) ?? 'complete';
+  const waitUntil = WAIT_UNTIL.find((w) => w === waitUntilText);
+  if (!waitUntil)
+    fail(
+      names.waitUntil,
+      `${names.waitUntil} "${waitUntilText}" is not a stage the rollout can wait until.`,
+      `Use ${WAIT_UNTIL.join(' or ')}.`,
+    );
   const dryRun = parseBoolean(raw.dryRun, false);
   if (dryRun === undefined)
     fail(names.dryRun, `${names.dryRun} "${String(raw.dryRun)}" is not a boolean.`, 'Use true or false.');
@@ -143,6 +162,7 @@ function parseRolloutFlags(raw: RolloutInputs, names: RolloutInputNames): Rollou
     application,
     environment,
     timeoutMs,
+    waitUntil: waitUntil ?? 'complete',
     dryRun: dryRun ?? false,
     overrides,
   };
@@ -213,6 +233,7 @@ export function planRollout(
     parameter,
     timeoutMs: flags.timeoutMs,
     pollIntervalMs: ROLLOUT_POLL_MS,
+    waitUntil: flags.waitUntil,
     dryRun: flags.dryRun,
     steps,
   };
@@ -225,6 +246,7 @@ export function describeRolloutPlan(p: RolloutPlan): string[] {
     `service      ${p.service} in cluster ${p.cluster}, container ${p.container}`,
     `image        ECR repository ${p.repository}`,
     `version      SSM parameter ${p.parameter}`,
+    `wait until   ${p.waitUntil}`,
     `steps        ${p.steps.join(' → ')}`,
   ];
 }

@@ -4,7 +4,7 @@
  */
 import { type HostingError, RolloutFailedError } from '../errors.js';
 import type { Reporter, RolloutStepId } from '../events.js';
-import type { RolloutPlan } from '../plan/rollout.js';
+import type { RolloutPlan, WaitUntil } from '../plan/rollout.js';
 import type {
   Clock,
   ContainerService,
@@ -18,7 +18,7 @@ import { readVersion, type VersionRead } from '../steps/rollout/read.js';
 import { recordDeployed } from '../steps/rollout/record.js';
 import { type Rendered, renderTaskDefinition } from '../steps/rollout/render.js';
 import { type ResolvedImage, resolveImage } from '../steps/rollout/resolve.js';
-import { waitForDeployment } from '../steps/rollout/wait.js';
+import { type RolloutPause, waitForRollout } from '../steps/rollout/wait.js';
 import type { StepContext } from './runner.js';
 import { runPlan, type StepOutcome, type StepRecord, StepRunner, type StepTable } from './runner.js';
 
@@ -55,6 +55,16 @@ export interface RolloutResult {
   previousTaskDefinition: string | undefined;
   deploymentId: string | undefined;
   rolloutState: RolloutState | undefined;
+  /** The service deployment followed (its ARN); undefined where the API is unavailable. */
+  serviceDeployment: string | undefined;
+  /** ROLLING, BLUE_GREEN, LINEAR or CANARY, as the service deployment reports it. */
+  strategy: string | undefined;
+  /** The stage the rollout waited for and reached: `complete` or `traffic-shifted`. */
+  stage: WaitUntil | undefined;
+  /** Returned at traffic-shifted during a bake: when the bake ends. */
+  bakeUntil: Date | undefined;
+  /** Pause hooks announced during the wait, with the commands that answer them. */
+  pauses: readonly RolloutPause[];
   /** The service already ran that image: nothing was registered or updated. */
   alreadyRunning: boolean;
   /** The task definition changes (render), one line per setting. */
@@ -76,7 +86,10 @@ export type RolloutOutputs = Record<
   | 'task-definition'
   | 'previous-task-definition'
   | 'deployment-id'
-  | 'rollout-state',
+  | 'rollout-state'
+  | 'strategy'
+  | 'stage'
+  | 'bake-until',
   string
 >;
 
@@ -90,6 +103,9 @@ export function rolloutOutputs(result: RolloutResult): RolloutOutputs {
     'previous-task-definition': result.previousTaskDefinition ?? '',
     'deployment-id': result.deploymentId ?? '',
     'rollout-state': result.rolloutState ?? '',
+    strategy: result.strategy ?? '',
+    stage: result.stage ?? '',
+    'bake-until': result.bakeUntil?.toISOString() ?? '',
   };
 }
 
@@ -112,6 +128,11 @@ function newResult(plan: RolloutPlan): RolloutResult {
     previousTaskDefinition: undefined,
     deploymentId: undefined,
     rolloutState: undefined,
+    serviceDeployment: undefined,
+    strategy: undefined,
+    stage: undefined,
+    bakeUntil: undefined,
+    pauses: [],
     alreadyRunning: false,
     diff: [],
     events: [],
@@ -168,16 +189,27 @@ function stepTable(
       result.previousTaskDefinition = rendered.previous.arn;
       const current = rendered.service.deployments[0];
       result.taskDefinition = rendered.alreadyRunning ? rendered.previous.arn : rendered.next?.arn;
+      result.strategy = rendered.service.strategy ?? 'ROLLING';
       if (rendered.alreadyRunning) {
         result.deploymentId = current?.id;
         result.rolloutState = current?.rolloutState ?? 'COMPLETED';
+        result.stage = 'complete';
       }
     },
     deploy: async () => {
       const rendered = need(state.render, 'render', 'deploy');
       state.deploy = await run('deploy', (ctx) =>
-        deployRevision({ ...plan, next: rendered.next }, ports, ctx),
+        deployRevision(
+          {
+            ...plan,
+            next: rendered.next,
+            previousServiceDeployment: rendered.service.currentServiceDeployment,
+          },
+          ports,
+          ctx,
+        ),
       );
+      result.serviceDeployment = state.deploy.serviceDeployment;
       if (state.deploy.deploymentId) {
         result.deploymentId = state.deploy.deploymentId;
         result.rolloutState = 'IN_PROGRESS';
@@ -185,7 +217,8 @@ function stepTable(
     },
     'ecs-wait': async () => {
       const rendered = need(state.render, 'render', 'ecs-wait');
-      const { deploymentId } = need(state.deploy, 'deploy', 'ecs-wait');
+      const deployed = need(state.deploy, 'deploy', 'ecs-wait');
+      const { deploymentId } = deployed;
       if (!deploymentId || !rendered.next) {
         skip('ecs-wait', `${plan.service} already runs that image: nothing to wait for`);
         return;
@@ -196,14 +229,28 @@ function stepTable(
         taskDefinition: rendered.next.arn,
         previousTaskDefinition: rendered.previous.arn,
         knownEvents: rendered.service.events.map((e) => e.id),
+        serviceDeployment: deployed.serviceDeployment,
+        previousServiceDeployment: rendered.service.currentServiceDeployment,
+        updatedAt: deployed.updatedAt,
       };
-      const waited = await run('ecs-wait', (ctx) => waitForDeployment(input, ports, ctx));
+      const pauses: RolloutPause[] = [];
+      result.pauses = pauses;
+      const waited = await run('ecs-wait', (ctx) => waitForRollout(input, ports, ctx, pauses));
       result.events = waited.events;
       result.rolloutState = waited.rolloutState;
+      result.serviceDeployment = waited.serviceDeployment ?? result.serviceDeployment;
+      result.strategy = waited.strategy ?? result.strategy;
+      result.stage = waited.stage;
+      result.bakeUntil = waited.bakeUntil;
     },
     record: async () => {
       const read = need(state.read, 'read', 'record');
-      const input = { parameter: plan.parameter, value: read.value, parameterVersion: read.parameterVersion };
+      const input = {
+        parameter: plan.parameter,
+        value: read.value,
+        parameterVersion: read.parameterVersion,
+        stage: result.stage ?? 'complete',
+      };
       await run('record', (ctx) => recordDeployed(input, ports, ctx));
     },
   };

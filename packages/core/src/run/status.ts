@@ -1,8 +1,10 @@
 import type { HostingError } from '../errors.js';
 import { HISTORY_MAX, type OperationTarget, type StatusPlan } from '../plan/operations.js';
+import type { WaitUntil } from '../plan/rollout.js';
 import type { ImageInfo, RunSummary } from '../ports.js';
 import { type Provenance, parseProvenance } from '../source.js';
 import { type LockInfo, lockInfo, lockParameterName, readLock } from '../steps/lock-store.js';
+import { deployedStage } from '../steps/rollout/record.js';
 import { labelled } from '../steps/verify.js';
 import type { OperationOptions, OperationPorts } from './ports.js';
 import { done, type StepRecord, StepRunner, unwrap } from './runner.js';
@@ -36,7 +38,14 @@ export interface EnvironmentStatus {
    * The version the infra side last rolled out (the parameter version carrying the `deployed` label);
    * undefined when no version has the label.
    */
-  live: { version: string; parameterVersion: number } | undefined;
+  live:
+    | {
+        version: string;
+        parameterVersion: number;
+        /** The stage the rollout that moved the label waited for; undefined for labels from before stages. */
+        stage: WaitUntil | undefined;
+      }
+    | undefined;
   /** The deployment lock, when someone holds it. */
   lock: LockInfo | undefined;
   /** The latest infra run for this application/environment; undefined when none or not checked. */
@@ -133,7 +142,11 @@ async function environmentStatus(target: OperationTarget, ports: OperationPorts)
   const value = parameter.value[0];
   if (!value) return entry;
   const live = labelled(parameter.value);
-  entry.live = live && { version: live.value, parameterVersion: live.version };
+  entry.live = live && {
+    version: live.value,
+    parameterVersion: live.version,
+    stage: deployedStage(live.labels),
+  };
   const provenance = parseProvenance(value.description);
   entry.deployed = {
     version: value.value,

@@ -1,0 +1,78 @@
+/**
+ * `hosting continue` / `hosting abort`: answer the service deployment in flight (steps/rollout/resume.ts),
+ * for the service the App spec names for the application and environment.
+ */
+import type { HostingError } from '../errors.js';
+import type { Reporter, ResumeStepId } from '../events.js';
+import type { RolloutPlan } from '../plan/rollout.js';
+import type { Clock, ContainerService } from '../ports.js';
+import { type ResumeAction, type Resumed, resumeDeployment } from '../steps/rollout/resume.js';
+import { runPlan, type StepRecord, StepRunner } from './runner.js';
+
+export interface ResumePorts {
+  containers: ContainerService;
+  clock: Clock;
+  reporter: Reporter;
+}
+
+export interface ResumePlan {
+  application: string;
+  environment: string;
+  cluster: string;
+  service: string;
+  action: ResumeAction;
+  steps: readonly ResumeStepId[];
+}
+
+/** The names a rollout plan resolved (App spec, overrides), for continue or abort. */
+export function planResume(rollout: RolloutPlan, action: ResumeAction): ResumePlan {
+  const { application, environment, cluster, service } = rollout;
+  return { application, environment, cluster, service, action, steps: [action] };
+}
+
+export interface ResumeResult {
+  status: 'succeeded' | 'failed';
+  error: HostingError | undefined;
+  action: ResumeAction;
+  application: string;
+  environment: string;
+  cluster: string;
+  service: string;
+  serviceDeployment: string | undefined;
+  hookId: string | undefined;
+  stage: string | undefined;
+  /** The ECS call made. */
+  call: string | undefined;
+  steps: StepRecord[];
+}
+
+/** Continue or abort the deployment in flight. Never throws: the result carries the error. */
+export async function resume(
+  plan: ResumePlan,
+  ports: ResumePorts,
+  options: { signal?: AbortSignal | undefined } = {},
+): Promise<ResumeResult> {
+  const { application, environment, cluster, service, action } = plan;
+  const result: ResumeResult = {
+    status: 'failed',
+    error: undefined,
+    action,
+    application,
+    environment,
+    cluster,
+    service,
+    serviceDeployment: undefined,
+    hookId: undefined,
+    stage: undefined,
+    call: undefined,
+    steps: [],
+  };
+  const runner = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
+  const step = async () => {
+    const done: Resumed = await runner.run(action, (ctx) => resumeDeployment(plan, ports, ctx));
+    Object.assign(result, done);
+  };
+  result.error = await runPlan(plan.steps, { continue: step, abort: step }, runner);
+  if (!result.error) result.status = 'succeeded';
+  return result;
+}
