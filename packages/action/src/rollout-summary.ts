@@ -43,9 +43,27 @@ export function renderRolloutSummary(result: RolloutResult): string {
       'Deployment',
       `${code(result.deploymentId)}${result.rolloutState ? ` ${escapeHtml(result.rolloutState)}` : ''}`,
     ]);
+  if (result.strategy) facts.push(['Strategy', escapeHtml(result.strategy)]);
+  if (result.stage)
+    facts.push([
+      'Waited until',
+      `${escapeHtml(result.stage)}${result.bakeUntil ? ` (the bake runs until ${escapeHtml(result.bakeUntil.toISOString())}; a rollback after this point is not this run's to see)` : ''}`,
+    ]);
   if (result.rolledBackTo) facts.push(['Went back to', td(result.rolledBackTo)]);
   out.push('<table>', ...facts.map(([k, v]) => row([k, v])), '</table>', '');
 
+  if (result.pauses.length > 0) {
+    out.push('### Paused for approval', '');
+    for (const p of result.pauses) {
+      const until = p.expiresAt
+        ? ` until ${escapeHtml(p.expiresAt.toISOString())} (then ${escapeHtml(p.timeoutAction ?? '?')})`
+        : '';
+      out.push(
+        `- at ${escapeHtml(p.stage ?? 'a lifecycle hook')}${until}: resume with ${code(p.resume)}, roll back with ${code(p.abort)}`,
+      );
+    }
+    out.push('');
+  }
   if (result.status === 'failed' && result.error) {
     out.push('### Why it failed', '', `<pre>${escapeHtml(result.error.message)}</pre>`);
     if (result.error.fix) out.push('', `<b>Fix:</b> ${escapeHtml(result.error.fix)}`);

@@ -291,7 +291,6 @@ function rolloutFields(r: RolloutResult) {
     events: r.events.map((e) => e.message),
     'stopped-reasons': r.stoppedReasons,
     'rolled-back-to': r.rolledBackTo ?? null,
-    'service-deployment': r.serviceDeployment ?? null,
     pauses: r.pauses.map((p) => ({
       'hook-id': p.hookId,
       stage: p.stage ?? null,

@@ -85,6 +85,7 @@ describe('rollout', () => {
       strategy: 'ROLLING',
       stage: 'complete',
       'bake-until': '',
+      'service-deployment': '',
     });
     expect(result.diff).toEqual([
       `~ containerDefinitions[web].image: "registry.example.test/hello-app:v1" → "registry.example.test/hello-app@${digest}"`,

@@ -89,7 +89,8 @@ export type RolloutOutputs = Record<
   | 'rollout-state'
   | 'strategy'
   | 'stage'
-  | 'bake-until',
+  | 'bake-until'
+  | 'service-deployment',
   string
 >;
 
@@ -106,6 +107,7 @@ export function rolloutOutputs(result: RolloutResult): RolloutOutputs {
     strategy: result.strategy ?? '',
     stage: result.stage ?? '',
     'bake-until': result.bakeUntil?.toISOString() ?? '',
+    'service-deployment': result.serviceDeployment ?? '',
   };
 }
 

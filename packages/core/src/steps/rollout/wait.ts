@@ -232,7 +232,6 @@ class Follower {
       ? ` until ${pause.expiresAt.toISOString()}; then ${timeoutActionText(pause.timeoutAction)}`
       : '';
     const message = `The deployment of ${service} is paused at ${pause.stage ?? 'a lifecycle hook'} (pause hook ${hookId}) awaiting approval${until}. Resume it with: ${pause.resume} (or roll it back with: ${pause.abort}). Waiting.`;
-    this.ctx.progress(message);
     this.ctx.reporter.emit({
       type: 'notice',
       title: 'Rollout paused for approval',
