@@ -110,6 +110,24 @@ export async function createEcsClient(options: AwsPortsOptions): Promise<Contain
         .sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0));
     },
 
+    ...serviceDeploymentCalls(ecs, call),
+  };
+}
+
+type EcsCall = <T>(action: string, resource: string, fn: () => Promise<T>) => Promise<T>;
+
+/** The service deployments API: list, describe, continue (pause hooks) and stop. */
+function serviceDeploymentCalls(
+  ecs: ECSClient,
+  call: EcsCall,
+): Pick<
+  ContainerService,
+  | 'listServiceDeployments'
+  | 'describeServiceDeployment'
+  | 'continueServiceDeployment'
+  | 'stopServiceDeployment'
+> {
+  return {
     async listServiceDeployments(cluster, service, since) {
       const out = await call('ListServiceDeployments', service, () =>
         ecs

@@ -17,8 +17,8 @@ const FAILED = new Set([
 /** Statuses a deployment in flight has: continue and abort act only on these. */
 export const IN_FLIGHT = new Set(['PENDING', 'IN_PROGRESS']);
 
-/** Stages at or after which production traffic is all on the target revision. */
-const SHIFTED_STAGES = new Set(['POST_PRODUCTION_TRAFFIC_SHIFT', 'BAKE_TIME', 'CLEAN_UP']);
+/** Stages in which production traffic is all on the target revision and the bake has begun (or is over). */
+const SHIFTED_STAGES = new Set(['BAKE_TIME', 'CLEAN_UP']);
 
 export function isSucceeded(d: ServiceDeploymentDetail): boolean {
   return d.status === 'SUCCESSFUL';
@@ -68,9 +68,9 @@ export function failureCauses(
       hook.status === 'TIMED_OUT' ? ` timed out (timeout action ${hook.timeoutAction ?? '?'})` : ' failed';
     causes.push(`the ${what} ${hook.id}${stage ? ` at ${stage}` : ''}${timedOut}`);
   }
+  // ECS's own reason repeats a breaker's or an alarm's cause; it is the cause when nothing else is known.
   const reason = d.rollback?.reason ?? d.statusReason;
-  if (reason && !causes.some((c) => c.includes(reason))) causes.push(reason);
-  if (causes.length === 0) causes.push(`the service deployment ended ${d.status}`);
+  if (causes.length === 0) causes.push(reason ?? `the service deployment ended ${d.status}`);
   return causes;
 }
 
