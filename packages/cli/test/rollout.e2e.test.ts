@@ -109,7 +109,7 @@ describe('hosting rollout (built bin)', () => {
     expect(first.stdout).toContain('event: (service hello-app) has reached a steady state.');
     expect(first.stdout).toContain('Rolled out hello-app v2 in e1 on cluster-e1/hello-app');
     expect(first.stdout).not.toContain('\u001b[');
-    expect(peers.aws.ssm.labels(parameter)).toEqual({ deployed: 2 });
+    expect(peers.aws.ssm.labels(parameter)).toEqual({ deployed: 2, complete: 2 });
 
     peers.aws.clearRequests();
     const second = await run(['--env', 'e1', '--json']);

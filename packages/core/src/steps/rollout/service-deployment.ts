@@ -61,6 +61,8 @@ export function failureCauses(
     const names = d.alarms.triggered.map((a) => `"${a}"`).join(', ');
     causes.push(`CloudWatch alarm${d.alarms.triggered.length === 1 ? '' : 's'} ${names} went into ALARM`);
   }
+  // ECS's own reason repeats a breaker's or an alarm's cause (said better above); otherwise it adds to it.
+  const monitored = causes.length > 0;
   for (const hook of d.hooks.filter((h) => h.status === 'FAILED' || h.status === 'TIMED_OUT')) {
     const stage = hookStages.get(hook.id) ?? d.lifecycleStage;
     const what = hook.targetType === 'PAUSE' ? 'pause hook' : `lifecycle hook ${hook.targetArn ?? ''}`.trim();
@@ -68,9 +70,9 @@ export function failureCauses(
       hook.status === 'TIMED_OUT' ? ` timed out (timeout action ${hook.timeoutAction ?? '?'})` : ' failed';
     causes.push(`the ${what} ${hook.id}${stage ? ` at ${stage}` : ''}${timedOut}`);
   }
-  // ECS's own reason repeats a breaker's or an alarm's cause; it is the cause when nothing else is known.
   const reason = d.rollback?.reason ?? d.statusReason;
-  if (causes.length === 0) causes.push(reason ?? `the service deployment ended ${d.status}`);
+  if (reason && !monitored) causes.push(reason);
+  if (causes.length === 0) causes.push(`the service deployment ended ${d.status}`);
   return causes;
 }
 
