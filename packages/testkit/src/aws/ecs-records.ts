@@ -190,7 +190,7 @@ export interface HookRun {
   /** Real instant the hook times out (the compressed clock's). */
   expiresAt: Date;
   timeoutAction: HookAction;
-  /** The action ContinueServiceDeployment gave, applied on the next tick. */
+  /** The action ContinueServiceDeployment gave (the deployment acts on it on the next tick). */
   decided?: HookAction | undefined;
 }
 
@@ -216,6 +216,8 @@ export interface ServiceDeploymentRecord {
   status: ServiceDeploymentStatus;
   statusReason?: string | undefined;
   lifecycleStage: LifecycleStage;
+  /** Every stage entered, in order (a linear deployment enters PRODUCTION_TRAFFIC_SHIFT once per step). */
+  stages: { at: Date; stage: LifecycleStage }[];
   target: ServiceRevisionRecord;
   sources: ServiceRevisionRecord[];
   /** The service's deployment configuration when the deployment started. */

@@ -183,6 +183,7 @@ export class EcsState {
     deployment.rolloutState = 'COMPLETED';
     deployment.rolloutStateReason = `ECS deployment ${deployment.id} completed.`;
     seedSuccessful(beginServiceDeployment(service, deployment));
+    deployment.held = false;
     service.lastCompleted = { id: deployment.id, taskDefinition: definition.arn };
     service.events.unshift(newEvent(`(service ${service.name}) has reached a steady state.`));
     this.services.set(`${cluster}/${options.service}`, service);
