@@ -292,20 +292,15 @@ class Follower {
       where[d.status] ?? `ECS is rolling the service back to ${back}.`,
     ];
     if (this.events.length > 0) lines.push(`Last event: ${this.events.at(-1)?.message ?? ''}`);
-    return new RolloutFailedError(
-      lines.join('\n'),
-      [...causes, ...reasons],
-      rolledBack ? backTo : undefined,
-      {
-        fix: 'Fix what the cause names (an image that crashes or fails its health check, an alarm, a hook), deploy a new version, and the next rollout picks it up. The deployed label was not moved.',
-        details: {
-          serviceDeployment: this.arn,
-          status: d.status,
-          taskDefinition: input.taskDefinition,
-          rolledBackTo: backTo,
-        },
+    return new RolloutFailedError(lines.join('\n'), reasons, rolledBack ? backTo : undefined, {
+      fix: 'Fix what the cause names (an image that crashes or fails its health check, an alarm, a hook), deploy a new version, and the next rollout picks it up. The deployed label was not moved.',
+      details: {
+        serviceDeployment: this.arn,
+        status: d.status,
+        taskDefinition: input.taskDefinition,
+        rolledBackTo: backTo,
       },
-    );
+    });
   }
 
   private timeout(d: ServiceDeploymentDetail): TimeoutError {
