@@ -89,7 +89,8 @@ describe('sandbox: hosting deploy → infra run → hosting rollout on ECS (buil
     const step = rolloutStep(field(result, 'run-id'));
     expect(step.conclusion).toBe('success');
     expect(step.log).toContain(`Rolled out ${APP} good-1 in staging on ${CLUSTER}/${APP}`);
-    expect(step.log).toMatch(/ecs-svc\/\d{19}: 2\/2 running, 0 pending, 0 failed tasks/);
+    expect(step.log).toContain('new revision: 2/2 tasks running');
+    expect(step.log).toContain('service deployment SUCCESSFUL');
   });
 
   it('a crashing image: exit 1 naming the step and the stopped reason; service back, label unmoved', async () => {
