@@ -448,3 +448,30 @@ describe('service deployments: several services per cluster', () => {
     expect(deployment.stoppedAt).toBeInstanceOf(Date);
   });
 });
+
+describe('deployment configuration checks', () => {
+  it('refuses a bake or a step outside the ranges ECS documents', async () => {
+    const { cluster } = seed(better);
+    await expect(
+      ecs.send(
+        new UpdateServiceCommand({
+          cluster,
+          service: 'web',
+          deploymentConfiguration: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 2 } },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: 'deploymentConfiguration.linearConfiguration.stepPercent must be between 3 and 100 (got 2).',
+    });
+    await expect(
+      ecs.send(
+        new UpdateServiceCommand({
+          cluster,
+          service: 'web',
+          deploymentConfiguration: { bakeTimeInMinutes: 1441 },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
+});
