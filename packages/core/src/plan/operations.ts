@@ -235,11 +235,7 @@ function environmentList(raw: OperationInputs['environments']): string[] {
 }
 
 /** status: validate the application and each environment (default staging and production). */
-export function planStatus(
-  raw: OperationInputs,
-  names: OperationInputNames,
-  cwd = NO_PATHS,
-): StatusPlan {
+export function planStatus(raw: OperationInputs, names: OperationInputNames, cwd = NO_PATHS): StatusPlan {
   const c: Collected = { errors: [] };
   let environments = environmentList(raw.environments);
   if (environments.length === 0) environments = [...DEFAULT_STATUS_ENVIRONMENTS];
@@ -270,11 +266,7 @@ export function planStatus(
 }
 
 /** history: one application and environment, and how many entries. */
-export function planHistory(
-  raw: OperationInputs,
-  names: OperationInputNames,
-  cwd = NO_PATHS,
-): HistoryPlan {
+export function planHistory(raw: OperationInputs, names: OperationInputNames, cwd = NO_PATHS): HistoryPlan {
   const c: Collected = { errors: [] };
   const shared = parseShared(raw, names, cwd, false, c);
   const limitText = raw.limit === undefined ? '' : String(raw.limit).trim();
