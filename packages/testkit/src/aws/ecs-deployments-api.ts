@@ -178,6 +178,8 @@ export function continueServiceDeployment(context: DeploymentsApiContext, input:
     );
   }
   run.decided = input.action === 'ROLLBACK' ? 'ROLLBACK' : 'CONTINUE';
+  run.status = run.decided === 'CONTINUE' ? 'SUCCEEDED' : 'FAILED';
+  found.record.updatedAt = new Date();
   return { serviceDeploymentArn: arn };
 }
 

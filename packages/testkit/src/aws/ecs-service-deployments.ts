@@ -65,6 +65,7 @@ export function beginServiceDeployment(
     updatedAt: now,
     status: 'PENDING',
     lifecycleStage: 'RECONCILE_SERVICE',
+    stages: [],
     target,
     sources,
     configuration,
@@ -186,6 +187,8 @@ function enterPhase(tick: Tick, record: ServiceDeploymentRecord, index: number):
     return;
   }
   record.phase = index;
+  if (record.lifecycleStage !== phase.stage || record.stages.length === 0 || phase.production !== undefined)
+    record.stages.push({ at: new Date(), stage: phase.stage });
   record.lifecycleStage = phase.stage;
   record.waitUntil = undefined;
   if (phase.production !== undefined || phase.test !== undefined) {
@@ -258,10 +261,6 @@ function hooksDone(tick: Tick, record: ServiceDeploymentRecord): boolean {
 
 function settleHook(run: HookRun): void {
   if (run.status !== 'AWAITING_ACTION' && run.status !== 'IN_PROGRESS') return;
-  if (run.decided) {
-    run.status = run.decided === 'CONTINUE' ? 'SUCCEEDED' : 'FAILED';
-    return;
-  }
   if (Date.now() >= run.expiresAt.getTime()) {
     run.status = 'TIMED_OUT';
     return;
@@ -328,6 +327,7 @@ function restoreSource(
     return startDeployment(service, source.taskDefinition, `ECS deployment rolling back to ${source.arn}.`);
   for (const d of service.deployments) d.status = 'ACTIVE';
   previous.status = 'PRIMARY';
+  previous.held = false;
   previous.rolloutState = 'IN_PROGRESS';
   previous.rolloutStateReason = `ECS deployment rolling back to ${source.arn}.`;
   previous.desiredCount = service.desiredCount;

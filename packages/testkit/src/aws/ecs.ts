@@ -17,8 +17,10 @@ import {
   newEvent,
   type ServiceDeploymentRecord,
 } from './ecs-records.js';
+import { type RunTaskContext, type RunTaskFailure, runTask, stopTask } from './ecs-run-task.js';
 import {
   advanceService,
+  advanceTask,
   newTask,
   type SchedulerContext,
   STEADY_TICKS,
@@ -123,6 +125,20 @@ export class EcsState {
     scaled: (minutes) => (minutes * 60_000) / this.clockFactor,
     alarmState: (name) => this.alarms.get(name) ?? 'OK',
   };
+  /** RunTask failures a test asked for (`failRunTask`), taken one per RunTask call. */
+  private readonly runFailures: RunTaskFailure[] = [];
+  private readonly runContext: RunTaskContext = {
+    region: '',
+    accountId: '',
+    cluster: (ref) => this.cluster(ref),
+    findTaskDefinition: (ref) => this.findTaskDefinition(ref),
+    addTask: (task) => {
+      this.tasks.push(task);
+      this.ensureTimer();
+    },
+    tasks: this.tasks,
+    takeRunFailure: () => this.runFailures.shift(),
+  };
   private readonly api: DeploymentsApiContext = {
     cluster: (ref) => this.cluster(ref),
     findService: (cluster, ref) => this.findService(cluster, ref),
@@ -136,6 +152,8 @@ export class EcsState {
     this.accountId = options.accountId ?? '123456789012';
     this.tickMs = options.tickMs ?? 200;
     this.clockFactor = options.clockFactor ?? 1;
+    this.runContext.region = this.region;
+    this.runContext.accountId = this.accountId;
     this.serviceDeploymentsApi = options.serviceDeploymentsApi ?? true;
     this.context = {
       region: this.region,
@@ -144,6 +162,7 @@ export class EcsState {
       taskDefinition: (arn) => this.findTaskDefinition(arn),
       onPull: (pull) => this.pulls.push(pull),
       addTask: (task) => this.tasks.push(task),
+      scaledSeconds: (seconds) => (seconds * 1000) / this.clockFactor,
     };
   }
 
@@ -183,6 +202,7 @@ export class EcsState {
     deployment.rolloutState = 'COMPLETED';
     deployment.rolloutStateReason = `ECS deployment ${deployment.id} completed.`;
     seedSuccessful(beginServiceDeployment(service, deployment));
+    deployment.held = false;
     service.lastCompleted = { id: deployment.id, taskDefinition: definition.arn };
     service.events.unshift(newEvent(`(service ${service.name}) has reached a steady state.`));
     this.services.set(`${cluster}/${options.service}`, service);
@@ -276,6 +296,19 @@ export class EcsState {
     this.clockFactor = factor;
   }
 
+  /**
+   * Make the next RunTask fail: `{reason}` answers `failures: [{arn, reason}]` without a task (capacity);
+   * `{stoppedReason}` starts a task that stops before it runs (`TaskFailedToStart`, that reason).
+   */
+  failRunTask(failure: RunTaskFailure): void {
+    this.runFailures.push(failure);
+  }
+
+  /** Tasks RunTask started, oldest first, stopped ones included. */
+  standaloneTasks(cluster?: string): EcsTaskRecord[] {
+    return this.tasks.filter((t) => t.standalone && (cluster === undefined || t.cluster === cluster));
+  }
+
   /** Turn the service deployments API off (UnsupportedFeatureException, as an older partition) or on. */
   setServiceDeploymentsApi(enabled: boolean): void {
     this.serviceDeploymentsApi = enabled;
@@ -303,6 +336,13 @@ export class EcsState {
         advanceServiceDeployments({ service, tasks, clock: this.clock });
       } catch (error) {
         this.schedulerErrors.push(`${service.cluster}/${service.name}: ${(error as Error).stack ?? error}`);
+      }
+    }
+    for (const task of this.tasks.filter((t) => t.standalone && t.lastStatus !== 'STOPPED')) {
+      try {
+        advanceTask(undefined, task, this.context);
+      } catch (error) {
+        this.schedulerErrors.push(`task ${task.id}: ${(error as Error).stack ?? error}`);
       }
     }
   }
@@ -381,6 +421,12 @@ export class EcsState {
         return stopServiceDeployment(this.api, input);
       case 'DescribeServiceRevisions':
         return describeServiceRevisions(this.api, input);
+      case 'RunTask': {
+        const { tasks, failures } = runTask(this.runContext, input);
+        return { tasks: tasks.map((t) => this.wireTask(t, false)), failures };
+      }
+      case 'StopTask':
+        return { task: this.wireTask(stopTask(this.runContext, input), false) };
       default:
         throw new AwsServiceError(
           'UnknownOperationException',
@@ -484,7 +530,8 @@ export class EcsState {
         (t) =>
           t.cluster === cluster &&
           (input.serviceName === undefined || t.service === serviceName(String(input.serviceName))) &&
-          (input.startedBy === undefined || t.deploymentId === input.startedBy) &&
+          (input.startedBy === undefined ||
+            (t.standalone?.startedBy ?? t.deploymentId) === input.startedBy) &&
           (input.family === undefined || t.taskDefinition.includes(`/${String(input.family)}:`)) &&
           (desired === 'STOPPED' ? t.desiredStatus === 'STOPPED' : t.desiredStatus === 'RUNNING') &&
           (desired !== 'PENDING' || t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING'),
@@ -508,12 +555,15 @@ export class EcsState {
         });
         continue;
       }
-      const service = this.findService(cluster, task.service);
-      tasks.push(
-        wireTask(task, service, this.findTaskDefinition(task.taskDefinition), this.region, includeTags),
-      );
+      tasks.push(this.wireTask(task, includeTags));
     }
     return { tasks, failures };
+  }
+
+  private wireTask(task: EcsTaskRecord, includeTags: boolean): Record<string, unknown> {
+    const service = task.standalone ? undefined : this.findService(task.cluster, task.service);
+    const definition = this.findTaskDefinition(task.taskDefinition);
+    return wireTask(task, service, definition, this.region, includeTags);
   }
 }
 
