@@ -501,7 +501,7 @@ export class EcsState {
       if (definition.status !== 'ACTIVE')
         throw new AwsServiceError('ClientException', `TaskDefinition is inactive`);
     }
-    checkController(service, input);
+    checkUpdate(service, input);
     this.updates.push(structuredClone(input));
     applyServiceSettings(service, input);
     const primary = service.deployments.find((d) => d.status === 'PRIMARY');
@@ -582,8 +582,18 @@ function seedSuccessful(record: ServiceDeploymentRecord): void {
   if (record.strategy !== 'ROLLING') record.weight = { production: 100, test: 100 };
 }
 
-/** ECS deploys a CodeDeploy or external service's new task definition only through that controller. */
-function checkController(service: EcsServiceRecord, input: Record<string, unknown>): void {
+/**
+ * UpdateService's checks beyond the model, before anything changes: the count, the deployment configuration's
+ * documented ranges, and the controller (ECS deploys a CodeDeploy or external service's new task definition
+ * only through that controller).
+ */
+function checkUpdate(service: EcsServiceRecord, input: Record<string, unknown>): void {
+  if (typeof input.desiredCount === 'number' && input.desiredCount < 0)
+    throw new AwsServiceError('InvalidParameterException', 'desiredCount can not be negative.');
+  const invalid = checkDeploymentConfiguration(
+    (input.deploymentConfiguration ?? {}) as DeploymentConfiguration,
+  );
+  if (invalid) throw new AwsServiceError('InvalidParameterException', invalid);
   const type = service.deploymentController.type;
   if (type === 'ECS') return;
   const redeploy = input.taskDefinition !== undefined || input.forceNewDeployment === true;
@@ -596,14 +606,8 @@ function checkController(service: EcsServiceRecord, input: Record<string, unknow
 }
 
 function applyServiceSettings(service: EcsServiceRecord, input: Record<string, unknown>): void {
-  if (typeof input.desiredCount === 'number') {
-    if (input.desiredCount < 0)
-      throw new AwsServiceError('InvalidParameterException', 'desiredCount can not be negative.');
-    service.desiredCount = input.desiredCount;
-  }
+  if (typeof input.desiredCount === 'number') service.desiredCount = input.desiredCount;
   const config = input.deploymentConfiguration as DeploymentConfiguration | undefined;
-  const invalid = config && checkDeploymentConfiguration(config);
-  if (invalid) throw new AwsServiceError('InvalidParameterException', invalid);
   if (config) service.deploymentConfiguration = { ...service.deploymentConfiguration, ...config };
   const controller = input.deploymentController as EcsServiceRecord['deploymentController'] | undefined;
   if (controller) service.deploymentController = { type: controller.type };
