@@ -2,8 +2,8 @@
  * The rollout planner: inputs and the App spec in, every resolved name out (cluster, service,
  * container, parameter, repository) with the steps the runner executes. Pure: no I/O.
  */
-import { InputError, InputErrors } from '../errors.js';
-import { ROLLOUT_STEPS, type RolloutStepId } from '../events.js';
+import { WAIT_UNTIL, type WaitUntil } from '../domain/names.js';
+import { InputError, InputErrors } from '../errors/errors.js';
 import {
   blankToUndefined,
   DEFAULTS,
@@ -12,7 +12,8 @@ import {
   PARAMETER_PATTERN,
   parseBoolean,
   parseDuration,
-} from '../inputs.js';
+} from '../inputs/inputs.js';
+import { ROLLOUT_STEPS, type RolloutStepId } from '../ports/events.js';
 import type { AppSpec } from '../spec/app-spec.js';
 
 /** Raw rollout inputs as adapters collect them (empty strings mean "not given"). */
@@ -29,10 +30,6 @@ export interface RolloutInputs {
   waitUntil?: string | undefined;
   dryRun?: boolean | string | undefined;
 }
-
-/** How far `hosting rollout` waits: the deployment's end, or production traffic on the new revision. */
-export const WAIT_UNTIL = ['complete', 'traffic-shifted'] as const;
-export type WaitUntil = (typeof WAIT_UNTIL)[number];
 
 export type RolloutInputNames = Record<keyof RolloutInputs, string>;
 

@@ -2,10 +2,10 @@
  * `hosting continue` / `hosting abort`: answer the service deployment in flight (steps/rollout/resume.ts),
  * for the service the App spec names for the application and environment.
  */
-import type { HostingError } from '../errors.js';
-import type { Reporter, ResumeStepId } from '../events.js';
+import type { HostingError } from '../errors/errors.js';
 import type { RolloutPlan } from '../plan/rollout.js';
-import type { Clock, ContainerService } from '../ports.js';
+import type { Reporter, ResumeStepId } from '../ports/events.js';
+import type { Clock, ContainerService } from '../ports/ports.js';
 import { type ResumeAction, type Resumed, resumeDeployment } from '../steps/rollout/resume.js';
 import { runPlan, type StepRecord, StepRunner } from './runner.js';
 

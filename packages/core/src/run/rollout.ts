@@ -2,9 +2,11 @@
  * The rollout: the infra repository's side of a deployment, as a composition of the steps under
  * steps/rollout/ (read, resolve, render, deploy, wait, record), run in the order of `plan.steps`.
  */
-import { type HostingError, RolloutFailedError } from '../errors.js';
-import type { Reporter, RolloutStepId } from '../events.js';
-import type { RolloutPlan, WaitUntil } from '../plan/rollout.js';
+
+import type { WaitUntil } from '../domain/names.js';
+import { type HostingError, RolloutFailedError } from '../errors/errors.js';
+import type { RolloutPlan } from '../plan/rollout.js';
+import type { Reporter, RolloutStepId } from '../ports/events.js';
 import type {
   Clock,
   ContainerService,
@@ -12,15 +14,15 @@ import type {
   Registry,
   RolloutState,
   ServiceEvent,
-} from '../ports.js';
+} from '../ports/ports.js';
 import { type Deployed, deployRevision } from '../steps/rollout/deploy.js';
 import { readVersion, type VersionRead } from '../steps/rollout/read.js';
 import { recordDeployed } from '../steps/rollout/record.js';
 import { type Rendered, renderTaskDefinition } from '../steps/rollout/render.js';
 import { type ResolvedImage, resolveImage } from '../steps/rollout/resolve.js';
 import { type RolloutPause, waitForRollout } from '../steps/rollout/wait.js';
-import type { StepContext } from './runner.js';
-import { runPlan, type StepOutcome, type StepRecord, StepRunner, type StepTable } from './runner.js';
+import type { StepContext, StepOutcome } from '../steps/step.js';
+import { runPlan, type StepRecord, StepRunner, type StepTable } from './runner.js';
 
 /** The side effects a rollout performs: SSM, ECR (read only) and ECS. */
 export interface RolloutPorts {
@@ -159,6 +161,43 @@ function need<T>(value: T | undefined, step: RolloutStepId, by: RolloutStepId): 
 
 type Run = <T>(id: RolloutStepId, step: (ctx: StepContext) => Promise<StepOutcome<T>>) => Promise<T>;
 
+/** ecs-wait: follow the deployment `deploy` started, with what render saw before it. */
+async function waitStep(
+  plan: RolloutPlan,
+  ports: RolloutPorts,
+  run: Run,
+  skip: (id: RolloutStepId, summary: string) => void,
+  state: State,
+  result: RolloutResult,
+): Promise<void> {
+  const rendered = need(state.render, 'render', 'ecs-wait');
+  const deployed = need(state.deploy, 'deploy', 'ecs-wait');
+  const { deploymentId } = deployed;
+  if (!deploymentId || !rendered.next) {
+    skip('ecs-wait', `${plan.service} already runs that image: nothing to wait for`);
+    return;
+  }
+  const input = {
+    ...plan,
+    deploymentId,
+    taskDefinition: rendered.next.arn,
+    previousTaskDefinition: rendered.previous.arn,
+    knownEvents: rendered.service.events.map((e) => e.id),
+    serviceDeployment: deployed.serviceDeployment,
+    previousServiceDeployment: rendered.service.currentServiceDeployment,
+    updatedAt: deployed.updatedAt,
+  };
+  const pauses: RolloutPause[] = [];
+  result.pauses = pauses;
+  const waited = await run('ecs-wait', (ctx) => waitForRollout(input, ports, ctx, pauses));
+  result.events = waited.events;
+  result.rolloutState = waited.rolloutState;
+  result.serviceDeployment = waited.serviceDeployment ?? result.serviceDeployment;
+  result.strategy = waited.strategy ?? result.strategy;
+  result.stage = waited.stage;
+  result.bakeUntil = waited.bakeUntil;
+}
+
 /** One function per step id: run the step module with what the steps before it left, fill in the result. */
 function stepTable(
   plan: RolloutPlan,
@@ -217,34 +256,7 @@ function stepTable(
         result.rolloutState = 'IN_PROGRESS';
       }
     },
-    'ecs-wait': async () => {
-      const rendered = need(state.render, 'render', 'ecs-wait');
-      const deployed = need(state.deploy, 'deploy', 'ecs-wait');
-      const { deploymentId } = deployed;
-      if (!deploymentId || !rendered.next) {
-        skip('ecs-wait', `${plan.service} already runs that image: nothing to wait for`);
-        return;
-      }
-      const input = {
-        ...plan,
-        deploymentId,
-        taskDefinition: rendered.next.arn,
-        previousTaskDefinition: rendered.previous.arn,
-        knownEvents: rendered.service.events.map((e) => e.id),
-        serviceDeployment: deployed.serviceDeployment,
-        previousServiceDeployment: rendered.service.currentServiceDeployment,
-        updatedAt: deployed.updatedAt,
-      };
-      const pauses: RolloutPause[] = [];
-      result.pauses = pauses;
-      const waited = await run('ecs-wait', (ctx) => waitForRollout(input, ports, ctx, pauses));
-      result.events = waited.events;
-      result.rolloutState = waited.rolloutState;
-      result.serviceDeployment = waited.serviceDeployment ?? result.serviceDeployment;
-      result.strategy = waited.strategy ?? result.strategy;
-      result.stage = waited.stage;
-      result.bakeUntil = waited.bakeUntil;
-    },
+    'ecs-wait': () => waitStep(plan, ports, run, skip, state, result),
     record: async () => {
       const read = need(state.read, 'read', 'record');
       const input = {

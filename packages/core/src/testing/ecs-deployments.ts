@@ -3,13 +3,13 @@
  * (status, lifecycle stage, traffic weight, tasks) against the fake clock; a frame with a pause hook holds
  * until ContinueServiceDeployment; ROLLBACK and StopServiceDeployment roll it back.
  */
-import { PreconditionError } from '../errors.js';
+import { PreconditionError } from '../errors/errors.js';
 import type {
   Clock,
   LifecycleHookDetail,
   ServiceDeploymentBrief,
   ServiceDeploymentDetail,
-} from '../ports.js';
+} from '../ports/ports.js';
 
 export interface FakeFrame {
   /** When the frame begins, in ms after the update (time spent paused shifts the later frames). */

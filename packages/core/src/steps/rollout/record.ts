@@ -1,28 +1,7 @@
-import type { WaitUntil } from '../../plan/rollout.js';
-import type { ParameterStore } from '../../ports.js';
-import type { StepContext } from '../../run/runner.js';
-import { done, type StepOutcome, skipped } from '../../run/runner.js';
-
-/** The SSM label the infra side moves to the parameter version it rolled out (design.md). */
-export const DEPLOYED_LABEL = 'deployed';
-
-/**
- * The label beside `deployed` that says at which stage the rollout that moved it returned: `complete`
- * (the service deployment succeeded) or `traffic-shifted` (production traffic moved, the bake had begun).
- * Both move with their version like any SSM label; where a version carries both, `complete` came later.
- */
-export const STAGE_LABELS: Record<WaitUntil, string> = {
-  complete: 'complete',
-  'traffic-shifted': 'traffic-shifted',
-};
-
-/** The stage a version's labels record: undefined for versions labelled before stages were recorded. */
-export function deployedStage(labels: readonly string[] | undefined): WaitUntil | undefined {
-  if (!labels?.includes(DEPLOYED_LABEL)) return undefined;
-  if (labels.includes(STAGE_LABELS.complete)) return 'complete';
-  if (labels.includes(STAGE_LABELS['traffic-shifted'])) return 'traffic-shifted';
-  return undefined;
-}
+import { DEPLOYED_LABEL, deployedStage, STAGE_LABELS, type WaitUntil } from '../../domain/names.js';
+import type { ParameterStore } from '../../ports/ports.js';
+import type { StepContext } from '../step.js';
+import { done, type StepOutcome, skipped } from '../step.js';
 
 export interface RecordInput {
   parameter: string;

@@ -3,10 +3,10 @@
  * action (ContinueServiceDeployment CONTINUE); abort rolls back (ContinueServiceDeployment ROLLBACK when
  * paused, else StopServiceDeployment ROLLBACK). Nothing in flight is a precondition error.
  */
-import { PreconditionError } from '../../errors.js';
-import type { ContainerService, ServiceDeploymentDetail } from '../../ports.js';
-import type { StepContext } from '../../run/runner.js';
-import { done, type StepOutcome } from '../../run/runner.js';
+import { PreconditionError } from '../../errors/errors.js';
+import type { ContainerService, ServiceDeploymentDetail } from '../../ports/ports.js';
+import type { StepContext } from '../step.js';
+import { done, type StepOutcome } from '../step.js';
 import { awaitingHooks, IN_FLIGHT } from './service-deployment.js';
 
 export type ResumeAction = 'continue' | 'abort';

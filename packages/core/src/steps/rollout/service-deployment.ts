@@ -2,7 +2,7 @@
  * Reading one service deployment (DescribeServiceDeployments) the same way for every strategy:
  * is it done, has it failed and why, has production traffic moved, is it paused at a hook. Pure.
  */
-import type { LifecycleHookDetail, ServiceDeploymentDetail } from '../../ports.js';
+import type { LifecycleHookDetail, ServiceDeploymentDetail } from '../../ports/ports.js';
 
 /** Statuses that end the deployment as a failure (or start its rollback: the outcome is fixed). */
 const FAILED = new Set([

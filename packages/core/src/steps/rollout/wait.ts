@@ -5,12 +5,18 @@
  * hook is announced with the command that resumes it, and waited through. Where the service deployments
  * API is unavailable, the `deployments[]` wait (wait-deployments.ts) takes over.
  */
-import { InterruptedError, RemoteError, RolloutFailedError, TimeoutError } from '../../errors.js';
-import { formatDuration } from '../../inputs.js';
-import type { WaitUntil } from '../../plan/rollout.js';
-import type { ContainerService, RolloutState, ServiceDeploymentDetail, ServiceEvent } from '../../ports.js';
-import type { StepContext } from '../../run/runner.js';
-import { done, type StepOutcome } from '../../run/runner.js';
+
+import type { WaitUntil } from '../../domain/names.js';
+import { InterruptedError, RemoteError, RolloutFailedError, TimeoutError } from '../../errors/errors.js';
+import { formatDuration } from '../../inputs/inputs.js';
+import type {
+  ContainerService,
+  RolloutState,
+  ServiceDeploymentDetail,
+  ServiceEvent,
+} from '../../ports/ports.js';
+import type { StepContext } from '../step.js';
+import { done, type StepOutcome } from '../step.js';
 import { PollSchedule } from './polling.js';
 import {
   awaitingHooks,
