@@ -68,6 +68,10 @@ describe('action.yml', () => {
         'previous-task-definition',
         'deployment-id',
         'rollout-state',
+        'strategy',
+        'stage',
+        'bake-until',
+        'service-deployment',
       ].sort(),
     );
   });
