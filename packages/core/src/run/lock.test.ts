@@ -13,7 +13,7 @@ import type { RunSummary } from '../ports/ports.js';
 import { resultJson } from '../present.js';
 import { createFakes } from '../testing/fakes.js';
 import { asSsm } from '../testing/ssm.js';
-import { describeQuit, newReleaseLive } from './release.js';
+import { describeQuit, newReleaseLive } from './quit.js';
 import { status } from './status.js';
 import { unlock } from './unlock.js';
 

@@ -187,7 +187,7 @@ describe('--rollback-on-failure', () => {
     expect(result.recovery).toMatchObject({ restored: false, value: 'v1' });
     expect(result.recovery?.summary).toContain('no longer in ECR');
     expect((await t.parameters.get(PARAM))?.value).toBe('v2');
-    expect(t.reporter.ofType('step-fail').map((e) => e.step)).toEqual(['rollback', 'report']);
+    expect(t.reporter.ofType('step-fail').map((e) => e.step)).toEqual(['restore', 'report']);
   });
 
   it('does not restore when someone else changed the parameter meanwhile', async () => {
@@ -208,7 +208,7 @@ describe('--rollback-on-failure', () => {
     t.workflows.next = { conclusion: 'failure' };
     const result = await t.run({ rollbackOnFailure: true }, { version: 'v1' });
     expect(result.recovery).toMatchObject({ restored: false });
-    expect(t.reporter.ofType('step-end').find((e) => e.step === 'rollback')?.status).toBe('skipped');
+    expect(t.reporter.ofType('step-end').find((e) => e.step === 'restore')?.status).toBe('skipped');
   });
 
   it('leaves a failed deployment alone without the flag', async () => {
