@@ -8,7 +8,7 @@ import { plan } from '../plan/deploy.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { RunSummary } from '../ports/ports.js';
 import { createFakes } from '../testing/fakes.js';
-import { asSsm } from '../testing/ssm.js';
+import { fakePorts } from '../testing/ssm.js';
 
 const source: SourceInfo = {
   commit: 'b'.repeat(40),
@@ -47,14 +47,7 @@ async function setup() {
     formatProvenance({ action: 'deploy', version: 'v1', commit: 'c1', digest: v1.digest, actor: 'alice' }),
   );
   const reporter = new RecordingReporter();
-  const ports = {
-    builder: async () => fakes.builder,
-    registry: fakes.registry,
-    parameters: asSsm(fakes.parameters),
-    workflows: fakes.workflows,
-    clock: fakes.clock,
-    reporter,
-  };
+  const ports = fakePorts(fakes, reporter);
   const run = (options: ExecuteOptions = {}, extra: Record<string, string | boolean> = {}) =>
     execute(makePlan(extra), ports, options);
   return { ...fakes, reporter, ports, run, v1 };

@@ -8,7 +8,7 @@ import { CLI_OPERATION_NAMES, planHistory, planStatus } from '../plan/operations
 import { RecordingReporter } from '../ports/events.js';
 import { preparePromote, prepareRollback } from '../prepare/operations.js';
 import { createFakes } from '../testing/fakes.js';
-import { asSsm } from '../testing/ssm.js';
+import { fakePorts } from '../testing/ssm.js';
 import { execute } from './deploy.js';
 import { history } from './history.js';
 import { promote } from './promote.js';
@@ -45,14 +45,7 @@ async function setup() {
     await fakes.parameters.put(param(env), version, description);
   }
   const reporter = new RecordingReporter();
-  const ports = {
-    builder: async () => fakes.builder,
-    registry: fakes.registry,
-    parameters: asSsm(fakes.parameters),
-    workflows: fakes.workflows,
-    clock: fakes.clock,
-    reporter,
-  };
+  const ports = fakePorts(fakes, reporter);
   return { ...fakes, ports };
 }
 
