@@ -1,5 +1,8 @@
-import { InputError, InputErrors } from '../errors.js';
-import { RELEASE_STEPS, type StepId } from '../events.js';
+import { lockParameterName } from '../domain/lock.js';
+import { HISTORY_MAX } from '../domain/names.js';
+import type { SourceInfo } from '../domain/provenance.js';
+import { PROMOTE_STEPS, ROLLBACK_STEPS, type StepId } from '../domain/steps.js';
+import { InputError, InputErrors } from '../errors/errors.js';
 import {
   blankToUndefined,
   DEFAULTS,
@@ -10,12 +13,9 @@ import {
   parseBoolean,
   parseDeployInputs,
   TAG_PATTERN,
-} from '../inputs.js';
-import type { WorkflowTarget } from '../ports.js';
-import type { ReleaseOptions } from '../run/ports.js';
-import { resolveSource, type SourceInfo } from '../source.js';
-import { lockParameterName } from '../steps/lock-store.js';
-import type { DeployPlan, PrepareContext } from './deploy.js';
+} from '../inputs/inputs.js';
+import type { WorkflowTarget } from '../ports/ports.js';
+import type { ReleaseOptions, WaitPlan } from './release.js';
 
 /**
  * Raw inputs of the day-2 operations, as adapters collect them (strings; empty means "not given").
@@ -92,7 +92,7 @@ export interface RollbackPlan {
   to: string;
   /** Who rolls back and from where (provenance). */
   source: Pick<SourceInfo, 'actor' | 'runUrl'>;
-  wait: DeployPlan['wait'];
+  wait: WaitPlan;
   release: Required<ReleaseOptions>;
 }
 
@@ -106,7 +106,7 @@ export interface PromotePlan {
   /** The tag to deploy in the target; undefined means the source's version (no re-tag). */
   version: string | undefined;
   source: Pick<SourceInfo, 'actor' | 'runUrl'>;
-  wait: DeployPlan['wait'];
+  wait: WaitPlan;
   release: Required<ReleaseOptions>;
 }
 
@@ -119,16 +119,11 @@ export interface UnlockPlan {
   force: boolean;
 }
 
-/** A rollback: the preflight resolves and confirms the version, then the release tail. */
-export const ROLLBACK_PLAN_STEPS: readonly StepId[] = ['preflight', ...RELEASE_STEPS];
-/** A promote: no build and no push (shown as skipped), a re-tag only when needed, then the release tail. */
-export const PROMOTE_PLAN_STEPS: readonly StepId[] = ['preflight', 'build', 'tag', 'push', ...RELEASE_STEPS];
-
 /** Environments shown by `status` when none is given. */
 export const DEFAULT_STATUS_ENVIRONMENTS = ['staging', 'production'] as const;
-/** SSM keeps the last 100 versions of a parameter. */
-export const HISTORY_MAX = 100;
 const PLACEHOLDER_INFRA = 'placeholder/placeholder';
+/** status, history and unlock read no local path: the shared parsing resolves none against the process's directory. */
+const NO_PATHS = '/';
 
 type Collected = { errors: InputError[] };
 
@@ -175,7 +170,7 @@ function targetOf(options: DeployOptions, hasInfra: boolean): OperationTarget {
   };
 }
 
-function waitOf(options: DeployOptions): DeployPlan['wait'] {
+function waitOf(options: DeployOptions): WaitPlan {
   return {
     enabled: options.wait,
     timeoutMs: options.timeoutMs,
@@ -234,11 +229,7 @@ function environmentList(raw: OperationInputs['environments']): string[] {
 }
 
 /** status: validate the application and each environment (default staging and production). */
-export function planStatus(
-  raw: OperationInputs,
-  names: OperationInputNames,
-  cwd = process.cwd(),
-): StatusPlan {
+export function planStatus(raw: OperationInputs, names: OperationInputNames, cwd = NO_PATHS): StatusPlan {
   const c: Collected = { errors: [] };
   let environments = environmentList(raw.environments);
   if (environments.length === 0) environments = [...DEFAULT_STATUS_ENVIRONMENTS];
@@ -269,11 +260,7 @@ export function planStatus(
 }
 
 /** history: one application and environment, and how many entries. */
-export function planHistory(
-  raw: OperationInputs,
-  names: OperationInputNames,
-  cwd = process.cwd(),
-): HistoryPlan {
+export function planHistory(raw: OperationInputs, names: OperationInputNames, cwd = NO_PATHS): HistoryPlan {
   const c: Collected = { errors: [] };
   const shared = parseShared(raw, names, cwd, false, c);
   const limitText = raw.limit === undefined ? '' : String(raw.limit).trim();
@@ -298,7 +285,7 @@ export function planHistory(
 export function planUnlock(
   raw: OperationInputs & { force?: boolean | string | undefined },
   names: OperationInputNames & { force: string },
-  cwd = process.cwd(),
+  cwd = NO_PATHS,
 ): UnlockPlan {
   const c: Collected = { errors: [] };
   const shared = parseShared(raw, names, cwd, false, c);
@@ -306,15 +293,6 @@ export function planUnlock(
   if (c.errors.length > 0 || !shared) throw new InputErrors(c.errors);
   const target = targetOf(shared.options, shared.hasInfra);
   return { kind: 'unlock', target, lock: lockParameterName(target.parameter), force };
-}
-
-async function actorOf(context: PrepareContext): Promise<Pick<SourceInfo, 'actor' | 'runUrl'>> {
-  // versionGiven: a rollback or promote builds nothing, so no commit (and no clean tree) is needed.
-  const source = await resolveSource(
-    { cwd: context.cwd, env: context.env, versionGiven: true, versionInput: '' },
-    context.git,
-  );
-  return { actor: source.actor, runUrl: source.runUrl };
 }
 
 /** rollback: validate every input (no I/O); throws InputErrors listing every problem. */
@@ -348,22 +326,12 @@ export function planRollback(
   if (c.errors.length > 0 || !shared) throw new InputErrors(c.errors);
   return {
     kind: 'rollback',
-    steps: ROLLBACK_PLAN_STEPS,
+    steps: ROLLBACK_STEPS,
     target: targetOf(shared.options, true) as ReleaseTarget,
     to,
     wait: waitOf(shared.options),
     release,
   };
-}
-
-/** rollback: validate, then resolve who rolls back (read-only). */
-export async function prepareRollback(
-  raw: OperationInputs,
-  names: OperationInputNames,
-  context: PrepareContext,
-): Promise<RollbackPlan> {
-  const plan = planRollback(raw, names, context.cwd);
-  return { ...plan, source: await actorOf(context) };
 }
 
 /** promote: validate both environments and every other input (no I/O); throws InputErrors. */
@@ -405,7 +373,7 @@ export function planPromote(
   const options = shared.options;
   return {
     kind: 'promote',
-    steps: PROMOTE_PLAN_STEPS,
+    steps: PROMOTE_STEPS,
     from: {
       application: options.application,
       environment: from,
@@ -418,16 +386,6 @@ export function planPromote(
     wait: waitOf(options),
     release,
   };
-}
-
-/** promote: validate, then resolve who promotes (read-only). */
-export async function preparePromote(
-  raw: OperationInputs,
-  names: OperationInputNames,
-  context: PrepareContext,
-): Promise<PromotePlan> {
-  const plan = planPromote(raw, names, context.cwd);
-  return { ...plan, source: await actorOf(context) };
 }
 
 function dedupe(errors: InputError[]): InputError[] {

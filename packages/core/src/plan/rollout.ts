@@ -2,8 +2,9 @@
  * The rollout planner: inputs and the App spec in, every resolved name out (cluster, service,
  * container, parameter, repository) with the steps the runner executes. Pure: no I/O.
  */
-import { InputError, InputErrors } from '../errors.js';
-import { ROLLOUT_STEPS, type RolloutStepId } from '../events.js';
+
+import { ROLLOUT_STEPS, type RolloutStepId } from '../domain/steps.js';
+import { InputError, InputErrors } from '../errors/errors.js';
 import {
   blankToUndefined,
   DEFAULTS,
@@ -12,7 +13,7 @@ import {
   PARAMETER_PATTERN,
   parseBoolean,
   parseDuration,
-} from '../inputs.js';
+} from '../inputs/inputs.js';
 import type { AppSpec } from '../spec/app-spec.js';
 
 /** Raw rollout inputs as adapters collect them (empty strings mean "not given"). */

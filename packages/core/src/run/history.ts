@@ -1,8 +1,10 @@
-import type { HostingError } from '../errors.js';
+import { type Provenance, parseProvenance } from '../domain/provenance.js';
+import type { HostingError } from '../errors/errors.js';
 import type { HistoryPlan } from '../plan/operations.js';
-import { type Provenance, parseProvenance } from '../source.js';
-import type { OperationOptions, OperationPorts } from './ports.js';
-import { done, type StepRecord, StepRunner, unwrap } from './runner.js';
+import type { OperationPorts } from '../ports/bundles.js';
+import { done } from '../steps/step.js';
+import type { OperationOptions } from './ports.js';
+import { type StepRecord, StepRunner, unwrap } from './runner.js';
 
 export interface HistoryEntry {
   /** SSM parameter version. */
@@ -50,7 +52,7 @@ export async function history(
   };
   const steps = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
   try {
-    result.entries = await steps.run('preflight', async ({ progress }) => {
+    result.entries = await steps.run('read', async ({ progress }) => {
       progress(`reading the history of ${target.parameter}`);
       const values = await ports.parameters.history(target.parameter, plan.limit);
       // Newest first, whatever order the store returned.

@@ -1,14 +1,14 @@
 // The release tail shared by deploy, rollback and promote, exercised through deploy's execute():
 // the lock (no overlapping deployments) and --rollback-on-failure.
 import { describe, expect, it } from 'vitest';
-import { RecordingReporter } from '../events.js';
+import { formatProvenance, parseProvenance, type SourceInfo } from '../domain/provenance.js';
 import { type ExecuteOptions, execute } from '../index.js';
-import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs.js';
+import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs/inputs.js';
 import { plan } from '../plan/deploy.js';
-import type { RunSummary } from '../ports.js';
-import { formatProvenance, parseProvenance, type SourceInfo } from '../source.js';
+import { RecordingReporter } from '../ports/events.js';
+import type { RunSummary } from '../ports/ports.js';
 import { createFakes } from '../testing/fakes.js';
-import { asSsm } from '../testing/ssm.js';
+import { fakePorts } from '../testing/ssm.js';
 
 const source: SourceInfo = {
   commit: 'b'.repeat(40),
@@ -47,14 +47,7 @@ async function setup() {
     formatProvenance({ action: 'deploy', version: 'v1', commit: 'c1', digest: v1.digest, actor: 'alice' }),
   );
   const reporter = new RecordingReporter();
-  const ports = {
-    builder: async () => fakes.builder,
-    registry: fakes.registry,
-    parameters: asSsm(fakes.parameters),
-    workflows: fakes.workflows,
-    clock: fakes.clock,
-    reporter,
-  };
+  const ports = fakePorts(fakes, reporter);
   const run = (options: ExecuteOptions = {}, extra: Record<string, string | boolean> = {}) =>
     execute(makePlan(extra), ports, options);
   return { ...fakes, reporter, ports, run, v1 };
@@ -117,7 +110,7 @@ describe('lock: no overlapping deployments', () => {
     t.workflows.next = { conclusion: 'success', durationMs: 10 * 60_000 };
     const wait = t.workflows.wait.bind(t.workflows);
     t.workflows.wait = async (run, options) => {
-      const { TimeoutError } = await import('../errors.js');
+      const { TimeoutError } = await import('../errors/errors.js');
       if (run.id === 77 && options.timeoutMs < 10 * 60_000) throw new TimeoutError('gave up');
       return wait(run, options);
     };
@@ -187,7 +180,7 @@ describe('--rollback-on-failure', () => {
     expect(result.recovery).toMatchObject({ restored: false, value: 'v1' });
     expect(result.recovery?.summary).toContain('no longer in ECR');
     expect((await t.parameters.get(PARAM))?.value).toBe('v2');
-    expect(t.reporter.ofType('step-fail').map((e) => e.step)).toEqual(['rollback', 'report']);
+    expect(t.reporter.ofType('step-fail').map((e) => e.step)).toEqual(['restore', 'report']);
   });
 
   it('does not restore when someone else changed the parameter meanwhile', async () => {
@@ -208,7 +201,7 @@ describe('--rollback-on-failure', () => {
     t.workflows.next = { conclusion: 'failure' };
     const result = await t.run({ rollbackOnFailure: true }, { version: 'v1' });
     expect(result.recovery).toMatchObject({ restored: false });
-    expect(t.reporter.ofType('step-end').find((e) => e.step === 'rollback')?.status).toBe('skipped');
+    expect(t.reporter.ofType('step-end').find((e) => e.step === 'restore')?.status).toBe('skipped');
   });
 
   it('leaves a failed deployment alone without the flag', async () => {
@@ -223,7 +216,7 @@ describe('--rollback-on-failure', () => {
 describe('--rollback-on-failure with --cancel-on-timeout', () => {
   it('restores the previous value when the wait times out and the run is cancelled', async () => {
     const t = await setup();
-    const { TimeoutError } = await import('../errors.js');
+    const { TimeoutError } = await import('../errors/errors.js');
     t.workflows.wait = async () => {
       throw new TimeoutError('The infra deployment did not complete within 1m; it was cancelled.');
     };
@@ -235,7 +228,7 @@ describe('--rollback-on-failure with --cancel-on-timeout', () => {
 
   it('leaves the parameter when the run was not cancelled (it may still deploy)', async () => {
     const t = await setup();
-    const { TimeoutError } = await import('../errors.js');
+    const { TimeoutError } = await import('../errors/errors.js');
     t.workflows.wait = async () => {
       throw new TimeoutError('The infra deployment did not complete within 1m.');
     };

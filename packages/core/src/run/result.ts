@@ -1,9 +1,10 @@
-import type { HostingError } from '../errors.js';
-import type { FailedJob, RunRef } from '../ports.js';
+import type { HostingError } from '../errors/errors.js';
+import type { FailedJob, RunRef } from '../ports/ports.js';
+import type { RecoveryResult } from '../steps/restore.js';
 import type { StepRecord } from './runner.js';
 
 /** What a deploy, rollback or promote did: filled in step by step. */
-export interface DeployResult {
+export interface ReleaseResult {
   status: 'succeeded' | 'failed';
   dryRun: boolean;
   error: HostingError | undefined;
@@ -33,27 +34,13 @@ export interface DeployResult {
   recovery?: RecoveryResult | undefined;
 }
 
-/** The parameter restored after a failed infra run, and the optional second run. */
-export interface RecoveryResult {
-  /** Whether the previous value was written back. */
-  restored: boolean;
-  /** The value restored (or that could not be). */
-  value: string | undefined;
-  parameterVersion: number | undefined;
-  /** One line: what was done, or why nothing was. */
-  summary: string;
-  /** The infra run triggered for the restored version (redeployOnRollback). */
-  run: RunRef | undefined;
-  conclusion: string | undefined;
-}
-
 /** A result before any step ran. */
 export function newResult(
   target: { application: string; environment: string; parameter: string },
   version: string,
   dryRun: boolean,
   imageExisted: boolean | undefined,
-): DeployResult {
+): ReleaseResult {
   return {
     status: 'failed',
     dryRun,
@@ -76,7 +63,7 @@ export function newResult(
 }
 
 /** The outputs of design.md, as strings (empty when unknown). */
-export type DeployOutputs = Record<
+export type ReleaseOutputs = Record<
   | 'image'
   | 'digest'
   | 'version'
@@ -88,7 +75,7 @@ export type DeployOutputs = Record<
   string
 >;
 
-export function toOutputs(result: DeployResult): DeployOutputs {
+export function toOutputs(result: ReleaseResult): ReleaseOutputs {
   return {
     image: result.image ?? '',
     digest: result.digest ?? '',

@@ -1,6 +1,8 @@
-import { type HostingError, InterruptedError, toHostingError } from '../errors.js';
-import { type Reporter, STEP_TITLES, type StepId } from '../events.js';
-import type { Clock } from '../ports.js';
+import { STEP_TITLES, type StepId } from '../domain/steps.js';
+import { type HostingError, InterruptedError, toHostingError } from '../errors/errors.js';
+import type { Reporter } from '../ports/events.js';
+import type { Clock } from '../ports/ports.js';
+import type { StepContext, StepOutcome } from '../steps/step.js';
 
 /** What one step did, in the order the steps ran. */
 export interface StepRecord {
@@ -9,20 +11,6 @@ export interface StepRecord {
   durationMs: number;
   summary: string;
 }
-
-/** What a step returns: whether it did its work or skipped it, a line saying which, and its value. */
-export interface StepOutcome<T> {
-  status: 'done' | 'skipped';
-  summary: string;
-  value: T;
-}
-
-export const done = <T>(summary: string, value: T): StepOutcome<T> => ({ status: 'done', summary, value });
-export const skipped = <T>(summary: string, value: T): StepOutcome<T> => ({
-  status: 'skipped',
-  summary,
-  value,
-});
 
 /** A step's error, already reported; carries it out of the steps. */
 export class StepFailure extends Error {
@@ -34,17 +22,6 @@ export class StepFailure extends Error {
 /** The one error unwrap: a step's failure or anything thrown, as a HostingError. */
 export function unwrap(thrown: unknown): HostingError {
   return thrown instanceof StepFailure ? thrown.error : toHostingError(thrown);
-}
-
-/** What every step module receives besides its inputs and ports. */
-export interface StepContext {
-  /** A sentence for humans about what the step is doing now. */
-  progress(message: string): void;
-  /** A line of tool output (builder logs). */
-  log(line: string): void;
-  signal: AbortSignal | undefined;
-  clock: Clock;
-  reporter: Reporter;
 }
 
 /**
@@ -144,38 +121,4 @@ export class StepRunner {
     this.records.push({ step, status, durationMs, summary });
     this.reporter.emit({ type: 'step-end', step, status, durationMs, summary, at: this.clock.now() });
   }
-}
-
-/**
- * A step of an operation, bound to its state: runs the step module and stores its value. A step that
- * runs after a failure (see `runPlan`) receives that failure.
- */
-export type BoundStep = (runner: StepRunner, failure: HostingError | undefined) => Promise<void>;
-
-/** How an operation runs each of its plan's step ids. */
-export type StepTable = Partial<Record<StepId, BoundStep>>;
-
-/**
- * The one runner: executes `steps` in order from `table`. A failure stops the run; steps listed in
- * `afterFailure` still run then (the restore after a failed wait), and the first failure is returned.
- * Never throws.
- */
-export async function runPlan(
-  steps: readonly StepId[],
-  table: StepTable,
-  runner: StepRunner,
-  afterFailure: ReadonlySet<StepId> = new Set(),
-): Promise<HostingError | undefined> {
-  let failure: HostingError | undefined;
-  for (const id of steps) {
-    if (failure && !afterFailure.has(id)) continue;
-    try {
-      const step = table[id];
-      if (!step) throw new Error(`The plan lists step "${id}", which this operation does not have.`);
-      await step(runner, failure);
-    } catch (thrown) {
-      failure ??= unwrap(thrown);
-    }
-  }
-  return failure;
 }

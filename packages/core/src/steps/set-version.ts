@@ -1,7 +1,7 @@
-import { InterruptedError } from '../errors.js';
-import type { ParameterStore, ParameterValue } from '../ports.js';
-import { done, type StepContext, type StepOutcome, skipped } from '../run/runner.js';
+import { InterruptedError } from '../errors/errors.js';
+import type { ParameterStore, ParameterValue } from '../ports/ports.js';
 import { readDeployed } from './read.js';
+import { done, type StepContext, type StepOutcome, skipped } from './step.js';
 
 export interface SetVersionInput {
   parameter: string;
@@ -15,6 +15,8 @@ export interface SetVersionInput {
 }
 
 export interface SetVersionValue {
+  /** The parameter as read under the lock: what was replaced, and what a restore writes back. */
+  current: ParameterValue | undefined;
   /** The parameter version written, or the current one when the value was already set. */
   parameterVersion: number;
   /** Whether this step wrote the parameter. */
@@ -38,6 +40,7 @@ export async function setVersion(
   input.read(current);
   if (current && current.value === version) {
     return skipped(`${parameter} is already ${version} (parameter version ${current.version})`, {
+      current,
       parameterVersion: current.version,
       wrote: false,
     });
@@ -52,6 +55,6 @@ export async function setVersion(
   const written = await ports.parameters.put(parameter, version, input.description(current));
   return done(
     `${parameter}: ${current?.value ?? '(not set)'} → ${version} (parameter version ${written.version})`,
-    { parameterVersion: written.version, wrote: true },
+    { current, parameterVersion: written.version, wrote: true },
   );
 }

@@ -49,6 +49,12 @@ function platform(service: EcsServiceRecord) {
   return service.launchType === 'FARGATE' ? { platformVersion: '1.4.0', platformFamily: 'Linux' } : {};
 }
 
+/** `launchType` (and Fargate's platform), or the capacity provider strategy that replaces it. */
+function placement(service: EcsServiceRecord) {
+  if (service.capacityProviderStrategy) return { capacityProviderStrategy: service.capacityProviderStrategy };
+  return { launchType: service.launchType, ...platform(service) };
+}
+
 function wireDeployment(
   service: EcsServiceRecord,
   deployment: EcsDeployment,
@@ -65,8 +71,7 @@ function wireDeployment(
     failedTasks: deployment.failedTasks,
     createdAt: epoch(deployment.createdAt),
     updatedAt: epoch(deployment.updatedAt),
-    launchType: service.launchType,
-    ...platform(service),
+    ...placement(service),
     ...(service.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
     rolloutState: deployment.rolloutState,
     rolloutStateReason: deployment.rolloutStateReason,
@@ -78,7 +83,9 @@ export function wireService(
   service: EcsServiceRecord,
   tasks: EcsTaskRecord[],
   includeTags: boolean,
+  serviceDeploymentsApi = true,
 ): Record<string, unknown> {
+  const current = serviceDeploymentsApi ? service.serviceDeployments[0] : undefined;
   return {
     serviceArn: service.arn,
     serviceName: service.name,
@@ -89,8 +96,7 @@ export function wireService(
     desiredCount: service.desiredCount,
     runningCount: tasks.filter(isRunning).length,
     pendingCount: tasks.filter(isPending).length,
-    launchType: service.launchType,
-    ...platform(service),
+    ...placement(service),
     taskDefinition: service.taskDefinition,
     deploymentConfiguration: service.deploymentConfiguration,
     deployments: service.deployments.map((d) => wireDeployment(service, d, tasks)),
@@ -100,12 +106,25 @@ export function wireService(
     placementStrategy: [],
     ...(service.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
     schedulingStrategy: 'REPLICA',
-    deploymentController: { type: 'ECS' },
+    deploymentController: service.deploymentController,
+    ...(current ? { currentServiceDeployment: current.arn } : {}),
     createdBy: service.createdBy,
     enableECSManagedTags: false,
     propagateTags: 'NONE',
     enableExecuteCommand: false,
     ...(includeTags ? { tags: service.tags } : {}),
+  };
+}
+
+function launchOf(service: EcsServiceRecord | undefined, alone: EcsTaskRecord['standalone']) {
+  if (service?.capacityProviderStrategy)
+    return { capacityProviderName: service.capacityProviderStrategy[0]?.capacityProvider };
+  if (service) return { launchType: service.launchType, ...platform(service) };
+  if (alone?.capacityProviderName) return { capacityProviderName: alone.capacityProviderName };
+  const launchType = alone?.launchType ?? 'FARGATE';
+  return {
+    launchType,
+    ...(launchType === 'FARGATE' ? { platformVersion: '1.4.0', platformFamily: 'Linux' } : {}),
   };
 }
 
@@ -118,11 +137,12 @@ export function wireTask(
   includeTags: boolean,
 ): Record<string, unknown> {
   const started = task.startedAt !== undefined;
+  const alone = task.standalone;
   return {
     attachments: [],
     attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
     availabilityZone: `${region}a`,
-    clusterArn: service?.clusterArn,
+    clusterArn: service?.clusterArn ?? alone?.clusterArn,
     ...(started ? { connectivity: 'CONNECTED', connectivityAt: epoch(task.startedAt as Date) } : {}),
     containers: task.containers.map((c) => ({
       containerArn: `${task.arn.replace(':task/', ':container/')}/${c.name}`,
@@ -144,15 +164,15 @@ export function wireTask(
     createdAt: epoch(task.createdAt),
     desiredStatus: task.desiredStatus,
     enableExecuteCommand: false,
-    group: `service:${task.service}`,
+    group: alone ? alone.group : `service:${task.service}`,
     healthStatus: 'UNKNOWN',
     lastStatus: task.lastStatus,
-    launchType: service?.launchType ?? 'FARGATE',
-    ...(service ? platform(service) : {}),
+    ...launchOf(service, alone),
+    ...(alone?.overrides ? { overrides: alone.overrides } : {}),
     ...optionalEpoch('pullStartedAt', task.pullStartedAt),
     ...optionalEpoch('pullStoppedAt', task.pullStoppedAt),
     ...optionalEpoch('startedAt', task.startedAt),
-    startedBy: task.deploymentId,
+    ...(alone ? (alone.startedBy ? { startedBy: alone.startedBy } : {}) : { startedBy: task.deploymentId }),
     ...(task.stopCode ? { stopCode: task.stopCode } : {}),
     ...optionalEpoch('stoppedAt', task.stoppedAt),
     ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),
