@@ -17,6 +17,7 @@ export {
 export * from './domain/provenance.js';
 export * from './domain/retry.js';
 export * from './domain/secrets.js';
+export * from './domain/steps.js';
 export * from './errors/catalog.js';
 export * from './errors/errors.js';
 export { resolveGitHubToken } from './github/token.js';
@@ -39,7 +40,7 @@ export * from './run/history.js';
 export { missingTokenError } from './run/operation.js';
 export type * from './run/ports.js';
 export * from './run/promote.js';
-export { describeQuit, newReleaseLive } from './run/release.js';
+export { describeQuit, newReleaseLive, type ReleaseLive } from './run/quit.js';
 export * from './run/result.js';
 export * from './run/resume.js';
 export * from './run/rollback.js';

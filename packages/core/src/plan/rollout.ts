@@ -3,6 +3,7 @@
  * container, parameter, repository) with the steps the runner executes. Pure: no I/O.
  */
 import { WAIT_UNTIL, type WaitUntil } from '../domain/names.js';
+import { ROLLOUT_STEPS, type RolloutStepId } from '../domain/steps.js';
 import { InputError, InputErrors } from '../errors/errors.js';
 import {
   blankToUndefined,
@@ -13,7 +14,6 @@ import {
   parseBoolean,
   parseDuration,
 } from '../inputs/inputs.js';
-import { ROLLOUT_STEPS, type RolloutStepId } from '../ports/events.js';
 import type { AppSpec } from '../spec/app-spec.js';
 
 /** Raw rollout inputs as adapters collect them (empty strings mean "not given"). */

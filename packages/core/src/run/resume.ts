@@ -2,12 +2,14 @@
  * `hosting continue` / `hosting abort`: answer the service deployment in flight (steps/rollout/resume.ts),
  * for the service the App spec names for the application and environment.
  */
+
+import type { ResumeStepId } from '../domain/steps.js';
 import type { HostingError } from '../errors/errors.js';
 import type { RolloutPlan } from '../plan/rollout.js';
-import type { Reporter, ResumeStepId } from '../ports/events.js';
+import type { Reporter } from '../ports/events.js';
 import type { Clock, ContainerService } from '../ports/ports.js';
 import { type ResumeAction, type Resumed, resumeDeployment } from '../steps/rollout/resume.js';
-import { runPlan, type StepRecord, StepRunner } from './runner.js';
+import { type StepRecord, StepRunner, unwrap } from './runner.js';
 
 export interface ResumePorts {
   containers: ContainerService;
@@ -67,12 +69,12 @@ export async function resume(
     call: undefined,
     steps: [],
   };
-  const runner = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
-  const step = async () => {
-    const done: Resumed = await runner.run(action, (ctx) => resumeDeployment(plan, ports, ctx));
-    Object.assign(result, done);
-  };
-  result.error = await runPlan(plan.steps, { continue: step, abort: step }, runner);
-  if (!result.error) result.status = 'succeeded';
+  const steps = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
+  try {
+    const done: Resumed = await steps.run(action, (ctx) => resumeDeployment(plan, ports, ctx));
+    Object.assign(result, done, { status: 'succeeded' });
+  } catch (thrown) {
+    result.error = unwrap(thrown);
+  }
   return result;
 }

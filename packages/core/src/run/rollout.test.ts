@@ -96,7 +96,7 @@ describe('rollout', () => {
       'read:done',
       'resolve:done',
       'render:done',
-      'deploy:done',
+      'update-service:done',
       'ecs-wait:done',
       'record:done',
     ]);
@@ -145,7 +145,7 @@ describe('rollout', () => {
       'read:done',
       'resolve:done',
       'render:skipped',
-      'deploy:skipped',
+      'update-service:skipped',
       'ecs-wait:skipped',
       'record:skipped',
     ]);

@@ -8,6 +8,7 @@ import {
 } from './ecs-deployments-api.js';
 import { checkDeploymentConfiguration } from './ecs-phases.js';
 import {
+  type CapacityProviderItem,
   type DeploymentConfiguration,
   type DeploymentControllerType,
   type EcsDeployment,
@@ -82,6 +83,8 @@ export interface AddEcsServiceOptions {
   /** Default `ECS`. */
   deploymentController?: DeploymentControllerType | undefined;
   launchType?: 'FARGATE' | 'EC2' | undefined;
+  /** Capacity providers instead of a launch type (e.g. `[{capacityProvider: 'FARGATE_SPOT', weight: 1}]`). */
+  capacityProviderStrategy?: CapacityProviderItem[] | undefined;
   networkConfiguration?: Record<string, unknown> | undefined;
 }
 
@@ -184,6 +187,7 @@ export class EcsState {
       desiredCount: options.desiredCount ?? 1,
       taskDefinition: definition.arn,
       launchType: options.launchType ?? 'FARGATE',
+      capacityProviderStrategy: options.capacityProviderStrategy,
       deploymentConfiguration: {
         deploymentCircuitBreaker: options.circuitBreaker ?? { enable: true, rollback: true },
         maximumPercent: 200,
@@ -611,6 +615,8 @@ function applyServiceSettings(service: EcsServiceRecord, input: Record<string, u
   if (config) service.deploymentConfiguration = { ...service.deploymentConfiguration, ...config };
   const controller = input.deploymentController as EcsServiceRecord['deploymentController'] | undefined;
   if (controller) service.deploymentController = { type: controller.type };
+  if (input.capacityProviderStrategy !== undefined)
+    service.capacityProviderStrategy = input.capacityProviderStrategy as CapacityProviderItem[];
   if (input.networkConfiguration !== undefined)
     service.networkConfiguration = input.networkConfiguration as Record<string, unknown>;
 }
