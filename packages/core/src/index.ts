@@ -2,6 +2,15 @@
 export * from './catalog.js';
 export * from './errors.js';
 export * from './events.js';
+export {
+  BUILDER_CHOICES,
+  BUILDER_NAMES,
+  BUILDERS,
+  type BuilderChoice,
+  type BuilderEntry,
+  DEFAULT_BUILDER,
+  isBuilderChoice,
+} from './builders/registry.js';
 export { resolveGitHubToken } from './github/token.js';
 export * from './inputs.js';
 export * from './plan/deploy.js';
