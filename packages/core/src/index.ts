@@ -1,7 +1,5 @@
 // The engine's public API. Importing it loads no SDK: AWS, Octokit and the builders load lazily.
-export * from './catalog.js';
-export * from './errors.js';
-export * from './events.js';
+
 export {
   BUILDER_CHOICES,
   BUILDER_NAMES,
@@ -11,6 +9,9 @@ export {
   DEFAULT_BUILDER,
   isBuilderChoice,
 } from './builders/registry.js';
+export * from './catalog.js';
+export * from './errors.js';
+export * from './events.js';
 export { resolveGitHubToken } from './github/token.js';
 export * from './inputs.js';
 export * from './plan/deploy.js';
