@@ -215,6 +215,118 @@ describe('a docker client 23+ without buildx', () => {
   });
 });
 
+/**
+ * A fake buildx plugin, as GitHub's runners have the real one: it records its arguments, names the driver it
+ * is told to (FAKE_BUILDX_DRIVER), and builds with the daemon's BuildKit through the Debian client.
+ */
+async function installFakeBuildx(): Promise<{
+  home: string;
+  calls: () => { argv: string[]; login: boolean }[];
+}> {
+  const fakeHome = path.join(work, 'runner-home');
+  const plugins = path.join(fakeHome, '.docker', 'cli-plugins');
+  await mkdir(plugins, { recursive: true });
+  const log = path.join(work, 'buildx-calls.jsonl');
+  const script = `#!${process.execPath}
+const { appendFileSync, existsSync, readFileSync } = require('node:fs');
+const { spawnSync } = require('node:child_process');
+const args = process.argv.slice(2);
+if (args[0] === 'docker-cli-plugin-metadata') {
+  console.log(JSON.stringify({ SchemaVersion: '0.1.0', Vendor: 'tests', Version: 'v0.0.0-fake', ShortDescription: 'fake buildx' }));
+  process.exit(0);
+}
+const config = (process.env.DOCKER_CONFIG || '') + '/config.json';
+const login = existsSync(config) && readFileSync(config, 'utf8').includes(${JSON.stringify(registry.host)});
+appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: args, login }) + '\\n');
+if (args[1] === 'inspect') {
+  console.log('Name:   default\\nDriver: ' + (process.env.FAKE_BUILDX_DRIVER || 'docker'));
+  process.exit(0);
+}
+const keep = [];
+for (let i = 2; i < args.length - 1; i++) {
+  if (['-f', '-t', '--label'].includes(args[i])) keep.push(args[i], args[++i]);
+  else if (args[i].startsWith('-') && args[i] !== '--load') i++;
+}
+const built = spawnSync('${'/usr/bin/docker'}', ['build', ...keep, args.at(-1)], { stdio: 'inherit', env: { ...process.env, DOCKER_BUILDKIT: '1' } });
+process.exit(built.status ?? 1);
+`;
+  await writeFile(path.join(plugins, 'docker-buildx'), script, { mode: 0o755 });
+  const calls = () =>
+    existsSync(log)
+      ? readFileSync(log, 'utf8')
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as { argv: string[]; login: boolean })
+      : [];
+  return { home: fakeHome, calls };
+}
+
+describe("docker as GitHub's runners have it: buildx (a fake plugin that records its arguments)", () => {
+  const after = (argv: readonly string[], flag: string) => argv[argv.indexOf(flag) + 1];
+
+  it("the docker driver (the runners' default): the inline cache, pushed beside the image", async () => {
+    const runner = await installFakeBuildx();
+    const messages: string[] = [];
+    const env = {
+      ...daemon.env,
+      PATH: `${path.dirname(MODERN_CLIENT)}:/usr/bin:/bin`,
+      HOME: runner.home,
+      FAKE_BUILDX_DRIVER: 'docker',
+    };
+    const builder = await selectBuilder('auto', {
+      env: { ...process.env, ...env },
+      runner: recording,
+      log: (m) => messages.push(m),
+    });
+    expect(messages[0]).toMatch(/^Using docker \(auto: docker: daemon .*, buildx with the docker driver\)/);
+    await app.write('buildx\n');
+    const built = await buildAndPush(builder, 'runner-app', 'v1');
+    const build = runner.calls().find((c) => c.argv[1] === 'build');
+    expect(build?.argv.slice(0, 3)).toEqual(['buildx', 'build', '--load']);
+    const ref = `${cacheFor('runner-app').repository}:inline`;
+    expect(after(build?.argv ?? [], '--cache-from')).toBe(`type=registry,ref=${ref},registry.insecure=true`);
+    expect(after(build?.argv ?? [], '--cache-to')).toBe('type=inline');
+    // The plugin was found through the build's temporary DOCKER_CONFIG, which held the registry login.
+    expect(build?.login).toBe(true);
+    expect(built.digest).toBe(await manifestDigest(registry, 'runner-app', 'v1'));
+    expect(await manifestDigest(registry, 'runner-app/build-cache', 'inline')).toMatch(/^sha256:/);
+  });
+
+  it('docker/setup-buildx-action (the docker-container driver): a registry cache with mode=max', async () => {
+    const runner = await installFakeBuildx();
+    const env = {
+      ...daemon.env,
+      PATH: `${path.dirname(MODERN_CLIENT)}:/usr/bin:/bin`,
+      HOME: runner.home,
+      FAKE_BUILDX_DRIVER: 'docker-container',
+    };
+    const builder = await selectBuilder('docker', { env: { ...process.env, ...env }, runner: recording });
+    const before = runner.calls().length;
+    await builder.build(
+      {
+        context: app.dir,
+        dockerfile: app.dockerfile,
+        tags: ['runner-app:v2'],
+        labels: {},
+        buildArgs: {},
+        cache: cacheFor('runner-app'),
+      },
+      () => {},
+    );
+    const build = runner
+      .calls()
+      .slice(before)
+      .find((c) => c.argv[1] === 'build');
+    const ref = `${cacheFor('runner-app').repository}:buildx`;
+    expect(after(build?.argv ?? [], '--cache-from')).toBe(`type=registry,ref=${ref},registry.insecure=true`);
+    expect(after(build?.argv ?? [], '--cache-to')).toBe(
+      `type=registry,ref=${ref},mode=max,image-manifest=true,oci-mediatypes=true,registry.insecure=true`,
+    );
+    // Nothing to push after the build: the cache went to the registry with it.
+    expect(build?.argv.join(' ')).not.toContain(':inline');
+  });
+});
+
 describe('credentials after SIGKILL', () => {
   it("a run killed while it holds the build's docker config leaves it; the next start removes it", async () => {
     const module = path.join(work, 'builders.mjs');
