@@ -123,7 +123,7 @@ const summary = Object.entries(results).map(([name, rounds]) => {
 const date = new Date().toISOString().slice(0, 10);
 const minutes = ((Date.now() - started) / 60_000).toFixed(1);
 const lines = [
-  `Measured by \`pnpm bench\` (packages/core/bench/build-cache.bench.mjs) on ${date} in one run of ${minutes} minutes, Node ${process.version}: each builder ${ROUNDS} rounds, every build on fresh storage (a new, empty builder storage; for docker a new daemon with an empty data root), against a local registry with authentication; medians. 1-minute load average at the end ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores (the machine is shared: absolute times vary with the load, ratios much less).`,
+  `Measured by \`pnpm bench\` (packages/core/bench/build-cache.bench.mjs) on ${date} in one run of ${minutes} minutes, Node ${process.version}: each builder ${ROUNDS} rounds, every build on fresh storage (a new, empty builder storage; for docker a new daemon with an empty data root), against a local registry with authentication; medians. 1-minute load average at the end ${os.loadavg()[0].toFixed(2)} on ${os.cpus().length} cores (the machine is shared: under load, times and single rounds vary widely, which is why the ratios are of medians).`,
   '',
   `| builder (app with an ${DEPENDENCY_SECONDS} s dependency step) | cold: empty storage, empty cache | one-file change, registry cache | ratio | one-file change, no cache | ratio | target |`,
   '| --- | --- | --- | --- | --- | --- | --- |',
