@@ -8,8 +8,8 @@ import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostingError } from '../errors.js';
-import type { BuildCache, BuildRequest } from '../ports.js';
+import type { HostingError } from '../errors/errors.js';
+import type { BuildCache, BuildRequest } from '../ports/ports.js';
 import { DockerBuilder } from './builders.js';
 import { BuildFailureReader } from './failure.js';
 import {

@@ -24,8 +24,8 @@ import {
 } from '@shared-hosting/testkit';
 import { build as esbuild } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { HostingError } from '../errors.js';
-import type { BuildCache, ImageBuilder, RegistryAuth } from '../ports.js';
+import type { HostingError } from '../errors/errors.js';
+import type { BuildCache, ImageBuilder, RegistryAuth } from '../ports/ports.js';
 import { type ProcessRunner, type SelectBuilderOptions, selectBuilder, spawnRunner } from './index.js';
 
 /** This machine's docker client 23+ without the buildx plugin. */

@@ -21,8 +21,8 @@ import {
   watchArgv,
 } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HostingError } from '../errors.js';
-import type { BuildCache, ImageBuilder, RegistryAuth } from '../ports.js';
+import type { HostingError } from '../errors/errors.js';
+import type { BuildCache, ImageBuilder, RegistryAuth } from '../ports/ports.js';
 import { type ProcessRunner, selectBuilder, spawnRunner } from './index.js';
 
 const USER_CONFIG = JSON.stringify({ credsStore: 'desktop', auths: { 'https://index.docker.io/v1/': {} } });

@@ -1,5 +1,5 @@
-import { PreconditionError } from '../errors.js';
-import type { ImageBuilder } from '../ports.js';
+import { PreconditionError } from '../errors/errors.js';
+import type { ImageBuilder } from '../ports/ports.js';
 import { type BuilderOptions, ContainersBuilder, DockerBuilder } from './builders.js';
 import { type ProcessEnv, type ProcessRunner, spawnRunner, which } from './process.js';
 import { BUILDERS, type BuilderChoice, type BuilderEntry, type BuilderName } from './registry.js';

@@ -6,6 +6,7 @@ import {
   listServiceDeployments,
   stopServiceDeployment,
 } from './ecs-deployments-api.js';
+import { checkDeploymentConfiguration } from './ecs-phases.js';
 import {
   type DeploymentConfiguration,
   type DeploymentControllerType,
@@ -168,6 +169,8 @@ export class EcsState {
 
   /** Seed a service in a steady state: one COMPLETED deployment whose tasks are RUNNING. */
   addService(options: AddEcsServiceOptions): EcsServiceRecord {
+    const invalid = checkDeploymentConfiguration(options.deploymentConfiguration ?? {});
+    if (invalid) throw new Error(`testkit ECS addService(${options.service}): ${invalid}`);
     const cluster = options.cluster ?? 'default';
     const { tags, ...input } = options.taskDefinition;
     const definition = this.register(input, (tags as EcsTag[] | undefined) ?? [], 'seed', options.revision);
@@ -599,6 +602,8 @@ function applyServiceSettings(service: EcsServiceRecord, input: Record<string, u
     service.desiredCount = input.desiredCount;
   }
   const config = input.deploymentConfiguration as DeploymentConfiguration | undefined;
+  const invalid = config && checkDeploymentConfiguration(config);
+  if (invalid) throw new AwsServiceError('InvalidParameterException', invalid);
   if (config) service.deploymentConfiguration = { ...service.deploymentConfiguration, ...config };
   const controller = input.deploymentController as EcsServiceRecord['deploymentController'] | undefined;
   if (controller) service.deploymentController = { type: controller.type };

@@ -7,7 +7,7 @@
 // Image builder (docker / podman / buildah)
 // ---------------------------------------------------------------------------------------------
 
-import type { BuilderName } from './builders/registry.js';
+import type { BuilderName } from '../builders/registry.js';
 
 /** The builders' names come from their registry (builders/registry.ts). */
 export type { BuilderName };
