@@ -1,13 +1,42 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Test kinds, told by the file name (CONTRIBUTING.md):
+ * - `*.test.ts`: unit. In process: fakes, in-process test servers, quick local tools (git, actionlint).
+ *   `pnpm test:unit` runs these, all packages at once, in seconds.
+ * - `*.integration.test.ts`: real programs or peers: buildah, the registry, the AWS and GitHub test servers
+ *   with real SDK clients, a browser.
+ * - `*.e2e.test.ts`: the built artefacts as a user or runner runs them: the CLI bin, the Action bundle, the site.
+ * `pnpm test` runs every kind.
+ */
+export const UNIT_FILES = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+export const SLOW_FILES = ['**/*.integration.test.ts', '**/*.e2e.test.ts'];
+
+/**
+ * Integration tests in packages/core/src whose file names do not say so yet (renaming them waits for the
+ * folder moves in core to settle): `pnpm test:unit` leaves them out, `pnpm test` runs them.
+ */
+export const UNRENAMED_INTEGRATION: Readonly<Record<string, readonly string[]>> = {
+  core: [
+    'src/aws/aws.test.ts',
+    'src/builders/buildah.test.ts',
+    'src/builders/buildah-cache.test.ts',
+    'src/github/workflows.test.ts',
+  ],
+};
+
 /** Shared vitest settings: resolve workspace packages to their TypeScript sources. */
 export default defineConfig({
   resolve: { conditions: ['source'] },
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    include: UNIT_FILES,
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // Integration and e2e files mostly wait (on builds, peers, child processes): run several at once even
+    // on 2 cores (vitest's default is cores - 1, which is 1 here). Tests use OS-chosen ports and private
+    // temp dirs, so files share nothing.
+    maxWorkers: 3,
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
   },
