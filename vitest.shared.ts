@@ -1,15 +1,19 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Test kinds, told by the file name (CONTRIBUTING.md):
- * - `*.test.ts`: unit. In process: fakes, in-process test servers, quick local tools (git, actionlint).
- *   `pnpm test:unit` runs these, all packages at once, in seconds.
- * - `*.integration.test.ts`: real programs or peers: buildah, the registry, the AWS and GitHub test servers
- *   with real SDK clients, a browser.
+ * Test kinds, told by the file name (CONTRIBUTING.md has the rule and the timings):
+ * - `*.test.ts`: unit. Quick and in process: fakes, the testkit's servers (AWS, GitHub, the registry: each
+ *   starts in about 0.1 s), quick local tools (git, actionlint). No builder, no built artefact, no browser,
+ *   no waiting on the real clock. `pnpm test:unit` runs these, every package in one vitest run.
+ * - `*.integration.test.ts`: real builds (buildah, podman, docker), the sandbox of every peer together,
+ *   real-clock waits, child processes of our own code.
  * - `*.e2e.test.ts`: the built artefacts as a user or runner runs them: the CLI bin, the Action bundle, the site.
  * `pnpm test` runs every kind.
  */
 export const UNIT_FILES = ['src/**/*.test.ts', 'test/**/*.test.ts'];
+/** Timeouts of every kind (a test, a hook). */
+export const TIMEOUTS = { testTimeout: 30_000, hookTimeout: 60_000 };
+
 export const SLOW_FILES = ['**/*.integration.test.ts', '**/*.e2e.test.ts'];
 
 /**
@@ -18,7 +22,6 @@ export const SLOW_FILES = ['**/*.integration.test.ts', '**/*.e2e.test.ts'];
  */
 export const UNRENAMED_INTEGRATION: Readonly<Record<string, readonly string[]>> = {
   core: [
-    'src/aws/aws.test.ts',
     'src/builders/buildah.test.ts',
     'src/builders/buildah-cache.test.ts',
     'src/github/workflows.test.ts',
@@ -31,8 +34,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     include: UNIT_FILES,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    ...TIMEOUTS,
     // Integration and e2e files mostly wait (on builds, peers, child processes): run several at once even
     // on 2 cores (vitest's default is cores - 1, which is 1 here). Tests use OS-chosen ports and private
     // temp dirs, so files share nothing.

@@ -1,5 +1,5 @@
 import { defineConfig } from 'vitest/config';
-import { SLOW_FILES, UNIT_FILES, UNRENAMED_INTEGRATION } from './vitest.shared.ts';
+import { SLOW_FILES, TIMEOUTS, UNIT_FILES, UNRENAMED_INTEGRATION } from './vitest.shared.ts';
 
 /** Where each package's unit tests are (the site's live under test/ only). */
 const PACKAGES: Record<string, string> = {
@@ -19,6 +19,7 @@ export default defineConfig({
   ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
   test: {
     reporters: ['default'],
+    ...TIMEOUTS,
     maxWorkers: 2,
     // Unit files leave no global state behind (env stubs and spies are restored), so they share module
     // caches: about a third less CPU than a fresh module graph per file.
@@ -30,7 +31,6 @@ export default defineConfig({
         root,
         include: UNIT_FILES,
         exclude: ['**/node_modules/**', ...SLOW_FILES, ...(UNRENAMED_INTEGRATION[name] ?? [])],
-        testTimeout: 10_000,
       },
     })),
   },
