@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -28,6 +29,22 @@ export const UNRENAMED_INTEGRATION: Readonly<Record<string, readonly string[]>> 
   ],
 };
 
+/**
+ * How many test files of a package run at once. Integration and e2e files mostly wait (on builds, peers,
+ * child processes), so on an idle machine they run 3 at a time even on 2 cores (vitest's default is
+ * cores - 1: 1 here). Tests use OS-chosen ports and private temp dirs, so files share nothing. On a machine
+ * already busy (load above the cores), fewer: the timing tests keep their margins. TEST_WORKERS overrides.
+ */
+export function testWorkers(
+  env = process.env,
+  cores = availableParallelism(),
+  load = loadavg()[0] ?? 0,
+): number {
+  const set = Number.parseInt(env.TEST_WORKERS ?? '', 10);
+  if (set > 0) return set;
+  return Math.max(1, Math.min(cores + 1, Math.round(cores + 1 - load / cores)));
+}
+
 /** Shared vitest settings: resolve workspace packages to their TypeScript sources. */
 export default defineConfig({
   resolve: { conditions: ['source'] },
@@ -35,10 +52,7 @@ export default defineConfig({
   test: {
     include: UNIT_FILES,
     ...TIMEOUTS,
-    // Integration and e2e files mostly wait (on builds, peers, child processes): run several at once even
-    // on 2 cores (vitest's default is cores - 1, which is 1 here). Tests use OS-chosen ports and private
-    // temp dirs, so files share nothing.
-    maxWorkers: 3,
+    maxWorkers: testWorkers(),
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
   },
