@@ -3,8 +3,8 @@
  * GitHub supports it, else (older GitHub Enterprise, or a lost answer) by finding the run in the run list.
  * A dispatch is never re-sent blindly: after an unclear answer we look for its run first.
  */
-import { HostingError, PreconditionError, RemoteError } from '../errors.js';
-import type { RunRef, WorkflowTarget } from '../ports.js';
+import { HostingError, PreconditionError, RemoteError } from '../errors/errors.js';
+import type { RunRef, WorkflowTarget } from '../ports/ports.js';
 import { type GitHubContext, shortRef, workflowId } from './context.js';
 import { gitHubError, type HttpFailure, httpFailure, isTransient, safeCause } from './errors.js';
 import type { WorkflowFacts } from './facts.js';
