@@ -290,7 +290,9 @@ describe('hosting deploy (built bin, real peers)', () => {
     mkdirSync(temp);
     const authDirs = () => readdirSync(temp).filter((n) => n.startsWith('hosting-auth-'));
     const builder = fakeBuilder(path.join(work, 'fake-buildah'));
-    const child = spawn(process.execPath, [bin, ...DEPLOY, '--version', 'v-killed', '--no-wait'], {
+    // To production: the staging run the SIGTERM test left going would hold the next run at the lock.
+    const deploy = ['deploy', '--app', 'hello-app', '--env', 'production', '--infra-repo', 'owner/infra'];
+    const child = spawn(process.execPath, [bin, ...deploy, '--version', 'v-killed', '--no-wait'], {
       cwd: app,
       env: { ...runEnv(), PATH: `${builder.bin}${path.delimiter}${process.env.PATH ?? ''}`, TMPDIR: temp },
       stdio: 'ignore',
@@ -309,10 +311,10 @@ describe('hosting deploy (built bin, real peers)', () => {
     process.kill(held.pid, 'SIGKILL');
     expect(authDirs()).toEqual(left);
 
-    const next = await run([...DEPLOY, '--version', 'v-after-kill', '--no-wait'], { TMPDIR: temp });
+    const next = await run([...deploy, '--version', 'v-after-kill', '--no-wait'], { TMPDIR: temp });
     expect(next.code, next.stderr).toBe(0);
     expect(authDirs()).toEqual([]);
-  });
+  }, 90_000);
 
   it('prints help fast, with no SDK loaded and no warnings', async () => {
     const r = await run(['--help']);
