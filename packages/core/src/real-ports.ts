@@ -1,4 +1,4 @@
-import type { DeployPorts } from './ports/bundles.js';
+import type { Ports } from './ports/bundles.js';
 import type { Reporter } from './ports/events.js';
 import type { BuilderName, Clock } from './ports/ports.js';
 import { systemClock } from './ports/ports.js';
@@ -16,7 +16,7 @@ export interface CreatePortsOptions {
   cwd?: string | undefined;
 }
 
-export interface RealPorts extends DeployPorts {
+export interface RealPorts extends Ports {
   /** The GitHub token in use (a secret: adapters mask it), when one was found. */
   githubToken: string | undefined;
 }
