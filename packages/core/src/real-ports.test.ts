@@ -12,7 +12,14 @@ describe('withStepProgress (how the AWS ports say "retrying")', () => {
     progress('SSM did not answer within 15 s; retrying in 0.3 s (attempt 2)');
     reporter.emit({ type: 'step-start', step: 'preflight', title: 'Preflight checks', at: 1 });
     progress('ECR did not answer within 15 s; retrying in 0.5 s (attempt 2)');
-    reporter.emit({ type: 'step-end', step: 'preflight', status: 'done', durationMs: 1, summary: 'ok', at: 2 });
+    reporter.emit({
+      type: 'step-end',
+      step: 'preflight',
+      status: 'done',
+      durationMs: 1,
+      summary: 'ok',
+      at: 2,
+    });
     progress('SSM closed the connection without answering (ECONNRESET); retrying in 0.1 s (attempt 3)');
     reporter.registerSecret?.('s3cret');
     expect(recording.events.map((e) => [e.type, 'step' in e ? e.step : undefined])).toEqual([
@@ -22,7 +29,9 @@ describe('withStepProgress (how the AWS ports say "retrying")', () => {
       ['step-end', 'preflight'],
       ['warning', undefined],
     ]);
-    expect(recording.ofType('step-progress')[0]?.message).toMatch(/^ECR did not answer within 15 s; retrying/);
+    expect(recording.ofType('step-progress')[0]?.message).toMatch(
+      /^ECR did not answer within 15 s; retrying/,
+    );
     expect(recording.secrets).toEqual(['s3cret']);
   });
 });

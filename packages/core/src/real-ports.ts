@@ -1,5 +1,5 @@
-import type { Ports } from './ports/bundles.js';
 import type { StepId } from './domain/steps.js';
+import type { Ports } from './ports/bundles.js';
 import type { Reporter } from './ports/events.js';
 import type { BuilderName, Clock } from './ports/ports.js';
 import { systemClock } from './ports/ports.js';
@@ -31,10 +31,13 @@ export function withStepProgress(reporter: Reporter, clock: Clock) {
   const watched: Reporter = {
     emit: (event) => {
       if (event.type === 'step-start') current = event.step;
-      else if ((event.type === 'step-end' || event.type === 'step-fail') && event.step === current) current = undefined;
+      else if ((event.type === 'step-end' || event.type === 'step-fail') && event.step === current)
+        current = undefined;
       reporter.emit(event);
     },
-    ...(reporter.registerSecret ? { registerSecret: (secret: string) => reporter.registerSecret?.(secret) } : {}),
+    ...(reporter.registerSecret
+      ? { registerSecret: (secret: string) => reporter.registerSecret?.(secret) }
+      : {}),
   };
   const progress = (message: string) =>
     reporter.emit(
@@ -63,7 +66,12 @@ export async function createPorts(options: CreatePortsOptions): Promise<RealPort
     allowGhCli: options.allowGhCli ?? false,
   });
   if (githubToken) reporter.registerSecret?.(githubToken);
-  const aws = await createAwsPorts({ region: options.region, profile: options.profile, env, onRetry: progress });
+  const aws = await createAwsPorts({
+    region: options.region,
+    profile: options.profile,
+    env,
+    onRetry: progress,
+  });
   const workflows = githubToken
     ? await createGitHubWorkflows({
         token: githubToken,

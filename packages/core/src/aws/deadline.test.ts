@@ -39,7 +39,9 @@ describe('AWS deadlines (a fault-injecting proxy in front of the test server)', 
     expect(error).toBeInstanceOf(RemoteError);
     expect((error as RemoteError).service).toBe('ssm');
     expect((error as RemoteError).code).toBe('AWS_UNAVAILABLE');
-    expect((error as RemoteError).message).toMatch(/^SSM kept failing on GetParameter \(no answer: every attempt timed out\) after [3-5] attempts\.$/);
+    expect((error as RemoteError).message).toMatch(
+      /^SSM kept failing on GetParameter \(no answer: every attempt timed out\) after [3-5] attempts\.$/,
+    );
     expect(elapsed).toBeGreaterThanOrEqual(600);
     expect(elapsed).toBeLessThan(1_500);
     expect(lines.length).toBeGreaterThanOrEqual(2);
@@ -61,7 +63,11 @@ describe('AWS deadlines (a fault-injecting proxy in front of the test server)', 
     const lines: string[] = [];
     const ports = await portsThroughProxy(lines);
     proxy.inject({ match: 'GetParameter', fault: { status: 503 }, times: 1 });
-    proxy.inject({ match: 'GetParameter', fault: { status: 429, headers: { 'retry-after': '0' } }, times: 1 });
+    proxy.inject({
+      match: 'GetParameter',
+      fault: { status: 429, headers: { 'retry-after': '0' } },
+      times: 1,
+    });
     expect((await ports.parameters.get('/shared-hosting/slow/prod/version'))?.value).toBe('v1');
     expect(lines).toEqual([]);
   });
