@@ -3,6 +3,7 @@ export * from './argv-watch.js';
 export * from './aws/index.js';
 export * from './builder-storage.js';
 export * from './docker-daemon.js';
+export * from './fault-proxy.js';
 export * from './github/index.js';
 export * from './registry.js';
 export * from './registry-gate.js';
