@@ -58,7 +58,7 @@ export interface Sandbox {
   promote(args: string[], options?: CliOptions): Promise<CliResult>;
   /** The CLI as the infra side runs it (in the infra checkout, AWS only), e.g. `continue --app … --env …`. */
   infraCli(args: string[], options?: CliOptions): Promise<CliResult>;
-  /** The log lines of an executed run's "Roll out on ECS" step. */
+  /** The log lines of an executed run's "Deploy to ECS" step. */
   runLog(runId: number): string[];
   /** What the service runs in `cluster` (default: staging's). */
   running(cluster?: string): Running;
@@ -73,6 +73,10 @@ export interface SandboxOptions {
   /** ms a dispatched run stays queued (default 0). */
   queuedMs?: number;
   onRunLine?: (run: ExecutedRun, line: string) => void;
+  /** The deploys' HOSTING_BUILDER (default buildah); podman and buildah get a private storage. */
+  builder?: 'auto' | 'docker' | 'podman' | 'buildah';
+  /** Extra environment for the builder, e.g. a private dockerd's DOCKER_HOST and PATH. */
+  builderEnv?: Record<string, string>;
 }
 
 export declare function startSandbox(options?: SandboxOptions): Promise<Sandbox>;

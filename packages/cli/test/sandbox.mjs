@@ -4,7 +4,7 @@
 //     with the ECS service of hello-app seeded: two containers, environment, roles, logs, tags;
 //   - an infra repository on disk holding the App spec apps/hello-app.yaml;
 //   - the GitHub test server, whose dispatched runs execute the infra workflow for real: one step
-//     "Roll out on ECS" running the built `hosting rollout` with the run's inputs (log = its output
+//     "Deploy to ECS" running the built `hosting rollout` with the run's inputs (log = its output
 //     lines, conclusion = its exit code);
 //   - `deploy()`: the built `hosting deploy`, spawned as a user would, building with buildah.
 // Plain JavaScript so that the demo runs it with `node` alone; types in sandbox.d.mts.
@@ -37,7 +37,8 @@ export const PROD_ENV = 'production';
 export const PROD_CLUSTER = 'shared-production';
 export const PROD_PARAMETER = `/shared-hosting/${APP}/${PROD_ENV}/version`;
 /** The name of the infra run's step that runs `hosting rollout`. */
-export const ROLLOUT_STEP = 'Roll out on ECS';
+// The step name of the shipped infra template (docs/assets/infra-deployment-workflow.yaml).
+export const ROLLOUT_STEP = 'Deploy to ECS';
 /** The version the seeded service runs before the sandbox's first deploy. */
 export const INITIAL_VERSION = 'initial';
 
@@ -194,11 +195,14 @@ function infraWorkflow({ aws, infraDir, onLine }) {
 
 /**
  * Start the sandbox. `ecsTickMs`: ms per ECS task transition; `queuedMs`: how long a dispatched run stays
- * queued; `onRunLine(run, line)`: each line the infra run logs, as it is logged.
+ * queued; `onRunLine(run, line)`: each line the infra run logs, as it is logged; `builder`: the deploys'
+ * HOSTING_BUILDER (default buildah), with `builderEnv` for it (e.g. a private dockerd's DOCKER_HOST and PATH).
+ * buildah and podman always get a private storage of the sandbox's own.
  */
 export async function startSandbox(options = {}) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the CLI first (pnpm demo does).`);
-  requireBuildah();
+  const builder = options.builder ?? 'buildah';
+  if (builder === 'buildah') requireBuildah();
   const work = mkdtempSync(path.join(tmpdir(), 'hosting-sandbox-'));
   const infraDir = path.join(work, 'infra');
   mkdirSync(path.join(infraDir, 'apps'), { recursive: true });
@@ -232,8 +236,9 @@ export async function startSandbox(options = {}) {
       ...quiet,
       GITHUB_API_URL: github.url,
       GITHUB_TOKEN: github.token,
-      HOSTING_BUILDER: 'buildah',
+      HOSTING_BUILDER: builder,
       ...storage.env,
+      ...options.builderEnv,
     };
     return {
       aws,
