@@ -2,6 +2,16 @@
 // lazily. Helpers only an adapter needs (its input names, the text of a plan) are in `./adapter`; the
 // secret masker in `./secrets`; the in-memory fakes in `./testing`.
 
+// The builders' registry: names, auto-detection order, the choices an adapter offers
+export {
+  BUILDER_CHOICES,
+  BUILDER_NAMES,
+  BUILDERS,
+  type BuilderChoice,
+  type BuilderEntry,
+  DEFAULT_BUILDER,
+  isBuilderChoice,
+} from './builders/registry.js';
 export { DEPLOYED_LABEL, HISTORY_MAX } from './domain/names.js';
 export { formatProvenance, type Provenance, parseProvenance, type SourceInfo } from './domain/provenance.js';
 export {
