@@ -166,14 +166,15 @@ export const errorCatalog: readonly CatalogEntry[] = [
     code: 'BUILDER_NOT_FOUND',
     title: 'No image builder',
     cause:
-      'No docker daemon answered, and neither podman nor buildah is installed (or the builder asked for with --builder is missing).',
-    fix: 'Start Docker, or install podman or buildah (sudo apt-get install -y buildah), or pass --builder with one that is installed.',
+      'No docker daemon answered, and neither podman nor buildah is installed (or the builder asked for with --builder is missing). The message lists what was tried, in the order --builder auto tries them.',
+    fix: 'Start Docker, or install podman or buildah (Debian: sudo apt-get install -y podman, or buildah), or pass --builder with one that is installed.',
   },
   {
     code: 'BUILD_FAILED',
     title: 'Image build failed',
-    cause: 'The builder exited with an error; the message shows the end of its output.',
-    fix: 'Fix the Dockerfile or build context as the log says; reproduce locally with the same builder.',
+    cause:
+      'The builder exited with an error; the message names the step that failed and shows the end of its output. Two failures are not the Dockerfile\'s: "network bridge not found" on every RUN step means the Docker daemon runs with --bridge=none (set-ups that turn off its networking), which BuildKit cannot run RUN steps with; "BuildKit is enabled but the buildx component is missing or broken" means a docker client 23 or newer without its buildx plugin.',
+    fix: 'Fix the Dockerfile or build context as the log says; reproduce locally with the same builder. For "network bridge not found": start dockerd with its default bridge (remove --bridge=none, or "bridge": "none" from daemon.json), or build with --builder podman or buildah. For a missing buildx: install it (Debian: docker-buildx; Docker\'s packages: docker-buildx-plugin); without it, docker builds with the classic builder, where BuildKit-only Dockerfile features (RUN --mount, heredocs) fail.',
   },
   {
     code: 'PUSH_FAILED',
