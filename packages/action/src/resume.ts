@@ -4,7 +4,6 @@
  */
 import * as core from '@actions/core';
 import {
-  ACTION_ROLLOUT_NAMES,
   blankToUndefined,
   createRolloutPorts,
   planResume,
@@ -13,6 +12,7 @@ import {
   type ResumeResult,
   resume,
 } from '@shared-hosting/core';
+import { ACTION_ROLLOUT_NAMES } from '@shared-hosting/core/adapter';
 import { redact } from './failure.js';
 import { escapeHtml } from './html.js';
 import type { ActionInputs } from './inputs.js';

@@ -39,7 +39,7 @@ export type CommandResult =
   | { command: 'continue'; result: ResumeResult }
   | { command: 'abort'; result: ResumeResult };
 
-export interface ResultField {
+interface ResultField {
   key: string;
   commands: readonly CommandName[];
   type: string;
@@ -267,7 +267,7 @@ function unlockFields(u: UnlockResult) {
   };
 }
 
-export function lockJson(lock: LockInfo) {
+function lockJson(lock: LockInfo) {
   return {
     name: lock.name,
     holder: lock.holder ?? null,

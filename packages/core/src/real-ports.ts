@@ -101,7 +101,7 @@ export async function createPorts(options: CreatePortsOptions): Promise<RealPort
   };
 }
 
-export interface CreateRolloutPortsOptions {
+interface CreateRolloutPortsOptions {
   env: Readonly<Record<string, string | undefined>>;
   reporter: Reporter;
   region?: string | undefined;

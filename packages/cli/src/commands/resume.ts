@@ -1,5 +1,4 @@
 import {
-  CLI_ROLLOUT_NAMES,
   createRolloutPorts,
   planResume,
   prepareRollout,
@@ -8,6 +7,7 @@ import {
   resultJson,
   resume,
 } from '@shared-hosting/core';
+import { CLI_ROLLOUT_NAMES } from '@shared-hosting/core/adapter';
 import type { Redactor } from '../output/redact.js';
 import { withInterrupts } from '../runtime/signals.js';
 import { failEarly, reportFailure, terminalFor } from '../runtime/terminal.js';

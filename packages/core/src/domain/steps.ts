@@ -29,7 +29,7 @@ export const STEP_TITLES = {
 export type StepId = keyof typeof STEP_TITLES;
 
 /** The release tail every operation that changes a deployment ends with, in order (run/release.ts). */
-export const RELEASE_STEPS = [
+const RELEASE_STEPS = [
   'lock',
   'set-version',
   'trigger',
@@ -51,7 +51,7 @@ export const READ_STEPS = ['read'] as const;
 export const ROLLOUT_STEPS = ['read', 'resolve', 'render', 'update-service', 'ecs-wait', 'record'] as const;
 export type RolloutStepId = (typeof ROLLOUT_STEPS)[number];
 /** The one step of `hosting continue` and of `hosting abort`. */
-export const RESUME_STEPS = ['continue', 'abort'] as const;
+const RESUME_STEPS = ['continue', 'abort'] as const;
 export type ResumeStepId = (typeof RESUME_STEPS)[number];
 
 /**

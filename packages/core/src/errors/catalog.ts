@@ -38,7 +38,7 @@ export const errorCatalog: readonly CatalogEntry[] = [
     code: 'WAIT_TIMEOUT',
     title: 'Timed out waiting for the infra deployment',
     cause:
-      'The infrastructure run did not complete within the timeout, or the deployment lock or a run in flight was not released within it (nothing was changed then). (When GitHub kept failing for most of the wait instead, the error is GITHUB_UNAVAILABLE_WAITING.)',
+      'The infrastructure run did not complete within the timeout, or the deployment lock or a run in flight was not released within it (nothing was changed then). (When GitHub kept failing for most of the wait instead, the error is GITHUB_UNAVAILABLE_WAITING; when its rate limit outlasted the wait, GITHUB_RATE_LIMITED_WAITING.)',
     fix: 'Open the run link to see where it is; raise the timeout, or pass --cancel-on-timeout to cancel runs that exceed it. A lock whose holder is gone is removed with hosting unlock.',
   },
   {
@@ -363,6 +363,13 @@ export const errorCatalog: readonly CatalogEntry[] = [
     cause:
       'While waiting for the infra run, GitHub answered with server errors (the message names them, e.g. HTTP 503) or not at all, poll after poll, until the timeout, for at least half of the wait. The run may have finished or may still be running: its state is unknown. Exit code 5 (a remote error), not 6 (a timeout on a slow run).',
     fix: 'Check https://www.githubstatus.com (or your GitHub Enterprise server) and the network; once GitHub answers, open the run link in the message to see how the run ended, and deploy again if it did not succeed.',
+  },
+  {
+    code: 'GITHUB_RATE_LIMITED_WAITING',
+    title: "GitHub's rate limit outlasted the wait",
+    cause:
+      "While waiting for the infra run, GitHub answered a poll with a rate limit (403 or 429) asking to wait longer than the time left before --timeout. The wait ends at once instead of sleeping to the deadline: the run's state is unknown. Exit code 5 (a remote error), not 6 (a timeout).",
+    fix: 'Open the run link in the message to see how the run ended. Jobs sharing one token share its limit: give this job its own token or GitHub App, or raise --timeout to wait the limit out.',
   },
   {
     code: 'GITHUB_REQUEST_FAILED',

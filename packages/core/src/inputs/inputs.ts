@@ -103,7 +103,7 @@ const WORKFLOW_PATTERN = /^(?:[A-Za-z0-9_.-]+\.ya?ml|\d+)$/;
 const BUILDERS = ['auto', 'docker', 'podman', 'buildah'] as const;
 const MAX_TIMEOUT_MS = 72 * 3600_000;
 
-export interface InfraTarget {
+interface InfraTarget {
   owner: string;
   repo: string;
   workflow: string;
@@ -212,7 +212,7 @@ export function parseRepositorySlug(text: string): { owner: string; repo: string
 }
 
 /** Collects input errors so that every bad input is reported at once. */
-export class InputValidator {
+class InputValidator {
   readonly errors: InputError[] = [];
   constructor(readonly names: InputNames) {}
 
@@ -393,7 +393,7 @@ function parseParameter(
 }
 
 /** SSM's naming rules for a fully qualified parameter name; undefined when the name is valid. */
-export function parameterProblem(name: string): { message: string; fix: string } | undefined {
+function parameterProblem(name: string): { message: string; fix: string } | undefined {
   if (!PARAMETER_PATTERN.test(name) || name.length > 1011) {
     return {
       message: 'is not a valid SSM parameter name.',

@@ -69,7 +69,7 @@ export interface OperationTarget {
   workflow: WorkflowTarget | undefined;
 }
 
-export type ReleaseTarget = OperationTarget & { workflow: WorkflowTarget };
+type ReleaseTarget = OperationTarget & { workflow: WorkflowTarget };
 
 export interface StatusPlan {
   kind: 'status';
@@ -120,7 +120,7 @@ export interface UnlockPlan {
 }
 
 /** Environments shown by `status` when none is given. */
-export const DEFAULT_STATUS_ENVIRONMENTS = ['staging', 'production'] as const;
+const DEFAULT_STATUS_ENVIRONMENTS = ['staging', 'production'] as const;
 const PLACEHOLDER_INFRA = 'placeholder/placeholder';
 /** status, history and unlock read no local path: the shared parsing resolves none against the process's directory. */
 const NO_PATHS = '/';

@@ -77,7 +77,7 @@ export interface RolloutPlan {
   steps: readonly RolloutStepId[];
 }
 
-export const ROLLOUT_POLL_MS = 2000;
+const ROLLOUT_POLL_MS = 2000;
 const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const CLUSTER =
   /^(?:[A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255})$/;

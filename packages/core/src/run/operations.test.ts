@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { formatProvenance, parseProvenance } from '../domain/provenance.js';
 import type { InputErrors } from '../errors/errors.js';
 import {
-  CLI_OPERATION_NAMES,
   history,
   type OperationPorts,
   planHistory,
@@ -14,6 +13,7 @@ import {
   status,
 } from '../index.js';
 import { CLI_INPUT_NAMES } from '../inputs/inputs.js';
+import { CLI_OPERATION_NAMES } from '../plan/operations.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { ImageInfo, RunSummary } from '../ports/ports.js';
 import { createFakes } from '../testing/fakes.js';
