@@ -80,12 +80,28 @@ export const CLI_INPUT_NAMES: InputNames = {
   cache: '--no-cache',
 };
 
+/**
+ * Every input's default, in one place: the planners apply them, and the adapters show them (the CLI's
+ * help through commander's `.default`, the Action's `action.yml`, which a test compares with these).
+ */
 export const DEFAULTS = {
   context: '.',
   builder: 'auto',
   infraWorkflow: 'deploy.yaml',
   infraRef: 'main',
   timeout: '30m',
+  wait: true,
+  cancelOnTimeout: false,
+  cancelOnInterrupt: true,
+  cache: true,
+  waitForLock: true,
+  rollbackOnFailure: false,
+  redeployOnRollback: false,
+  force: false,
+  /** `history` shows the 20 newest entries unless asked for more (at most HISTORY_MAX, 100). */
+  historyLimit: 20,
+  /** `status` shows these environments when none is given. */
+  statusEnvironments: ['staging', 'production'],
   parameter: (application: string, environment: string) =>
     `/shared-hosting/${application}/${environment}/version`,
 } as const;
@@ -471,10 +487,10 @@ function parseWait(v: InputValidator, raw: DeployInputs): WaitOptions {
     v.fail(key, `${v.names[key]} ${quote(String(raw[key]))} is not a boolean.`, 'Use true or false.');
     return fallback;
   };
-  const wait = flag('wait', true);
-  const cancelOnTimeout = flag('cancelOnTimeout', false);
-  const cancelOnInterrupt = flag('cancelOnInterrupt', true);
-  const cache = flag('cache', true);
+  const wait = flag('wait', DEFAULTS.wait);
+  const cancelOnTimeout = flag('cancelOnTimeout', DEFAULTS.cancelOnTimeout);
+  const cancelOnInterrupt = flag('cancelOnInterrupt', DEFAULTS.cancelOnInterrupt);
+  const cache = flag('cache', DEFAULTS.cache);
   const timeoutText = blankToUndefined(raw.timeout) ?? DEFAULTS.timeout;
   const timeoutMs = parseDuration(timeoutText);
   if (timeoutMs === undefined || timeoutMs < 1000 || timeoutMs > MAX_TIMEOUT_MS) {

@@ -119,8 +119,6 @@ export interface UnlockPlan {
   force: boolean;
 }
 
-/** Environments shown by `status` when none is given. */
-const DEFAULT_STATUS_ENVIRONMENTS = ['staging', 'production'] as const;
 const PLACEHOLDER_INFRA = 'placeholder/placeholder';
 /** status, history and unlock read no local path: the shared parsing resolves none against the process's directory. */
 const NO_PATHS = '/';
@@ -205,8 +203,18 @@ export function parseReleaseOptions(
 }
 
 function releaseOf(raw: OperationInputs, names: OperationInputNames, c: Collected): Required<ReleaseOptions> {
-  const rollbackOnFailure = booleanInput(c, names.rollbackOnFailure, raw.rollbackOnFailure, false);
-  const redeployOnRollback = booleanInput(c, names.redeployOnRollback, raw.redeployOnRollback, false);
+  const rollbackOnFailure = booleanInput(
+    c,
+    names.rollbackOnFailure,
+    raw.rollbackOnFailure,
+    DEFAULTS.rollbackOnFailure,
+  );
+  const redeployOnRollback = booleanInput(
+    c,
+    names.redeployOnRollback,
+    raw.redeployOnRollback,
+    DEFAULTS.redeployOnRollback,
+  );
   if (redeployOnRollback && !rollbackOnFailure) {
     c.errors.push(
       new InputError(
@@ -217,7 +225,7 @@ function releaseOf(raw: OperationInputs, names: OperationInputNames, c: Collecte
     );
   }
   return {
-    waitForLock: booleanInput(c, names.waitForLock, raw.waitForLock, true),
+    waitForLock: booleanInput(c, names.waitForLock, raw.waitForLock, DEFAULTS.waitForLock),
     rollbackOnFailure,
     redeployOnRollback,
   };
@@ -232,7 +240,7 @@ function environmentList(raw: OperationInputs['environments']): string[] {
 export function planStatus(raw: OperationInputs, names: OperationInputNames, cwd = NO_PATHS): StatusPlan {
   const c: Collected = { errors: [] };
   let environments = environmentList(raw.environments);
-  if (environments.length === 0) environments = [...DEFAULT_STATUS_ENVIRONMENTS];
+  if (environments.length === 0) environments = [...DEFAULTS.statusEnvironments];
   if (environments.length > 1 && blankToUndefined(raw.parameter) !== undefined) {
     c.errors.push(
       new InputError(
@@ -264,7 +272,7 @@ export function planHistory(raw: OperationInputs, names: OperationInputNames, cw
   const c: Collected = { errors: [] };
   const shared = parseShared(raw, names, cwd, false, c);
   const limitText = raw.limit === undefined ? '' : String(raw.limit).trim();
-  let limit: number = HISTORY_MAX;
+  let limit: number = DEFAULTS.historyLimit;
   if (limitText !== '') {
     limit = Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_MAX) {
@@ -289,7 +297,7 @@ export function planUnlock(
 ): UnlockPlan {
   const c: Collected = { errors: [] };
   const shared = parseShared(raw, names, cwd, false, c);
-  const force = booleanInput(c, names.force, raw.force, false);
+  const force = booleanInput(c, names.force, raw.force, DEFAULTS.force);
   if (c.errors.length > 0 || !shared) throw new InputErrors(c.errors);
   const target = targetOf(shared.options, shared.hasInfra);
   return { kind: 'unlock', target, lock: lockParameterName(target.parameter), force };
