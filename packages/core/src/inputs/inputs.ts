@@ -491,16 +491,24 @@ function parseWait(v: InputValidator, raw: DeployInputs): WaitOptions {
   const cancelOnTimeout = flag('cancelOnTimeout', DEFAULTS.cancelOnTimeout);
   const cancelOnInterrupt = flag('cancelOnInterrupt', DEFAULTS.cancelOnInterrupt);
   const cache = flag('cache', DEFAULTS.cache);
-  const timeoutText = blankToUndefined(raw.timeout) ?? DEFAULTS.timeout;
-  const timeoutMs = parseDuration(timeoutText);
-  if (timeoutMs === undefined || timeoutMs < 1000 || timeoutMs > MAX_TIMEOUT_MS) {
-    v.fail(
-      'timeout',
-      `${v.names.timeout} ${quote(timeoutText)} is not a duration between 1s and 72h.`,
+  const timeout = parseTimeout(raw.timeout, v.names.timeout);
+  if ('error' in timeout) v.errors.push(timeout.error);
+  const timeoutMs = 'ms' in timeout ? timeout.ms : 0;
+  return { wait, timeoutMs, cancelOnTimeout, cancelOnInterrupt, cache };
+}
+
+/** The one duration rule of every timeout input: 1s to 72h, default DEFAULTS.timeout. */
+export function parseTimeout(raw: string | undefined, name: string): { ms: number } | { error: InputError } {
+  const text = blankToUndefined(raw) ?? DEFAULTS.timeout;
+  const ms = parseDuration(text);
+  if (ms !== undefined && ms >= 1000 && ms <= MAX_TIMEOUT_MS) return { ms };
+  return {
+    error: new InputError(
+      name,
+      `${name} ${quote(text)} is not a duration between 1s and 72h.`,
       'Write it like 30m, 1h30m or 90s.',
-    );
-  }
-  return { wait, timeoutMs: timeoutMs ?? 0, cancelOnTimeout, cancelOnInterrupt, cache };
+    ),
+  };
 }
 
 /** An input value in a message: quoted, and cut to its first SHOWN_INPUT_MAX (64) characters when longer. */

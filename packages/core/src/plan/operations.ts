@@ -12,6 +12,7 @@ import {
   NAME_PATTERN,
   parseBoolean,
   parseDeployInputs,
+  quote,
   TAG_PATTERN,
 } from '../inputs/inputs.js';
 import type { WorkflowTarget } from '../ports/ports.js';
@@ -185,7 +186,9 @@ function booleanInput(
 ): boolean {
   const parsed = parseBoolean(value, fallback);
   if (parsed === undefined) {
-    c.errors.push(new InputError(name, `${name} "${String(value)}" is not a boolean.`, 'Use true or false.'));
+    c.errors.push(
+      new InputError(name, `${name} ${quote(String(value))} is not a boolean.`, 'Use true or false.'),
+    );
     return fallback;
   }
   return parsed;
@@ -279,7 +282,7 @@ export function planHistory(raw: OperationInputs, names: OperationInputNames, cw
       c.errors.push(
         new InputError(
           names.limit,
-          `${names.limit} "${limitText}" is not a number between 1 and ${HISTORY_MAX}.`,
+          `${names.limit} ${quote(limitText)} is not a number between 1 and ${HISTORY_MAX}.`,
           `SSM keeps the last ${HISTORY_MAX} versions of a parameter: give a number from 1 to ${HISTORY_MAX}.`,
         ),
       );
@@ -325,7 +328,7 @@ export function planRollback(
     c.errors.push(
       new InputError(
         names.to,
-        `${names.to} "${to}" is not a version (image tag) or "previous".`,
+        `${names.to} ${quote(to)} is not a version (image tag) or "previous".`,
         'Give a version listed by `hosting history`, or "previous" for the one before the current.',
       ),
     );
@@ -363,7 +366,7 @@ export function planPromote(
     c.errors.push(
       new InputError(
         names.from,
-        `${names.from} "${from}" is not a valid environment name.`,
+        `${names.from} ${quote(from)} is not a valid environment name.`,
         `Use 1-63 characters: lowercase letters, digits and "-", starting with a letter (pattern ${NAME_PATTERN.source}).`,
       ),
     );
