@@ -12,7 +12,7 @@ import {
   rollback,
   status,
 } from '../index.js';
-import { CLI_INPUT_NAMES } from '../inputs/inputs.js';
+import { CLI_INPUT_NAMES, DEFAULTS } from '../inputs/inputs.js';
 import { CLI_OPERATION_NAMES } from '../plan/operations.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { ImageInfo, RunSummary } from '../ports/ports.js';
@@ -142,6 +142,11 @@ describe('history', () => {
     expect(() =>
       planHistory({ application: 'hello-app', environment: 'staging', limit: '500' }, names),
     ).toThrow(/--limit "500" is not a number between 1 and 100/);
+  });
+
+  it('shows the 20 newest entries by default, the one default every adapter shows', () => {
+    expect(planHistory({ application: 'hello-app', environment: 'staging' }, names).limit).toBe(20);
+    expect(DEFAULTS.historyLimit).toBe(20);
   });
 });
 
