@@ -161,7 +161,13 @@ describe('dispatch', () => {
     const { gh, target, peer } = await setup();
     const run = await gh.dispatch(target);
     expect(peer.stats.dispatches).toEqual([
-      { ref: 'main', inputs: target.inputs, returnRunDetails: true, actor: 'deployer' },
+      {
+        ref: 'main',
+        inputs: target.inputs,
+        returnRunDetails: true,
+        actor: 'deployer',
+        apiVersion: '2022-11-28',
+      },
     ]);
     expect(run.id).toBe(peer.infra.runs()[0]?.id);
     expect(run.url).toBe(peer.infra.runUrl(run.id));

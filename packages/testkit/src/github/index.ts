@@ -10,11 +10,13 @@ export {
   type ApprovalPlan,
   DEFAULT_JOBS,
   type JobPlan,
+  type RunConclusionName,
+  type RunPlan,
   type RunRecord,
   type RunState,
   type StepPlan,
 } from './model.js';
-export { type GitHubSpec, loadGitHubSpec } from './openapi.js';
+export { API_VERSIONS, type ApiVersion, type GitHubSpec, loadGitHubSpec } from './openapi.js';
 export {
   defaultWorkflowYaml,
   type Fault,
@@ -24,8 +26,6 @@ export {
   type GitHubScenario,
   type InfraRepo,
   type RequestLogEntry,
-  type RunConclusionName,
-  type RunPlan,
   startGitHubPeer,
   type TokenAccess,
   type TokenSpec,
