@@ -46,7 +46,8 @@ export function createClient(o: ClientOptions): GitHubClient {
     auth: o.token,
     baseUrl: o.baseUrl,
     userAgent: o.userAgent,
-    request: { retries: o.retries },
+    // No `request.retries` default: set on a request it makes plugin-retry retry every failure, 4xx
+    // included; `retry.retries` retries only what may pass on a second try (5xx, network errors).
     log: {
       debug: () => {},
       info: () => {},

@@ -4,6 +4,7 @@
  */
 import { RemoteError } from '../errors.js';
 import type { Clock, RunRef, WorkflowTarget } from '../ports.js';
+import { type ApiVersion, apiVersionFor, useApiVersion } from './api-version.js';
 import { createClient, type GitHubClient } from './client.js';
 import type { FailureContext } from './errors.js';
 import type { GitHubTuning, GitHubWorkflowsOptions } from './options.js';
@@ -86,6 +87,7 @@ export class GitHubContext {
       maxRateLimitWaitS: this.tuning.maxRateLimitWaitS,
       writeMinTimeMs: this.tuning.writeMinTimeMs,
     });
+    useApiVersion(this.client, this.baseUrl, this.log);
     this.client.hook.after('request', (response) =>
       this.noteDate(response.headers as Record<string, unknown>),
     );
@@ -93,6 +95,11 @@ export class GitHubContext {
       this.noteDate((error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
       throw error;
     });
+  }
+
+  /** The REST API version requests send now (2026-03-10 unless this server rejected it). */
+  get apiVersion(): ApiVersion {
+    return apiVersionFor(this.baseUrl);
   }
 
   private noteDate(headers: Record<string, unknown> | undefined): void {

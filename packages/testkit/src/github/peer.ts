@@ -28,7 +28,8 @@ export { defaultWorkflowYaml } from './workflow-file.js';
 
 /** Starts the server on 127.0.0.1 with a port the OS picks. */
 export async function startGitHubPeer(options: GitHubPeerOptions = {}): Promise<GitHubPeer> {
-  const versions: readonly ApiVersion[] = options.ghes ? ['2022-11-28'] : API_VERSIONS;
+  const older = options.ghes === true || options.returnRunDetails === false;
+  const versions = options.apiVersions ?? (older ? (['2022-11-28'] as const) : API_VERSIONS);
   const specs = await Promise.all(
     versions.map((v) => loadGitHubSpec(v, options.ghes ? 'ghes-3.19' : 'api.github.com')),
   );

@@ -38,8 +38,16 @@ export interface GitHubPeerOptions {
   workflowState?: 'active' | 'disabled_manually';
   branches?: readonly string[];
   tags?: readonly string[];
-  /** false: an older GitHub Enterprise that rejects `return_run_details` (with `ghesRejectStatus`). Default true. */
+  /**
+   * false: an older GitHub Enterprise that rejects `return_run_details` (with `ghesRejectStatus`), and so serves
+   * only REST API version 2022-11-28 too. Default true (false with `ghes`).
+   */
   returnRunDetails?: boolean;
+  /**
+   * The REST API versions served (others: 400 naming the X-GitHub-Api-Version header). Default both, only
+   * `2022-11-28` with `ghes` or `returnRunDetails: false`. `['2022-11-28']` alone is like GHES 3.20.
+   */
+  apiVersions?: readonly ApiVersion[];
   ghesRejectStatus?: 400 | 422;
   /** Serve the API under this prefix, like GitHub Enterprise's `/api/v3`. Default none (`/api/v3` with `ghes`). */
   pathPrefix?: string;
