@@ -32,6 +32,11 @@ export interface EcsDeployment {
   updatedAt: Date;
   rolloutState: RolloutState;
   rolloutStateReason: string;
+  /**
+   * Set while a blue/green, linear or canary service deployment owns this deployment: the scheduler then
+   * neither drains the other deployments nor rolls back on its own (the service deployment does both).
+   */
+  held?: boolean | undefined;
 }
 
 export interface EcsServiceEvent {
@@ -86,11 +91,8 @@ export interface EcsServiceRecord {
   desiredCount: number;
   taskDefinition: string;
   launchType: string;
-  deploymentConfiguration: {
-    deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
-    maximumPercent: number;
-    minimumHealthyPercent: number;
-  };
+  deploymentConfiguration: DeploymentConfiguration;
+  deploymentController: { type: DeploymentControllerType };
   networkConfiguration?: Record<string, unknown> | undefined;
   /** Newest first, as DescribeServices returns them (at most 100 are answered). */
   deployments: EcsDeployment[];
@@ -100,6 +102,139 @@ export interface EcsServiceRecord {
   createdBy: string;
   /** The last deployment that reached COMPLETED: where a circuit-breaker rollback goes. */
   lastCompleted?: { id: string; taskDefinition: string } | undefined;
+  /** Service revisions, oldest first (one per deployment started). */
+  revisions: ServiceRevisionRecord[];
+  /** Service deployments, newest first (ListServiceDeployments' order). */
+  serviceDeployments: ServiceDeploymentRecord[];
+}
+
+export type DeploymentControllerType = 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
+export type DeploymentStrategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
+export type HookAction = 'CONTINUE' | 'ROLLBACK';
+export type HookStage =
+  | 'RECONCILE_SERVICE'
+  | 'PRE_SCALE_UP'
+  | 'POST_SCALE_UP'
+  | 'TEST_TRAFFIC_SHIFT'
+  | 'POST_TEST_TRAFFIC_SHIFT'
+  | 'PRE_PRODUCTION_TRAFFIC_SHIFT'
+  | 'PRODUCTION_TRAFFIC_SHIFT'
+  | 'POST_PRODUCTION_TRAFFIC_SHIFT';
+export type LifecycleStage =
+  | 'RECONCILE_SERVICE'
+  | 'PRE_SCALE_UP'
+  | 'SCALE_UP'
+  | 'POST_SCALE_UP'
+  | 'TEST_TRAFFIC_SHIFT'
+  | 'POST_TEST_TRAFFIC_SHIFT'
+  | 'PRODUCTION_TRAFFIC_SHIFT'
+  | 'POST_PRODUCTION_TRAFFIC_SHIFT'
+  | 'BAKE_TIME'
+  | 'CLEAN_UP';
+export type ServiceDeploymentStatus =
+  | 'PENDING'
+  | 'IN_PROGRESS'
+  | 'SUCCESSFUL'
+  | 'STOPPED'
+  | 'STOP_REQUESTED'
+  | 'ROLLBACK_REQUESTED'
+  | 'ROLLBACK_IN_PROGRESS'
+  | 'ROLLBACK_SUCCESSFUL'
+  | 'ROLLBACK_FAILED';
+export type MonitorStatus = 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED';
+
+/** ECS `DeploymentLifecycleHook`. */
+export interface LifecycleHook {
+  targetType?: 'AWS_LAMBDA' | 'PAUSE' | undefined;
+  hookTargetArn?: string | undefined;
+  roleArn?: string | undefined;
+  lifecycleStages?: HookStage[] | undefined;
+  /** A Lambda hook's input; the testkit reads `{"testkitResult": "FAILED"}` as the hook's verdict. */
+  hookDetails?: unknown;
+  timeoutConfiguration?:
+    | { timeoutInMinutes?: number | undefined; action?: HookAction | undefined }
+    | undefined;
+}
+
+/** ECS `DeploymentConfiguration` (the wire form). */
+export interface DeploymentConfiguration {
+  deploymentCircuitBreaker?: { enable: boolean; rollback: boolean } | undefined;
+  maximumPercent?: number | undefined;
+  minimumHealthyPercent?: number | undefined;
+  alarms?: { alarmNames: string[]; enable: boolean; rollback: boolean } | undefined;
+  strategy?: DeploymentStrategy | undefined;
+  bakeTimeInMinutes?: number | undefined;
+  lifecycleHooks?: LifecycleHook[] | undefined;
+  linearConfiguration?: { stepPercent?: number; stepBakeTimeInMinutes?: number } | undefined;
+  canaryConfiguration?: { canaryPercent?: number; canaryBakeTimeInMinutes?: number } | undefined;
+}
+
+/** A service revision: what one deployment runs. */
+export interface ServiceRevisionRecord {
+  arn: string;
+  taskDefinition: string;
+  /** The deployments[] entry that runs this revision. */
+  deploymentId: string;
+  createdAt: Date;
+}
+
+/** One run of a lifecycle hook in a service deployment. */
+export interface HookRun {
+  hookId: string;
+  hook: LifecycleHook;
+  stage: HookStage;
+  /** The phase of the deployment the hook runs in (a linear deployment runs a hook at every step). */
+  phase: number;
+  status: 'AWAITING_ACTION' | 'IN_PROGRESS' | 'SUCCEEDED' | 'FAILED' | 'TIMED_OUT';
+  startedAt: Date;
+  /** Real instant the hook times out (the compressed clock's). */
+  expiresAt: Date;
+  timeoutAction: HookAction;
+  /** The action ContinueServiceDeployment gave (the deployment acts on it on the next tick). */
+  decided?: HookAction | undefined;
+}
+
+/** One traffic split of a service deployment (percent on the target revision). */
+export interface TrafficWeight {
+  at: Date;
+  stage: LifecycleStage;
+  production: number;
+  test: number;
+}
+
+/** One service deployment (`ListServiceDeployments` / `DescribeServiceDeployments`). */
+export interface ServiceDeploymentRecord {
+  arn: string;
+  service: string;
+  cluster: string;
+  strategy: DeploymentStrategy;
+  createdAt: Date;
+  startedAt?: Date | undefined;
+  finishedAt?: Date | undefined;
+  stoppedAt?: Date | undefined;
+  updatedAt: Date;
+  status: ServiceDeploymentStatus;
+  statusReason?: string | undefined;
+  lifecycleStage: LifecycleStage;
+  /** Every stage entered, in order (a linear deployment enters PRODUCTION_TRAFFIC_SHIFT once per step). */
+  stages: { at: Date; stage: LifecycleStage }[];
+  target: ServiceRevisionRecord;
+  sources: ServiceRevisionRecord[];
+  /** The service's deployment configuration when the deployment started. */
+  configuration: DeploymentConfiguration;
+  rollback?: { reason: string; startedAt: Date; serviceRevisionArn: string } | undefined;
+  /** The deployments[] entry running the rollback, once it started. */
+  rollbackDeploymentId?: string | undefined;
+  circuitBreaker: { status: MonitorStatus; failureCount: number; threshold: number };
+  alarms: { status: MonitorStatus; alarmNames: string[]; triggeredAlarmNames: string[] };
+  hooks: HookRun[];
+  /** Traffic on the target revision now, and every change, oldest first. */
+  weight: { production: number; test: number };
+  weights: TrafficWeight[];
+  /** Index of the phase the deployment is in (see ecs-service-deployments.ts). */
+  phase: number;
+  /** Real instant the current phase's wait ends (bake, step bake). */
+  waitUntil?: Date | undefined;
 }
 
 export const newDeploymentId = () =>
@@ -109,6 +244,14 @@ export const newDeploymentId = () =>
     .slice(0, 19)}`;
 
 export const newTaskId = () => randomBytes(16).toString('hex');
+
+/** The id part of a service deployment or revision ARN (ECS uses 22 letters and digits). */
+export const newResourceId = () =>
+  randomBytes(16)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '')
+    .padEnd(22, '0')
+    .slice(0, 22);
 
 export const newEvent = (message: string): EcsServiceEvent => ({
   id: randomUUID(),

@@ -76,7 +76,7 @@ export function advanceService(
   if (tripCircuitBreaker(service, primary, own, context)) return;
   if (primary.rolloutState === 'FAILED') return;
   launchMissing(service, primary, own, context);
-  if (own.filter(isSteady).length < primary.desiredCount) return;
+  if (own.filter(isSteady).length < primary.desiredCount || primary.held) return;
   drainOthers(service, primary, tasks);
 }
 
@@ -226,13 +226,14 @@ function tripCircuitBreaker(
   context: SchedulerContext,
 ): boolean {
   const breaker = service.deploymentConfiguration.deploymentCircuitBreaker;
-  if (!breaker.enable || primary.rolloutState !== 'IN_PROGRESS') return false;
+  if (!breaker?.enable || primary.rolloutState !== 'IN_PROGRESS') return false;
   if (primary.failedTasks < failureThreshold(primary.desiredCount)) return false;
   primary.rolloutState = 'FAILED';
   primary.rolloutStateReason = CIRCUIT_BREAKER_FAILED;
   primary.updatedAt = new Date();
   addEvent(service, `(deployment ${primary.id}) deployment failed: tasks failed to start.`);
   stopTasks(service, primary, own);
+  if (primary.held) return true; // its service deployment rolls back (traffic back to the source)
   const target = service.lastCompleted;
   if (!breaker.rollback || !target || target.taskDefinition === primary.taskDefinition) return true;
   if (!context.taskDefinition(target.taskDefinition)) return true;
@@ -246,7 +247,11 @@ function tripCircuitBreaker(
   return true;
 }
 
-function stopTasks(service: EcsServiceRecord, deployment: EcsDeployment, tasks: EcsTaskRecord[]): void {
+export function stopTasks(
+  service: EcsServiceRecord,
+  deployment: EcsDeployment,
+  tasks: EcsTaskRecord[],
+): void {
   const stopping = tasks.filter((t) => t.deploymentId === deployment.id && isLive(t));
   for (const task of stopping) {
     task.desiredStatus = 'STOPPED';

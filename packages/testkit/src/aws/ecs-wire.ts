@@ -78,7 +78,9 @@ export function wireService(
   service: EcsServiceRecord,
   tasks: EcsTaskRecord[],
   includeTags: boolean,
+  serviceDeploymentsApi = true,
 ): Record<string, unknown> {
+  const current = serviceDeploymentsApi ? service.serviceDeployments[0] : undefined;
   return {
     serviceArn: service.arn,
     serviceName: service.name,
@@ -100,7 +102,8 @@ export function wireService(
     placementStrategy: [],
     ...(service.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
     schedulingStrategy: 'REPLICA',
-    deploymentController: { type: 'ECS' },
+    deploymentController: service.deploymentController,
+    ...(current ? { currentServiceDeployment: current.arn } : {}),
     createdBy: service.createdBy,
     enableECSManagedTags: false,
     propagateTags: 'NONE',

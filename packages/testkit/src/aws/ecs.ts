@@ -1,10 +1,21 @@
 import {
+  continueServiceDeployment,
+  type DeploymentsApiContext,
+  describeServiceDeployments,
+  describeServiceRevisions,
+  listServiceDeployments,
+  stopServiceDeployment,
+} from './ecs-deployments-api.js';
+import {
+  type DeploymentConfiguration,
+  type DeploymentControllerType,
   type EcsDeployment,
   type EcsServiceRecord,
   type EcsTag,
   type EcsTaskDefinitionRecord,
   type EcsTaskRecord,
   newEvent,
+  type ServiceDeploymentRecord,
 } from './ecs-records.js';
 import {
   advanceService,
@@ -13,6 +24,11 @@ import {
   STEADY_TICKS,
   startDeployment,
 } from './ecs-scheduler.js';
+import {
+  advanceServiceDeployments,
+  beginServiceDeployment,
+  type DeploymentClock,
+} from './ecs-service-deployments.js';
 import { wireService, wireTask, wireTaskDefinition } from './ecs-wire.js';
 import { AwsServiceError } from './errors.js';
 import type { ImagePull, PullSource } from './image-pull.js';
@@ -28,6 +44,13 @@ export interface EcsStateOptions {
   tickMs?: number | undefined;
   /** The sandbox registry tasks pull their images from (images on other hosts are not fetched). */
   pullSource?: PullSource | undefined;
+  /**
+   * The compressed clock: ECS minutes (bakes, step bakes, hook timeouts) pass this many times faster than
+   * real ones. 3600 turns a 23-hour bake into 23 s. Default 1.
+   */
+  clockFactor?: number | undefined;
+  /** False: the service deployments API answers UnsupportedFeatureException (an older partition). Default true. */
+  serviceDeploymentsApi?: boolean | undefined;
 }
 
 /** What `addService` seeds: a service already in a steady state on revision `revision` of its family. */
@@ -48,6 +71,13 @@ export interface AddEcsServiceOptions {
   tags?: EcsTag[] | undefined;
   /** Default `{enable: true, rollback: true}`. */
   circuitBreaker?: { enable: boolean; rollback: boolean } | undefined;
+  /**
+   * More of the service's deployment configuration (the wire form): `strategy`, `bakeTimeInMinutes`,
+   * `linearConfiguration`, `canaryConfiguration`, `alarms`, `lifecycleHooks`, …
+   */
+  deploymentConfiguration?: DeploymentConfiguration | undefined;
+  /** Default `ECS`. */
+  deploymentController?: DeploymentControllerType | undefined;
   launchType?: 'FARGATE' | 'EC2' | undefined;
   networkConfiguration?: Record<string, unknown> | undefined;
 }
@@ -81,13 +111,32 @@ export class EcsState {
   /** Errors of the scheduler itself (a testkit bug; the server's `assertNoViolations()` reports them). */
   readonly schedulerErrors: string[] = [];
   tickMs: number;
+  /** See `EcsStateOptions.clockFactor`. */
+  clockFactor: number;
+  /** See `EcsStateOptions.serviceDeploymentsApi`. */
+  serviceDeploymentsApi: boolean;
+  /** CloudWatch alarm states a test set (`setAlarm`); an alarm never set is `OK`. */
+  readonly alarms = new Map<string, 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'>();
   private timer: NodeJS.Timeout | undefined;
   private readonly context: SchedulerContext;
+  private readonly clock: DeploymentClock = {
+    scaled: (minutes) => (minutes * 60_000) / this.clockFactor,
+    alarmState: (name) => this.alarms.get(name) ?? 'OK',
+  };
+  private readonly api: DeploymentsApiContext = {
+    cluster: (ref) => this.cluster(ref),
+    findService: (cluster, ref) => this.findService(cluster, ref),
+    services: () => this.services.values(),
+    tasksOf: (service, cluster) => this.tasksOf(service, cluster),
+    serviceDeploymentsApi: () => this.serviceDeploymentsApi,
+  };
 
   constructor(options: EcsStateOptions = {}) {
     this.region = options.region ?? 'eu-west-1';
     this.accountId = options.accountId ?? '123456789012';
     this.tickMs = options.tickMs ?? 200;
+    this.clockFactor = options.clockFactor ?? 1;
+    this.serviceDeploymentsApi = options.serviceDeploymentsApi ?? true;
     this.context = {
       region: this.region,
       accountId: this.accountId,
@@ -117,7 +166,11 @@ export class EcsState {
         deploymentCircuitBreaker: options.circuitBreaker ?? { enable: true, rollback: true },
         maximumPercent: 200,
         minimumHealthyPercent: 100,
+        ...options.deploymentConfiguration,
       },
+      deploymentController: { type: options.deploymentController ?? 'ECS' },
+      revisions: [],
+      serviceDeployments: [],
       networkConfiguration: options.networkConfiguration,
       deployments: [],
       events: [],
@@ -129,6 +182,8 @@ export class EcsState {
     this.seedRunningTasks(service, deployment, definition);
     deployment.rolloutState = 'COMPLETED';
     deployment.rolloutStateReason = `ECS deployment ${deployment.id} completed.`;
+    seedSuccessful(beginServiceDeployment(service, deployment));
+    deployment.held = false;
     service.lastCompleted = { id: deployment.id, taskDefinition: definition.arn };
     service.events.unshift(newEvent(`(service ${service.name}) has reached a steady state.`));
     this.services.set(`${cluster}/${options.service}`, service);
@@ -201,7 +256,30 @@ export class EcsState {
     const definition = this.findTaskDefinition(target);
     if (!definition) throw new Error(`testkit ECS: no task definition ${target}`);
     this.ensureTimer();
-    return startDeployment(service, definition.arn);
+    const deployment = startDeployment(service, definition.arn);
+    beginServiceDeployment(service, deployment);
+    return deployment;
+  }
+
+  /** Put a CloudWatch alarm into a state; deployments whose configuration names it react on the next tick. */
+  setAlarm(name: string, state: 'OK' | 'ALARM' | 'INSUFFICIENT_DATA'): void {
+    this.alarms.set(name, state);
+  }
+
+  /** A service's service deployments, newest first (the live records: status, stage, weights, hooks). */
+  serviceDeploymentsOf(name: string, cluster = 'default'): ServiceDeploymentRecord[] {
+    return this.service(name, cluster).serviceDeployments;
+  }
+
+  /** Change the compressed clock's factor from now on (waits already started keep their end). */
+  setClockFactor(factor: number): void {
+    if (!(factor > 0)) throw new Error(`testkit ECS: clockFactor must be above 0 (got ${factor})`);
+    this.clockFactor = factor;
+  }
+
+  /** Turn the service deployments API off (UnsupportedFeatureException, as an older partition) or on. */
+  setServiceDeploymentsApi(enabled: boolean): void {
+    this.serviceDeploymentsApi = enabled;
   }
 
   /** Change the scheduler's tick (ms per task transition) from now on. */
@@ -221,7 +299,9 @@ export class EcsState {
   tick(): void {
     for (const service of this.services.values()) {
       try {
-        advanceService(service, this.tasksOf(service.name, service.cluster), this.context);
+        const tasks = this.tasksOf(service.name, service.cluster);
+        advanceService(service, tasks, this.context);
+        advanceServiceDeployments({ service, tasks, clock: this.clock });
       } catch (error) {
         this.schedulerErrors.push(`${service.cluster}/${service.name}: ${(error as Error).stack ?? error}`);
       }
@@ -292,6 +372,16 @@ export class EcsState {
         return this.listTasks(input);
       case 'DescribeTasks':
         return this.describeTasks(input);
+      case 'ListServiceDeployments':
+        return listServiceDeployments(this.api, input);
+      case 'DescribeServiceDeployments':
+        return describeServiceDeployments(this.api, input);
+      case 'ContinueServiceDeployment':
+        return continueServiceDeployment(this.api, input);
+      case 'StopServiceDeployment':
+        return stopServiceDeployment(this.api, input);
+      case 'DescribeServiceRevisions':
+        return describeServiceRevisions(this.api, input);
       default:
         throw new AwsServiceError(
           'UnknownOperationException',
@@ -317,7 +407,7 @@ export class EcsState {
     const failures = [];
     for (const ref of input.services as string[]) {
       const service = this.findService(cluster, ref);
-      if (service) services.push(wireService(service, this.tasksOf(service.name, cluster), includeTags));
+      if (service) services.push(this.wire(service, includeTags));
       else
         failures.push({
           arn: `arn:aws:ecs:${this.region}:${this.accountId}:service/${cluster}/${serviceName(ref)}`,
@@ -325,6 +415,11 @@ export class EcsState {
         });
     }
     return { services, failures };
+  }
+
+  private wire(service: EcsServiceRecord, includeTags: boolean): Record<string, unknown> {
+    const tasks = this.tasksOf(service.name, service.cluster);
+    return wireService(service, tasks, includeTags, this.serviceDeploymentsApi);
   }
 
   private describeTaskDefinitionOp(input: Record<string, unknown>) {
@@ -358,18 +453,19 @@ export class EcsState {
       if (definition.status !== 'ACTIVE')
         throw new AwsServiceError('ClientException', `TaskDefinition is inactive`);
     }
+    checkController(service, input);
     this.updates.push(structuredClone(input));
     applyServiceSettings(service, input);
     const primary = service.deployments.find((d) => d.status === 'PRIMARY');
     const target = definition?.arn ?? service.taskDefinition;
     if (!primary || primary.taskDefinition !== target || input.forceNewDeployment === true) {
-      startDeployment(service, target);
+      beginServiceDeployment(service, startDeployment(service, target));
     } else if (input.desiredCount !== undefined) {
       primary.desiredCount = service.desiredCount;
       primary.updatedAt = new Date();
     }
     this.ensureTimer();
-    return { service: wireService(service, this.tasksOf(service.name, cluster), false) };
+    return { service: this.wire(service, false) };
   }
 
   private listServices(input: Record<string, unknown>) {
@@ -422,16 +518,41 @@ export class EcsState {
   }
 }
 
+/** A seeded service's first deployment: already SUCCESSFUL. */
+function seedSuccessful(record: ServiceDeploymentRecord): void {
+  record.status = 'SUCCESSFUL';
+  record.lifecycleStage = 'CLEAN_UP';
+  record.startedAt = record.createdAt;
+  record.finishedAt = record.createdAt;
+  record.circuitBreaker.status =
+    record.circuitBreaker.status === 'DISABLED' ? 'DISABLED' : 'MONITORING_COMPLETE';
+  record.alarms.status = record.alarms.status === 'DISABLED' ? 'DISABLED' : 'MONITORING_COMPLETE';
+  if (record.strategy !== 'ROLLING') record.weight = { production: 100, test: 100 };
+}
+
+/** ECS deploys a CodeDeploy or external service's new task definition only through that controller. */
+function checkController(service: EcsServiceRecord, input: Record<string, unknown>): void {
+  const type = service.deploymentController.type;
+  if (type === 'ECS') return;
+  const redeploy = input.taskDefinition !== undefined || input.forceNewDeployment === true;
+  if (!redeploy) return;
+  const how = type === 'CODE_DEPLOY' ? 'Use AWS CodeDeploy to trigger a new deployment.' : 'Use a task set.';
+  throw new AwsServiceError(
+    'InvalidParameterException',
+    `Unable to update task definition on services with a ${type} deployment controller. ${how}`,
+  );
+}
+
 function applyServiceSettings(service: EcsServiceRecord, input: Record<string, unknown>): void {
   if (typeof input.desiredCount === 'number') {
     if (input.desiredCount < 0)
       throw new AwsServiceError('InvalidParameterException', 'desiredCount can not be negative.');
     service.desiredCount = input.desiredCount;
   }
-  const config = input.deploymentConfiguration as
-    | Partial<EcsServiceRecord['deploymentConfiguration']>
-    | undefined;
+  const config = input.deploymentConfiguration as DeploymentConfiguration | undefined;
   if (config) service.deploymentConfiguration = { ...service.deploymentConfiguration, ...config };
+  const controller = input.deploymentController as EcsServiceRecord['deploymentController'] | undefined;
+  if (controller) service.deploymentController = { type: controller.type };
   if (input.networkConfiguration !== undefined)
     service.networkConfiguration = input.networkConfiguration as Record<string, unknown>;
 }

@@ -1,7 +1,7 @@
 import { type LocalRegistry, startRegistry } from '../registry.js';
 import type { EcrRepository } from './ecr.js';
 import { RegistryApi } from './registry-api.js';
-import { type AwsTestServer, startAwsServer } from './server.js';
+import { type AwsTestServer, type AwsTestServerOptions, startAwsServer } from './server.js';
 
 /** What the SDK reads: point a real client (or the CLI) at the peers with these. */
 export interface AwsPeerEnv {
@@ -29,6 +29,8 @@ export interface StartAwsPeersOptions {
   accountId?: string;
   /** ECS scheduler: milliseconds per task transition (default 200; tests use 20-50, the demo ~300). */
   ecsTickMs?: number;
+  /** ECS: the compressed clock (`clockFactor`), the service deployments API switch (`serviceDeploymentsApi`). */
+  ecs?: AwsTestServerOptions['ecs'];
 }
 
 /** Start a real registry and the AWS (SSM + ECR + ECS) test server in front of it. */
@@ -47,6 +49,7 @@ export async function startAwsPeers(options: StartAwsPeersOptions = {}): Promise
       ...(options.accountId ? { accountId: options.accountId } : {}),
       region,
       ecsTickMs: options.ecsTickMs,
+      ecs: options.ecs,
     });
   } catch (error) {
     await registry.stop();
