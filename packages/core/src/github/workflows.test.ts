@@ -572,7 +572,7 @@ describe('wait', () => {
     const run = await gh.dispatch(target);
     const wait = gh.wait(run, { timeoutMs: 60_000 });
     const start = clock.now();
-    await vi.waitFor(() => expect(clock.now() - start).toBeGreaterThan(45_000));
+    await vi.waitFor(() => expect(clock.now() - start).toBeGreaterThan(45_000), { timeout: 20_000 });
     peer.scenario.fault({ operationId: 'actions/get-workflow-run', status: 503, count: 10_000 });
     const e = await caught(wait);
     expect(e.code).toBe('WAIT_TIMEOUT');
