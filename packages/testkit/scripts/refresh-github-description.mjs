@@ -30,6 +30,9 @@ export const OPERATIONS = [
   'actions/download-job-logs-for-workflow-run',
   'actions/cancel-workflow-run',
   'actions/get-pending-deployments-for-run',
+  'apps/get-repo-installation',
+  'apps/create-installation-access-token',
+  'apps/revoke-installation-access-token',
 ];
 
 /** Components the test server uses as templates though no kept operation references them. */

@@ -4,7 +4,7 @@
  * in turn. Violations are recorded in `stats.violations`.
  */
 import type http from 'node:http';
-import { authenticate } from './auth.js';
+import { authenticate, authorize } from './auth.js';
 import { faultReply, takeFault } from './faults.js';
 import { jobLog, type Objects } from './objects.js';
 import type { ApiVersion, GitHubSpec, SpecOperation } from './openapi.js';
@@ -139,10 +139,11 @@ async function answer(s: PeerState, served: Served, r: ApiRequest, entry: Reques
     if (fault?.status === 'reset' && !fault.afterProcessing) return { reset: true };
     if (fault && !fault.afterProcessing) return { reply: faultReply(fault) };
     const who = authenticate(s, r.headers.authorization);
+    const seg = r.path.split('/').map((x) => decodeURIComponent(x));
+    authorize(who, op, seg);
     s.rate.take();
     const route = ROUTES[op.operationId];
     if (!route) fail(404, `Not Found (the GitHub test server does not implement ${op.operationId})`);
-    const seg = r.path.split('/').map((x) => decodeURIComponent(x));
     const reply = route({ s, who, version, objects, seg, query: r.query, body: r.body });
     if (fault?.status === 'reset') return { reset: true };
     return { reply: fault ? faultReply(fault) : reply };
@@ -198,6 +199,7 @@ function send(
   }
   entry.status = status;
   entry.counted = status !== 304;
+  if (status === 401) s.stats.unauthorized++;
   if (status === 304) s.stats.notModified++;
   else s.stats.rateLimited++;
   const version = served.get(r.headers['x-github-api-version'] as ApiVersion) ?? served.get('2022-11-28');

@@ -18,6 +18,7 @@ export {
 } from './model.js';
 export { API_VERSIONS, type ApiVersion, type GitHubSpec, loadGitHubSpec } from './openapi.js';
 export {
+  type AppOptions,
   defaultWorkflowYaml,
   type Fault,
   type GitHubPeer,
@@ -25,8 +26,10 @@ export {
   type GitHubPeerStats,
   type GitHubScenario,
   type InfraRepo,
+  type IssuedToken,
   type RequestLogEntry,
   startGitHubPeer,
+  type TestApp,
   type TokenAccess,
   type TokenSpec,
 } from './peer.js';

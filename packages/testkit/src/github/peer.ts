@@ -14,13 +14,16 @@ import { PeerState } from './state.js';
 import type { GitHubPeer, GitHubPeerOptions } from './types.js';
 
 export type {
+  AppOptions,
   Fault,
   GitHubPeer,
   GitHubPeerOptions,
   GitHubPeerStats,
   GitHubScenario,
   InfraRepo,
+  IssuedToken,
   RequestLogEntry,
+  TestApp,
   TokenAccess,
   TokenSpec,
 } from './types.js';

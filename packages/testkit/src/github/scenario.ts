@@ -70,5 +70,11 @@ export function scenarioOf(s: PeerState): GitHubScenario {
     addToken: (token, spec) => {
       s.tokens.set(token, spec);
     },
+    addApp: (options) => s.apps.add(options),
+    setTokenLifetime: (appId, seconds) => {
+      const app = s.apps.apps.get(appId);
+      if (!app) throw new Error(`no App ${appId}`);
+      app.tokenLifetimeMs = seconds * 1000;
+    },
   };
 }

@@ -3,6 +3,7 @@
  * or executed by a hook), the scenario's queues and faults, the rate limit, and what it recorded.
  */
 import { randomBytes } from 'node:crypto';
+import { Apps } from './apps.js';
 import { type LiveRun, liveRunState, type RunExecutor, startExecution } from './executor.js';
 import { effectiveJobs, type RunPlan, type RunRecord, type RunState, runState } from './model.js';
 import { RateLimit } from './rate-limit.js';
@@ -51,6 +52,7 @@ export class PeerState {
   readonly competing: CompetingDispatch[] = [];
   readonly faults: Array<Fault & { left: number }> = [];
   readonly rate: RateLimit;
+  readonly apps: Apps;
   readonly stats: GitHubPeerStats = {
     requests: 0,
     rateLimited: 0,
@@ -60,6 +62,8 @@ export class PeerState {
     violations: [],
     apiVersions: {},
     deprecated: [],
+    appTokens: [],
+    unauthorized: 0,
     dispatches: [],
   };
   private nextRunId = 9_000_000_001;
@@ -95,6 +99,7 @@ export class PeerState {
     this.tokens = new Map([[this.token, { login: options.login ?? 'deployer', access: 'write' }]]);
     for (const [t, spec] of Object.entries(options.tokens ?? {})) this.tokens.set(t, spec);
     this.rate = new RateLimit(options.rateLimit ?? 5000, () => this.now());
+    this.apps = new Apps(() => this.now(), this.owner, this.fullName, this.stats.appTokens);
   }
 
   /** Server time: the given clock plus the skew. */

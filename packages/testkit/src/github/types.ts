@@ -84,6 +84,43 @@ export interface GitHubPeerOptions {
   executorJobName?: string;
 }
 
+/** A GitHub App the test server knows (`scenario.addApp`). */
+export interface AppOptions {
+  /** Default `deploy-app`. */
+  slug?: string;
+  /** Installed on the infra repository's owner. Default true. */
+  installed?: boolean;
+  /** Repositories (`owner/name`) the installation may reach. Default the infra repository. */
+  repositories?: readonly string[] | 'all';
+  /** The installation's permissions. Default actions: write, contents: read, metadata: read. */
+  permissions?: Record<string, 'read' | 'write'>;
+  /** Lifetime of the installation tokens it issues, in seconds. Default 3600, as GitHub. */
+  tokenLifetimeSeconds?: number;
+}
+
+export interface TestApp {
+  id: number;
+  clientId: string;
+  slug: string;
+  /** PEM (PKCS#1, as GitHub downloads it). A secret: tests check it appears in no output. */
+  privateKey: string;
+  /** Undefined when not installed. */
+  installationId: number | undefined;
+}
+
+/** An installation token the test server issued. */
+export interface IssuedToken {
+  token: string;
+  appId: number;
+  installationId: number;
+  /** `owner/name` of the repositories it may reach. */
+  repositories: string[];
+  permissions: Record<string, string>;
+  issuedAt: number;
+  expiresAt: number;
+  revokedAt?: number;
+}
+
 export interface Fault {
   /** HTTP status to answer with, or `reset` to destroy the connection without an answer. */
   status: number | 'reset';
@@ -126,6 +163,10 @@ export interface GitHubPeerStats {
   apiVersions: Record<string, number>;
   /** Requests to operations the description marks deprecated under the version served (`METHOD path @version`). */
   deprecated: string[];
+  /** Installation tokens issued to Apps, in order. */
+  appTokens: IssuedToken[];
+  /** Requests answered 401 (bad, expired or revoked credentials). */
+  unauthorized: number;
   /** Dispatches received, with what they asked for. */
   dispatches: Array<{
     ref: string;
@@ -190,6 +231,10 @@ export interface GitHubScenario {
   setExecutor(executor: RunExecutor | undefined): void;
   /** Add (or replace) a token. */
   addToken(token: string, spec: TokenSpec): void;
+  /** Register a GitHub App (a fresh RSA key) and, unless `installed: false`, its installation. */
+  addApp(options?: AppOptions): TestApp;
+  /** Change the lifetime of the tokens an App issues from now on (seconds). */
+  setTokenLifetime(appId: number, seconds: number): void;
 }
 
 export interface GitHubPeer {

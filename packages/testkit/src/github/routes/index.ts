@@ -1,5 +1,6 @@
 /** Every route of the test server, by operationId: one file per group. */
 import { accountRoutes } from './account.js';
+import { appRoutes } from './apps.js';
 import type { Route } from './context.js';
 import { repositoryRoutes } from './repository.js';
 import { runRoutes } from './runs.js';
@@ -12,4 +13,5 @@ export const ROUTES: Readonly<Record<string, Route>> = {
   ...repositoryRoutes,
   ...workflowRoutes,
   ...runRoutes,
+  ...appRoutes,
 };
