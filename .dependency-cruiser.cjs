@@ -1,10 +1,52 @@
 /**
- * Module rules, checked in `pnpm test` (`pnpm deps`): no import cycles anywhere (type-only imports count),
- * the engine free of adapters, the testkit free of product code, no module importing its own package's index.
+ * Module rules, checked in `pnpm test` (`pnpm rules`): no import cycles anywhere (type-only imports count),
+ * the engine free of adapters, the testkit free of product code, no module importing its own package's index,
+ * and the layers of packages/core (see LAYERS) importing only downwards.
  * @type {import('dependency-cruiser').IConfiguration}
  */
+
+/**
+ * The layers of packages/core/src, lowest first. A module may import from its own layer and the ones
+ * below it, never from a layer above (tests excepted: they may use the fakes). Files directly in src/
+ * (the public index, the real ports, the results' JSON) are the composition: the top.
+ */
+const LAYERS = [
+  ['errors', 'ports', 'domain'], // typed errors and their catalog; the ports; shared facts (lock, names, provenance)
+  ['inputs'], // raw inputs -> typed options
+  ['spec'], // the App spec: schema and parser
+  ['plan'], // pure planners: inputs -> plan (no file system, git or process.cwd())
+  ['steps'], // one module per step, and the step contract (steps/step.ts)
+  ['run'], // operations: steps in order, the runner, results
+  ['prepare'], // the I/O planners need: files, git, the App spec
+  ['aws', 'github', 'builders', 'testing'], // port implementations (and the in-memory fakes)
+];
+const CORE = '^packages/core/src/';
+const folderPattern = (folders) => `${CORE}(${folders.join('|')})/`;
+const layerRules = LAYERS.map((folders, rank) => {
+  const above = LAYERS.slice(rank + 1).flat();
+  return {
+    name: `layer-${folders.join('-')}`,
+    severity: 'error',
+    comment: `A lower layer (${folders.join(', ')}) must not import a higher one: ${above.join(', ')} or the composition in src/.`,
+    from: { path: folderPattern(folders), pathNot: '\\.test\\.ts$' },
+    to: { path: [...(above.length > 0 ? [folderPattern(above)] : []), `${CORE}[^/]+\\.ts$`] },
+  };
+});
+
 module.exports = {
   forbidden: [
+    ...layerRules,
+    {
+      name: 'pure-below-prepare',
+      severity: 'error',
+      comment:
+        'Below the preparing layer, core does no file system or process I/O itself: only through ports (prepare/ reads files and runs git).',
+      from: {
+        path: folderPattern(['errors', 'ports', 'domain', 'inputs', 'spec', 'plan', 'steps', 'run']),
+        pathNot: '\\.test\\.ts$',
+      },
+      to: { path: '^(node:)?(fs|fs/promises|child_process)$' },
+    },
     {
       name: 'no-circular',
       severity: 'error',

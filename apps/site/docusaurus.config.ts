@@ -10,7 +10,7 @@ const repositoryUrl = 'https://github.com/shared-hosting/shared-hosting-deploy';
 const generatedFrom: Record<string, string> = {
   'reference/action.mdx': 'packages/action/action.yml',
   'reference/cli.mdx': 'packages/cli/src/program.ts',
-  'reference/troubleshooting.mdx': 'packages/core/src/catalog.ts',
+  'reference/troubleshooting.mdx': 'packages/core/src/errors/catalog.ts',
 };
 
 export default function createConfig(): Config {

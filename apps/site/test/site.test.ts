@@ -527,7 +527,7 @@ describe('the rest of the site', () => {
       '/usage': 'docs/usage.md',
       '/reference/action': 'packages/action/action.yml',
       '/reference/cli': 'packages/cli/src/program.ts',
-      '/reference/troubleshooting': 'packages/core/src/catalog.ts',
+      '/reference/troubleshooting': 'packages/core/src/errors/catalog.ts',
     };
     const page = await open('/');
     for (const [pathname, source] of Object.entries(edits)) {

@@ -3,16 +3,18 @@
  * the table that documents it (`RESULT_FIELDS`, rendered on the CLI reference page). Keys are
  * kebab-case; unknown values are `null` (the Action's string outputs use "" instead).
  */
-import type { HostingError } from './errors.js';
+
+import type { LockInfo } from './domain/lock.js';
+import type { HostingError } from './errors/errors.js';
 import type { HistoryEntry, HistoryResult } from './run/history.js';
 import type { PromoteResult } from './run/promote.js';
-import type { DeployResult, RecoveryResult } from './run/result.js';
+import type { DeployResult } from './run/result.js';
 import { toOutputs } from './run/result.js';
 import type { RollbackResult } from './run/rollback.js';
 import { type RolloutResult, rolloutOutputs } from './run/rollout.js';
 import type { EnvironmentStatus, StatusResult } from './run/status.js';
 import type { UnlockResult } from './run/unlock.js';
-import type { LockInfo } from './steps/lock-store.js';
+import type { RecoveryResult } from './steps/restore.js';
 
 export type CommandName = 'deploy' | 'rollback' | 'promote' | 'status' | 'history' | 'rollout' | 'unlock';
 

@@ -1,7 +1,7 @@
-import type { Reporter } from './events.js';
-import type { BuilderName, Clock } from './ports.js';
-import { systemClock } from './ports.js';
-import type { DeployPorts } from './run/ports.js';
+import type { DeployPorts } from './ports/bundles.js';
+import type { Reporter } from './ports/events.js';
+import type { BuilderName, Clock } from './ports/ports.js';
+import { systemClock } from './ports/ports.js';
 
 export interface CreatePortsOptions {
   builder: BuilderName | 'auto';
@@ -47,7 +47,7 @@ export async function createPorts(options: CreatePortsOptions): Promise<RealPort
         log: (message: string) => reporter.emit({ type: 'debug', message, at: clock.now() }),
       })
     : undefined;
-  let builder: Promise<import('./ports.js').ImageBuilder> | undefined;
+  let builder: Promise<import('./ports/ports.js').ImageBuilder> | undefined;
   return {
     builder: () => {
       builder ??= import('./builders/index.js').then(({ selectBuilder }) =>

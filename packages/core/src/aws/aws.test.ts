@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AwsPeers, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { HostingError, InputError } from '../errors.js';
+import { HostingError, InputError } from '../errors/errors.js';
 import { type AwsPorts, createAwsPorts } from './index.js';
 
 const emitWarning = vi.spyOn(process, 'emitWarning');
@@ -172,7 +172,7 @@ describe('createAwsPorts', () => {
 
 describe('error catalog', () => {
   it('lists every code the AWS implementation produces', async () => {
-    const { errorCatalog } = await import('../catalog.js');
+    const { errorCatalog } = await import('../errors/catalog.js');
     const listed = new Set(errorCatalog.map((e) => e.code));
     const { AWS_ERRORS } = await import('./errors.js');
     const codes = new Set(AWS_ERRORS.map((r) => r.code));

@@ -1,5 +1,5 @@
 /** One place that turns SDK failures into HostingErrors naming the region, endpoint and profile in use. */
-import type { HostingError } from '../errors.js';
+import type { HostingError } from '../errors/errors.js';
 import { type AwsServiceId, endpointFor } from './config.js';
 import { type AwsCallContext, mapAwsError } from './errors.js';
 import type { AwsEnv } from './options.js';

@@ -8,8 +8,8 @@ import {
   type ImageDetail,
   PutImageCommand,
 } from '@aws-sdk/client-ecr';
-import { PreconditionError, RemoteError } from '../errors.js';
-import type { ImageInfo, Registry, RegistryAuth, RepositoryInfo } from '../ports.js';
+import { PreconditionError, RemoteError } from '../errors/errors.js';
+import type { ImageInfo, Registry, RegistryAuth, RepositoryInfo } from '../ports/ports.js';
 import type { AwsCaller } from './call.js';
 import { awsErrorName } from './errors.js';
 

@@ -16,7 +16,7 @@ import {
   type TaskDefinition,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { PreconditionError, RemoteError } from '../errors.js';
+import { PreconditionError, RemoteError } from '../errors/errors.js';
 import type {
   ContainerService,
   ResourceTag,
@@ -25,7 +25,7 @@ import type {
   StoppedTask,
   TaskDefinitionDocument,
   TaskDefinitionInfo,
-} from '../ports.js';
+} from '../ports/ports.js';
 import { AwsCaller } from './call.js';
 import { awsSettings, clientConfig, quietly } from './config.js';
 import { type AwsPortsOptions, missingRegionError } from './options.js';

@@ -2,7 +2,7 @@
  * AWS SDK errors → HostingErrors. One flat table (`AWS_ERRORS`): which errors a rule matches, the class
  * and code it produces, the message and the fix; `mapAwsError` takes the first rule that matches.
  */
-import { type HostingError, PreconditionError, RemoteError } from '../errors.js';
+import { type HostingError, PreconditionError, RemoteError } from '../errors/errors.js';
 
 /** What was being done when an AWS call failed: enough to say what to do about it. */
 export interface AwsCallContext {

@@ -3,7 +3,7 @@
  * This module loads no SDK: `createAwsPorts` imports the clients on demand, so `import '@shared-hosting/core'`
  * stays cheap (`hosting --help` must not pay for the SDK).
  */
-import type { ContainerService } from '../ports.js';
+import type { ContainerService } from '../ports/ports.js';
 import type { AwsPorts, AwsPortsOptions } from './options.js';
 
 export { type AwsCallContext, awsErrorName, mapAwsError } from './errors.js';

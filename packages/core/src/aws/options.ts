@@ -2,9 +2,9 @@
  * The options of the AWS ports and what can be known of them without the SDK (the region from the
  * environment, the error when there is none). Loads no SDK.
  */
-import { InputError } from '../errors.js';
-import { quote } from '../inputs.js';
-import type { ParameterStore, Registry } from '../ports.js';
+import { InputError } from '../errors/errors.js';
+import { quote } from '../inputs/inputs.js';
+import type { ParameterStore, Registry } from '../ports/ports.js';
 
 export type AwsEnv = Readonly<Record<string, string | undefined>>;
 

@@ -8,9 +8,9 @@ import {
   PutParameterCommand,
   type SSMClient,
 } from '@aws-sdk/client-ssm';
-import { RemoteError } from '../errors.js';
-import type { ParameterStore, ParameterValue } from '../ports.js';
-import { withRetry } from '../retry.js';
+import { withRetry } from '../domain/retry.js';
+import { RemoteError } from '../errors/errors.js';
+import type { ParameterStore, ParameterValue } from '../ports/ports.js';
 import type { AwsCaller } from './call.js';
 import { awsErrorName } from './errors.js';
 

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { RegistryAuth } from '../ports.js';
+import type { RegistryAuth } from '../ports/ports.js';
 
 /** A private temp directory holding the registry credentials for one push; removed by `dispose()`. */
 export interface TempAuth {

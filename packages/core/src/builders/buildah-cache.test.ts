@@ -20,7 +20,7 @@ import {
   startRegistryGate,
 } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuildCache, BuildResult, RegistryAuth } from '../ports.js';
+import type { BuildCache, BuildResult, RegistryAuth } from '../ports/ports.js';
 import { ContainersBuilder } from './builders.js';
 
 let registry: LocalRegistry;

@@ -15,7 +15,7 @@ import {
 } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsPorts, createAwsPorts } from '../aws/index.js';
-import type { ImageBuilder } from '../ports.js';
+import type { ImageBuilder } from '../ports/ports.js';
 import { selectBuilder } from './index.js';
 
 let peers: AwsPeers;

@@ -3,8 +3,8 @@ import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BuildError, HostingError } from '../errors.js';
-import type { BuildRequest, PushRequest, RegistryAuth } from '../ports.js';
+import { BuildError, HostingError } from '../errors/errors.js';
+import type { BuildRequest, PushRequest, RegistryAuth } from '../ports/ports.js';
 import { ContainersBuilder, DockerBuilder } from './builders.js';
 import { type ProcessRunner, type RunOptions, type RunResult, selectBuilder } from './index.js';
 

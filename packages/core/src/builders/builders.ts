@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { readFile, symlink } from 'node:fs/promises';
 import path from 'node:path';
-import { BuildError, InterruptedError } from '../errors.js';
+import { BuildError, InterruptedError } from '../errors/errors.js';
 import type {
   BuildCache,
   BuilderName,
@@ -11,7 +11,7 @@ import type {
   LogSink,
   PushRequest,
   PushResult,
-} from '../ports.js';
+} from '../ports/ports.js';
 import { type AuthDocument, Redactor, readAuthDocument, type TempAuth, writeTempAuth } from './auth.js';
 import {
   BUILDX_CACHE_TAG,

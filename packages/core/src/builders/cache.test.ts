@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuildCache, BuildRequest } from '../ports.js';
+import type { BuildCache, BuildRequest } from '../ports/ports.js';
 import { ContainersBuilder, DockerBuilder } from './builders.js';
 import { buildCacheRepository, type CacheProbe, probeCache } from './cache.js';
 import { type ProcessRunner, type RunOptions, selectBuilder } from './index.js';

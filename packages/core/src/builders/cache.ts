@@ -5,13 +5,10 @@
  * an ECR lifecycle policy on the cache repository alone expires it. A missing, unreachable or corrupt cache
  * never fails a build: the builder builds without it and returns one warning.
  */
-import type { BuildCache, BuildCacheOutcome } from '../ports.js';
+import type { BuildCache, BuildCacheOutcome } from '../ports/ports.js';
 import type { ProcessEnv } from './process.js';
 
-/** The cache repository beside an ECR repository: `hello-app` → `hello-app/build-cache`. */
-export function buildCacheRepository(repository: string): string {
-  return `${repository}/build-cache`;
-}
+export { buildCacheRepository } from '../domain/names.js';
 
 /** Tag of the buildx registry cache manifest (buildah/podman tag each step by its cache key, a hex digest). */
 export const BUILDX_CACHE_TAG = 'buildx';

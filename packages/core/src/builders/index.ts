@@ -1,5 +1,5 @@
-import { PreconditionError } from '../errors.js';
-import type { BuilderName, ImageBuilder } from '../ports.js';
+import { PreconditionError } from '../errors/errors.js';
+import type { BuilderName, ImageBuilder } from '../ports/ports.js';
 import { type BuilderOptions, ContainersBuilder, DockerBuilder } from './builders.js';
 import { type ProcessEnv, type ProcessRunner, spawnRunner, which } from './process.js';
 

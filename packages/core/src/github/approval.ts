@@ -1,5 +1,5 @@
 /** A run waiting on an environment approval: which environment(s) and who may approve. */
-import type { RunUpdate } from '../ports.js';
+import type { RunUpdate } from '../ports/ports.js';
 import type { GitHubContext } from './context.js';
 import { httpFailure } from './errors.js';
 

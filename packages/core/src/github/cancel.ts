@@ -1,5 +1,5 @@
 /** Cancelling a run. A run that already completed (409) counts as done. */
-import type { RunRef } from '../ports.js';
+import type { RunRef } from '../ports/ports.js';
 import type { GitHubContext } from './context.js';
 import { gitHubError, httpFailure } from './errors.js';
 

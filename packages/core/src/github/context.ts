@@ -2,8 +2,8 @@
  * What every part of the GitHub client shares: the Octokit client, the clock, the tuning, the token-free log,
  * per-request timeouts, the server's clock skew (from Date headers) and which repository each run belongs to.
  */
-import { RemoteError } from '../errors.js';
-import type { Clock, RunRef, WorkflowTarget } from '../ports.js';
+import { RemoteError } from '../errors/errors.js';
+import type { Clock, RunRef, WorkflowTarget } from '../ports/ports.js';
 import { type ApiVersion, apiVersionFor, useApiVersion } from './api-version.js';
 import { createClient, type GitHubClient } from './client.js';
 import type { FailureContext } from './errors.js';

@@ -5,8 +5,8 @@
  * we find the run in the run list. A dispatch is never re-sent blindly: after an unclear answer we look for
  * its run first.
  */
-import { HostingError, PreconditionError, RemoteError } from '../errors.js';
-import type { RunRef, WorkflowTarget } from '../ports.js';
+import { HostingError, PreconditionError, RemoteError } from '../errors/errors.js';
+import type { RunRef, WorkflowTarget } from '../ports/ports.js';
 import { FALLBACK_API_VERSION } from './api-version.js';
 import { type GitHubContext, shortRef, workflowId } from './context.js';
 import { gitHubError, type HttpFailure, httpFailure, isTransient, safeCause } from './errors.js';

@@ -2,7 +2,7 @@
  * GitHub failures as typed HostingErrors: the cause in words and the fix. Never includes the token, request
  * objects or headers: the original error is reduced to its status and message.
  */
-import { HostingError, PreconditionError, RemoteError } from '../errors.js';
+import { HostingError, PreconditionError, RemoteError } from '../errors/errors.js';
 
 /** What a failed Octokit request tells us, without the request object. */
 export interface HttpFailure {

@@ -2,8 +2,8 @@
  * The infra workflow file at the ref (trigger, inputs, run-name), read once per workflow and ref. Undefined
  * when the token may not read it: then GitHub checks the inputs at dispatch.
  */
-import { HostingError, PreconditionError } from '../errors.js';
-import type { WorkflowTarget } from '../ports.js';
+import { HostingError, PreconditionError } from '../errors/errors.js';
+import type { WorkflowTarget } from '../ports/ports.js';
 import { type GitHubContext, workflowId } from './context.js';
 import { gitHubError, httpFailure } from './errors.js';
 import { readWorkflowFile, type WorkflowFileFacts } from './workflow-file.js';

@@ -1,5 +1,5 @@
 /** What failed in a finished run: the failed jobs, their first failed step and the tail of its log. */
-import type { FailedJob } from '../ports.js';
+import type { FailedJob } from '../ports/ports.js';
 import type { GitHubContext } from './context.js';
 import { type ApiJob, fetchJobs } from './jobs.js';
 

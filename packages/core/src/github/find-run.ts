@@ -2,8 +2,8 @@
  * Finding the run a dispatch created, when the server does not return its id (older GitHub Enterprise) or the
  * dispatch got no clear answer: the newest matching run in the workflow's run list.
  */
-import { PreconditionError, RemoteError } from '../errors.js';
-import type { RunRef, WorkflowTarget } from '../ports.js';
+import { PreconditionError, RemoteError } from '../errors/errors.js';
+import type { RunRef, WorkflowTarget } from '../ports/ports.js';
 import { type ApiRun, type GitHubContext, shortRef } from './context.js';
 import { gitHubError, httpFailure, isRateLimited, isTransient } from './errors.js';
 import { formatElapsed } from './timing.js';

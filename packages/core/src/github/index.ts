@@ -2,8 +2,8 @@
  * GitHub implementation of the `InfraWorkflows` port. Importing this module does not load Octokit:
  * `createGitHubWorkflows` imports it on first use.
  */
-import type { InfraWorkflows } from '../ports.js';
-import { systemClock } from '../ports.js';
+import type { InfraWorkflows } from '../ports/ports.js';
+import { systemClock } from '../ports/ports.js';
 import type { GitHubWorkflowsOptions } from './options.js';
 
 export type { GitHubTuning, GitHubWorkflowsOptions } from './options.js';

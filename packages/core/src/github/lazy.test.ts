@@ -65,7 +65,7 @@ describe('loading', () => {
 
 describe('error catalog', () => {
   it('lists every code the GitHub implementation throws', async () => {
-    const { errorCatalog } = await import('../catalog.js');
+    const { errorCatalog } = await import('../errors/catalog.js');
     const listed = new Set(errorCatalog.map((e) => e.code));
     const codes = new Set<string>();
     const sources = readdirSync(new URL('.', import.meta.url)).filter(

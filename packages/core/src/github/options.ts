@@ -1,5 +1,5 @@
 /** The options of the GitHub `InfraWorkflows`. Loads nothing. */
-import type { Clock } from '../ports.js';
+import type { Clock } from '../ports/ports.js';
 
 /** Knobs for tests and benchmarks; the defaults suit GitHub. */
 export interface GitHubTuning {

@@ -3,8 +3,8 @@
  * with failures, GitHub's rate limits respected on the injected clock, jobs/steps and approvals reported
  * (each approval once), and the deadline. The state of one wait lives in one `RunPoller`.
  */
-import { InterruptedError, RemoteError, TimeoutError } from '../errors.js';
-import type { FailedJob, RunRef, RunResult, RunStatus, RunUpdate, WaitOptions } from '../ports.js';
+import { InterruptedError, RemoteError, TimeoutError } from '../errors/errors.js';
+import type { FailedJob, RunRef, RunResult, RunStatus, RunUpdate, WaitOptions } from '../ports/ports.js';
 import { pendingApproval } from './approval.js';
 import type { ApiRun, GitHubContext } from './context.js';
 import {

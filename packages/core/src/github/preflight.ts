@@ -2,8 +2,8 @@
  * Preflight: the infra repository, the workflow (exists, active, has workflow_dispatch with our inputs) and the
  * ref, each failure named with its fix before anything is dispatched.
  */
-import { PreconditionError } from '../errors.js';
-import type { WorkflowInfo, WorkflowTarget } from '../ports.js';
+import { PreconditionError } from '../errors/errors.js';
+import type { WorkflowInfo, WorkflowTarget } from '../ports/ports.js';
 import { type GitHubContext, workflowId } from './context.js';
 import { gitHubError, httpFailure, safeCause } from './errors.js';
 import type { WorkflowFacts } from './facts.js';

@@ -1,5 +1,5 @@
 /** Listing runs for a target: those not completed yet (day-2 locking) and the latest one. */
-import type { RunStatus, RunSummary, WorkflowTarget } from '../ports.js';
+import type { RunStatus, RunSummary, WorkflowTarget } from '../ports/ports.js';
 import { type ApiRun, type GitHubContext, shortRef } from './context.js';
 import { gitHubError } from './errors.js';
 import type { WorkflowFacts } from './facts.js';

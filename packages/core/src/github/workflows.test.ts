@@ -6,8 +6,8 @@
 import { inspect } from 'node:util';
 import { type GitHubPeer, type GitHubPeerOptions, startGitHubPeer } from '@shared-hosting/testkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { HostingError } from '../errors.js';
-import type { Clock, InfraWorkflows, RunUpdate, WorkflowTarget } from '../ports.js';
+import { HostingError } from '../errors/errors.js';
+import type { Clock, InfraWorkflows, RunUpdate, WorkflowTarget } from '../ports/ports.js';
 import {
   createGitHubWorkflows,
   type GitHubTuning,

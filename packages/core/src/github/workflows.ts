@@ -10,7 +10,7 @@ import type {
   WaitOptions,
   WorkflowInfo,
   WorkflowTarget,
-} from '../ports.js';
+} from '../ports/ports.js';
 import { cancelRun } from './cancel.js';
 import { GitHubContext, type ResolvedOptions } from './context.js';
 import { Dispatcher } from './dispatch.js';

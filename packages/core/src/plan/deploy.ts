@@ -1,12 +1,8 @@
-import { access } from 'node:fs/promises';
-import { buildCacheRepository } from '../builders/cache.js';
-import { type InputError, InputErrors } from '../errors.js';
-import { RELEASE_STEPS, type StepId } from '../events.js';
-import type { DeployInputs, DeployOptions, InputNames } from '../inputs.js';
-import { parseDeployInputs } from '../inputs.js';
-import type { BuilderName, WorkflowTarget } from '../ports.js';
-import type { GitRunner, SourceInfo } from '../source.js';
-import { missingPathError, resolveSource, runGit } from '../source.js';
+import { buildCacheRepository } from '../domain/names.js';
+import type { SourceInfo } from '../domain/provenance.js';
+import type { DeployOptions } from '../inputs/inputs.js';
+import { RELEASE_STEPS, type StepId } from '../ports/events.js';
+import type { BuilderName, WorkflowTarget } from '../ports/ports.js';
 
 /** Everything a deployment will do, with every name resolved. Pure data: printing it is `--dry-run`. */
 export interface DeployPlan {
@@ -93,49 +89,6 @@ export function plan(options: DeployOptions, source: SourceInfo): DeployPlan {
       cancelOnInterrupt: options.cancelOnInterrupt,
     },
   };
-}
-
-export interface PrepareContext {
-  cwd: string;
-  env: Readonly<Record<string, string | undefined>>;
-  git?: GitRunner | undefined;
-}
-
-/**
- * Parse and validate every input, check local paths, and resolve the version and provenance.
- * Reads only (the file system and git); throws InputErrors before any side effect.
- */
-export async function prepareDeploy(
-  raw: DeployInputs,
-  names: InputNames,
-  context: PrepareContext,
-): Promise<DeployPlan> {
-  const options = parseDeployInputs(raw, names, context.cwd);
-  const errors: InputError[] = [];
-  if (!(await exists(options.context)))
-    errors.push(missingPathError(names.context, 'build context', options.context));
-  else if (!(await exists(options.dockerfile)))
-    errors.push(missingPathError(names.dockerfile, 'Dockerfile', options.dockerfile));
-  if (errors.length > 0) throw new InputErrors(errors);
-  const source = await resolveSource(
-    {
-      cwd: options.context,
-      env: context.env,
-      versionGiven: options.version !== undefined,
-      versionInput: names.version,
-    },
-    context.git ?? runGit,
-  );
-  return plan(options, source);
-}
-
-async function exists(file: string): Promise<boolean> {
-  try {
-    await access(file);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** The plan as lines of text, for --dry-run and logs. */

@@ -1,5 +1,7 @@
-import { InputError, InputErrors } from '../errors.js';
-import { RELEASE_STEPS, type StepId } from '../events.js';
+import { lockParameterName } from '../domain/lock.js';
+import { HISTORY_MAX } from '../domain/names.js';
+import type { SourceInfo } from '../domain/provenance.js';
+import { InputError, InputErrors } from '../errors/errors.js';
 import {
   blankToUndefined,
   DEFAULTS,
@@ -10,12 +12,11 @@ import {
   parseBoolean,
   parseDeployInputs,
   TAG_PATTERN,
-} from '../inputs.js';
-import type { WorkflowTarget } from '../ports.js';
-import type { ReleaseOptions } from '../run/ports.js';
-import { resolveSource, type SourceInfo } from '../source.js';
-import { lockParameterName } from '../steps/lock-store.js';
-import type { DeployPlan, PrepareContext } from './deploy.js';
+} from '../inputs/inputs.js';
+import { RELEASE_STEPS, type StepId } from '../ports/events.js';
+import type { WorkflowTarget } from '../ports/ports.js';
+import type { DeployPlan } from './deploy.js';
+import type { ReleaseOptions } from './release.js';
 
 /**
  * Raw inputs of the day-2 operations, as adapters collect them (strings; empty means "not given").
@@ -126,9 +127,9 @@ export const PROMOTE_PLAN_STEPS: readonly StepId[] = ['preflight', 'build', 'tag
 
 /** Environments shown by `status` when none is given. */
 export const DEFAULT_STATUS_ENVIRONMENTS = ['staging', 'production'] as const;
-/** SSM keeps the last 100 versions of a parameter. */
-export const HISTORY_MAX = 100;
 const PLACEHOLDER_INFRA = 'placeholder/placeholder';
+/** status, history and unlock read no local path: the shared parsing resolves none against the process's directory. */
+const NO_PATHS = '/';
 
 type Collected = { errors: InputError[] };
 
@@ -234,11 +235,7 @@ function environmentList(raw: OperationInputs['environments']): string[] {
 }
 
 /** status: validate the application and each environment (default staging and production). */
-export function planStatus(
-  raw: OperationInputs,
-  names: OperationInputNames,
-  cwd = process.cwd(),
-): StatusPlan {
+export function planStatus(raw: OperationInputs, names: OperationInputNames, cwd = NO_PATHS): StatusPlan {
   const c: Collected = { errors: [] };
   let environments = environmentList(raw.environments);
   if (environments.length === 0) environments = [...DEFAULT_STATUS_ENVIRONMENTS];
@@ -269,11 +266,7 @@ export function planStatus(
 }
 
 /** history: one application and environment, and how many entries. */
-export function planHistory(
-  raw: OperationInputs,
-  names: OperationInputNames,
-  cwd = process.cwd(),
-): HistoryPlan {
+export function planHistory(raw: OperationInputs, names: OperationInputNames, cwd = NO_PATHS): HistoryPlan {
   const c: Collected = { errors: [] };
   const shared = parseShared(raw, names, cwd, false, c);
   const limitText = raw.limit === undefined ? '' : String(raw.limit).trim();
@@ -298,7 +291,7 @@ export function planHistory(
 export function planUnlock(
   raw: OperationInputs & { force?: boolean | string | undefined },
   names: OperationInputNames & { force: string },
-  cwd = process.cwd(),
+  cwd = NO_PATHS,
 ): UnlockPlan {
   const c: Collected = { errors: [] };
   const shared = parseShared(raw, names, cwd, false, c);
@@ -306,15 +299,6 @@ export function planUnlock(
   if (c.errors.length > 0 || !shared) throw new InputErrors(c.errors);
   const target = targetOf(shared.options, shared.hasInfra);
   return { kind: 'unlock', target, lock: lockParameterName(target.parameter), force };
-}
-
-async function actorOf(context: PrepareContext): Promise<Pick<SourceInfo, 'actor' | 'runUrl'>> {
-  // versionGiven: a rollback or promote builds nothing, so no commit (and no clean tree) is needed.
-  const source = await resolveSource(
-    { cwd: context.cwd, env: context.env, versionGiven: true, versionInput: '' },
-    context.git,
-  );
-  return { actor: source.actor, runUrl: source.runUrl };
 }
 
 /** rollback: validate every input (no I/O); throws InputErrors listing every problem. */
@@ -354,16 +338,6 @@ export function planRollback(
     wait: waitOf(shared.options),
     release,
   };
-}
-
-/** rollback: validate, then resolve who rolls back (read-only). */
-export async function prepareRollback(
-  raw: OperationInputs,
-  names: OperationInputNames,
-  context: PrepareContext,
-): Promise<RollbackPlan> {
-  const plan = planRollback(raw, names, context.cwd);
-  return { ...plan, source: await actorOf(context) };
 }
 
 /** promote: validate both environments and every other input (no I/O); throws InputErrors. */
@@ -418,16 +392,6 @@ export function planPromote(
     wait: waitOf(options),
     release,
   };
-}
-
-/** promote: validate, then resolve who promotes (read-only). */
-export async function preparePromote(
-  raw: OperationInputs,
-  names: OperationInputNames,
-  context: PrepareContext,
-): Promise<PromotePlan> {
-  const plan = planPromote(raw, names, context.cwd);
-  return { ...plan, source: await actorOf(context) };
 }
 
 function dedupe(errors: InputError[]): InputError[] {

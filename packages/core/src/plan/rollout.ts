@@ -2,8 +2,7 @@
  * The rollout planner: inputs and the App spec in, every resolved name out (cluster, service,
  * container, parameter, repository) with the steps the runner executes. Pure: no I/O.
  */
-import { InputError, InputErrors } from '../errors.js';
-import { ROLLOUT_STEPS, type RolloutStepId } from '../events.js';
+import { InputError, InputErrors } from '../errors/errors.js';
 import {
   blankToUndefined,
   DEFAULTS,
@@ -12,7 +11,8 @@ import {
   PARAMETER_PATTERN,
   parseBoolean,
   parseDuration,
-} from '../inputs.js';
+} from '../inputs/inputs.js';
+import { ROLLOUT_STEPS, type RolloutStepId } from '../ports/events.js';
 import type { AppSpec } from '../spec/app-spec.js';
 
 /** Raw rollout inputs as adapters collect them (empty strings mean "not given"). */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { RecordingReporter } from '../events.js';
-import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs.js';
+import type { SourceInfo } from '../domain/provenance.js';
+import { parseProvenance } from '../domain/provenance.js';
+import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs/inputs.js';
 import { type DeployPlan, plan } from '../plan/deploy.js';
-import type { SourceInfo } from '../source.js';
-import { parseProvenance } from '../source.js';
+import { RecordingReporter } from '../ports/events.js';
 import { createFakes } from '../testing/fakes.js';
 import { execute } from './deploy.js';
 import { toOutputs } from './result.js';

@@ -1,13 +1,14 @@
-import { InputError } from '../errors.js';
+import { formatProvenance } from '../domain/provenance.js';
+import { InputError } from '../errors/errors.js';
 import type { DeployPlan } from '../plan/deploy.js';
-import type { ImageBuilder } from '../ports.js';
-import { formatProvenance } from '../source.js';
+import type { DeployPorts } from '../ports/bundles.js';
+import type { ImageBuilder } from '../ports/ports.js';
 import { build } from '../steps/build.js';
 import { type DeployPreflight, preflight } from '../steps/preflight.js';
 import { push } from '../steps/push.js';
 import { tag } from '../steps/tag.js';
 import { runOperation } from './operation.js';
-import type { DeployPorts, ExecuteOptions } from './ports.js';
+import type { ExecuteOptions } from './ports.js';
 import { newReleaseLive, type ReleaseState, releaseSteps } from './release.js';
 import { type DeployResult, newResult } from './result.js';
 import { StepFailure, type StepRunner, type StepTable } from './runner.js';

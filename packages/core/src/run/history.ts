@@ -1,8 +1,10 @@
-import type { HostingError } from '../errors.js';
+import { type Provenance, parseProvenance } from '../domain/provenance.js';
+import type { HostingError } from '../errors/errors.js';
 import type { HistoryPlan } from '../plan/operations.js';
-import { type Provenance, parseProvenance } from '../source.js';
-import type { OperationOptions, OperationPorts } from './ports.js';
-import { done, type StepRecord, StepRunner, unwrap } from './runner.js';
+import type { OperationPorts } from '../ports/bundles.js';
+import { done } from '../steps/step.js';
+import type { OperationOptions } from './ports.js';
+import { type StepRecord, StepRunner, unwrap } from './runner.js';
 
 export interface HistoryEntry {
   /** SSM parameter version. */

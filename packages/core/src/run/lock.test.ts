@@ -1,16 +1,16 @@
 // The deployment lock, reads under it, the restore of only what this operation wrote, the `deployed`
 // label check and interrupts during the release, through deploy's execute() with the fakes.
 import { describe, expect, it } from 'vitest';
-import { InterruptedError, RemoteError } from '../errors.js';
-import { RecordingReporter } from '../events.js';
+import { lockParameterName, parseLock } from '../domain/lock.js';
+import { formatProvenance, type SourceInfo } from '../domain/provenance.js';
+import { InterruptedError, RemoteError } from '../errors/errors.js';
 import { type ExecuteOptions, execute } from '../index.js';
-import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs.js';
+import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs/inputs.js';
 import { plan } from '../plan/deploy.js';
 import { CLI_OPERATION_NAMES, planStatus, planUnlock } from '../plan/operations.js';
-import type { RunSummary } from '../ports.js';
+import { RecordingReporter } from '../ports/events.js';
+import type { RunSummary } from '../ports/ports.js';
 import { resultJson } from '../present.js';
-import { formatProvenance, type SourceInfo } from '../source.js';
-import { lockParameterName, parseLock } from '../steps/lock-store.js';
 import { createFakes } from '../testing/fakes.js';
 import { asSsm } from '../testing/ssm.js';
 import { describeQuit, newReleaseLive } from './release.js';

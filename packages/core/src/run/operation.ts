@@ -1,6 +1,7 @@
-import { InputError } from '../errors.js';
-import type { StepId } from '../events.js';
-import type { ExecuteOptions, OperationPorts } from './ports.js';
+import { InputError } from '../errors/errors.js';
+import type { OperationPorts } from '../ports/bundles.js';
+import type { StepId } from '../ports/events.js';
+import type { ExecuteOptions } from './ports.js';
 import { AFTER_FAILURE, finishRelease, type ReleaseState } from './release.js';
 import type { DeployResult } from './result.js';
 import { runPlan, StepRunner, type StepTable } from './runner.js';

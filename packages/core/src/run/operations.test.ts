@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { InputErrors } from '../errors.js';
-import { RecordingReporter } from '../events.js';
+import { formatProvenance, parseProvenance } from '../domain/provenance.js';
+import type { InputErrors } from '../errors/errors.js';
 import {
   CLI_OPERATION_NAMES,
   history,
@@ -13,9 +13,9 @@ import {
   rollback,
   status,
 } from '../index.js';
-import { CLI_INPUT_NAMES } from '../inputs.js';
-import type { ImageInfo, RunSummary } from '../ports.js';
-import { formatProvenance, parseProvenance } from '../source.js';
+import { CLI_INPUT_NAMES } from '../inputs/inputs.js';
+import { RecordingReporter } from '../ports/events.js';
+import type { ImageInfo, RunSummary } from '../ports/ports.js';
 import { createFakes } from '../testing/fakes.js';
 import { asSsm } from '../testing/ssm.js';
 

@@ -1,34 +1,5 @@
-import type { Reporter } from '../events.js';
-import type { Clock, ImageBuilder, InfraWorkflows, ParameterStore, Registry, RunRef } from '../ports.js';
-
-/** Every side effect an operation may perform, passed in once. */
-export interface DeployPorts {
-  /** Resolved lazily: a deployment whose image already exists needs no builder at all. */
-  builder: () => Promise<ImageBuilder>;
-  registry: Registry;
-  parameters: ParameterStore;
-  /** Undefined when no GitHub token is available: only a dry run can proceed then. */
-  workflows: InfraWorkflows | undefined;
-  clock: Clock;
-  reporter: Reporter;
-}
-
-/** The ports a rollback or promote uses: no builder, so neither can build by construction. */
-export type OperationPorts = Omit<DeployPorts, 'builder'>;
-
-/** How a release behaves around the infra run: the lock before it, the recovery after a failure. */
-export interface ReleaseOptions {
-  /**
-   * When another operation holds the lock of the same application and environment, or a run of the
-   * infra workflow for them is queued or in progress: wait for it (true, the default) or refuse with
-   * DEPLOYMENT_IN_PROGRESS (false).
-   */
-  waitForLock?: boolean | undefined;
-  /** When the infra run fails, write the parameter's previous value back (default false). */
-  rollbackOnFailure?: boolean | undefined;
-  /** After restoring the previous value, trigger the infra deployment again and wait (default false). */
-  redeployOnRollback?: boolean | undefined;
-}
+import type { ReleaseOptions } from '../plan/release.js';
+import type { RunRef } from '../ports/ports.js';
 
 /** Options of every operation that changes a deployment. */
 export interface OperationOptions {

@@ -1,9 +1,10 @@
+import { formatProvenance } from '../domain/provenance.js';
 import type { PromotePlan } from '../plan/operations.js';
-import { formatProvenance } from '../source.js';
+import type { OperationPorts } from '../ports/bundles.js';
 import { type PromotePreflight, promotePreflight } from '../steps/preflight-promote.js';
 import { retag } from '../steps/retag.js';
 import { runOperation } from './operation.js';
-import type { OperationOptions, OperationPorts } from './ports.js';
+import type { OperationOptions } from './ports.js';
 import { newReleaseLive, type ReleaseSpec, type ReleaseState, releaseSteps } from './release.js';
 import { type DeployResult, newResult } from './result.js';
 import type { StepTable } from './runner.js';

@@ -1,12 +1,12 @@
 // The release tail shared by deploy, rollback and promote, exercised through deploy's execute():
 // the lock (no overlapping deployments) and --rollback-on-failure.
 import { describe, expect, it } from 'vitest';
-import { RecordingReporter } from '../events.js';
+import { formatProvenance, parseProvenance, type SourceInfo } from '../domain/provenance.js';
 import { type ExecuteOptions, execute } from '../index.js';
-import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs.js';
+import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs/inputs.js';
 import { plan } from '../plan/deploy.js';
-import type { RunSummary } from '../ports.js';
-import { formatProvenance, parseProvenance, type SourceInfo } from '../source.js';
+import { RecordingReporter } from '../ports/events.js';
+import type { RunSummary } from '../ports/ports.js';
 import { createFakes } from '../testing/fakes.js';
 import { asSsm } from '../testing/ssm.js';
 
@@ -117,7 +117,7 @@ describe('lock: no overlapping deployments', () => {
     t.workflows.next = { conclusion: 'success', durationMs: 10 * 60_000 };
     const wait = t.workflows.wait.bind(t.workflows);
     t.workflows.wait = async (run, options) => {
-      const { TimeoutError } = await import('../errors.js');
+      const { TimeoutError } = await import('../errors/errors.js');
       if (run.id === 77 && options.timeoutMs < 10 * 60_000) throw new TimeoutError('gave up');
       return wait(run, options);
     };
@@ -223,7 +223,7 @@ describe('--rollback-on-failure', () => {
 describe('--rollback-on-failure with --cancel-on-timeout', () => {
   it('restores the previous value when the wait times out and the run is cancelled', async () => {
     const t = await setup();
-    const { TimeoutError } = await import('../errors.js');
+    const { TimeoutError } = await import('../errors/errors.js');
     t.workflows.wait = async () => {
       throw new TimeoutError('The infra deployment did not complete within 1m; it was cancelled.');
     };
@@ -235,7 +235,7 @@ describe('--rollback-on-failure with --cancel-on-timeout', () => {
 
   it('leaves the parameter when the run was not cancelled (it may still deploy)', async () => {
     const t = await setup();
-    const { TimeoutError } = await import('../errors.js');
+    const { TimeoutError } = await import('../errors/errors.js');
     t.workflows.wait = async () => {
       throw new TimeoutError('The infra deployment did not complete within 1m.');
     };

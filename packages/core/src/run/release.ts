@@ -1,18 +1,21 @@
-import { type HostingError, InterruptedError } from '../errors.js';
-import type { StepId } from '../events.js';
-import { DEFAULTS } from '../inputs.js';
+import { deleteLock, type LockRecord, lockParameterName, newLockRecord } from '../domain/lock.js';
+import { type HostingError, InterruptedError } from '../errors/errors.js';
+import { DEFAULTS } from '../inputs/inputs.js';
 import type { DeployPlan } from '../plan/deploy.js';
-import type { InfraWorkflows, ParameterValue, RunResult, WorkflowTarget } from '../ports.js';
+import type { ReleaseOptions } from '../plan/release.js';
+import type { OperationPorts } from '../ports/bundles.js';
+import type { StepId } from '../ports/events.js';
+import type { InfraWorkflows, ParameterValue, RunResult, WorkflowTarget } from '../ports/ports.js';
 import { lock } from '../steps/lock.js';
-import { deleteLock, type LockRecord, lockParameterName, newLockRecord } from '../steps/lock-store.js';
 import { report } from '../steps/report.js';
+import type { RecoveryResult } from '../steps/restore.js';
 import { restore } from '../steps/restore.js';
 import { type SetVersionInput, setVersion } from '../steps/set-version.js';
 import { trigger } from '../steps/trigger.js';
 import { verify } from '../steps/verify.js';
 import { waitForRun } from '../steps/wait.js';
-import type { OperationPorts, ReleaseLive, ReleaseOptions } from './ports.js';
-import type { DeployResult, RecoveryResult } from './result.js';
+import type { ReleaseLive } from './ports.js';
+import type { DeployResult } from './result.js';
 import { type StepRunner, type StepTable, unwrap } from './runner.js';
 
 /** Steps that run even after an earlier one failed: the restore after a timed-out, cancelled wait. */

@@ -1,5 +1,6 @@
-import type { HostingError } from '../errors.js';
-import type { FailedJob, RunRef } from '../ports.js';
+import type { HostingError } from '../errors/errors.js';
+import type { FailedJob, RunRef } from '../ports/ports.js';
+import type { RecoveryResult } from '../steps/restore.js';
 import type { StepRecord } from './runner.js';
 
 /** What a deploy, rollback or promote did: filled in step by step. */
@@ -31,20 +32,6 @@ export interface DeployResult {
   verified?: boolean | undefined;
   /** With rollbackOnFailure, what happened after the infra run failed. */
   recovery?: RecoveryResult | undefined;
-}
-
-/** The parameter restored after a failed infra run, and the optional second run. */
-export interface RecoveryResult {
-  /** Whether the previous value was written back. */
-  restored: boolean;
-  /** The value restored (or that could not be). */
-  value: string | undefined;
-  parameterVersion: number | undefined;
-  /** One line: what was done, or why nothing was. */
-  summary: string;
-  /** The infra run triggered for the restored version (redeployOnRollback). */
-  run: RunRef | undefined;
-  conclusion: string | undefined;
 }
 
 /** A result before any step ran. */

@@ -1,8 +1,9 @@
+import { formatProvenance } from '../domain/provenance.js';
 import type { RollbackPlan } from '../plan/operations.js';
-import { formatProvenance } from '../source.js';
+import type { OperationPorts } from '../ports/bundles.js';
 import { type RollbackPreflight, rollbackPreflight } from '../steps/preflight-rollback.js';
 import { runOperation } from './operation.js';
-import type { OperationOptions, OperationPorts } from './ports.js';
+import type { OperationOptions } from './ports.js';
 import { newReleaseLive, type ReleaseSpec, type ReleaseState, releaseSteps } from './release.js';
 import { type DeployResult, newResult } from './result.js';
 import type { StepTable } from './runner.js';

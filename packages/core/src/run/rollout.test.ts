@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { RecordingReporter } from '../events.js';
 import { CLI_ROLLOUT_NAMES, planRollout, type RolloutInputs } from '../plan/rollout.js';
-import type { TaskDefinitionDocument } from '../ports.js';
+import { RecordingReporter } from '../ports/events.js';
+import type { TaskDefinitionDocument } from '../ports/ports.js';
 import { createFakes, fakeDigest } from '../testing/fakes.js';
 import { rollout, rolloutOutputs } from './rollout.js';
 

@@ -2,9 +2,9 @@
  * The rollout: the infra repository's side of a deployment, as a composition of the steps under
  * steps/rollout/ (read, resolve, render, deploy, wait, record), run in the order of `plan.steps`.
  */
-import { type HostingError, RolloutFailedError } from '../errors.js';
-import type { Reporter, RolloutStepId } from '../events.js';
+import { type HostingError, RolloutFailedError } from '../errors/errors.js';
 import type { RolloutPlan } from '../plan/rollout.js';
+import type { Reporter, RolloutStepId } from '../ports/events.js';
 import type {
   Clock,
   ContainerService,
@@ -12,15 +12,15 @@ import type {
   Registry,
   RolloutState,
   ServiceEvent,
-} from '../ports.js';
+} from '../ports/ports.js';
 import { type Deployed, deployRevision } from '../steps/rollout/deploy.js';
 import { readVersion, type VersionRead } from '../steps/rollout/read.js';
 import { recordDeployed } from '../steps/rollout/record.js';
 import { type Rendered, renderTaskDefinition } from '../steps/rollout/render.js';
 import { type ResolvedImage, resolveImage } from '../steps/rollout/resolve.js';
 import { waitForDeployment } from '../steps/rollout/wait.js';
-import type { StepContext } from './runner.js';
-import { runPlan, type StepOutcome, type StepRecord, StepRunner, type StepTable } from './runner.js';
+import type { StepContext, StepOutcome } from '../steps/step.js';
+import { runPlan, type StepRecord, StepRunner, type StepTable } from './runner.js';
 
 /** The side effects a rollout performs: SSM, ECR (read only) and ECS. */
 export interface RolloutPorts {

@@ -1,6 +1,7 @@
-import { type HostingError, InterruptedError, toHostingError } from '../errors.js';
-import { type Reporter, STEP_TITLES, type StepId } from '../events.js';
-import type { Clock } from '../ports.js';
+import { type HostingError, InterruptedError, toHostingError } from '../errors/errors.js';
+import { type Reporter, STEP_TITLES, type StepId } from '../ports/events.js';
+import type { Clock } from '../ports/ports.js';
+import type { StepContext, StepOutcome } from '../steps/step.js';
 
 /** What one step did, in the order the steps ran. */
 export interface StepRecord {
@@ -9,20 +10,6 @@ export interface StepRecord {
   durationMs: number;
   summary: string;
 }
-
-/** What a step returns: whether it did its work or skipped it, a line saying which, and its value. */
-export interface StepOutcome<T> {
-  status: 'done' | 'skipped';
-  summary: string;
-  value: T;
-}
-
-export const done = <T>(summary: string, value: T): StepOutcome<T> => ({ status: 'done', summary, value });
-export const skipped = <T>(summary: string, value: T): StepOutcome<T> => ({
-  status: 'skipped',
-  summary,
-  value,
-});
 
 /** A step's error, already reported; carries it out of the steps. */
 export class StepFailure extends Error {
@@ -34,17 +21,6 @@ export class StepFailure extends Error {
 /** The one error unwrap: a step's failure or anything thrown, as a HostingError. */
 export function unwrap(thrown: unknown): HostingError {
   return thrown instanceof StepFailure ? thrown.error : toHostingError(thrown);
-}
-
-/** What every step module receives besides its inputs and ports. */
-export interface StepContext {
-  /** A sentence for humans about what the step is doing now. */
-  progress(message: string): void;
-  /** A line of tool output (builder logs). */
-  log(line: string): void;
-  signal: AbortSignal | undefined;
-  clock: Clock;
-  reporter: Reporter;
 }
 
 /**

@@ -1,11 +1,14 @@
-import type { HostingError } from '../errors.js';
-import { HISTORY_MAX, type OperationTarget, type StatusPlan } from '../plan/operations.js';
-import type { ImageInfo, RunSummary } from '../ports.js';
-import { type Provenance, parseProvenance } from '../source.js';
-import { type LockInfo, lockInfo, lockParameterName, readLock } from '../steps/lock-store.js';
+import { type LockInfo, lockInfo, lockParameterName, readLock } from '../domain/lock.js';
+import { HISTORY_MAX } from '../domain/names.js';
+import { type Provenance, parseProvenance } from '../domain/provenance.js';
+import type { HostingError } from '../errors/errors.js';
+import type { OperationTarget, StatusPlan } from '../plan/operations.js';
+import type { OperationPorts } from '../ports/bundles.js';
+import type { ImageInfo, RunSummary } from '../ports/ports.js';
+import { done } from '../steps/step.js';
 import { labelled } from '../steps/verify.js';
-import type { OperationOptions, OperationPorts } from './ports.js';
-import { done, type StepRecord, StepRunner, unwrap } from './runner.js';
+import type { OperationOptions } from './ports.js';
+import { type StepRecord, StepRunner, unwrap } from './runner.js';
 
 /** What runs in one environment. */
 export interface EnvironmentStatus {

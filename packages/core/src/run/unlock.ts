@@ -1,8 +1,10 @@
-import { type HostingError, PreconditionError } from '../errors.js';
+import { deleteLock, describeLock, type LockInfo, lockInfo, readLock } from '../domain/lock.js';
+import { type HostingError, PreconditionError } from '../errors/errors.js';
 import type { UnlockPlan } from '../plan/operations.js';
-import { deleteLock, describeLock, type LockInfo, lockInfo, readLock } from '../steps/lock-store.js';
-import type { OperationOptions, OperationPorts } from './ports.js';
-import { done, type StepRecord, StepRunner, skipped, unwrap } from './runner.js';
+import type { OperationPorts } from '../ports/bundles.js';
+import { done, skipped } from '../steps/step.js';
+import type { OperationOptions } from './ports.js';
+import { type StepRecord, StepRunner, unwrap } from './runner.js';
 
 export interface UnlockResult {
   status: 'succeeded' | 'failed';

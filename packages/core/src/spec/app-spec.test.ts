@@ -2,10 +2,10 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { InputErrors } from '../errors.js';
+import { InputErrors } from '../errors/errors.js';
 import { CLI_ROLLOUT_NAMES, planRollout } from '../plan/rollout.js';
+import { prepareRollout } from '../prepare/app-spec.js';
 import { parseAppSpec } from './app-spec.js';
-import { prepareRollout } from './load.js';
 
 const FILE = 'apps/hello-app.yaml';
 const SPEC = `repository: hello-app

@@ -5,7 +5,7 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
-import { InputError, InputErrors } from '../errors.js';
+import { InputError, InputErrors } from '../errors/errors.js';
 import { appSpecSchema as schema } from './schema.js';
 
 export interface AppSpecEnvironment {

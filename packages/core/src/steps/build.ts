@@ -1,6 +1,6 @@
 import type { DeployPlan } from '../plan/deploy.js';
-import type { BuildCacheOutcome, ImageBuilder, RegistryAuth } from '../ports.js';
-import { done, type StepContext, type StepOutcome } from '../run/runner.js';
+import type { BuildCacheOutcome, ImageBuilder, RegistryAuth } from '../ports/ports.js';
+import { done, type StepContext, type StepOutcome } from './step.js';
 
 /** What the build step's summary says about the registry cache. */
 function cacheNote(cache: BuildCacheOutcome | undefined): string {

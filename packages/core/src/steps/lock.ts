@@ -1,7 +1,3 @@
-import { InterruptedError, PreconditionError, TimeoutError } from '../errors.js';
-import { formatDuration } from '../inputs.js';
-import type { InfraWorkflows, ParameterStore, RunSummary, WorkflowTarget } from '../ports.js';
-import { done, type StepContext, type StepOutcome } from '../run/runner.js';
 import {
   createLock,
   deleteLock,
@@ -10,7 +6,11 @@ import {
   type LockRecord,
   lockExpired,
   readLock,
-} from './lock-store.js';
+} from '../domain/lock.js';
+import { InterruptedError, PreconditionError, TimeoutError } from '../errors/errors.js';
+import { formatDuration } from '../inputs/inputs.js';
+import type { InfraWorkflows, ParameterStore, RunSummary, WorkflowTarget } from '../ports/ports.js';
+import { done, type StepContext, type StepOutcome } from './step.js';
 
 export interface LockInput {
   /** The lock parameter (lockParameterName of the version parameter). */

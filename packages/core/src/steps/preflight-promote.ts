@@ -1,10 +1,10 @@
-import { PreconditionError } from '../errors.js';
+import { type Provenance, parseProvenance } from '../domain/provenance.js';
+import { PreconditionError } from '../errors/errors.js';
 import type { PromotePlan } from '../plan/operations.js';
-import type { ImageInfo, ParameterValue } from '../ports.js';
-import type { OperationPorts } from '../run/ports.js';
-import { done, type StepContext, type StepOutcome } from '../run/runner.js';
-import { type Provenance, parseProvenance } from '../source.js';
+import type { OperationPorts } from '../ports/bundles.js';
+import type { ImageInfo, ParameterValue } from '../ports/ports.js';
 import { checkWorkflow, readDeployed } from './read.js';
+import { done, type StepContext, type StepOutcome } from './step.js';
 
 export interface PromotePreflight {
   /** The source environment's parameter. */

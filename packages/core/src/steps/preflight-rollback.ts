@@ -1,10 +1,11 @@
-import { PreconditionError } from '../errors.js';
-import { HISTORY_MAX, type RollbackPlan } from '../plan/operations.js';
-import type { ImageInfo, ParameterValue } from '../ports.js';
-import type { OperationPorts } from '../run/ports.js';
-import { done, type StepContext, type StepOutcome } from '../run/runner.js';
-import { parseProvenance } from '../source.js';
+import { HISTORY_MAX } from '../domain/names.js';
+import { parseProvenance } from '../domain/provenance.js';
+import { PreconditionError } from '../errors/errors.js';
+import type { RollbackPlan } from '../plan/operations.js';
+import type { OperationPorts } from '../ports/bundles.js';
+import type { ImageInfo, ParameterValue } from '../ports/ports.js';
 import { checkWorkflow } from './read.js';
+import { done, type StepContext, type StepOutcome } from './step.js';
 
 export interface RollbackPreflight {
   /** The parameter now, with its provenance. */

@@ -6,8 +6,8 @@ import type {
   ParameterValue,
   Registry,
   RegistryAuth,
-} from '../ports.js';
-import { done, type StepContext, type StepOutcome } from '../run/runner.js';
+} from '../ports/ports.js';
+import { done, type StepContext, type StepOutcome } from './step.js';
 
 export interface DeployPreflight {
   auth: RegistryAuth;

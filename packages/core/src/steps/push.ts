@@ -1,6 +1,6 @@
-import { RemoteError } from '../errors.js';
-import type { ImageBuilder, Registry, RegistryAuth } from '../ports.js';
-import { done, type StepContext, type StepOutcome } from '../run/runner.js';
+import { RemoteError } from '../errors/errors.js';
+import type { ImageBuilder, Registry, RegistryAuth } from '../ports/ports.js';
+import { done, type StepContext, type StepOutcome } from './step.js';
 
 /**
  * Push the image with the builder, then confirm the tag in the registry (DescribeImages) before the

@@ -1,4 +1,4 @@
-import type { InfraWorkflows, ParameterStore, ParameterValue, WorkflowTarget } from '../ports.js';
+import type { InfraWorkflows, ParameterStore, ParameterValue, WorkflowTarget } from '../ports/ports.js';
 
 /**
  * The parameter's current value with its Description (the provenance). SSM GetParameter does not

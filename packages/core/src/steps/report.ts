@@ -1,8 +1,8 @@
-import { DeploymentFailedError } from '../errors.js';
-import { formatDuration } from '../inputs.js';
-import type { RunResult } from '../ports.js';
-import type { RecoveryResult } from '../run/result.js';
-import { done, type StepOutcome } from '../run/runner.js';
+import { DeploymentFailedError } from '../errors/errors.js';
+import { formatDuration } from '../inputs/inputs.js';
+import type { RunResult } from '../ports/ports.js';
+import type { RecoveryResult } from './restore.js';
+import { done, type StepOutcome } from './step.js';
 
 /** Describe why a run failed: each failed job and step, and the run link. */
 export function describeFailure(result: RunResult): string {

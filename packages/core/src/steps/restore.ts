@@ -1,7 +1,7 @@
-import { PreconditionError } from '../errors.js';
-import type { ParameterStore, ParameterValue, Registry } from '../ports.js';
-import { done, type StepContext, type StepOutcome } from '../run/runner.js';
-import { formatProvenance, parseProvenance } from '../source.js';
+import { formatProvenance, parseProvenance } from '../domain/provenance.js';
+import { PreconditionError } from '../errors/errors.js';
+import type { ParameterStore, ParameterValue, Registry, RunRef } from '../ports/ports.js';
+import { done, type StepContext, type StepOutcome } from './step.js';
 
 export interface RestoreInput {
   /** ECR repository, to confirm the previous value's image is still there. */
@@ -69,4 +69,18 @@ export async function restore(
     `${parameter}: ${version} → ${previous.value} restored (parameter version ${written.version})`,
     written.version,
   );
+}
+
+/** The parameter restored after a failed infra run, and the optional second run. */
+export interface RecoveryResult {
+  /** Whether the previous value was written back. */
+  restored: boolean;
+  /** The value restored (or that could not be). */
+  value: string | undefined;
+  parameterVersion: number | undefined;
+  /** One line: what was done, or why nothing was. */
+  summary: string;
+  /** The infra run triggered for the restored version (redeployOnRollback). */
+  run: RunRef | undefined;
+  conclusion: string | undefined;
 }

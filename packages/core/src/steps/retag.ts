@@ -1,6 +1,6 @@
-import { RemoteError } from '../errors.js';
-import type { Registry } from '../ports.js';
-import { done, type StepContext, type StepOutcome } from '../run/runner.js';
+import { RemoteError } from '../errors/errors.js';
+import type { Registry } from '../ports/ports.js';
+import { done, type StepContext, type StepOutcome } from './step.js';
 
 /**
  * Give an image already in the registry another tag (BatchGetImage + PutImage), and confirm the tag

@@ -1,7 +1,7 @@
-import { InterruptedError } from '../errors.js';
-import type { ParameterStore, ParameterValue } from '../ports.js';
-import { done, type StepContext, type StepOutcome, skipped } from '../run/runner.js';
+import { InterruptedError } from '../errors/errors.js';
+import type { ParameterStore, ParameterValue } from '../ports/ports.js';
 import { readDeployed } from './read.js';
+import { done, type StepContext, type StepOutcome, skipped } from './step.js';
 
 export interface SetVersionInput {
   parameter: string;

@@ -1,5 +1,5 @@
-import type { InfraWorkflows, RunRef, WorkflowTarget } from '../ports.js';
-import { done, type StepContext, type StepOutcome } from '../run/runner.js';
+import type { InfraWorkflows, RunRef, WorkflowTarget } from '../ports/ports.js';
+import { done, type StepContext, type StepOutcome } from './step.js';
 
 /** Dispatch the infra workflow and identify exactly the run it created. */
 export async function trigger(

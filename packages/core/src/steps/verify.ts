@@ -1,8 +1,7 @@
-import { DeploymentFailedError } from '../errors.js';
-import { HISTORY_MAX } from '../plan/operations.js';
-import type { ParameterStore, ParameterValue, RunRef } from '../ports.js';
-import { done, type StepContext, type StepOutcome } from '../run/runner.js';
-import { DEPLOYED_LABEL } from './rollout/record.js';
+import { DEPLOYED_LABEL, HISTORY_MAX } from '../domain/names.js';
+import { DeploymentFailedError } from '../errors/errors.js';
+import type { ParameterStore, ParameterValue, RunRef } from '../ports/ports.js';
+import { done, type StepContext, type StepOutcome } from './step.js';
 
 /** The version carrying the `deployed` label, from a history newest first; undefined when none has. */
 export function labelled(history: readonly ParameterValue[]): ParameterValue | undefined {

@@ -1,6 +1,6 @@
 import type { DeployPlan } from '../plan/deploy.js';
-import type { InfraWorkflows, RunRef, RunResult } from '../ports.js';
-import { done, type StepContext, type StepOutcome } from '../run/runner.js';
+import type { InfraWorkflows, RunRef, RunResult } from '../ports/ports.js';
+import { done, type StepContext, type StepOutcome } from './step.js';
 
 /** Follow the infra run to its end (TimeoutError after `timeoutMs`, InterruptedError on abort). */
 export async function waitForRun(

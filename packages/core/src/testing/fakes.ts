@@ -3,7 +3,7 @@
  * They record every call so tests can assert what happened, and what did not.
  */
 import { createHash } from 'node:crypto';
-import { BuildError, PreconditionError, RemoteError } from '../errors.js';
+import { BuildError, PreconditionError, RemoteError } from '../errors/errors.js';
 import type {
   BuildCacheOutcome,
   BuilderName,
@@ -36,7 +36,7 @@ import type {
   WaitOptions,
   WorkflowInfo,
   WorkflowTarget,
-} from '../ports.js';
+} from '../ports/ports.js';
 
 export type Call = { port: string; method: string; args: unknown[] };
 

@@ -1,5 +1,5 @@
 // Test helpers for the operations' unit tests (not exported from the package).
-import type { ParameterStore } from '../ports.js';
+import type { ParameterStore } from '../ports/ports.js';
 
 /** As real SSM: GetParameter returns no Description (only GetParameterHistory does). */
 export function asSsm(store: ParameterStore): ParameterStore {

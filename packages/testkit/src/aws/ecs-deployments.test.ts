@@ -394,3 +394,84 @@ describe('service deployments: hooks, continue, stop', () => {
     ).rejects.toMatchObject({ name: 'ServiceDeploymentNotFoundException' });
   });
 });
+
+describe('service deployments: several services per cluster', () => {
+  it('deploys web (rolling) and worker (blue/green) of one cluster side by side; a crashing worker rolls back alone', async () => {
+    const cluster = 'multi';
+    const definition = (family: string, image: string) => ({
+      family,
+      networkMode: 'awsvpc',
+      requiresCompatibilities: ['FARGATE'],
+      cpu: '256',
+      memory: '512',
+      containerDefinitions: [{ name: 'app', image }],
+    });
+    peers.aws.ecs.addService({ cluster, service: 'web', taskDefinition: definition('multi-web', good) });
+    peers.aws.ecs.addService({
+      cluster,
+      service: 'worker',
+      taskDefinition: definition('multi-worker', good),
+      deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 5 },
+    });
+    const web = peers.aws.ecs.registerTaskDefinition(definition('multi-web', better));
+    const worker = peers.aws.ecs.registerTaskDefinition(definition('multi-worker', crashing));
+    const [webOut, workerOut] = await Promise.all([
+      ecs.send(new UpdateServiceCommand({ cluster, service: 'web', taskDefinition: web.arn })),
+      ecs.send(new UpdateServiceCommand({ cluster, service: 'worker', taskDefinition: worker.arn })),
+    ]);
+    const [webDone, workerDone] = await Promise.all([
+      follow(webOut.service?.currentServiceDeployment ?? '', terminal),
+      follow(workerOut.service?.currentServiceDeployment ?? '', terminal),
+    ]);
+    expect(webDone.deployment.status).toBe('SUCCESSFUL');
+    expect(workerDone.deployment.status).toBe('ROLLBACK_SUCCESSFUL');
+    const described = await ecs.send(new DescribeServicesCommand({ cluster, services: ['web', 'worker'] }));
+    expect(described.services?.map((s) => [s.serviceName, s.taskDefinition])).toEqual([
+      ['web', web.arn],
+      ['worker', worker.arn.replace(/:2$/, ':1')],
+    ]);
+  });
+
+  it('StopServiceDeployment ABORT stops the deployment where it stands', async () => {
+    const { cluster, taskDefinition } = seed(better, {
+      deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 1380 },
+    });
+    const arn = await update(cluster, taskDefinition);
+    await follow(arn, (d) => d.lifecycleStage === 'BAKE_TIME');
+    await ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ABORT' }));
+    const { seen, deployment } = await follow(arn, terminal);
+    expect(seen.at(-1)).toBe('STOPPED:BAKE_TIME');
+    expect(deployment).toMatchObject({
+      statusReason: 'Stopped through StopServiceDeployment.',
+      targetServiceRevision: { requestedProductionTrafficWeight: 100 },
+    });
+    expect(deployment.stoppedAt).toBeInstanceOf(Date);
+  });
+});
+
+describe('deployment configuration checks', () => {
+  it('refuses a bake or a step outside the ranges ECS documents', async () => {
+    const { cluster } = seed(better);
+    await expect(
+      ecs.send(
+        new UpdateServiceCommand({
+          cluster,
+          service: 'web',
+          deploymentConfiguration: { strategy: 'LINEAR', linearConfiguration: { stepPercent: 2 } },
+        }),
+      ),
+    ).rejects.toMatchObject({
+      name: 'InvalidParameterException',
+      message: 'deploymentConfiguration.linearConfiguration.stepPercent must be between 3 and 100 (got 2).',
+    });
+    await expect(
+      ecs.send(
+        new UpdateServiceCommand({
+          cluster,
+          service: 'web',
+          deploymentConfiguration: { bakeTimeInMinutes: 1441 },
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
+  });
+});

@@ -42,6 +42,32 @@ export function phasesOf(configuration: DeploymentConfiguration): Phase[] {
   ];
 }
 
+/** The ranges ECS's API reference gives (the model does not carry them): InvalidParameterException. */
+export function checkDeploymentConfiguration(configuration: DeploymentConfiguration): string | undefined {
+  const ranges: [string, number | undefined, number, number][] = [
+    ['bakeTimeInMinutes', configuration.bakeTimeInMinutes, 0, 1440],
+    ['linearConfiguration.stepPercent', configuration.linearConfiguration?.stepPercent, 3, 100],
+    [
+      'linearConfiguration.stepBakeTimeInMinutes',
+      configuration.linearConfiguration?.stepBakeTimeInMinutes,
+      0,
+      1440,
+    ],
+    ['canaryConfiguration.canaryPercent', configuration.canaryConfiguration?.canaryPercent, 0.1, 100],
+    [
+      'canaryConfiguration.canaryBakeTimeInMinutes',
+      configuration.canaryConfiguration?.canaryBakeTimeInMinutes,
+      0,
+      1440,
+    ],
+  ];
+  for (const [name, value, min, max] of ranges) {
+    if (value !== undefined && (value < min || value > max))
+      return `deploymentConfiguration.${name} must be between ${min} and ${max} (got ${value}).`;
+  }
+  return undefined;
+}
+
 /**
  * The production traffic steps: blue/green all at once; canary `canaryPercent`, a wait of
  * `canaryBakeTimeInMinutes`, then the rest; linear `stepPercent` at a time with `stepBakeTimeInMinutes`
@@ -56,13 +82,14 @@ function productionShifts(configuration: DeploymentConfiguration): Phase[] {
   });
   if (configuration.strategy === 'CANARY') {
     const canary = configuration.canaryConfiguration ?? {};
-    return [step(canary.canaryPercent ?? 10, canary.canaryBakeTimeInMinutes ?? 10), step(100)];
+    return [step(canary.canaryPercent ?? 5, canary.canaryBakeTimeInMinutes ?? 10), step(100)];
   }
   if (configuration.strategy === 'LINEAR') {
     const linear = configuration.linearConfiguration ?? {};
-    const percent = Math.max(1, linear.stepPercent ?? 10);
+    const percent = linear.stepPercent ?? 10;
     const steps: Phase[] = [];
-    for (let at = percent; at < 100; at += percent) steps.push(step(at, linear.stepBakeTimeInMinutes ?? 6));
+    for (let at = percent; at < 100; at = Math.round((at + percent) * 10) / 10)
+      steps.push(step(at, linear.stepBakeTimeInMinutes ?? 6));
     return [...steps, step(100)];
   }
   return [step(100)];

@@ -53,6 +53,22 @@ export interface EcsContainerRecord {
   exitCode?: number | undefined;
   reason?: string | undefined;
   essential: boolean;
+  /** The image config's labels, once pulled. */
+  labels?: Record<string, string> | undefined;
+  /** The command a RunTask override gave this container. */
+  command?: string[] | undefined;
+}
+
+/** What RunTask gave a standalone task (a task no service owns: a release task, a migration). */
+export interface StandaloneTask {
+  group: string;
+  startedBy?: string | undefined;
+  overrides?: Record<string, unknown> | undefined;
+  launchType?: string | undefined;
+  capacityProviderName?: string | undefined;
+  clusterArn: string;
+  /** Set by `failRunTask({stoppedReason})`: the task stops before it starts, with this reason. */
+  failToStart?: string | undefined;
 }
 
 export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'STOPPED';
@@ -72,7 +88,12 @@ export interface EcsTaskRecord {
   startedAt?: Date | undefined;
   stoppingAt?: Date | undefined;
   stoppedAt?: Date | undefined;
-  stopCode?: 'TaskFailedToStart' | 'EssentialContainerExited' | 'ServiceSchedulerInitiated' | undefined;
+  stopCode?:
+    | 'TaskFailedToStart'
+    | 'EssentialContainerExited'
+    | 'ServiceSchedulerInitiated'
+    | 'UserInitiated'
+    | undefined;
   stoppedReason?: string | undefined;
   containers: EcsContainerRecord[];
   /** Set while the image pulls run; the scheduler moves on when it is settled. */
@@ -80,6 +101,10 @@ export interface EcsTaskRecord {
   /** Ticks spent in the current status. */
   ticks: number;
   version: number;
+  /** Set for RunTask's tasks (their `service` is empty). */
+  standalone?: StandaloneTask | undefined;
+  /** A standalone task's plan once it runs: its essential containers exit with `code` at `at` (real ms). */
+  exit?: { code: number; at: number } | undefined;
 }
 
 export interface EcsServiceRecord {

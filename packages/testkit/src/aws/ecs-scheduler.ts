@@ -8,7 +8,14 @@ import {
   newEvent,
   newTaskId,
 } from './ecs-records.js';
-import { CRASH_LABEL, type ImagePull, type PullSource, pullImage } from './image-pull.js';
+import {
+  CRASH_LABEL,
+  EXIT_CODE_LABEL,
+  type ImagePull,
+  type PullSource,
+  pullImage,
+  RUN_SECONDS_LABEL,
+} from './image-pull.js';
 
 /** What the scheduler needs from the ECS state around it. */
 export interface SchedulerContext {
@@ -20,6 +27,8 @@ export interface SchedulerContext {
   onPull(pull: ImagePull): void;
   /** Register a task the scheduler launched. */
   addTask(task: EcsTaskRecord): void;
+  /** Real milliseconds that `seconds` of ECS time take on the compressed clock. */
+  scaledSeconds(seconds: number): number;
 }
 
 const CIRCUIT_BREAKER_FAILED = 'ECS deployment circuit breaker: tasks failed to start.';
@@ -80,7 +89,12 @@ export function advanceService(
   drainOthers(service, primary, tasks);
 }
 
-function advanceTask(service: EcsServiceRecord, task: EcsTaskRecord, context: SchedulerContext): void {
+/** One tick of one task: provisioning, the image pulls, running, crashing or exiting, stopping. */
+export function advanceTask(
+  service: EcsServiceRecord | undefined,
+  task: EcsTaskRecord,
+  context: SchedulerContext,
+): void {
   if (task.lastStatus === 'STOPPED') return;
   task.ticks++;
   const change = (status: EcsTaskRecord['lastStatus']) => {
@@ -103,15 +117,20 @@ function advanceTask(service: EcsServiceRecord, task: EcsTaskRecord, context: Sc
     case 'PENDING':
       if (!task.pull?.settled) return;
       task.pullStoppedAt = new Date();
-      if (task.pull.error) {
-        failTask(service, task, 'TaskFailedToStart', task.pull.error);
+      if (task.pull.error || task.standalone?.failToStart) {
+        failTask(service, task, 'TaskFailedToStart', task.pull.error ?? task.standalone?.failToStart ?? '');
         return;
       }
       task.startedAt = new Date();
       for (const container of task.containers) container.lastStatus = 'RUNNING';
+      if (task.standalone) task.exit = planExit(task, context);
       change('RUNNING');
       return;
     case 'RUNNING':
+      if (task.exit) {
+        if (Date.now() >= task.exit.at) exitTask(task, task.exit.code);
+        return;
+      }
       if (task.pull?.crashing && task.ticks >= 1) {
         const crashed = task.containers.find((c) => c.name === task.pull?.crashing);
         if (crashed) crashed.exitCode = 1;
@@ -134,6 +153,7 @@ function startPulls(task: EcsTaskRecord, context: SchedulerContext): void {
       if (!container) return;
       if (result.digest) container.imageDigest = result.digest;
       if (result.error) container.reason = result.error;
+      container.labels = result.labels;
       if (result.labels[CRASH_LABEL] === 'true' && container.essential) pull.crashing ??= container.name;
     });
     pull.error = pulls.find((p) => p.error)?.error;
@@ -152,8 +172,46 @@ function finishStop(task: EcsTaskRecord, exitCode: number): void {
   }
 }
 
+/**
+ * When a standalone task's essential containers exit and with which code: a command override with `exit N`
+ * exits N, one containing `fail` exits 1; else the image's `hosting.test/exit-code` label, the crash label (1),
+ * or 0. It runs `sleep N` (command) or `hosting.test/run-seconds` ECS seconds, else one tick.
+ */
+function planExit(task: EcsTaskRecord, context: SchedulerContext): { code: number; at: number } {
+  const essential = task.containers.filter((c) => c.essential);
+  let code = 0;
+  let seconds = 0;
+  for (const container of essential) {
+    const command = (container.command ?? []).join(' ');
+    const labels = container.labels ?? {};
+    const exit = /\bexit[ =](\d+)\b/.exec(command)?.[1];
+    const own = exit
+      ? Number(exit)
+      : /fail/i.test(command)
+        ? 1
+        : labels[EXIT_CODE_LABEL] !== undefined
+          ? Number(labels[EXIT_CODE_LABEL])
+          : labels[CRASH_LABEL] === 'true'
+            ? 1
+            : 0;
+    if (own !== 0 && code === 0) code = own;
+    const sleep = /\bsleep (\d+)\b/.exec(command)?.[1] ?? labels[RUN_SECONDS_LABEL];
+    seconds = Math.max(seconds, Number(sleep ?? 0));
+  }
+  return { code, at: Date.now() + context.scaledSeconds(seconds) };
+}
+
+function exitTask(task: EcsTaskRecord, code: number): void {
+  for (const container of task.containers) if (container.essential) container.exitCode = code;
+  task.desiredStatus = 'STOPPED';
+  task.stopCode = 'EssentialContainerExited';
+  task.stoppedReason = 'Essential container in task exited';
+  task.stoppingAt = new Date();
+  finishStop(task, 0);
+}
+
 function failTask(
-  service: EcsServiceRecord,
+  service: EcsServiceRecord | undefined,
   task: EcsTaskRecord,
   stopCode: 'TaskFailedToStart' | 'EssentialContainerExited',
   reason: string,
@@ -163,7 +221,7 @@ function failTask(
   task.stoppedReason = reason;
   task.stoppingAt = new Date();
   finishStop(task, 0);
-  const deployment = service.deployments.find((d) => d.id === task.deploymentId);
+  const deployment = service?.deployments.find((d) => d.id === task.deploymentId);
   if (deployment) {
     deployment.failedTasks++;
     deployment.updatedAt = new Date();

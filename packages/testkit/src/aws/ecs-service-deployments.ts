@@ -123,11 +123,11 @@ export function advanceServiceDeployments(tick: Tick): void {
 
 function advance(tick: Tick, record: ServiceDeploymentRecord): void {
   const { service } = tick;
-  record.updatedAt = new Date();
   switch (record.status) {
     case 'PENDING':
       record.status = 'IN_PROGRESS';
       record.startedAt = new Date();
+      record.updatedAt = record.startedAt;
       enterPhase(tick, record, 0);
       return;
     case 'IN_PROGRESS':
@@ -190,6 +190,7 @@ function enterPhase(tick: Tick, record: ServiceDeploymentRecord, index: number):
   if (record.lifecycleStage !== phase.stage || record.stages.length === 0 || phase.production !== undefined)
     record.stages.push({ at: new Date(), stage: phase.stage });
   record.lifecycleStage = phase.stage;
+  record.updatedAt = new Date();
   record.waitUntil = undefined;
   if (phase.production !== undefined || phase.test !== undefined) {
     record.weight = {
@@ -244,7 +245,7 @@ function runPhase(tick: Tick, record: ServiceDeploymentRecord): void {
 function hooksDone(tick: Tick, record: ServiceDeploymentRecord): boolean {
   let done = true;
   for (const run of record.hooks.filter((h) => h.phase === record.phase)) {
-    settleHook(run);
+    settleHook(record, run);
     if (run.status === 'SUCCEEDED') continue;
     if (run.status === 'FAILED' || (run.status === 'TIMED_OUT' && run.timeoutAction === 'ROLLBACK')) {
       const why =
@@ -259,16 +260,15 @@ function hooksDone(tick: Tick, record: ServiceDeploymentRecord): boolean {
   return done;
 }
 
-function settleHook(run: HookRun): void {
+function settleHook(record: ServiceDeploymentRecord, run: HookRun): void {
   if (run.status !== 'AWAITING_ACTION' && run.status !== 'IN_PROGRESS') return;
-  if (Date.now() >= run.expiresAt.getTime()) {
-    run.status = 'TIMED_OUT';
-    return;
-  }
-  if (run.hook.targetType === 'PAUSE') return;
+  const before = run.status;
   const verdict = (run.hook.hookDetails as { testkitResult?: string } | undefined)?.testkitResult;
-  if (verdict === 'FAILED') run.status = 'FAILED';
+  if (Date.now() >= run.expiresAt.getTime()) run.status = 'TIMED_OUT';
+  else if (run.hook.targetType === 'PAUSE') return;
+  else if (verdict === 'FAILED') run.status = 'FAILED';
   else if (verdict !== 'TIMEOUT') run.status = 'SUCCEEDED';
+  if (run.status !== before) record.updatedAt = new Date();
 }
 
 /**
@@ -283,6 +283,7 @@ export function rollBack(tick: Tick, record: ServiceDeploymentRecord, reason: st
   const now = new Date();
   record.status = 'ROLLBACK_IN_PROGRESS';
   record.statusReason = reason;
+  record.updatedAt = now;
   if (!source) {
     finish(record, 'ROLLBACK_FAILED', `${reason} No previous service revision to roll back to.`);
     return;

@@ -112,6 +112,16 @@ export function wireService(
   };
 }
 
+function launchOf(service: EcsServiceRecord | undefined, alone: EcsTaskRecord['standalone']) {
+  if (service) return { launchType: service.launchType, ...platform(service) };
+  if (alone?.capacityProviderName) return { capacityProviderName: alone.capacityProviderName };
+  const launchType = alone?.launchType ?? 'FARGATE';
+  return {
+    launchType,
+    ...(launchType === 'FARGATE' ? { platformVersion: '1.4.0', platformFamily: 'Linux' } : {}),
+  };
+}
+
 /** A task as DescribeTasks answers it. */
 export function wireTask(
   task: EcsTaskRecord,
@@ -121,11 +131,12 @@ export function wireTask(
   includeTags: boolean,
 ): Record<string, unknown> {
   const started = task.startedAt !== undefined;
+  const alone = task.standalone;
   return {
     attachments: [],
     attributes: [{ name: 'ecs.cpu-architecture', value: 'x86_64' }],
     availabilityZone: `${region}a`,
-    clusterArn: service?.clusterArn,
+    clusterArn: service?.clusterArn ?? alone?.clusterArn,
     ...(started ? { connectivity: 'CONNECTED', connectivityAt: epoch(task.startedAt as Date) } : {}),
     containers: task.containers.map((c) => ({
       containerArn: `${task.arn.replace(':task/', ':container/')}/${c.name}`,
@@ -147,15 +158,15 @@ export function wireTask(
     createdAt: epoch(task.createdAt),
     desiredStatus: task.desiredStatus,
     enableExecuteCommand: false,
-    group: `service:${task.service}`,
+    group: alone ? alone.group : `service:${task.service}`,
     healthStatus: 'UNKNOWN',
     lastStatus: task.lastStatus,
-    launchType: service?.launchType ?? 'FARGATE',
-    ...(service ? platform(service) : {}),
+    ...launchOf(service, alone),
+    ...(alone?.overrides ? { overrides: alone.overrides } : {}),
     ...optionalEpoch('pullStartedAt', task.pullStartedAt),
     ...optionalEpoch('pullStoppedAt', task.pullStoppedAt),
     ...optionalEpoch('startedAt', task.startedAt),
-    startedBy: task.deploymentId,
+    ...(alone ? (alone.startedBy ? { startedBy: alone.startedBy } : {}) : { startedBy: task.deploymentId }),
     ...(task.stopCode ? { stopCode: task.stopCode } : {}),
     ...optionalEpoch('stoppedAt', task.stoppedAt),
     ...(task.stoppedReason ? { stoppedReason: task.stoppedReason } : {}),

@@ -3,6 +3,12 @@ import { MANIFEST_MEDIA_TYPES } from './registry-api.js';
 /** Config label that makes an image's containers exit with code 1 right after they start (see README). */
 export const CRASH_LABEL = 'hosting.test/crash';
 
+/** Config label whose value is the exit code of a standalone (RunTask) task's containers, e.g. `3`. */
+export const EXIT_CODE_LABEL = 'hosting.test/exit-code';
+
+/** Config label: how many ECS seconds a standalone task runs before it exits (compressed by the clock). */
+export const RUN_SECONDS_LABEL = 'hosting.test/run-seconds';
+
 /** Where an ECS task pulls images from: the sandbox registry and its credentials (as the ECR peer issues them). */
 export interface PullSource {
   /** Registry host (`127.0.0.1:PORT`); images on other hosts are outside the sandbox and are not pulled. */

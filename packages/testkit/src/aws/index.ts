@@ -1,6 +1,9 @@
 export type { EcrRepository } from './ecr.js';
 export { type AddEcsServiceOptions, EcsState, type EcsStateOptions } from './ecs.js';
 export type {
+  DeploymentConfiguration,
+  DeploymentControllerType,
+  DeploymentStrategy,
   EcsContainerRecord,
   EcsDeployment,
   EcsServiceEvent,
@@ -8,16 +11,27 @@ export type {
   EcsTag,
   EcsTaskDefinitionRecord,
   EcsTaskRecord,
+  HookRun,
+  LifecycleHook,
+  LifecycleStage,
   RolloutState,
+  ServiceDeploymentRecord,
+  ServiceDeploymentStatus,
+  ServiceRevisionRecord,
+  StandaloneTask,
+  TrafficWeight,
 } from './ecs-records.js';
 export { failureThreshold } from './ecs-records.js';
+export type { RunTaskFailure } from './ecs-run-task.js';
 export { AwsServiceError } from './errors.js';
 export {
   CRASH_LABEL,
+  EXIT_CODE_LABEL,
   type ImagePull,
   type PullSource,
   parseImageReference,
   pullImage,
+  RUN_SECONDS_LABEL,
 } from './image-pull.js';
 export { loadModel, type ServiceModel } from './model.js';
 export {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { errorCatalog } from '../../catalog.js';
+import { errorCatalog } from '../../errors/catalog.js';
 
 const FILES = [
   'read.ts',

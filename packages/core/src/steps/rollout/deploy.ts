@@ -1,7 +1,7 @@
-import { RemoteError } from '../../errors.js';
-import type { ContainerService, TaskDefinitionInfo } from '../../ports.js';
-import type { StepContext } from '../../run/runner.js';
-import { done, type StepOutcome, skipped } from '../../run/runner.js';
+import { RemoteError } from '../../errors/errors.js';
+import type { ContainerService, TaskDefinitionInfo } from '../../ports/ports.js';
+import type { StepContext } from '../step.js';
+import { done, type StepOutcome, skipped } from '../step.js';
 import { shortTaskDefinition } from './task-definition.js';
 
 export interface DeployInput {

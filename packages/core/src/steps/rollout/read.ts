@@ -1,8 +1,8 @@
-import { PreconditionError } from '../../errors.js';
-import { TAG_PATTERN } from '../../inputs.js';
-import type { ParameterStore } from '../../ports.js';
-import type { StepContext } from '../../run/runner.js';
-import { done, type StepOutcome } from '../../run/runner.js';
+import { PreconditionError } from '../../errors/errors.js';
+import { TAG_PATTERN } from '../../inputs/inputs.js';
+import type { ParameterStore } from '../../ports/ports.js';
+import type { StepContext } from '../step.js';
+import { done, type StepOutcome } from '../step.js';
 
 export interface ReadInput {
   application: string;

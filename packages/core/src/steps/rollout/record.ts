@@ -1,9 +1,7 @@
-import type { ParameterStore } from '../../ports.js';
-import type { StepContext } from '../../run/runner.js';
-import { done, type StepOutcome, skipped } from '../../run/runner.js';
-
-/** The SSM label the infra side moves to the parameter version it rolled out (design.md). */
-export const DEPLOYED_LABEL = 'deployed';
+import { DEPLOYED_LABEL } from '../../domain/names.js';
+import type { ParameterStore } from '../../ports/ports.js';
+import type { StepContext } from '../step.js';
+import { done, type StepOutcome, skipped } from '../step.js';
 
 export interface RecordInput {
   parameter: string;

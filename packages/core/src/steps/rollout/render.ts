@@ -1,13 +1,13 @@
-import { PreconditionError } from '../../errors.js';
+import { PreconditionError } from '../../errors/errors.js';
 import type {
   ContainerService,
   ServiceDeployment,
   ServiceInfo,
   TaskDefinitionDocument,
   TaskDefinitionInfo,
-} from '../../ports.js';
-import type { StepContext } from '../../run/runner.js';
-import { done, type StepOutcome, skipped } from '../../run/runner.js';
+} from '../../ports/ports.js';
+import type { StepContext } from '../step.js';
+import { done, type StepOutcome, skipped } from '../step.js';
 import { diffDocuments, registrable, shortTaskDefinition, withImage } from './task-definition.js';
 
 export interface RenderInput {

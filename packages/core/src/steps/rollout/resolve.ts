@@ -1,7 +1,7 @@
-import { PreconditionError } from '../../errors.js';
-import type { Registry } from '../../ports.js';
-import type { StepContext } from '../../run/runner.js';
-import { done, type StepOutcome } from '../../run/runner.js';
+import { PreconditionError } from '../../errors/errors.js';
+import type { Registry } from '../../ports/ports.js';
+import type { StepContext } from '../step.js';
+import { done, type StepOutcome } from '../step.js';
 
 export interface ResolveInput {
   repository: string;

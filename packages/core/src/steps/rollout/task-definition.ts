@@ -1,4 +1,4 @@
-import type { TaskDefinitionDocument } from '../../ports.js';
+import type { TaskDefinitionDocument } from '../../ports/ports.js';
 
 /** Fields DescribeTaskDefinition returns that RegisterTaskDefinition does not accept. */
 export const READ_ONLY_FIELDS = [

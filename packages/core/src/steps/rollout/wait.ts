@@ -1,14 +1,14 @@
-import { InterruptedError, RolloutFailedError, TimeoutError } from '../../errors.js';
-import { formatDuration } from '../../inputs.js';
+import { InterruptedError, RolloutFailedError, TimeoutError } from '../../errors/errors.js';
+import { formatDuration } from '../../inputs/inputs.js';
 import type {
   ContainerService,
   RolloutState,
   ServiceDeployment,
   ServiceEvent,
   ServiceInfo,
-} from '../../ports.js';
-import type { StepContext } from '../../run/runner.js';
-import { done, type StepOutcome } from '../../run/runner.js';
+} from '../../ports/ports.js';
+import type { StepContext } from '../step.js';
+import { done, type StepOutcome } from '../step.js';
 import { shortTaskDefinition } from './task-definition.js';
 
 export interface WaitInput {

@@ -1,5 +1,5 @@
-import type { Clock } from './ports.js';
-import { systemClock } from './ports.js';
+import type { Clock } from '../ports/ports.js';
+import { systemClock } from '../ports/ports.js';
 
 export interface RetryOptions {
   /** Attempts in total, including the first. */

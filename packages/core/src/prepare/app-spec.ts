@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { InputError } from '../errors.js';
-import { blankToUndefined, NAME_PATTERN } from '../inputs.js';
+import { InputError } from '../errors/errors.js';
+import { blankToUndefined, NAME_PATTERN } from '../inputs/inputs.js';
 import {
   defaultSpecPath,
   planRollout,
@@ -9,7 +9,7 @@ import {
   type RolloutInputs,
   type RolloutPlan,
 } from '../plan/rollout.js';
-import type { AppSpec } from './app-spec.js';
+import type { AppSpec } from '../spec/app-spec.js';
 
 /**
  * Read the App spec (`--spec`, default `apps/<application>.yaml` under `cwd`). A missing default file
@@ -40,7 +40,7 @@ export async function readAppSpec(
     );
   }
   // The YAML parser and the schema validator load only when a spec is read: `hosting --help` never pays for them.
-  const { parseAppSpec } = await import('./app-spec.js');
+  const { parseAppSpec } = await import('../spec/app-spec.js');
   return parseAppSpec(text, file);
 }
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ParameterStore, ParameterValue } from '../ports.js';
+import type { ParameterStore, ParameterValue } from '../ports/ports.js';
 
 /**
  * The deployment lock of one application and environment: an SSM parameter created atomically

@@ -1,4 +1,4 @@
-import type { HostingError } from './errors.js';
+import type { HostingError } from '../errors/errors.js';
 import type { RunRef, RunUpdate } from './ports.js';
 
 /** The steps of a deployment, in order. */

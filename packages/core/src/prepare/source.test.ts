@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from './errors.js';
-import { formatProvenance, normalizeRemoteUrl, parseProvenance, resolveSource } from './source.js';
+import { formatProvenance, parseProvenance } from '../domain/provenance.js';
+import { InputError } from '../errors/errors.js';
+import { normalizeRemoteUrl, resolveSource } from './source.js';
 
 const sha = 'b'.repeat(40);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputErrors } from './errors.js';
+import { InputErrors } from '../errors/errors.js';
 import {
   ACTION_INPUT_NAMES,
   CLI_INPUT_NAMES,

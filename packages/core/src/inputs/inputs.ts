@@ -1,7 +1,7 @@
 import path from 'node:path';
-import { InputError, InputErrors } from './errors.js';
-import type { BuilderName } from './ports.js';
-import { SHOWN_INPUT_MAX } from './secrets.js';
+import { SHOWN_INPUT_MAX } from '../domain/secrets.js';
+import { InputError, InputErrors } from '../errors/errors.js';
+import type { BuilderName } from '../ports/ports.js';
 
 /**
  * Raw inputs as any adapter collects them: strings (empty means "not given"), booleans for flags.

@@ -1,0 +1,13 @@
+/** How a release behaves around the infra run: the lock before it, the recovery after a failure. */
+export interface ReleaseOptions {
+  /**
+   * When another operation holds the lock of the same application and environment, or a run of the
+   * infra workflow for them is queued or in progress: wait for it (true, the default) or refuse with
+   * DEPLOYMENT_IN_PROGRESS (false).
+   */
+  waitForLock?: boolean | undefined;
+  /** When the infra run fails, write the parameter's previous value back (default false). */
+  rollbackOnFailure?: boolean | undefined;
+  /** After restoring the previous value, trigger the infra deployment again and wait (default false). */
+  redeployOnRollback?: boolean | undefined;
+}
