@@ -29,24 +29,35 @@ interface VersionedOptions {
   headers: Record<string, string | number | undefined>;
 }
 
+/**
+ * Send one request with the version header; when the server rejects 2026-03-10, decide 2022-11-28 for this
+ * process and server (said once) and send it again. For Octokit hooks and `@octokit/request` hooks alike.
+ */
+export async function versionedRequest<O, R>(
+  send: (options: O) => Promise<R> | R,
+  options: O,
+  baseUrl: string,
+  log: (message: string) => void,
+): Promise<R> {
+  const o = options as unknown as VersionedOptions;
+  const version = apiVersionFor(baseUrl);
+  o.headers['x-github-api-version'] = version;
+  try {
+    return await send(options);
+  } catch (error) {
+    if (version !== API_VERSION || !isVersionRejection(error)) throw error;
+    if (!decided.has(baseUrl)) {
+      decided.set(baseUrl, FALLBACK_API_VERSION);
+      log(
+        `${baseUrl} does not serve GitHub REST API version ${API_VERSION} (HTTP 400: ${httpFailure(error).message}); using ${FALLBACK_API_VERSION} for the rest of this run.`,
+      );
+    }
+    o.headers['x-github-api-version'] = FALLBACK_API_VERSION;
+    return send(options);
+  }
+}
+
 /** Send the version on every request of `client`; fall back once per process when the server rejects it. */
 export function useApiVersion(client: GitHubClient, baseUrl: string, log: (message: string) => void): void {
-  client.hook.wrap('request', async (request, options) => {
-    const o = options as unknown as VersionedOptions;
-    const version = apiVersionFor(baseUrl);
-    o.headers['x-github-api-version'] = version;
-    try {
-      return await request(options);
-    } catch (error) {
-      if (version !== API_VERSION || !isVersionRejection(error)) throw error;
-      if (!decided.has(baseUrl)) {
-        decided.set(baseUrl, FALLBACK_API_VERSION);
-        log(
-          `${baseUrl} does not serve GitHub REST API version ${API_VERSION} (HTTP 400: ${httpFailure(error).message}); using ${FALLBACK_API_VERSION} for the rest of this run.`,
-        );
-      }
-      o.headers['x-github-api-version'] = FALLBACK_API_VERSION;
-      return request(options);
-    }
-  });
+  client.hook.wrap('request', (request, options) => versionedRequest(request, options, baseUrl, log));
 }
