@@ -12,6 +12,7 @@ export * from './domain/retry.js';
 export * from './domain/secrets.js';
 export * from './errors/catalog.js';
 export * from './errors/errors.js';
+export { revokeGitHubAppTokens } from './github/index.js';
 export { resolveGitHubToken } from './github/token.js';
 export * from './inputs/inputs.js';
 export * from './plan/deploy.js';

@@ -1,8 +1,8 @@
+import type { GitHubInfraWorkflows } from './github/index.js';
 import type { DeployPorts } from './ports/bundles.js';
 import type { Reporter } from './ports/events.js';
 import type { BuilderName, Clock } from './ports/ports.js';
 import { systemClock } from './ports/ports.js';
-import type { GitHubInfraWorkflows } from './github/index.js';
 
 export interface CreatePortsOptions {
   builder: BuilderName | 'auto';
@@ -38,7 +38,10 @@ export interface RealPorts extends DeployPorts {
 export async function createPorts(options: CreatePortsOptions): Promise<RealPorts> {
   const clock = options.clock ?? systemClock;
   const { env, reporter } = options;
-  const [{ createAwsPorts }, github] = await Promise.all([import('./aws/index.js'), import('./github/index.js')]);
+  const [{ createAwsPorts }, github] = await Promise.all([
+    import('./aws/index.js'),
+    import('./github/index.js'),
+  ]);
   const { workflows, githubToken } = await githubPorts(github, options, clock);
   const aws = await createAwsPorts({ region: options.region, profile: options.profile, env });
   let builder: Promise<import('./ports/ports.js').ImageBuilder> | undefined;
@@ -92,7 +95,10 @@ async function githubPorts(
       options.onGitHubToken?.(token);
     };
     const access = options.githubAccess ?? 'write';
-    const workflows = await github.createGitHubWorkflows({ ...common, app: { credentials: app, access, onToken } });
+    const workflows = await github.createGitHubWorkflows({
+      ...common,
+      app: { credentials: app, access, onToken },
+    });
     return { workflows, githubToken: undefined };
   }
   const githubToken = await github.resolveGitHubToken({
