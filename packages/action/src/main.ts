@@ -3,7 +3,7 @@
  * `run()` is what @github/local-action calls; the bundle's entry (index.ts) calls it after its fast path.
  */
 import * as core from '@actions/core';
-import { createPorts, type DeployResult, InterruptedError, toOutputs } from '@shared-hosting/core';
+import { createPorts, InterruptedError, type ReleaseResult, toOutputs } from '@shared-hosting/core';
 import { parseCommand } from './command-input.js';
 import { failStep, redact } from './failure.js';
 import { type ActionInputs, GITHUB_TOKEN_INPUT, readInputs, secretsToMask } from './inputs.js';
@@ -25,7 +25,7 @@ export function fail(thrown: unknown, options: { secrets?: Iterable<string>; sum
 }
 
 /** The job summary: the runner does not mask it, so every secret known is redacted here. */
-async function writeSummary(result: DeployResult, secrets: Iterable<string>): Promise<void> {
+async function writeSummary(result: ReleaseResult, secrets: Iterable<string>): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
     await core.summary.addRaw(redact(renderSummary(result), secrets)).write();
@@ -65,7 +65,7 @@ async function runCommand(
   given: ActionInputs,
   env: NodeJS.ProcessEnv,
   secrets: Set<string>,
-): Promise<DeployResult> {
+): Promise<ReleaseResult> {
   const cwd = env.GITHUB_WORKSPACE || process.cwd();
   // deploy, rollback or promote (the command input): validated and planned, nothing changed yet.
   const prepared = await prepareCommand(given, { cwd, env });

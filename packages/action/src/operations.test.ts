@@ -1,4 +1,4 @@
-import type { DeployResult } from '@shared-hosting/core';
+import type { ReleaseResult } from '@shared-hosting/core';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from './command-input.js';
 import { envInput, readInputs } from './inputs.js';
@@ -78,7 +78,7 @@ describe('the command input', () => {
 });
 
 describe('the summary of a rollback or promote', () => {
-  const base: DeployResult = {
+  const base: ReleaseResult = {
     status: 'succeeded',
     dryRun: false,
     error: undefined,

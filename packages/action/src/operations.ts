@@ -7,15 +7,15 @@
 import {
   ACTION_INPUT_NAMES,
   type BuilderName,
-  type DeployPorts,
-  type DeployResult,
   execute,
+  type Ports,
   type PrepareContext,
   parseReleaseOptions,
   prepareDeploy,
   preparePromote,
   prepareRollback,
   promote,
+  type ReleaseResult,
   rollback,
   type WorkflowTarget,
 } from '@shared-hosting/core';
@@ -35,11 +35,11 @@ export interface PreparedCommand {
   cancelOnInterrupt: boolean;
   /** Only deploy builds; the others never resolve a builder. */
   builder: BuilderName | 'auto';
-  run(ports: DeployPorts, options: { signal: AbortSignal; tokenInput: string }): Promise<DeployResult>;
+  run(ports: Ports, options: { signal: AbortSignal; tokenInput: string }): Promise<ReleaseResult>;
 }
 
 /** A result with the fields rollback and promote add (`operation` names the command; none: deploy). */
-export type OperationResult = DeployResult & {
+export type OperationResult = ReleaseResult & {
   operation?: string;
   from?: string | undefined;
   sourceEnvironment?: string;

@@ -1,4 +1,4 @@
-import { type DeployEvent, DeploymentFailedError, InterruptedError } from '@shared-hosting/core';
+import { DeploymentFailedError, type HostingEvent, InterruptedError } from '@shared-hosting/core';
 import { describe, expect, it } from 'vitest';
 import { fakeCore } from '../test/fake-core.js';
 import { ActionReporter } from './reporter.js';
@@ -11,7 +11,7 @@ describe('ActionReporter', () => {
   it('groups each step, with a status line and its duration after the group', () => {
     const core = fakeCore();
     const reporter = new ActionReporter(core, undefined, [], () => 'T1');
-    const events: DeployEvent[] = [
+    const events: HostingEvent[] = [
       { type: 'step-start', step: 'build', title: 'Build image', at },
       { type: 'step-log', step: 'build', line: 'STEP 1/2: FROM scratch', at },
       {

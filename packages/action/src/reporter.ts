@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type DeployEvent,
   formatDuration,
+  type HostingEvent,
   type Reporter,
   SecretMasker,
   STEP_TITLES,
@@ -66,7 +66,7 @@ export class ActionReporter implements Reporter {
     }
   }
 
-  emit(event: DeployEvent): void {
+  emit(event: HostingEvent): void {
     const { core } = this;
     if (event.type !== 'step-log') this.resumeCommands();
     switch (event.type) {
@@ -118,7 +118,7 @@ export class ActionReporter implements Reporter {
     this.core.info(line);
   }
 
-  private stepEnd(event: Extract<DeployEvent, { type: 'step-end' }>): void {
+  private stepEnd(event: Extract<HostingEvent, { type: 'step-end' }>): void {
     const title = this.titleOf(event.step);
     this.closeGroup();
     this.pending = undefined;
@@ -128,7 +128,7 @@ export class ActionReporter implements Reporter {
     if (event.step === 'wait') this.clearRun();
   }
 
-  private stepFail(event: Extract<DeployEvent, { type: 'step-fail' }>): void {
+  private stepFail(event: Extract<HostingEvent, { type: 'step-fail' }>): void {
     const title = this.titleOf(event.step);
     this.closeGroup();
     this.pending = undefined;
@@ -142,7 +142,7 @@ export class ActionReporter implements Reporter {
   }
 
   /** The infra run's progress, once per change, and a notice when it waits for an approval. */
-  private runUpdate(update: Extract<DeployEvent, { type: 'run-update' }>['update']): void {
+  private runUpdate(update: Extract<HostingEvent, { type: 'run-update' }>['update']): void {
     const where = [update.job && `job "${update.job}"`, update.step && `step "${update.step}"`]
       .filter(Boolean)
       .join(', ');

@@ -1,10 +1,10 @@
 import {
   ACTION_INPUT_NAMES,
   type DeployPlan,
-  type DeployResult,
   execute,
   plan as makePlan,
   parseDeployInputs,
+  type ReleaseResult,
 } from '@shared-hosting/core';
 import { createFakes } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -99,7 +99,7 @@ describe('job summary', () => {
   });
 
   it('says when the run was only triggered', async () => {
-    const result: DeployResult = {
+    const result: ReleaseResult = {
       ...(await deploy()).result,
       conclusion: undefined,
     };

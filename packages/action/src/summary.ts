@@ -1,8 +1,8 @@
 import {
   BuildError,
-  type DeployResult,
   formatDuration,
   type HostingError,
+  type ReleaseResult,
   STEP_TITLES,
 } from '@shared-hosting/core';
 import { escapeHtml } from './html.js';
@@ -37,7 +37,7 @@ const STATUS_MARK = { done: '✅ done', skipped: '⏭️ skipped', failed: '❌ 
  * The job summary: what was deployed where, the parameter change, the infra run with its link, the
  * conclusion and the time per step; on failure, the failed step, job and the end of its log.
  */
-export function renderSummary(result: DeployResult): string {
+export function renderSummary(result: ReleaseResult): string {
   // What was deployed, rolled back or promoted, and how it went.
   const heading = summaryHeading(result);
   const out: string[] = [`## ${escapeHtml(heading)}`, ''];
@@ -77,7 +77,7 @@ export function renderSummary(result: DeployResult): string {
   return `${out.join('\n')}\n`;
 }
 
-function renderFailure(result: DeployResult): string[] {
+function renderFailure(result: ReleaseResult): string[] {
   const out: string[] = ['### What failed', ''];
   const failedStep = result.steps.find((s) => s.status === 'failed');
   const error: HostingError | undefined = result.error;

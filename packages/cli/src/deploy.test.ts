@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { DeployPorts } from '@shared-hosting/core';
+import type { Ports } from '@shared-hosting/core';
 import { createFakes } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { runDeploy } from './commands/deploy.js';
@@ -33,7 +33,7 @@ function fakeFactory() {
   let created = 0;
   const factory: PortsFactory = async ({ reporter }) => {
     created++;
-    const ports: DeployPorts = {
+    const ports: Ports = {
       builder: async () => fakes.builder,
       registry: fakes.registry,
       parameters: fakes.parameters,

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { DeployPorts } from '@shared-hosting/core';
+import type { Ports } from '@shared-hosting/core';
 import { formatProvenance, parseProvenance, RESULT_FIELDS } from '@shared-hosting/core';
 import { createFakes } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
@@ -47,7 +47,7 @@ async function world() {
   };
   let builderAsked = 0;
   const factory: PortsFactory = async ({ reporter }) => {
-    const ports: DeployPorts = {
+    const ports: Ports = {
       builder: async () => {
         builderAsked++;
         return fakes.builder;

@@ -8,7 +8,7 @@ import type { LockInfo } from './domain/lock.js';
 import type { HostingError } from './errors/errors.js';
 import type { HistoryEntry, HistoryResult } from './run/history.js';
 import type { PromoteResult } from './run/promote.js';
-import type { DeployResult } from './run/result.js';
+import type { ReleaseResult } from './run/result.js';
 import { toOutputs } from './run/result.js';
 import type { RollbackResult } from './run/rollback.js';
 import { type RolloutResult, rolloutOutputs } from './run/rollout.js';
@@ -19,7 +19,7 @@ import type { RecoveryResult } from './steps/restore.js';
 export type CommandName = 'deploy' | 'rollback' | 'promote' | 'status' | 'history' | 'rollout' | 'unlock';
 
 export type CommandResult =
-  | { command: 'deploy'; result: DeployResult }
+  | { command: 'deploy'; result: ReleaseResult }
   | { command: 'rollback'; result: RollbackResult }
   | { command: 'promote'; result: PromoteResult }
   | { command: 'status'; result: StatusResult }
@@ -235,7 +235,7 @@ function rolloutFields(r: RolloutResult) {
   };
 }
 
-function releaseFields(result: DeployResult | RollbackResult | PromoteResult) {
+function releaseFields(result: ReleaseResult | RollbackResult | PromoteResult) {
   const rollback = 'operation' in result && result.operation === 'rollback' ? result : undefined;
   const promote = 'operation' in result && result.operation === 'promote' ? result : undefined;
   return {

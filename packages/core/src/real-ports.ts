@@ -1,5 +1,5 @@
 import type { GitHubInfraWorkflows } from './github/index.js';
-import type { DeployPorts } from './ports/bundles.js';
+import type { Ports } from './ports/bundles.js';
 import type { Reporter } from './ports/events.js';
 import type { BuilderName, Clock } from './ports/ports.js';
 import { systemClock } from './ports/ports.js';
@@ -24,7 +24,7 @@ export interface CreatePortsOptions {
   cwd?: string | undefined;
 }
 
-export interface RealPorts extends DeployPorts {
+export interface RealPorts extends Ports {
   /** The GitHub token in use (a secret: adapters mask it), when one was found (not with an App). */
   githubToken: string | undefined;
   /** Release what the ports hold: revoke every GitHub App token minted. Call at the end, whatever happened. */

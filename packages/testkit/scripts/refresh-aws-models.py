@@ -7,6 +7,7 @@ writes packages/testkit/models/<service>-<api-version>.json with the botocore ve
 
 Usage:
   python3 packages/testkit/scripts/refresh-aws-models.py                 # the botocore Python imports
+  python3 packages/testkit/scripts/refresh-aws-models.py --check         # exit 1 when a vendored file differs
   python3 packages/testkit/scripts/refresh-aws-models.py --botocore DIR  # an unpacked botocore package, e.g.
       pip download --no-deps botocore -d /tmp/b && unzip -q /tmp/b/botocore-*.whl -d /tmp/b/x
       python3 packages/testkit/scripts/refresh-aws-models.py --botocore /tmp/b/x/botocore
@@ -110,19 +111,31 @@ def prune(model, operations, version):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split('\n')[0])
     parser.add_argument('--botocore', help='a botocore package directory (default: the installed one)')
+    parser.add_argument('--check', action='store_true', help='compare instead of writing; exit 1 on a difference')
     args = parser.parse_args()
     root = botocore_dir(args.botocore)
     version = botocore_version(root)
     os.makedirs(OUT_DIR, exist_ok=True)
+    stale = []
     for service, operations in OPERATIONS.items():
         model = load_model(root, service)
         pruned = prune(model, operations, version)
         name = f'{service}-{model["metadata"]["apiVersion"]}.json'
-        with open(os.path.join(OUT_DIR, name), 'w', encoding='utf-8') as handle:
-            json.dump(pruned, handle, indent=1, sort_keys=False)
-            handle.write('\n')
+        text = json.dumps(pruned, indent=1, sort_keys=False) + '\n'
+        path = os.path.join(OUT_DIR, name)
+        if args.check:
+            current = open(path, encoding='utf-8').read() if os.path.exists(path) else ''
+            if current != text:
+                stale.append(name)
+            continue
+        with open(path, 'w', encoding='utf-8') as handle:
+            handle.write(text)
         print(f'{name}: botocore {version}, {len(pruned["operations"])} operations, '
               f'{len(pruned["shapes"])} shapes')
+    if stale:
+        sys.exit(f'{", ".join(stale)} differ from botocore {version}: run this script without --check')
+    if args.check:
+        print(f'models match botocore {version}')
 
 
 if __name__ == '__main__':

@@ -1,12 +1,12 @@
 import {
   CLI_INPUT_NAMES,
   CLI_OPERATION_NAMES,
-  type DeployResult,
   describePlan,
   execute,
   formatDuration,
   parseReleaseOptions,
   prepareDeploy,
+  type ReleaseResult,
   resultJson,
 } from '@shared-hosting/core';
 import type { Redactor } from '../output/redact.js';
@@ -55,7 +55,7 @@ export async function runDeploy(
   );
 }
 
-function printResult(result: DeployResult, flags: DeployFlags, io: CliIO, redactor: Redactor): void {
+function printResult(result: ReleaseResult, flags: DeployFlags, io: CliIO, redactor: Redactor): void {
   if (flags.json) {
     const json = resultJson({ command: 'deploy', result });
     io.stdout.write(`${redactor.redact(JSON.stringify(json, null, 2))}\n`);

@@ -1,9 +1,9 @@
 import {
   CONDITIONAL_STEPS,
   DEPLOY_STEPS,
-  type DeployEvent,
   formatDuration,
   type HostingError,
+  type HostingEvent,
   type Reporter,
   STEP_TITLES,
   type StepId,
@@ -78,7 +78,7 @@ export class TerminalReporter implements Reporter {
     this.options.redactor.add(secret);
   }
 
-  emit(event: DeployEvent): void {
+  emit(event: HostingEvent): void {
     if (this.options.live) this.emitLive(event);
     else this.emitPlain(event);
   }
@@ -95,7 +95,7 @@ export class TerminalReporter implements Reporter {
   }
 
   // ----- plain lines ------------------------------------------------------------------------
-  private emitPlain(event: DeployEvent): void {
+  private emitPlain(event: HostingEvent): void {
     switch (event.type) {
       case 'step-start':
         this.print(`▸ ${event.title}`);
@@ -147,7 +147,7 @@ export class TerminalReporter implements Reporter {
     return s;
   }
 
-  private emitLive(event: DeployEvent): void {
+  private emitLive(event: HostingEvent): void {
     switch (event.type) {
       case 'step-start': {
         const s = this.state(event.step);

@@ -1,9 +1,9 @@
 import {
   type BuilderName,
-  type DeployPorts,
   describeQuit,
   type HostingError,
   newReleaseLive,
+  type Ports,
   type ReleaseLive,
   type StepId,
 } from '@shared-hosting/core';
@@ -25,7 +25,7 @@ export interface ReleaseCommand<P, R extends { error: HostingError | undefined }
   /** Which builder the plan needs (only deploy builds). */
   builder?(plan: P): BuilderName | 'auto';
   /** `live`: pass it to the operation's options; a second Ctrl-C prints what state it left. */
-  run(plan: P, ports: DeployPorts, signal: AbortSignal, live: ReleaseLive): Promise<R>;
+  run(plan: P, ports: Ports, signal: AbortSignal, live: ReleaseLive): Promise<R>;
   print(result: R): void;
 }
 

@@ -1,4 +1,4 @@
-import { createPorts, type DeployPorts, type Reporter } from '@shared-hosting/core';
+import { createPorts, type Ports, type Reporter } from '@shared-hosting/core';
 import type { Redactor } from '../output/redact.js';
 import type { CliIO, CommonFlags } from '../types.js';
 
@@ -6,13 +6,13 @@ export interface PortsRequest {
   flags: CommonFlags & { profile?: string; region?: string };
   io: CliIO;
   reporter: Reporter;
-  builder: DeployPorts extends unknown ? Parameters<typeof createPorts>[0]['builder'] : never;
+  builder: Ports extends unknown ? Parameters<typeof createPorts>[0]['builder'] : never;
   redactor: Redactor;
   /** What GitHub App tokens may do: `read` for read-only commands. Default write. */
   githubAccess?: 'read' | 'write';
 }
 
-export type PortsFactory = (request: PortsRequest) => Promise<DeployPorts>;
+export type PortsFactory = (request: PortsRequest) => Promise<Ports>;
 
 /** The real ports: AWS SDK clients, Octokit and the image builder, loaded lazily. */
 export const createCliPorts: PortsFactory = async ({

@@ -1,8 +1,9 @@
 import { buildCacheRepository } from '../domain/names.js';
 import type { SourceInfo } from '../domain/provenance.js';
+import { DEPLOY_STEPS, type StepId } from '../domain/steps.js';
 import type { DeployOptions } from '../inputs/inputs.js';
-import { RELEASE_STEPS, type StepId } from '../ports/events.js';
 import type { BuilderName, WorkflowTarget } from '../ports/ports.js';
+import type { WaitPlan } from './release.js';
 
 /** Everything a deployment will do, with every name resolved. Pure data: printing it is `--dry-run`. */
 export interface DeployPlan {
@@ -36,16 +37,8 @@ export interface DeployPlan {
     value: string;
   };
   workflow: WorkflowTarget;
-  wait: {
-    enabled: boolean;
-    timeoutMs: number;
-    cancelOnTimeout: boolean;
-    cancelOnInterrupt: boolean;
-  };
+  wait: WaitPlan;
 }
-
-/** A deploy: preflight, build, tag, push, then the release tail (lock … report). */
-export const DEPLOY_PLAN_STEPS: readonly StepId[] = ['preflight', 'build', 'tag', 'push', ...RELEASE_STEPS];
 
 /** Pure: options + source → plan. */
 export function plan(options: DeployOptions, source: SourceInfo): DeployPlan {
@@ -58,7 +51,7 @@ export function plan(options: DeployOptions, source: SourceInfo): DeployPlan {
   if (source.repositoryUrl) labels['org.opencontainers.image.source'] = source.repositoryUrl;
   return {
     kind: 'deploy',
-    steps: DEPLOY_PLAN_STEPS,
+    steps: DEPLOY_STEPS,
     application: options.application,
     environment: options.environment,
     version,

@@ -1,6 +1,7 @@
 import { lockParameterName } from '../domain/lock.js';
 import { HISTORY_MAX } from '../domain/names.js';
 import type { SourceInfo } from '../domain/provenance.js';
+import { PROMOTE_STEPS, ROLLBACK_STEPS, type StepId } from '../domain/steps.js';
 import { InputError, InputErrors } from '../errors/errors.js';
 import {
   blankToUndefined,
@@ -13,10 +14,8 @@ import {
   parseDeployInputs,
   TAG_PATTERN,
 } from '../inputs/inputs.js';
-import { RELEASE_STEPS, type StepId } from '../ports/events.js';
 import type { WorkflowTarget } from '../ports/ports.js';
-import type { DeployPlan } from './deploy.js';
-import type { ReleaseOptions } from './release.js';
+import type { ReleaseOptions, WaitPlan } from './release.js';
 
 /**
  * Raw inputs of the day-2 operations, as adapters collect them (strings; empty means "not given").
@@ -93,7 +92,7 @@ export interface RollbackPlan {
   to: string;
   /** Who rolls back and from where (provenance). */
   source: Pick<SourceInfo, 'actor' | 'runUrl'>;
-  wait: DeployPlan['wait'];
+  wait: WaitPlan;
   release: Required<ReleaseOptions>;
 }
 
@@ -107,7 +106,7 @@ export interface PromotePlan {
   /** The tag to deploy in the target; undefined means the source's version (no re-tag). */
   version: string | undefined;
   source: Pick<SourceInfo, 'actor' | 'runUrl'>;
-  wait: DeployPlan['wait'];
+  wait: WaitPlan;
   release: Required<ReleaseOptions>;
 }
 
@@ -119,11 +118,6 @@ export interface UnlockPlan {
   /** Remove a lock that has not expired yet (its holder may still be running). */
   force: boolean;
 }
-
-/** A rollback: the preflight resolves and confirms the version, then the release tail. */
-export const ROLLBACK_PLAN_STEPS: readonly StepId[] = ['preflight', ...RELEASE_STEPS];
-/** A promote: no build and no push (shown as skipped), a re-tag only when needed, then the release tail. */
-export const PROMOTE_PLAN_STEPS: readonly StepId[] = ['preflight', 'build', 'tag', 'push', ...RELEASE_STEPS];
 
 /** Environments shown by `status` when none is given. */
 export const DEFAULT_STATUS_ENVIRONMENTS = ['staging', 'production'] as const;
@@ -176,7 +170,7 @@ function targetOf(options: DeployOptions, hasInfra: boolean): OperationTarget {
   };
 }
 
-function waitOf(options: DeployOptions): DeployPlan['wait'] {
+function waitOf(options: DeployOptions): WaitPlan {
   return {
     enabled: options.wait,
     timeoutMs: options.timeoutMs,
@@ -332,7 +326,7 @@ export function planRollback(
   if (c.errors.length > 0 || !shared) throw new InputErrors(c.errors);
   return {
     kind: 'rollback',
-    steps: ROLLBACK_PLAN_STEPS,
+    steps: ROLLBACK_STEPS,
     target: targetOf(shared.options, true) as ReleaseTarget,
     to,
     wait: waitOf(shared.options),
@@ -379,7 +373,7 @@ export function planPromote(
   const options = shared.options;
   return {
     kind: 'promote',
-    steps: PROMOTE_PLAN_STEPS,
+    steps: PROMOTE_STEPS,
     from: {
       application: options.application,
       environment: from,

@@ -11,3 +11,11 @@ export interface ReleaseOptions {
   /** After restoring the previous value, trigger the infra deployment again and wait (default false). */
   redeployOnRollback?: boolean | undefined;
 }
+
+/** Whether and how long to wait for the infra run, and when to cancel it (every release has one). */
+export interface WaitPlan {
+  enabled: boolean;
+  timeoutMs: number;
+  cancelOnTimeout: boolean;
+  cancelOnInterrupt: boolean;
+}

@@ -2,6 +2,8 @@
  * The rollout planner: inputs and the App spec in, every resolved name out (cluster, service,
  * container, parameter, repository) with the steps the runner executes. Pure: no I/O.
  */
+
+import { ROLLOUT_STEPS, type RolloutStepId } from '../domain/steps.js';
 import { InputError, InputErrors } from '../errors/errors.js';
 import {
   blankToUndefined,
@@ -12,7 +14,6 @@ import {
   parseBoolean,
   parseDuration,
 } from '../inputs/inputs.js';
-import { ROLLOUT_STEPS, type RolloutStepId } from '../ports/events.js';
 import type { AppSpec } from '../spec/app-spec.js';
 
 /** Raw rollout inputs as adapters collect them (empty strings mean "not given"). */

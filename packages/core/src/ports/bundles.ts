@@ -2,7 +2,7 @@ import type { Reporter } from './events.js';
 import type { Clock, ImageBuilder, InfraWorkflows, ParameterStore, Registry } from './ports.js';
 
 /** Every side effect an operation may perform, passed in once. */
-export interface DeployPorts {
+export interface Ports {
   /** Resolved lazily: a deployment whose image already exists needs no builder at all. */
   builder: () => Promise<ImageBuilder>;
   registry: Registry;
@@ -16,4 +16,4 @@ export interface DeployPorts {
 }
 
 /** The ports a rollback or promote uses: no builder, so neither can build by construction. */
-export type OperationPorts = Omit<DeployPorts, 'builder'>;
+export type OperationPorts = Omit<Ports, 'builder'>;

@@ -52,7 +52,7 @@ export async function history(
   };
   const steps = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
   try {
-    result.entries = await steps.run('preflight', async ({ progress }) => {
+    result.entries = await steps.run('read', async ({ progress }) => {
       progress(`reading the history of ${target.parameter}`);
       const values = await ports.parameters.history(target.parameter, plan.limit);
       // Newest first, whatever order the store returned.

@@ -12,8 +12,8 @@ import { RecordingReporter } from '../ports/events.js';
 import type { RunSummary } from '../ports/ports.js';
 import { resultJson } from '../present.js';
 import { createFakes } from '../testing/fakes.js';
-import { asSsm } from '../testing/ssm.js';
-import { describeQuit, newReleaseLive } from './release.js';
+import { fakePorts } from '../testing/ssm.js';
+import { describeQuit, newReleaseLive } from './quit.js';
 import { status } from './status.js';
 import { unlock } from './unlock.js';
 
@@ -55,14 +55,7 @@ async function setup() {
     formatProvenance({ action: 'deploy', version: 'v1', commit: 'c1', digest: v1.digest, actor: 'bob' }),
   );
   const reporter = new RecordingReporter();
-  const ports = {
-    builder: async () => fakes.builder,
-    registry: fakes.registry,
-    parameters: asSsm(fakes.parameters),
-    workflows: fakes.workflows,
-    clock: fakes.clock,
-    reporter,
-  };
+  const ports = fakePorts(fakes, reporter);
   const run = (options: ExecuteOptions = {}, extra: Record<string, string | boolean> = {}) =>
     execute(makePlan(extra), ports, options);
   const methods = () => t.calls.map((c) => `${c.port}.${c.method}${c.args[0] === LOCK ? ':lock' : ''}`);

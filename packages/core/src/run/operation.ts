@@ -1,10 +1,8 @@
 import { InputError } from '../errors/errors.js';
 import type { OperationPorts } from '../ports/bundles.js';
-import type { StepId } from '../ports/events.js';
 import type { ExecuteOptions } from './ports.js';
-import { AFTER_FAILURE, finishRelease, type ReleaseState } from './release.js';
-import type { DeployResult } from './result.js';
-import { runPlan, StepRunner, type StepTable } from './runner.js';
+import type { ReleaseResult } from './result.js';
+import { StepRunner, unwrap } from './runner.js';
 
 /** The error when no GitHub token is available and the operation must trigger the infra deployment. */
 export function missingTokenError(tokenInput: string | undefined): InputError {
@@ -26,18 +24,16 @@ function warnNoToken(ports: OperationPorts, tokenInput: string | undefined): voi
 }
 
 /**
- * Run a deploy's, rollback's or promote's plan: without a GitHub token refuse (unless a dry run, or
- * `allowMissingToken`, which warns and goes on), run only the preflight for a dry run, else every
- * step; then release the lock. Never throws: a failure sets the result's error.
+ * Run the body of a deploy, rollback or promote: without a GitHub token refuse (unless a dry run, or
+ * `allowMissingToken`, which warns and goes on), else run the body with a step runner over the
+ * result's records. Never throws: a failure sets the result's error.
  */
-export async function runOperation<R extends DeployResult>(
-  state: ReleaseState & { result: R },
-  steps: readonly StepId[],
-  table: StepTable,
+export async function runOperation<R extends ReleaseResult>(
+  result: R,
   ports: OperationPorts,
   options: ExecuteOptions,
+  body: (steps: StepRunner) => Promise<void>,
 ): Promise<R> {
-  const { result } = state;
   if (!ports.workflows && !options.dryRun) {
     if (!options.allowMissingToken) {
       result.error = missingTokenError(options.tokenInput);
@@ -45,9 +41,11 @@ export async function runOperation<R extends DeployResult>(
     }
     warnNoToken(ports, options.tokenInput);
   }
-  const runner = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
-  const planned = options.dryRun ? steps.filter((s) => s === 'preflight') : steps;
-  result.error = await finishRelease(state, await runPlan(planned, table, runner, AFTER_FAILURE));
-  if (!result.error) result.status = 'succeeded';
+  try {
+    await body(new StepRunner(ports.clock, ports.reporter, result.steps, options.signal));
+    result.status = 'succeeded';
+  } catch (thrown) {
+    result.error = unwrap(thrown);
+  }
   return result;
 }

@@ -1,5 +1,5 @@
 import type { ReleaseOptions } from '../plan/release.js';
-import type { RunRef } from '../ports/ports.js';
+import type { ReleaseLive } from './quit.js';
 
 /** Options of every operation that changes a deployment. */
 export interface OperationOptions {
@@ -14,18 +14,6 @@ export interface OperationOptions {
    * for an adapter that quits at once on a second Ctrl-C (`describeQuit`).
    */
   live?: ReleaseLive | undefined;
-}
-
-/** Where a release is, for the message of a quit that does not wait for it to finish. */
-export interface ReleaseLive {
-  /** The lock held now, and the command that removes it. */
-  lock: { name: string; unlock: string } | undefined;
-  parameter: string | undefined;
-  /** The value being released, and the one it replaces (as read under the lock). */
-  version: string | undefined;
-  previous: string | undefined;
-  phase: 'before-write' | 'writing' | 'written' | 'triggered' | 'restoring' | 'restored' | 'done';
-  run: RunRef | undefined;
 }
 
 export interface ExecuteOptions extends ReleaseOptions, OperationOptions {

@@ -5,11 +5,13 @@ import { type PromotePreflight, promotePreflight } from '../steps/preflight-prom
 import { retag } from '../steps/retag.js';
 import { runOperation } from './operation.js';
 import type { OperationOptions } from './ports.js';
-import { newReleaseLive, type ReleaseSpec, type ReleaseState, releaseSteps } from './release.js';
-import { type DeployResult, newResult } from './result.js';
-import type { StepTable } from './runner.js';
+import { newReleaseLive } from './quit.js';
+import { release } from './release.js';
+import type { ReleaseSpec } from './release-spec.js';
+import { newResult, type ReleaseResult } from './result.js';
+import type { StepRunner } from './runner.js';
 
-export interface PromoteResult extends DeployResult {
+export interface PromoteResult extends ReleaseResult {
   operation: 'promote';
   /** The environment the image came from, and the version it runs there. */
   sourceEnvironment: string;
@@ -19,9 +21,10 @@ export interface PromoteResult extends DeployResult {
 }
 
 /**
- * Ship the exact image deployed in the source environment to the target environment: no build, no
- * push; a re-tag only when another tag is asked for. The target's provenance records `source=<from>`
- * and the source's digest. Never throws.
+ * Ship the exact image deployed in the source environment to the target environment, in the order of
+ * its plan's steps: preflight; no build and no push (shown as skipped), a re-tag only when another tag
+ * is asked for; then the release tail. The target's provenance records `source=<from>` and the source's
+ * digest. Never throws.
  */
 export async function promote(
   plan: PromotePlan,
@@ -35,43 +38,42 @@ export async function promote(
     sourceVersion: undefined,
     retagged: false,
   };
-  const state: ReleaseState & { result: PromoteResult; pre?: PromotePreflight } = {
-    ports,
-    options: plan.release,
-    result,
-    spec: undefined,
-    live: options.live ?? newReleaseLive(),
+  return runOperation(result, ports, options, async (steps) => {
+    const pre = await steps.run('preflight', (ctx) => promotePreflight(plan, ports, ctx));
+    result.version = pre.version;
+    result.sourceVersion = pre.source.value;
+    result.previousValue = pre.current?.value;
+    result.image = pre.reference;
+    result.digest = pre.image.digest;
+    if (options.dryRun) return;
+    const why = `promote ships the image running in ${plan.from.environment} (${pre.image.digest})`;
+    steps.skip('build', `${why}: nothing to build`);
+    result.retagged = await retagStep(steps, plan, pre, ports);
+    steps.skip('push', `${why}: nothing to push`);
+    const live = options.live ?? newReleaseLive();
+    await release({ steps, ports, options: plan.release, result, live }, promoteSpec(plan, pre));
+  });
+}
+
+/** Step `tag`: give the image the target's tag when it lacks it. Returns whether it did. */
+async function retagStep(
+  steps: StepRunner,
+  plan: PromotePlan,
+  pre: PromotePreflight,
+  ports: OperationPorts,
+): Promise<boolean> {
+  if (!pre.retag) {
+    steps.skip('tag', `${pre.reference} already points at ${pre.image.digest}`);
+    return false;
+  }
+  const input = {
+    repository: plan.target.repository,
+    digest: pre.image.digest,
+    version: pre.version,
+    reference: pre.reference,
   };
-  const pre = () => state.pre as PromotePreflight;
-  const why = () => `promote ships the image running in ${plan.from.environment} (${pre().image.digest})`;
-  const table: StepTable = {
-    ...releaseSteps(state),
-    preflight: async (steps) => {
-      const p = await steps.run('preflight', (ctx) => promotePreflight(plan, ports, ctx));
-      state.pre = p;
-      result.version = p.version;
-      result.sourceVersion = p.source.value;
-      result.previousValue = p.current?.value;
-      result.image = p.reference;
-      result.digest = p.image.digest;
-      state.spec = promoteSpec(plan, p);
-    },
-    build: async (steps) => steps.skip('build', `${why()}: nothing to build`),
-    tag: async (steps) => {
-      const p = pre();
-      if (!p.retag) return steps.skip('tag', `${p.reference} already points at ${p.image.digest}`);
-      const input = {
-        repository: plan.target.repository,
-        digest: p.image.digest,
-        version: p.version,
-        reference: p.reference,
-      };
-      await steps.run('tag', (ctx) => retag(input, ports, ctx));
-      result.retagged = true;
-    },
-    push: async (steps) => steps.skip('push', `${why()}: nothing to push`),
-  };
-  return runOperation(state, plan.steps, table, ports, options);
+  await steps.run('tag', (ctx) => retag(input, ports, ctx));
+  return true;
 }
 
 function promoteSpec(plan: PromotePlan, pre: PromotePreflight): ReleaseSpec {

@@ -8,7 +8,7 @@ import { plan } from '../plan/deploy.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { RunSummary } from '../ports/ports.js';
 import { createFakes } from '../testing/fakes.js';
-import { asSsm } from '../testing/ssm.js';
+import { fakePorts } from '../testing/ssm.js';
 
 const source: SourceInfo = {
   commit: 'b'.repeat(40),
@@ -47,14 +47,7 @@ async function setup() {
     formatProvenance({ action: 'deploy', version: 'v1', commit: 'c1', digest: v1.digest, actor: 'alice' }),
   );
   const reporter = new RecordingReporter();
-  const ports = {
-    builder: async () => fakes.builder,
-    registry: fakes.registry,
-    parameters: asSsm(fakes.parameters),
-    workflows: fakes.workflows,
-    clock: fakes.clock,
-    reporter,
-  };
+  const ports = fakePorts(fakes, reporter);
   const run = (options: ExecuteOptions = {}, extra: Record<string, string | boolean> = {}) =>
     execute(makePlan(extra), ports, options);
   return { ...fakes, reporter, ports, run, v1 };
@@ -187,7 +180,7 @@ describe('--rollback-on-failure', () => {
     expect(result.recovery).toMatchObject({ restored: false, value: 'v1' });
     expect(result.recovery?.summary).toContain('no longer in ECR');
     expect((await t.parameters.get(PARAM))?.value).toBe('v2');
-    expect(t.reporter.ofType('step-fail').map((e) => e.step)).toEqual(['rollback', 'report']);
+    expect(t.reporter.ofType('step-fail').map((e) => e.step)).toEqual(['restore', 'report']);
   });
 
   it('does not restore when someone else changed the parameter meanwhile', async () => {
@@ -208,7 +201,7 @@ describe('--rollback-on-failure', () => {
     t.workflows.next = { conclusion: 'failure' };
     const result = await t.run({ rollbackOnFailure: true }, { version: 'v1' });
     expect(result.recovery).toMatchObject({ restored: false });
-    expect(t.reporter.ofType('step-end').find((e) => e.step === 'rollback')?.status).toBe('skipped');
+    expect(t.reporter.ofType('step-end').find((e) => e.step === 'restore')?.status).toBe('skipped');
   });
 
   it('leaves a failed deployment alone without the flag', async () => {

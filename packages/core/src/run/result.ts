@@ -4,7 +4,7 @@ import type { RecoveryResult } from '../steps/restore.js';
 import type { StepRecord } from './runner.js';
 
 /** What a deploy, rollback or promote did: filled in step by step. */
-export interface DeployResult {
+export interface ReleaseResult {
   status: 'succeeded' | 'failed';
   dryRun: boolean;
   error: HostingError | undefined;
@@ -40,7 +40,7 @@ export function newResult(
   version: string,
   dryRun: boolean,
   imageExisted: boolean | undefined,
-): DeployResult {
+): ReleaseResult {
   return {
     status: 'failed',
     dryRun,
@@ -63,7 +63,7 @@ export function newResult(
 }
 
 /** The outputs of design.md, as strings (empty when unknown). */
-export type DeployOutputs = Record<
+export type ReleaseOutputs = Record<
   | 'image'
   | 'digest'
   | 'version'
@@ -75,7 +75,7 @@ export type DeployOutputs = Record<
   string
 >;
 
-export function toOutputs(result: DeployResult): DeployOutputs {
+export function toOutputs(result: ReleaseResult): ReleaseOutputs {
   return {
     image: result.image ?? '',
     digest: result.digest ?? '',

@@ -4,20 +4,21 @@ import type { OperationPorts } from '../ports/bundles.js';
 import { type RollbackPreflight, rollbackPreflight } from '../steps/preflight-rollback.js';
 import { runOperation } from './operation.js';
 import type { OperationOptions } from './ports.js';
-import { newReleaseLive, type ReleaseSpec, type ReleaseState, releaseSteps } from './release.js';
-import { type DeployResult, newResult } from './result.js';
-import type { StepTable } from './runner.js';
+import { newReleaseLive } from './quit.js';
+import { release } from './release.js';
+import type { ReleaseSpec } from './release-spec.js';
+import { newResult, type ReleaseResult } from './result.js';
 
-export interface RollbackResult extends DeployResult {
+export interface RollbackResult extends ReleaseResult {
   operation: 'rollback';
   /** The version rolled back from (the parameter's value before). */
   from: string | undefined;
 }
 
 /**
- * Roll an environment back to an earlier version: resolve and confirm it in the preflight, then lock,
- * write the parameter (provenance action `rollback`, `from=<current>`), trigger and wait as deploy does.
- * Never throws.
+ * Roll an environment back to an earlier version, in the order of its plan's steps: resolve and confirm
+ * it in the preflight, then the release tail (provenance action `rollback`, `from=<current>`), as deploy
+ * does. Never throws.
  */
 export async function rollback(
   plan: RollbackPlan,
@@ -29,32 +30,22 @@ export async function rollback(
     operation: 'rollback',
     from: undefined,
   };
-  const state: ReleaseState & { result: RollbackResult } = {
-    ports,
-    options: plan.release,
-    result,
-    spec: undefined,
-    live: options.live ?? newReleaseLive(),
-  };
-  const table: StepTable = {
-    ...releaseSteps(state),
-    preflight: async (steps) => {
-      const pre = await steps.run('preflight', (ctx) => rollbackPreflight(plan, ports, ctx));
-      result.version = pre.version;
-      result.from = pre.current.value;
-      result.previousValue = pre.current.value;
-      result.image = pre.reference;
-      result.digest = pre.image.digest;
-      state.spec = {
-        ...rollbackSpec(plan, pre),
-        // The value rolled back from is the one read under the lock, not the preflight's.
-        read: (current) => {
-          result.from = current?.value;
-        },
-      };
-    },
-  };
-  return runOperation(state, plan.steps, table, ports, options);
+  return runOperation(result, ports, options, async (steps) => {
+    const pre = await steps.run('preflight', (ctx) => rollbackPreflight(plan, ports, ctx));
+    result.version = pre.version;
+    result.from = pre.current.value;
+    result.previousValue = pre.current.value;
+    result.image = pre.reference;
+    result.digest = pre.image.digest;
+    if (options.dryRun) return;
+    const live = options.live ?? newReleaseLive();
+    try {
+      await release({ steps, ports, options: plan.release, result, live }, rollbackSpec(plan, pre));
+    } finally {
+      // The value rolled back from is the one read under the lock, not the preflight's.
+      result.from = result.previousValue;
+    }
+  });
 }
 
 function rollbackSpec(plan: RollbackPlan, pre: RollbackPreflight): ReleaseSpec {

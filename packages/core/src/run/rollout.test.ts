@@ -92,7 +92,7 @@ describe('rollout', () => {
       'read:done',
       'resolve:done',
       'render:done',
-      'deploy:done',
+      'update-service:done',
       'ecs-wait:done',
       'record:done',
     ]);
@@ -141,7 +141,7 @@ describe('rollout', () => {
       'read:done',
       'resolve:done',
       'render:skipped',
-      'deploy:skipped',
+      'update-service:skipped',
       'ecs-wait:skipped',
       'record:skipped',
     ]);

@@ -1,10 +1,11 @@
 /**
  * The rollout: the infra repository's side of a deployment, as a composition of the steps under
- * steps/rollout/ (read, resolve, render, deploy, wait, record), run in the order of `plan.steps`.
+ * steps/rollout/ (read, resolve, render, update-service, ecs-wait, record), in the order of `plan.steps`.
  */
+
 import { type HostingError, RolloutFailedError } from '../errors/errors.js';
 import type { RolloutPlan } from '../plan/rollout.js';
-import type { Reporter, RolloutStepId } from '../ports/events.js';
+import type { Reporter } from '../ports/events.js';
 import type {
   Clock,
   ContainerService,
@@ -13,14 +14,13 @@ import type {
   RolloutState,
   ServiceEvent,
 } from '../ports/ports.js';
-import { type Deployed, deployRevision } from '../steps/rollout/deploy.js';
-import { readVersion, type VersionRead } from '../steps/rollout/read.js';
+import { deployRevision } from '../steps/rollout/deploy.js';
+import { readVersion } from '../steps/rollout/read.js';
 import { recordDeployed } from '../steps/rollout/record.js';
 import { type Rendered, renderTaskDefinition } from '../steps/rollout/render.js';
 import { type ResolvedImage, resolveImage } from '../steps/rollout/resolve.js';
 import { waitForDeployment } from '../steps/rollout/wait.js';
-import type { StepContext, StepOutcome } from '../steps/step.js';
-import { runPlan, type StepRecord, StepRunner, type StepTable } from './runner.js';
+import { type StepRecord, StepRunner, unwrap } from './runner.js';
 
 /** The side effects a rollout performs: SSM, ECR (read only) and ECS. */
 export interface RolloutPorts {
@@ -121,97 +121,89 @@ function newResult(plan: RolloutPlan): RolloutResult {
   };
 }
 
-/** What the steps produced so far; each step reads what the ones before it left. */
-interface State {
-  read?: VersionRead;
-  resolve?: ResolvedImage;
-  render?: Rendered;
-  deploy?: Deployed;
-}
-
-function need<T>(value: T | undefined, step: RolloutStepId, by: RolloutStepId): T {
-  if (value === undefined) throw new Error(`The rollout step "${by}" needs "${step}" to have run first.`);
-  return value;
-}
-
-type Run = <T>(id: RolloutStepId, step: (ctx: StepContext) => Promise<StepOutcome<T>>) => Promise<T>;
-
-/** One function per step id: run the step module with what the steps before it left, fill in the result. */
-function stepTable(
+/**
+ * The rollout's steps, in the order of ROLLOUT_STEPS, each given what the ones before it returned: read,
+ * resolve, render (a dry run stops there), update-service, ecs-wait, record.
+ */
+async function rolloutSteps(
   plan: RolloutPlan,
   ports: RolloutPorts,
-  run: Run,
-  skip: (id: RolloutStepId, summary: string) => void,
-  state: State,
+  steps: StepRunner,
   result: RolloutResult,
-): StepTable {
-  return {
-    read: async () => {
-      state.read = await run('read', (ctx) => readVersion(plan, ports, ctx));
-      result.version = state.read.value;
-      result.parameterVersion = state.read.parameterVersion;
-    },
-    resolve: async () => {
-      const read = need(state.read, 'read', 'resolve');
-      const input = { ...plan, version: read.value, parameterVersion: read.parameterVersion };
-      state.resolve = await run('resolve', (ctx) => resolveImage(input, ports, ctx));
-      result.image = state.resolve.image;
-      result.digest = state.resolve.digest;
-    },
-    render: async () => {
-      const { image } = need(state.resolve, 'resolve', 'render');
-      const input = { ...plan, image, register: !plan.dryRun };
-      const rendered = await run('render', (ctx) => renderTaskDefinition(input, ports, ctx));
-      state.render = rendered;
-      result.diff = rendered.diff;
-      result.alreadyRunning = rendered.alreadyRunning;
-      result.previousTaskDefinition = rendered.previous.arn;
-      const current = rendered.service.deployments[0];
-      result.taskDefinition = rendered.alreadyRunning ? rendered.previous.arn : rendered.next?.arn;
-      if (rendered.alreadyRunning) {
-        result.deploymentId = current?.id;
-        result.rolloutState = current?.rolloutState ?? 'COMPLETED';
-      }
-    },
-    deploy: async () => {
-      const rendered = need(state.render, 'render', 'deploy');
-      state.deploy = await run('deploy', (ctx) =>
-        deployRevision({ ...plan, next: rendered.next }, ports, ctx),
-      );
-      if (state.deploy.deploymentId) {
-        result.deploymentId = state.deploy.deploymentId;
-        result.rolloutState = 'IN_PROGRESS';
-      }
-    },
-    'ecs-wait': async () => {
-      const rendered = need(state.render, 'render', 'ecs-wait');
-      const { deploymentId } = need(state.deploy, 'deploy', 'ecs-wait');
-      if (!deploymentId || !rendered.next) {
-        skip('ecs-wait', `${plan.service} already runs that image: nothing to wait for`);
-        return;
-      }
-      const input = {
-        ...plan,
-        deploymentId,
-        taskDefinition: rendered.next.arn,
-        previousTaskDefinition: rendered.previous.arn,
-        knownEvents: rendered.service.events.map((e) => e.id),
-      };
-      const waited = await run('ecs-wait', (ctx) => waitForDeployment(input, ports, ctx));
-      result.events = waited.events;
-      result.rolloutState = waited.rolloutState;
-    },
-    record: async () => {
-      const read = need(state.read, 'read', 'record');
-      const input = { parameter: plan.parameter, value: read.value, parameterVersion: read.parameterVersion };
-      await run('record', (ctx) => recordDeployed(input, ports, ctx));
-    },
+): Promise<void> {
+  const read = await steps.run('read', (ctx) => readVersion(plan, ports, ctx));
+  result.version = read.value;
+  result.parameterVersion = read.parameterVersion;
+  const resolveInput = { ...plan, version: read.value, parameterVersion: read.parameterVersion };
+  const resolved = await steps.run('resolve', (ctx) => resolveImage(resolveInput, ports, ctx));
+  result.image = resolved.image;
+  result.digest = resolved.digest;
+  const rendered = await renderStep(plan, ports, steps, resolved, result);
+  if (plan.dryRun) return;
+  const updated = await steps.run('update-service', (ctx) =>
+    deployRevision({ ...plan, next: rendered.next }, ports, ctx),
+  );
+  if (updated.deploymentId) {
+    result.deploymentId = updated.deploymentId;
+    result.rolloutState = 'IN_PROGRESS';
+  }
+  await waitStep(plan, ports, steps, { rendered, deploymentId: updated.deploymentId }, result);
+  const recordInput = {
+    parameter: plan.parameter,
+    value: read.value,
+    parameterVersion: read.parameterVersion,
   };
+  await steps.run('record', (ctx) => recordDeployed(recordInput, ports, ctx));
+}
+
+async function renderStep(
+  plan: RolloutPlan,
+  ports: RolloutPorts,
+  steps: StepRunner,
+  resolved: ResolvedImage,
+  result: RolloutResult,
+): Promise<Rendered> {
+  const input = { ...plan, image: resolved.image, register: !plan.dryRun };
+  const rendered = await steps.run('render', (ctx) => renderTaskDefinition(input, ports, ctx));
+  result.diff = rendered.diff;
+  result.alreadyRunning = rendered.alreadyRunning;
+  result.previousTaskDefinition = rendered.previous.arn;
+  const current = rendered.service.deployments[0];
+  result.taskDefinition = rendered.alreadyRunning ? rendered.previous.arn : rendered.next?.arn;
+  if (rendered.alreadyRunning) {
+    result.deploymentId = current?.id;
+    result.rolloutState = current?.rolloutState ?? 'COMPLETED';
+  }
+  return rendered;
+}
+
+async function waitStep(
+  plan: RolloutPlan,
+  ports: RolloutPorts,
+  steps: StepRunner,
+  update: { rendered: Rendered; deploymentId: string | undefined },
+  result: RolloutResult,
+): Promise<void> {
+  const { rendered, deploymentId } = update;
+  if (!deploymentId || !rendered.next) {
+    steps.skip('ecs-wait', `${plan.service} already runs that image: nothing to wait for`);
+    return;
+  }
+  const input = {
+    ...plan,
+    deploymentId,
+    taskDefinition: rendered.next.arn,
+    previousTaskDefinition: rendered.previous.arn,
+    knownEvents: rendered.service.events.map((e) => e.id),
+  };
+  const waited = await steps.run('ecs-wait', (ctx) => waitForDeployment(input, ports, ctx));
+  result.events = waited.events;
+  result.rolloutState = waited.rolloutState;
 }
 
 /**
- * Roll the version in SSM out on ECS: exactly `plan.steps`, in order. Never throws: the result says
- * whether it succeeded and carries the error.
+ * Roll the version in SSM out on ECS, step by step in the order of `plan.steps`. Never throws: the
+ * result says whether it succeeded and carries the error.
  */
 export async function rollout(
   plan: RolloutPlan,
@@ -219,16 +211,18 @@ export async function rollout(
   options: RolloutOptions = {},
 ): Promise<RolloutResult> {
   const result = newResult(plan);
-  const runner = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
-  const run: Run = (id, step) => runner.run(id, step);
-  const steps = stepTable(plan, ports, run, (id, summary) => runner.skip(id, summary), {}, result);
-  const error = await runPlan(plan.steps, steps, runner);
-  result.error = error;
-  if (!error) result.status = 'succeeded';
-  if (error instanceof RolloutFailedError) {
-    result.rolloutState = 'FAILED';
-    result.stoppedReasons = error.stoppedReasons;
-    result.rolledBackTo = error.rolledBackTo;
+  const steps = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
+  try {
+    await rolloutSteps(plan, ports, steps, result);
+    result.status = 'succeeded';
+  } catch (thrown) {
+    const error = unwrap(thrown);
+    result.error = error;
+    if (error instanceof RolloutFailedError) {
+      result.rolloutState = 'FAILED';
+      result.stoppedReasons = error.stoppedReasons;
+      result.rolledBackTo = error.rolledBackTo;
+    }
   }
   return result;
 }

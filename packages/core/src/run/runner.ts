@@ -1,5 +1,6 @@
+import { STEP_TITLES, type StepId } from '../domain/steps.js';
 import { type HostingError, InterruptedError, toHostingError } from '../errors/errors.js';
-import { type Reporter, STEP_TITLES, type StepId } from '../ports/events.js';
+import type { Reporter } from '../ports/events.js';
 import type { Clock } from '../ports/ports.js';
 import type { StepContext, StepOutcome } from '../steps/step.js';
 
@@ -120,38 +121,4 @@ export class StepRunner {
     this.records.push({ step, status, durationMs, summary });
     this.reporter.emit({ type: 'step-end', step, status, durationMs, summary, at: this.clock.now() });
   }
-}
-
-/**
- * A step of an operation, bound to its state: runs the step module and stores its value. A step that
- * runs after a failure (see `runPlan`) receives that failure.
- */
-export type BoundStep = (runner: StepRunner, failure: HostingError | undefined) => Promise<void>;
-
-/** How an operation runs each of its plan's step ids. */
-export type StepTable = Partial<Record<StepId, BoundStep>>;
-
-/**
- * The one runner: executes `steps` in order from `table`. A failure stops the run; steps listed in
- * `afterFailure` still run then (the restore after a failed wait), and the first failure is returned.
- * Never throws.
- */
-export async function runPlan(
-  steps: readonly StepId[],
-  table: StepTable,
-  runner: StepRunner,
-  afterFailure: ReadonlySet<StepId> = new Set(),
-): Promise<HostingError | undefined> {
-  let failure: HostingError | undefined;
-  for (const id of steps) {
-    if (failure && !afterFailure.has(id)) continue;
-    try {
-      const step = table[id];
-      if (!step) throw new Error(`The plan lists step "${id}", which this operation does not have.`);
-      await step(runner, failure);
-    } catch (thrown) {
-      failure ??= unwrap(thrown);
-    }
-  }
-  return failure;
 }

@@ -78,7 +78,7 @@ export async function status(
   };
   const steps = new StepRunner(ports.clock, ports.reporter, result.steps, options.signal);
   try {
-    result.environments = await steps.run('preflight', async ({ progress }) => {
+    result.environments = await steps.run('read', async ({ progress }) => {
       const list = await Promise.all(
         plan.targets.map(async (target) => {
           progress(`reading ${target.environment}`);

@@ -94,7 +94,7 @@ describe('planRollout', () => {
       parameter: '/shared-hosting/hello-app/staging/version',
       timeoutMs: 30 * 60_000,
       pollIntervalMs: 2000,
-      steps: ['read', 'resolve', 'render', 'deploy', 'ecs-wait', 'record'],
+      steps: ['read', 'resolve', 'render', 'update-service', 'ecs-wait', 'record'],
     });
     const production = planRollout(
       { application: 'hello-app', environment: 'production', service: 'hello-blue', cluster: 'other' },

@@ -15,6 +15,8 @@ export interface SetVersionInput {
 }
 
 export interface SetVersionValue {
+  /** The parameter as read under the lock: what was replaced, and what a restore writes back. */
+  current: ParameterValue | undefined;
   /** The parameter version written, or the current one when the value was already set. */
   parameterVersion: number;
   /** Whether this step wrote the parameter. */
@@ -38,6 +40,7 @@ export async function setVersion(
   input.read(current);
   if (current && current.value === version) {
     return skipped(`${parameter} is already ${version} (parameter version ${current.version})`, {
+      current,
       parameterVersion: current.version,
       wrote: false,
     });
@@ -52,6 +55,6 @@ export async function setVersion(
   const written = await ports.parameters.put(parameter, version, input.description(current));
   return done(
     `${parameter}: ${current?.value ?? '(not set)'} → ${version} (parameter version ${written.version})`,
-    { parameterVersion: written.version, wrote: true },
+    { current, parameterVersion: written.version, wrote: true },
   );
 }

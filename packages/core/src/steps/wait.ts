@@ -1,10 +1,10 @@
-import type { DeployPlan } from '../plan/deploy.js';
+import type { WaitPlan } from '../plan/release.js';
 import type { InfraWorkflows, RunRef, RunResult } from '../ports/ports.js';
 import { done, type StepContext, type StepOutcome } from './step.js';
 
 /** Follow the infra run to its end (TimeoutError after `timeoutMs`, InterruptedError on abort). */
 export async function waitForRun(
-  input: { run: RunRef; wait: DeployPlan['wait'] },
+  input: { run: RunRef; wait: WaitPlan },
   ports: { workflows: InfraWorkflows },
   ctx: StepContext,
 ): Promise<StepOutcome<RunResult>> {

@@ -221,7 +221,9 @@ export function describeServiceRevisions(context: DeploymentsApiContext, input: 
       serviceArn: service.arn,
       clusterArn: service.clusterArn,
       taskDefinition: revision.taskDefinition,
-      launchType: service.launchType,
+      ...(service.capacityProviderStrategy
+        ? { capacityProviderStrategy: service.capacityProviderStrategy }
+        : { launchType: service.launchType }),
       ...(service.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
       createdAt: epoch(revision.createdAt),
     });

@@ -140,6 +140,36 @@ describe('service deployments: rolling', () => {
     expect(service?.taskDefinition).toBe(source?.taskDefinition);
   });
 
+  it('rolls a rolling update back on an alarm already in ALARM, and stays STOPPED without rollback', async () => {
+    const alarmed = (rollback: boolean) =>
+      seed(better, {
+        deploymentConfiguration: { alarms: { alarmNames: [`rolling-${rollback}`], enable: true, rollback } },
+      });
+    const withRollback = alarmed(true);
+    const without = alarmed(false);
+    peers.aws.ecs.setAlarm('rolling-true', 'ALARM');
+    peers.aws.ecs.setAlarm('rolling-false', 'ALARM');
+    try {
+      const first = await follow(await update(withRollback.cluster, withRollback.taskDefinition), terminal);
+      expect(first.deployment).toMatchObject({
+        status: 'ROLLBACK_SUCCESSFUL',
+        alarms: { status: 'TRIGGERED', triggeredAlarmNames: ['rolling-true'] },
+      });
+      const second = await follow(await update(without.cluster, without.taskDefinition), terminal);
+      expect(second.deployment).toMatchObject({
+        status: 'STOPPED',
+        statusReason: 'ECS deployment alarms: rolling-false in ALARM state.',
+      });
+    } finally {
+      peers.aws.ecs.setAlarm('rolling-true', 'OK');
+      peers.aws.ecs.setAlarm('rolling-false', 'OK');
+    }
+    const [service] =
+      (await ecs.send(new DescribeServicesCommand({ cluster: withRollback.cluster, services: ['web'] })))
+        .services ?? [];
+    expect(service?.deployments?.map((d) => d.rolloutState)).toEqual(['COMPLETED']);
+  });
+
   it('answers UnsupportedFeatureException where the API is switched off', async () => {
     const { cluster } = seed(better);
     peers.aws.ecs.setServiceDeploymentsApi(false);

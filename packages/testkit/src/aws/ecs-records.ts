@@ -116,6 +116,8 @@ export interface EcsServiceRecord {
   desiredCount: number;
   taskDefinition: string;
   launchType: string;
+  /** Set instead of a launch type: the service's capacity providers (DescribeServices shows no launchType then). */
+  capacityProviderStrategy?: CapacityProviderItem[] | undefined;
   deploymentConfiguration: DeploymentConfiguration;
   deploymentController: { type: DeploymentControllerType };
   networkConfiguration?: Record<string, unknown> | undefined;
@@ -131,6 +133,13 @@ export interface EcsServiceRecord {
   revisions: ServiceRevisionRecord[];
   /** Service deployments, newest first (ListServiceDeployments' order). */
   serviceDeployments: ServiceDeploymentRecord[];
+}
+
+/** ECS `CapacityProviderStrategyItem`. */
+export interface CapacityProviderItem {
+  capacityProvider: string;
+  weight?: number | undefined;
+  base?: number | undefined;
 }
 
 export type DeploymentControllerType = 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';

@@ -1,4 +1,5 @@
 import {
+  DescribeServicesCommand,
   DescribeTasksCommand,
   ECSClient,
   ListTasksCommand,
@@ -145,6 +146,39 @@ describe('RunTask, DescribeTasks, StopTask', () => {
     await expect(
       ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'nope:1', networkConfiguration: network })),
     ).rejects.toMatchObject({ name: 'ClientException' });
+  });
+
+  it('runs on the capacity providers of a service that has them', async () => {
+    const strategy = [{ capacityProvider: 'FARGATE_SPOT', weight: 1, base: 0 }];
+    peers.aws.ecs.addService({
+      cluster,
+      service: 'spot-worker',
+      taskDefinition: { family: 'spot-worker', containerDefinitions: [{ name: 'app', image: good }] },
+      capacityProviderStrategy: strategy,
+      networkConfiguration: network,
+    });
+    const [service] =
+      (await ecs.send(new DescribeServicesCommand({ cluster, services: ['spot-worker'] }))).services ?? [];
+    expect(service).toMatchObject({ capacityProviderStrategy: strategy, networkConfiguration: network });
+    expect(service?.launchType).toBeUndefined();
+    const arn = await run({
+      taskDefinition: 'spot-worker',
+      capacityProviderStrategy: service?.capacityProviderStrategy,
+      networkConfiguration: service?.networkConfiguration,
+    });
+    const task = await stopped(arn);
+    expect(task).toMatchObject({ capacityProviderName: 'FARGATE_SPOT' });
+    expect(task.launchType).toBeUndefined();
+    await expect(
+      ecs.send(
+        new RunTaskCommand({
+          cluster,
+          taskDefinition: 'spot-worker',
+          launchType: 'FARGATE',
+          capacityProviderStrategy: strategy,
+        }),
+      ),
+    ).rejects.toMatchObject({ name: 'InvalidParameterException' });
   });
 
   it('stops a task that outlives its timeout', async () => {

@@ -49,6 +49,12 @@ function platform(service: EcsServiceRecord) {
   return service.launchType === 'FARGATE' ? { platformVersion: '1.4.0', platformFamily: 'Linux' } : {};
 }
 
+/** `launchType` (and Fargate's platform), or the capacity provider strategy that replaces it. */
+function placement(service: EcsServiceRecord) {
+  if (service.capacityProviderStrategy) return { capacityProviderStrategy: service.capacityProviderStrategy };
+  return { launchType: service.launchType, ...platform(service) };
+}
+
 function wireDeployment(
   service: EcsServiceRecord,
   deployment: EcsDeployment,
@@ -65,8 +71,7 @@ function wireDeployment(
     failedTasks: deployment.failedTasks,
     createdAt: epoch(deployment.createdAt),
     updatedAt: epoch(deployment.updatedAt),
-    launchType: service.launchType,
-    ...platform(service),
+    ...placement(service),
     ...(service.networkConfiguration ? { networkConfiguration: service.networkConfiguration } : {}),
     rolloutState: deployment.rolloutState,
     rolloutStateReason: deployment.rolloutStateReason,
@@ -91,8 +96,7 @@ export function wireService(
     desiredCount: service.desiredCount,
     runningCount: tasks.filter(isRunning).length,
     pendingCount: tasks.filter(isPending).length,
-    launchType: service.launchType,
-    ...platform(service),
+    ...placement(service),
     taskDefinition: service.taskDefinition,
     deploymentConfiguration: service.deploymentConfiguration,
     deployments: service.deployments.map((d) => wireDeployment(service, d, tasks)),
@@ -113,6 +117,8 @@ export function wireService(
 }
 
 function launchOf(service: EcsServiceRecord | undefined, alone: EcsTaskRecord['standalone']) {
+  if (service?.capacityProviderStrategy)
+    return { capacityProviderName: service.capacityProviderStrategy[0]?.capacityProvider };
   if (service) return { launchType: service.launchType, ...platform(service) };
   if (alone?.capacityProviderName) return { capacityProviderName: alone.capacityProviderName };
   const launchType = alone?.launchType ?? 'FARGATE';

@@ -8,6 +8,7 @@ import {
 } from './ecs-deployments-api.js';
 import { checkDeploymentConfiguration } from './ecs-phases.js';
 import {
+  type CapacityProviderItem,
   type DeploymentConfiguration,
   type DeploymentControllerType,
   type EcsDeployment,
@@ -82,6 +83,8 @@ export interface AddEcsServiceOptions {
   /** Default `ECS`. */
   deploymentController?: DeploymentControllerType | undefined;
   launchType?: 'FARGATE' | 'EC2' | undefined;
+  /** Capacity providers instead of a launch type (e.g. `[{capacityProvider: 'FARGATE_SPOT', weight: 1}]`). */
+  capacityProviderStrategy?: CapacityProviderItem[] | undefined;
   networkConfiguration?: Record<string, unknown> | undefined;
 }
 
@@ -184,6 +187,7 @@ export class EcsState {
       desiredCount: options.desiredCount ?? 1,
       taskDefinition: definition.arn,
       launchType: options.launchType ?? 'FARGATE',
+      capacityProviderStrategy: options.capacityProviderStrategy,
       deploymentConfiguration: {
         deploymentCircuitBreaker: options.circuitBreaker ?? { enable: true, rollback: true },
         maximumPercent: 200,
@@ -501,7 +505,7 @@ export class EcsState {
       if (definition.status !== 'ACTIVE')
         throw new AwsServiceError('ClientException', `TaskDefinition is inactive`);
     }
-    checkController(service, input);
+    checkUpdate(service, input);
     this.updates.push(structuredClone(input));
     applyServiceSettings(service, input);
     const primary = service.deployments.find((d) => d.status === 'PRIMARY');
@@ -582,8 +586,18 @@ function seedSuccessful(record: ServiceDeploymentRecord): void {
   if (record.strategy !== 'ROLLING') record.weight = { production: 100, test: 100 };
 }
 
-/** ECS deploys a CodeDeploy or external service's new task definition only through that controller. */
-function checkController(service: EcsServiceRecord, input: Record<string, unknown>): void {
+/**
+ * UpdateService's checks beyond the model, before anything changes: the count, the deployment configuration's
+ * documented ranges, and the controller (ECS deploys a CodeDeploy or external service's new task definition
+ * only through that controller).
+ */
+function checkUpdate(service: EcsServiceRecord, input: Record<string, unknown>): void {
+  if (typeof input.desiredCount === 'number' && input.desiredCount < 0)
+    throw new AwsServiceError('InvalidParameterException', 'desiredCount can not be negative.');
+  const invalid = checkDeploymentConfiguration(
+    (input.deploymentConfiguration ?? {}) as DeploymentConfiguration,
+  );
+  if (invalid) throw new AwsServiceError('InvalidParameterException', invalid);
   const type = service.deploymentController.type;
   if (type === 'ECS') return;
   const redeploy = input.taskDefinition !== undefined || input.forceNewDeployment === true;
@@ -596,17 +610,13 @@ function checkController(service: EcsServiceRecord, input: Record<string, unknow
 }
 
 function applyServiceSettings(service: EcsServiceRecord, input: Record<string, unknown>): void {
-  if (typeof input.desiredCount === 'number') {
-    if (input.desiredCount < 0)
-      throw new AwsServiceError('InvalidParameterException', 'desiredCount can not be negative.');
-    service.desiredCount = input.desiredCount;
-  }
+  if (typeof input.desiredCount === 'number') service.desiredCount = input.desiredCount;
   const config = input.deploymentConfiguration as DeploymentConfiguration | undefined;
-  const invalid = config && checkDeploymentConfiguration(config);
-  if (invalid) throw new AwsServiceError('InvalidParameterException', invalid);
   if (config) service.deploymentConfiguration = { ...service.deploymentConfiguration, ...config };
   const controller = input.deploymentController as EcsServiceRecord['deploymentController'] | undefined;
   if (controller) service.deploymentController = { type: controller.type };
+  if (input.capacityProviderStrategy !== undefined)
+    service.capacityProviderStrategy = input.capacityProviderStrategy as CapacityProviderItem[];
   if (input.networkConfiguration !== undefined)
     service.networkConfiguration = input.networkConfiguration as Record<string, unknown>;
 }

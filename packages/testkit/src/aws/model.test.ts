@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { EcrState } from './ecr.js';
+import { EcsState } from './ecs.js';
 import { loadModel } from './model.js';
+import { SsmState } from './ssm.js';
 
 const ecs = loadModel('ecs-2014-11-13');
 const ecr = loadModel('ecr-2015-09-21');
@@ -64,5 +67,30 @@ describe('vendored botocore models', () => {
       [],
     );
     expect(ssm.validateInput('LabelParameterVersion', { Name: '/a', Labels: [] })).toHaveLength(1);
+  });
+});
+
+describe('the server and its models', () => {
+  it('answers every operation the vendored models hold (refresh-aws-models.py OPERATIONS = the served set)', async () => {
+    const caller = {
+      arn: 'arn:aws:iam::123456789012:user/t',
+      region: 'eu-west-1',
+      accountId: '123456789012',
+    };
+    const states = [
+      { model: ssm, handle: (op: string) => new SsmState().handle(op, {}, caller) },
+      { model: ecr, handle: (op: string) => new EcrState(undefined).handle(op, {}, caller) },
+      { model: ecs, handle: (op: string) => new EcsState().handle(op, {}, caller) },
+    ];
+    for (const { model, handle } of states) {
+      for (const operation of model.operations) {
+        const outcome = await Promise.resolve()
+          .then(() => handle(operation))
+          .catch((error: { errorType?: string }) => error);
+        expect(`${operation}: ${(outcome as { errorType?: string }).errorType}`).not.toBe(
+          `${operation}: UnknownOperationException`,
+        );
+      }
+    }
   });
 });
