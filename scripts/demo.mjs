@@ -2,7 +2,7 @@
 //   - the app side: the real `hosting deploy` builds examples/hello-app with buildah (no Docker daemon),
 //     pushes it to a real OCI registry behind the ECR test server, sets the version in SSM, dispatches the
 //     infra workflow and waits for it;
-//   - the infra side: the GitHub test server runs that workflow for real, its step "Roll out on ECS" runs
+//   - the infra side: the GitHub test server runs that workflow for real, its step "Deploy to ECS" runs
 //     `hosting rollout` against the ECS test server, whose tasks pull the image from the registry.
 // Then a crashing commit: its tasks exit, the circuit breaker rolls the service back, the infra run fails
 // and the app side names the failed step and the stopped tasks' reason.

@@ -1,8 +1,33 @@
 import type * as Preset from '@docusaurus/preset-classic';
 import type { Config } from '@docusaurus/types';
-import { themes as prismThemes } from 'prism-react-renderer';
+import { type PrismTheme, themes as prismThemes } from 'prism-react-renderer';
 import remarkGithubAdmonitionsToDirectives from 'remark-github-admonitions-to-directives';
 import { generateReference } from './src/plugins/generate-reference';
+import rehypeTables from './src/plugins/rehype-tables';
+
+/**
+ * A Prism theme with some token colours replaced: GitHub's light theme and One Dark colour comments, numbers,
+ * keys and strings below WCAG AA's 4.5:1 on their own backgrounds; these replacements reach it.
+ */
+function withColours(theme: PrismTheme, colours: Record<string, string>): PrismTheme {
+  return {
+    ...theme,
+    styles: theme.styles.map((entry) => {
+      const colour = entry.types.map((type) => colours[type]).find(Boolean);
+      return colour ? { ...entry, style: { ...entry.style, color: colour } } : entry;
+    }),
+  };
+}
+
+// Light: on #f6f8fa, 4.6:1 or more. Dark: on One Dark's #282c34, 4.7:1 or more.
+const lightCode = withColours(prismThemes.github, {
+  comment: '#5f6a75',
+  string: '#b31d28',
+  number: '#1b7c83',
+  atrule: '#0550ae',
+  function: '#b31d28',
+});
+const darkCode = withColours(prismThemes.oneDark, { comment: '#9aa0ac', property: '#ef8891' });
 
 const repositoryUrl = 'https://github.com/shared-hosting/shared-hosting-deploy';
 
@@ -60,12 +85,17 @@ export default function createConfig(): Config {
           docsRouteBasePath: '/',
           docsDir: '../../docs',
           language: ['en'],
-          highlightSearchTermsOnTargetPage: true,
+          // Off: its highlighter (mark.js) would be in every page's first JavaScript.
+          highlightSearchTermsOnTargetPage: false,
           explicitSearchResultPath: true,
         },
       ],
     ],
-    plugins: ['./src/plugins/raw-source.ts', './src/plugins/generate-reference.ts'],
+    plugins: [
+      './src/plugins/raw-source.ts',
+      './src/plugins/generate-reference.ts',
+      './src/plugins/light-pages.ts',
+    ],
 
     presets: [
       [
@@ -77,6 +107,7 @@ export default function createConfig(): Config {
             sidebarPath: './sidebars.ts',
             exclude: ['**/assets/**', '**/_*.{md,mdx}', '**/_*/**'],
             beforeDefaultRemarkPlugins: [remarkGithubAdmonitionsToDirectives],
+            rehypePlugins: [rehypeTables],
             editUrl: ({ docPath }) =>
               `${repositoryUrl}/edit/main/${generatedFrom[docPath] ?? `docs/${docPath}`}`,
             showLastUpdateTime: true,
@@ -101,9 +132,10 @@ export default function createConfig(): Config {
             to: '/deployment-workflow',
             label: 'Guide',
             position: 'left',
-            activeBaseRegex: '^/(?!(usage|operations|reference|security|search)(/|$))',
+            activeBaseRegex: '^/(?!(usage|operations|platform|reference|security|search)(/|$))',
           },
           { to: '/usage', label: 'Usage', position: 'left', activeBaseRegex: '^/(usage|operations)(/|$)' },
+          { to: '/platform', label: 'Platform team', position: 'left', activeBaseRegex: '^/platform(/|$)' },
           {
             type: 'dropdown',
             label: 'Reference',
@@ -126,7 +158,9 @@ export default function createConfig(): Config {
           {
             title: 'Guide',
             items: [
+              { label: 'Get started', to: '/getting-started' },
               { label: 'Deployment workflow', to: '/deployment-workflow' },
+              { label: 'Platform team', to: '/platform' },
               { label: 'Review and setup', to: '/usage#review-and-setup' },
               { label: 'Security', to: '/security' },
             ],
@@ -150,12 +184,17 @@ export default function createConfig(): Config {
         copyright: `Shared Hosting platform team. Built with Docusaurus.`,
       },
       prism: {
-        theme: prismThemes.github,
+        theme: lightCode,
         // One Dark colours YAML keys (Prism's `atrule` tokens); Dracula leaves them plain.
-        darkTheme: prismThemes.oneDark,
-        additionalLanguages: ['bash', 'json', 'yaml'],
+        darkTheme: darkCode,
+        // prism-react-renderer already has JSON and YAML; each language added here is in every page's JavaScript.
+        additionalLanguages: ['bash'],
       },
-      mermaid: { theme: { light: 'neutral', dark: 'dark' } },
+      // Narrow actor boxes and margins keep the diagrams near the column's width at their own (16 px) text size.
+      mermaid: {
+        theme: { light: 'neutral', dark: 'dark' },
+        options: { sequence: { actorMargin: 24, width: 110, boxMargin: 6 } },
+      },
       tableOfContents: { minHeadingLevel: 2, maxHeadingLevel: 3 },
     } satisfies Preset.ThemeConfig,
   };

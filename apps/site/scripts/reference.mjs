@@ -19,9 +19,22 @@ export const outDir = path.join(repoRoot, 'docs/reference/_generated');
 
 const banner = '{/* Generated from the source by apps/site/scripts/reference.mjs: do not edit. */}\n\n';
 
-/** Text safe inside MDX prose and GFM table cells. */
+/**
+ * Text safe inside MDX prose and GFM table cells. A `code span` of the source stays code, with its text as
+ * written (escaping "<" there would show "&lt;" literally).
+ */
 export function mdText(value) {
-  return mdEscape(String(value ?? '').replace(/\s*\n\s*/g, ' ')).trim();
+  const text = String(value ?? '').replace(/\s*\n\s*/g, ' ');
+  return text
+    .split(/(`[^`]+`)/)
+    .map((part) => (/^`[^`]+`$/.test(part) ? mdCode(part.slice(1, -1)) : mdEscape(part)))
+    .join('')
+    .trim();
+}
+
+/** A cell that is its own link target, so other pages can link to the row: `#input-version`. */
+function anchored(id, content) {
+  return `<a id="${id}" href="#${id}">${content}</a>`;
 }
 
 /** Text safe inside MDX prose and GFM table cells, without trimming: for the parts of a sentence. */
@@ -105,7 +118,7 @@ export function renderActionInputs(action) {
   return `${banner}${table(
     ['Input', 'Required', 'Default', 'Description'],
     action.inputs.map((input) => [
-      mdCode(input.name),
+      anchored(`input-${input.name}`, mdCode(input.name)),
       input.required ? 'yes' : 'no',
       input.default === undefined || input.default === '' ? '' : mdCode(String(input.default)),
       mdText(input.description) +
@@ -117,7 +130,10 @@ export function renderActionInputs(action) {
 export function renderActionOutputs(action) {
   return `${banner}${table(
     ['Output', 'Description'],
-    action.outputs.map((output) => [mdCode(output.name), mdText(output.description)]),
+    action.outputs.map((output) => [
+      anchored(`output-${output.name}`, mdCode(output.name)),
+      mdText(output.description),
+    ]),
   )}\n`;
 }
 
@@ -199,11 +215,14 @@ function sentence(text) {
   return text === '' || /[.!?:]$/.test(text) ? capitalised : `${capitalised}.`;
 }
 
-function optionsTable(options) {
+function optionsTable(options, prefix) {
   return table(
     ['Option', 'Description', 'Default'],
     options.map((opt) => [
-      mdCode(opt.flags),
+      anchored(
+        `${prefix}-${slug((opt.long ?? opt.short ?? opt.flags).replace(/^-+/, ''))}`,
+        mdCode(opt.flags),
+      ),
       [
         sentence(mdText(opt.description)),
         opt.mandatory ? '**Required.**' : '',
@@ -248,7 +267,7 @@ export function renderCli(program) {
   out.push('');
   out.push(`## Global options {/* #global-options */}\n`);
   out.push(`Usage: ${mdCode(root.usage)}\n`);
-  out.push(`${optionsTable(root.options)}\n`);
+  out.push(`${optionsTable(root.options, 'hosting')}\n`);
   out.push(`Every command also takes ${mdCode('-h, --help')}.\n`);
   out.push(helpDetails('hosting --help', root.help));
   for (const cmd of all) {
@@ -270,7 +289,7 @@ export function renderCli(program) {
         )}\n`,
       );
     }
-    if (cmd.options.length > 0) out.push(`${optionsTable(cmd.options)}\n`);
+    if (cmd.options.length > 0) out.push(`${optionsTable(cmd.options, slug(cmd.fullName))}\n`);
     out.push(helpDetails(`${cmd.fullName} --help`, cmd.help));
   }
   return out.join('\n');

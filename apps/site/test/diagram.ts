@@ -40,7 +40,7 @@ const arrows: Record<string, { line: LineStyle; head: Head }> = {
 const messagePattern = /^(.+?)\s*(-->>|->>|--x|-x|--\)|-\)|-->|->)\s*[+-]?\s*(.+?)\s*:\s*(.*)$/;
 const blockStart = /^(loop|alt|opt|par|critical|break|rect)\b/;
 const ignored =
-  /^(%%|sequenceDiagram\b|autonumber\b|title\b|activate\b|deactivate\b|note\b|else\b|and\b|option\b)/i;
+  /^(%%|sequenceDiagram\b|autonumber\b|title\b|acc(Title|Descr)\s*:|activate\b|deactivate\b|note\b|else\b|and\b|option\b)/i;
 
 /** Parses a Mermaid sequence diagram (participants, boxes, messages; notes and activations are ignored). */
 export function parseSequence(source: string): SequenceDiagram {

@@ -3,7 +3,8 @@
 /**
  * What is wrong with the page's layout at the current width: the page itself scrolling sideways, a word broken
  * over two lines inside a table cell ("regis/try"; breaks between words, after a hyphen or a slash are fine),
- * and a transcript (```text block) whose lines hide sideways instead of wrapping.
+ * a code block that wraps (transcripts keep their columns) or scrolls without keyboard focus, and a table
+ * wider than its box or with a cell outside the column.
  */
 export function layoutProblems(): string[] {
   const problems: string[] = [];
@@ -25,11 +26,30 @@ export function layoutProblems(): string[] {
       }
     }
   }
-  for (const pre of document.querySelectorAll('article .language-text pre')) {
-    if (pre.scrollWidth > pre.clientWidth + 1)
-      problems.push(
-        `a transcript hides ${pre.scrollWidth - pre.clientWidth} px sideways: "${(pre.textContent ?? '').slice(0, 50)}"`,
-      );
+  // Transcripts keep their columns: never wrapped; a box that scrolls sideways is reachable by keyboard.
+  for (const pre of document.querySelectorAll<HTMLElement>('article .theme-code-block pre')) {
+    const code = pre.querySelector('code');
+    const start = `"${(pre.textContent ?? '').slice(0, 40)}"`;
+    if (code && getComputedStyle(code).whiteSpace !== 'pre')
+      problems.push(`a code block wraps its lines: ${start}`);
+    if (pre.scrollWidth > pre.clientWidth + 1 && pre.tabIndex !== 0)
+      problems.push(`a code block scrolls sideways but takes no keyboard focus: ${start}`);
+  }
+  // Tables keep every column in view: nothing hidden sideways, every cell inside the article's column.
+  const column = document.querySelector('article .markdown')?.getBoundingClientRect();
+  for (const table of document.querySelectorAll<HTMLElement>('article table')) {
+    const key = (table.querySelector('tbody td')?.textContent ?? '').slice(0, 30);
+    if (table.scrollWidth > table.clientWidth + 1)
+      problems.push(`the table starting "${key}" hides ${table.scrollWidth - table.clientWidth} px sideways`);
+    for (const cell of table.querySelectorAll<HTMLElement>('td')) {
+      const rect = cell.getBoundingClientRect();
+      if (column && rect.width > 0 && (rect.left < column.left - 1 || rect.right > column.right + 1)) {
+        problems.push(
+          `a cell of the table starting "${key}" is outside the column: "${cell.textContent?.slice(0, 30)}"`,
+        );
+        break;
+      }
+    }
   }
   return problems;
 }
@@ -49,6 +69,7 @@ export function navbarSection(pathname: string): string | undefined {
   if (/^\/search$/.test(pathname)) return undefined;
   if (/^\/reference(\/|$)/.test(pathname)) return 'Reference';
   if (/^\/(usage|operations)(\/|$)/.test(pathname)) return 'Usage';
+  if (/^\/platform(\/|$)/.test(pathname)) return 'Platform team';
   if (pathname === '/security') return 'Security';
   return 'Guide';
 }

@@ -26,6 +26,10 @@ describe('Markdown escaping', () => {
     expect(mdText('AWS_REGION *and*\n  more')).toBe('AWS\\_REGION \\*and\\* more');
     expect(mdCode('--app <name>')).toBe('`--app <name>`');
     expect(mdCode('a|b')).toBe('`a\\|b`');
+    // A code span stays code with its text as written (MDX shows "&lt;" inside code literally).
+    expect(mdText('the repository `<repository>/build-cache` (a|b)')).toBe(
+      'the repository `<repository>/build-cache` (a\\|b)',
+    );
   });
 
   it('shows the flags, variables and URLs of a sentence as code, and links only real URLs', () => {
@@ -64,17 +68,27 @@ runs:
     const action = parseAction(fixture);
     expect(action.inputs.map((i: { name: string }) => i.name)).toEqual(['application', 'wait', 'old']);
     const md = renderActionInputs(action);
-    expect(md).toContain('| `application` | yes |  | The app\'s name, e.g. "&lt;name&gt;". |');
-    expect(md).toContain('| `wait` | no | `true` | Wait for it. |');
+    // Each row is its own link target (#input-<name>), so other pages can link to it.
+    expect(md).toContain(
+      '| <a id="input-application" href="#input-application">`application`</a> | yes |  | The app\'s name, e.g. "&lt;name&gt;". |',
+    );
+    expect(md).toContain('| <a id="input-wait" href="#input-wait">`wait`</a> | no | `true` | Wait for it. |');
     expect(md).toContain('**Deprecated:** Use new instead.');
-    expect(renderActionOutputs(action)).toContain('| `run-url` | Link \\| to the run. |');
+    expect(renderActionOutputs(action)).toContain(
+      '| <a id="output-run-url" href="#output-run-url">`run-url`</a> | Link \\| to the run. |',
+    );
   });
 
   it('renders every input of the real action.yml', async () => {
     const action = parseAction(await readFile(actionYmlPath, 'utf8'));
     expect(action.inputs.length).toBeGreaterThan(0);
     const md = renderActionInputs(action);
-    for (const input of action.inputs) expect(md).toContain(`| \`${input.name}\` |`);
+    for (const input of action.inputs)
+      expect(md).toContain(
+        `| <a id="input-${input.name}" href="#input-${input.name}">\`${input.name}\`</a> |`,
+      );
+    // A code span of the source stays code, as written: no "&lt;" shown literally.
+    expect(md).not.toMatch(/`[^`|]*&lt;[^`|]*`/);
   });
 });
 

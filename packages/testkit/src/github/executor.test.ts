@@ -61,7 +61,8 @@ describe('GitHub peer executing runs', () => {
       executor,
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression
       runName: 'Deploy ${{ inputs.application }}',
-      defaultRun: { queuedMs: 500 },
+      // Long enough to see `queued` right after the dispatch even on a loaded machine.
+      defaultRun: { queuedMs: 2000 },
     });
     const o = new Octokit({ auth: peer.token, baseUrl: peer.url });
     const id = await dispatch(o);
@@ -72,7 +73,7 @@ describe('GitHub peer executing runs', () => {
         expect(job?.steps?.at(-1)).toMatchObject({ name: 'Read version', status: 'in_progress' });
         return job;
       },
-      { timeout: 5000, interval: 25 },
+      { timeout: 10_000, interval: 25 },
     );
     expect(running?.status).toBe('in_progress');
     expect((await o.rest.actions.getWorkflowRun({ ...repo, run_id: id })).data.status).toBe('in_progress');

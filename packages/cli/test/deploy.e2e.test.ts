@@ -4,16 +4,18 @@
  * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  type AwsPeers,
-  createSlowBuildApp,
-  type GitHubPeer,
-  startAwsPeers,
-  startGitHubPeer,
-} from '@shared-hosting/testkit';
+import { type AwsPeers, type GitHubPeer, startAwsPeers, startGitHubPeer } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 
 const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
@@ -31,18 +33,7 @@ function run(args: string[], extraEnv: Record<string, string> = {}, cwd = app) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], {
       cwd,
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: work,
-        ...aws.env,
-        GITHUB_API_URL: github.url,
-        GITHUB_TOKEN: github.token,
-        HOSTING_BUILDER: 'buildah',
-        CONTAINERS_STORAGE_CONF: path.join(work, 'storage.conf'),
-        BUILDAH_ISOLATION: 'chroot',
-        STORAGE_DRIVER: 'vfs',
-        ...extraEnv,
-      },
+      env: { ...runEnv(), ...extraEnv },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -55,6 +46,48 @@ function run(args: string[], extraEnv: Record<string, string> = {}, cwd = app) {
     });
     child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
   });
+}
+
+/** The environment of a `hosting` run: the peers, buildah on a private storage, HOME in the work dir. */
+function runEnv(): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: work,
+    ...aws.env,
+    GITHUB_API_URL: github.url,
+    GITHUB_TOKEN: github.token,
+    HOSTING_BUILDER: 'buildah',
+    CONTAINERS_STORAGE_CONF: path.join(work, 'storage.conf'),
+    BUILDAH_ISOLATION: 'chroot',
+    STORAGE_DRIVER: 'vfs',
+  };
+}
+
+/**
+ * A stand-in `buildah` (in `<dir>/bin`, put first on PATH) that records its pid and the `--authfile` it
+ * was given, then waits until it is killed. `started()` reads that record once the build has begun.
+ */
+function fakeBuilder(dir: string) {
+  const bin = path.join(dir, 'bin');
+  const record = path.join(dir, 'started');
+  mkdirSync(bin, { recursive: true });
+  const script = [
+    '#!/bin/sh',
+    'auth=""; prev=""',
+    'for a in "$@"; do [ "$prev" = "--authfile" ] && auth="$a"; prev="$a"; done',
+    `printf '%s %s\\n' "$$" "$auth" > '${record}.tmp' && mv '${record}.tmp' '${record}'`,
+    'exec sleep 120',
+    '',
+  ].join('\n');
+  writeFileSync(path.join(bin, 'buildah'), script, { mode: 0o755 });
+  return {
+    bin,
+    started(): { pid: number; authFile: string } | undefined {
+      if (!existsSync(record)) return undefined;
+      const [pid, authFile] = readFileSync(record, 'utf8').trim().split(' ');
+      return { pid: Number(pid), authFile: authFile ?? '' };
+    },
+  };
 }
 
 async function tags(repository: string): Promise<string[]> {
@@ -250,40 +283,35 @@ describe('hosting deploy (built bin, real peers)', () => {
   });
 
   it('a run killed (SIGKILL) while it holds registry credentials leaves them; the next run removes them', async () => {
-    // The registry cache makes the build hold an auth file; the slow RUN step keeps it there for seconds.
+    // The registry cache makes the build hold an auth file. A stand-in buildah holds the build (as a slow
+    // one would) until the run is killed: the clean-up is under test, not buildah (the tests above build).
     aws.createRepository('hello-app/build-cache');
-    const slow = await createSlowBuildApp(8);
     const temp = path.join(work, 'tmp-kill');
     mkdirSync(temp);
     const authDirs = () => readdirSync(temp).filter((n) => n.startsWith('hosting-auth-'));
-    const child = spawn(
-      process.execPath,
-      [bin, ...DEPLOY, '--version', 'v-killed', '--context', slow.dir, '--no-wait'],
-      {
-        cwd: app,
-        env: {
-          PATH: process.env.PATH ?? '',
-          HOME: work,
-          TMPDIR: temp,
-          ...aws.env,
-          GITHUB_API_URL: github.url,
-          GITHUB_TOKEN: github.token,
-          HOSTING_BUILDER: 'buildah',
-          CONTAINERS_STORAGE_CONF: path.join(work, 'storage.conf'),
-          BUILDAH_ISOLATION: 'chroot',
-          STORAGE_DRIVER: 'vfs',
-        },
-        stdio: 'ignore',
-      },
-    );
+    const builder = fakeBuilder(path.join(work, 'fake-buildah'));
+    // To production: the staging run the SIGTERM test left going would hold the next run at the lock.
+    const deploy = ['deploy', '--app', 'hello-app', '--env', 'production', '--infra-repo', 'owner/infra'];
+    const child = spawn(process.execPath, [bin, ...deploy, '--version', 'v-killed', '--no-wait'], {
+      cwd: app,
+      env: { ...runEnv(), PATH: `${builder.bin}${path.delimiter}${process.env.PATH ?? ''}`, TMPDIR: temp },
+      stdio: 'ignore',
+    });
     const exited = new Promise((resolve) => child.on('exit', resolve));
-    await vi.waitFor(() => expect(authDirs()).toHaveLength(1), { timeout: 30_000, interval: 50 });
-    const left = authDirs()[0] as string;
+    const held = await vi.waitFor(() => builder.started() ?? expect.fail('the build has not started'), {
+      timeout: 30_000,
+      interval: 20,
+    });
+    expect(path.dirname(path.dirname(held.authFile))).toBe(temp);
+    expect(existsSync(held.authFile)).toBe(true);
+    const left = authDirs();
+    expect(left).toEqual([path.basename(path.dirname(held.authFile))]);
     child.kill('SIGKILL');
     await exited;
-    expect(authDirs()).toEqual([left]);
+    process.kill(held.pid, 'SIGKILL');
+    expect(authDirs()).toEqual(left);
 
-    const next = await run([...DEPLOY, '--version', 'v-after-kill', '--no-wait'], { TMPDIR: temp });
+    const next = await run([...deploy, '--version', 'v-after-kill', '--no-wait'], { TMPDIR: temp });
     expect(next.code, next.stderr).toBe(0);
     expect(authDirs()).toEqual([]);
   }, 90_000);

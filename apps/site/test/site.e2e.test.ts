@@ -3,7 +3,9 @@
 // Runs after `build` (turbo: test dependsOn build). Fails, never skips, when the build or Chromium is missing.
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import { createProgram, EXIT_CODES } from '@shared-hosting/cli';
 import { errorCatalog } from '@shared-hosting/core';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
@@ -31,6 +33,8 @@ const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const templatePath = path.join(repoRoot, 'docs/assets/app-deployment-workflow.yaml');
 const actionYmlPath = path.join(repoRoot, 'packages/action/action.yml');
 const docsDir = path.join(repoRoot, 'docs');
+/** The home page's JavaScript budget, gzip'd (issue 23 asks 150 KiB; see the note at the test). */
+const HOME_JS_LIMIT_KIB = 150;
 
 // Flags measured on this machine: no sandbox as root, and no background traffic to Google's hosts.
 const chromiumArgs = [
@@ -139,7 +143,7 @@ describe('/deployment-workflow', () => {
     await expect(tip.count()).resolves.toBe(1);
     const text = await tip.innerText();
     expect(text).toMatch(/tip/i);
-    expect(text).toContain('The DevOps team will create the initial environment for you');
+    expect(text).toContain('The platform team will create the initial environment for you');
     expect(await page.locator('article').innerText()).not.toContain('[!TIP]');
   });
 
@@ -202,7 +206,7 @@ describe('/usage#review-and-setup opened directly', () => {
     });
     const text = await page.locator('article').innerText();
     for (const phrase of [
-      'app spec',
+      'App spec',
       'hosting deploy --app hello-app --env staging --infra-repo owner/infra',
       '--dry-run',
       '--json',
@@ -376,6 +380,23 @@ describe('diagrams, compared with their Mermaid source', () => {
         if (!/^\s*sequenceDiagram\b/.test(source)) continue;
         const drawn = await svgs.nth(index).evaluate(readSequenceSvg);
         expect(drawn, `${doc.route} diagram ${index + 1}`).toEqual(parseSequence(source));
+        // Readable: text of 12 px or more at 1280 px, a name, the messages as text, a full-size image.
+        const figure = page.locator(`figure[data-diagram="${diagramName(source)}"]`);
+        const smallest = await svgs.nth(index).evaluate((svg: SVGSVGElement) => {
+          const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+          const sizes = [...svg.querySelectorAll('text')].map(
+            (t) => parseFloat(getComputedStyle(t).fontSize) * scale,
+          );
+          return Math.min(...sizes);
+        });
+        expect(smallest, `${doc.route} diagram ${index + 1}: smallest text in px`).toBeGreaterThanOrEqual(12);
+        expect(await figure.getAttribute('aria-label')).toMatch(/\w{4}/);
+        const steps = await figure.locator('details.diagram-text ol > li').allTextContents();
+        expect(steps).toHaveLength(parseSequence(source).messages.length);
+        for (const [i, m] of parseSequence(source).messages.entries()) expect(steps[i]).toContain(m.text);
+        expect(await figure.locator('details.diagram-text').textContent()).not.toMatch(/->>|sequenceDiagram/);
+        const full = await figure.locator('a', { hasText: 'Open full size' }).getAttribute('href');
+        expect((await fetch(`${server.url}${full}`)).status).toBe(200);
       }
       await page.close();
     },
@@ -411,45 +432,120 @@ describe('diagrams without JavaScript', () => {
   );
 });
 
-describe('every page of the sitemap, on a phone (390 px) and a desktop (1280 px)', () => {
-  it('has one h1, no sideways page scroll, no word split in a table cell, no transcript hidden sideways, and one navbar item current', async () => {
-    const sitemap = await readFile(path.join(buildDir, 'sitemap.xml'), 'utf8');
-    const paths = [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1] ?? '/').pathname);
+const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/** axe-core's violations of impact serious or critical on the open page, one line each. */
+async function axeViolations(page: Page, scheme: 'light' | 'dark'): Promise<string[]> {
+  await page.addScriptTag({ content: axeSource });
+  // WCAG 2 A and AA rules; in the dark theme only the colour rules, the rest does not change with the theme.
+  const only =
+    scheme === 'dark'
+      ? { type: 'rule', values: ['color-contrast', 'link-in-text-block'] }
+      : { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] };
+  return page.evaluate(async (runOnly) => {
+    type AxeResults = { violations: { id: string; impact: string; nodes: { target: string[] }[] }[] };
+    const axe = (window as unknown as { axe: { run: (c: Document, o: object) => Promise<AxeResults> } }).axe;
+    const { violations } = await axe.run(document, { runOnly, resultTypes: ['violations'] });
+    return violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map(
+        (v) =>
+          `${v.impact} ${v.id}: ${v.nodes
+            .map((n) => n.target.join(' '))
+            .slice(0, 3)
+            .join(', ')}`,
+      );
+  }, only);
+}
+
+const sitemapPaths = async () => {
+  const sitemap = await readFile(path.join(buildDir, 'sitemap.xml'), 'utf8');
+  return [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1] ?? '/').pathname);
+};
+
+/** Walks every page in one tab at one width and colour scheme; returns what is wrong, page by page. */
+async function walkSite(
+  paths: string[],
+  viewport: { width: number; height: number },
+  scheme: 'light' | 'dark',
+) {
+  const problems: string[] = [];
+  const themed = await newContext(scheme);
+  const page = await open('/', viewport, themed);
+  for (const pathname of paths) {
+    // The server-rendered page with its CSS (stylesheets load before DOMContentLoaded's deferred scripts).
+    const response = await page.goto(`${server.url}${pathname}`, { waitUntil: 'domcontentloaded' });
+    const where = `${pathname} at ${viewport.width} px, ${scheme}`;
+    if (response?.status() !== 200) problems.push(`${where}: status ${response?.status()}`);
+    for (const problem of await axeViolations(page, scheme)) problems.push(`${where}: ${problem}`);
+    if (scheme === 'dark') continue;
+    for (const problem of await page.evaluate(layoutProblems)) problems.push(`${where}: ${problem}`);
+    const facts = await page.evaluate(pageFacts);
+    if (facts.h1s !== 1) problems.push(`${where}: ${facts.h1s} h1 elements`);
+    const expected = navbarSection(pathname);
+    if (viewport.width > 996 && facts.current.join() !== (expected ?? ''))
+      problems.push(
+        `${where}: navbar current ${JSON.stringify(facts.current)}, expected ${expected ?? 'none'}`,
+      );
+    if (facts.dropdownCurrent.some((href) => href !== pathname))
+      problems.push(`${where}: dropdown current ${JSON.stringify(facts.dropdownCurrent)}`);
+    if (pathname === '/' || pathname === '/deployment-workflow') {
+      const slug = pathname === '/' ? 'home' : 'deployment-workflow';
+      await page.screenshot({ path: path.join(resultsDir, `${slug}-${viewport.width}.png`) });
+    }
+  }
+  await themed.close();
+  return problems;
+}
+
+describe('every page of the sitemap, on a phone (390 px) and a desktop (1280 px), light and dark', () => {
+  it('has no serious or critical axe-core violation, one h1, no sideways page scroll, tables in view, code that scrolls instead of wrapping, and one navbar item current', async () => {
+    const paths = await sitemapPaths();
     expect(paths.length).toBeGreaterThanOrEqual(10);
-    const problems: string[] = [];
-    const widths = [
-      ['phone', { width: 390, height: 844 }],
-      ['desktop', { width: 1280, height: 900 }],
-    ] as const;
-    // One tab per width, in parallel; each walks every page with full loads.
-    await Promise.all(
-      widths.map(async ([name, viewport]) => {
-        const page = await open('/', viewport);
-        for (const pathname of paths) {
-          // The server-rendered page with its CSS (stylesheets load before DOMContentLoaded's deferred scripts).
-          const response = await page.goto(`${server.url}${pathname}`, { waitUntil: 'domcontentloaded' });
-          const where = `${pathname} at ${viewport.width} px`;
-          if (response?.status() !== 200) problems.push(`${where}: status ${response?.status()}`);
-          for (const problem of await page.evaluate(layoutProblems)) problems.push(`${where}: ${problem}`);
-          const facts = await page.evaluate(pageFacts);
-          if (facts.h1s !== 1) problems.push(`${where}: ${facts.h1s} h1 elements`);
-          const expected = navbarSection(pathname);
-          if (name === 'desktop' && facts.current.join() !== (expected ?? ''))
-            problems.push(
-              `${where}: navbar current ${JSON.stringify(facts.current)}, expected ${expected ?? 'none'}`,
-            );
-          if (facts.dropdownCurrent.some((href) => href !== pathname))
-            problems.push(`${where}: dropdown current ${JSON.stringify(facts.dropdownCurrent)}`);
-          if (pathname === '/' || pathname === '/deployment-workflow') {
-            const slug = pathname === '/' ? 'home' : 'deployment-workflow';
-            await page.screenshot({ path: path.join(resultsDir, `${slug}-${name}.png`) });
-          }
-        }
-        await page.close();
-      }),
-    );
-    expect(problems).toEqual([]);
-  }, 120_000);
+    const phone = { width: 390, height: 844 };
+    const desktop = { width: 1280, height: 900 };
+    // Two tabs at a time (the machine's two cores), each walking every page with full loads.
+    const light = await Promise.all([walkSite(paths, phone, 'light'), walkSite(paths, desktop, 'light')]);
+    const dark = await Promise.all([walkSite(paths, phone, 'dark'), walkSite(paths, desktop, 'dark')]);
+    expect([...light, ...dark].flat()).toEqual([]);
+  }, 600_000);
+});
+
+describe('light pages', () => {
+  /** Every script a page loads (its HTML's and the chunks fetched after), gzip'd, in bytes, and their names. */
+  async function pageScripts(pathname: string) {
+    const page = await context.newPage();
+    const bodies: Promise<{ url: string; gzip: number }>[] = [];
+    page.on('response', (response) => {
+      // Scripts the page runs (a prefetch of another page's chunk is not a script request, and not counted).
+      if (response.request().resourceType() === 'script' && response.status() === 200)
+        bodies.push(response.body().then((body) => ({ url: response.url(), gzip: gzipSync(body).length })));
+    });
+    await page.goto(`${server.url}${pathname}`, { waitUntil: 'networkidle' });
+    const scripts = await Promise.all(bodies);
+    await page.close();
+    return { scripts };
+  }
+  const isMermaid = (source: string) => /mermaidAPI|langium|chevrotain/.test(source);
+
+  it("Mermaid's code loads only on pages with a diagram", async () => {
+    const home = await pageScripts('/');
+    const names = home.scripts.map((s) => s.url);
+    const contents = await Promise.all(names.map(async (url) => (await fetch(url)).text()));
+    expect(
+      contents.filter(isMermaid).length,
+      `scripts of / mentioning mermaid: ${names.filter((_, i) => isMermaid(contents[i] ?? ''))}`,
+    ).toBe(0);
+  });
+
+  it("the home page loads at most HOME_JS_LIMIT of gzip'd JavaScript", async () => {
+    const { scripts } = await pageScripts('/');
+    const total = scripts.reduce((sum, script) => sum + script.gzip, 0);
+    expect(
+      total / 1024,
+      scripts.map((s) => `${path.basename(s.url)} ${s.gzip}`).join(', '),
+    ).toBeLessThanOrEqual(HOME_JS_LIMIT_KIB);
+  });
 });
 
 describe('the rest of the site', () => {
@@ -458,15 +554,16 @@ describe('the rest of the site', () => {
     const cards = page.locator('[data-testid="start-card"]');
     await expect(cards.count()).resolves.toBe(4);
     const hrefs = await cards.evaluateAll((els) => els.map((el) => el.getAttribute('href')));
+    // How-tos, not reference tables: a first run, the workflow, the CLI, the platform team's path.
     expect(hrefs).toEqual([
-      '/deployment-workflow',
-      '/reference/action',
+      '/getting-started',
+      '/deployment-workflow#diy',
       '/usage#deploy-from-your-terminal',
-      '/deployment-workflow#template',
+      '/platform',
     ]);
-    await cards.nth(3).click();
-    await page.waitForURL(/\/deployment-workflow#template$/);
-    await page.locator('h2#template').waitFor({ state: 'visible' });
+    await cards.nth(1).click();
+    await page.waitForURL(/\/deployment-workflow#diy$/);
+    await page.locator('h2#diy').waitFor({ state: 'visible' });
   });
 
   it('search finds AWS_REGION, offline', async () => {
@@ -506,9 +603,13 @@ describe('the rest of the site', () => {
     try {
       const page = await open('/deployment-workflow', { width: 1280, height: 900 }, dark);
       await page.waitForFunction(() => document.documentElement.dataset.theme === 'dark');
-      await page.locator('.docusaurus-mermaid-container svg').waitFor({ state: 'visible', timeout: 20_000 });
+      await page
+        .locator('.docusaurus-mermaid-container svg')
+        .first()
+        .waitFor({ state: 'visible', timeout: 20_000 });
       await page
         .locator('.docusaurus-mermaid-container')
+        .first()
         .evaluate((el) => el.scrollIntoView({ block: 'center' }));
       await page.screenshot({ path: path.join(resultsDir, 'deployment-workflow-dark.png') });
       // The toggle cycles through the modes (system, light, dark): it reaches light.

@@ -1,0 +1,188 @@
+/**
+ * The commands of docs/getting-started.md run as written: every line of its ```bash blocks, in order, with the
+ * BUILT `hosting` as `hosting`, against the testkit peers (registry, AWS with ECS, GitHub). Only what cannot run
+ * here is left out, and said: installing (npm, pnpm, alias), `git push`, and the environment the page tells a
+ * reader to set, which the test servers' environment replaces. A command that fails, or a new line this test
+ * cannot place, fails the test: the page cannot drift from the tool.
+ * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type AwsPeers, type GitHubPeer, startAwsPeers, startGitHubPeer } from '@shared-hosting/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+const page = path.join(repoRoot, 'docs/getting-started.md');
+const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
+
+/** Lines a reader types that this machine does not run, each with the reason. */
+const NOT_RUN: [RegExp, string][] = [
+  [/^(npm|pnpm) /, 'installing: the release tarball test installs the CLI'],
+  [/^alias hosting=/, 'installing: `hosting` is the built CLI here'],
+  [/^git push\b/, 'no remote: the GitHub test server runs the infra workflow instead'],
+  [/^export (AWS_REGION|GITHUB_TOKEN)=/, "the reader's environment: the test servers' replaces it"],
+];
+
+let work: string;
+let aws: AwsPeers;
+let github: GitHubPeer;
+
+/** The ```bash blocks of the page, line by line, with the section each is under. */
+function bashLines(markdown: string): { section: string; line: string }[] {
+  const out: { section: string; line: string }[] = [];
+  let section = '';
+  for (const match of markdown.matchAll(/^(## .*)$|^```bash\n([\s\S]*?)^```$/gm)) {
+    if (match[1]) section = match[1].slice(3);
+    for (const line of (match[2] ?? '').split('\n'))
+      if (line.trim()) out.push({ section, line: line.trim() });
+  }
+  return out;
+}
+
+function git(cwd: string, ...args: string[]) {
+  execFileSync('git', ['-c', 'user.email=d@example.com', '-c', 'user.name=d', ...args], { cwd });
+}
+
+/** A directory on PATH with `hosting` (the built CLI) and a `git` that signs commits as a test user. */
+function tools(): string {
+  const dir = path.join(work, 'bin');
+  mkdirSync(dir);
+  writeFileSync(path.join(dir, 'hosting'), `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`);
+  chmodSync(path.join(dir, 'hosting'), 0o755);
+  return dir;
+}
+
+function sh(line: string, cwd: string, binDir: string) {
+  return new Promise<{ code: number; out: string }>((resolve) => {
+    const child = spawn('sh', ['-c', line], {
+      cwd,
+      env: {
+        PATH: `${binDir}:${process.env.PATH ?? ''}`,
+        HOME: work,
+        GIT_AUTHOR_NAME: 'd',
+        GIT_AUTHOR_EMAIL: 'd@example.com',
+        GIT_COMMITTER_NAME: 'd',
+        GIT_COMMITTER_EMAIL: 'd@example.com',
+        ...aws.env,
+        GITHUB_API_URL: github.url,
+        GITHUB_TOKEN: github.token,
+        HOSTING_BUILDER: 'buildah',
+        CONTAINERS_STORAGE_CONF: path.join(work, 'storage.conf'),
+        BUILDAH_ISOLATION: 'chroot',
+        STORAGE_DRIVER: 'vfs',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    child.on('exit', (code) => resolve({ code: code ?? -1, out }));
+  });
+}
+
+/** The application's repository (a Dockerfile, committed) and the infrastructure repository (an App spec). */
+function repositories() {
+  const app = path.join(work, 'hello-app');
+  mkdirSync(app);
+  writeFileSync(path.join(app, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
+  writeFileSync(path.join(app, 'hello.txt'), 'hello\n');
+  git(app, 'init', '-q');
+  git(app, 'add', '.');
+  git(app, 'commit', '-qm', 'app');
+  const infra = path.join(work, 'infra');
+  mkdirSync(path.join(infra, 'apps'), { recursive: true });
+  writeFileSync(
+    path.join(infra, 'apps/hello-app.yaml'),
+    'environments:\n  staging:\n    cluster: shared-staging\n    container: web\n',
+  );
+  git(infra, 'init', '-q');
+  git(infra, 'add', '.');
+  git(infra, 'commit', '-qm', 'infra');
+  return { app, infra };
+}
+
+beforeAll(async () => {
+  work = mkdtempSync(path.join(tmpdir(), 'hosting-docs-'));
+  writeFileSync(
+    path.join(work, 'storage.conf'),
+    `[storage]\ndriver = "vfs"\ngraphroot = "${work}/storage"\nrunroot = "${work}/run"\n`,
+  );
+  aws = await startAwsPeers({ ecsTickMs: 20 });
+  github = await startGitHubPeer({ owner: 'acme', repo: 'infra' });
+  aws.createRepository('hello-app');
+  aws.aws.ecs.addService({
+    cluster: 'shared-staging',
+    service: 'hello-app',
+    taskDefinition: {
+      family: 'hello-app-staging',
+      containerDefinitions: [{ name: 'web', image: `${aws.registry.host}/hello-app:previous` }],
+    },
+    desiredCount: 1,
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await github?.stop();
+  await aws?.stop();
+  if (work) rmSync(work, { recursive: true, force: true });
+});
+
+describe('docs/getting-started.md, as written', () => {
+  it('runs every command of the page, in order, each succeeding', async () => {
+    const { app, infra } = repositories();
+    const binDir = tools();
+    const lines = bashLines(readFileSync(page, 'utf8'));
+    expect(lines.filter((l) => l.line.startsWith('hosting ')).length).toBeGreaterThanOrEqual(5);
+    for (const { section, line } of lines) {
+      if (NOT_RUN.some(([pattern]) => pattern.test(line))) continue;
+      // The platform team's commands run in the infrastructure repository, the others in the application's.
+      const cwd = /^Platform team/.test(section) ? infra : app;
+      const result = await sh(line, cwd, binDir);
+      expect(result.code, `"${line}" (under "${section}") exited ${result.code}:\n${result.out}`).toBe(0);
+    }
+    expect(github.stats.dispatches.length).toBeGreaterThanOrEqual(1);
+  }, 180_000);
+});
+
+/** The shape of a JSON value: its keys, recursively (an array by its first element). */
+function shape(value: unknown, at = ''): string[] {
+  if (Array.isArray(value)) return value.length > 0 ? shape(value[0], `${at}[]`) : [`${at}[]`];
+  if (value && typeof value === 'object')
+    return Object.entries(value).flatMap(([key, inner]) => [`${at}.${key}`, ...shape(inner, `${at}.${key}`)]);
+  return [];
+}
+
+/** The JSON a page shows after its `$ hosting <command> ... --json` line. */
+function documentedJson(file: string, command: string): unknown {
+  const text = readFileSync(path.join(repoRoot, file), 'utf8');
+  const match = new RegExp(`^\\$ hosting ${command} [^\\n]*--json\\n(\\{[\\s\\S]*?^\\})$`, 'm').exec(text);
+  if (!match?.[1])
+    throw new Error(`${file}: no "$ hosting ${command} ... --json" sample followed by its JSON`);
+  return JSON.parse(match[1]);
+}
+
+describe('the --json samples of the operations pages', () => {
+  it.each([
+    [
+      'docs/operations/status.md',
+      'status',
+      ['--app', 'hello-app', '--env', 'staging', '--infra-repo', 'acme/infra'],
+    ],
+    ['docs/operations/history.md', 'history', ['--app', 'hello-app', '--env', 'staging', '--limit', '1']],
+  ])('%s shows the fields hosting %s --json prints, no more, no fewer', async (file, command, args) => {
+    const app = path.join(work, 'hello-app');
+    const binDir = path.join(work, 'bin');
+    const real = await sh(`hosting ${command} ${args.join(' ')} --json`, app, binDir);
+    expect(real.code, real.out).toBe(0);
+    const printed = JSON.parse(real.out.slice(real.out.indexOf('{')));
+    const documented = documentedJson(file, command);
+    const fix = `update the sample in ${file} from a real run`;
+    expect(shape(documented).sort(), fix).toEqual(shape(printed).sort());
+  });
+});
