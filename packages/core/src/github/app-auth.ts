@@ -46,6 +46,9 @@ interface Minted {
   refreshAt: number;
   expiresAtMs: number;
   revoked?: Promise<boolean>;
+  /** Requests sent with it and not answered yet: it is revoked once replaced and idle. */
+  inFlight: number;
+  replaced?: boolean;
 }
 
 type RequestOptions = Parameters<typeof octokitRequest>[0] & object;
@@ -119,6 +122,21 @@ export class AppTokens {
     for (const [key, m] of this.current) if (m.token === token) this.current.delete(key);
   }
 
+  /** A request is sent with `token` (`+1`) or answered (`-1`). */
+  using(token: string, delta: 1 | -1): void {
+    const m = this.minted.find((x) => x.token === token);
+    if (!m) return;
+    m.inFlight += delta;
+    if (m.replaced) this.revokeIfIdle(m);
+  }
+
+  /** Revoke a token no longer needed, unless a request still uses it or it is about to expire anyway. */
+  private revokeIfIdle(m: Minted): void {
+    if (m.inFlight > 0 || m.revoked) return;
+    if (m.expiresAtMs - Date.now() < 500) return;
+    m.revoked = revokeToken(this.request, m.token);
+  }
+
   /** The latest token minted and not invalidated, if any. */
   latest(): string | undefined {
     return [...this.current.values()].at(-1)?.token;
@@ -145,21 +163,26 @@ export class AppTokens {
     } catch (error) {
       throw this.mintError(error, owner, repo);
     }
-    // The lifetime GitHub gave (its expiry on the wall clock), re-minted when half of it, at most 5 minutes, is left.
+    // The lifetime GitHub gave (its expiry on the wall clock), re-minted when 60% of it, at most 5 minutes, is
+    // left: time enough to mint the next one and revoke this one while it is still valid.
     const lifetime = Math.max(0, Date.parse(answer.expiresAt) - Date.now());
-    const margin = Math.min(300_000, lifetime / 2);
-    const minted = {
+    const margin = Math.min(300_000, lifetime * 0.6);
+    const minted: Minted = {
       token: answer.token,
       repository: key,
       refreshAt: start + lifetime - margin,
       expiresAtMs: Date.now() + lifetime,
+      inFlight: 0,
     };
     const previous = this.current.get(key);
     this.minted.push(minted);
     this.current.set(key, minted);
     this.o.onToken?.(minted.token);
-    // The one it replaces still has half its life: revoke it now rather than let it linger.
-    if (previous) previous.revoked ??= revokeToken(this.request, previous.token);
+    // The one it replaces is still valid: revoke it once no request uses it, rather than let it linger.
+    if (previous) {
+      previous.replaced = true;
+      this.revokeIfIdle(previous);
+    }
     const level = Object.entries(permissions).map(([k, v]) => `${k}: ${v}`);
     this.o.log(
       `GitHub App ${this.o.app.appId}: minted an installation token for ${owner}/${repo} only (${level.join(', ')}), valid ${Math.round(lifetime / 1000)} s.`,
@@ -332,13 +355,22 @@ export function useAppTokens(client: GitHubClient, tokens: AppTokens): void {
         : undefined;
     const token = repo ? await tokens.token(repo.owner, repo.repo) : tokens.latest();
     if (token) o.headers.authorization = `token ${token}`;
+    if (token) tokens.using(token, 1);
     try {
       return await request(options);
     } catch (error) {
       if (!repo || !token || httpFailure(error).status !== 401 || !tokens.owns(token)) throw error;
       tokens.invalidate(token);
-      o.headers.authorization = `token ${await tokens.token(repo.owner, repo.repo)}`;
-      return request(options);
+      const again = await tokens.token(repo.owner, repo.repo);
+      o.headers.authorization = `token ${again}`;
+      tokens.using(again, 1);
+      try {
+        return await request(options);
+      } finally {
+        tokens.using(again, -1);
+      }
+    } finally {
+      if (token) tokens.using(token, -1);
     }
   });
 }
