@@ -22,6 +22,11 @@ const LAYERS = [
 ];
 const CORE = '^packages/core/src/';
 const folderPattern = (folders) => `${CORE}(${folders.join('|')})/`;
+/**
+ * The builders' registry (names, auto order, choices): a leaf of facts every layer may read (the ports name a
+ * builder, the inputs check one), kept beside the builders it lists. The rule below holds it to no imports.
+ */
+const BUILDER_REGISTRY = `${CORE}builders/registry\\.ts$`;
 const layerRules = LAYERS.map((folders, rank) => {
   const above = LAYERS.slice(rank + 1).flat();
   return {
@@ -29,13 +34,23 @@ const layerRules = LAYERS.map((folders, rank) => {
     severity: 'error',
     comment: `A lower layer (${folders.join(', ')}) must not import a higher one: ${above.join(', ')} or the composition in src/.`,
     from: { path: folderPattern(folders), pathNot: '\\.test\\.ts$' },
-    to: { path: [...(above.length > 0 ? [folderPattern(above)] : []), `${CORE}[^/]+\\.ts$`] },
+    to: {
+      path: [...(above.length > 0 ? [folderPattern(above)] : []), `${CORE}[^/]+\\.ts$`],
+      pathNot: BUILDER_REGISTRY,
+    },
   };
 });
 
 module.exports = {
   forbidden: [
     ...layerRules,
+    {
+      name: 'builder-registry-is-a-leaf',
+      severity: 'error',
+      comment: "Every layer may import the builders' registry, so it imports nothing.",
+      from: { path: BUILDER_REGISTRY },
+      to: {},
+    },
     {
       name: 'pure-below-prepare',
       severity: 'error',

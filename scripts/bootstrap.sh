@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
 # Installs everything Shared Hosting Deploy needs on a fresh Debian machine, then its dependencies:
-#   - Debian packages: docker-registry (the local OCI registry of the sandbox and tests), buildah (image
-#     builds without a Docker daemon), busybox-static (the RUN steps of the build-cache tests and benchmark,
-#     in FROM-scratch images), chromium (the docs site's browser tests), git
+#   - Debian packages: docker-registry (the local OCI registry of the sandbox and tests), the three image
+#     builders the tests, the benchmark and `pnpm demo --builder` use: buildah (no daemon), docker.io (dockerd
+#     and its 20.10 client; the tests start their own daemons, never the system's) and podman (rootful, private
+#     storage), busybox-static (the RUN steps of FROM-scratch images), chromium (the docs site's browser
+#     tests), git
 #   - pnpm 12.4.2 (the version pinned in package.json "packageManager")
 # Idempotent: what is already there is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 missing=()
-for pair in docker-registry:docker-registry buildah:buildah chromium:chromium git:git; do
+for pair in docker-registry:docker-registry buildah:buildah podman:podman chromium:chromium git:git; do
   command -v "${pair%%:*}" >/dev/null 2>&1 || missing+=("${pair##*:}")
 done
 # A statically linked /bin/busybox (the dynamic "busybox" package cannot run in a FROM-scratch image).
 dpkg -s busybox-static >/dev/null 2>&1 || missing+=(busybox-static)
+# Debian's Docker (dockerd in /usr/sbin, client 20.10 in /usr/bin/docker): the tests need this very client.
+dpkg -s docker.io >/dev/null 2>&1 || missing+=(docker.io)
 if ((${#missing[@]})); then
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"

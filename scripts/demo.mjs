@@ -1,5 +1,5 @@
 // `pnpm demo`: the whole deployment diagram, both halves, in a local sandbox (packages/cli/test/sandbox.mjs):
-//   - the app side: the real `hosting deploy` builds examples/hello-app with buildah (no Docker daemon),
+//   - the app side: the real `hosting deploy` builds examples/hello-app (with the builder `--builder` picks),
 //     pushes it to a real OCI registry behind the ECR test server, sets the version in SSM, dispatches the
 //     infra workflow and waits for it;
 //   - the infra side: the GitHub test server runs that workflow for real, its step "Deploy to ECS" runs
@@ -7,14 +7,40 @@
 // Then a crashing commit: its tasks exit, the circuit breaker rolls the service back, the infra run fails
 // and the app side names the failed step and the stopped tasks' reason.
 // Exits non-zero when any phase does not behave as described.
+//
+// `pnpm demo --builder docker|podman|buildah` picks the image builder (default `auto`: whichever the machine
+// has, as `hosting deploy` picks it: a docker daemon that answers, else podman, else buildah). podman and
+// buildah use a private storage; `--builder docker` uses the machine's daemon when one answers, else starts a
+// private dockerd (Debian's docker.io, as root) for the demo's length.
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, cpSync } from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '..');
 const sandboxModule = await import(path.join(root, 'packages/cli/test/sandbox.mjs'));
 const { APP, CLUSTER, CRASH_LABEL, ENV, PARAMETER, ROLLOUT_STEP, INITIAL_VERSION, startSandbox } =
   sandboxModule;
+const { BUILDER_CHOICES } = await import(path.join(root, 'packages/core/dist/builders/registry.js'));
+const { startDockerDaemon } = await import(path.join(root, 'packages/testkit/dist/index.js'));
+
+const { values: flags } = parseArgs({ options: { builder: { type: 'string', default: 'auto' } } });
+if (!BUILDER_CHOICES.includes(flags.builder)) {
+  console.error(`--builder must be one of ${BUILDER_CHOICES.join(', ')} (got "${flags.builder}").`);
+  process.exit(2);
+}
+
+/** `--builder docker` without a daemon that answers: a private one, stopped at the end. */
+async function dockerFor(builder) {
+  if (builder !== 'docker') return undefined;
+  try {
+    execFileSync('docker', ['info', '--format', '{{.ServerVersion}}'], { stdio: 'ignore', timeout: 3000 });
+    return undefined;
+  } catch {
+    console.log('No docker daemon answers: starting a private dockerd for the demo.');
+    return startDockerDaemon();
+  }
+}
 
 const tty = process.stdout.isTTY && !process.env.NO_COLOR;
 const bold = (s) => (tty ? `\x1b[1m${s}\x1b[22m` : s);
@@ -67,7 +93,10 @@ const folded = { repeats: 0 };
 const runFolds = {};
 
 const started = Date.now();
+const daemon = await dockerFor(flags.builder);
 const sandbox = await startSandbox({
+  builder: flags.builder,
+  builderEnv: daemon?.env,
   ecsTickMs: 150,
   queuedMs: 300,
   onRunLine: (run, line) => {
@@ -98,7 +127,7 @@ async function deploy() {
       else if (show(line)) console.log(`  app   │ ${line}`);
     },
   });
-  const notes = [`${buildLines} lines of buildah output`];
+  const notes = [`${buildLines} lines of ${flags.builder === 'auto' ? 'builder' : flags.builder} output`];
   if (folded.repeats > 0) notes.push(`${folded.repeats} repeated lines of the final error`);
   console.log(dim(`  (folded: ${notes.join(', ')})`));
   return result;
@@ -189,6 +218,7 @@ try {
     console.error(`Stopping the sandbox: ${e.message}`);
     exitCode = 1;
   });
+  await daemon?.stop();
 }
 
 if (summary.length > 0) {

@@ -1,6 +1,5 @@
 // The reference generator: safe Markdown from arbitrary descriptions, and pages that say what the sources say.
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { createProgram, EXIT_CODES } from '@shared-hosting/cli';
 import { errorCatalog } from '@shared-hosting/core';
 import { describe, expect, it } from 'vitest';
@@ -116,19 +115,6 @@ describe('troubleshooting', () => {
       expect(md).toContain(`{/* #${entry.code.toLowerCase().replace(/_/g, '-')} */}`);
       expect(md).toContain(`Code: \`${entry.code}\``);
     }
-  });
-});
-
-describe('the generated partials of the current build', () => {
-  it('are what the sources say now (no stale reference pages)', async () => {
-    const dir = path.resolve(import.meta.dirname, '../../../docs/reference/_generated');
-    const read = (name: string) => readFile(path.join(dir, name), 'utf8');
-    expect(await read('action-inputs.md')).toBe(
-      renderActionInputs(parseAction(await readFile(actionYmlPath, 'utf8'))),
-    );
-    expect(await read('troubleshooting.md')).toBe(renderTroubleshooting(errorCatalog));
-    expect(await read('exit-codes.md')).toBe(renderExitCodes(EXIT_CODES));
-    expect(await read('cli.md')).toBe(renderCli(createProgram()));
   });
 });
 

@@ -65,6 +65,10 @@ export interface SandboxOptions {
   /** ms a dispatched run stays queued (default 0). */
   queuedMs?: number;
   onRunLine?: (run: ExecutedRun, line: string) => void;
+  /** The deploys' HOSTING_BUILDER (default buildah); podman and buildah get a private storage. */
+  builder?: 'auto' | 'docker' | 'podman' | 'buildah';
+  /** Extra environment for the builder, e.g. a private dockerd's DOCKER_HOST and PATH. */
+  builderEnv?: Record<string, string>;
 }
 
 export declare function startSandbox(options?: SandboxOptions): Promise<Sandbox>;

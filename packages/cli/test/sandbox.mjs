@@ -159,11 +159,14 @@ function infraWorkflow({ aws, infraDir, onLine }) {
 
 /**
  * Start the sandbox. `ecsTickMs`: ms per ECS task transition; `queuedMs`: how long a dispatched run stays
- * queued; `onRunLine(run, line)`: each line the infra run logs, as it is logged.
+ * queued; `onRunLine(run, line)`: each line the infra run logs, as it is logged; `builder`: the deploys'
+ * HOSTING_BUILDER (default buildah), with `builderEnv` for it (e.g. a private dockerd's DOCKER_HOST and PATH).
+ * buildah and podman always get a private storage of the sandbox's own.
  */
 export async function startSandbox(options = {}) {
   if (!existsSync(CLI)) throw new Error(`${CLI} is missing: build the CLI first (pnpm demo does).`);
-  requireBuildah();
+  const builder = options.builder ?? 'buildah';
+  if (builder === 'buildah') requireBuildah();
   const work = mkdtempSync(path.join(tmpdir(), 'hosting-sandbox-'));
   const infraDir = path.join(work, 'infra');
   mkdirSync(path.join(infraDir, 'apps'), { recursive: true });
@@ -196,8 +199,9 @@ export async function startSandbox(options = {}) {
       ...quiet,
       GITHUB_API_URL: github.url,
       GITHUB_TOKEN: github.token,
-      HOSTING_BUILDER: 'buildah',
+      HOSTING_BUILDER: builder,
       ...storage.env,
+      ...options.builderEnv,
     };
     return {
       aws,

@@ -1,6 +1,15 @@
 // The engine's public API. Importing it loads no SDK: AWS, Octokit and the builders load lazily.
 
 export {
+  BUILDER_CHOICES,
+  BUILDER_NAMES,
+  BUILDERS,
+  type BuilderChoice,
+  type BuilderEntry,
+  DEFAULT_BUILDER,
+  isBuilderChoice,
+} from './builders/registry.js';
+export {
   describeLock,
   type LockInfo,
   type LockRecord,

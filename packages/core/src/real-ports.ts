@@ -1,4 +1,5 @@
 import type { GitHubInfraWorkflows } from './github/index.js';
+import type { StepId } from './domain/steps.js';
 import type { Ports } from './ports/bundles.js';
 import type { Reporter } from './ports/events.js';
 import type { BuilderName, Clock } from './ports/ports.js';
@@ -32,18 +33,50 @@ export interface RealPorts extends Ports {
 }
 
 /**
+ * The reporter, watched for the step in progress, and a way to add a progress line to that step (a
+ * warning between steps): how the AWS ports say "retrying" while a request gets no answer.
+ */
+export function withStepProgress(reporter: Reporter, clock: Clock) {
+  let current: StepId | undefined;
+  const watched: Reporter = {
+    emit: (event) => {
+      if (event.type === 'step-start') current = event.step;
+      else if ((event.type === 'step-end' || event.type === 'step-fail') && event.step === current)
+        current = undefined;
+      reporter.emit(event);
+    },
+    ...(reporter.registerSecret
+      ? { registerSecret: (secret: string) => reporter.registerSecret?.(secret) }
+      : {}),
+  };
+  const progress = (message: string) =>
+    reporter.emit(
+      current
+        ? { type: 'step-progress', step: current, message, at: clock.now() }
+        : { type: 'warning', message, at: clock.now() },
+    );
+  return { reporter: watched, progress };
+}
+
+/**
  * The real ports: ECR and SSM through the AWS SDK, GitHub through Octokit, the image builder chosen
  * lazily. SDKs are imported here, on demand, so that loading the engine stays cheap.
  */
 export async function createPorts(options: CreatePortsOptions): Promise<RealPorts> {
   const clock = options.clock ?? systemClock;
-  const { env, reporter } = options;
+  const { env } = options;
+  const { reporter, progress } = withStepProgress(options.reporter, clock);
   const [{ createAwsPorts }, github] = await Promise.all([
     import('./aws/index.js'),
     import('./github/index.js'),
   ]);
-  const { workflows, githubToken } = await githubPorts(github, options, clock);
-  const aws = await createAwsPorts({ region: options.region, profile: options.profile, env });
+  const { workflows, githubToken } = await githubPorts(github, { ...options, reporter }, clock);
+  const aws = await createAwsPorts({
+    region: options.region,
+    profile: options.profile,
+    env,
+    onRetry: progress,
+  });
   let builder: Promise<import('./ports/ports.js').ImageBuilder> | undefined;
   return {
     builder: () => {
@@ -127,12 +160,14 @@ export async function createRolloutPorts(
   options: CreateRolloutPortsOptions,
 ): Promise<import('./run/rollout.js').RolloutPorts> {
   const clock = options.clock ?? systemClock;
+  const { reporter, progress } = withStepProgress(options.reporter, clock);
   const { createAwsPorts, createContainerService } = await import('./aws/index.js');
   const settings = {
     region: options.region,
     profile: options.profile,
     env: options.env,
-    debug: (message: string) => options.reporter.emit({ type: 'debug', message, at: clock.now() }),
+    debug: (message: string) => reporter.emit({ type: 'debug', message, at: clock.now() }),
+    onRetry: progress,
   };
   const [aws, containers] = await Promise.all([createAwsPorts(settings), createContainerService(settings)]);
   return {
@@ -140,6 +175,6 @@ export async function createRolloutPorts(
     parameters: aws.parameters,
     containers,
     clock,
-    reporter: options.reporter,
+    reporter,
   };
 }

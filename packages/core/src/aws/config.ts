@@ -3,6 +3,7 @@
  * handler's timeouts, the endpoint override and the SDK logger. Loaded with the SDK (by clients.ts only).
  */
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { DeadlineRetryStrategy } from './deadline.js';
 import { type AwsEnv, type AwsPortsOptions, checkRegion, explicitRegion } from './options.js';
 
 export type AwsServiceId = 'SSM' | 'ECR' | 'ECS';
@@ -17,6 +18,8 @@ export interface AwsSettings {
   baseDelayMs: number;
   maxDelayMs: number;
   requestTimeoutMs: number;
+  callDeadlineMs: number;
+  onRetry: ((message: string) => void) | undefined;
   debug: ((message: string) => void) | undefined;
 }
 
@@ -31,7 +34,9 @@ export function awsSettings(options: AwsPortsOptions): AwsSettings {
     maxAttempts: options.retry?.maxAttempts ?? 8,
     baseDelayMs: options.retry?.baseDelayMs ?? 200,
     maxDelayMs: options.retry?.maxDelayMs ?? 20_000,
-    requestTimeoutMs: options.requestTimeoutMs ?? 30_000,
+    requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
+    callDeadlineMs: options.callDeadlineMs ?? 60_000,
+    onRetry: options.onRetry,
     debug: options.debug,
   };
 }
@@ -56,12 +61,21 @@ function staticCredentials(options: AwsPortsOptions, env: AwsEnv) {
   };
 }
 
-/** Exponential backoff with full jitter, for throttling, 5xx and timeouts alike. */
-function retryStrategy(settings: AwsSettings): ConfiguredRetryStrategy {
+/**
+ * Exponential backoff with full jitter, for throttling, 5xx and timeouts alike, within the call's
+ * deadline; retries of requests that got no answer are reported.
+ */
+function retryStrategy(settings: AwsSettings, service: AwsServiceId): DeadlineRetryStrategy {
   const { maxAttempts, baseDelayMs: base, maxDelayMs: cap } = settings;
-  return new ConfiguredRetryStrategy(maxAttempts, (attempt: number) =>
+  const inner = new ConfiguredRetryStrategy(maxAttempts, (attempt: number) =>
     Math.round(Math.random() * Math.min(cap, base * 2 ** Math.max(0, attempt - 1))),
   );
+  return new DeadlineRetryStrategy(inner, {
+    service,
+    deadlineMs: settings.callDeadlineMs,
+    requestTimeoutMs: settings.requestTimeoutMs,
+    onRetry: settings.onRetry,
+  });
 }
 
 /**
@@ -82,7 +96,7 @@ export function clientConfig(options: AwsPortsOptions, settings: AwsSettings, se
     ...(settings.profile ? { profile: settings.profile } : {}),
     ...(credentials ? { credentials } : {}),
     ...(endpoint ? { endpoint } : {}),
-    retryStrategy: retryStrategy(settings),
+    retryStrategy: retryStrategy(settings, service),
     logger: sdkLogger(settings.debug),
     requestHandler: {
       requestTimeout: settings.requestTimeoutMs,

@@ -73,7 +73,7 @@ const NETWORK_CODES = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|E
 const SSO_OR_EXPIRED = /sso|token.*expired|expired.*token|refresh/i;
 
 function unavailableWhy(f: Facts): string {
-  if (f.name === 'TimeoutError') return 'timeout';
+  if (f.name === 'TimeoutError') return 'no answer: every attempt timed out';
   const named = f.name && f.name !== 'Unknown' && !/^\d/.test(f.name) ? ` ${f.name}` : '';
   return `HTTP ${f.status ?? '5xx'}${named}`;
 }

@@ -25,8 +25,15 @@ export interface AwsPortsOptions {
   /** The environment to read (default `process.env`). */
   env?: AwsEnv | undefined;
   retry?: AwsRetryOptions | undefined;
-  /** Per-request timeout (default 30 s); a timed-out request is retried. */
+  /** Per-request timeout (default 15 s); a timed-out request is retried. */
   requestTimeoutMs?: number | undefined;
+  /**
+   * Deadline of one call, all its attempts and backoff included (default 60 s): a retry that could not
+   * end before it is not started, and the call fails naming the service.
+   */
+  callDeadlineMs?: number | undefined;
+  /** Told of each retry of a request that got no answer ("SSM did not answer within 15 s; retrying …"). */
+  onRetry?: ((message: string) => void) | undefined;
   /** Debug output: retries of conflicting writes, and the SDK's own warnings (never printed to the console). */
   debug?: ((message: string) => void) | undefined;
 }

@@ -12,7 +12,7 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { authTempRoot, removeStaleAuthDirs, writeTempAuth } from './auth.js';
+import { authDocument, authTempRoot, removeStaleAuthDirs, writeTempAuth } from './auth.js';
 
 const auth = { registry: '127.0.0.1:5000', username: 'AWS', password: 'secret-password', insecure: true };
 
@@ -60,5 +60,37 @@ describe('temporary registry credentials', () => {
     );
     expect(await removeStaleAuthDirs(root)).toEqual([]);
     await live.dispose();
+  });
+});
+
+describe('the temporary auth document', () => {
+  const user = {
+    credsStore: 'desktop',
+    auths: {
+      'https://index.docker.io/v1/': {},
+      'ghcr.io': { auth: 'dXNlcjpwYXNz' },
+      '127.0.0.1:5000': {},
+    },
+    credHelpers: { '127.0.0.1:5000': 'ecr-login', 'gcr.io': 'gcloud' },
+    proxies: { default: { httpProxy: 'http://proxy' } },
+    currentContext: 'desktop-linux',
+  };
+
+  it('keeps only auths and credHelpers of other registries: a credsStore becomes their helper', () => {
+    expect(JSON.parse(authDocument(auth, user))).toEqual({
+      auths: {
+        'https://index.docker.io/v1/': {},
+        'ghcr.io': { auth: 'dXNlcjpwYXNz' },
+        '127.0.0.1:5000': { auth: Buffer.from('AWS:secret-password').toString('base64') },
+      },
+      // Docker Hub's credentials stay in the store, asked by host; ghcr.io's are inline; none for ECR's host.
+      credHelpers: { 'https://index.docker.io/v1/': 'desktop', 'gcr.io': 'gcloud' },
+    });
+  });
+
+  it('is the ECR login alone without a user document', () => {
+    expect(JSON.parse(authDocument(auth))).toEqual({
+      auths: { '127.0.0.1:5000': { auth: Buffer.from('AWS:secret-password').toString('base64') } },
+    });
   });
 });

@@ -16,22 +16,51 @@ export type AuthDocument = Record<string, unknown>;
 
 /**
  * The `auths` document docker, podman, buildah and skopeo all read. With `base` (the user's own document,
- * read, never written), its other entries are kept so a build can still pull private base images; the
- * ECR entry wins for its registry.
+ * read, never written), only what lets a build still pull private base images from other registries is kept:
+ * their `auths` entries and `credHelpers`. A `credsStore` (Docker Desktop writes `"desktop"`) is not kept, or
+ * docker would ask it for the ECR host too and ignore the login written here; the registries it holds
+ * credentials for (listed in `auths`) get it as their `credHelpers` entry instead. The ECR entry wins for its
+ * registry, and no helper is left for it. `settings` names other keys to keep that hold no credentials
+ * (docker's `currentContext`, so that the build talks to the user's daemon).
  */
-export function authDocument(auth: RegistryAuth, base: AuthDocument = {}): string {
-  const baseAuths = base.auths && typeof base.auths === 'object' ? (base.auths as AuthDocument) : {};
-  return `${JSON.stringify(
-    {
-      ...base,
-      auths: {
-        ...baseAuths,
-        [auth.registry]: { auth: Buffer.from(`${auth.username}:${auth.password}`).toString('base64') },
-      },
+export function authDocument(
+  auth: RegistryAuth,
+  base: AuthDocument = {},
+  settings: readonly string[] = [],
+): string {
+  const { auths, credHelpers } = otherRegistries(base, auth.registry);
+  const kept = Object.fromEntries(Object.entries(base).filter(([key]) => settings.includes(key)));
+  const document: AuthDocument = {
+    ...kept,
+    auths: {
+      ...auths,
+      [auth.registry]: { auth: Buffer.from(`${auth.username}:${auth.password}`).toString('base64') },
     },
-    null,
-    2,
-  )}\n`;
+    ...(Object.keys(credHelpers).length > 0 ? { credHelpers } : {}),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+/** The user's `auths` and `credHelpers` for registries other than `registry`, a `credsStore` turned into helpers. */
+export function otherRegistries(
+  base: AuthDocument,
+  registry: string,
+): { auths: AuthDocument; credHelpers: Record<string, string> } {
+  const object = (value: unknown): AuthDocument =>
+    value && typeof value === 'object' && !Array.isArray(value) ? (value as AuthDocument) : {};
+  const same = (host: string) => host.replace(/^https?:\/\//, '').replace(/\/.*$/, '') === registry;
+  const auths: AuthDocument = {};
+  const credHelpers: Record<string, string> = {};
+  const store = typeof base.credsStore === 'string' && base.credsStore ? base.credsStore : undefined;
+  for (const [host, entry] of Object.entries(object(base.auths))) {
+    if (same(host)) continue;
+    auths[host] = entry;
+    if (store && !object(entry).auth) credHelpers[host] = store;
+  }
+  for (const [host, helper] of Object.entries(object(base.credHelpers))) {
+    if (!same(host) && typeof helper === 'string') credHelpers[host] = helper;
+  }
+  return { auths, credHelpers };
 }
 
 /** Reads a JSON auth document; undefined when it is missing or not JSON (never an error: it is optional). */
@@ -102,13 +131,14 @@ export async function writeTempAuth(
   auth: RegistryAuth,
   tempRoot = authTempRoot(),
   base?: AuthDocument,
+  settings: readonly string[] = [],
 ): Promise<TempAuth> {
   await removeStaleAuthDirs(tempRoot);
   const dir = await mkdtemp(path.join(tempRoot, AUTH_PREFIX));
   const file = path.join(dir, 'config.json');
   try {
     await writeFile(path.join(dir, OWNER_FILE), `${process.pid}\n`, { mode: 0o600 });
-    await writeFile(file, authDocument(auth, base), { mode: 0o600 });
+    await writeFile(file, authDocument(auth, base, settings), { mode: 0o600 });
   } catch (error) {
     await rm(dir, { recursive: true, force: true });
     throw error;

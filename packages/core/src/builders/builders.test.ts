@@ -240,7 +240,9 @@ describe('selectBuilder', () => {
     expect(calls[0]?.options.timeoutMs).toBe(3000);
     await builder.build(request, () => {});
     expect(calls.at(-1)?.args.slice(0, 3)).toEqual(['buildx', 'build', '--load']);
-    expect(messages[0]).toMatch(/^Using docker \(auto: docker: daemon 27\.0\.1\)/);
+    expect(messages[0]).toMatch(
+      /^Using docker \(auto: docker: daemon 27\.0\.1, buildx with the docker driver\)/,
+    );
   });
 
   it('auto: podman when the docker daemon does not answer, else buildah, and says why', async () => {

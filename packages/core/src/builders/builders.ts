@@ -15,7 +15,6 @@ import type {
 import { type AuthDocument, Redactor, readAuthDocument, type TempAuth, writeTempAuth } from './auth.js';
 import {
   BUILDX_CACHE_TAG,
-  blamesCache,
   CacheLogReader,
   type CacheProber,
   containersAuthFile,
@@ -24,7 +23,9 @@ import {
   probeCache,
   unavailable,
 } from './cache.js';
+import { BuildFailureReader } from './failure.js';
 import { type ProcessEnv, type ProcessRunner, type RunResult, spawnRunner } from './process.js';
+import type { ContainersBuilderName } from './registry.js';
 
 export interface BuilderOptions {
   /** Environment of the builder processes (default `process.env`). */
@@ -44,6 +45,11 @@ export interface BuilderOptions {
   /** docker only: use `docker buildx build --load` (detected by selectBuilder). */
   buildx?: boolean | undefined;
   /**
+   * docker only, without buildx: build with the classic builder (`DOCKER_BUILDKIT=0`), as a client 23 or newer
+   * needs (it refuses BuildKit without the buildx plugin). Older clients use the daemon's BuildKit directly.
+   */
+  classic?: boolean | undefined;
+  /**
    * docker only: the buildx driver (`docker buildx inspect`). The default `docker` driver cannot export a
    * registry cache, so it gets docker's inline cache; any other driver a registry cache.
    */
@@ -56,7 +62,14 @@ export interface BuilderOptions {
 export type CacheMode =
   | { kind: 'off' }
   | { kind: 'local' }
-  | { kind: 'registry'; cache: BuildCache; temp: TempAuth; reader: CacheLogReader };
+  | {
+      kind: 'registry';
+      cache: BuildCache;
+      temp: TempAuth;
+      reader: CacheLogReader;
+      /** The tags the cache repository had before the build. */
+      tags: ReadonlySet<string>;
+    };
 
 type ExecResult = RunResult & { redactedTail: string[] };
 
@@ -142,16 +155,29 @@ abstract class BaseBuilder implements ImageBuilder {
     return { ...result, redactedTail: result.tail.map((l) => redactor.redact(l)).slice(-TAIL_LINES) };
   }
 
-  protected buildFailed(result: RunResult & { redactedTail: string[] }, request: BuildRequest): BuildError {
+  protected buildFailed(
+    result: RunResult & { redactedTail: string[] },
+    request: BuildRequest,
+    failure: BuildFailureReader,
+  ): BuildError {
+    const step = failure.failedStep();
     return new BuildError(
       'BUILD_FAILED',
-      `${this.name} build failed (exit code ${result.code ?? 'killed'}) for ${request.tags[0] ?? 'the image'}.`,
+      `${this.name} build failed${step ? ` at ${step}` : ''} (exit code ${result.code ?? 'killed'}) for ${request.tags[0] ?? 'the image'}.`,
       result.redactedTail,
       {
-        fix: `Fix the Dockerfile (${path.basename(request.dockerfile)}) or the build context as the log shows; reproduce with "${this.command} build" locally.`,
-        details: { builder: this.name, exitCode: result.code ?? undefined },
+        fix: this.failureFix(request, failure),
+        details: { builder: this.name, exitCode: result.code ?? undefined, ...(step ? { step } : {}) },
       },
     );
+  }
+
+  /** What to do about a failed build: the Dockerfile, unless the log shows the builder's set-up failed. */
+  protected failureFix(request: BuildRequest, failure: BuildFailureReader): string {
+    if (failure.noBridge) {
+      return 'The Docker daemon has no bridge network for RUN steps ("network bridge not found": dockerd runs with --bridge=none). Start dockerd with its default bridge (remove --bridge=none), or build with --builder podman or buildah.';
+    }
+    return `Fix the Dockerfile (${path.basename(request.dockerfile)}) or the build context as the log shows; reproduce with "${this.command} build" locally.`;
   }
 
   protected pushFailed(
@@ -172,11 +198,13 @@ abstract class BaseBuilder implements ImageBuilder {
 
   /** The user's own credentials document, kept in the build's temporary auth file (read, never written). */
   protected abstract userAuth(): Promise<AuthDocument | undefined>;
+  /** Keys of the user's document, other than credentials, that the build's copy keeps. */
+  protected readonly settings: readonly string[] = [];
 
   /**
    * One build with the registry cache when the request has one: look at the cache first (unusable: build
-   * without it), build with it, and when the failure blames the cache, build once more without it. The
-   * returned outcome carries the single warning to show.
+   * without it), build with it, and when what failed is the cache (not a step), build once more without
+   * it. The returned outcome carries the single warning to show.
    */
   protected async runBuild(
     request: BuildRequest,
@@ -185,26 +213,34 @@ abstract class BaseBuilder implements ImageBuilder {
   ): Promise<BuildResult> {
     const cache = request.cache;
     if (!cache) {
-      const result = await attempt({ kind: 'off' }, log);
-      if (result.code !== 0) throw this.buildFailed(result, request);
+      await this.attemptOrFail(request, log, attempt, { kind: 'off' });
       return {};
     }
     const probe = await (this.options.cacheProbe ?? probeCache)(cache);
     if (probe.state === 'unusable') {
       return this.buildWithoutCache(request, log, attempt, cache, probe.reason ?? 'it cannot be read');
     }
-    const temp = await writeTempAuth(cache.auth, this.options.tempDir, await this.userAuth());
+    const temp = await writeTempAuth(cache.auth, this.options.tempDir, await this.userAuth(), this.settings);
     try {
       const reader = new CacheLogReader(cache, probe.tags);
-      const result = await attempt({ kind: 'registry', cache, temp, reader }, (line) => {
+      const failure = new BuildFailureReader();
+      const mode: CacheMode = { kind: 'registry', cache, temp, reader, tags: probe.tags };
+      const result = await attempt(mode, (line) => {
         reader.read(line);
+        failure.read(line);
         log(line);
       });
       if (result.code === 0) return { cache: reader.outcome() };
-      const blamed = blamesCache(result.redactedTail, cache);
-      if (!blamed) throw this.buildFailed(result, request);
+      const cacheFailure = failure.cacheFailure();
+      if (!cacheFailure) throw this.buildFailed(result, request, failure);
       log(`The registry cache failed the build; building again without it.`);
-      return await this.buildWithoutCache(request, log, attempt, cache, `it failed the build (${blamed})`);
+      return await this.buildWithoutCache(
+        request,
+        log,
+        attempt,
+        cache,
+        `it failed the build (${cacheFailure})`,
+      );
     } finally {
       await temp.dispose();
     }
@@ -217,9 +253,23 @@ abstract class BaseBuilder implements ImageBuilder {
     cache: BuildCache,
     reason: string,
   ): Promise<BuildResult> {
-    const result = await attempt({ kind: 'local' }, log);
-    if (result.code !== 0) throw this.buildFailed(result, request);
+    await this.attemptOrFail(request, log, attempt, { kind: 'local' });
     return { cache: unavailable(cache, reason) };
+  }
+
+  /** One attempt without the registry cache; a failure is the build's. */
+  private async attemptOrFail(
+    request: BuildRequest,
+    log: LogSink,
+    attempt: (mode: CacheMode, log: LogSink) => Promise<ExecResult>,
+    mode: CacheMode,
+  ): Promise<void> {
+    const failure = new BuildFailureReader();
+    const result = await attempt(mode, (line) => {
+      failure.read(line);
+      log(line);
+    });
+    if (result.code !== 0) throw this.buildFailed(result, request, failure);
   }
 
   abstract build(request: BuildRequest, log: LogSink, signal?: AbortSignal): Promise<BuildResult>;
@@ -228,8 +278,8 @@ abstract class BaseBuilder implements ImageBuilder {
 
 /** podman and buildah: same flags for what we need; credentials via `--authfile`, digest via `--digestfile`. */
 export class ContainersBuilder extends BaseBuilder {
-  readonly name: 'podman' | 'buildah';
-  constructor(name: 'podman' | 'buildah', options: BuilderOptions = {}) {
+  readonly name: ContainersBuilderName;
+  constructor(name: ContainersBuilderName, options: BuilderOptions = {}) {
     super(name, options);
     this.name = name;
   }
@@ -273,9 +323,7 @@ export class ContainersBuilder extends BaseBuilder {
     const own =
       (await readAuthDocument(containersAuthFile(env))) ??
       (await readAuthDocument(path.join(dockerConfigDir(env) ?? '', 'config.json')));
-    return own
-      ? { auths: own.auths ?? {}, ...(own.credHelpers ? { credHelpers: own.credHelpers } : {}) }
-      : undefined;
+    return own;
   }
 
   async push(request: PushRequest, log: LogSink, signal?: AbortSignal): Promise<PushResult> {
@@ -310,11 +358,15 @@ export class ContainersBuilder extends BaseBuilder {
 }
 
 /**
- * docker: `docker buildx build --load` when buildx is available, else `docker build`; push with a temporary
- * DOCKER_CONFIG. A plain-http registry needs the daemon's `insecure-registries` (127.0.0.1 is allowed by default).
+ * docker: `docker buildx build --load` when buildx is available; else `docker build` with the daemon's BuildKit
+ * (`DOCKER_BUILDKIT=1`, clients before 23) or the classic builder (`DOCKER_BUILDKIT=0`, clients 23 and newer,
+ * which refuse BuildKit without buildx). Push with a temporary DOCKER_CONFIG. A plain-http registry needs the
+ * daemon's `insecure-registries` (127.0.0.0/8 is allowed by default).
  */
 export class DockerBuilder extends BaseBuilder {
   readonly name = 'docker' as const;
+  /** The daemon the user's docker talks to (a context, e.g. Docker Desktop's) and its build proxies. */
+  protected override readonly settings = ['currentContext', 'proxies'];
   constructor(options: BuilderOptions = {}) {
     super('docker', options);
   }
@@ -350,9 +402,18 @@ export class DockerBuilder extends BaseBuilder {
       ];
     }
     const ref = `${cache.repository}:${INLINE_CACHE_TAG}`;
-    return this.options.buildx
-      ? ['--cache-from', `type=registry,ref=${ref}${insecure}`, '--cache-to', 'type=inline', '-t', ref]
-      : ['--cache-from', ref, '--build-arg', 'BUILDKIT_INLINE_CACHE=1', '-t', ref];
+    if (this.options.buildx) {
+      return ['--cache-from', `type=registry,ref=${ref}${insecure}`, '--cache-to', 'type=inline', '-t', ref];
+    }
+    // The classic builder reuses the layers of a local image (pulled before the build) and needs no build arg.
+    if (this.options.classic) return ['--cache-from', ref, '-t', ref];
+    return ['--cache-from', ref, '--build-arg', 'BUILDKIT_INLINE_CACHE=1', '-t', ref];
+  }
+
+  /** How docker builds here, for messages. */
+  get engine(): string {
+    if (this.options.buildx) return `buildx (driver ${this.options.buildxDriver ?? 'docker'})`;
+    return this.options.classic ? 'the classic builder (DOCKER_BUILDKIT=0)' : 'BuildKit (DOCKER_BUILDKIT=1)';
   }
 
   pushCommand(request: PushRequest): string[] {
@@ -362,10 +423,13 @@ export class DockerBuilder extends BaseBuilder {
   async build(request: BuildRequest, log: LogSink, signal?: AbortSignal): Promise<BuildResult> {
     return this.runBuild(request, log, async (mode, sink) => {
       const redactor = new Redactor();
-      const env: Record<string, string> = this.options.buildx ? {} : { DOCKER_BUILDKIT: '1' };
+      const env: Record<string, string> = this.options.buildx
+        ? {}
+        : { DOCKER_BUILDKIT: this.options.classic ? '0' : '1' };
       if (mode.kind === 'registry') {
         redactor.addAuth(mode.cache.auth);
         Object.assign(env, await this.cacheEnv(mode.temp));
+        if (this.options.classic) await this.pullClassicCache(mode, sink, redactor, signal, env);
       }
       const result = await this.exec(this.buildCommand(request, mode), sink, redactor, signal, env);
       if (result.code === 0 && mode.kind === 'registry' && this.cacheKind === 'inline') {
@@ -387,6 +451,40 @@ export class DockerBuilder extends BaseBuilder {
     }
     const buildx = this.env().BUILDX_CONFIG ?? (own ? path.join(own, 'buildx') : undefined);
     return { DOCKER_CONFIG: temp.dir, ...(buildx ? { BUILDX_CONFIG: buildx } : {}) };
+  }
+
+  /** The classic builder only reuses local images: pull the cache image first (when the cache has one). */
+  private async pullClassicCache(
+    mode: Extract<CacheMode, { kind: 'registry' }>,
+    log: LogSink,
+    redactor: Redactor,
+    signal: AbortSignal | undefined,
+    env: Record<string, string>,
+  ): Promise<void> {
+    if (!mode.tags.has(INLINE_CACHE_TAG)) return;
+    const ref = `${mode.cache.repository}:${INLINE_CACHE_TAG}`;
+    const pulled = await this.exec(
+      [...(this.options.globalArgs ?? []), 'pull', ref],
+      log,
+      redactor,
+      signal,
+      env,
+    );
+    if (pulled.code !== 0) {
+      mode.reader.warn(
+        `Registry cache ${mode.cache.repository} not used: docker could not pull ${ref} (${pulled.redactedTail.at(-1) ?? `exit code ${pulled.code}`}). The image was built without it.`,
+      );
+    }
+  }
+
+  /** A failed build: the Dockerfile, unless docker could not use BuildKit or its daemon lacks the bridge. */
+  protected override failureFix(request: BuildRequest, failure: BuildFailureReader): string {
+    if (failure.buildxMissing) {
+      return "This docker client needs the buildx plugin for BuildKit, and it is missing or broken (the Dockerfile was not read). Install buildx (Debian: sudo apt-get install -y docker-buildx; Docker's packages: docker-buildx-plugin), or choose --builder podman or buildah.";
+    }
+    const own = super.failureFix(request, failure);
+    if (!this.options.classic || failure.noBridge) return own;
+    return `${own} docker built with the classic builder because this client has no buildx plugin: a Dockerfile that needs BuildKit (RUN --mount, heredocs, a "# syntax=" line) fails there. Install buildx (Debian: docker-buildx; Docker's packages: docker-buildx-plugin) or choose --builder podman or buildah.`;
   }
 
   /** Inline cache: the image itself carries it; push it to the cache repository (a failure is a warning). */

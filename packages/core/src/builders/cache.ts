@@ -106,6 +106,8 @@ export class CacheLogReader {
     // storage ("--> Using cache ID", also printed after a pull), or buildkit says CACHED.
     if (/^STEP \d+/.test(line)) this.localHit = false;
     if (/^#\d+ CACHED\s*$/.test(line)) this.reused++;
+    // The classic docker builder: " ---> Using cache" under each reused step.
+    if (/^ ---> Using cache\s*$/.test(line)) this.reused++;
     if (/^--> (Using cache |Cache pulled from remote )/.test(line)) {
       if (!this.localHit) this.reused++;
       this.localHit = true;
@@ -136,19 +138,6 @@ export class CacheLogReader {
         : {}),
     };
   }
-}
-
-/**
- * Whether a failed build's last lines blame the cache (then it is built again without it): an error line
- * naming the cache repository, or saying that pushing or pulling the cache failed.
- */
-export function blamesCache(tail: readonly string[], cache: BuildCache): string | undefined {
-  const name = repositoryPath(cache);
-  const pattern = /(push|pull|export|import|writ|read)(ing)? (the )?cache|cache (export|import)/i;
-  return [...tail]
-    .reverse()
-    .find((line) => /error/i.test(line) && (line.includes(name) || pattern.test(line)))
-    ?.trim();
 }
 
 /** The outcome when the image was built without the cache. */

@@ -38,7 +38,7 @@ export const errorCatalog: readonly CatalogEntry[] = [
     code: 'WAIT_TIMEOUT',
     title: 'Timed out waiting for the infra deployment',
     cause:
-      'The infrastructure run did not complete within the timeout, or the deployment lock or a run in flight was not released within it (nothing was changed then). (When GitHub kept failing for most of the wait instead, the error is GITHUB_UNAVAILABLE_WAITING.)',
+      'The infrastructure run did not complete within the timeout, or the deployment lock or a run in flight was not released within it (nothing was changed then). (When GitHub kept failing for most of the wait instead, the error is GITHUB_UNAVAILABLE_WAITING; when its rate limit outlasted the wait, GITHUB_RATE_LIMITED_WAITING.)',
     fix: 'Open the run link to see where it is; raise the timeout, or pass --cancel-on-timeout to cancel runs that exceed it. A lock whose holder is gone is removed with hosting unlock.',
   },
   {
@@ -166,14 +166,15 @@ export const errorCatalog: readonly CatalogEntry[] = [
     code: 'BUILDER_NOT_FOUND',
     title: 'No image builder',
     cause:
-      'No docker daemon answered, and neither podman nor buildah is installed (or the builder asked for with --builder is missing).',
-    fix: 'Start Docker, or install podman or buildah (sudo apt-get install -y buildah), or pass --builder with one that is installed.',
+      'No docker daemon answered, and neither podman nor buildah is installed (or the builder asked for with --builder is missing). The message lists what was tried, in the order --builder auto tries them.',
+    fix: 'Start Docker, or install podman or buildah (Debian: sudo apt-get install -y podman, or buildah), or pass --builder with one that is installed.',
   },
   {
     code: 'BUILD_FAILED',
     title: 'Image build failed',
-    cause: 'The builder exited with an error; the message shows the end of its output.',
-    fix: 'Fix the Dockerfile or build context as the log says; reproduce locally with the same builder.',
+    cause:
+      'The builder exited with an error; the message names the step that failed and shows the end of its output. Two failures are not the Dockerfile\'s: "network bridge not found" on every RUN step means the Docker daemon runs with --bridge=none (set-ups that turn off its networking), which BuildKit cannot run RUN steps with; "BuildKit is enabled but the buildx component is missing or broken" means a docker client 23 or newer without its buildx plugin.',
+    fix: 'Fix the Dockerfile or build context as the log says; reproduce locally with the same builder. For "network bridge not found": start dockerd with its default bridge (remove --bridge=none, or "bridge": "none" from daemon.json), or build with --builder podman or buildah. For a missing buildx: install it (Debian: docker-buildx; Docker\'s packages: docker-buildx-plugin); without it, docker builds with the classic builder, where BuildKit-only Dockerfile features (RUN --mount, heredocs) fail.',
   },
   {
     code: 'PUSH_FAILED',
@@ -394,6 +395,13 @@ export const errorCatalog: readonly CatalogEntry[] = [
     cause:
       'While waiting for the infra run, GitHub answered with server errors (the message names them, e.g. HTTP 503) or not at all, poll after poll, until the timeout, for at least half of the wait. The run may have finished or may still be running: its state is unknown. Exit code 5 (a remote error), not 6 (a timeout on a slow run).',
     fix: 'Check https://www.githubstatus.com (or your GitHub Enterprise server) and the network; once GitHub answers, open the run link in the message to see how the run ended, and deploy again if it did not succeed.',
+  },
+  {
+    code: 'GITHUB_RATE_LIMITED_WAITING',
+    title: "GitHub's rate limit outlasted the wait",
+    cause:
+      "While waiting for the infra run, GitHub answered a poll with a rate limit (403 or 429) asking to wait longer than the time left before --timeout. The wait ends at once instead of sleeping to the deadline: the run's state is unknown. Exit code 5 (a remote error), not 6 (a timeout).",
+    fix: 'Open the run link in the message to see how the run ended. Jobs sharing one token share its limit: give this job its own token or GitHub App, or raise --timeout to wait the limit out.',
   },
   {
     code: 'GITHUB_REQUEST_FAILED',

@@ -153,15 +153,29 @@ export class RunPoller {
     this.failures.add(f.status === undefined ? `no answer (${f.message})` : `HTTP ${f.status}`);
   }
 
-  /** Wait as long as GitHub asks; past the deadline, time out there. */
+  /** Wait as long as GitHub asks; a wait past the deadline ends now, saying the rate limit ended it. */
   private async pauseForRateLimit(f: HttpFailure): Promise<void> {
     const waitMs = this.rateLimitWait(f);
+    if (this.gh.clock.now() + waitMs >= this.deadline) this.rateLimitedPastDeadline(waitMs, f.status);
     this.gh.log(`GitHub rate limit while waiting; pausing ${formatElapsed(waitMs)} as GitHub asks.`);
-    if (this.gh.clock.now() + waitMs >= this.deadline) {
-      await this.sleep(this.deadline - this.gh.clock.now());
-      await this.timedOut();
-    }
     await this.sleep(waitMs);
+  }
+
+  /** The run's state is unknown because GitHub's rate limit outlasts the wait: a remote failure, not a timeout. */
+  private rateLimitedPastDeadline(waitMs: number, status: number | undefined): never {
+    const { ref: run } = this;
+    const elapsed = this.gh.clock.now() - this.start;
+    const left = Math.max(0, this.deadline - this.gh.clock.now());
+    const seen = this.current ? `last seen ${this.describe()}` : 'its state was never read';
+    throw new RemoteError(
+      'github',
+      'GITHUB_RATE_LIMITED_WAITING',
+      `GitHub's rate limit stopped the wait for the infra deployment: run ${run.id} answered HTTP ${status ?? 403} asking to wait ${formatElapsed(waitMs)}, more than the ${formatElapsed(left)} left of the ${formatElapsed(this.options.timeoutMs)} timeout (waited ${formatElapsed(elapsed)}; ${seen}). Whether the run finished is unknown: ${run.url}.`,
+      {
+        fix: `Open the run link to see how it ended. The limit lifts in ${formatElapsed(waitMs)}; other jobs using the same token spend it too: give this job its own token or GitHub App, or raise --timeout to wait it out.`,
+        details: { runUrl: run.url, runId: run.id, elapsedMs: elapsed, rateLimitWaitMs: waitMs },
+      },
+    );
   }
 
   /** How long a rate-limited answer asks us to wait. */

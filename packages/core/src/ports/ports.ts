@@ -7,7 +7,10 @@
 // Image builder (docker / podman / buildah)
 // ---------------------------------------------------------------------------------------------
 
-export type BuilderName = 'docker' | 'podman' | 'buildah';
+import type { BuilderName } from '../builders/registry.js';
+
+/** The builders' names come from their registry (builders/registry.ts). */
+export type { BuilderName };
 
 /** Registry credentials, as obtained from ECR. `password` is a secret: never log it. */
 export interface RegistryAuth {
