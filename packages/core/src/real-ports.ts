@@ -1,5 +1,5 @@
-import type { GitHubInfraWorkflows } from './github/index.js';
 import type { StepId } from './domain/steps.js';
+import type { GitHubInfraWorkflows } from './github/index.js';
 import type { Ports } from './ports/bundles.js';
 import type { Reporter } from './ports/events.js';
 import type { BuilderName, Clock } from './ports/ports.js';
