@@ -5,9 +5,6 @@
  * `CommandName`, so a new command cannot be added to one and forgotten in the other.
  */
 import {
-  ACTION_INPUT_NAMES,
-  ACTION_OPERATION_NAMES,
-  ACTION_ROLLOUT_NAMES,
   checkRolloutInputs,
   InputError,
   InputErrors,
@@ -17,6 +14,11 @@ import {
   planPromote,
   planRollback,
 } from '@shared-hosting/core';
+import {
+  ACTION_INPUT_NAMES,
+  ACTION_OPERATION_NAMES,
+  ACTION_ROLLOUT_NAMES,
+} from '@shared-hosting/core/adapter';
 import { type ActionInputs, COMMAND_INPUT } from './inputs.js';
 
 /** The commands that change a deployment (they dispatch and follow the infra run). */

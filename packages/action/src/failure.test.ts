@@ -1,13 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  ACTION_INPUT_NAMES,
-  BuildError,
-  DeploymentFailedError,
-  InputErrors,
-  parseDeployInputs,
-} from '@shared-hosting/core';
+import { BuildError, DeploymentFailedError, InputErrors, parseDeployInputs } from '@shared-hosting/core';
+import { ACTION_INPUT_NAMES } from '@shared-hosting/core/adapter';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Annotation, annotationsFor, failStep, failureSummary, redact } from './failure.js';
 

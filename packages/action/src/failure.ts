@@ -5,9 +5,9 @@ import {
   type HostingError,
   InputError,
   InputErrors,
-  SecretMasker,
   toHostingError,
 } from '@shared-hosting/core';
+import { SecretMasker } from '@shared-hosting/core/secrets';
 import { issueCommand } from './command.js';
 import { escapeHtml } from './html.js';
 

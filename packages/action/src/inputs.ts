@@ -1,10 +1,10 @@
 import {
-  ACTION_INPUT_NAMES,
   blankToUndefined,
   type DeployInputs,
   type InputKey,
   type OperationInputs,
 } from '@shared-hosting/core';
+import { ACTION_INPUT_NAMES } from '@shared-hosting/core/adapter';
 
 /** Reads one Action input by its name in action.yml; '' when not given (like `core.getInput`). */
 export type GetInput = (name: string) => string;

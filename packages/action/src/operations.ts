@@ -5,7 +5,6 @@
  * file only maps inputs. The fast path's input checks are the other table, in command-input.ts.
  */
 import {
-  ACTION_INPUT_NAMES,
   type BuilderName,
   execute,
   type Ports,
@@ -19,6 +18,7 @@ import {
   rollback,
   type WorkflowTarget,
 } from '@shared-hosting/core';
+import { ACTION_INPUT_NAMES } from '@shared-hosting/core/adapter';
 import {
   ACTION_NAMES,
   operationInputs,

@@ -3,10 +3,10 @@ import {
   formatDuration,
   type HostingEvent,
   type Reporter,
-  SecretMasker,
   STEP_TITLES,
   type StepId,
 } from '@shared-hosting/core';
+import { SecretMasker } from '@shared-hosting/core/secrets';
 import { RUN_STATE, RUN_STATE_DONE, type SavedRun } from './state.js';
 
 /** The part of @actions/core the reporter uses (a fake in tests). */

@@ -4,7 +4,6 @@
  */
 import * as core from '@actions/core';
 import {
-  ACTION_ROLLOUT_NAMES,
   blankToUndefined,
   createRolloutPorts,
   InterruptedError,
@@ -14,6 +13,7 @@ import {
   rollout,
   rolloutOutputs,
 } from '@shared-hosting/core';
+import { ACTION_ROLLOUT_NAMES } from '@shared-hosting/core/adapter';
 import { redact } from './failure.js';
 import type { ActionInputs } from './inputs.js';
 import { ActionReporter } from './reporter.js';

@@ -1,11 +1,11 @@
 import {
-  ACTION_INPUT_NAMES,
   type DeployPlan,
   execute,
   plan as makePlan,
   parseDeployInputs,
   type ReleaseResult,
 } from '@shared-hosting/core';
+import { ACTION_INPUT_NAMES } from '@shared-hosting/core/adapter';
 import { createFakes } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { fakeCore } from '../test/fake-core.js';

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACTION_INPUT_NAMES, ACTION_ROLLOUT_NAMES } from '@shared-hosting/core';
+import { ACTION_INPUT_NAMES, ACTION_ROLLOUT_NAMES } from '@shared-hosting/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { COMMAND_INPUT, GITHUB_APP_ID_INPUT, GITHUB_APP_KEY_INPUT, OPERATION_INPUTS } from '../src/inputs.js';

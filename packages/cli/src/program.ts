@@ -107,7 +107,7 @@ function defineDeploy(program: Command, io: CliIO): void {
   addCommonOptions(deploy);
   deploy.addHelpText(
     'after',
-    `\nCredentials:\n  AWS from the SDK's default chain (--profile/AWS_PROFILE, SSO, environment); GitHub from a GitHub App\n  (HOSTING_GITHUB_APP_ID and HOSTING_GITHUB_APP_PRIVATE_KEY or ..._PRIVATE_KEY_FILE: tokens for the infra\n  repository only, renewed while waiting), else GITHUB_TOKEN, GH_TOKEN or a logged-in gh CLI.\n  Without a GitHub token or App the image is built and pushed and the version set, but the infra deployment is not triggered (a warning says so).\n\nExamples:\n  $ hosting deploy --app hello-app --env staging --infra-repo acme/infra\n  $ hosting deploy --app hello-app --env production --version v1.4.2 --dry-run\n${exitCodesHelp()}`,
+    `\nCredentials:\n  AWS from the SDK's default chain (--profile/AWS_PROFILE, SSO, environment); GitHub from a GitHub App\n  (HOSTING_GITHUB_APP_ID and HOSTING_GITHUB_APP_PRIVATE_KEY or ..._PRIVATE_KEY_FILE: tokens for the infra\n  repository only, renewed while waiting), else GITHUB_TOKEN, GH_TOKEN or a logged-in gh CLI.\n  Without a GitHub token or App the image is built and pushed and the version set, but the infra\n  deployment is not triggered (a warning says so).\n\nExamples:\n  $ hosting deploy --app hello-app --env staging --infra-repo acme/infra\n  $ hosting deploy --app hello-app --env production --version v1.4.2 --infra-repo acme/infra --dry-run\n${exitCodesHelp()}`,
   );
   deploy.action(async (flags: DeployFlags) => {
     const { runDeploy } = await import('./commands/deploy.js');
@@ -253,8 +253,8 @@ function defineRollback(program: Command, io: CliIO): void {
     'after',
     `
 Examples:
-  $ hosting rollback --app hello-app --env production
-  $ hosting rollback --app hello-app --env production --to v1.4.1 --rollback-on-failure
+  $ hosting rollback --app hello-app --env production --infra-repo acme/infra
+  $ hosting rollback --app hello-app --env production --to v1.4.1 --rollback-on-failure --infra-repo acme/infra
 `,
   );
   rollback.action(async (flags: import('./commands/rollback.js').RollbackFlags) => {
@@ -290,8 +290,8 @@ function definePromote(program: Command, io: CliIO): void {
     'after',
     `
 Examples:
-  $ hosting promote --app hello-app --from staging --to production
-  $ hosting promote --app hello-app --from staging --to production --version v1.5.0
+  $ hosting promote --app hello-app --from staging --to production --infra-repo acme/infra
+  $ hosting promote --app hello-app --from staging --to production --version v1.5.0 --infra-repo acme/infra
 `,
   );
   promote.action(async (flags: import('./commands/promote.js').PromoteFlags) => {

@@ -99,8 +99,10 @@ function repositories() {
   mkdirSync(path.join(infra, 'apps'), { recursive: true });
   writeFileSync(
     path.join(infra, 'apps/hello-app.yaml'),
-    'environments:\n  staging:\n    cluster: shared-staging\n    container: web\n',
+    'environments:\n  staging:\n    cluster: shared-staging\n    container: web\n  production:\n    cluster: shared-production\n    container: web\n',
   );
+  // The --help examples name apps/hello.yaml as another App spec file.
+  writeFileSync(path.join(infra, 'apps/hello.yaml'), readFileSync(path.join(infra, 'apps/hello-app.yaml')));
   git(infra, 'init', '-q');
   git(infra, 'add', '.');
   git(infra, 'commit', '-qm', 'infra');
@@ -185,4 +187,26 @@ describe('the --json samples of the operations pages', () => {
     const fix = `update the sample in ${file} from a real run`;
     expect(shape(documented).sort(), fix).toEqual(shape(printed).sort());
   });
+});
+
+describe('the examples every --help prints (shown on the CLI reference page)', () => {
+  it('are complete: none is refused as bad input (exit 2)', async () => {
+    const app = path.join(work, 'hello-app');
+    const infra = path.join(work, 'infra');
+    const binDir = path.join(work, 'bin');
+    const commands = ['deploy', 'rollout', 'status', 'history', 'rollback', 'promote', 'unlock'];
+    const examples: string[] = [];
+    for (const command of commands) {
+      const help = execFileSync(process.execPath, [bin, command, '--help']).toString();
+      for (const match of help.matchAll(/^ {2}\$ (hosting .+)$/gm)) if (match[1]) examples.push(match[1]);
+    }
+    expect(examples.length).toBeGreaterThanOrEqual(commands.length);
+    const refused: string[] = [];
+    for (const example of examples) {
+      // The infrastructure repository's commands run in its checkout (its App specs), the others in the app's.
+      const result = await sh(example, example.startsWith('hosting rollout') ? infra : app, binDir);
+      if (result.code === 2) refused.push(`${example}\n${result.out}`);
+    }
+    expect(refused).toEqual([]);
+  }, 180_000);
 });

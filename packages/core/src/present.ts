@@ -27,7 +27,7 @@ export type CommandResult =
   | { command: 'rollout'; result: RolloutResult }
   | { command: 'unlock'; result: UnlockResult };
 
-export interface ResultField {
+interface ResultField {
   key: string;
   commands: readonly CommandName[];
   type: string;
@@ -206,7 +206,7 @@ function unlockFields(u: UnlockResult) {
   };
 }
 
-export function lockJson(lock: LockInfo) {
+function lockJson(lock: LockInfo) {
   return {
     name: lock.name,
     holder: lock.holder ?? null,

@@ -144,7 +144,7 @@ async function githubPorts(
   return { workflows: await github.createGitHubWorkflows({ ...common, token: githubToken }), githubToken };
 }
 
-export interface CreateRolloutPortsOptions {
+interface CreateRolloutPortsOptions {
   env: Readonly<Record<string, string | undefined>>;
   reporter: Reporter;
   region?: string | undefined;

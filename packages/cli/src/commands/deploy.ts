@@ -1,7 +1,4 @@
 import {
-  CLI_INPUT_NAMES,
-  CLI_OPERATION_NAMES,
-  describePlan,
   execute,
   formatDuration,
   parseReleaseOptions,
@@ -9,6 +6,7 @@ import {
   type ReleaseResult,
   resultJson,
 } from '@shared-hosting/core';
+import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES, describePlan } from '@shared-hosting/core/adapter';
 import type { Redactor } from '../output/redact.js';
 import { toDeployInputs } from '../runtime/inputs.js';
 import { runReleaseCommand } from '../runtime/operation.js';

@@ -1,7 +1,5 @@
 import {
-  CLI_ROLLOUT_NAMES,
   createRolloutPorts,
-  describeRolloutPlan,
   formatDuration,
   prepareRollout,
   type Reporter,
@@ -12,6 +10,7 @@ import {
   rollout,
   shortTaskDefinition,
 } from '@shared-hosting/core';
+import { CLI_ROLLOUT_NAMES, describeRolloutPlan } from '@shared-hosting/core/adapter';
 import type { Redactor } from '../output/redact.js';
 import { withInterrupts } from '../runtime/signals.js';
 import { failEarly, reportFailure, terminalFor } from '../runtime/terminal.js';

@@ -1,9 +1,5 @@
-import {
-  CLI_INPUT_NAMES,
-  CLI_OPERATION_NAMES,
-  type DeployInputs,
-  type OperationInputs,
-} from '@shared-hosting/core';
+import type { DeployInputs, OperationInputs } from '@shared-hosting/core';
+import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES } from '@shared-hosting/core/adapter';
 import type { DeployFlags, ReleaseFlags } from '../types.js';
 
 /** How each input is called on the command line, for error messages. */

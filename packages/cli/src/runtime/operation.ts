@@ -1,12 +1,5 @@
-import {
-  type BuilderName,
-  describeQuit,
-  type HostingError,
-  newReleaseLive,
-  type Ports,
-  type ReleaseLive,
-  type StepId,
-} from '@shared-hosting/core';
+import type { BuilderName, HostingError, Ports, StepId } from '@shared-hosting/core';
+import { describeQuit, newReleaseLive, type ReleaseLive } from '@shared-hosting/core/adapter';
 import type { Redactor } from '../output/redact.js';
 import type { TerminalReporter } from '../output/terminal.js';
 import type { CliIO, CommonFlags } from '../types.js';

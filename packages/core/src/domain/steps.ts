@@ -27,7 +27,7 @@ export const STEP_TITLES = {
 export type StepId = keyof typeof STEP_TITLES;
 
 /** The release tail every operation that changes a deployment ends with, in order (run/release.ts). */
-export const RELEASE_STEPS = [
+const RELEASE_STEPS = [
   'lock',
   'set-version',
   'trigger',

@@ -8,6 +8,7 @@ import {
   parseDeployInputs,
   parseDuration,
   parseRepositorySlug,
+  parseTimeout,
 } from './inputs.js';
 
 const base = { application: 'hello-app', environment: 'staging', infraRepository: 'acme/infra' };
@@ -194,5 +195,18 @@ describe('refs and slugs', () => {
     expect(parseRepositorySlug('acme/infra')).toEqual({ owner: 'acme', repo: 'infra' });
     expect(parseRepositorySlug('acme/')).toBeUndefined();
     expect(parseRepositorySlug('-acme/infra')).toBeUndefined();
+  });
+});
+
+describe('parseTimeout: the one duration rule of deploy, rollback, promote and rollout', () => {
+  it('takes 1s to 72h, defaults to 30m, and names the input with its value quoted', () => {
+    expect(parseTimeout(undefined, '--timeout')).toEqual({ ms: 30 * 60_000 });
+    expect(parseTimeout('72h', '--timeout')).toEqual({ ms: 72 * 3600_000 });
+    for (const text of ['0s', '500ms', '73h', 'soon']) {
+      const result = parseTimeout(text, 'timeout');
+      expect('error' in result && result.error.message).toBe(
+        `timeout "${text}" is not a duration between 1s and 72h.`,
+      );
+    }
   });
 });

@@ -80,12 +80,28 @@ export const CLI_INPUT_NAMES: InputNames = {
   cache: '--no-cache',
 };
 
+/**
+ * Every input's default, in one place: the planners apply them, and the adapters show them (the CLI's
+ * help through commander's `.default`, the Action's `action.yml`, which a test compares with these).
+ */
 export const DEFAULTS = {
   context: '.',
   builder: 'auto',
   infraWorkflow: 'deploy.yaml',
   infraRef: 'main',
   timeout: '30m',
+  wait: true,
+  cancelOnTimeout: false,
+  cancelOnInterrupt: true,
+  cache: true,
+  waitForLock: true,
+  rollbackOnFailure: false,
+  redeployOnRollback: false,
+  force: false,
+  /** `history` shows the 20 newest entries unless asked for more (at most HISTORY_MAX, 100). */
+  historyLimit: 20,
+  /** `status` shows these environments when none is given. */
+  statusEnvironments: ['staging', 'production'],
   parameter: (application: string, environment: string) =>
     `/shared-hosting/${application}/${environment}/version`,
 } as const;
@@ -103,7 +119,7 @@ const WORKFLOW_PATTERN = /^(?:[A-Za-z0-9_.-]+\.ya?ml|\d+)$/;
 const BUILDERS = ['auto', 'docker', 'podman', 'buildah'] as const;
 const MAX_TIMEOUT_MS = 72 * 3600_000;
 
-export interface InfraTarget {
+interface InfraTarget {
   owner: string;
   repo: string;
   workflow: string;
@@ -212,7 +228,7 @@ export function parseRepositorySlug(text: string): { owner: string; repo: string
 }
 
 /** Collects input errors so that every bad input is reported at once. */
-export class InputValidator {
+class InputValidator {
   readonly errors: InputError[] = [];
   constructor(readonly names: InputNames) {}
 
@@ -393,7 +409,7 @@ function parseParameter(
 }
 
 /** SSM's naming rules for a fully qualified parameter name; undefined when the name is valid. */
-export function parameterProblem(name: string): { message: string; fix: string } | undefined {
+function parameterProblem(name: string): { message: string; fix: string } | undefined {
   if (!PARAMETER_PATTERN.test(name) || name.length > 1011) {
     return {
       message: 'is not a valid SSM parameter name.',
@@ -471,20 +487,28 @@ function parseWait(v: InputValidator, raw: DeployInputs): WaitOptions {
     v.fail(key, `${v.names[key]} ${quote(String(raw[key]))} is not a boolean.`, 'Use true or false.');
     return fallback;
   };
-  const wait = flag('wait', true);
-  const cancelOnTimeout = flag('cancelOnTimeout', false);
-  const cancelOnInterrupt = flag('cancelOnInterrupt', true);
-  const cache = flag('cache', true);
-  const timeoutText = blankToUndefined(raw.timeout) ?? DEFAULTS.timeout;
-  const timeoutMs = parseDuration(timeoutText);
-  if (timeoutMs === undefined || timeoutMs < 1000 || timeoutMs > MAX_TIMEOUT_MS) {
-    v.fail(
-      'timeout',
-      `${v.names.timeout} ${quote(timeoutText)} is not a duration between 1s and 72h.`,
+  const wait = flag('wait', DEFAULTS.wait);
+  const cancelOnTimeout = flag('cancelOnTimeout', DEFAULTS.cancelOnTimeout);
+  const cancelOnInterrupt = flag('cancelOnInterrupt', DEFAULTS.cancelOnInterrupt);
+  const cache = flag('cache', DEFAULTS.cache);
+  const timeout = parseTimeout(raw.timeout, v.names.timeout);
+  if ('error' in timeout) v.errors.push(timeout.error);
+  const timeoutMs = 'ms' in timeout ? timeout.ms : 0;
+  return { wait, timeoutMs, cancelOnTimeout, cancelOnInterrupt, cache };
+}
+
+/** The one duration rule of every timeout input: 1s to 72h, default DEFAULTS.timeout. */
+export function parseTimeout(raw: string | undefined, name: string): { ms: number } | { error: InputError } {
+  const text = blankToUndefined(raw) ?? DEFAULTS.timeout;
+  const ms = parseDuration(text);
+  if (ms !== undefined && ms >= 1000 && ms <= MAX_TIMEOUT_MS) return { ms };
+  return {
+    error: new InputError(
+      name,
+      `${name} ${quote(text)} is not a duration between 1s and 72h.`,
       'Write it like 30m, 1h30m or 90s.',
-    );
-  }
-  return { wait, timeoutMs: timeoutMs ?? 0, cancelOnTimeout, cancelOnInterrupt, cache };
+    ),
+  };
 }
 
 /** An input value in a message: quoted, and cut to its first SHOWN_INPUT_MAX (64) characters when longer. */

@@ -12,6 +12,7 @@ import {
   NAME_PATTERN,
   parseBoolean,
   parseDeployInputs,
+  quote,
   TAG_PATTERN,
 } from '../inputs/inputs.js';
 import type { WorkflowTarget } from '../ports/ports.js';
@@ -69,7 +70,7 @@ export interface OperationTarget {
   workflow: WorkflowTarget | undefined;
 }
 
-export type ReleaseTarget = OperationTarget & { workflow: WorkflowTarget };
+type ReleaseTarget = OperationTarget & { workflow: WorkflowTarget };
 
 export interface StatusPlan {
   kind: 'status';
@@ -119,8 +120,6 @@ export interface UnlockPlan {
   force: boolean;
 }
 
-/** Environments shown by `status` when none is given. */
-export const DEFAULT_STATUS_ENVIRONMENTS = ['staging', 'production'] as const;
 const PLACEHOLDER_INFRA = 'placeholder/placeholder';
 /** status, history and unlock read no local path: the shared parsing resolves none against the process's directory. */
 const NO_PATHS = '/';
@@ -187,7 +186,9 @@ function booleanInput(
 ): boolean {
   const parsed = parseBoolean(value, fallback);
   if (parsed === undefined) {
-    c.errors.push(new InputError(name, `${name} "${String(value)}" is not a boolean.`, 'Use true or false.'));
+    c.errors.push(
+      new InputError(name, `${name} ${quote(String(value))} is not a boolean.`, 'Use true or false.'),
+    );
     return fallback;
   }
   return parsed;
@@ -205,8 +206,18 @@ export function parseReleaseOptions(
 }
 
 function releaseOf(raw: OperationInputs, names: OperationInputNames, c: Collected): Required<ReleaseOptions> {
-  const rollbackOnFailure = booleanInput(c, names.rollbackOnFailure, raw.rollbackOnFailure, false);
-  const redeployOnRollback = booleanInput(c, names.redeployOnRollback, raw.redeployOnRollback, false);
+  const rollbackOnFailure = booleanInput(
+    c,
+    names.rollbackOnFailure,
+    raw.rollbackOnFailure,
+    DEFAULTS.rollbackOnFailure,
+  );
+  const redeployOnRollback = booleanInput(
+    c,
+    names.redeployOnRollback,
+    raw.redeployOnRollback,
+    DEFAULTS.redeployOnRollback,
+  );
   if (redeployOnRollback && !rollbackOnFailure) {
     c.errors.push(
       new InputError(
@@ -217,7 +228,7 @@ function releaseOf(raw: OperationInputs, names: OperationInputNames, c: Collecte
     );
   }
   return {
-    waitForLock: booleanInput(c, names.waitForLock, raw.waitForLock, true),
+    waitForLock: booleanInput(c, names.waitForLock, raw.waitForLock, DEFAULTS.waitForLock),
     rollbackOnFailure,
     redeployOnRollback,
   };
@@ -232,7 +243,7 @@ function environmentList(raw: OperationInputs['environments']): string[] {
 export function planStatus(raw: OperationInputs, names: OperationInputNames, cwd = NO_PATHS): StatusPlan {
   const c: Collected = { errors: [] };
   let environments = environmentList(raw.environments);
-  if (environments.length === 0) environments = [...DEFAULT_STATUS_ENVIRONMENTS];
+  if (environments.length === 0) environments = [...DEFAULTS.statusEnvironments];
   if (environments.length > 1 && blankToUndefined(raw.parameter) !== undefined) {
     c.errors.push(
       new InputError(
@@ -264,14 +275,14 @@ export function planHistory(raw: OperationInputs, names: OperationInputNames, cw
   const c: Collected = { errors: [] };
   const shared = parseShared(raw, names, cwd, false, c);
   const limitText = raw.limit === undefined ? '' : String(raw.limit).trim();
-  let limit: number = HISTORY_MAX;
+  let limit: number = DEFAULTS.historyLimit;
   if (limitText !== '') {
     limit = Number(limitText);
     if (!Number.isInteger(limit) || limit < 1 || limit > HISTORY_MAX) {
       c.errors.push(
         new InputError(
           names.limit,
-          `${names.limit} "${limitText}" is not a number between 1 and ${HISTORY_MAX}.`,
+          `${names.limit} ${quote(limitText)} is not a number between 1 and ${HISTORY_MAX}.`,
           `SSM keeps the last ${HISTORY_MAX} versions of a parameter: give a number from 1 to ${HISTORY_MAX}.`,
         ),
       );
@@ -289,7 +300,7 @@ export function planUnlock(
 ): UnlockPlan {
   const c: Collected = { errors: [] };
   const shared = parseShared(raw, names, cwd, false, c);
-  const force = booleanInput(c, names.force, raw.force, false);
+  const force = booleanInput(c, names.force, raw.force, DEFAULTS.force);
   if (c.errors.length > 0 || !shared) throw new InputErrors(c.errors);
   const target = targetOf(shared.options, shared.hasInfra);
   return { kind: 'unlock', target, lock: lockParameterName(target.parameter), force };
@@ -317,7 +328,7 @@ export function planRollback(
     c.errors.push(
       new InputError(
         names.to,
-        `${names.to} "${to}" is not a version (image tag) or "previous".`,
+        `${names.to} ${quote(to)} is not a version (image tag) or "previous".`,
         'Give a version listed by `hosting history`, or "previous" for the one before the current.',
       ),
     );
@@ -355,7 +366,7 @@ export function planPromote(
     c.errors.push(
       new InputError(
         names.from,
-        `${names.from} "${from}" is not a valid environment name.`,
+        `${names.from} ${quote(from)} is not a valid environment name.`,
         `Use 1-63 characters: lowercase letters, digits and "-", starting with a letter (pattern ${NAME_PATTERN.source}).`,
       ),
     );

@@ -12,7 +12,8 @@ import {
   NAME_PATTERN,
   PARAMETER_PATTERN,
   parseBoolean,
-  parseDuration,
+  parseTimeout,
+  quote,
 } from '../inputs/inputs.js';
 import type { AppSpec } from '../spec/app-spec.js';
 
@@ -71,7 +72,7 @@ export interface RolloutPlan {
   steps: readonly RolloutStepId[];
 }
 
-export const ROLLOUT_POLL_MS = 2000;
+const ROLLOUT_POLL_MS = 2000;
 const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 const CLUSTER =
   /^(?:[A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255})$/;
@@ -104,7 +105,7 @@ function parseRolloutFlags(raw: RolloutInputs, names: RolloutInputNames): Rollou
     else if (!NAME_PATTERN.test(text))
       fail(
         names[key],
-        `${names[key]} "${text}" is not a valid ${key} name.`,
+        `${names[key]} ${quote(text)} is not a valid ${key} name.`,
         `Use 1-63 lowercase letters, digits and "-", starting with a letter, e.g. "${example}".`,
       );
     else return text;
@@ -112,17 +113,16 @@ function parseRolloutFlags(raw: RolloutInputs, names: RolloutInputNames): Rollou
   };
   const application = name('application', 'hello-app');
   const environment = name('environment', 'staging');
-  const timeoutText = blankToUndefined(raw.timeout) ?? DEFAULTS.timeout;
-  const timeoutMs = parseDuration(timeoutText);
-  if (timeoutMs === undefined || timeoutMs <= 0)
-    fail(
-      names.timeout,
-      `${names.timeout} "${timeoutText}" is not a duration.`,
-      'Write it like 30m, 1h or 90s.',
-    );
+  const timeout = parseTimeout(raw.timeout, names.timeout);
+  if ('error' in timeout) errors.push(timeout.error);
+  const timeoutMs = 'ms' in timeout ? timeout.ms : undefined;
   const dryRun = parseBoolean(raw.dryRun, false);
   if (dryRun === undefined)
-    fail(names.dryRun, `${names.dryRun} "${String(raw.dryRun)}" is not a boolean.`, 'Use true or false.');
+    fail(
+      names.dryRun,
+      `${names.dryRun} ${quote(String(raw.dryRun))} is not a boolean.`,
+      'Use true or false.',
+    );
   const overrides: RolloutFlags['overrides'] = {};
   for (const [key, pattern] of [
     ['cluster', CLUSTER],
@@ -135,7 +135,7 @@ function parseRolloutFlags(raw: RolloutInputs, names: RolloutInputNames): Rollou
     else
       fail(
         names[key],
-        `${names[key]} "${text}" is not a valid ECS ${key} name.`,
+        `${names[key]} ${quote(text)} is not a valid ECS ${key} name.`,
         'Use letters, digits, "-" and "_" (a cluster may also be its ARN).',
       );
   }

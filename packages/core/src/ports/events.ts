@@ -51,15 +51,3 @@ export class RecordingReporter implements Reporter {
     return this.events.filter((e): e is Extract<HostingEvent, { type: T }> => e.type === type);
   }
 }
-
-/** Fan out events to several reporters. */
-export function teeReporter(...reporters: Reporter[]): Reporter {
-  return {
-    emit: (event) => {
-      for (const r of reporters) r.emit(event);
-    },
-    registerSecret: (secret) => {
-      for (const r of reporters) r.registerSecret?.(secret);
-    },
-  };
-}

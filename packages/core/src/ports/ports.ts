@@ -307,7 +307,7 @@ export interface ResourceTag {
 }
 
 /** One container of a task definition: `name` and `image`, and every other setting kept as described. */
-export interface ContainerDefinition {
+interface ContainerDefinition {
   name: string;
   image: string;
   [setting: string]: unknown;

@@ -15,7 +15,7 @@ import type { AppSpec } from '../spec/app-spec.js';
  * Read the App spec (`--spec`, default `apps/<application>.yaml` under `cwd`). A missing default file
  * is allowed only when `--cluster` is given (everything else has defaults); a missing `--spec` never is.
  */
-export async function readAppSpec(
+async function readAppSpec(
   raw: RolloutInputs,
   names: RolloutInputNames,
   cwd: string,

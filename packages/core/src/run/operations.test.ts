@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { formatProvenance, parseProvenance } from '../domain/provenance.js';
 import type { InputErrors } from '../errors/errors.js';
 import {
-  CLI_OPERATION_NAMES,
   history,
   type OperationPorts,
   planHistory,
@@ -13,7 +12,8 @@ import {
   rollback,
   status,
 } from '../index.js';
-import { CLI_INPUT_NAMES } from '../inputs/inputs.js';
+import { CLI_INPUT_NAMES, DEFAULTS } from '../inputs/inputs.js';
+import { CLI_OPERATION_NAMES } from '../plan/operations.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { ImageInfo, RunSummary } from '../ports/ports.js';
 import { createFakes } from '../testing/fakes.js';
@@ -142,6 +142,11 @@ describe('history', () => {
     expect(() =>
       planHistory({ application: 'hello-app', environment: 'staging', limit: '500' }, names),
     ).toThrow(/--limit "500" is not a number between 1 and 100/);
+  });
+
+  it('shows the 20 newest entries by default, the one default every adapter shows', () => {
+    expect(planHistory({ application: 'hello-app', environment: 'staging' }, names).limit).toBe(20);
+    expect(DEFAULTS.historyLimit).toBe(20);
   });
 });
 

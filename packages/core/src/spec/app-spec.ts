@@ -8,7 +8,7 @@ import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 import { InputError, InputErrors } from '../errors/errors.js';
 import { appSpecSchema as schema } from './schema.js';
 
-export interface AppSpecEnvironment {
+interface AppSpecEnvironment {
   cluster: string;
   service?: string | undefined;
   container?: string | undefined;

@@ -56,7 +56,7 @@ export async function lock(
         'DEPLOYMENT_IN_PROGRESS',
         `A deployment of ${input.what} is already ${first.status.replace('_', ' ')}: ${first.run.url}`,
         {
-          fix: 'Nothing was changed. Run again when it has finished, or let the command wait for it (the default: CLI --wait-for-lock, Action wait-for-lock: true).',
+          fix: 'Nothing was changed. Run again when it has finished, or let the command wait for it (waiting for the lock is the default).',
           details: { runUrl: first.run.url, runId: first.run.id },
         },
       );
@@ -156,7 +156,7 @@ function inProgress(input: LockInput, held: HeldLock, who: string): Precondition
     'DEPLOYMENT_IN_PROGRESS',
     `A deployment of ${input.what} is in progress: the lock ${input.name} is held by ${who}.`,
     {
-      fix: `Nothing was changed. Run again when it has finished, or let the command wait for it (the default: CLI --wait-for-lock, Action wait-for-lock: true). If its holder is gone, remove the lock: hosting unlock ${input.unlockArgs}.`,
+      fix: `Nothing was changed. Run again when it has finished, or let the command wait for it (waiting for the lock is the default). If its holder is gone, remove the lock: hosting unlock ${input.unlockArgs}.`,
       details: { lock: input.name, holder: held.record?.holder, runUrl: held.record?.run },
     },
   );
@@ -166,7 +166,7 @@ function lockTimeout(input: LockInput, who: string): TimeoutError {
   return new TimeoutError(
     `Timed out after ${formatDuration(input.timeoutMs)} waiting for the lock of ${input.what}, held by ${who}.`,
     {
-      fix: `Nothing was changed. Run again once it has finished, or raise --timeout. If its holder is gone (killed), remove the lock: hosting unlock ${input.unlockArgs}.`,
+      fix: `Nothing was changed. Run again once it has finished, or raise the timeout. If its holder is gone (killed), remove the lock: hosting unlock ${input.unlockArgs}.`,
       details: { lock: input.name },
     },
   );
@@ -222,7 +222,7 @@ async function waitForOne(
     throw new TimeoutError(
       `Timed out after ${formatDuration(input.timeoutMs)} waiting for the deployment of ${input.what} in progress: ${other.run.url}`,
       {
-        fix: 'Nothing was changed. Run again once that run has finished, or raise --timeout.',
+        fix: 'Nothing was changed. Run again once that run has finished, or raise the timeout.',
         details: { runUrl: other.run.url },
         cause: error,
       },

@@ -5,7 +5,7 @@ import type { RecoveryResult } from './restore.js';
 import { done, type StepOutcome } from './step.js';
 
 /** Describe why a run failed: each failed job and step, and the run link. */
-export function describeFailure(result: RunResult): string {
+function describeFailure(result: RunResult): string {
   const lines = [`The infra deployment finished with conclusion "${result.conclusion}": ${result.run.url}`];
   for (const job of result.failedJobs) {
     lines.push(

@@ -35,7 +35,7 @@ export interface Rendered {
 }
 
 /** The single, complete deployment of the service, if it has one. */
-export function completeDeployment(service: ServiceInfo): ServiceDeployment | undefined {
+function completeDeployment(service: ServiceInfo): ServiceDeployment | undefined {
   const [only, ...others] = service.deployments;
   if (!only || others.length > 0 || only.taskDefinition !== service.taskDefinition) return undefined;
   const complete = only.rolloutState === undefined || only.rolloutState === 'COMPLETED';

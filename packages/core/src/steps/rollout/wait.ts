@@ -36,11 +36,7 @@ type Verdict = { ok: true } | { ok: false; reason: string } | undefined;
  * Success, failure, or undefined for "not yet": judged on one DescribeServices of the service, and the
  * service events seen since the update (a failure and rollback can both happen between two polls).
  */
-export function judge(
-  service: ServiceInfo,
-  deploymentId: string,
-  events: readonly ServiceEvent[] = [],
-): Verdict {
+function judge(service: ServiceInfo, deploymentId: string, events: readonly ServiceEvent[] = []): Verdict {
   const mine = service.deployments.find((d) => d.id === deploymentId);
   const primary = service.deployments.find((d) => d.status === 'PRIMARY');
   const failed = events.find((e) => e.message.includes(deploymentId) && /deployment failed/i.test(e.message));
