@@ -4,6 +4,9 @@
 //     infra workflow and waits for it;
 //   - the infra side: the GitHub test server runs that workflow for real, its step "Deploy to ECS" runs
 //     `hosting rollout` against the ECS test server, whose tasks pull the image from the registry.
+// Then a promotion to production, whose ECS service deploys blue/green with a pause hook: the rollout
+// announces the pause with the command that resumes it, the demo gives that command (`hosting continue`,
+// as an approver would), traffic moves, and the promotion succeeds.
 // Then a crashing commit: its tasks exit, the circuit breaker rolls the service back, the infra run fails
 // and the app side names the failed step and the stopped tasks' reason.
 // Exits non-zero when any phase does not behave as described.
@@ -19,8 +22,19 @@ import { parseArgs } from 'node:util';
 
 const root = path.resolve(import.meta.dirname, '..');
 const sandboxModule = await import(path.join(root, 'packages/cli/test/sandbox.mjs'));
-const { APP, CLUSTER, CRASH_LABEL, ENV, PARAMETER, ROLLOUT_STEP, INITIAL_VERSION, startSandbox } =
-  sandboxModule;
+const {
+  APP,
+  CLUSTER,
+  CRASH_LABEL,
+  ENV,
+  PARAMETER,
+  PROD_CLUSTER,
+  PROD_ENV,
+  PROD_PARAMETER,
+  ROLLOUT_STEP,
+  INITIAL_VERSION,
+  startSandbox,
+} = sandboxModule;
 const { BUILDER_CHOICES } = await import(path.join(root, 'packages/core/dist/builders/registry.js'));
 const { startDockerDaemon } = await import(path.join(root, 'packages/testkit/dist/index.js'));
 
@@ -91,6 +105,8 @@ function repeatFolder() {
 }
 const folded = { repeats: 0 };
 const runFolds = {};
+/** Called with each infra run line while a phase waits for one (the pause announcement). */
+let onInfraLine;
 
 const started = Date.now();
 const daemon = await dockerFor(flags.builder);
@@ -102,6 +118,7 @@ const sandbox = await startSandbox({
   onRunLine: (run, line) => {
     runFolds[run.id] ??= repeatFolder();
     if (runFolds[run.id](line)) console.log(dim(`  infra │ run ${run.runNumber} │ ${line}`));
+    onInfraLine?.(line);
   },
 });
 const { aws, github } = sandbox;
@@ -143,6 +160,55 @@ function showState(label) {
   return { ...now, deployed: labels.deployed };
 }
 
+/**
+ * Promote staging's image to production, whose service deploys blue/green and pauses before production
+ * traffic moves: when the infra run announces the pause, approve it with `hosting continue`.
+ */
+async function promoteWithApproval(staged) {
+  heading(`Promote to ${PROD_ENV}: blue/green, paused for approval, resumed with hosting continue`);
+  console.log(
+    bold(`$ hosting promote --app ${APP} --from ${ENV} --to ${PROD_ENV} --infra-repo acme/infra --json`),
+  );
+  let approval;
+  onInfraLine = (line) => {
+    if (approval || !line.includes('Rollout paused for approval')) return;
+    const command = /Resume it with: (hosting continue [^()]+?) \(/.exec(line)?.[1] ?? '';
+    console.log(bold(`$ ${command}`));
+    approval = sandbox.infraCli(command.split(' ').slice(1)).then((result) => {
+      for (const l of result.stdout.trim().split('\n')) console.log(`  approver │ ${l}`);
+      return result;
+    });
+  };
+  const show = repeatFolder();
+  const promoted = await sandbox.promote(['--json'], {
+    onStderrLine: (line) => show(line) && console.log(`  app   │ ${line}`),
+  });
+  onInfraLine = undefined;
+  const approved = await approval;
+  heading(`What went out to ${PROD_ENV}`);
+  check(
+    approved?.code === 0,
+    `hosting continue exited 0 (${approved?.stdout.includes('ContinueServiceDeployment CONTINUE') ? 'ContinueServiceDeployment CONTINUE' : 'no ECS call'})`,
+  );
+  check(promoted.code === 0, `hosting promote exited 0 (got ${promoted.code})`);
+  const prod = sandbox.running(PROD_CLUSTER);
+  check(
+    prod.digest === staged.digest,
+    `${PROD_CLUSTER}/${APP} runs ${prod.taskDefinition}, the digest staging runs`,
+  );
+  const labels = aws.aws.ssm.labels(PROD_PARAMETER);
+  check(
+    labels.deployed === Number(promoted.json?.['parameter-version']),
+    `"deployed" moved to ${PROD_PARAMETER} version ${labels.deployed}`,
+  );
+  summary.push({
+    what: `promotion to ${PROD_ENV}`,
+    digest: promoted.json?.digest,
+    parameterVersion: promoted.json?.['parameter-version'],
+    outcome: `${prod.taskDefinition} running blue/green after the approval (${prod.runningTasks} tasks)`,
+  });
+}
+
 const summary = [];
 let exitCode = 1;
 try {
@@ -180,6 +246,8 @@ try {
     parameterVersion: r['parameter-version'],
     outcome: `${after.taskDefinition} running (${after.runningTasks} tasks)`,
   });
+
+  await promoteWithApproval(r);
 
   heading('A crashing commit: its tasks exit, the circuit breaker rolls back, the infra run fails');
   appendFileSync(

@@ -24,8 +24,8 @@ import { type ActionInputs, COMMAND_INPUT } from './inputs.js';
 /** The commands that change a deployment (they dispatch and follow the infra run). */
 export const RELEASE_COMMANDS = ['deploy', 'rollback', 'promote'] as const;
 export type ReleaseCommandName = (typeof RELEASE_COMMANDS)[number];
-/** Every command: the releases, and the infra repository's rollout on ECS. */
-export const COMMANDS = [...RELEASE_COMMANDS, 'rollout'] as const;
+/** Every command: the releases, and the infra repository's rollout on ECS with its continue and abort. */
+export const COMMANDS = [...RELEASE_COMMANDS, 'rollout', 'continue', 'abort'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Input names of the Action, for error messages (promote's target is `environment`). */
@@ -78,6 +78,14 @@ export const COMMAND_INPUTS: Record<CommandName, (given: ActionInputs, cwd: stri
     // The App spec is read (and checked) by main.cjs; here the inputs that need no file.
     const { application, environment, timeout } = given.inputs;
     checkRolloutInputs({ application, environment, timeout }, ACTION_ROLLOUT_NAMES);
+  },
+  continue: (given) => {
+    const { application, environment } = given.inputs;
+    checkRolloutInputs({ application, environment }, ACTION_ROLLOUT_NAMES);
+  },
+  abort: (given) => {
+    const { application, environment } = given.inputs;
+    checkRolloutInputs({ application, environment }, ACTION_ROLLOUT_NAMES);
   },
 };
 

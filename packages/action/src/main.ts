@@ -114,9 +114,17 @@ export async function run(read?: ActionInputs): Promise<void> {
     const given = read ?? readWithCore(env);
     for (const secret of secretsToMask(given, env)) secrets.add(secret);
     // rollout: the infra repository's side (no GitHub token, no build, its own outputs and summary).
-    if (parseCommand(given.command) === 'rollout') {
+    const command = parseCommand(given.command);
+    if (command === 'rollout') {
       const { runRollout } = await import('./rollout.js');
       const error = await runRollout(given, env, secrets);
+      if (error) fail(error, { secrets, summary: false });
+      return;
+    }
+    // continue / abort: answer the ECS deployment in flight (a pause hook, or a rollback).
+    if (command === 'continue' || command === 'abort') {
+      const { runResume } = await import('./resume.js');
+      const error = await runResume(command, given, env, secrets);
       if (error) fail(error, { secrets, summary: false });
       return;
     }

@@ -137,7 +137,8 @@ export const COMMAND_RUNNERS: Record<ReleaseCommandName, CommandRunner> = {
 /** Validate every input of the command and resolve its plan (reads only). */
 export async function prepareCommand(given: ActionInputs, context: PrepareContext): Promise<PreparedCommand> {
   const command = parseCommand(given.command);
-  if (command === 'rollout') throw new Error('command: rollout runs through rollout.ts, not prepareCommand.');
+  if (command === 'rollout' || command === 'continue' || command === 'abort')
+    throw new Error(`command: ${command} runs through rollout.ts or resume.ts, not prepareCommand.`);
   return { command, ...(await COMMAND_RUNNERS[command].prepare(given, context)) };
 }
 

@@ -101,11 +101,20 @@ export class ActionReporter implements Reporter {
       case 'warning':
         core.warning(event.message, { title: event.title ?? this.currentTitle() ?? 'Shared Hosting Deploy' });
         break;
+      case 'notice':
+        this.openGroup();
+        core.info(`${event.title}: ${event.message}`);
+        core.notice(event.message, { title: event.title });
+        this.onNotice?.(event.title, event.message);
+        break;
       case 'debug':
         core.debug(event.message);
         break;
     }
   }
+
+  /** Called on each notice (a rollout paused for approval), e.g. to add it to the job summary at once. */
+  onNotice: ((title: string, message: string) => void) | undefined;
 
   /** A line of a tool's output, in the step's group. */
   private toolOutput(line: string): void {

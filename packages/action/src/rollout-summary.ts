@@ -16,6 +16,33 @@ export function rolloutHeading(result: RolloutResult): string {
   return `✅ Rolled out ${what}`;
 }
 
+/** The strategy ECS used and the stage the rollout waited until (with the bake's end). */
+function strategyFacts(result: RolloutResult): [string, string][] {
+  const facts: [string, string][] = [];
+  if (result.strategy) facts.push(['Strategy', escapeHtml(result.strategy)]);
+  const bake = result.bakeUntil
+    ? ` (the bake runs until ${escapeHtml(result.bakeUntil.toISOString())}; a rollback after this point is not this run's to see)`
+    : '';
+  if (result.stage) facts.push(['Waited until', `${escapeHtml(result.stage)}${bake}`]);
+  return facts;
+}
+
+/** The pause hooks announced during the wait, with the commands that answered (or answer) them. */
+function pausesSection(result: RolloutResult): string[] {
+  if (result.pauses.length === 0) return [];
+  const out = ['### Paused for approval', ''];
+  for (const p of result.pauses) {
+    const until = p.expiresAt
+      ? ` until ${escapeHtml(p.expiresAt.toISOString())} (then ${escapeHtml(p.timeoutAction ?? '?')})`
+      : '';
+    out.push(
+      `- at ${escapeHtml(p.stage ?? 'a lifecycle hook')}${until}: resume with ${code(p.resume)}, roll back with ${code(p.abort)}`,
+    );
+  }
+  out.push('');
+  return out;
+}
+
 /**
  * The job summary of `command: rollout`: the deployment, the revision, the image, the service events
  * seen during the wait and, on failure, the reasons (stopped tasks, where the service went back to).
@@ -43,9 +70,11 @@ export function renderRolloutSummary(result: RolloutResult): string {
       'Deployment',
       `${code(result.deploymentId)}${result.rolloutState ? ` ${escapeHtml(result.rolloutState)}` : ''}`,
     ]);
+  facts.push(...strategyFacts(result));
   if (result.rolledBackTo) facts.push(['Went back to', td(result.rolledBackTo)]);
   out.push('<table>', ...facts.map(([k, v]) => row([k, v])), '</table>', '');
 
+  out.push(...pausesSection(result));
   if (result.status === 'failed' && result.error) {
     out.push('### Why it failed', '', `<pre>${escapeHtml(result.error.message)}</pre>`);
     if (result.error.fix) out.push('', `<b>Fix:</b> ${escapeHtml(result.error.fix)}`);

@@ -17,7 +17,8 @@ let work: string;
 const digests: Record<string, string> = {};
 
 beforeAll(async () => {
-  peers = await startAwsPeers({ ecsTickMs: 20 });
+  // One ECS hour per real second: bakes and hook timeouts take seconds.
+  peers = await startAwsPeers({ ecsTickMs: 20, ecs: { clockFactor: 3600 } });
   peers.createRepository('hello-app');
   digests.v1 = await pushTestImage(peers.registry, 'hello-app', 'v1');
   digests.v2 = await pushTestImage(peers.registry, 'hello-app', 'v2');
@@ -26,7 +27,7 @@ beforeAll(async () => {
   await mkdir(path.join(work, 'apps'));
   await writeFile(
     path.join(work, 'apps/hello-app.yaml'),
-    'environments:\n  staging:\n    cluster: shared-staging\n    container: web\n  qa:\n    cluster: shared-qa\n    container: web\n',
+    'environments:\n  staging:\n    cluster: shared-staging\n    container: web\n  qa:\n    cluster: shared-qa\n    container: web\n  prod:\n    cluster: shared-prod\n    container: web\n',
   );
   const parameters = (await createRolloutPorts({ env: peers.env, reporter: silentReporter })).parameters;
   for (const [cluster, env, version] of [
@@ -44,6 +45,21 @@ beforeAll(async () => {
     });
     await parameters.put(`/shared-hosting/hello-app/${env}/version`, version, version);
   }
+  peers.aws.ecs.addService({
+    cluster: 'shared-prod',
+    service: 'hello-app',
+    taskDefinition: {
+      family: 'hello-app-prod',
+      containerDefinitions: [{ name: 'web', image: `${peers.registry.host}/hello-app@${digests.v1}` }],
+    },
+    desiredCount: 1,
+    deploymentConfiguration: {
+      strategy: 'BLUE_GREEN',
+      bakeTimeInMinutes: 60,
+      lifecycleHooks: [{ targetType: 'PAUSE', lifecycleStages: ['PRODUCTION_TRAFFIC_SHIFT'] }],
+    },
+  });
+  await parameters.put('/shared-hosting/hello-app/prod/version', 'v2', 'v2');
 });
 afterAll(async () => {
   await peers?.stop();
@@ -54,9 +70,11 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
+// @actions/core keeps the summary file's path after its first write: one file, emptied per run.
+const summaryFile = () => path.join(work, 'summary');
+
 async function runAction(inputs: Record<string, string>) {
   const outputFile = path.join(work, `output-${Math.random()}`);
-  // @actions/core keeps the summary file's path after its first write: one file, emptied per run.
   const summaryFile = path.join(work, 'summary');
   await writeFile(outputFile, '');
   await writeFile(summaryFile, '');
@@ -96,14 +114,15 @@ describe('command: rollout', () => {
     expect(summary).toContain(`<code>${image}</code>`);
     expect(summary).toContain('<code>hello-app-staging:2</code> (was <code>hello-app-staging:1</code>)');
     expect(summary).toContain(`<code>${outputs['deployment-id']}</code> COMPLETED`);
-    expect(summary).toContain('has reached a steady state.');
+    expect(summary).toMatch(/has started \d+ tasks/);
+    expect(summary).toContain('<tr><td>Strategy</td><td>ROLLING</td></tr>');
   });
 
   it('a crashing image fails the step, naming the stopped reason and the revision the service went back to', async () => {
     const { exitCode, outputs, summary } = await runAction({ environment: 'qa' });
     expect(exitCode).toBe(1);
     expect(outputs['rollout-state']).toBe('FAILED');
-    expect(summary).toContain('the circuit breaker rolled the service back');
+    expect(summary).toMatch(/the deployment circuit breaker tripped: \d+ failed tasks/);
     expect(summary).toContain('## ❌ Rollout of hello-app v3 to qa failed');
     expect(summary).toContain('<code>Essential container in task exited</code>');
     expect(summary).toContain('<tr><td>Went back to</td><td><code>hello-app-qa:1</code></td></tr>');
@@ -117,5 +136,54 @@ describe('command: rollout', () => {
       'apps/hello-app.yaml:1: environment &quot;production&quot; is not in the App spec',
     );
     expect(peers.aws.requests).toEqual([]);
+  });
+});
+
+describe('command: rollout with a pause hook, continue and abort', () => {
+  it('a pause shows as a notice and in the job summary at once; continue from elsewhere resumes it', async () => {
+    const written: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      written.push(String(chunk));
+      return true;
+    });
+    let summaryAtPause = '';
+    const approve = (async () => {
+      await vi.waitFor(
+        () => expect(written.join('')).toContain('::notice title=Rollout paused for approval::'),
+        {
+          timeout: 20_000,
+          interval: 50,
+        },
+      );
+      summaryAtPause = await readFile(summaryFile(), 'utf8');
+      // The approver, elsewhere (hosting continue does exactly this).
+      const { planResume, prepareRollout, resume } = await import('@shared-hosting/core');
+      const { ACTION_ROLLOUT_NAMES } = await import('@shared-hosting/core/adapter');
+      const plan = await prepareRollout(
+        { application: 'hello-app', environment: 'prod' },
+        ACTION_ROLLOUT_NAMES,
+        work,
+      );
+      const ports = await createRolloutPorts({ env: peers.env, reporter: silentReporter });
+      return resume(planResume(plan, 'continue'), ports);
+    })();
+    const { exitCode, outputs, summary } = await runAction({ environment: 'prod' });
+    vi.mocked(process.stdout.write).mockRestore();
+    const approved = await approve;
+    expect(approved.call).toBe('ContinueServiceDeployment CONTINUE');
+    expect(exitCode).toBeUndefined();
+    expect(summaryAtPause).toContain('Rollout paused for approval');
+    expect(summaryAtPause).toContain('hosting continue --app hello-app --env prod');
+    expect(summary).toContain('### Paused for approval');
+    expect(outputs).toMatchObject({ strategy: 'BLUE_GREEN', stage: 'complete', 'bake-until': '' });
+  }, 60_000);
+
+  it('command: continue with nothing in flight fails naming the service; abort likewise', async () => {
+    for (const command of ['continue', 'abort']) {
+      const { exitCode, summary } = await runAction({ command, environment: 'staging' });
+      expect(exitCode).toBe(1);
+      expect(summary).toContain(`Could not ${command} the deployment of hello-app in staging`);
+      expect(summary).toContain('is in flight');
+    }
   });
 });

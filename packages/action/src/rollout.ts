@@ -15,6 +15,7 @@ import {
 } from '@shared-hosting/core';
 import { ACTION_ROLLOUT_NAMES } from '@shared-hosting/core/adapter';
 import { redact } from './failure.js';
+import { escapeHtml } from './html.js';
 import type { ActionInputs } from './inputs.js';
 import { ActionReporter } from './reporter.js';
 import { renderRolloutSummary } from './rollout-summary.js';
@@ -30,8 +31,19 @@ export function rolloutInputs(given: ActionInputs, get: (name: string) => string
     cluster: own(ACTION_ROLLOUT_NAMES.cluster),
     service: own(ACTION_ROLLOUT_NAMES.service),
     container: own(ACTION_ROLLOUT_NAMES.container),
+    waitUntil: own(ACTION_ROLLOUT_NAMES.waitUntil),
     dryRun: own(ACTION_ROLLOUT_NAMES.dryRun),
   };
+}
+
+/** A pause, added to the job summary as it happens (the app team's waiting run shows the infra run). */
+function summarizeNotice(title: string, message: string, secrets: Iterable<string>): void {
+  if (!process.env.GITHUB_STEP_SUMMARY) return;
+  const html = `### ⏸️ ${escapeHtml(title)}\n\n${escapeHtml(message)}\n\n`;
+  core.summary
+    .addRaw(redact(html, secrets))
+    .write()
+    .catch(() => undefined);
 }
 
 async function writeSummary(result: RolloutResult, secrets: Iterable<string>): Promise<void> {
@@ -59,6 +71,7 @@ export async function runRollout(
     cwd,
   );
   const reporter = new ActionReporter(core, undefined, masked);
+  reporter.onNotice = (title, message) => summarizeNotice(title, message, masked);
   const ports = await createRolloutPorts({ env, reporter });
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {

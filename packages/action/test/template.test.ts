@@ -70,6 +70,10 @@ describe('action.yml', () => {
         'previous-task-definition',
         'deployment-id',
         'rollout-state',
+        'strategy',
+        'stage',
+        'bake-until',
+        'service-deployment',
       ].sort(),
     );
   });

@@ -151,6 +151,14 @@ function defineRollout(program: Command, io: CliIO): void {
     .option('--service <name>', "ECS service (overrides the App spec's; default: the application name)")
     .option('--container <name>', "the container whose image is replaced (overrides the App spec's)")
     .option('--timeout <duration>', 'how long to wait for the ECS deployment (e.g. 30m, 1h)', '30m')
+    .addOption(
+      new Option(
+        '--wait-until <stage>',
+        'complete: until the service deployment succeeds; traffic-shifted: until production traffic is on the new revision and the bake has begun',
+      )
+        .choices(['complete', 'traffic-shifted'])
+        .default('complete'),
+    )
     .option('--dry-run', 'read, resolve and render; print the task definition diff; change nothing');
   addAwsOptions(rolloutCommand);
   addCommonOptions(rolloutCommand);
@@ -161,11 +169,45 @@ Examples:
   $ hosting rollout --app hello-app --env staging
   $ hosting rollout --app hello-app --env production --dry-run
   $ hosting rollout --app hello-app --env staging --spec apps/hello.yaml --json
+  $ hosting rollout --app hello-app --env production --wait-until traffic-shifted
 `,
   );
   rolloutCommand.action(async (flags: import('./commands/rollout.js').RolloutFlags) => {
     const { runRollout } = await import('./commands/rollout.js');
     io.exitCode = await runRollout(flags, io);
+  });
+  for (const action of ['continue', 'abort'] as const) defineResume(program, io, action);
+}
+
+/** hosting continue / hosting abort: answer the deployment in flight (paused at a hook, or running). */
+function defineResume(program: Command, io: CliIO, action: 'continue' | 'abort'): void {
+  const command = program
+    .command(action)
+    .description(
+      action === 'continue'
+        ? 'Resume the ECS deployment paused at a pause hook (ContinueServiceDeployment CONTINUE).'
+        : 'Roll back the ECS deployment in flight (ContinueServiceDeployment ROLLBACK when paused, else StopServiceDeployment ROLLBACK).',
+    )
+    .addOption(new Option('--app <name>', 'application name').env('HOSTING_APPLICATION'))
+    .addOption(new Option('--env <name>', 'environment name, e.g. staging').env('HOSTING_ENVIRONMENT'))
+    .option('--spec <file>', 'the App spec (default: apps/<app>.yaml)')
+    .option('--cluster <name>', "ECS cluster (overrides the App spec's)")
+    .option('--service <name>', "ECS service (overrides the App spec's; default: the application name)");
+  addAwsOptions(command);
+  addCommonOptions(command);
+  command.addHelpText(
+    'after',
+    `
+Nothing in flight: exit 3.
+
+Examples:
+  $ hosting ${action} --app hello-app --env production
+  $ hosting ${action} --app hello-app --env production --json
+`,
+  );
+  command.action(async (flags: import('./commands/resume.js').ResumeFlags) => {
+    const { runResume } = await import('./commands/resume.js');
+    io.exitCode = await runResume(action, flags, io);
   });
 }
 

@@ -105,11 +105,12 @@ describe('hosting rollout (built bin)', () => {
       'Record deployed version',
     ])
       expect(first.stdout).toContain(`▸ ${title}`);
-    expect(first.stdout).toMatch(/ecs-svc\/\d+: 2\/2 running, 0 pending, 0 failed tasks/);
+    expect(first.stdout).toContain('new revision: 2/2 tasks running');
+    expect(first.stdout).toContain('deployed (ROLLING): service deployment SUCCESSFUL');
     expect(first.stdout).toContain('event: (service hello-app) has reached a steady state.');
     expect(first.stdout).toContain('Rolled out hello-app v2 in e1 on cluster-e1/hello-app');
     expect(first.stdout).not.toContain('\u001b[');
-    expect(peers.aws.ssm.labels(parameter)).toEqual({ deployed: 2 });
+    expect(peers.aws.ssm.labels(parameter)).toEqual({ deployed: 2, complete: 2 });
 
     peers.aws.clearRequests();
     const second = await run(['--env', 'e1', '--json']);
@@ -148,7 +149,10 @@ describe('hosting rollout (built bin)', () => {
     const result = await run(['--env', 'e3']);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Essential container in task exited');
-    expect(result.stderr).toContain('The service went back to hello-app-e3:1.');
+    expect(result.stderr).toMatch(/the deployment circuit breaker tripped: \d+ failed tasks \(threshold 3\)/);
+    expect(result.stderr).toMatch(
+      /(ECS is rolling the service back to|The service went back to) hello-app-e3:1\./,
+    );
     await vi.waitFor(
       () => expect(peers.aws.ecs.service('hello-app', 'cluster-e3').taskDefinition).toBe(before),
       {

@@ -11,6 +11,9 @@ export declare const INFRA_REPO: string;
 export declare const PARAMETER: string;
 export declare const ROLLOUT_STEP: string;
 export declare const INITIAL_VERSION: string;
+export declare const PROD_ENV: string;
+export declare const PROD_CLUSTER: string;
+export declare const PROD_PARAMETER: string;
 
 export interface CliResult {
   code: number;
@@ -51,9 +54,14 @@ export interface Sandbox {
   env: Record<string, string>;
   /** `hosting deploy --app hello-app --env staging --infra-repo acme/infra <args>`. */
   deploy(args: string[], options?: CliOptions): Promise<CliResult>;
+  /** `hosting promote --app hello-app --from staging --to production --infra-repo acme/infra <args>`. */
+  promote(args: string[], options?: CliOptions): Promise<CliResult>;
+  /** The CLI as the infra side runs it (in the infra checkout, AWS only), e.g. `continue --app … --env …`. */
+  infraCli(args: string[], options?: CliOptions): Promise<CliResult>;
   /** The log lines of an executed run's "Deploy to ECS" step. */
   runLog(runId: number): string[];
-  running(): Running;
+  /** What the service runs in `cluster` (default: staging's). */
+  running(cluster?: string): Running;
   /** The manifest digest of hello-app:<tag> in the registry; undefined when there is none. */
   digestOf(tag: string): Promise<string | undefined>;
   stop(): Promise<void>;

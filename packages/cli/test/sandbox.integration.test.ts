@@ -80,14 +80,17 @@ describe('sandbox: hosting deploy → infra run → hosting rollout on ECS (buil
     ]);
     expect(now.runningTasks).toBe(2);
     expect(sandbox.aws.aws.ecs.pulls.filter((p) => p.image === pinned && p.fetched && p.ok)).toHaveLength(2);
+    // `deployed` and the stage the rollout waited for (`complete`) on the version written.
     expect(sandbox.aws.aws.ssm.labels(PARAMETER)).toEqual({
       deployed: Number(field(result, 'parameter-version')),
+      complete: Number(field(result, 'parameter-version')),
     });
 
     const step = rolloutStep(field(result, 'run-id'));
     expect(step.conclusion).toBe('success');
     expect(step.log).toContain(`Rolled out ${APP} good-1 in staging on ${CLUSTER}/${APP}`);
-    expect(step.log).toMatch(/ecs-svc\/\d{19}: 2\/2 running, 0 pending, 0 failed tasks/);
+    expect(step.log).toContain('new revision: 2/2 tasks running');
+    expect(step.log).toContain('service deployment SUCCESSFUL');
   });
 
   it('a crashing image: exit 1 naming the step and the stopped reason; service back, label unmoved', async () => {
@@ -98,7 +101,9 @@ describe('sandbox: hosting deploy → infra run → hosting rollout on ECS (buil
     expect(result.json).toMatchObject({ status: 'failed', conclusion: 'failure', version: 'crash-1' });
     expect(result.stderr).toContain(`job "deploy" failure at step "${ROLLOUT_STEP}"`);
     expect(result.stderr).toContain('tasks stopped: Essential container in task exited');
-    expect(result.stderr).toContain(`The service went back to ${before.taskDefinition}.`);
+    expect(result.stderr).toMatch(
+      new RegExp(`(ECS is rolling the service back to|The service went back to) ${before.taskDefinition}\\.`),
+    );
 
     await vi.waitFor(() => expect(sandbox.running().taskDefinition).toBe(before.taskDefinition), {
       timeout: 5000,

@@ -32,6 +32,10 @@ export const CLUSTER = 'shared-staging';
 export const CONTAINER = 'web';
 export const INFRA_REPO = 'acme/infra';
 export const PARAMETER = `/shared-hosting/${APP}/${ENV}/version`;
+/** Production: a blue/green service whose deployments pause for approval before production traffic moves. */
+export const PROD_ENV = 'production';
+export const PROD_CLUSTER = 'shared-production';
+export const PROD_PARAMETER = `/shared-hosting/${APP}/${PROD_ENV}/version`;
 /** The name of the infra run's step that runs `hosting rollout`. */
 // The step name of the shipped infra template (docs/assets/infra-deployment-workflow.yaml).
 export const ROLLOUT_STEP = 'Deploy to ECS';
@@ -50,7 +54,28 @@ environments:
     cluster: ${CLUSTER}
     service: ${APP}
     container: ${CONTAINER}
+  ${PROD_ENV}:
+    cluster: ${PROD_CLUSTER}
+    service: ${APP}
+    container: ${CONTAINER}
 `;
+
+/**
+ * The production service's deployment configuration, as the platform's infrastructure code sets it:
+ * blue/green, a pause hook before production traffic moves (60 ECS minutes, then rolled back), a bake.
+ */
+const BLUE_GREEN = {
+  strategy: 'BLUE_GREEN',
+  bakeTimeInMinutes: 2,
+  deploymentCircuitBreaker: { enable: true, rollback: true },
+  lifecycleHooks: [
+    {
+      targetType: 'PAUSE',
+      lifecycleStages: ['PRODUCTION_TRAFFIC_SHIFT'],
+      timeoutConfiguration: { timeoutInMinutes: 60, action: 'ROLLBACK' },
+    },
+  ],
+};
 
 /** The task definition the service runs at first: the app container plus a log router sidecar. */
 function seededTaskDefinition(image) {
@@ -108,24 +133,35 @@ async function seed(aws) {
     circuitBreaker: { enable: true, rollback: true },
     tags: [{ key: 'team', value: 'platform' }],
   });
+  aws.aws.ecs.addService({
+    cluster: PROD_CLUSTER,
+    service: APP,
+    taskDefinition: {
+      ...seededTaskDefinition(`${aws.registry.host}/${APP}@${digest}`),
+      family: `${APP}-${PROD_ENV}`,
+    },
+    desiredCount: 2,
+    deploymentConfiguration: BLUE_GREEN,
+    tags: [{ key: 'team', value: 'platform' }],
+  });
+  for (const name of [PARAMETER, PROD_PARAMETER]) seedParameter(aws, name);
+  return digest;
+}
+
+/** The parameter at the initial version, labelled `deployed`. */
+function seedParameter(aws, name) {
   const caller = {
     arn: `arn:aws:iam::${ACCOUNT}:role/platform-seed`,
     region: aws.region,
     accountId: ACCOUNT,
   };
-  const put = {
-    Name: PARAMETER,
-    Value: INITIAL_VERSION,
-    Type: 'String',
-    Description: 'seeded by the sandbox',
-  };
+  const put = { Name: name, Value: INITIAL_VERSION, Type: 'String', Description: 'seeded by the sandbox' };
   const { Version } = aws.aws.ssm.handle('PutParameter', put, caller);
   aws.aws.ssm.handle(
     'LabelParameterVersion',
-    { Name: PARAMETER, ParameterVersion: Version, Labels: ['deployed'] },
+    { Name: name, ParameterVersion: Version, Labels: ['deployed'] },
     caller,
   );
-  return digest;
 }
 
 /**
@@ -179,7 +215,8 @@ export async function startSandbox(options = {}) {
   try {
     const storage = await createBuilderStorage();
     stack.push(() => storage.remove());
-    const aws = await startAwsPeers({ ecsTickMs: options.ecsTickMs ?? 50 });
+    // One ECS minute per real second: bakes and hook timeouts take seconds.
+    const aws = await startAwsPeers({ ecsTickMs: options.ecsTickMs ?? 50, ecs: { clockFactor: 60 } });
     stack.push(() => aws.stop());
     aws.createRepository(APP);
     const initialDigest = await seed(aws);
@@ -211,8 +248,19 @@ export async function startSandbox(options = {}) {
       initialDigest,
       env,
       deploy: (args, deployOptions) => runCli(env, ['deploy', ...deployArgs(), ...args], deployOptions),
+      promote: (args, cliOptions) =>
+        runCli(
+          env,
+          ['promote', '--app', APP, '--from', ENV, '--to', PROD_ENV, '--infra-repo', INFRA_REPO, ...args],
+          cliOptions,
+        ),
+      infraCli: (args, cliOptions) =>
+        runCli({ PATH: env.PATH, HOME: infraDir, ...aws.env, ...quiet }, args, {
+          cwd: infraDir,
+          ...cliOptions,
+        }),
       runLog: (runId) => runLog(github, runId),
-      running: () => running(aws),
+      running: (cluster = CLUSTER) => running(aws, cluster),
       digestOf: async (tag) =>
         (await new RegistryApi(aws.registry.url, aws.registry.authorization).getManifest(APP, tag))?.digest,
       stop,
@@ -226,10 +274,10 @@ export async function startSandbox(options = {}) {
 const deployArgs = () => ['--app', APP, '--env', ENV, '--infra-repo', INFRA_REPO];
 
 /** What the ECS service runs now: its task definition, the app container's image and the deployments. */
-function running(aws) {
+function running(aws, cluster) {
   const ecs = aws.aws.ecs;
-  const service = ecs.service(APP, CLUSTER);
-  const definition = ecs.currentTaskDefinition(APP, CLUSTER);
+  const service = ecs.service(APP, cluster);
+  const definition = ecs.currentTaskDefinition(APP, cluster);
   const containers = definition.input.containerDefinitions ?? [];
   const image = String(containers.find((c) => c.name === CONTAINER)?.image ?? '');
   return {
@@ -243,7 +291,7 @@ function running(aws) {
       status: d.status,
       rolloutState: d.rolloutState,
     })),
-    runningTasks: ecs.tasksOf(APP, CLUSTER).filter((t) => t.lastStatus === 'RUNNING').length,
+    runningTasks: ecs.tasksOf(APP, cluster).filter((t) => t.lastStatus === 'RUNNING').length,
   };
 }
 

@@ -12,7 +12,7 @@ export {
   DEFAULT_BUILDER,
   isBuilderChoice,
 } from './builders/registry.js';
-export { DEPLOYED_LABEL, HISTORY_MAX } from './domain/names.js';
+export { DEPLOYED_LABEL, deployedStage, HISTORY_MAX } from './domain/names.js';
 export { formatProvenance, type Provenance, parseProvenance, type SourceInfo } from './domain/provenance.js';
 export {
   CONDITIONAL_STEPS,
@@ -112,6 +112,7 @@ export { missingTokenError } from './run/operation.js';
 export type { ExecuteOptions, OperationOptions } from './run/ports.js';
 export { type PromoteResult, promote } from './run/promote.js';
 export { type ReleaseOutputs, type ReleaseResult, toOutputs } from './run/result.js';
+export { planResume, type ResumePlan, type ResumePorts, type ResumeResult, resume } from './run/resume.js';
 export { type RollbackResult, rollback } from './run/rollback.js';
 export {
   type RolloutOptions,
@@ -127,4 +128,5 @@ export { type UnlockResult, unlock } from './run/unlock.js';
 export type { AppSpec } from './spec/app-spec.js';
 export { default as appSpecSchema } from './spec/app-spec.schema.json' with { type: 'json' };
 export type { RecoveryResult } from './steps/restore.js';
+export type { ResumeAction } from './steps/rollout/resume.js';
 export { shortTaskDefinition } from './steps/rollout/task-definition.js';

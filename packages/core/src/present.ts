@@ -10,13 +10,23 @@ import type { HistoryEntry, HistoryResult } from './run/history.js';
 import type { PromoteResult } from './run/promote.js';
 import type { ReleaseResult } from './run/result.js';
 import { toOutputs } from './run/result.js';
+import type { ResumeResult } from './run/resume.js';
 import type { RollbackResult } from './run/rollback.js';
 import { type RolloutResult, rolloutOutputs } from './run/rollout.js';
 import type { EnvironmentStatus, StatusResult } from './run/status.js';
 import type { UnlockResult } from './run/unlock.js';
 import type { RecoveryResult } from './steps/restore.js';
 
-export type CommandName = 'deploy' | 'rollback' | 'promote' | 'status' | 'history' | 'rollout' | 'unlock';
+export type CommandName =
+  | 'deploy'
+  | 'rollback'
+  | 'promote'
+  | 'status'
+  | 'history'
+  | 'rollout'
+  | 'unlock'
+  | 'continue'
+  | 'abort';
 
 export type CommandResult =
   | { command: 'deploy'; result: ReleaseResult }
@@ -25,7 +35,9 @@ export type CommandResult =
   | { command: 'status'; result: StatusResult }
   | { command: 'history'; result: HistoryResult }
   | { command: 'rollout'; result: RolloutResult }
-  | { command: 'unlock'; result: UnlockResult };
+  | { command: 'unlock'; result: UnlockResult }
+  | { command: 'continue'; result: ResumeResult }
+  | { command: 'abort'; result: ResumeResult };
 
 interface ResultField {
   key: string;
@@ -42,8 +54,12 @@ const ALL: readonly CommandName[] = [
   'history',
   'rollout',
   'unlock',
+  'continue',
+  'abort',
 ];
 const ROLLOUT: readonly CommandName[] = ['rollout'];
+const RESUME: readonly CommandName[] = ['continue', 'abort'];
+const ECS: readonly CommandName[] = ['rollout', 'continue', 'abort'];
 const RELEASES: readonly CommandName[] = ['deploy', 'rollback', 'promote'];
 const field = (key: string, commands: readonly CommandName[], type: string, description: string) => ({
   key,
@@ -58,7 +74,7 @@ export const RESULT_FIELDS: readonly ResultField[] = [
     'operation',
     ALL,
     'string',
-    'The command that ran: deploy, rollback, promote, status, history or unlock.',
+    'The command that ran: deploy, rollback, promote, status, history, rollout, unlock, continue or abort.',
   ),
   field('status', ALL, '"succeeded" | "failed"', 'Whether it succeeded (the exit code says why not).'),
   field(
@@ -114,7 +130,7 @@ export const RESULT_FIELDS: readonly ResultField[] = [
     'environments',
     ['status'],
     'object[]',
-    'Per environment: what runs, its image in ECR, the latest infra run, `deployed-label` (the version the infra side last rolled out: `version`, `parameter-version`, or null) and `lock` (a held deployment lock: `name`, `holder`, `operation`, `version`, `since`, `expires`, `run`, `expired`, or null).',
+    'Per environment: what runs, its image in ECR, the latest infra run, `deployed-label` (the version the infra side last rolled out: `version`, `parameter-version`, `stage` — complete, traffic-shifted or null when not recorded — or null) and `lock` (a held deployment lock: `name`, `holder`, `operation`, `version`, `since`, `expires`, `run`, `expired`, or null).',
   ),
   field(
     'entries',
@@ -130,8 +146,8 @@ export const RESULT_FIELDS: readonly ResultField[] = [
     'The lock as found (`name`, `holder`, `operation`, `version`, `since`, `expires`, `run`, `expired`), null when none was held.',
   ),
   field('removed', ['unlock'], 'boolean', 'Whether the lock was removed.'),
-  field('cluster', ROLLOUT, 'string', 'The ECS cluster.'),
-  field('service', ROLLOUT, 'string', 'The ECS service.'),
+  field('cluster', ECS, 'string', 'The ECS cluster.'),
+  field('service', ECS, 'string', 'The ECS service.'),
   field('container', ROLLOUT, 'string', 'The container whose image was replaced.'),
   field(
     'task-definition',
@@ -142,6 +158,49 @@ export const RESULT_FIELDS: readonly ResultField[] = [
   field('previous-task-definition', ROLLOUT, 'string', 'The revision the service ran before.'),
   field('deployment-id', ROLLOUT, 'string', 'The ECS deployment followed.'),
   field('rollout-state', ROLLOUT, 'string', 'Its rollout state: COMPLETED, FAILED, IN_PROGRESS.'),
+  field(
+    'strategy',
+    ROLLOUT,
+    'string',
+    'The deployment strategy ECS used: ROLLING, BLUE_GREEN, LINEAR or CANARY.',
+  ),
+  field(
+    'stage',
+    ROLLOUT,
+    'string',
+    'The stage the rollout waited for and reached (`--wait-until`): complete or traffic-shifted.',
+  ),
+  field(
+    'bake-until',
+    ROLLOUT,
+    'string',
+    'Returned at traffic-shifted during a bake: when the bake ends (ISO 8601); "" otherwise.',
+  ),
+  field(
+    'service-deployment',
+    ECS,
+    'string | null',
+    'The ECS service deployment followed (rollout) or answered (continue, abort).',
+  ),
+  field(
+    'pauses',
+    ROLLOUT,
+    'object[]',
+    'Pause hooks announced during the wait: `hook-id`, `stage`, `expires-at`, `timeout-action`, `resume`, `abort`.',
+  ),
+  field(
+    'hook-id',
+    RESUME,
+    'string | null',
+    'The pause hook answered; null when abort stopped a deployment that was not paused.',
+  ),
+  field('lifecycle-stage', RESUME, 'string | null', 'The lifecycle stage the deployment was at.'),
+  field(
+    'call',
+    RESUME,
+    'string | null',
+    'The ECS call made: ContinueServiceDeployment CONTINUE or ROLLBACK, or StopServiceDeployment ROLLBACK.',
+  ),
   field('already-running', ROLLOUT, 'boolean', 'The service already ran that image: nothing changed.'),
   field('diff', ROLLOUT, 'string[]', 'The task definition changes, one line per setting.'),
   field('events', ROLLOUT, 'string[]', 'The service events seen during the wait, oldest first.'),
@@ -193,6 +252,8 @@ export function resultJson(input: CommandResult): Record<string, unknown> {
   }
   if (input.command === 'unlock') return { ...common, ...unlockFields(input.result), ...tail };
   if (input.command === 'rollout') return { ...common, ...rolloutFields(input.result), ...tail };
+  if (input.command === 'continue' || input.command === 'abort')
+    return { ...common, 'dry-run': false, ...resumeFields(input.result), ...tail };
   return { ...common, ...releaseFields(input.result), ...tail };
 }
 
@@ -232,6 +293,26 @@ function rolloutFields(r: RolloutResult) {
     events: r.events.map((e) => e.message),
     'stopped-reasons': r.stoppedReasons,
     'rolled-back-to': r.rolledBackTo ?? null,
+    pauses: r.pauses.map((p) => ({
+      'hook-id': p.hookId,
+      stage: p.stage ?? null,
+      'expires-at': p.expiresAt?.toISOString() ?? null,
+      'timeout-action': p.timeoutAction ?? null,
+      resume: p.resume,
+      abort: p.abort,
+    })),
+  };
+}
+
+function resumeFields(r: ResumeResult) {
+  return {
+    environment: r.environment,
+    cluster: r.cluster,
+    service: r.service,
+    'service-deployment': r.serviceDeployment ?? null,
+    'hook-id': r.hookId ?? null,
+    'lifecycle-stage': r.stage ?? null,
+    call: r.call ?? null,
   };
 }
 
@@ -292,7 +373,7 @@ function environmentJson(e: EnvironmentStatus) {
         }
       : null,
     'deployed-label': e.live
-      ? { version: e.live.version, 'parameter-version': e.live.parameterVersion }
+      ? { version: e.live.version, 'parameter-version': e.live.parameterVersion, stage: e.live.stage ?? null }
       : null,
     lock: e.lock ? lockJson(e.lock) : null,
     ...(e.error ? { error: errorJson(e.error) } : {}),

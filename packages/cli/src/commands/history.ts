@@ -1,5 +1,6 @@
 import {
   DEPLOYED_LABEL,
+  deployedStage,
   type HistoryEntry,
   type HistoryResult,
   history,
@@ -67,7 +68,7 @@ export function historyTable(result: HistoryResult): string[] {
   }
   const rows = result.entries.map((e) => [
     `${e.current ? '*' : ' '}${e.parameterVersion}`,
-    `${e.version}${e.labels.includes(DEPLOYED_LABEL) ? ' [deployed]' : ''}`,
+    `${e.version}${e.labels.includes(DEPLOYED_LABEL) ? ` [deployed${deployedStage(e.labels) === 'traffic-shifted' ? ', traffic-shifted' : ''}]` : ''}`,
     formatDate(e.date),
     actionText(e),
     e.provenance?.actor ?? e.author ?? '-',
@@ -76,7 +77,7 @@ export function historyTable(result: HistoryResult): string[] {
     e.provenance?.run ?? '-',
   ]);
   return [
-    `${result.application} in ${result.environment} (${result.parameterName}), newest first; * = current value, [deployed] = last rolled out by the infra side`,
+    `${result.application} in ${result.environment} (${result.parameterName}), newest first; * = current value, [deployed] = last rolled out by the infra side (traffic-shifted: it returned once traffic moved, during the bake)`,
     ...table([' #', 'VERSION', 'DATE', 'ACTION', 'BY', 'COMMIT', 'DIGEST', 'RUN'], rows),
   ];
 }

@@ -24,6 +24,7 @@ export interface RolloutFlags extends CommonFlags {
   service?: string;
   container?: string;
   timeout?: string;
+  waitUntil?: string;
   dryRun?: boolean;
   profile?: string;
   region?: string;
@@ -58,6 +59,7 @@ export async function runRollout(
         service: flags.service,
         container: flags.container,
         timeout: flags.timeout,
+        waitUntil: flags.waitUntil,
         dryRun: flags.dryRun,
       },
       CLI_ROLLOUT_NAMES,
@@ -105,9 +107,13 @@ function printRollout(result: RolloutResult, flags: CommonFlags, io: CliIO, reda
         : `Rolled out ${what} on ${result.cluster}/${result.service} in ${total}`,
       `  image            ${result.image}`,
       `  task definition  ${td(result.taskDefinition)}${result.alreadyRunning ? '' : ` (was ${td(result.previousTaskDefinition)})`}`,
-      `  deployment       ${result.deploymentId ?? '?'} (${result.rolloutState ?? '?'})`,
-      `  parameter        ${result.parameterName} version ${result.parameterVersion ?? '?'}, labelled "deployed"`,
+      `  deployment       ${result.deploymentId ?? '?'} (${result.strategy ?? 'ROLLING'}, ${result.rolloutState ?? '?'})`,
+      `  parameter        ${result.parameterName} version ${result.parameterVersion ?? '?'}, labelled "deployed" at ${result.stage ?? 'complete'}`,
     );
+    if (result.stage === 'traffic-shifted')
+      lines.push(
+        `  bake until       ${result.bakeUntil?.toISOString() ?? 'no bake'}: production traffic is on the new revision; a rollback after this point is not this run's to see`,
+      );
   } else {
     lines.push(`Rollout of ${what} on ${result.cluster}/${result.service} failed after ${total}`);
     if (result.image) lines.push(`  image            ${result.image}`);

@@ -119,7 +119,9 @@ export function statusTable(result: StatusResult): string[] {
       short.commit(p?.commit),
       short.digest(p?.digest ?? e.image?.digest),
       imageText(e),
-      e.live ? `${e.live.version} (${e.live.parameterVersion})` : '-',
+      e.live
+        ? `${e.live.version} (${e.live.parameterVersion})${e.live.stage === 'traffic-shifted' ? ' traffic-shifted' : ''}`
+        : '-',
       e.lock ? `${e.lock.holder ?? 'unknown'}${e.lock.expired ? ' (expired)' : ''}` : '-',
       runText(e),
     ];

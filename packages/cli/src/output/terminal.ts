@@ -131,6 +131,9 @@ export class TerminalReporter implements Reporter {
       case 'warning':
         this.print(`! ${event.title ? `${event.title}: ` : ''}${event.message}`);
         break;
+      case 'notice':
+        this.print(`» ${event.title}: ${event.message}`);
+        break;
       case 'debug':
         if (this.options.debug) this.print(`  [debug] ${event.message}`);
         break;
@@ -191,6 +194,9 @@ export class TerminalReporter implements Reporter {
         break;
       case 'warning':
         this.printAbove(this.color.yellow(`! ${event.title ? `${event.title}: ` : ''}${event.message}`));
+        break;
+      case 'notice':
+        this.printAbove(this.color.cyan(`» ${event.title}: ${event.message}`));
         break;
       case 'debug':
         if (this.options.debug) this.printAbove(this.color.dim(`[debug] ${event.message}`));

@@ -3,15 +3,21 @@
  * (dynamic import), never at load time. Same retry, timeout and error mapping as the SSM/ECR clients.
  */
 import {
+  ContinueServiceDeploymentCommand,
   type Deployment,
+  DescribeServiceDeploymentsCommand,
   DescribeServicesCommand,
   DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ECSClient,
+  ListServiceDeploymentsCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
+  type ServiceDeployment as SdkServiceDeployment,
   type Service,
+  type ServiceRevisionSummary,
+  StopServiceDeploymentCommand,
   type Task,
   type TaskDefinition,
   UpdateServiceCommand,
@@ -21,7 +27,9 @@ import type {
   ContainerService,
   ResourceTag,
   ServiceDeployment,
+  ServiceDeploymentDetail,
   ServiceInfo,
+  ServiceRevisionCounts,
   StoppedTask,
   TaskDefinitionDocument,
   TaskDefinitionInfo,
@@ -101,6 +109,144 @@ export async function createEcsClient(options: AwsPortsOptions): Promise<Contain
         .map(toStoppedTask)
         .sort((a, b) => (b.stoppedAt?.getTime() ?? 0) - (a.stoppedAt?.getTime() ?? 0));
     },
+
+    ...serviceDeploymentCalls(ecs, call),
+  };
+}
+
+type EcsCall = <T>(action: string, resource: string, fn: () => Promise<T>) => Promise<T>;
+
+/** The service deployments API: list, describe, continue (pause hooks) and stop. */
+function serviceDeploymentCalls(
+  ecs: ECSClient,
+  call: EcsCall,
+): Pick<
+  ContainerService,
+  | 'listServiceDeployments'
+  | 'describeServiceDeployment'
+  | 'continueServiceDeployment'
+  | 'stopServiceDeployment'
+> {
+  return {
+    async listServiceDeployments(cluster, service, since) {
+      const out = await call('ListServiceDeployments', service, () =>
+        ecs
+          .send(
+            new ListServiceDeploymentsCommand({
+              cluster,
+              service,
+              ...(since ? { createdAt: { after: since } } : {}),
+            }),
+          )
+          .catch(unsupportedAsUndefined),
+      );
+      if (!out) return undefined;
+      return (out.serviceDeployments ?? [])
+        .map((d) => ({
+          arn: d.serviceDeploymentArn ?? '',
+          status: d.status ?? '',
+          createdAt: d.createdAt,
+          targetServiceRevision: d.targetServiceRevisionArn,
+        }))
+        .sort((a, b) => (b.createdAt?.getTime() ?? 0) - (a.createdAt?.getTime() ?? 0));
+    },
+
+    async describeServiceDeployment(arn) {
+      const out = await call('DescribeServiceDeployments', arn, () =>
+        ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] })),
+      );
+      const found = out.serviceDeployments?.find((d) => d.serviceDeploymentArn === arn);
+      if (!found) {
+        throw new RemoteError(
+          'ecs',
+          'ECS_DEPLOYMENT_NOT_FOUND',
+          `ECS does not describe the service deployment ${arn}${out.failures?.[0]?.reason ? ` (${out.failures[0].reason})` : ''}.`,
+          {
+            fix: 'Check the service in the ECS console; run the rollout again if its deployment did not start.',
+          },
+        );
+      }
+      return toServiceDeployment(found);
+    },
+
+    async continueServiceDeployment(arn, hookId, action) {
+      await call('ContinueServiceDeployment', arn, () =>
+        ecs.send(new ContinueServiceDeploymentCommand({ serviceDeploymentArn: arn, hookId, action })),
+      );
+    },
+
+    async stopServiceDeployment(arn) {
+      await call('StopServiceDeployment', arn, () =>
+        ecs.send(new StopServiceDeploymentCommand({ serviceDeploymentArn: arn, stopType: 'ROLLBACK' })),
+      );
+    },
+  };
+}
+
+/**
+ * Where the service deployments API is not available (UnsupportedFeatureException in partitions that
+ * lack it; UnknownOperationException from endpoints that predate it), the caller falls back to `deployments[]`.
+ */
+function unsupportedAsUndefined(error: unknown): undefined {
+  const name = (error as { name?: string } | undefined)?.name;
+  if (name === 'UnsupportedFeatureException' || name === 'UnknownOperationException') return undefined;
+  throw error;
+}
+
+function toRevision(r: ServiceRevisionSummary): ServiceRevisionCounts {
+  return {
+    arn: r.arn ?? '',
+    requested: r.requestedTaskCount ?? 0,
+    running: r.runningTaskCount ?? 0,
+    pending: r.pendingTaskCount ?? 0,
+    productionTrafficWeight: r.requestedProductionTrafficWeight,
+    testTrafficWeight: r.requestedTestTrafficWeight,
+  };
+}
+
+function toServiceDeployment(d: SdkServiceDeployment): ServiceDeploymentDetail {
+  const alarms = d.alarms;
+  return {
+    arn: d.serviceDeploymentArn ?? '',
+    status: d.status ?? '',
+    statusReason: d.statusReason,
+    createdAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    finishedAt: d.finishedAt,
+    lifecycleStage: d.lifecycleStage,
+    strategy: d.deploymentConfiguration?.strategy,
+    bakeTimeInMinutes: d.deploymentConfiguration?.bakeTimeInMinutes,
+    target: d.targetServiceRevision ? toRevision(d.targetServiceRevision) : undefined,
+    sources: (d.sourceServiceRevisions ?? []).map(toRevision),
+    hooks: (d.lifecycleHookDetails ?? []).map((h) => ({
+      id: h.hookId ?? '',
+      targetType: h.targetType ?? '',
+      targetArn: h.targetArn,
+      status: h.status ?? '',
+      expiresAt: h.expiresAt,
+      timeoutAction: h.timeoutAction,
+    })),
+    alarms: alarms
+      ? {
+          status: alarms.status,
+          names: alarms.alarmNames ?? [],
+          triggered: alarms.triggeredAlarmNames ?? [],
+        }
+      : undefined,
+    circuitBreaker: d.deploymentCircuitBreaker
+      ? {
+          status: d.deploymentCircuitBreaker.status,
+          failureCount: d.deploymentCircuitBreaker.failureCount,
+          threshold: d.deploymentCircuitBreaker.threshold,
+        }
+      : undefined,
+    rollback: d.rollback
+      ? {
+          reason: d.rollback.reason,
+          startedAt: d.rollback.startedAt,
+          serviceRevision: d.rollback.serviceRevisionArn,
+        }
+      : undefined,
   };
 }
 
@@ -132,6 +278,9 @@ function toService(s: Service, cluster: string): ServiceInfo {
           rollback: s.deploymentConfiguration.deploymentCircuitBreaker.rollback ?? false,
         }
       : undefined,
+    deploymentController: s.deploymentController?.type,
+    strategy: s.deploymentConfiguration?.strategy,
+    currentServiceDeployment: s.currentServiceDeployment,
   };
 }
 

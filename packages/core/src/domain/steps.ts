@@ -22,6 +22,8 @@ export const STEP_TITLES = {
   'update-service': 'Update ECS service',
   'ecs-wait': 'Wait for ECS deployment',
   record: 'Record deployed version',
+  continue: 'Continue the paused deployment',
+  abort: 'Roll the deployment back',
 } as const satisfies Record<string, string>;
 
 export type StepId = keyof typeof STEP_TITLES;
@@ -48,6 +50,9 @@ export const READ_STEPS = ['read'] as const;
 /** rollout on ECS (the infra repository's side); a dry run stops after `render`. */
 export const ROLLOUT_STEPS = ['read', 'resolve', 'render', 'update-service', 'ecs-wait', 'record'] as const;
 export type RolloutStepId = (typeof ROLLOUT_STEPS)[number];
+/** The one step of `hosting continue` and of `hosting abort`. */
+const RESUME_STEPS = ['continue', 'abort'] as const;
+export type ResumeStepId = (typeof RESUME_STEPS)[number];
 
 /**
  * Steps that appear only when they have something to do: a lock or a run to wait for, a `deployed`

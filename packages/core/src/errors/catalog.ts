@@ -462,10 +462,31 @@ export const errorCatalog: readonly CatalogEntry[] = [
     fix: 'Look at the service in the ECS console; run the rollout again.',
   },
   {
+    code: 'ECS_DEPLOYMENT_CONTROLLER',
+    title: 'The service is not deployed by ECS',
+    cause:
+      'The service uses the CODE_DEPLOY or EXTERNAL deployment controller: its deployments are made and judged by CodeDeploy or another tool, so an UpdateService of its task definition is refused or ignored. Nothing was registered or changed.',
+    fix: 'Move the service to the ECS deployment controller (ECS now does blue/green, linear and canary natively), or deploy it with the tool that controls it.',
+  },
+  {
+    code: 'ECS_NOTHING_IN_FLIGHT',
+    title: 'No deployment in flight to continue or abort',
+    cause:
+      'hosting continue / hosting abort found no service deployment of the service that is still in progress (PENDING or IN_PROGRESS): it has finished, was rolled back, or never started.',
+    fix: 'Look at the rollout that started it (hosting status, the infra run); start a new rollout if one is needed.',
+  },
+  {
+    code: 'ECS_NOT_PAUSED',
+    title: 'The deployment is not waiting at a pause hook',
+    cause:
+      'hosting continue found the service deployment in progress but at no lifecycle hook awaiting action.',
+    fix: 'Wait for the pause to be announced by the rollout (it prints the command), or use hosting abort to roll the deployment back.',
+  },
+  {
     code: 'ROLLOUT_FAILED',
     title: 'The ECS rollout failed',
     cause:
-      "The new deployment did not reach all desired tasks running: its rollout state became FAILED, the deployment circuit breaker rolled the service back, or the service moved to another deployment. The message names the reason, the stopped tasks' stoppedReason and the revision the service went back to. The deployed label was not moved.",
+      "The service deployment ended in ROLLBACK_* or STOPPED (or, where the service deployments API is unavailable, the deployment's rollout state became FAILED or the service moved to another deployment). The message names the cause (the circuit breaker's failure count and threshold, the CloudWatch alarms that triggered, a failed lifecycle hook and its stage, an abort), the stopped tasks' stoppedReason and the revision the service went back to. The deployed label was not moved.",
     fix: 'Fix what the stopped reasons name (an image that crashes, cannot be pulled, fails its health check), deploy a new version, and the next rollout picks it up.',
   },
 ];

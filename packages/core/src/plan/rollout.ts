@@ -2,7 +2,7 @@
  * The rollout planner: inputs and the App spec in, every resolved name out (cluster, service,
  * container, parameter, repository) with the steps the runner executes. Pure: no I/O.
  */
-
+import { WAIT_UNTIL, type WaitUntil } from '../domain/names.js';
 import { ROLLOUT_STEPS, type RolloutStepId } from '../domain/steps.js';
 import { InputError, InputErrors } from '../errors/errors.js';
 import {
@@ -27,6 +27,8 @@ export interface RolloutInputs {
   service?: string | undefined;
   container?: string | undefined;
   timeout?: string | undefined;
+  /** `complete` (default) or `traffic-shifted`. */
+  waitUntil?: string | undefined;
   dryRun?: boolean | string | undefined;
 }
 
@@ -40,6 +42,7 @@ export const CLI_ROLLOUT_NAMES: RolloutInputNames = {
   service: '--service',
   container: '--container',
   timeout: '--timeout',
+  waitUntil: '--wait-until',
   dryRun: '--dry-run',
 };
 
@@ -51,6 +54,7 @@ export const ACTION_ROLLOUT_NAMES: RolloutInputNames = {
   service: 'service',
   container: 'container',
   timeout: 'timeout',
+  waitUntil: 'wait-until',
   dryRun: 'dry-run',
 };
 
@@ -65,8 +69,10 @@ export interface RolloutPlan {
   repository: string;
   parameter: string;
   timeoutMs: number;
-  /** How often the wait polls the service: completion is noticed within this (≤ 2 s). */
+  /** The longest the wait goes between two looks at the deployment: completion is noticed within this (≤ 2 s). */
   pollIntervalMs: number;
+  /** Where the wait ends: the deployment's end, or production traffic on the new revision (bake begun). */
+  waitUntil: WaitUntil;
   dryRun: boolean;
   /** Exactly what the runner executes, in order; a dry run stops after render. */
   steps: readonly RolloutStepId[];
@@ -85,6 +91,7 @@ interface RolloutFlags {
   application: string | undefined;
   environment: string | undefined;
   timeoutMs: number | undefined;
+  waitUntil: WaitUntil;
   dryRun: boolean;
   overrides: Partial<Record<'cluster' | 'service' | 'container', string>>;
 }
@@ -113,6 +120,14 @@ function parseRolloutFlags(raw: RolloutInputs, names: RolloutInputNames): Rollou
   };
   const application = name('application', 'hello-app');
   const environment = name('environment', 'staging');
+  const waitUntilText = blankToUndefined(raw.waitUntil) ?? 'complete';
+  const waitUntil = WAIT_UNTIL.find((w) => w === waitUntilText);
+  if (!waitUntil)
+    fail(
+      names.waitUntil,
+      `${names.waitUntil} ${quote(waitUntilText)} is not a stage the rollout can wait until.`,
+      `Use ${WAIT_UNTIL.join(' or ')}.`,
+    );
   const timeout = parseTimeout(raw.timeout, names.timeout);
   if ('error' in timeout) errors.push(timeout.error);
   const timeoutMs = 'ms' in timeout ? timeout.ms : undefined;
@@ -144,6 +159,7 @@ function parseRolloutFlags(raw: RolloutInputs, names: RolloutInputNames): Rollou
     application,
     environment,
     timeoutMs,
+    waitUntil: waitUntil ?? 'complete',
     dryRun: dryRun ?? false,
     overrides,
   };
@@ -214,6 +230,7 @@ export function planRollout(
     parameter,
     timeoutMs: flags.timeoutMs,
     pollIntervalMs: ROLLOUT_POLL_MS,
+    waitUntil: flags.waitUntil,
     dryRun: flags.dryRun,
     steps,
   };
@@ -226,6 +243,7 @@ export function describeRolloutPlan(p: RolloutPlan): string[] {
     `service      ${p.service} in cluster ${p.cluster}, container ${p.container}`,
     `image        ECR repository ${p.repository}`,
     `version      SSM parameter ${p.parameter}`,
+    `wait until   ${p.waitUntil}`,
     `steps        ${p.steps.join(' → ')}`,
   ];
 }

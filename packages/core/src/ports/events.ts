@@ -23,6 +23,11 @@ export type HostingEvent =
   /** The infra run changed (status, job/step, approval wait). */
   | { type: 'run-update'; update: RunUpdate; at: number }
   | { type: 'warning'; message: string; title?: string | undefined; at: number }
+  /**
+   * Something a person should act on that is not a problem: a rollout paused at a hook, awaiting
+   * approval (with the command that gives it). The Action shows it as a notice and in the job summary.
+   */
+  | { type: 'notice'; message: string; title: string; at: number }
   | { type: 'debug'; message: string; at: number };
 
 export interface Reporter {

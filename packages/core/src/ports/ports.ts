@@ -370,6 +370,72 @@ export interface ServiceInfo {
   /** Newest first, as ECS lists them (ECS keeps the last 100). */
   events: readonly ServiceEvent[];
   circuitBreaker?: { enable: boolean; rollback: boolean } | undefined;
+  /** ECS (the default), CODE_DEPLOY or EXTERNAL: the rollout follows only ECS-controlled services. */
+  deploymentController?: string | undefined;
+  /** ROLLING (the default), BLUE_GREEN, LINEAR or CANARY. */
+  strategy?: string | undefined;
+  /** The service deployment in flight or last finished (`currentServiceDeployment`), when ECS says. */
+  currentServiceDeployment?: string | undefined;
+}
+
+/** ListServiceDeployments' brief of one service deployment. */
+export interface ServiceDeploymentBrief {
+  arn: string;
+  status: string;
+  createdAt?: Date | undefined;
+  /** The service revision it deploys (`...:service-revision/<cluster>/<service>/<id>`). */
+  targetServiceRevision?: string | undefined;
+}
+
+/** A service revision as a service deployment counts it: tasks and traffic. */
+export interface ServiceRevisionCounts {
+  arn: string;
+  requested: number;
+  running: number;
+  pending: number;
+  /** Percent of production traffic asked for (blue/green, linear, canary); undefined for rolling. */
+  productionTrafficWeight?: number | undefined;
+  testTrafficWeight?: number | undefined;
+}
+
+/** A lifecycle hook as the service deployment reports it while it runs. */
+export interface LifecycleHookDetail {
+  id: string;
+  /** PAUSE (waits for ContinueServiceDeployment) or AWS_LAMBDA. */
+  targetType: string;
+  targetArn?: string | undefined;
+  /** IN_PROGRESS, AWAITING_ACTION, SUCCEEDED, FAILED or TIMED_OUT. */
+  status: string;
+  expiresAt?: Date | undefined;
+  /** What ECS does when the hook times out: CONTINUE or ROLLBACK. */
+  timeoutAction?: string | undefined;
+}
+
+/** DescribeServiceDeployments' view of one service deployment: the truth for every strategy. */
+export interface ServiceDeploymentDetail {
+  arn: string;
+  /** PENDING, IN_PROGRESS, SUCCESSFUL, STOPPED, STOP_REQUESTED, ROLLBACK_REQUESTED, ROLLBACK_IN_PROGRESS, ROLLBACK_SUCCESSFUL, ROLLBACK_FAILED. */
+  status: string;
+  statusReason?: string | undefined;
+  createdAt?: Date | undefined;
+  updatedAt?: Date | undefined;
+  finishedAt?: Date | undefined;
+  /** SCALE_UP, TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME, CLEAN_UP, ... */
+  lifecycleStage?: string | undefined;
+  strategy?: string | undefined;
+  bakeTimeInMinutes?: number | undefined;
+  target?: ServiceRevisionCounts | undefined;
+  sources: readonly ServiceRevisionCounts[];
+  hooks: readonly LifecycleHookDetail[];
+  alarms?:
+    | { status?: string | undefined; names: readonly string[]; triggered: readonly string[] }
+    | undefined;
+  circuitBreaker?:
+    | { status?: string | undefined; failureCount?: number | undefined; threshold?: number | undefined }
+    | undefined;
+  rollback?:
+    | { reason?: string | undefined; startedAt?: Date | undefined; serviceRevision?: string | undefined }
+    | undefined;
 }
 
 export interface StoppedTask {
@@ -397,4 +463,19 @@ export interface ContainerService {
   updateService(cluster: string, service: string, taskDefinition: string): Promise<ServiceInfo>;
   /** The service's stopped tasks (ListTasks desiredStatus STOPPED + DescribeTasks), newest first. */
   stoppedTasks(cluster: string, service: string): Promise<StoppedTask[]>;
+  /**
+   * ListServiceDeployments of the service created at or after `since`, newest first; `undefined` where
+   * the service deployments API is not available (UnsupportedFeatureException).
+   */
+  listServiceDeployments(
+    cluster: string,
+    service: string,
+    since?: Date,
+  ): Promise<ServiceDeploymentBrief[] | undefined>;
+  /** DescribeServiceDeployments of one service deployment. */
+  describeServiceDeployment(arn: string): Promise<ServiceDeploymentDetail>;
+  /** ContinueServiceDeployment: resume (CONTINUE) or roll back (ROLLBACK) the deployment paused at `hookId`. */
+  continueServiceDeployment(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK'): Promise<void>;
+  /** StopServiceDeployment with stopType ROLLBACK. */
+  stopServiceDeployment(arn: string): Promise<void>;
 }

@@ -162,8 +162,12 @@ describe('rollout against the ECS test server', () => {
     expect(result.status).toBe('failed');
     expect(result.error?.code).toBe('ROLLOUT_FAILED');
     expect(result.error?.kind).toBe('deployment');
-    expect(result.error?.message).toContain('deployment failed: tasks failed to start');
-    expect(result.error?.message).toContain('the circuit breaker rolled the service back');
+    expect(result.error?.message).toMatch(
+      /the deployment circuit breaker tripped: \d+ failed tasks \(threshold \d+\)/,
+    );
+    expect(result.error?.message).toMatch(
+      /ECS is rolling the service back to hello-app-\d+:1|went back to hello-app-\d+:1/,
+    );
     expect(result.error?.message).toContain('Essential container in task exited');
     expect(result.stoppedReasons[0]).toBe('Essential container in task exited');
     expect(result.rolledBackTo).toBe(before);
@@ -176,6 +180,22 @@ describe('rollout against the ECS test server', () => {
       { timeout: 5000, interval: 50 },
     );
     expect(await deployedVersion(parameter)).toBe(1);
+  });
+
+  it('where the service deployments API is unavailable, deployments[] is followed instead (same verdicts)', async () => {
+    peers.aws.ecs.setServiceDeploymentsApi(false);
+    try {
+      const good = await seed('v2');
+      expect((await rollout(good.plan, ports)).status).toBe('succeeded');
+      const { plan } = await seed('v3');
+      const result = await rollout(plan, ports);
+      expect(result.error?.message).toContain('deployment failed: tasks failed to start');
+      expect(result.error?.message).toContain('the circuit breaker rolled the service back');
+      expect(result.stoppedReasons[0]).toBe('Essential container in task exited');
+      expect(result.serviceDeployment).toBeUndefined();
+    } finally {
+      peers.aws.ecs.setServiceDeploymentsApi(true);
+    }
   });
 
   it('a version whose image is missing fails as a precondition before any registration', async () => {

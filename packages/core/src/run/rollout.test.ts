@@ -82,6 +82,10 @@ describe('rollout', () => {
       'previous-task-definition': 'arn:aws:ecs:eu-west-1:123456789012:task-definition/hello-app:1',
       'deployment-id': 'ecs-svc/0000000000000000002',
       'rollout-state': 'COMPLETED',
+      strategy: 'ROLLING',
+      stage: 'complete',
+      'bake-until': '',
+      'service-deployment': '',
     });
     expect(result.diff).toEqual([
       `~ containerDefinitions[web].image: "registry.example.test/hello-app:v1" → "registry.example.test/hello-app@${digest}"`,

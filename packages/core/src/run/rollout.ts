@@ -3,6 +3,7 @@
  * steps/rollout/ (read, resolve, render, update-service, ecs-wait, record), in the order of `plan.steps`.
  */
 
+import type { WaitUntil } from '../domain/names.js';
 import { type HostingError, RolloutFailedError } from '../errors/errors.js';
 import type { RolloutPlan } from '../plan/rollout.js';
 import type { Reporter } from '../ports/events.js';
@@ -14,12 +15,12 @@ import type {
   RolloutState,
   ServiceEvent,
 } from '../ports/ports.js';
-import { deployRevision } from '../steps/rollout/deploy.js';
+import { type Deployed, deployRevision } from '../steps/rollout/deploy.js';
 import { readVersion } from '../steps/rollout/read.js';
 import { recordDeployed } from '../steps/rollout/record.js';
 import { type Rendered, renderTaskDefinition } from '../steps/rollout/render.js';
 import { type ResolvedImage, resolveImage } from '../steps/rollout/resolve.js';
-import { waitForDeployment } from '../steps/rollout/wait.js';
+import { type RolloutPause, waitForRollout } from '../steps/rollout/wait.js';
 import { type StepRecord, StepRunner, unwrap } from './runner.js';
 
 /** The side effects a rollout performs: SSM, ECR (read only) and ECS. */
@@ -55,6 +56,16 @@ export interface RolloutResult {
   previousTaskDefinition: string | undefined;
   deploymentId: string | undefined;
   rolloutState: RolloutState | undefined;
+  /** The service deployment followed (its ARN); undefined where the API is unavailable. */
+  serviceDeployment: string | undefined;
+  /** ROLLING, BLUE_GREEN, LINEAR or CANARY, as the service deployment reports it. */
+  strategy: string | undefined;
+  /** The stage the rollout waited for and reached: `complete` or `traffic-shifted`. */
+  stage: WaitUntil | undefined;
+  /** Returned at traffic-shifted during a bake: when the bake ends. */
+  bakeUntil: Date | undefined;
+  /** Pause hooks announced during the wait, with the commands that answer them. */
+  pauses: readonly RolloutPause[];
   /** The service already ran that image: nothing was registered or updated. */
   alreadyRunning: boolean;
   /** The task definition changes (render), one line per setting. */
@@ -76,7 +87,11 @@ export type RolloutOutputs = Record<
   | 'task-definition'
   | 'previous-task-definition'
   | 'deployment-id'
-  | 'rollout-state',
+  | 'rollout-state'
+  | 'strategy'
+  | 'stage'
+  | 'bake-until'
+  | 'service-deployment',
   string
 >;
 
@@ -90,6 +105,10 @@ export function rolloutOutputs(result: RolloutResult): RolloutOutputs {
     'previous-task-definition': result.previousTaskDefinition ?? '',
     'deployment-id': result.deploymentId ?? '',
     'rollout-state': result.rolloutState ?? '',
+    strategy: result.strategy ?? '',
+    stage: result.stage ?? '',
+    'bake-until': result.bakeUntil?.toISOString() ?? '',
+    'service-deployment': result.serviceDeployment ?? '',
   };
 }
 
@@ -112,6 +131,11 @@ function newResult(plan: RolloutPlan): RolloutResult {
     previousTaskDefinition: undefined,
     deploymentId: undefined,
     rolloutState: undefined,
+    serviceDeployment: undefined,
+    strategy: undefined,
+    stage: undefined,
+    bakeUntil: undefined,
+    pauses: [],
     alreadyRunning: false,
     diff: [],
     events: [],
@@ -140,18 +164,21 @@ async function rolloutSteps(
   result.digest = resolved.digest;
   const rendered = await renderStep(plan, ports, steps, resolved, result);
   if (plan.dryRun) return;
+  const previousServiceDeployment = rendered.service.currentServiceDeployment;
   const updated = await steps.run('update-service', (ctx) =>
-    deployRevision({ ...plan, next: rendered.next }, ports, ctx),
+    deployRevision({ ...plan, next: rendered.next, previousServiceDeployment }, ports, ctx),
   );
+  result.serviceDeployment = updated.serviceDeployment;
   if (updated.deploymentId) {
     result.deploymentId = updated.deploymentId;
     result.rolloutState = 'IN_PROGRESS';
   }
-  await waitStep(plan, ports, steps, { rendered, deploymentId: updated.deploymentId }, result);
+  await waitStep(plan, ports, steps, { rendered, updated }, result);
   const recordInput = {
     parameter: plan.parameter,
     value: read.value,
     parameterVersion: read.parameterVersion,
+    stage: result.stage ?? 'complete',
   };
   await steps.run('record', (ctx) => recordDeployed(recordInput, ports, ctx));
 }
@@ -170,9 +197,11 @@ async function renderStep(
   result.previousTaskDefinition = rendered.previous.arn;
   const current = rendered.service.deployments[0];
   result.taskDefinition = rendered.alreadyRunning ? rendered.previous.arn : rendered.next?.arn;
+  result.strategy = rendered.service.strategy ?? 'ROLLING';
   if (rendered.alreadyRunning) {
     result.deploymentId = current?.id;
     result.rolloutState = current?.rolloutState ?? 'COMPLETED';
+    result.stage = 'complete';
   }
   return rendered;
 }
@@ -181,10 +210,11 @@ async function waitStep(
   plan: RolloutPlan,
   ports: RolloutPorts,
   steps: StepRunner,
-  update: { rendered: Rendered; deploymentId: string | undefined },
+  update: { rendered: Rendered; updated: Deployed },
   result: RolloutResult,
 ): Promise<void> {
-  const { rendered, deploymentId } = update;
+  const { rendered, updated } = update;
+  const { deploymentId } = updated;
   if (!deploymentId || !rendered.next) {
     steps.skip('ecs-wait', `${plan.service} already runs that image: nothing to wait for`);
     return;
@@ -195,10 +225,19 @@ async function waitStep(
     taskDefinition: rendered.next.arn,
     previousTaskDefinition: rendered.previous.arn,
     knownEvents: rendered.service.events.map((e) => e.id),
+    serviceDeployment: updated.serviceDeployment,
+    previousServiceDeployment: rendered.service.currentServiceDeployment,
+    updatedAt: updated.updatedAt,
   };
-  const waited = await steps.run('ecs-wait', (ctx) => waitForDeployment(input, ports, ctx));
+  const pauses: RolloutPause[] = [];
+  result.pauses = pauses;
+  const waited = await steps.run('ecs-wait', (ctx) => waitForRollout(input, ports, ctx, pauses));
   result.events = waited.events;
   result.rolloutState = waited.rolloutState;
+  result.serviceDeployment = waited.serviceDeployment ?? result.serviceDeployment;
+  result.strategy = waited.strategy ?? result.strategy;
+  result.stage = waited.stage;
+  result.bakeUntil = waited.bakeUntil;
 }
 
 /**

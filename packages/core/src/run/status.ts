@@ -1,5 +1,5 @@
 import { type LockInfo, lockInfo, lockParameterName, readLock } from '../domain/lock.js';
-import { HISTORY_MAX } from '../domain/names.js';
+import { deployedStage, HISTORY_MAX, type WaitUntil } from '../domain/names.js';
 import { type Provenance, parseProvenance } from '../domain/provenance.js';
 import type { HostingError } from '../errors/errors.js';
 import type { OperationTarget, StatusPlan } from '../plan/operations.js';
@@ -39,7 +39,14 @@ export interface EnvironmentStatus {
    * The version the infra side last rolled out (the parameter version carrying the `deployed` label);
    * undefined when no version has the label.
    */
-  live: { version: string; parameterVersion: number } | undefined;
+  live:
+    | {
+        version: string;
+        parameterVersion: number;
+        /** The stage the rollout that moved the label waited for; undefined for labels from before stages. */
+        stage: WaitUntil | undefined;
+      }
+    | undefined;
   /** The deployment lock, when someone holds it. */
   lock: LockInfo | undefined;
   /** The latest infra run for this application/environment; undefined when none or not checked. */
@@ -136,7 +143,11 @@ async function environmentStatus(target: OperationTarget, ports: OperationPorts)
   const value = parameter.value[0];
   if (!value) return entry;
   const live = labelled(parameter.value);
-  entry.live = live && { version: live.value, parameterVersion: live.version };
+  entry.live = live && {
+    version: live.value,
+    parameterVersion: live.version,
+    stage: deployedStage(live.labels),
+  };
   const provenance = parseProvenance(value.description);
   entry.deployed = {
     version: value.value,

@@ -28,6 +28,8 @@ import type {
   RunResult,
   RunSummary,
   ServiceDeployment,
+  ServiceDeploymentBrief,
+  ServiceDeploymentDetail,
   ServiceEvent,
   ServiceInfo,
   StoppedTask,
@@ -37,6 +39,7 @@ import type {
   WorkflowInfo,
   WorkflowTarget,
 } from '../ports/ports.js';
+import { FakeServiceDeployments, type FakeStrategy } from './ecs-deployments.js';
 
 export type Call = { port: string; method: string; args: unknown[] };
 
@@ -269,7 +272,7 @@ export function createFakes() {
   const parameters = new FakeParameterStore(calls, clock);
   const builder = new FakeBuilder(calls, registry);
   const workflows = new FakeWorkflows(calls, clock);
-  const containers = new FakeContainerService(calls);
+  const containers = new FakeContainerService(calls, clock);
   return { calls, clock, registry, parameters, builder, workflows, containers };
 }
 
@@ -300,8 +303,58 @@ export class FakeContainerService implements ContainerService {
   private nextDeployment = 1;
   private nextEvent = 1;
   private readonly log: CallLog;
-  constructor(calls: Call[]) {
+  /** The service deployments API; a service without a strategy (`strategy()`) behaves as if it were unavailable. */
+  readonly serviceDeployments: FakeServiceDeployments;
+  private readonly strategies = new Map<string, FakeStrategy>();
+  constructor(calls: Call[], clock: Clock = new FakeClock()) {
     this.log = new CallLog(calls, 'containers');
+    this.serviceDeployments = new FakeServiceDeployments(clock);
+  }
+
+  /** Test helper: the service's next deployments follow the service deployments API, playing `script`. */
+  strategy(cluster: string, name: string, script: FakeStrategy): void {
+    this.strategies.set(`${cluster}/${name}`, script);
+    this.get(cluster, name).info.strategy = script.strategy;
+  }
+
+  /** Test helper: a stopped task of the service (what DescribeTasks reports after a crash). */
+  addStoppedTask(cluster: string, name: string, task: StoppedTask): void {
+    this.get(cluster, name).stopped.unshift(task);
+  }
+
+  /** Test helper: the service's deployment controller (CODE_DEPLOY, EXTERNAL). */
+  controller(cluster: string, name: string, type: string): void {
+    this.get(cluster, name).info.deploymentController = type;
+  }
+
+  async listServiceDeployments(
+    cluster: string,
+    service: string,
+    since?: Date,
+  ): Promise<ServiceDeploymentBrief[] | undefined> {
+    this.log.record('listServiceDeployments', cluster, service, since);
+    this.get(cluster, service);
+    if (!this.strategies.has(`${cluster}/${service}`)) return undefined;
+    return this.serviceDeployments.list(service, since);
+  }
+
+  async describeServiceDeployment(arn: string): Promise<ServiceDeploymentDetail> {
+    this.log.record('describeServiceDeployment', arn);
+    return this.serviceDeployments.describe(arn);
+  }
+
+  async continueServiceDeployment(
+    arn: string,
+    hookId: string,
+    action: 'CONTINUE' | 'ROLLBACK',
+  ): Promise<void> {
+    this.log.record('continueServiceDeployment', arn, hookId, action);
+    this.serviceDeployments.continue(arn, hookId, action);
+  }
+
+  async stopServiceDeployment(arn: string): Promise<void> {
+    this.log.record('stopServiceDeployment', arn);
+    this.serviceDeployments.stop(arn);
   }
 
   /** Test helper: a service running `document` (registered as revision 1) with `desired` tasks. */
@@ -371,11 +424,24 @@ export class FakeContainerService implements ContainerService {
     this.log.record('updateService', cluster, service, taskDefinition);
     const s = this.get(cluster, service);
     const old = s.info.deployments.map((d) => ({ ...d, status: 'ACTIVE' }));
+    const previous = s.info.taskDefinition;
     s.info = {
       ...s.info,
       taskDefinition,
       deployments: [this.deployment(taskDefinition, s.info.desiredCount, 0, 'IN_PROGRESS'), ...old],
     };
+    const script = this.strategies.get(`${cluster}/${service}`);
+    if (script) {
+      s.script = { kind: 'stuck' };
+      s.info.currentServiceDeployment = this.serviceDeployments.start(
+        service,
+        script,
+        s.info.desiredCount,
+        () => {
+          s.info.taskDefinition = previous;
+        },
+      );
+    }
     return structuredClone(s.info);
   }
 

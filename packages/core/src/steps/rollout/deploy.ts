@@ -9,11 +9,17 @@ export interface DeployInput {
   service: string;
   /** The registered revision; undefined when the service already runs the image. */
   next: TaskDefinitionInfo | undefined;
+  /** The service deployment before the update (never taken for the one the update starts). */
+  previousServiceDeployment: string | undefined;
 }
 
 export interface Deployed {
   /** The deployment this rollout started (`ecs-svc/...`); undefined when nothing was deployed. */
   deploymentId: string | undefined;
+  /** The service deployment ARN, when UpdateService named it (`currentServiceDeployment`). */
+  serviceDeployment: string | undefined;
+  /** When UpdateService was sent (epoch ms). */
+  updatedAt: number;
 }
 
 /** deploy: UpdateService with the new revision; the deployment it starts is the one the wait follows. */
@@ -24,11 +30,21 @@ export async function deployRevision(
 ): Promise<StepOutcome<Deployed>> {
   const next = input.next;
   if (!next)
-    return skipped(`${input.service} already runs that image: not updated`, { deploymentId: undefined });
+    return skipped(`${input.service} already runs that image: not updated`, {
+      deploymentId: undefined,
+      serviceDeployment: undefined,
+      updatedAt: ctx.clock.now(),
+    });
   ctx.progress(`updating ${input.service} to ${shortTaskDefinition(next.arn)}`);
+  const updatedAt = ctx.clock.now();
   const service = await ports.containers.updateService(input.cluster, input.service, next.arn);
   const deployment = service.deployments.find((d) => d.status === 'PRIMARY' && d.taskDefinition === next.arn);
-  if (!deployment) {
+  // A service deployment that names itself is enough: blue/green may list no PRIMARY of the new revision yet.
+  const serviceDeployment =
+    service.currentServiceDeployment !== input.previousServiceDeployment
+      ? service.currentServiceDeployment
+      : undefined;
+  if (!deployment && !serviceDeployment) {
     throw new RemoteError(
       'ecs',
       'ECS_DEPLOYMENT_NOT_FOUND',
@@ -36,7 +52,10 @@ export async function deployRevision(
       { fix: 'Check the service in the ECS console; run the rollout again if it did not start.' },
     );
   }
-  return done(`deployment ${deployment.id} of ${shortTaskDefinition(next.arn)} started`, {
-    deploymentId: deployment.id,
+  const id = deployment?.id ?? serviceDeployment?.split('/').at(-1) ?? '';
+  return done(`deployment ${id} of ${shortTaskDefinition(next.arn)} started`, {
+    deploymentId: deployment?.id ?? serviceDeployment,
+    serviceDeployment,
+    updatedAt,
   });
 }

@@ -1,4 +1,4 @@
-import { DEPLOYED_LABEL } from '../../domain/names.js';
+import { DEPLOYED_LABEL, deployedStage, STAGE_LABELS, type WaitUntil } from '../../domain/names.js';
 import type { ParameterStore } from '../../ports/ports.js';
 import type { StepContext } from '../step.js';
 import { done, type StepOutcome, skipped } from '../step.js';
@@ -7,6 +7,8 @@ export interface RecordInput {
   parameter: string;
   value: string;
   parameterVersion: number;
+  /** The stage the wait returned at. */
+  stage: WaitUntil;
 }
 
 export interface Recorded {
@@ -14,24 +16,27 @@ export interface Recorded {
   previousVersion: number | undefined;
 }
 
-/** record: move the label `deployed` to the parameter version rolled out (a no-op when it is already there). */
+/** record: move the labels `deployed` and the stage to the parameter version rolled out (no-op when there). */
 export async function recordDeployed(
   input: RecordInput,
   ports: { parameters: ParameterStore },
   ctx: StepContext,
 ): Promise<StepOutcome<Recorded>> {
-  ctx.progress(`labelling ${input.parameter} version ${input.parameterVersion} "${DEPLOYED_LABEL}"`);
+  const labels = [DEPLOYED_LABEL, STAGE_LABELS[input.stage]];
+  ctx.progress(
+    `labelling ${input.parameter} version ${input.parameterVersion} ${labels.map((l) => `"${l}"`).join(' and ')}`,
+  );
   const history = await ports.parameters.history(input.parameter, 100);
   const labelled = history.find((h) => h.labels?.includes(DEPLOYED_LABEL));
-  if (labelled?.version === input.parameterVersion) {
+  if (labelled?.version === input.parameterVersion && deployedStage(labelled.labels) === input.stage) {
     return skipped(
-      `"${DEPLOYED_LABEL}" is already on ${input.parameter} version ${input.parameterVersion} (${input.value})`,
+      `"${DEPLOYED_LABEL}" is already on ${input.parameter} version ${input.parameterVersion} (${input.value}, ${input.stage})`,
       { previousVersion: labelled.version },
     );
   }
-  await ports.parameters.label(input.parameter, input.parameterVersion, [DEPLOYED_LABEL]);
+  await ports.parameters.label(input.parameter, input.parameterVersion, labels);
   return done(
-    `"${DEPLOYED_LABEL}" → ${input.parameter} version ${input.parameterVersion} (${input.value})${labelled ? `, was on version ${labelled.version}` : ''}`,
+    `"${DEPLOYED_LABEL}" → ${input.parameter} version ${input.parameterVersion} (${input.value}) at stage ${input.stage}${labelled && labelled.version !== input.parameterVersion ? `, was on version ${labelled.version}` : ''}`,
     { previousVersion: labelled?.version },
   );
 }

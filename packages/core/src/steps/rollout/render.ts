@@ -60,6 +60,17 @@ export async function renderTaskDefinition(
       { fix: 'Recreate the service, or point the App spec at the right one ("service:" or --service).' },
     );
   }
+  const controller = service.deploymentController ?? 'ECS';
+  if (controller !== 'ECS') {
+    const by = controller === 'CODE_DEPLOY' ? 'CodeDeploy' : 'an external deployment controller';
+    throw new PreconditionError(
+      'ECS_DEPLOYMENT_CONTROLLER',
+      `The ECS service ${input.service} in ${input.cluster} uses the ${controller} deployment controller: its deployments are made by ${by}, not by UpdateService. Nothing was registered or changed.`,
+      {
+        fix: 'Move the service to the ECS deployment controller (ECS does blue/green, linear and canary natively; the rollout follows whichever strategy it has), or deploy it with the tool that controls it.',
+      },
+    );
+  }
   const previous = await ports.containers.describeTaskDefinition(service.taskDefinition);
   const current = previous.document.containerDefinitions.find((c) => c.name === input.container);
   if (!current) {
