@@ -32,6 +32,9 @@ export const ENV_FALLBACKS: Partial<Record<InputKey, string>> = {
 };
 
 export const GITHUB_TOKEN_INPUT = 'github-token';
+/** A GitHub App instead of the token (recommended): its id (or client id) and its PEM private key. */
+export const GITHUB_APP_ID_INPUT = 'github-app-id';
+export const GITHUB_APP_KEY_INPUT = 'github-app-private-key';
 export const COMMAND_INPUT = 'command';
 
 /** The inputs only the day-2 commands (and deploy's safety nets) read. */
@@ -47,6 +50,9 @@ export interface ActionInputs {
   inputs: DeployInputs;
   /** The github-token input, or GITHUB_TOKEN / GH_TOKEN from the environment. A secret. */
   githubToken: string | undefined;
+  /** The github-app-id and github-app-private-key inputs (the key a secret). */
+  githubAppId?: string | undefined;
+  githubAppPrivateKey?: string | undefined;
   /** The command input: deploy (when not given), rollback or promote. */
   command?: string | undefined;
   /** The inputs of rollback and promote, and of the lock and rollback-on-failure (all commands). */
@@ -77,7 +83,9 @@ export function readInputs(get: GetInput, env: Readonly<Record<string, string | 
     blankToUndefined(get(GITHUB_TOKEN_INPUT)) ??
     blankToUndefined(env.GITHUB_TOKEN) ??
     blankToUndefined(env.GH_TOKEN);
-  return { inputs, githubToken, ...readOperationInputs(get) };
+  const githubAppId = blankToUndefined(get(GITHUB_APP_ID_INPUT));
+  const githubAppPrivateKey = blankToUndefined(get(GITHUB_APP_KEY_INPUT));
+  return { inputs, githubToken, githubAppId, githubAppPrivateKey, ...readOperationInputs(get) };
 }
 
 /**
@@ -90,6 +98,8 @@ export function secretsToMask(
 ): string[] {
   const values = [
     read.githubToken,
+    read.githubAppPrivateKey,
+    env.HOSTING_GITHUB_APP_PRIVATE_KEY,
     env.GITHUB_TOKEN,
     env.GH_TOKEN,
     env.AWS_SECRET_ACCESS_KEY,

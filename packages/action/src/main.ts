@@ -9,6 +9,7 @@ import { failStep, redact } from './failure.js';
 import { type ActionInputs, GITHUB_TOKEN_INPUT, readInputs, secretsToMask } from './inputs.js';
 import { prepareCommand } from './operations.js';
 import { ActionReporter } from './reporter.js';
+import { APP_TOKENS_DONE, APP_TOKENS_STATE } from './state.js';
 import { renderSummary } from './summary.js';
 
 /**
@@ -73,9 +74,17 @@ async function runCommand(
     ? { owner: prepared.workflow.owner, repo: prepared.workflow.repo }
     : undefined;
   const reporter = new ActionReporter(core, infra, secrets);
+  // GitHub App tokens are saved as they are minted, so that the post step revokes them if this step is killed.
+  const minted: string[] = [];
   const ports = await createPorts({
     builder: prepared.builder,
     githubToken: given.githubToken,
+    githubAppId: given.githubAppId,
+    githubAppPrivateKey: given.githubAppPrivateKey,
+    onGitHubToken: (token) => {
+      minted.push(token);
+      core.saveState(APP_TOKENS_STATE, JSON.stringify(minted));
+    },
     env,
     reporter,
   });
@@ -85,6 +94,8 @@ async function runCommand(
     return await prepared.run(ports, { signal: controller.signal, tokenInput: GITHUB_TOKEN_INPUT });
   } finally {
     stopListening();
+    await ports.close();
+    if (minted.length > 0) core.saveState(APP_TOKENS_STATE, APP_TOKENS_DONE);
     reporter.finish();
   }
 }

@@ -3,11 +3,23 @@
  * cancelled, and the main step stopped, while it waited). `run` is what @github/local-action calls.
  */
 import * as core from '@actions/core';
-import { createPorts, silentReporter } from '@shared-hosting/core';
-import { GITHUB_TOKEN_INPUT } from './inputs.js';
-import { parseSavedRun, RUN_STATE } from './state.js';
+import { createPorts, revokeGitHubAppTokens, silentReporter } from '@shared-hosting/core';
+import { GITHUB_APP_ID_INPUT, GITHUB_APP_KEY_INPUT, GITHUB_TOKEN_INPUT } from './inputs.js';
+import { APP_TOKENS_STATE, parseSavedRun, parseSavedTokens, RUN_STATE } from './state.js';
+
+/** Revoke the GitHub App tokens a killed main step left (it revokes them itself when it ends). */
+async function revokeLeftTokens(): Promise<void> {
+  const tokens = parseSavedTokens(core.getState(APP_TOKENS_STATE));
+  if (tokens.length === 0) return;
+  for (const t of tokens) core.setSecret(t);
+  const revoked = await revokeGitHubAppTokens({ baseUrl: process.env.GITHUB_API_URL, tokens });
+  core.info(
+    `Revoked ${revoked} of the ${tokens.length} GitHub App token(s) the main step left (the others had expired).`,
+  );
+}
 
 export async function runPost(): Promise<void> {
+  await revokeLeftTokens();
   const saved = parseSavedRun(core.getState(RUN_STATE));
   if (!saved) {
     core.debug('No infra run is waiting to be cancelled.');
@@ -16,10 +28,14 @@ export async function runPost(): Promise<void> {
   const env = process.env;
   const token = core.getInput(GITHUB_TOKEN_INPUT) || env.GITHUB_TOKEN?.trim() || env.GH_TOKEN?.trim();
   if (token) core.setSecret(token);
+  const appKey = core.getInput(GITHUB_APP_KEY_INPUT);
+  if (appKey) core.setSecret(appKey);
   core.info(`The job stopped while it waited for infra run ${saved.id}: cancelling it (${saved.url}).`);
   const ports = await createPorts({
     builder: 'auto',
     githubToken: token,
+    githubAppId: core.getInput(GITHUB_APP_ID_INPUT),
+    githubAppPrivateKey: appKey,
     env,
     reporter: { ...silentReporter, registerSecret: (secret) => core.setSecret(secret) },
     // Only GitHub is called here; the AWS clients are created but unused, so any region will do.
@@ -39,6 +55,8 @@ export async function runPost(): Promise<void> {
       `Could not cancel infra run ${saved.id} (${error instanceof Error ? error.message : String(error)}): cancel it at ${saved.url}.`,
       { title: 'Infra run not cancelled' },
     );
+  } finally {
+    await ports.close();
   }
 }
 

@@ -38,3 +38,20 @@ export function parseSavedRun(text: string | undefined): SavedRun | undefined {
   }
   return undefined;
 }
+
+/** The post step's state: GitHub App tokens the main step minted and has not revoked yet (a JSON array). */
+export const APP_TOKENS_STATE = 'github-app-tokens';
+
+/** Saved over the tokens once the main step revoked them itself. */
+export const APP_TOKENS_DONE = 'revoked';
+
+/** The tokens to revoke; empty when none are left (or the state is not ours). */
+export function parseSavedTokens(text: string | undefined): string[] {
+  if (!text?.trimStart().startsWith('[')) return [];
+  try {
+    const value = JSON.parse(text) as unknown;
+    return Array.isArray(value) ? value.filter((t): t is string => typeof t === 'string') : [];
+  } catch {
+    return [];
+  }
+}

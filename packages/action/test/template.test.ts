@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ACTION_INPUT_NAMES, ACTION_ROLLOUT_NAMES } from '@shared-hosting/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMAND_INPUT, OPERATION_INPUTS } from '../src/inputs.js';
+import { COMMAND_INPUT, GITHUB_APP_ID_INPUT, GITHUB_APP_KEY_INPUT, OPERATION_INPUTS } from '../src/inputs.js';
 
 // The package's ESM build calls require(); its CommonJS build works as is.
 const { runLint } = createRequire(import.meta.url)(
@@ -38,10 +38,12 @@ function ourSteps(text = templateText): Step[] {
 }
 
 describe('action.yml', () => {
-  it('declares every input of the core (ACTION_INPUT_NAMES) and the github-token, with descriptions', () => {
+  it('declares every input of the core (ACTION_INPUT_NAMES), the github-token and the GitHub App, with descriptions', () => {
     const expected = [
       ...Object.values(ACTION_INPUT_NAMES),
       'github-token',
+      GITHUB_APP_ID_INPUT,
+      GITHUB_APP_KEY_INPUT,
       COMMAND_INPUT,
       ...Object.values(OPERATION_INPUTS),
       ...Object.values(ACTION_ROLLOUT_NAMES),

@@ -107,7 +107,7 @@ function defineDeploy(program: Command, io: CliIO): void {
   addCommonOptions(deploy);
   deploy.addHelpText(
     'after',
-    `\nCredentials:\n  AWS from the SDK's default chain (--profile/AWS_PROFILE, SSO, environment); GitHub from GITHUB_TOKEN,\n  GH_TOKEN or a logged-in gh CLI. Without a GitHub token the image is built and pushed and the version\n  set, but the infra deployment is not triggered (a warning says so).\n\nExamples:\n  $ hosting deploy --app hello-app --env staging --infra-repo acme/infra\n  $ hosting deploy --app hello-app --env production --version v1.4.2 --infra-repo acme/infra --dry-run\n${exitCodesHelp()}`,
+    `\nCredentials:\n  AWS from the SDK's default chain (--profile/AWS_PROFILE, SSO, environment); GitHub from a GitHub App\n  (HOSTING_GITHUB_APP_ID and HOSTING_GITHUB_APP_PRIVATE_KEY or ..._PRIVATE_KEY_FILE: tokens for the infra\n  repository only, renewed while waiting), else GITHUB_TOKEN, GH_TOKEN or a logged-in gh CLI.\n  Without a GitHub token or App the image is built and pushed and the version set, but the infra\n  deployment is not triggered (a warning says so).\n\nExamples:\n  $ hosting deploy --app hello-app --env staging --infra-repo acme/infra\n  $ hosting deploy --app hello-app --env production --version v1.4.2 --infra-repo acme/infra --dry-run\n${exitCodesHelp()}`,
   );
   deploy.action(async (flags: DeployFlags) => {
     const { runDeploy } = await import('./commands/deploy.js');

@@ -42,6 +42,7 @@ export {
   toHostingError,
 } from './errors/errors.js';
 // Composition: the real ports, the one --json shape
+export { revokeGitHubAppTokens } from './github/index.js';
 export { resolveGitHubToken } from './github/token.js';
 // Inputs
 export {

@@ -1,4 +1,5 @@
 import type { StepId } from './domain/steps.js';
+import type { GitHubInfraWorkflows } from './github/index.js';
 import type { Ports } from './ports/bundles.js';
 import type { Reporter } from './ports/events.js';
 import type { BuilderName, Clock } from './ports/ports.js';
@@ -10,6 +11,13 @@ export interface CreatePortsOptions {
   reporter: Reporter;
   /** Explicit token (Action input); else GITHUB_TOKEN, GH_TOKEN, then `gh auth token` when allowGhCli. */
   githubToken?: string | undefined;
+  /** A GitHub App instead of a token (Action inputs); else HOSTING_GITHUB_APP_ID and ..._PRIVATE_KEY[_FILE]. */
+  githubAppId?: string | undefined;
+  githubAppPrivateKey?: string | undefined;
+  /** What the App's tokens may do: `read` for read-only commands (status, history). Default `write`. */
+  githubAccess?: 'write' | 'read' | undefined;
+  /** Each GitHub App token as it is minted (the Action saves them for its post step). Already masked. */
+  onGitHubToken?: ((token: string) => void) | undefined;
   allowGhCli?: boolean | undefined;
   region?: string | undefined;
   profile?: string | undefined;
@@ -18,8 +26,10 @@ export interface CreatePortsOptions {
 }
 
 export interface RealPorts extends Ports {
-  /** The GitHub token in use (a secret: adapters mask it), when one was found. */
+  /** The GitHub token in use (a secret: adapters mask it), when one was found (not with an App). */
   githubToken: string | undefined;
+  /** Release what the ports hold: revoke every GitHub App token minted. Call at the end, whatever happened. */
+  close(): Promise<void>;
 }
 
 /**
@@ -56,30 +66,17 @@ export async function createPorts(options: CreatePortsOptions): Promise<RealPort
   const clock = options.clock ?? systemClock;
   const { env } = options;
   const { reporter, progress } = withStepProgress(options.reporter, clock);
-  const [{ createAwsPorts }, { createGitHubWorkflows, resolveGitHubToken }] = await Promise.all([
+  const [{ createAwsPorts }, github] = await Promise.all([
     import('./aws/index.js'),
     import('./github/index.js'),
   ]);
-  const githubToken = await resolveGitHubToken({
-    input: options.githubToken,
-    env,
-    allowGhCli: options.allowGhCli ?? false,
-  });
-  if (githubToken) reporter.registerSecret?.(githubToken);
+  const { workflows, githubToken } = await githubPorts(github, { ...options, reporter }, clock);
   const aws = await createAwsPorts({
     region: options.region,
     profile: options.profile,
     env,
     onRetry: progress,
   });
-  const workflows = githubToken
-    ? await createGitHubWorkflows({
-        token: githubToken,
-        baseUrl: env.GITHUB_API_URL,
-        clock,
-        log: (message: string) => reporter.emit({ type: 'debug', message, at: clock.now() }),
-      })
-    : undefined;
   let builder: Promise<import('./ports/ports.js').ImageBuilder> | undefined;
   return {
     builder: () => {
@@ -98,7 +95,53 @@ export async function createPorts(options: CreatePortsOptions): Promise<RealPort
     clock,
     reporter,
     githubToken,
+    close: async () => {
+      await workflows?.close();
+    },
   };
+}
+
+/** GitHub through a GitHub App, or a token (never both), or nothing (only a dry run can proceed). */
+async function githubPorts(
+  github: typeof import('./github/index.js'),
+  options: CreatePortsOptions,
+  clock: Clock,
+): Promise<{ workflows: GitHubInfraWorkflows | undefined; githubToken: string | undefined }> {
+  const { env, reporter } = options;
+  const app = github.resolveGitHubApp({
+    appId: options.githubAppId,
+    privateKey: options.githubAppPrivateKey,
+    env,
+  });
+  const common = {
+    baseUrl: env.GITHUB_API_URL,
+    clock,
+    log: (message: string) => reporter.emit({ type: 'debug', message, at: clock.now() }),
+  };
+  if (app) {
+    for (const secret of [app.privateKey, ...app.privateKey.split('\n')])
+      if (secret.trim().length >= 16) reporter.registerSecret?.(secret.trim());
+    const explicit = [options.githubToken, env.GITHUB_TOKEN, env.GH_TOKEN].some((t) => t?.trim());
+    if (explicit) throw github.bothGivenError();
+    const onToken = (token: string) => {
+      reporter.registerSecret?.(token);
+      options.onGitHubToken?.(token);
+    };
+    const access = options.githubAccess ?? 'write';
+    const workflows = await github.createGitHubWorkflows({
+      ...common,
+      app: { credentials: app, access, onToken },
+    });
+    return { workflows, githubToken: undefined };
+  }
+  const githubToken = await github.resolveGitHubToken({
+    input: options.githubToken,
+    env,
+    allowGhCli: options.allowGhCli ?? false,
+  });
+  if (!githubToken) return { workflows: undefined, githubToken };
+  reporter.registerSecret?.(githubToken);
+  return { workflows: await github.createGitHubWorkflows({ ...common, token: githubToken }), githubToken };
 }
 
 interface CreateRolloutPortsOptions {

@@ -38,8 +38,9 @@ export function renderTemplate(application: string, infraRepo?: { owner: string;
   if (infraRepo) {
     text = text
       .replace(/^(\s*INFRA_REPOSITORY:) .*$/m, `$1 ${infraRepo.owner}/${infraRepo.repo}`)
-      .replace(/^(\s*repositories:) .*$/m, `$1 ${infraRepo.repo}`)
-      .replace(/^(\s*owner:) \$\{\{ github\.repository_owner \}\}$/m, `$1 ${infraRepo.owner}`);
+      // The create-github-app-token step is commented out in the template (the App goes to the deploy step).
+      .replace(/^(\s*(?:#\s*)?repositories:) .*$/m, `$1 ${infraRepo.repo}`)
+      .replace(/^(\s*(?:#\s*)?owner:) \$\{\{ github\.repository_owner \}\}$/m, `$1 ${infraRepo.owner}`);
   }
   return text;
 }

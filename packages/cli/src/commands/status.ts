@@ -45,8 +45,15 @@ export async function runStatus(
       OPERATION_NAMES,
       io.cwd,
     );
-    const ports: OperationPorts = await factory({ flags, io, reporter, builder: 'auto', redactor });
-    const result = await status(plan, ports);
+    const ports: OperationPorts = await factory({
+      flags,
+      io,
+      reporter,
+      builder: 'auto',
+      redactor,
+      githubAccess: 'read',
+    });
+    const result = await status(plan, ports).finally(() => ports.close?.());
     close();
     if (flags.json)
       io.stdout.write(

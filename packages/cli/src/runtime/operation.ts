@@ -48,10 +48,11 @@ export async function runReleaseCommand<P, R extends { error: HostingError | und
       redactor,
     });
     const live = newReleaseLive();
+    // Whatever the outcome (interrupted too), the ports are closed: GitHub App tokens revoked.
     const result = await withInterrupts((signal) => command.run(plan, ports, signal, live), {
       onQuit: () => describeQuit(live).map((line) => redactor.redact(line)),
       write: (text) => io.stderr.write(text),
-    });
+    }).finally(() => ports.close?.());
     reporter.close();
     command.print(result);
     return result.error ? reportFailure(result.error, flags, io, redactor) : 0;

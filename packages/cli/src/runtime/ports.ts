@@ -8,14 +8,25 @@ export interface PortsRequest {
   reporter: Reporter;
   builder: Ports extends unknown ? Parameters<typeof createPorts>[0]['builder'] : never;
   redactor: Redactor;
+  /** What GitHub App tokens may do: `read` for read-only commands. Default write. */
+  githubAccess?: 'read' | 'write';
 }
 
 export type PortsFactory = (request: PortsRequest) => Promise<Ports>;
 
 /** The real ports: AWS SDK clients, Octokit and the image builder, loaded lazily. */
-export const createCliPorts: PortsFactory = async ({ flags, io, reporter, builder, redactor }) => {
+export const createCliPorts: PortsFactory = async ({
+  flags,
+  io,
+  reporter,
+  builder,
+  redactor,
+  githubAccess,
+}) => {
+  // A GitHub App comes from HOSTING_GITHUB_APP_ID and HOSTING_GITHUB_APP_PRIVATE_KEY[_FILE] (core reads them).
   const ports = await createPorts({
     builder,
+    githubAccess,
     env: io.env,
     reporter,
     region: flags.region,

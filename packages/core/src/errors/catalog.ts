@@ -262,6 +262,38 @@ export const errorCatalog: readonly CatalogEntry[] = [
   },
   // --- GitHub (infra workflow: preflight, dispatch, wait) ---
   {
+    code: 'GITHUB_APP_UNAUTHORIZED',
+    title: 'GitHub rejected the App',
+    cause:
+      "GitHub answered 401 to the GitHub App's JWT: the App id (github-app-id / HOSTING_GITHUB_APP_ID) is wrong, or the private key is not one of that App's keys, or the clock is off by minutes.",
+    fix: 'Use the "App ID" or "Client ID" from the App\'s settings page and one of its private keys (the whole .pem).',
+  },
+  {
+    code: 'GITHUB_APP_NOT_INSTALLED',
+    title: 'The GitHub App is not installed on the infra repository',
+    cause: "GitHub answered 404 for the App's installation on the infra repository.",
+    fix: "Install the App on the infra repository's owner and select the repository: the App's settings page → Install App.",
+  },
+  {
+    code: 'GITHUB_APP_REPOSITORY_MISSING',
+    title: "The App's installation lacks the infra repository",
+    cause: 'The App is installed on the owner, but its installation does not include the infra repository.',
+    fix: "Add the repository: the owner's Settings → GitHub Apps → the App → Configure → Repository access.",
+  },
+  {
+    code: 'GITHUB_APP_PERMISSION_MISSING',
+    title: "The App's installation lacks a permission",
+    cause:
+      'The installation was not granted what the command needs: Actions: write and Contents: read (read-only commands: Actions: read).',
+    fix: "Grant Actions: Read and write and Contents: Read-only in the App's settings, then accept the new permissions on the installation.",
+  },
+  {
+    code: 'GITHUB_APP_FAILED',
+    title: 'GitHub refused an App request',
+    cause: 'Finding the installation or minting a token failed with an answer the tool does not know.',
+    fix: 'Check the App id, its private key and its installation on the infra repository; re-run with --debug.',
+  },
+  {
     code: 'GITHUB_UNAUTHORIZED',
     title: 'GitHub rejected the token',
     cause:

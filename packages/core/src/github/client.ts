@@ -10,7 +10,8 @@ import Bottleneck from 'bottleneck';
 export type GitHubClient = InstanceType<typeof Octokit>;
 
 export interface ClientOptions {
-  token: string;
+  /** A token; none with a GitHub App (its tokens are set per request). */
+  token?: string | undefined;
   baseUrl: string;
   userAgent: string;
   /** Warnings worth a line (retries, rate limits). Already free of the token. */
@@ -43,10 +44,11 @@ export function createClient(o: ClientOptions): GitHubClient {
   const Client = Octokit.plugin(retry, throttling);
   const id = `shared-hosting-${Math.random().toString(36).slice(2)}`;
   return new Client({
-    auth: o.token,
+    ...(o.token ? { auth: o.token } : {}),
     baseUrl: o.baseUrl,
     userAgent: o.userAgent,
-    request: { retries: o.retries },
+    // No `request.retries` default: set on a request it makes plugin-retry retry every failure, 4xx
+    // included; `retry.retries` retries only what may pass on a second try (5xx, network errors).
     log: {
       debug: () => {},
       info: () => {},

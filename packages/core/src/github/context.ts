@@ -4,6 +4,8 @@
  */
 import { RemoteError } from '../errors/errors.js';
 import type { Clock, RunRef, WorkflowTarget } from '../ports/ports.js';
+import { type ApiVersion, apiVersionFor, useApiVersion } from './api-version.js';
+import { AppTokens, useAppTokens } from './app-auth.js';
 import { createClient, type GitHubClient } from './client.js';
 import type { FailureContext } from './errors.js';
 import type { GitHubTuning, GitHubWorkflowsOptions } from './options.js';
@@ -65,20 +67,38 @@ export class GitHubContext {
   readonly log: (message: string) => void;
   /** Server clock minus ours, from Date headers (a lower bound: Date has whole seconds). */
   serverSkewMs: number | undefined;
-  private readonly token: string;
+  /** With a GitHub App: the installation tokens it mints, re-mints and revokes. */
+  readonly appTokens: AppTokens | undefined;
+  /** The token, the App's key and every minted token: never in a message. */
+  private readonly secrets: string[];
   private readonly runRepos = new Map<number, Repo>();
 
   constructor(options: ResolvedOptions) {
     this.clock = options.clock;
     this.baseUrl = options.baseUrl;
-    this.token = options.token;
     this.tuning = { ...DEFAULT_TUNING, ...(stripUndefined(options.tuning ?? {}) as Partial<Tuning>) };
+    this.secrets = [options.token, options.app?.credentials.privateKey].filter((s): s is string => !!s);
     const sink = options.log ?? (() => {});
     this.log = (m) => sink(this.redact(m));
+    const userAgent = options.userAgent ?? 'shared-hosting-deploy';
+    this.appTokens = options.app
+      ? new AppTokens({
+          app: options.app.credentials,
+          access: options.app.access,
+          baseUrl: options.baseUrl,
+          userAgent,
+          clock: options.clock,
+          log: this.log,
+          onToken: (token) => {
+            this.secrets.push(token);
+            options.app?.onToken?.(token);
+          },
+        })
+      : undefined;
     this.client = createClient({
       token: options.token,
       baseUrl: options.baseUrl,
-      userAgent: options.userAgent ?? 'shared-hosting-deploy',
+      userAgent,
       warn: this.log,
       retries: this.tuning.retries,
       retryAfterBaseValue: this.tuning.retryAfterBaseValue,
@@ -86,6 +106,8 @@ export class GitHubContext {
       maxRateLimitWaitS: this.tuning.maxRateLimitWaitS,
       writeMinTimeMs: this.tuning.writeMinTimeMs,
     });
+    useApiVersion(this.client, this.baseUrl, this.log);
+    if (this.appTokens) useAppTokens(this.client, this.appTokens);
     this.client.hook.after('request', (response) =>
       this.noteDate(response.headers as Record<string, unknown>),
     );
@@ -93,6 +115,11 @@ export class GitHubContext {
       this.noteDate((error as { response?: { headers?: Record<string, unknown> } }).response?.headers);
       throw error;
     });
+  }
+
+  /** The REST API version requests send now (2026-03-10 unless this server rejected it). */
+  get apiVersion(): ApiVersion {
+    return apiVersionFor(this.baseUrl);
   }
 
   private noteDate(headers: Record<string, unknown> | undefined): void {
@@ -104,9 +131,11 @@ export class GitHubContext {
     this.serverSkewMs = this.serverSkewMs === undefined ? estimate : Math.max(this.serverSkewMs, estimate);
   }
 
-  /** The text with the token replaced by `***`. */
+  /** The text with the token, the App's key and minted tokens replaced by `***`. */
   redact(text: string): string {
-    return this.token.length >= 4 ? text.split(this.token).join('***') : text;
+    let out = text;
+    for (const secret of this.secrets) if (secret.length >= 4) out = out.split(secret).join('***');
+    return out;
   }
 
   /** A per-request timeout, combined with the caller's signal. */

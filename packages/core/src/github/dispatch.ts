@@ -1,10 +1,13 @@
 /**
- * Dispatching the infra workflow and identifying exactly the run it created: from `return_run_details` where
- * GitHub supports it, else (older GitHub Enterprise, or a lost answer) by finding the run in the run list.
- * A dispatch is never re-sent blindly: after an unclear answer we look for its run first.
+ * Dispatching the infra workflow and identifying exactly the run it created. Under REST API 2026-03-10 the
+ * dispatch answers 200 with the run (and takes no `return_run_details`); under 2022-11-28 (older GitHub
+ * Enterprise) we ask for `return_run_details`, and where the server rejects that too, or the answer is lost,
+ * we find the run in the run list. A dispatch is never re-sent blindly: after an unclear answer we look for
+ * its run first.
  */
 import { HostingError, PreconditionError, RemoteError } from '../errors/errors.js';
 import type { RunRef, WorkflowTarget } from '../ports/ports.js';
+import { FALLBACK_API_VERSION } from './api-version.js';
 import { type GitHubContext, shortRef, workflowId } from './context.js';
 import { gitHubError, type HttpFailure, httpFailure, isTransient, safeCause } from './errors.js';
 import type { WorkflowFacts } from './facts.js';
@@ -28,7 +31,7 @@ interface DispatchResponse {
 }
 
 export class Dispatcher {
-  /** false once the server rejected `return_run_details` (older GitHub Enterprise). */
+  /** Under 2022-11-28: false once the server rejected `return_run_details` (older GitHub Enterprise). */
   private supportsRunDetails: boolean | undefined;
   private loginPromise: Promise<string | undefined> | undefined;
 
@@ -51,7 +54,8 @@ export class Dispatcher {
     if (this.supportsRunDetails === false || this.gh.serverSkewMs === undefined)
       attempt.snapshot = await snapshotRuns(this.gh, target);
     for (;;) {
-      const withDetails = this.supportsRunDetails !== false;
+      // 2026-03-10 returns the run by itself; only 2022-11-28 needs (and accepts) return_run_details.
+      const withDetails = this.gh.apiVersion === FALLBACK_API_VERSION && this.supportsRunDetails !== false;
       const dispatchedAt = this.gh.clock.now();
       attempt.sends++;
       try {
@@ -86,7 +90,7 @@ export class Dispatcher {
     });
   }
 
-  /** 200 with run details names the run; 204 (no details on this server) means finding it. */
+  /** 200 names the run (2026-03-10, or run details under 2022-11-28); 204 (no details) means finding it. */
   private async runOf(res: DispatchResponse, a: Attempt, dispatchedAt: number): Promise<RunRef> {
     const { owner, repo } = a.target;
     const data = res.data as { workflow_run_id?: number; html_url?: string } | undefined;

@@ -1,5 +1,6 @@
 /** The options of the GitHub `InfraWorkflows`. Loads nothing. */
 import type { Clock } from '../ports/ports.js';
+import type { GitHubAccess, GitHubAppCredentials } from './app-auth.js';
 
 /** Knobs for tests and benchmarks; the defaults suit GitHub. */
 export interface GitHubTuning {
@@ -25,9 +26,20 @@ export interface GitHubTuning {
   logTailLines?: number | undefined;
 }
 
+/** A GitHub App instead of a token: installation tokens minted for the infra repository only. */
+export interface GitHubAppOptions {
+  credentials: GitHubAppCredentials;
+  /** `write`: actions: write, contents: read (deploy, rollback, promote); `read`: actions: read. */
+  access: GitHubAccess;
+  /** Each minted token, as it is minted (a secret: mask it). */
+  onToken?: ((token: string) => void) | undefined;
+}
+
 export interface GitHubWorkflowsOptions {
   /** A secret: register it with the Reporter first; it is never logged or put into errors. */
-  token: string;
+  token?: string | undefined;
+  /** Instead of `token`. */
+  app?: GitHubAppOptions | undefined;
   /** REST API URL; default `GITHUB_API_URL`, else https://api.github.com (GitHub Enterprise: https://HOST/api/v3). */
   baseUrl?: string | undefined;
   /** All waiting (polls, back-off) goes through this clock. Default: the system clock. */

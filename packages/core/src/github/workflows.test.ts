@@ -157,14 +157,49 @@ describe('preflight', () => {
 });
 
 describe('dispatch', () => {
-  it('asks for return_run_details and uses the run id GitHub returns', async () => {
-    const { gh, target, peer } = await setup();
+  it('2026-03-10: reads the run from the 200 answer, sends no return_run_details', async () => {
+    const { gh, target, peer, logs } = await setup();
     const run = await gh.dispatch(target);
     expect(peer.stats.dispatches).toEqual([
-      { ref: 'main', inputs: target.inputs, returnRunDetails: true, actor: 'deployer' },
+      {
+        ref: 'main',
+        inputs: target.inputs,
+        returnRunDetails: undefined,
+        actor: 'deployer',
+        apiVersion: '2026-03-10',
+      },
     ]);
     expect(run.id).toBe(peer.infra.runs()[0]?.id);
     expect(run.url).toBe(peer.infra.runUrl(run.id));
+    expect(logs.join('\n')).not.toMatch(/REST API version/);
+  });
+
+  it('a server without 2026-03-10 (GHES 3.20): 2022-11-28 with return_run_details, decided and said once', async () => {
+    const { gh, target, peer, logs } = await setup({ apiVersions: ['2022-11-28'] });
+    await gh.preflight(target);
+    const run = await gh.dispatch(target);
+    await gh.dispatch(target);
+    expect(run.id).toBe(peer.infra.runs()[0]?.id);
+    expect(peer.stats.dispatches.map((d) => [d.apiVersion, d.returnRunDetails])).toEqual([
+      ['2022-11-28', true],
+      ['2022-11-28', true],
+    ]);
+    // One request was refused for its version (the first, sent once); every other one sent 2022-11-28.
+    const [first, ...rest] = peer.stats.log;
+    expect([first?.status, first?.apiVersion]).toEqual([400, '2026-03-10']);
+    expect(rest.map((l) => l.apiVersion)).toEqual(rest.map(() => '2022-11-28'));
+    const said = logs.filter((l) => /REST API version 2026-03-10/.test(l));
+    expect(said).toHaveLength(1);
+    expect(said[0]).toMatch(/using 2022-11-28/);
+    // Another client in the same process asks the same server: decided already, nothing refused or said again.
+    const again = await createGitHubWorkflows({
+      token: peer.token,
+      baseUrl: peer.url,
+      log: (m) => logs.push(m),
+    });
+    await again.preflight(target);
+    expect(peer.stats.log.filter((l) => l.status === 400)).toHaveLength(1);
+    expect(logs.filter((l) => /REST API version 2026-03-10/.test(l))).toHaveLength(1);
   });
 
   it('403 "Resource not accessible by integration" on dispatch: explains the GITHUB_TOKEN limit and the fixes', async () => {
@@ -210,6 +245,29 @@ describe('dispatch', () => {
     const run = await gh.dispatch(target);
     expect(peer.infra.run(run.id)?.actor).toBe('deployer');
     expect(peer.infra.runs()).toHaveLength(2);
+  });
+
+  it('every request of preflight, dispatch and wait sends 2026-03-10, valid under it, none deprecated', async () => {
+    const { gh, target, peer } = await setup();
+    await gh.preflight(target);
+    const run = await gh.dispatch(target);
+    expect((await gh.wait(run, { timeoutMs: 600_000 })).conclusion).toBe('success');
+    expect(peer.stats.log.length).toBeGreaterThan(5);
+    expect(peer.stats.apiVersions).toEqual({ '2026-03-10': peer.stats.log.length });
+    expect(peer.stats.deprecated).toEqual([]);
+    peer.assertValid();
+  });
+
+  it('older GHES (3.19 description, /api/v3): preflight, dispatch and wait complete under 2022-11-28', async () => {
+    const { gh, target, peer, logs } = await setup({ ghes: true });
+    await gh.preflight(target);
+    const run = await gh.dispatch(target);
+    expect(run.id).toBe(peer.infra.runs()[0]?.id);
+    expect((await gh.wait(run, { timeoutMs: 600_000 })).conclusion).toBe('success');
+    expect(logs.filter((l) => /REST API version/.test(l))).toHaveLength(1);
+    expect(peer.stats.dispatches.map((d) => d.apiVersion)).toEqual(['2022-11-28']);
+    expect(peer.stats.deprecated).toEqual([]);
+    peer.assertValid();
   });
 
   describe('older GitHub Enterprise without return_run_details', () => {
@@ -514,7 +572,7 @@ describe('wait', () => {
     const run = await gh.dispatch(target);
     const wait = gh.wait(run, { timeoutMs: 60_000 });
     const start = clock.now();
-    await vi.waitFor(() => expect(clock.now() - start).toBeGreaterThan(45_000));
+    await vi.waitFor(() => expect(clock.now() - start).toBeGreaterThan(45_000), { timeout: 20_000 });
     peer.scenario.fault({ operationId: 'actions/get-workflow-run', status: 503, count: 10_000 });
     const e = await caught(wait);
     expect(e.code).toBe('WAIT_TIMEOUT');

@@ -51,6 +51,11 @@ export class GitHubWorkflows implements InfraWorkflows {
     return cancelRun(this.gh, run);
   }
 
+  /** With a GitHub App: revoke every installation token minted. Call once, at the end (also on failure). */
+  async close(): Promise<void> {
+    await this.gh.appTokens?.revokeAll();
+  }
+
   activeRuns(target: WorkflowTarget): Promise<RunSummary[]> {
     return this.listing.activeRuns(target);
   }

@@ -11,6 +11,8 @@ export interface Ports {
   workflows: InfraWorkflows | undefined;
   clock: Clock;
   reporter: Reporter;
+  /** Release what the ports hold (revoke GitHub App tokens). Adapters call it once, at the end. */
+  close?(): Promise<void>;
 }
 
 /** The ports a rollback or promote uses: no builder, so neither can build by construction. */

@@ -10,12 +10,15 @@ export {
   type ApprovalPlan,
   DEFAULT_JOBS,
   type JobPlan,
+  type RunConclusionName,
+  type RunPlan,
   type RunRecord,
   type RunState,
   type StepPlan,
 } from './model.js';
-export { type GitHubSpec, loadGitHubSpec } from './openapi.js';
+export { API_VERSIONS, type ApiVersion, type GitHubSpec, loadGitHubSpec } from './openapi.js';
 export {
+  type AppOptions,
   defaultWorkflowYaml,
   type Fault,
   type GitHubPeer,
@@ -23,10 +26,10 @@ export {
   type GitHubPeerStats,
   type GitHubScenario,
   type InfraRepo,
+  type IssuedToken,
   type RequestLogEntry,
-  type RunConclusionName,
-  type RunPlan,
   startGitHubPeer,
+  type TestApp,
   type TokenAccess,
   type TokenSpec,
 } from './peer.js';

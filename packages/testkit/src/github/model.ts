@@ -153,28 +153,30 @@ export function effectiveJobs(plan: RunPlan): JobPlan[] {
   return jobs;
 }
 
-/** The run's state at server time `now`. */
-export function runState(run: RunRecord, now: number, cancelDelayMs: number): RunState {
+type Phase = [RunState['status'], number];
+
+/** The phases before the jobs (requested, queued, pending, waiting) with their ends, and when the jobs start. */
+function phasesOf(run: RunRecord): { phases: Phase[]; start: number } {
   const p = run.plan;
-  const conclusion = p.conclusion ?? 'success';
-  let t = run.createdAt;
-  const phases: Array<[RunState['status'], number]> = [];
-  const requestedEnd = t + (p.requestedMs ?? 0);
+  const requestedEnd = run.createdAt + (p.requestedMs ?? 0);
   const queuedEnd = requestedEnd + (p.queuedMs ?? 200);
   const pendingEnd = queuedEnd + (p.pendingMs ?? 0);
-  phases.push(['requested', requestedEnd], ['queued', queuedEnd], ['pending', pendingEnd]);
-  let start = pendingEnd;
-  if (p.approval) {
-    const approvedAt =
-      run.approvedAt ??
-      (p.approval.approveAfterMs !== undefined ? pendingEnd + p.approval.approveAfterMs : Infinity);
-    phases.push(['waiting', approvedAt]);
-    start = approvedAt;
-  }
-  t = start;
-  // Jobs run one after another; a failing step ends its job and the run.
+  const phases: Phase[] = [
+    ['requested', requestedEnd],
+    ['queued', queuedEnd],
+    ['pending', pendingEnd],
+  ];
+  if (!p.approval) return { phases, start: pendingEnd };
+  const approvedAt =
+    run.approvedAt ??
+    (p.approval.approveAfterMs !== undefined ? pendingEnd + p.approval.approveAfterMs : Infinity);
+  phases.push(['waiting', approvedAt]);
+  return { phases, start: approvedAt };
+}
+
+/** Jobs run one after another from `start`; a failing step ends its job and the run. */
+function scheduleJobs(run: RunRecord, start: number): { jobs: JobState[]; runEnd: number } {
   const jobs: JobState[] = [];
-  let runEnd = start;
   let failedAt: number | undefined;
   let jobStart = start;
   for (const [ji, job] of run.jobs.entries()) {
@@ -183,7 +185,7 @@ export function runState(run: RunRecord, now: number, cancelDelayMs: number): Ru
       name: job.name,
       status: 'queued',
       conclusion: null,
-      startedAt: null,
+      startedAt: jobStart,
       completedAt: null,
       steps: [],
     };
@@ -194,40 +196,59 @@ export function runState(run: RunRecord, now: number, cancelDelayMs: number): Ru
       const st: StepState = {
         name: step.name,
         number: si + 1,
-        status: 'queued',
-        conclusion: null,
-        startedAt: null,
-        completedAt: null,
+        status: stopped ? 'completed' : 'queued',
+        conclusion: stopped ? 'skipped' : (step.conclusion ?? 'success'),
+        startedAt: s,
+        completedAt: stopped ? s : s + step.durationMs,
         log: step.log ?? [],
       };
-      if (stopped) {
-        st.status = 'completed';
-        st.conclusion = 'skipped';
-        st.startedAt = s;
-        st.completedAt = s;
-      } else {
-        st.startedAt = s;
-        st.completedAt = s + step.durationMs;
-        st.conclusion = step.conclusion ?? 'success';
+      if (!stopped) {
         s += step.durationMs;
         if (st.conclusion !== 'success') {
-          jobConclusion = st.conclusion;
+          jobConclusion = st.conclusion ?? 'failure';
           stopped = true;
           failedAt ??= s;
         }
       }
       js.steps.push(st);
     }
-    js.startedAt = jobStart;
     js.completedAt = s;
     js.conclusion =
       failedAt !== undefined && jobConclusion === 'success' && s === jobStart ? 'skipped' : jobConclusion;
     jobs.push(js);
     jobStart = s;
-    runEnd = s;
   }
-  phases.push(['in_progress', runEnd]);
+  return { jobs, runEnd: jobStart };
+}
 
+/** A run cancelled before its end completes `cancelled` shortly after the request, its jobs and steps too. */
+function applyCancel(jobs: JobState[], cancelledAt: number): void {
+  for (const job of jobs) {
+    if (job.completedAt !== null && job.completedAt <= cancelledAt) continue;
+    job.completedAt = cancelledAt;
+    job.conclusion = 'cancelled';
+    for (const st of job.steps) {
+      if (st.completedAt !== null && st.completedAt <= cancelledAt) continue;
+      st.completedAt = cancelledAt;
+      st.conclusion = st.startedAt !== null && st.startedAt < cancelledAt ? 'cancelled' : 'skipped';
+    }
+  }
+}
+
+function resetToQueued(job: JobState): void {
+  job.status = 'queued';
+  job.conclusion = null;
+  job.startedAt = null;
+  job.completedAt = null;
+  for (const st of job.steps)
+    Object.assign(st, { status: 'queued', conclusion: null, startedAt: null, completedAt: null });
+}
+
+/** The run's state at server time `now`. */
+export function runState(run: RunRecord, now: number, cancelDelayMs: number): RunState {
+  const { phases, start } = phasesOf(run);
+  const { jobs, runEnd } = scheduleJobs(run, start);
+  phases.push(['in_progress', runEnd]);
   let status: RunState['status'] = 'completed';
   let phaseStart = run.createdAt;
   let waitingSince: number | undefined;
@@ -239,62 +260,32 @@ export function runState(run: RunRecord, now: number, cancelDelayMs: number): Ru
     }
     phaseStart = Math.max(phaseStart, end);
   }
-  let finalConclusion: string | null = status === 'completed' ? conclusion : null;
+  let conclusion: string | null = status === 'completed' ? (run.plan.conclusion ?? 'success') : null;
   let updatedAt = Math.min(now, status === 'completed' ? runEnd : phaseStart);
-
-  // Cancellation: completes `cancelled` shortly after it was requested.
-  if (run.cancelRequestedAt !== undefined && run.cancelRequestedAt < runEnd) {
-    const cancelledAt = run.cancelRequestedAt + cancelDelayMs;
-    if (now >= cancelledAt) {
-      status = 'completed';
-      finalConclusion = 'cancelled';
-      updatedAt = cancelledAt;
-      waitingSince = undefined;
-      for (const job of jobs) {
-        if (job.completedAt !== null && job.completedAt <= cancelledAt) continue;
-        job.completedAt = cancelledAt;
-        job.conclusion = 'cancelled';
-        for (const st of job.steps) {
-          if (st.completedAt !== null && st.completedAt <= cancelledAt) continue;
-          st.completedAt = cancelledAt;
-          st.conclusion = st.startedAt !== null && st.startedAt < cancelledAt ? 'cancelled' : 'skipped';
-        }
-      }
-    }
+  const cancelledAt =
+    run.cancelRequestedAt !== undefined && run.cancelRequestedAt < runEnd
+      ? run.cancelRequestedAt + cancelDelayMs
+      : Infinity;
+  if (now >= cancelledAt) {
+    status = 'completed';
+    conclusion = 'cancelled';
+    updatedAt = cancelledAt;
+    waitingSince = undefined;
+    applyCancel(jobs, cancelledAt);
   }
-
   // Project job/step states onto `now`.
   const visibleNow = status === 'completed' ? Infinity : now;
   for (const job of jobs) {
-    if (status !== 'completed' && status !== 'in_progress') {
-      job.status = 'queued';
-      job.conclusion = null;
-      job.startedAt = null;
-      job.completedAt = null;
-      for (const st of job.steps)
-        Object.assign(st, { status: 'queued', conclusion: null, startedAt: null, completedAt: null });
-      continue;
-    }
-    projectOnto(job, visibleNow);
+    if (status !== 'completed' && status !== 'in_progress') resetToQueued(job);
+    else projectOnto(job, visibleNow);
   }
-  return {
-    status,
-    conclusion: finalConclusion,
-    updatedAt,
-    startedAt: start,
-    jobs,
-    ...(waitingSince === undefined ? {} : { waitingSince }),
-  };
+  const waiting = waitingSince === undefined ? {} : { waitingSince };
+  return { status, conclusion, updatedAt, startedAt: start, jobs, ...waiting };
 }
 
 function projectOnto(job: JobState, now: number): void {
   if (job.startedAt === null || now < job.startedAt) {
-    job.status = 'queued';
-    job.conclusion = null;
-    job.startedAt = null;
-    job.completedAt = null;
-    for (const st of job.steps)
-      Object.assign(st, { status: 'queued', conclusion: null, startedAt: null, completedAt: null });
+    resetToQueued(job);
     return;
   }
   if (job.completedAt !== null && now >= job.completedAt) {
