@@ -415,4 +415,12 @@ describe('day-2 operations against the peers', () => {
     expect(r.json.error.message).toContain(github.infra.runUrl(other.id));
     expect((await getParameter(STAGING))?.value).toBe('v4');
   });
+
+  // Last: it reads what every test above sent (deploy, rollback, promote, status, history, unlock).
+  it('every GitHub request of these operations asked for API version 2026-03-10, none a deprecated operation', () => {
+    const versions = github.stats.apiVersions;
+    expect(Object.keys(versions)).toEqual(['2026-03-10']);
+    expect(versions['2026-03-10']).toBeGreaterThan(20);
+    expect(github.stats.deprecated).toEqual([]);
+  });
 });
