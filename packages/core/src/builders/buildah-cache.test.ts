@@ -18,6 +18,7 @@ import {
   type SlowBuildApp,
   startRegistry,
   startRegistryGate,
+  untar,
 } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildCache, BuildResult, RegistryAuth } from '../ports/ports.js';
@@ -104,28 +105,6 @@ async function layersOf(digest: string) {
       ),
     })),
   );
-}
-
-/** Regular files of a tar archive (ustar headers, 512-byte blocks). */
-function untar(tar: Buffer): Record<string, string> {
-  const files: Record<string, string> = {};
-  for (let at = 0; at + 512 <= tar.length; ) {
-    const name = tar.toString('utf8', at, at + 100).replace(/\0.*$/s, '');
-    if (!name) break;
-    const size = Number.parseInt(
-      tar
-        .toString('utf8', at + 124, at + 136)
-        .replace(/\0.*$/s, '')
-        .trim() || '0',
-      8,
-    );
-    const type = tar.toString('utf8', at + 156, at + 157);
-    if ((type === '0' || type === '\0') && size < 4096) {
-      files[name.replace(/^\.?\//, '')] = tar.toString('utf8', at + 512, at + 512 + size);
-    }
-    at += 512 + Math.ceil(size / 512) * 512;
-  }
-  return files;
 }
 
 describe('buildah with the registry cache', () => {
