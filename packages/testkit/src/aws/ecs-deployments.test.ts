@@ -24,15 +24,7 @@ let crashing: string;
 
 beforeAll(async () => {
   peers = await startAwsPeers({ ecsTickMs: 20, ecs: { clockFactor: 3600 } });
-  ecs = new ECSClient({
-    endpoint: peers.env.AWS_ENDPOINT_URL,
-    region: peers.region,
-    credentials: {
-      accessKeyId: peers.env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: peers.env.AWS_SECRET_ACCESS_KEY,
-    },
-    maxAttempts: 1,
-  });
+  ecs = new ECSClient(peers.clientConfig);
   const host = peers.registry.host;
   good = `${host}/app@${await pushTestImage(peers.registry, 'app', 'v1')}`;
   better = `${host}/app@${await pushTestImage(peers.registry, 'app', 'v2')}`;

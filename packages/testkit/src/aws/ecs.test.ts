@@ -28,15 +28,7 @@ let crashing: string;
 
 beforeAll(async () => {
   peers = await startAwsPeers({ ecsTickMs: 25 });
-  ecs = new ECSClient({
-    endpoint: peers.env.AWS_ENDPOINT_URL,
-    region: peers.region,
-    credentials: {
-      accessKeyId: peers.env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: peers.env.AWS_SECRET_ACCESS_KEY,
-    },
-    maxAttempts: 1,
-  });
+  ecs = new ECSClient(peers.clientConfig);
   const host = peers.registry.host;
   goodV1 = `${host}/hello-app@${await pushTestImage(peers.registry, 'hello-app', 'v1')}`;
   goodV2 = `${host}/hello-app@${await pushTestImage(peers.registry, 'hello-app', 'v2')}`;

@@ -18,10 +18,19 @@ export interface AwsPeers {
   region: string;
   /** Environment for a child process or `createAwsPorts({env})` (merge it over a clean environment). */
   env: AwsPeerEnv;
+  /** Options for an AWS SDK v3 client of this server (endpoint, region, credentials; no SDK retries). */
+  clientConfig: AwsPeerClientConfig;
   /** Create an ECR repository (the registry itself has none). */
   createRepository(name: string, options?: { imageTagMutability?: 'MUTABLE' | 'IMMUTABLE' }): EcrRepository;
   /** Stop the AWS server and the registry; fails when the AWS server answered outside its model. */
   stop(): Promise<void>;
+}
+
+export interface AwsPeerClientConfig {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  maxAttempts: 1;
 }
 
 export interface StartAwsPeersOptions {
@@ -64,6 +73,12 @@ export async function startAwsPeers(options: StartAwsPeersOptions = {}): Promise
       AWS_REGION: region,
       AWS_ACCESS_KEY_ID: aws.credentials.accessKeyId,
       AWS_SECRET_ACCESS_KEY: aws.credentials.secretAccessKey,
+    },
+    clientConfig: {
+      endpoint: aws.url,
+      region,
+      credentials: { ...aws.credentials },
+      maxAttempts: 1,
     },
     createRepository: (name, repoOptions) => aws.ecr.createRepository(name, repoOptions),
     stop: async () => {
