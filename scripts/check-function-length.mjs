@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Fails when a function in the shipped sources of core, the CLI or the Action is longer than MAX lines
+// Fails when a function in the sources of core, the CLI, the Action or the testkit is longer than MAX lines
 // (house style: aim for 60, none over 80). Every kind counts: declarations, methods, constructors,
 // accessors, function expressions and arrow functions; a function's lines run from its first to its
 // last line. Prints the longest ones either way. Usage: node scripts/check-function-length.mjs [--max N]
