@@ -74,6 +74,7 @@ describe('action.yml', () => {
         'stage',
         'bake-until',
         'service-deployment',
+        'services',
       ].sort(),
     );
   });

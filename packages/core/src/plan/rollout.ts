@@ -61,7 +61,7 @@ export const ACTION_ROLLOUT_NAMES: RolloutInputNames = {
 };
 
 /** One ECS service the rollout changes. */
-export interface PlannedService {
+interface PlannedService {
   /** Its entry's name in `services` (the ECS service's name for a single-service environment). */
   name: string;
   service: string;
@@ -69,7 +69,7 @@ export interface PlannedService {
 }
 
 /** The release task: run before any service changes, from the new revision of `service`'s task definition. */
-export interface PlannedRelease {
+interface PlannedRelease {
   /** The `name` of one of the plan's services. */
   service: string;
   /** The app container's command override. */

@@ -11,13 +11,13 @@ import { parseDuration } from '../inputs/inputs.js';
 import { appSpecSchema as schema } from './schema.js';
 
 /** One entry of `services`: an ECS service and its app container (each defaults to the entry's name). */
-export interface AppSpecService {
+interface AppSpecService {
   service?: string | undefined;
   container?: string | undefined;
 }
 
 /** A one-off task run before any service changes. */
-export interface AppSpecRelease {
+interface AppSpecRelease {
   /** An entry of `services` (or the single service's name); default: the only service. */
   service?: string | undefined;
   command: readonly string[];
