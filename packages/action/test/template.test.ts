@@ -75,6 +75,7 @@ describe('action.yml', () => {
         'bake-until',
         'service-deployment',
         'services',
+        'release',
       ].sort(),
     );
   });

@@ -75,6 +75,7 @@ async function seed(version: string, extra = '', webStrategy: 'ROLLING' | 'CANAR
       },
       desiredCount: 2,
       networkConfiguration: network,
+      ...(name === 'web' ? { launchType: 'FARGATE' as const } : {}),
       deploymentConfiguration: {
         strategy,
         bakeTimeInMinutes: strategy === 'BLUE_GREEN' ? 1 : 0,
@@ -213,5 +214,103 @@ describe('a web + worker rollout against the ECS test server', () => {
     expect(current(cluster, 'web')).toBe(before.web);
     expect(current(cluster, 'worker')).toBe(before.worker);
     expect(await deployedVersion(parameter)).toBe(1);
+  });
+});
+
+const MIGRATE = (command: string, timeout = '10m') => `    release:
+      service: web
+      command: ${command}
+      timeout: ${timeout}
+`;
+const runTasks = (cluster: string) =>
+  peers.aws.calls('RunTask', 'ecs').filter((c) => c.params?.cluster === cluster);
+
+describe('the release task', () => {
+  it("runs the web's new revision with its network configuration and launch type and the command replaced, before any update", async () => {
+    const { cluster, plan } = await seed('v2', MIGRATE('[bin/migrate, --up]'));
+    const result = await rollout(plan, ports);
+    expect(result.error).toBeUndefined();
+    const [run] = runTasks(cluster);
+    const web = result.services.find((s) => s.name === 'web');
+    expect(run?.params).toMatchObject({
+      cluster,
+      taskDefinition: web?.taskDefinition,
+      networkConfiguration: network,
+      launchType: 'FARGATE',
+      overrides: { containerOverrides: [{ name: 'web', command: ['bin/migrate', '--up'] }] },
+    });
+    expect(result.release).toMatchObject({ exitCode: 0 });
+    expect(result.release?.logs).toMatch(
+      /^CloudWatch Logs group \/ecs\/hello-app-web, stream ecs\/web\/[0-9a-f]+$/,
+    );
+    const order = peers.aws.requests
+      .filter(
+        (r) => ['RunTask', 'UpdateService'].includes(r.operation ?? '') && r.params?.cluster === cluster,
+      )
+      .map((r) => r.operation);
+    expect(order).toEqual(['RunTask', 'UpdateService', 'UpdateService']);
+    expect(result.steps.map((s) => s.step)).toContain('release');
+
+    // Every service already runs the image: nothing runs.
+    const again = await rollout(plan, ports);
+    expect(again).toMatchObject({ status: 'succeeded', alreadyRunning: true, release: undefined });
+    expect(runTasks(cluster)).toHaveLength(1);
+  });
+
+  it('a failing migration exits 1 with zero UpdateService calls, naming the exit code and the log location', async () => {
+    const { cluster, parameter, plan } = await seed('v2', MIGRATE('[bin/migrate, exit 3]'));
+    const result = await rollout(plan, ports);
+    expect(result.error).toMatchObject({ code: 'RELEASE_FAILED', kind: 'deployment' });
+    expect(result.error?.message).toMatch(
+      /^The release task \["bin\/migrate","exit 3"\] \(hello-app-web-\d+:2, web\) exited with code 3 after .*: Essential container in task exited\. No service was updated\. Its logs: CloudWatch Logs group \/ecs\/hello-app-web, stream ecs\/web\/[0-9a-f]+\.$/,
+    );
+    expect(result.release).toMatchObject({
+      exitCode: 3,
+      stoppedReason: 'Essential container in task exited',
+    });
+    expect(updates(cluster)).toEqual([]);
+    expect(await deployedVersion(parameter)).toBe(1);
+  });
+
+  it('a task that cannot start fails the rollout naming why; nothing is updated', async () => {
+    const { cluster, plan } = await seed('v2', MIGRATE('[bin/migrate]'));
+    peers.aws.ecs.failRunTask({ reason: 'RESOURCE:MEMORY' });
+    const result = await rollout(plan, ports);
+    expect(result.error?.code).toBe('RELEASE_FAILED');
+    expect(result.error?.message).toContain('could not start: RESOURCE:MEMORY');
+    expect(updates(cluster)).toEqual([]);
+  });
+
+  it('a migration that outlives its timeout is stopped (StopTask) and fails the rollout as a timeout', async () => {
+    const { cluster, plan } = await seed('v2', MIGRATE('[bin/migrate, sleep 3600]'));
+    const release = plan.release && { ...plan.release, timeoutMs: 500 };
+    const result = await rollout({ ...plan, release }, ports);
+    expect(result.error?.kind).toBe('timeout');
+    expect(result.error?.message).toContain('it was stopped (StopTask)');
+    const [stop] = peers.aws.calls('StopTask', 'ecs').filter((c) => c.params?.cluster === cluster);
+    expect(stop?.params?.task).toBe(result.release?.taskArn);
+    const task = peers.aws.ecs.standaloneTasks(cluster).find((t) => t.arn === result.release?.taskArn);
+    expect(task?.lastStatus).toBe('STOPPED');
+    expect(updates(cluster)).toEqual([]);
+  });
+
+  it('an interrupted release task is stopped; nothing is updated', async () => {
+    const { cluster, plan } = await seed('v2', MIGRATE('[bin/migrate, sleep 3600]'));
+    const controller = new AbortController();
+    const reporter: Reporter = {
+      emit: (event) => {
+        if (event.type === 'step-progress' && event.step === 'release' && event.message.endsWith('RUNNING'))
+          controller.abort(new Error('SIGTERM'));
+      },
+    };
+    const result = await rollout(plan, { ...ports, reporter }, { signal: controller.signal });
+    expect(result.error?.kind).toBe('interrupted');
+    expect(result.error?.message).toContain(
+      'Interrupted while the release task ran: it was stopped (StopTask)',
+    );
+    const task = peers.aws.ecs.standaloneTasks(cluster).find((t) => t.arn === result.release?.taskArn);
+    expect(task?.lastStatus).toBe('STOPPED');
+    expect(task?.stopCode).toBe('UserInitiated');
+    expect(updates(cluster)).toEqual([]);
   });
 });

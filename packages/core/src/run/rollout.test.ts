@@ -101,6 +101,7 @@ describe('rollout', () => {
           'restore-detail': null,
         },
       ]),
+      release: '',
     });
     expect(result.diff).toEqual([
       `~ containerDefinitions[web].image: "registry.example.test/hello-app:v1" → "registry.example.test/hello-app@${digest}"`,

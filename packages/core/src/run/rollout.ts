@@ -18,6 +18,7 @@ import type {
 import { type DeployedService, deployServices } from '../steps/rollout/deploy.js';
 import { readVersion } from '../steps/rollout/read.js';
 import { recordDeployed } from '../steps/rollout/record.js';
+import { type ReleaseRecord, runRelease } from '../steps/rollout/release.js';
 import { type Rendered, renderServices } from '../steps/rollout/render.js';
 import { type ResolvedImage, resolveImage } from '../steps/rollout/resolve.js';
 import { type RolledBack, rollBackServices } from '../steps/rollout/roll-back.js';
@@ -99,6 +100,8 @@ export interface RolloutResult {
   rolledBackTo: string | undefined;
   /** Every service, in the plan's order; the fields above are the first one's. */
   services: ServiceRolloutResult[];
+  /** The release task, when one ran (or tried to). */
+  release: ReleaseRecord | undefined;
   steps: StepRecord[];
 }
 
@@ -116,7 +119,8 @@ export type RolloutOutputs = Record<
   | 'stage'
   | 'bake-until'
   | 'service-deployment'
-  | 'services',
+  | 'services'
+  | 'release',
   string
 >;
 
@@ -152,6 +156,17 @@ export function rolloutOutputs(result: RolloutResult): RolloutOutputs {
     'bake-until': result.bakeUntil?.toISOString() ?? '',
     'service-deployment': result.serviceDeployment ?? '',
     services: JSON.stringify(result.services.map(serviceJson)),
+    release: result.release ? JSON.stringify(releaseJson(result.release)) : '',
+  };
+}
+
+/** The release task as `--json` and the `release` output show it. */
+export function releaseJson(r: ReleaseRecord) {
+  return {
+    'task-arn': r.taskArn ?? null,
+    'exit-code': r.exitCode ?? null,
+    'stopped-reason': r.stoppedReason ?? null,
+    logs: r.logs ?? null,
   };
 }
 
@@ -196,6 +211,7 @@ function newResult(plan: RolloutPlan): RolloutResult {
       restored: undefined,
       restoreDetail: undefined,
     })),
+    release: undefined,
     steps: [],
   };
 }
@@ -220,6 +236,7 @@ async function rolloutSteps(
   result.digest = resolved.digest;
   const rendered = await renderStep(plan, ports, steps, resolved, result);
   if (plan.dryRun) return;
+  await releaseStep(plan, ports, steps, rendered, result);
   const updated: DeployedService[] = [];
   try {
     await updateStep(plan, ports, steps, { rendered, updated }, result);
@@ -282,6 +299,37 @@ async function renderStep(
   mirrorFirst(result);
   if (result.alreadyRunning) result.stage = 'complete';
   return rendered;
+}
+
+/** The release task, when the environment has one and some service does not run the image yet. */
+async function releaseStep(
+  plan: RolloutPlan,
+  ports: RolloutPorts,
+  steps: StepRunner,
+  rendered: readonly Rendered[],
+  result: RolloutResult,
+): Promise<void> {
+  const release = plan.release;
+  const target = rendered.find((r) => r.name === release?.service);
+  const planned = plan.services.find((s) => s.name === release?.service);
+  if (!release || !target || !planned || rendered.every((r) => r.alreadyRunning)) return;
+  const record: ReleaseRecord = {
+    taskArn: undefined,
+    exitCode: undefined,
+    stoppedReason: undefined,
+    logs: undefined,
+  };
+  result.release = record;
+  const input = {
+    ...release,
+    cluster: plan.cluster,
+    name: release.service,
+    service: target.service,
+    taskDefinition: target.next ?? target.previous,
+    container: planned.container,
+    pollIntervalMs: plan.pollIntervalMs,
+  };
+  await steps.run('release', (ctx) => runRelease(input, ports, ctx, record));
 }
 
 interface Progress {
