@@ -326,11 +326,16 @@ export function renderTroubleshooting(catalog) {
 // ---------------------------------------------------------------------------------------------------------
 // The App spec (apps/<application>.yaml), from its JSON Schema in @shared-hosting/core
 
-/** One row per key of the App spec, nested keys under `environments.<name>.`, in schema order. */
+/**
+ * One row per key of the App spec, in schema order: keys of a map under `<key>.<name>.` (environments,
+ * services), keys of a nested object (a `$ref` to a definition, e.g. release) under `<key>.`.
+ */
 export function appSpecRows(schema) {
   const rows = [];
+  const definition = (ref) => schema.definitions?.[ref.replace('#/definitions/', '')];
   const visit = (properties, required, prefix) => {
-    for (const [key, spec] of Object.entries(properties ?? {})) {
+    for (const [key, property] of Object.entries(properties ?? {})) {
+      const spec = property.$ref ? { ...definition(property.$ref), ...property } : property;
       rows.push({
         key: `${prefix}${key}`,
         required: (required ?? []).includes(key),
@@ -339,10 +344,8 @@ export function appSpecRows(schema) {
         form: spec['x-fix'],
       });
       const ref = spec.additionalProperties?.$ref;
-      if (ref) {
-        const target = schema.definitions?.[ref.replace('#/definitions/', '')];
-        visit(target?.properties, target?.required, `${prefix}${key}.<name>.`);
-      }
+      if (ref) visit(definition(ref)?.properties, definition(ref)?.required, `${prefix}${key}.<name>.`);
+      else if (spec.properties) visit(spec.properties, spec.required, `${prefix}${key}.`);
     }
   };
   visit(schema.properties, schema.required, '');

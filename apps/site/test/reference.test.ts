@@ -130,12 +130,21 @@ describe('the App spec reference', () => {
       'environments.<name>.cluster',
       'environments.<name>.service',
       'environments.<name>.container',
+      'environments.<name>.services',
+      'environments.<name>.services.<name>.service',
+      'environments.<name>.services.<name>.container',
+      'environments.<name>.release',
+      'environments.<name>.release.service',
+      'environments.<name>.release.command',
+      'environments.<name>.release.timeout',
     ]);
     const page = renderAppSpec(appSpecSchema);
     expect(page).toContain(
       '| `environments.<name>.cluster` | yes |  | The ECS cluster (name or ARN). Overridden by --cluster.',
     );
     expect(page).toContain('| `repository` | no | the application name |');
+    expect(page).toContain('| `environments.<name>.release.command` | yes |  |');
+    expect(page).toContain('| `environments.<name>.release.timeout` | no | 10m |');
     expect(page).toContain('&#123;environment&#125;');
   });
 });

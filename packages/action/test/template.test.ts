@@ -74,6 +74,8 @@ describe('action.yml', () => {
         'stage',
         'bake-until',
         'service-deployment',
+        'services',
+        'release',
       ].sort(),
     );
   });

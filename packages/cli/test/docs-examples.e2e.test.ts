@@ -152,43 +152,6 @@ describe('docs/getting-started.md, as written', () => {
   }, 180_000);
 });
 
-/** The shape of a JSON value: its keys, recursively (an array by its first element). */
-function shape(value: unknown, at = ''): string[] {
-  if (Array.isArray(value)) return value.length > 0 ? shape(value[0], `${at}[]`) : [`${at}[]`];
-  if (value && typeof value === 'object')
-    return Object.entries(value).flatMap(([key, inner]) => [`${at}.${key}`, ...shape(inner, `${at}.${key}`)]);
-  return [];
-}
-
-/** The JSON a page shows after its `$ hosting <command> ... --json` line. */
-function documentedJson(file: string, command: string): unknown {
-  const text = readFileSync(path.join(repoRoot, file), 'utf8');
-  const match = new RegExp(`^\\$ hosting ${command} [^\\n]*--json\\n(\\{[\\s\\S]*?^\\})$`, 'm').exec(text);
-  if (!match?.[1])
-    throw new Error(`${file}: no "$ hosting ${command} ... --json" sample followed by its JSON`);
-  return JSON.parse(match[1]);
-}
-
-describe('the --json samples of the operations pages', () => {
-  it.each([
-    [
-      'docs/operations/status.md',
-      'status',
-      ['--app', 'hello-app', '--env', 'staging', '--infra-repo', 'acme/infra'],
-    ],
-    ['docs/operations/history.md', 'history', ['--app', 'hello-app', '--env', 'staging', '--limit', '1']],
-  ])('%s shows the fields hosting %s --json prints, no more, no fewer', async (file, command, args) => {
-    const app = path.join(work, 'hello-app');
-    const binDir = path.join(work, 'bin');
-    const real = await sh(`hosting ${command} ${args.join(' ')} --json`, app, binDir);
-    expect(real.code, real.out).toBe(0);
-    const printed = JSON.parse(real.out.slice(real.out.indexOf('{')));
-    const documented = documentedJson(file, command);
-    const fix = `update the sample in ${file} from a real run`;
-    expect(shape(documented).sort(), fix).toEqual(shape(printed).sort());
-  });
-});
-
 describe('the examples every --help prints (shown on the CLI reference page)', () => {
   it('are complete: none is refused as bad input (exit 2)', async () => {
     const app = path.join(work, 'hello-app');

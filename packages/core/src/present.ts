@@ -12,7 +12,7 @@ import type { ReleaseResult } from './run/result.js';
 import { toOutputs } from './run/result.js';
 import type { ResumeResult } from './run/resume.js';
 import type { RollbackResult } from './run/rollback.js';
-import { type RolloutResult, rolloutOutputs } from './run/rollout.js';
+import { type RolloutResult, releaseJson, rolloutOutputs, serviceJson } from './run/rollout.js';
 import type { EnvironmentStatus, StatusResult } from './run/status.js';
 import type { UnlockResult } from './run/unlock.js';
 import type { RecoveryResult } from './steps/restore.js';
@@ -212,6 +212,18 @@ export const RESULT_FIELDS: readonly ResultField[] = [
   field('events', ROLLOUT, 'string[]', 'The service events seen during the wait, oldest first.'),
   field('stopped-reasons', ROLLOUT, 'string[]', "On failure: the stopped tasks' reasons."),
   field('rolled-back-to', ROLLOUT, 'string | null', 'On failure: the revision the service went back to.'),
+  field(
+    'services',
+    ROLLOUT,
+    'object[]',
+    "Every service of the environment (one for a single-service App spec), in its order: `name`, `service`, `container`, `task-definition`, `previous-task-definition`, `deployment-id`, `rollout-state`, `strategy`, `already-running`, and after a failed multi-service rollout `restored` (back on its previous revision) and `restore-detail`. The fields above are the first service's.",
+  ),
+  field(
+    'release',
+    ROLLOUT,
+    'object | null',
+    'The release task, when one ran: `task-arn`, `exit-code` (of the app container), `stopped-reason`, `logs` (where its output went, e.g. the CloudWatch Logs group and stream); null otherwise.',
+  ),
   field('steps', ALL, 'object[]', 'Each step that ran: `step`, `status`, `duration-ms`, `summary`.'),
   field('error', ALL, 'object | null', 'The failure: `code`, `kind`, `message`, `fix`.'),
 ];
@@ -299,6 +311,8 @@ function rolloutFields(r: RolloutResult) {
     events: r.events.map((e) => e.message),
     'stopped-reasons': r.stoppedReasons,
     'rolled-back-to': r.rolledBackTo ?? null,
+    services: r.services.map(serviceJson),
+    release: r.release ? releaseJson(r.release) : null,
     pauses: r.pauses.map((p) => ({
       'hook-id': p.hookId,
       stage: p.stage ?? null,

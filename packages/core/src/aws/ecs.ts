@@ -14,10 +14,13 @@ import {
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
+  RunTaskCommand,
+  type RunTaskCommandInput,
   type ServiceDeployment as SdkServiceDeployment,
   type Service,
   type ServiceRevisionSummary,
   StopServiceDeploymentCommand,
+  StopTaskCommand,
   type Task,
   type TaskDefinition,
   UpdateServiceCommand,
@@ -33,6 +36,7 @@ import type {
   StoppedTask,
   TaskDefinitionDocument,
   TaskDefinitionInfo,
+  TaskInfo,
 } from '../ports/ports.js';
 import { AwsCaller } from './call.js';
 import { awsSettings, clientConfig, quietly } from './config.js';
@@ -126,6 +130,67 @@ export async function createEcsClient(options: AwsPortsOptions): Promise<Contain
     },
 
     ...serviceDeploymentCalls(ecs, call),
+    ...taskCalls(ecs, call),
+  };
+}
+
+/** Standalone tasks (the release task): run, describe, stop. */
+function taskCalls(
+  ecs: ECSClient,
+  call: EcsCall,
+): Pick<ContainerService, 'runTask' | 'describeTask' | 'stopTask'> {
+  return {
+    async runTask(request) {
+      const input = {
+        cluster: request.cluster,
+        taskDefinition: request.taskDefinition,
+        count: 1,
+        startedBy: request.startedBy,
+        overrides: { containerOverrides: [{ name: request.container, command: [...request.command] }] },
+        ...(request.networkConfiguration ? { networkConfiguration: request.networkConfiguration } : {}),
+        ...(request.capacityProviderStrategy?.length
+          ? { capacityProviderStrategy: [...request.capacityProviderStrategy] }
+          : request.launchType
+            ? { launchType: request.launchType }
+            : {}),
+      } as unknown as RunTaskCommandInput;
+      const out = await call('RunTask', request.taskDefinition, () => ecs.send(new RunTaskCommand(input)));
+      const task = out.tasks?.[0];
+      return {
+        task: task ? toTaskInfo(task) : undefined,
+        failures: (out.failures ?? []).map(
+          (f) => [f.reason, f.detail].filter(Boolean).join(': ') || 'unknown',
+        ),
+      };
+    },
+
+    async describeTask(cluster, task) {
+      const out = await call('DescribeTasks', task, () =>
+        ecs.send(new DescribeTasksCommand({ cluster, tasks: [task] })),
+      );
+      const found = out.tasks?.[0];
+      if (!found) throw unexpected('DescribeTasks', task);
+      return toTaskInfo(found);
+    },
+
+    async stopTask(cluster, task, reason) {
+      await call('StopTask', task, () => ecs.send(new StopTaskCommand({ cluster, task, reason })));
+    },
+  };
+}
+
+function toTaskInfo(t: Task): TaskInfo {
+  return {
+    arn: t.taskArn ?? '',
+    lastStatus: t.lastStatus ?? '',
+    desiredStatus: t.desiredStatus ?? '',
+    stopCode: t.stopCode,
+    stoppedReason: t.stoppedReason,
+    containers: (t.containers ?? []).map((c) => ({
+      name: c.name ?? '',
+      reason: c.reason,
+      exitCode: c.exitCode,
+    })),
   };
 }
 
@@ -296,6 +361,9 @@ function toService(s: Service, cluster: string): ServiceInfo {
     deploymentController: s.deploymentController?.type,
     strategy: s.deploymentConfiguration?.strategy,
     currentServiceDeployment: s.currentServiceDeployment,
+    networkConfiguration: s.networkConfiguration as Record<string, unknown> | undefined,
+    launchType: s.launchType,
+    capacityProviderStrategy: s.capacityProviderStrategy as Record<string, unknown>[] | undefined,
   };
 }
 

@@ -32,3 +32,6 @@ export const HISTORY_MAX = 100;
 export function buildCacheRepository(repository: string): string {
   return `${repository}/build-cache`;
 }
+
+/** The App spec's release task timeout: its default and bounds. */
+export const RELEASE_TIMEOUT = { defaultText: '10m', minMs: 10_000, maxMs: 24 * 3600_000 } as const;

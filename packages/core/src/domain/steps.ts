@@ -19,8 +19,10 @@ export const STEP_TITLES = {
   read: 'Read version from SSM',
   resolve: 'Resolve image in ECR',
   render: 'Render task definition',
+  release: 'Run release task',
   'update-service': 'Update ECS service',
   'ecs-wait': 'Wait for ECS deployment',
+  'roll-back': 'Roll back the other services',
   record: 'Record deployed version',
   continue: 'Continue the paused deployment',
   abort: 'Roll the deployment back',
@@ -47,8 +49,20 @@ export const ROLLBACK_STEPS = ['preflight', ...RELEASE_STEPS] as const;
 export const PROMOTE_STEPS = ['preflight', 'build', 'tag', 'push', ...RELEASE_STEPS] as const;
 /** status and history: one read. */
 export const READ_STEPS = ['read'] as const;
-/** rollout on ECS (the infra repository's side); a dry run stops after `render`. */
-export const ROLLOUT_STEPS = ['read', 'resolve', 'render', 'update-service', 'ecs-wait', 'record'] as const;
+/**
+ * rollout on ECS (the infra repository's side); a dry run stops after `render`. `release` runs only when
+ * the environment has a release task, `roll-back` only when some services must go back after a failure.
+ */
+export const ROLLOUT_STEPS = [
+  'read',
+  'resolve',
+  'render',
+  'release',
+  'update-service',
+  'ecs-wait',
+  'roll-back',
+  'record',
+] as const;
 export type RolloutStepId = (typeof ROLLOUT_STEPS)[number];
 /** The one step of `hosting continue` and of `hosting abort`. */
 const RESUME_STEPS = ['continue', 'abort'] as const;
@@ -56,6 +70,12 @@ export type ResumeStepId = (typeof RESUME_STEPS)[number];
 
 /**
  * Steps that appear only when they have something to do: a lock or a run to wait for, a `deployed`
- * label to check, a value to restore.
+ * label to check, a value to restore, a release task to run, services to roll back.
  */
-export const CONDITIONAL_STEPS: ReadonlySet<StepId> = new Set<StepId>(['lock', 'verify', 'restore']);
+export const CONDITIONAL_STEPS: ReadonlySet<StepId> = new Set<StepId>([
+  'lock',
+  'verify',
+  'restore',
+  'release',
+  'roll-back',
+]);

@@ -490,6 +490,13 @@ export const errorCatalog: readonly CatalogEntry[] = [
     fix: 'Wait for the pause to be announced by the rollout (it prints the command), or use hosting abort to roll the deployment back.',
   },
   {
+    code: 'RELEASE_FAILED',
+    title: 'The release task failed',
+    cause:
+      "The environment's release task (a one-off task of the new revision, e.g. database migrations) could not start (no capacity, an image that cannot be pulled) or its app container exited with a code other than 0. No service was updated and the deployed label was not moved. The message names the exit code, the stopped reason and where its logs are (the container's log configuration, e.g. the CloudWatch Logs group and stream).",
+    fix: 'Read the task\'s logs, fix the cause or the command under "release:" in the App spec, then deploy a new version or roll out again. A migration that ran is not undone: write migrations that the version still running can run against.',
+  },
+  {
     code: 'ROLLOUT_FAILED',
     title: 'The ECS rollout failed',
     cause:

@@ -143,6 +143,14 @@ export class InterruptedError extends HostingError {
   }
 }
 
+/** The same error (code, kind, stopped reasons) with another message and fix; the original as its cause. */
+export function restate(error: HostingError, message: string, fix: string | undefined): HostingError {
+  const options = { fix: fix ?? error.fix, details: error.details, cause: error };
+  if (error instanceof RolloutFailedError)
+    return new RolloutFailedError(message, error.stoppedReasons, error.rolledBackTo, options);
+  return new HostingError(error.code, error.kind, message, options);
+}
+
 /** Wrap anything thrown (an Error or not) so adapters always have a message to show. */
 export function toHostingError(error: unknown): HostingError {
   if (error instanceof HostingError) return error;

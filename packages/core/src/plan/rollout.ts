@@ -2,20 +2,22 @@
  * The rollout planner: inputs and the App spec in, every resolved name out (cluster, service,
  * container, parameter, repository) with the steps the runner executes. Pure: no I/O.
  */
-import { WAIT_UNTIL, type WaitUntil } from '../domain/names.js';
+import { RELEASE_TIMEOUT, WAIT_UNTIL, type WaitUntil } from '../domain/names.js';
 import { ROLLOUT_STEPS, type RolloutStepId } from '../domain/steps.js';
 import { InputError, InputErrors } from '../errors/errors.js';
 import {
   blankToUndefined,
   DEFAULTS,
   ECR_REPOSITORY_PATTERN,
+  formatDuration,
   NAME_PATTERN,
   PARAMETER_PATTERN,
   parseBoolean,
+  parseDuration,
   parseTimeout,
   quote,
 } from '../inputs/inputs.js';
-import type { AppSpec } from '../spec/app-spec.js';
+import type { AppSpec, AppSpecEnvironment } from '../spec/app-spec.js';
 
 /** Raw rollout inputs as adapters collect them (empty strings mean "not given"). */
 export interface RolloutInputs {
@@ -58,14 +60,35 @@ export const ACTION_ROLLOUT_NAMES: RolloutInputNames = {
   dryRun: 'dry-run',
 };
 
+/** One ECS service the rollout changes. */
+interface PlannedService {
+  /** Its entry's name in `services` (the ECS service's name for a single-service environment). */
+  name: string;
+  service: string;
+  container: string;
+}
+
+/** The release task: run before any service changes, from the new revision of `service`'s task definition. */
+interface PlannedRelease {
+  /** The `name` of one of the plan's services. */
+  service: string;
+  /** The app container's command override. */
+  command: readonly string[];
+  timeoutMs: number;
+}
+
 export interface RolloutPlan {
   application: string;
   environment: string;
   /** The App spec file read, when there was one. */
   specFile: string | undefined;
   cluster: string;
+  /** The first service's (the only one of a single-service environment). */
   service: string;
   container: string;
+  /** Every service, in the App spec's order; one image version for all. */
+  services: readonly PlannedService[];
+  release: PlannedRelease | undefined;
   repository: string;
   parameter: string;
   timeoutMs: number;
@@ -215,17 +238,24 @@ export function planRollout(
       `The SSM parameter "${parameter}" is not a valid parameter name.`,
       `Fix "parameter:" in ${where}: only {application} and {environment} are replaced.`,
     );
-  if (errors.length > 0 || !cluster || flags.timeoutMs === undefined) throw new InputErrors(errors);
-  const steps = flags.dryRun
-    ? ROLLOUT_STEPS.filter((s) => ['read', 'resolve', 'render'].includes(s))
-    : [...ROLLOUT_STEPS];
+  const services = planServices(application, entry, overrides, names, fail);
+  const release = planRelease(entry, services);
+  const first = services[0];
+  if (errors.length > 0 || !cluster || !first || flags.timeoutMs === undefined) throw new InputErrors(errors);
+  const steps = ROLLOUT_STEPS.filter((s) =>
+    flags.dryRun
+      ? ['read', 'resolve', 'render'].includes(s)
+      : (s !== 'release' || release) && (s !== 'roll-back' || services.length > 1),
+  );
   return {
     application,
     environment,
     specFile: spec?.file,
     cluster,
-    service: overrides.service ?? entry?.service ?? application,
-    container: overrides.container ?? entry?.container ?? application,
+    service: first.service,
+    container: first.container,
+    services,
+    release,
     repository,
     parameter,
     timeoutMs: flags.timeoutMs,
@@ -236,11 +266,61 @@ export function planRollout(
   };
 }
 
+/** The services of the environment: `services` of the App spec, or the one service (overrides applied). */
+function planServices(
+  application: string,
+  entry: AppSpecEnvironment | undefined,
+  overrides: RolloutFlags['overrides'],
+  names: RolloutInputNames,
+  fail: (input: string, message: string, fix: string) => void,
+): PlannedService[] {
+  if (!entry?.services) {
+    const service = overrides.service ?? entry?.service ?? application;
+    return [{ name: service, service, container: overrides.container ?? entry?.container ?? application }];
+  }
+  for (const key of ['service', 'container'] as const) {
+    if (overrides[key] === undefined) continue;
+    fail(
+      names[key],
+      `${names[key]} overrides the ${key} of a single-service environment, and this one lists "services" (${Object.keys(entry.services).join(', ')}).`,
+      `Drop ${names[key]}: each entry of "services" in the App spec names its own ${key}.`,
+    );
+  }
+  return Object.entries(entry.services).map(([name, s]) => ({
+    name,
+    service: s.service ?? name,
+    container: s.container ?? name,
+  }));
+}
+
+/** The release task of the environment, if any (the App spec checked its service and timeout). */
+function planRelease(
+  entry: AppSpecEnvironment | undefined,
+  services: readonly PlannedService[],
+): PlannedRelease | undefined {
+  const release = entry?.release;
+  if (!release) return undefined;
+  const target = services.find((s) => s.name === release.service) ?? services[0];
+  return {
+    service: target?.name ?? '',
+    command: [...release.command],
+    timeoutMs: parseDuration(release.timeout ?? RELEASE_TIMEOUT.defaultText) ?? 600_000,
+  };
+}
+
 /** The plan in lines, for --dry-run and logs. */
 export function describeRolloutPlan(p: RolloutPlan): string[] {
   return [
     `application  ${p.application} in ${p.environment}${p.specFile ? ` (${p.specFile})` : ''}`,
-    `service      ${p.service} in cluster ${p.cluster}, container ${p.container}`,
+    ...p.services.map(
+      (s, i) =>
+        `${i === 0 ? (p.services.length > 1 ? 'services' : 'service ') : '        '}     ${p.services.length > 1 ? `${s.name}: ` : ''}${s.service} in cluster ${p.cluster}, container ${s.container}`,
+    ),
+    ...(p.release
+      ? [
+          `release      ${JSON.stringify(p.release.command)} in a task of ${p.release.service}'s new revision, timeout ${formatDuration(p.release.timeoutMs)}`,
+        ]
+      : []),
     `image        ECR repository ${p.repository}`,
     `version      SSM parameter ${p.parameter}`,
     `wait until   ${p.waitUntil}`,

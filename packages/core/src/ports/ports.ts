@@ -376,6 +376,39 @@ export interface ServiceInfo {
   strategy?: string | undefined;
   /** The service deployment in flight or last finished (`currentServiceDeployment`), when ECS says. */
   currentServiceDeployment?: string | undefined;
+  /** Where its tasks run, as RunTask takes it (the release task runs the same way). */
+  networkConfiguration?: Record<string, unknown> | undefined;
+  launchType?: string | undefined;
+  capacityProviderStrategy?: readonly Record<string, unknown>[] | undefined;
+}
+
+/** What RunTask needs to start one standalone task like a service's, with the app container's command replaced. */
+export interface RunTaskRequest {
+  cluster: string;
+  taskDefinition: string;
+  container: string;
+  command: readonly string[];
+  /** Who started it (DescribeTasks `startedBy`, at most 36 characters). */
+  startedBy: string;
+  networkConfiguration?: Record<string, unknown> | undefined;
+  launchType?: string | undefined;
+  capacityProviderStrategy?: readonly Record<string, unknown>[] | undefined;
+}
+
+/** A standalone task as DescribeTasks shows it. */
+export interface TaskInfo {
+  arn: string;
+  lastStatus: string;
+  desiredStatus: string;
+  stopCode?: string | undefined;
+  stoppedReason?: string | undefined;
+  containers: readonly { name: string; reason?: string | undefined; exitCode?: number | undefined }[];
+}
+
+/** RunTask's answer: the task it started, or why it started none (`failures[].reason`, e.g. RESOURCE:MEMORY). */
+export interface RunTaskOutcome {
+  task: TaskInfo | undefined;
+  failures: readonly string[];
 }
 
 /** ListServiceDeployments' brief of one service deployment. */
@@ -478,4 +511,10 @@ export interface ContainerService {
   continueServiceDeployment(arn: string, hookId: string, action: 'CONTINUE' | 'ROLLBACK'): Promise<void>;
   /** StopServiceDeployment with stopType ROLLBACK. */
   stopServiceDeployment(arn: string): Promise<void>;
+  /** RunTask of one task (the release task). */
+  runTask(request: RunTaskRequest): Promise<RunTaskOutcome>;
+  /** DescribeTasks of one task. */
+  describeTask(cluster: string, task: string): Promise<TaskInfo>;
+  /** StopTask with this reason. */
+  stopTask(cluster: string, task: string, reason: string): Promise<void>;
 }

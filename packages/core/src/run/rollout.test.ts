@@ -86,6 +86,22 @@ describe('rollout', () => {
       stage: 'complete',
       'bake-until': '',
       'service-deployment': '',
+      services: JSON.stringify([
+        {
+          name: 'hello-app',
+          service: 'hello-app',
+          container: 'web',
+          'task-definition': 'arn:aws:ecs:eu-west-1:123456789012:task-definition/hello-app:2',
+          'previous-task-definition': 'arn:aws:ecs:eu-west-1:123456789012:task-definition/hello-app:1',
+          'deployment-id': 'ecs-svc/0000000000000000002',
+          'rollout-state': 'COMPLETED',
+          strategy: 'ROLLING',
+          'already-running': false,
+          restored: null,
+          'restore-detail': null,
+        },
+      ]),
+      release: '',
     });
     expect(result.diff).toEqual([
       `~ containerDefinitions[web].image: "registry.example.test/hello-app:v1" → "registry.example.test/hello-app@${digest}"`,

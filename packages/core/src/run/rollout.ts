@@ -4,7 +4,7 @@
  */
 
 import type { WaitUntil } from '../domain/names.js';
-import { type HostingError, RolloutFailedError } from '../errors/errors.js';
+import { type HostingError, RolloutFailedError, restate } from '../errors/errors.js';
 import type { RolloutPlan } from '../plan/rollout.js';
 import type { Reporter } from '../ports/events.js';
 import type {
@@ -15,12 +15,15 @@ import type {
   RolloutState,
   ServiceEvent,
 } from '../ports/ports.js';
-import { type Deployed, deployRevision } from '../steps/rollout/deploy.js';
+import { type DeployedService, deployServices } from '../steps/rollout/deploy.js';
 import { readVersion } from '../steps/rollout/read.js';
 import { recordDeployed } from '../steps/rollout/record.js';
-import { type Rendered, renderTaskDefinition } from '../steps/rollout/render.js';
+import { type ReleaseRecord, runRelease } from '../steps/rollout/release.js';
+import { type Rendered, renderServices } from '../steps/rollout/render.js';
 import { type ResolvedImage, resolveImage } from '../steps/rollout/resolve.js';
-import { type RolloutPause, waitForRollout } from '../steps/rollout/wait.js';
+import { type RolledBack, rollBackServices } from '../steps/rollout/roll-back.js';
+import type { RolloutPause } from '../steps/rollout/wait.js';
+import { waitForServices } from '../steps/rollout/wait-services.js';
 import { type StepRecord, StepRunner, unwrap } from './runner.js';
 
 /** The side effects a rollout performs: SSM, ECR (read only) and ECS. */
@@ -34,6 +37,26 @@ export interface RolloutPorts {
 
 export interface RolloutOptions {
   signal?: AbortSignal | undefined;
+}
+
+/** One service of the rollout: where it was, where it went, how its deployment ended. */
+export interface ServiceRolloutResult {
+  /** Its name in the plan (the entry of `services`; the ECS service's name for a single service). */
+  name: string;
+  service: string;
+  container: string;
+  /** The revision rolled out (the running one when it already ran the image). */
+  taskDefinition: string | undefined;
+  previousTaskDefinition: string | undefined;
+  deploymentId: string | undefined;
+  rolloutState: RolloutState | undefined;
+  serviceDeployment: string | undefined;
+  strategy: string | undefined;
+  alreadyRunning: boolean;
+  /** After a failed multi-service rollout: whether it is back on its previous revision (undefined: not changed). */
+  restored: boolean | undefined;
+  /** What the roll-back did for it and where it ended. */
+  restoreDetail: string | undefined;
 }
 
 export interface RolloutResult {
@@ -75,6 +98,10 @@ export interface RolloutResult {
   /** On failure: the stopped tasks' reasons, and the revision the service went back to. */
   stoppedReasons: readonly string[];
   rolledBackTo: string | undefined;
+  /** Every service, in the plan's order; the fields above are the first one's. */
+  services: ServiceRolloutResult[];
+  /** The release task, when one ran (or tried to). */
+  release: ReleaseRecord | undefined;
   steps: StepRecord[];
 }
 
@@ -91,9 +118,28 @@ export type RolloutOutputs = Record<
   | 'strategy'
   | 'stage'
   | 'bake-until'
-  | 'service-deployment',
+  | 'service-deployment'
+  | 'services'
+  | 'release',
   string
 >;
+
+/** One service of the result as `--json` and the `services` output show it. */
+export function serviceJson(s: ServiceRolloutResult) {
+  return {
+    name: s.name,
+    service: s.service,
+    container: s.container,
+    'task-definition': s.taskDefinition ?? '',
+    'previous-task-definition': s.previousTaskDefinition ?? '',
+    'deployment-id': s.deploymentId ?? '',
+    'rollout-state': s.rolloutState ?? '',
+    strategy: s.strategy ?? '',
+    'already-running': s.alreadyRunning,
+    restored: s.restored ?? null,
+    'restore-detail': s.restoreDetail ?? null,
+  };
+}
 
 export function rolloutOutputs(result: RolloutResult): RolloutOutputs {
   return {
@@ -109,6 +155,18 @@ export function rolloutOutputs(result: RolloutResult): RolloutOutputs {
     stage: result.stage ?? '',
     'bake-until': result.bakeUntil?.toISOString() ?? '',
     'service-deployment': result.serviceDeployment ?? '',
+    services: JSON.stringify(result.services.map(serviceJson)),
+    release: result.release ? JSON.stringify(releaseJson(result.release)) : '',
+  };
+}
+
+/** The release task as `--json` and the `release` output show it. */
+export function releaseJson(r: ReleaseRecord) {
+  return {
+    'task-arn': r.taskArn ?? null,
+    'exit-code': r.exitCode ?? null,
+    'stopped-reason': r.stoppedReason ?? null,
+    logs: r.logs ?? null,
   };
 }
 
@@ -141,13 +199,27 @@ function newResult(plan: RolloutPlan): RolloutResult {
     events: [],
     stoppedReasons: [],
     rolledBackTo: undefined,
+    services: plan.services.map((s) => ({
+      ...s,
+      taskDefinition: undefined,
+      previousTaskDefinition: undefined,
+      deploymentId: undefined,
+      rolloutState: undefined,
+      serviceDeployment: undefined,
+      strategy: undefined,
+      alreadyRunning: false,
+      restored: undefined,
+      restoreDetail: undefined,
+    })),
+    release: undefined,
     steps: [],
   };
 }
 
 /**
  * The rollout's steps, in the order of ROLLOUT_STEPS, each given what the ones before it returned: read,
- * resolve, render (a dry run stops there), update-service, ecs-wait, record.
+ * resolve, render (a dry run stops there), update-service, ecs-wait (with several services, a failure
+ * rolls back every service changed: roll-back), record.
  */
 async function rolloutSteps(
   plan: RolloutPlan,
@@ -164,16 +236,15 @@ async function rolloutSteps(
   result.digest = resolved.digest;
   const rendered = await renderStep(plan, ports, steps, resolved, result);
   if (plan.dryRun) return;
-  const previousServiceDeployment = rendered.service.currentServiceDeployment;
-  const updated = await steps.run('update-service', (ctx) =>
-    deployRevision({ ...plan, next: rendered.next, previousServiceDeployment }, ports, ctx),
-  );
-  result.serviceDeployment = updated.serviceDeployment;
-  if (updated.deploymentId) {
-    result.deploymentId = updated.deploymentId;
-    result.rolloutState = 'IN_PROGRESS';
+  await releaseStep(plan, ports, steps, rendered, result);
+  const updated: DeployedService[] = [];
+  try {
+    await updateStep(plan, ports, steps, { rendered, updated }, result);
+    await waitStep(plan, ports, steps, { rendered, updated }, result);
+  } catch (thrown) {
+    if (!plan.steps.includes('roll-back') || updated.length === 0) throw thrown;
+    throw await rollBackStep(plan, ports, steps, { rendered, updated, thrown }, result);
   }
-  await waitStep(plan, ports, steps, { rendered, updated }, result);
   const recordInput = {
     parameter: plan.parameter,
     value: read.value,
@@ -183,61 +254,240 @@ async function rolloutSteps(
   await steps.run('record', (ctx) => recordDeployed(recordInput, ports, ctx));
 }
 
+/** The result's entry of a service, by its name in the plan. */
+function serviceResult(result: RolloutResult, name: string): ServiceRolloutResult | undefined {
+  return result.services.find((s) => s.name === name);
+}
+
+/** The first service's fields, at the top of the result (as before there were several). */
+function mirrorFirst(result: RolloutResult): void {
+  const first = result.services[0];
+  if (!first) return;
+  result.taskDefinition = first.taskDefinition;
+  result.previousTaskDefinition = first.previousTaskDefinition;
+  result.deploymentId = first.deploymentId;
+  result.rolloutState = first.rolloutState;
+  result.serviceDeployment = first.serviceDeployment;
+  result.strategy = first.strategy;
+}
+
 async function renderStep(
   plan: RolloutPlan,
   ports: RolloutPorts,
   steps: StepRunner,
   resolved: ResolvedImage,
   result: RolloutResult,
-): Promise<Rendered> {
+): Promise<Rendered[]> {
   const input = { ...plan, image: resolved.image, register: !plan.dryRun };
-  const rendered = await steps.run('render', (ctx) => renderTaskDefinition(input, ports, ctx));
-  result.diff = rendered.diff;
-  result.alreadyRunning = rendered.alreadyRunning;
-  result.previousTaskDefinition = rendered.previous.arn;
-  const current = rendered.service.deployments[0];
-  result.taskDefinition = rendered.alreadyRunning ? rendered.previous.arn : rendered.next?.arn;
-  result.strategy = rendered.service.strategy ?? 'ROLLING';
-  if (rendered.alreadyRunning) {
-    result.deploymentId = current?.id;
-    result.rolloutState = current?.rolloutState ?? 'COMPLETED';
-    result.stage = 'complete';
+  const rendered = await steps.run('render', (ctx) => renderServices(input, ports, ctx));
+  const several = rendered.length > 1;
+  result.diff = rendered.flatMap((r) => (several ? r.diff.map((d) => `${r.name}: ${d}`) : r.diff));
+  result.alreadyRunning = rendered.every((r) => r.alreadyRunning);
+  for (const r of rendered) {
+    const entry = serviceResult(result, r.name);
+    if (!entry) continue;
+    const current = r.service.deployments[0];
+    entry.previousTaskDefinition = r.previous.arn;
+    entry.taskDefinition = r.alreadyRunning ? r.previous.arn : r.next?.arn;
+    entry.strategy = r.service.strategy ?? 'ROLLING';
+    entry.alreadyRunning = r.alreadyRunning;
+    if (r.alreadyRunning) {
+      entry.deploymentId = current?.id;
+      entry.rolloutState = current?.rolloutState ?? 'COMPLETED';
+    }
   }
+  mirrorFirst(result);
+  if (result.alreadyRunning) result.stage = 'complete';
   return rendered;
+}
+
+/** The release task, when the environment has one and some service does not run the image yet. */
+async function releaseStep(
+  plan: RolloutPlan,
+  ports: RolloutPorts,
+  steps: StepRunner,
+  rendered: readonly Rendered[],
+  result: RolloutResult,
+): Promise<void> {
+  const release = plan.release;
+  const target = rendered.find((r) => r.name === release?.service);
+  const planned = plan.services.find((s) => s.name === release?.service);
+  if (!release || !target || !planned || rendered.every((r) => r.alreadyRunning)) return;
+  const record: ReleaseRecord = {
+    taskArn: undefined,
+    exitCode: undefined,
+    stoppedReason: undefined,
+    logs: undefined,
+  };
+  result.release = record;
+  const input = {
+    ...release,
+    cluster: plan.cluster,
+    name: release.service,
+    service: target.service,
+    taskDefinition: target.next ?? target.previous,
+    container: planned.container,
+    pollIntervalMs: plan.pollIntervalMs,
+  };
+  await steps.run('release', (ctx) => runRelease(input, ports, ctx, record));
+}
+
+interface Progress {
+  rendered: readonly Rendered[];
+  /** The services UpdateService changed so far. */
+  updated: DeployedService[];
+}
+
+async function updateStep(
+  plan: RolloutPlan,
+  ports: RolloutPorts,
+  steps: StepRunner,
+  { rendered, updated }: Progress,
+  result: RolloutResult,
+): Promise<void> {
+  const updates = rendered.flatMap((r) =>
+    r.next
+      ? [
+          {
+            name: r.name,
+            cluster: plan.cluster,
+            service: r.service.name,
+            next: r.next,
+            previousServiceDeployment: r.service.currentServiceDeployment,
+          },
+        ]
+      : [],
+  );
+  if (updates.length === 0) {
+    const names = rendered.map((r) => r.service.name);
+    steps.skip(
+      'update-service',
+      `${names.join(', ')} already run${names.length === 1 ? 's' : ''} that image: not updated`,
+    );
+    return;
+  }
+  const deployed = await steps.run('update-service', (ctx) => deployServices(updates, ports, ctx, updated));
+  for (const d of deployed) {
+    const entry = serviceResult(result, d.name);
+    if (!entry) continue;
+    entry.serviceDeployment = d.serviceDeployment;
+    if (d.deploymentId) {
+      entry.deploymentId = d.deploymentId;
+      entry.rolloutState = 'IN_PROGRESS';
+    }
+  }
+  mirrorFirst(result);
 }
 
 async function waitStep(
   plan: RolloutPlan,
   ports: RolloutPorts,
   steps: StepRunner,
-  update: { rendered: Rendered; updated: Deployed },
+  { rendered, updated }: Progress,
   result: RolloutResult,
 ): Promise<void> {
-  const { rendered, updated } = update;
-  const { deploymentId } = updated;
-  if (!deploymentId || !rendered.next) {
+  const inputs = updated.flatMap((u) => {
+    const r = rendered.find((x) => x.name === u.name);
+    if (!u.deploymentId || !r?.next) return [];
+    return [
+      {
+        ...plan,
+        name: u.name,
+        service: r.service.name,
+        deploymentId: u.deploymentId,
+        taskDefinition: r.next.arn,
+        previousTaskDefinition: r.previous.arn,
+        knownEvents: r.service.events.map((e) => e.id),
+        serviceDeployment: u.serviceDeployment,
+        previousServiceDeployment: r.service.currentServiceDeployment,
+        updatedAt: u.updatedAt,
+      },
+    ];
+  });
+  if (inputs.length === 0) {
     steps.skip('ecs-wait', `${plan.service} already runs that image: nothing to wait for`);
     return;
   }
-  const input = {
-    ...plan,
-    deploymentId,
-    taskDefinition: rendered.next.arn,
-    previousTaskDefinition: rendered.previous.arn,
-    knownEvents: rendered.service.events.map((e) => e.id),
-    serviceDeployment: updated.serviceDeployment,
-    previousServiceDeployment: rendered.service.currentServiceDeployment,
-    updatedAt: updated.updatedAt,
-  };
   const pauses: RolloutPause[] = [];
   result.pauses = pauses;
-  const waited = await steps.run('ecs-wait', (ctx) => waitForRollout(input, ports, ctx, pauses));
-  result.events = waited.events;
-  result.rolloutState = waited.rolloutState;
-  result.serviceDeployment = waited.serviceDeployment ?? result.serviceDeployment;
-  result.strategy = waited.strategy ?? result.strategy;
-  result.stage = waited.stage;
-  result.bakeUntil = waited.bakeUntil;
+  const waited = await steps.run('ecs-wait', (ctx) => waitForServices(inputs, ports, ctx, pauses));
+  for (const w of waited) {
+    const entry = serviceResult(result, w.name);
+    if (!entry) continue;
+    entry.rolloutState = w.rolloutState;
+    entry.serviceDeployment = w.serviceDeployment ?? entry.serviceDeployment;
+    entry.strategy = w.strategy ?? entry.strategy;
+  }
+  mirrorFirst(result);
+  result.events = waited.flatMap((w) => w.events);
+  result.stage = waited.some((w) => w.stage === 'traffic-shifted') ? 'traffic-shifted' : 'complete';
+  const bakes = waited.flatMap((w) => (w.bakeUntil ? [w.bakeUntil.getTime()] : []));
+  result.bakeUntil = bakes.length > 0 ? new Date(Math.max(...bakes)) : undefined;
+}
+
+/**
+ * All or nothing: after a failure with several services, every service UpdateService changed goes back to
+ * its previous revision, waited for (even after an interruption: the runner is shielded). Returns the error
+ * to fail with: the original one, saying which service failed and what was restored or could not be.
+ */
+async function rollBackStep(
+  plan: RolloutPlan,
+  ports: RolloutPorts,
+  steps: StepRunner,
+  progress: Progress & { thrown: unknown },
+  result: RolloutResult,
+): Promise<HostingError> {
+  const error = unwrap(progress.thrown);
+  const targets = progress.updated.flatMap((u) => {
+    const r = progress.rendered.find((x) => x.name === u.name);
+    return r?.next
+      ? [
+          {
+            name: u.name,
+            service: r.service.name,
+            taskDefinition: r.next.arn,
+            previousTaskDefinition: r.previous.arn,
+          },
+        ]
+      : [];
+  });
+  const input = { ...plan, targets };
+  const rolledBack = await steps
+    .shielded()
+    .run('roll-back', (ctx) => rollBackServices(input, ports, ctx))
+    .catch(() => [] as RolledBack[]);
+  for (const r of rolledBack) {
+    const entry = serviceResult(result, r.name);
+    if (!entry) continue;
+    entry.restored = r.restored;
+    entry.restoreDetail = r.detail;
+    entry.rolloutState = 'FAILED';
+  }
+  return restateFailure(plan, error, rolledBack, targets.length);
+}
+
+/** The failure, then what the roll-back restored and what it could not. */
+function restateFailure(
+  plan: RolloutPlan,
+  error: HostingError,
+  rolledBack: readonly RolledBack[],
+  changed: number,
+): HostingError {
+  const label = (r: RolledBack) => `${r.name} (${r.service})`;
+  const restored = rolledBack.filter((r) => r.restored);
+  const missing = rolledBack.filter((r) => !r.restored);
+  const lines = [
+    error.message,
+    `All or nothing: the rollout had changed ${changed} of its ${plan.services.length} services; the deployed label was not moved.`,
+    ...restored.map((r) => `Restored ${label(r)}: ${r.detail}.`),
+    ...missing.map((r) => `NOT restored ${label(r)}: ${r.detail}.`),
+  ];
+  if (rolledBack.length < changed) lines.push('The roll-back itself failed: look at every service now.');
+  const fix =
+    missing.length > 0 || rolledBack.length < changed
+      ? `Look at ${missing.map((r) => r.service).join(', ') || 'the services'} in the ECS console and put ${missing.length === 1 ? 'it' : 'them'} back on the previous revision (UpdateService), then fix the cause and roll out again.`
+      : error.fix;
+  return restate(error, lines.join('\n'), fix);
 }
 
 /**

@@ -43,7 +43,7 @@ describe('App spec', () => {
   it('an unknown key names the file, the line and the keys allowed', () => {
     const text = SPEC.replace('    service: hello-app\n', '    servce: hello-app\n');
     expect(messages(() => parseAppSpec(text, FILE))).toEqual([
-      `${FILE}:6: unknown key "servce" in environments.staging. | Remove it, or use one of: cluster, service, container (see the App spec reference).`,
+      `${FILE}:6: unknown key "servce" in environments.staging. | Remove it, or use one of: cluster, service, container, services, release (see the App spec reference).`,
     ]);
     expect(messages(() => parseAppSpec(`${SPEC}image: x\n`, FILE))[0]).toContain(
       `${FILE}:10: unknown key "image" in the top level.`,
@@ -147,5 +147,132 @@ describe('planRollout', () => {
       dir,
     );
     expect(bare).toMatchObject({ specFile: undefined, cluster: 'c1', service: 'other', container: 'other' });
+  });
+});
+
+const MULTI = `environments:
+  staging:
+    cluster: shared-staging
+    service: hello-app
+    container: web
+  production:
+    cluster: shared-production
+    services:
+      web: { service: hello-app-web, container: web }
+      worker: { service: hello-app-worker, container: worker }
+    release:
+      service: web
+      command: [bin/migrate, --up]
+      timeout: 5m
+`;
+
+describe('App spec: several services and a release task', () => {
+  it('parses services and release; the plan lists every service and the release step', () => {
+    const spec = parseAppSpec(MULTI, FILE);
+    const plan = planRollout(
+      { application: 'hello-app', environment: 'production' },
+      spec,
+      CLI_ROLLOUT_NAMES,
+    );
+    expect(plan.services).toEqual([
+      { name: 'web', service: 'hello-app-web', container: 'web' },
+      { name: 'worker', service: 'hello-app-worker', container: 'worker' },
+    ]);
+    expect(plan).toMatchObject({ service: 'hello-app-web', container: 'web' });
+    expect(plan.release).toEqual({ service: 'web', command: ['bin/migrate', '--up'], timeoutMs: 300_000 });
+    expect(plan.steps).toEqual([
+      'read',
+      'resolve',
+      'render',
+      'release',
+      'update-service',
+      'ecs-wait',
+      'roll-back',
+      'record',
+    ]);
+    const staging = planRollout(
+      { application: 'hello-app', environment: 'staging' },
+      spec,
+      CLI_ROLLOUT_NAMES,
+    );
+    expect(staging.services).toEqual([{ name: 'hello-app', service: 'hello-app', container: 'web' }]);
+    expect(staging.release).toBeUndefined();
+  });
+
+  it('entries default their service and container to their name; a release defaults to the only service, 10m', () => {
+    const text = `environments:
+  production:
+    cluster: c
+    services:
+      api: {}
+    release:
+      command: [migrate]
+`;
+    const plan = planRollout(
+      { application: 'hello-app', environment: 'production' },
+      parseAppSpec(text, FILE),
+      CLI_ROLLOUT_NAMES,
+    );
+    expect(plan.services).toEqual([{ name: 'api', service: 'api', container: 'api' }]);
+    expect(plan.release).toEqual({ service: 'api', command: ['migrate'], timeoutMs: 600_000 });
+  });
+
+  it('both service and services, an unknown release service, an empty services, a bad command or timeout: file, line, fix', () => {
+    const both = MULTI.replace('    services:\n', '    service: hello-app\n    services:\n');
+    expect(messages(() => parseAppSpec(both, FILE))).toEqual([
+      `${FILE}:8: environments.production has both "service" and "services". | Remove "service": with "services", each entry names its own service and container (e.g. "web: { service: hello-app-web, container: web }"); or remove "services" for an application of one service.`,
+    ]);
+    const unknown = MULTI.replace('      service: web\n', '      service: api\n');
+    expect(messages(() => parseAppSpec(unknown, FILE))).toEqual([
+      `${FILE}:12: environments.production.release.service "api" is not one of the services of environments.production ("web", "worker"). | Set it to one of web, worker: the entry of "services" whose new task definition the task runs.`,
+    ]);
+    const unnamed = MULTI.replace('      service: web\n', '');
+    expect(messages(() => parseAppSpec(unnamed, FILE))[0]).toContain(
+      `${FILE}:11: environments.production.release names no service, and environments.production has several ("web", "worker").`,
+    );
+    const empty = `environments:\n  production:\n    cluster: c\n    services: {}\n`;
+    expect(messages(() => parseAppSpec(empty, FILE))).toEqual([
+      `${FILE}:4: environments.production.services is empty. | List at least one service, e.g. "web: { service: hello-app-web, container: web }", or use service and container instead.`,
+    ]);
+    const command = MULTI.replace('[bin/migrate, --up]', 'bin/migrate --up');
+    expect(messages(() => parseAppSpec(command, FILE))).toEqual([
+      `${FILE}:13: environments.production.release.command must be a list. | Write the command as a list of non-empty arguments, e.g. [bin/migrate, --up].`,
+    ]);
+    const noCommand = MULTI.replace('      command: [bin/migrate, --up]\n', '      command: []\n');
+    expect(messages(() => parseAppSpec(noCommand, FILE))[0]).toMatch(
+      new RegExp(`^${FILE}:13: environments.production.release.command must NOT have fewer than 1 items`),
+    );
+    for (const timeout of ['5 minutes', '2s', '48h']) {
+      const bad = MULTI.replace('timeout: 5m', `timeout: ${timeout}`);
+      expect(messages(() => parseAppSpec(bad, FILE)).join('\n')).toContain(
+        `${FILE}:14: environments.production.release`,
+      );
+    }
+    expect(messages(() => parseAppSpec(MULTI.replace('timeout: 5m', 'timeout: 48h'), FILE))).toEqual([
+      `${FILE}:14: environments.production.release.timeout "48h" is not a duration between 10s and 24h. | Write it like 10m, 90s or 1h30m.`,
+    ]);
+    const badName = MULTI.replace('      worker:', '      Worker:');
+    expect(messages(() => parseAppSpec(badName, FILE))[0]).toContain(
+      `${FILE}:10: "Worker" in environments.production.services is not a valid service entry name.`,
+    );
+    const unknownKey = MULTI.replace('container: worker }', 'container: worker, image: x }');
+    expect(messages(() => parseAppSpec(unknownKey, FILE))[0]).toContain(
+      `${FILE}:10: unknown key "image" in environments.production.services.worker. | Remove it, or use one of: service, container`,
+    );
+  });
+
+  it('--service and --container override only a single-service environment', () => {
+    const spec = parseAppSpec(MULTI, FILE);
+    expect(
+      messages(() =>
+        planRollout(
+          { application: 'hello-app', environment: 'production', service: 'x' },
+          spec,
+          CLI_ROLLOUT_NAMES,
+        ),
+      ),
+    ).toEqual([
+      '--service overrides the service of a single-service environment, and this one lists "services" (web, worker). | Drop --service: each entry of "services" in the App spec names its own service.',
+    ]);
   });
 });

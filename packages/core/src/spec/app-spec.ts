@@ -5,13 +5,32 @@
  */
 import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
+import { RELEASE_TIMEOUT } from '../domain/names.js';
 import { InputError, InputErrors } from '../errors/errors.js';
+import { parseDuration } from '../inputs/inputs.js';
 import { appSpecSchema as schema } from './schema.js';
 
-interface AppSpecEnvironment {
+/** One entry of `services`: an ECS service and its app container (each defaults to the entry's name). */
+interface AppSpecService {
+  service?: string | undefined;
+  container?: string | undefined;
+}
+
+/** A one-off task run before any service changes. */
+interface AppSpecRelease {
+  /** An entry of `services` (or the single service's name); default: the only service. */
+  service?: string | undefined;
+  command: readonly string[];
+  /** A duration, default 10m. */
+  timeout?: string | undefined;
+}
+
+export interface AppSpecEnvironment {
   cluster: string;
   service?: string | undefined;
   container?: string | undefined;
+  services?: Readonly<Record<string, AppSpecService>> | undefined;
+  release?: AppSpecRelease | undefined;
 }
 
 export interface AppSpec {
@@ -64,15 +83,15 @@ export function parseAppSpec(text: string, file: string): AppSpec {
       'Write at least "environments:" with one environment and its cluster (see the App spec reference).',
     );
   }
+  // The line of the key naming what is wrong (the value's own line for the top level).
+  const located = (path: string[], key?: string) =>
+    lineOf(
+      key === undefined && path.length > 0
+        ? nodeOffset(doc.contents, path.slice(0, -1), path.at(-1))
+        : nodeOffset(doc.contents, path, key),
+    );
   const errors = validate(data);
   if (errors.length > 0) {
-    // The line of the key naming what is wrong (the value's own line for the top level).
-    const located = (path: string[], key?: string) =>
-      lineOf(
-        key === undefined && path.length > 0
-          ? nodeOffset(doc.contents, path.slice(0, -1), path.at(-1))
-          : nodeOffset(doc.contents, path, key),
-      );
     throw new InputErrors(dedupe(errors).map((e) => toInputError(e, file, located)));
   }
   const spec = data as {
@@ -80,6 +99,10 @@ export function parseAppSpec(text: string, file: string): AppSpec {
     parameter?: string;
     environments: Record<string, AppSpecEnvironment>;
   };
+  const problems = Object.entries(spec.environments).flatMap(([name, env]) =>
+    checkEnvironment(name, env, file, located),
+  );
+  if (problems.length > 0) throw new InputErrors(problems);
   const lines: Record<string, number> = { '': lineOf(nodeOffset(doc.contents, [], 'environments')) };
   for (const name of Object.keys(spec.environments)) {
     lines[name] = lineOf(nodeOffset(doc.contents, ['environments'], name));
@@ -91,6 +114,61 @@ export function parseAppSpec(text: string, file: string): AppSpec {
     environments: spec.environments,
     lines,
   };
+}
+
+/**
+ * What the schema cannot say well: `service`/`container` beside `services`, a release naming no service of
+ * the environment (or none when there are several), a release timeout outside its bounds.
+ */
+function checkEnvironment(
+  name: string,
+  env: AppSpecEnvironment,
+  file: string,
+  located: (path: string[], key?: string) => number,
+): InputError[] {
+  const errors: InputError[] = [];
+  const at = (path: string[], message: string, fix: string) =>
+    errors.push(new InputError(file, `${file}:${located(path)}: ${message}`, fix));
+  const where = `environments.${name}`;
+  const base = ['environments', name];
+  const single = (['service', 'container'] as const).filter((k) => env[k] !== undefined);
+  if (env.services && single.length > 0)
+    at(
+      [...base, single[0] ?? 'service'],
+      `${where} has both "${single.join('" and "')}" and "services".`,
+      `Remove "${single.join('" and "')}": with "services", each entry names its own service and container (e.g. "web: { service: hello-app-web, container: web }"); or remove "services" for an application of one service.`,
+    );
+  const release = env.release;
+  if (!release) return errors;
+  const names = env.services ? Object.keys(env.services) : [env.service ?? '(the application name)'];
+  const listed = names.map((n) => `"${n}"`).join(', ');
+  if (release.service === undefined && names.length > 1)
+    at(
+      [...base, 'release'],
+      `${where}.release names no service, and ${where} has several (${listed}).`,
+      `Add "service:" under "release:" naming whose new task definition the task runs, e.g. "service: ${names[0]}".`,
+    );
+  if (release.service !== undefined && env.services && !(release.service in env.services))
+    at(
+      [...base, 'release', 'service'],
+      `${where}.release.service "${release.service}" is not one of the services of ${where} (${listed}).`,
+      `Set it to one of ${names.join(', ')}: the entry of "services" whose new task definition the task runs.`,
+    );
+  if (release.service !== undefined && !env.services && release.service !== (env.service ?? release.service))
+    at(
+      [...base, 'release', 'service'],
+      `${where}.release.service "${release.service}" is not the service of ${where} ("${env.service}").`,
+      `Remove "service:" from "release:" (it defaults to the only service), or set it to ${env.service}.`,
+    );
+  const timeout = release.timeout ?? RELEASE_TIMEOUT.defaultText;
+  const ms = parseDuration(timeout);
+  if (ms === undefined || ms < RELEASE_TIMEOUT.minMs || ms > RELEASE_TIMEOUT.maxMs)
+    at(
+      [...base, 'release', 'timeout'],
+      `${where}.release.timeout "${timeout}" is not a duration between 10s and 24h.`,
+      'Write it like 10m, 90s or 1h30m.',
+    );
+  return errors;
 }
 
 /** The offset of a key (when given) in the map at `path`, else of the node at `path`. */
@@ -125,10 +203,13 @@ function toInputError(
     new InputError(file, `${file}:${line}: ${message}`, fix);
   if (e.propertyName !== undefined) {
     const name = e.propertyName;
+    const what = path.at(-1) === 'services' ? 'service entry name' : 'environment name';
     return at(
       located(path, name),
-      `"${name}" in ${where(path)} is not a valid environment name.`,
-      (topSchema().properties?.environments?.['x-fix'] as string | undefined) ?? 'Rename it.',
+      `"${name}" in ${where(path)} is not a valid ${what}.`,
+      parent['x-fix'] ??
+        (topSchema().properties?.environments?.['x-fix'] as string | undefined) ??
+        'Rename it.',
     );
   }
   switch (e.keyword) {
@@ -155,16 +236,22 @@ function toInputError(
       return at(
         located(path),
         `${where(path)} is empty.`,
-        'Add one entry per environment, each with its "cluster".',
+        path.at(-1) === 'services'
+          ? (parent['x-fix'] ?? 'List at least one service.')
+          : 'Add one entry per environment, each with its "cluster".',
       );
-    case 'type':
+    case 'type': {
+      const type = String(e.params.type);
+      const noun =
+        type === 'object' ? 'a mapping (key: value lines)' : type === 'array' ? 'a list' : `a ${type}`;
       return at(
         located(path),
-        `${where(path)} must be ${e.params.type === 'object' ? 'a mapping (key: value lines)' : `a ${String(e.params.type)}`}.`,
-        e.params.type === 'object'
+        `${where(path)} must be ${noun}.`,
+        type === 'object'
           ? 'Indent its entries under it as "key: value" lines.'
-          : `Write ${where(path)} as a ${String(e.params.type)} (quote it if in doubt).`,
+          : (parent['x-fix'] ?? `Write ${where(path)} as a ${type} (quote it if in doubt).`),
       );
+    }
     default:
       return at(
         located(path),

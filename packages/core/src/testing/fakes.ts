@@ -27,6 +27,8 @@ import type {
   RunRef,
   RunResult,
   RunSummary,
+  RunTaskOutcome,
+  RunTaskRequest,
   ServiceDeployment,
   ServiceDeploymentBrief,
   ServiceDeploymentDetail,
@@ -35,6 +37,7 @@ import type {
   StoppedTask,
   TaskDefinitionDocument,
   TaskDefinitionInfo,
+  TaskInfo,
   WaitOptions,
   WorkflowInfo,
   WorkflowTarget,
@@ -443,6 +446,51 @@ export class FakeContainerService implements ContainerService {
       );
     }
     return structuredClone(s.info);
+  }
+
+  /** Test helper: how the next release tasks end (default: exit 0 on the second look). */
+  releaseScript: { exitCode?: number; failures?: string[]; stoppedReason?: string } = {};
+  readonly tasks = new Map<string, { info: TaskInfo; looks: number; request: RunTaskRequest }>();
+
+  async runTask(request: RunTaskRequest): Promise<RunTaskOutcome> {
+    this.log.record('runTask', request);
+    if (this.releaseScript.failures?.length)
+      return { task: undefined, failures: this.releaseScript.failures };
+    const arn = `arn:aws:ecs:eu-west-1:123456789012:task/${request.cluster}/${this.tasks.size + 1}`;
+    const info: TaskInfo = {
+      arn,
+      lastStatus: 'PROVISIONING',
+      desiredStatus: 'RUNNING',
+      containers: [{ name: request.container }],
+    };
+    this.tasks.set(arn, { info, looks: 0, request });
+    return { task: structuredClone(info), failures: [] };
+  }
+
+  async describeTask(cluster: string, task: string): Promise<TaskInfo> {
+    this.log.record('describeTask', cluster, task);
+    const t = this.tasks.get(task);
+    if (!t) throw new PreconditionError('AWS_VALIDATION', `No task ${task}.`);
+    t.looks++;
+    if (t.looks >= 2 && t.info.lastStatus !== 'STOPPED') {
+      const exitCode = t.info.desiredStatus === 'STOPPED' ? 143 : (this.releaseScript.exitCode ?? 0);
+      t.info = {
+        ...t.info,
+        lastStatus: 'STOPPED',
+        desiredStatus: 'STOPPED',
+        stopCode: t.info.stopCode ?? 'EssentialContainerExited',
+        stoppedReason:
+          t.info.stoppedReason ?? this.releaseScript.stoppedReason ?? 'Essential container in task exited',
+        containers: [{ name: t.request.container, exitCode }],
+      };
+    }
+    return structuredClone(t.info);
+  }
+
+  async stopTask(cluster: string, task: string, reason: string): Promise<void> {
+    this.log.record('stopTask', cluster, task, reason);
+    const t = this.tasks.get(task);
+    if (t) t.info = { ...t.info, desiredStatus: 'STOPPED', stopCode: 'UserInitiated', stoppedReason: reason };
   }
 
   async stoppedTasks(cluster: string, service: string): Promise<StoppedTask[]> {

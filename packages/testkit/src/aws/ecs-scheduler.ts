@@ -154,11 +154,18 @@ function startPulls(task: EcsTaskRecord, context: SchedulerContext): void {
       if (result.digest) container.imageDigest = result.digest;
       if (result.error) container.reason = result.error;
       container.labels = result.labels;
-      if (result.labels[CRASH_LABEL] === 'true' && container.essential) pull.crashing ??= container.name;
+      if (crashes(result.labels, container.name) && container.essential) pull.crashing ??= container.name;
     });
     pull.error = pulls.find((p) => p.error)?.error;
     pull.settled = true;
   });
+}
+
+/** The crash label: `true` crashes every container of the image, a list of names (`worker,cron`) only those. */
+function crashes(labels: Readonly<Record<string, string>>, container: string): boolean {
+  const value = labels[CRASH_LABEL];
+  if (value === undefined) return false;
+  return value === 'true' || value.split(',').some((name) => name.trim() === container);
 }
 
 function finishStop(task: EcsTaskRecord, exitCode: number): void {
@@ -191,7 +198,7 @@ function planExit(task: EcsTaskRecord, context: SchedulerContext): { code: numbe
         ? 1
         : labels[EXIT_CODE_LABEL] !== undefined
           ? Number(labels[EXIT_CODE_LABEL])
-          : labels[CRASH_LABEL] === 'true'
+          : crashes(labels, container.name)
             ? 1
             : 0;
     if (own !== 0 && code === 0) code = own;

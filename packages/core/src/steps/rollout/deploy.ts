@@ -4,7 +4,7 @@ import type { StepContext } from '../step.js';
 import { done, type StepOutcome, skipped } from '../step.js';
 import { shortTaskDefinition } from './task-definition.js';
 
-export interface DeployInput {
+interface DeployInput {
   cluster: string;
   service: string;
   /** The registered revision; undefined when the service already runs the image. */
@@ -13,7 +13,7 @@ export interface DeployInput {
   previousServiceDeployment: string | undefined;
 }
 
-export interface Deployed {
+interface Deployed {
   /** The deployment this rollout started (`ecs-svc/...`); undefined when nothing was deployed. */
   deploymentId: string | undefined;
   /** The service deployment ARN, when UpdateService named it (`currentServiceDeployment`). */
@@ -22,8 +22,38 @@ export interface Deployed {
   updatedAt: number;
 }
 
-/** deploy: UpdateService with the new revision; the deployment it starts is the one the wait follows. */
-export async function deployRevision(
+/** One service's update: its name in the plan, its new revision, its service deployment before. */
+export interface ServiceUpdate extends DeployInput {
+  name: string;
+}
+
+export interface DeployedService extends Deployed {
+  name: string;
+}
+
+/**
+ * update-service: UpdateService with the new revision, for every service that has one, in order. Each
+ * update is pushed to `updated` as soon as ECS accepted it, so a failure half-way still says which changed.
+ */
+export async function deployServices(
+  updates: readonly ServiceUpdate[],
+  ports: { containers: ContainerService },
+  ctx: StepContext,
+  updated: DeployedService[] = [],
+): Promise<StepOutcome<DeployedService[]>> {
+  const outcomes: StepOutcome<Deployed>[] = [];
+  for (const update of updates) {
+    const outcome = await deployRevision(update, ports, ctx);
+    outcomes.push(outcome);
+    if (outcome.status === 'done') updated.push({ name: update.name, ...outcome.value });
+  }
+  const summary = outcomes.map((o) => o.summary).join('; ');
+  const all = outcomes.map((o, i) => ({ name: updates[i]?.name ?? '', ...o.value }));
+  return updated.length === 0 ? skipped(summary, all) : done(summary, all);
+}
+
+/** UpdateService with the new revision; the deployment it starts is the one the wait follows. */
+async function deployRevision(
   input: DeployInput,
   ports: { containers: ContainerService },
   ctx: StepContext,

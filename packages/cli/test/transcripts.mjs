@@ -1,0 +1,372 @@
+// The transcripts of the docs (```text transcript="<id>" blocks), made by real runs of the built `hosting`
+// against the testkit peers: one story, in order, whose commands are the pages' commands.
+//   - the app side: an application repository (one commit per version, alice@example.com), its images
+//     pushed to the registry behind the ECR test server, the parameters in the SSM test server;
+//   - the infra side: the GitHub test server, whose runs have the job and step names of the shipped
+//     template (docs/assets/infra-deployment-workflow.yaml), succeeding or failing as the story needs.
+// `node test/transcripts.mjs --write` runs the story and rewrites the pages' blocks;
+// test/transcripts.e2e.test.ts runs it and fails when a page drifts (times, dates and ports aside).
+// Plain JavaScript so that node runs it alone; types in transcripts.d.mts.
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pushTestImage, startAwsPeers, startGitHubPeer } from '@shared-hosting/testkit';
+
+const repoRoot = path.resolve(import.meta.dirname, '../../..');
+const CLI = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
+const TEMPLATE = path.join(repoRoot, 'docs/assets/infra-deployment-workflow.yaml');
+/** The pages with transcripts; each block names its story step: ```text transcript="<id>". */
+export const PAGES = [
+  'docs/operations/index.md',
+  'docs/operations/status.md',
+  'docs/operations/history.md',
+  'docs/operations/rollback.md',
+  'docs/operations/promote.md',
+  'docs/operations/locking.md',
+];
+const APP = 'hello-app';
+const ECR_HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
+const VERSIONS = ['v1.3.0', 'v1.4.0', 'v1.4.1', 'v1.5.0'];
+
+/** The job and step names of the shipped infra template, for a run of `application` to `environment`. */
+export function templateJob(application, environment) {
+  const text = readFileSync(TEMPLATE, 'utf8');
+  const inputs = (s) =>
+    s
+      .replace(/\$\{\{\s*inputs\.application\s*\}\}/g, application)
+      .replace(/\$\{\{\s*inputs\.environment\s*\}\}/g, environment);
+  const job = /^ {4}name: (.+)$/m.exec(text)?.[1];
+  const steps = [...text.matchAll(/^ {6}- name: (.+)$/gm)].map((m) => m[1]);
+  if (!job || steps.length === 0) throw new Error(`${TEMPLATE}: no job name or steps found`);
+  return { name: inputs(job), steps: steps.map(inputs) };
+}
+
+/**
+ * A simulated infra run of the template: queued, the first steps quick, the rollout step 2.6 s, so that the
+ * CLI's 1 s polls see it in progress even on a loaded machine (a poll up to 2 s late still does).
+ */
+function infraRun(environment, conclusion = 'success', queuedMs = 300) {
+  const job = templateJob(APP, environment);
+  const last = job.steps.length - 1;
+  return {
+    queuedMs,
+    conclusion,
+    jobs: [
+      {
+        name: job.name,
+        steps: job.steps.map((name, i) => ({
+          name,
+          durationMs: i === last ? 2600 : 50,
+          ...(i === last && conclusion !== 'success' ? { conclusion } : {}),
+        })),
+      },
+    ],
+  };
+}
+
+function git(cwd, ...args) {
+  return execFileSync('git', args, { cwd, env: { ...process.env, ...gitEnv } })
+    .toString()
+    .trim();
+}
+const gitEnv = {
+  GIT_AUTHOR_NAME: 'Alice',
+  GIT_AUTHOR_EMAIL: 'alice@example.com',
+  GIT_COMMITTER_NAME: 'Alice',
+  GIT_COMMITTER_EMAIL: 'alice@example.com',
+  GIT_AUTHOR_DATE: '2026-11-26T06:00:00Z',
+  GIT_COMMITTER_DATE: '2026-11-26T06:00:00Z',
+};
+
+/** The application's repository: one commit (and tag) per version, so each version has its commit. */
+function appRepository(work) {
+  const app = path.join(work, APP);
+  mkdirSync(app);
+  git(app, 'init', '-q', '-b', 'main');
+  git(app, 'config', 'user.email', 'alice@example.com');
+  writeFileSync(path.join(app, 'Dockerfile'), 'FROM scratch\nCOPY version.txt /version.txt\n');
+  for (const version of VERSIONS) {
+    writeFileSync(path.join(app, 'version.txt'), `${version}\n`);
+    git(app, 'add', '.');
+    git(app, 'commit', '-qm', `Release ${version}`);
+    git(app, 'tag', version);
+  }
+  return app;
+}
+
+/** Runs `line` with sh in `cwd`, stdout and stderr in one stream as a terminal shows them. */
+function sh(world, line, cwd) {
+  return new Promise((resolve, reject) => {
+    const child = spawn('sh', ['-c', `${line} 2>&1`], {
+      cwd,
+      env: world.env,
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.once('error', reject);
+    child.once('close', (code) => resolve({ code: code ?? -1, out }));
+  });
+}
+
+async function startWorld() {
+  const work = mkdtempSync(path.join(tmpdir(), 'hosting-transcripts-'));
+  const bin = path.join(work, 'bin');
+  mkdirSync(bin);
+  writeFileSync(path.join(bin, 'hosting'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
+  chmodSync(path.join(bin, 'hosting'), 0o755);
+  const aws = await startAwsPeers();
+  const github = await startGitHubPeer({
+    owner: 'acme',
+    repo: 'infra',
+    workflowYaml: readFileSync(TEMPLATE, 'utf8'),
+    login: 'alice',
+  });
+  aws.createRepository(APP);
+  const digests = {};
+  for (const version of VERSIONS)
+    digests[version] = await pushTestImage(aws.registry, APP, version, { content: `${APP} ${version}` });
+  const env = {
+    PATH: `${bin}:${process.env.PATH ?? ''}`,
+    HOME: work,
+    ...gitEnv,
+    ...aws.env,
+    GITHUB_API_URL: github.url,
+    GITHUB_TOKEN: github.token,
+    NO_COLOR: '1',
+    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+  };
+  const app = appRepository(work);
+  const caller = {
+    arn: 'arn:aws:iam::123456789012:user/alice',
+    region: aws.region,
+    accountId: '123456789012',
+  };
+  const stop = async () => {
+    await github.stop();
+    await aws.stop();
+    rmSync(work, { recursive: true, force: true });
+  };
+  return { work, aws, github, env, app, digests, caller, stop };
+}
+
+/**
+ * The app side's commands of the story. `deploy` checks out the version's commit first; `options.conclusion`
+ * is how its infra run ends, `options.competing` queues someone else's run of the same environment first
+ * (for that many ms), whose end the deploy waits for.
+ */
+function commands(w) {
+  const scenario = w.github.scenario;
+  const deploy = (environment, version, extra = '', options = {}) => ({
+    before: () => {
+      git(w.app, 'checkout', '-q', version);
+      if (options.competing)
+        scenario.dispatchAs('bob', {
+          inputs: { application: APP, environment },
+          plan: infraRun(environment, 'success', options.competing),
+        });
+      scenario.nextRun(infraRun(environment, options.conclusion));
+    },
+    line: `hosting deploy --app ${APP} --env ${environment} --version ${version}${extra} --infra-repo acme/infra`,
+  });
+  const promote = (extra = '') => ({
+    before: () => scenario.nextRun(infraRun('production')),
+    line: `hosting promote --app ${APP} --from staging --to production${extra} --infra-repo acme/infra`,
+  });
+  const rollback = (extra, runs = []) => ({
+    before: () => scenario.nextRun(...runs),
+    line: `hosting rollback --app ${APP} --env production${extra} --infra-repo acme/infra`,
+  });
+  const expire = async (version) => {
+    const res = await fetch(`${w.aws.registry.url}/v2/${APP}/manifests/${w.digests[version]}`, {
+      method: 'DELETE',
+      headers: { authorization: w.aws.registry.authorization },
+    });
+    if (res.status !== 202) throw new Error(`registry: deleting ${version} answered ${res.status}`);
+  };
+  return { deploy, promote, rollback, expire };
+}
+
+/** The story: what happens before each command, the command, and the id of the page's block it fills. */
+function story(w) {
+  const { deploy, promote, rollback, expire } = commands(w);
+  const production = infraRun('production');
+  return [
+    deploy('preview', 'v1.3.0'),
+    deploy('staging', 'v1.3.0'),
+    promote(),
+    deploy('staging', 'v1.4.0'),
+    promote(),
+    deploy('staging', 'v1.4.1'),
+    deploy('staging', 'v1.5.0'),
+    { ...promote(), id: 'promote' },
+    { id: 'status', line: `hosting status --app ${APP} --infra-repo acme/infra` },
+    {
+      id: 'status-json',
+      line: `hosting status --app ${APP} --env production --infra-repo acme/infra --json`,
+    },
+    { id: 'history-production', line: `hosting history --app ${APP} --env production` },
+    { id: 'history-staging', line: `hosting history --app ${APP} --env staging --limit 3` },
+    { id: 'history-json', line: `hosting history --app ${APP} --env production --limit 1 --json` },
+    {
+      id: 'rollback-dry-run',
+      line: `hosting rollback --app ${APP} --env production --infra-repo acme/infra --dry-run`,
+    },
+    { ...rollback('', [production]), id: 'rollback' },
+    { ...rollback(' --to v1.3.0'), id: 'rollback-expired', before: () => expire('v1.3.0') },
+    {
+      id: 'status-expired',
+      line: `hosting status --app ${APP} --env preview --env staging --env production --infra-repo acme/infra`,
+    },
+    { ...promote(' --version release-2026-11'), id: 'promote-version' },
+    {
+      ...deploy('staging', 'v1.4.1', ' --rollback-on-failure', { conclusion: 'failure' }),
+      id: 'deploy-rollback-on-failure',
+    },
+    {
+      ...rollback(' --to v1.4.1 --rollback-on-failure --redeploy-on-rollback', [
+        infraRun('production', 'failure'),
+        production,
+      ]),
+      id: 'rollback-redeploy',
+    },
+    { id: 'history-production-rollbacks', line: `hosting history --app ${APP} --env production --limit 4` },
+    // Someone else's deployment of staging, queued for 3 s: this one waits for it.
+    { ...deploy('staging', 'v1.4.0', '', { competing: 3000 }), id: 'deploy-waits' },
+    ...lockStory(w),
+    // Someone else's, queued for a minute: this one refuses at once.
+    {
+      ...deploy('staging', 'v1.5.0', ' --no-wait-for-lock', { competing: 60_000 }),
+      id: 'deploy-no-wait',
+    },
+  ];
+}
+
+/** A lock held by alice's deploy of v3 (as a deploy writes it), for `since` until 70 minutes later. */
+function holdLock(w) {
+  const since = new Date();
+  const lock = {
+    id: '5b0e9c2a-1f3d-4c55-9a8e-2d7f3b1c6e40',
+    holder: 'alice',
+    operation: 'deploy',
+    version: 'v3',
+    since: since.toISOString(),
+    expires: new Date(since.getTime() + 70 * 60_000).toISOString(),
+  };
+  w.aws.aws.ssm.seed(`/shared-hosting/${APP}/staging/lock`, JSON.stringify(lock));
+}
+
+/** The lock of staging: a deploy waits for it, status shows it, unlock removes it. */
+function lockStory(w) {
+  const scenario = w.github.scenario;
+  const lockName = `/shared-hosting/${APP}/staging/lock`;
+  return [
+    {
+      id: 'lock-wait',
+      excerpt: [/^▸ Wait for running deployment/, /^✓ Wait for running deployment/],
+      before: () => {
+        git(w.app, 'checkout', '-q', 'v1.5.0');
+        holdLock(w);
+        // alice's deploy ends 2.5 s later and deletes its lock.
+        setTimeout(() => w.aws.aws.ssm.handle('DeleteParameter', { Name: lockName }, w.caller), 2500);
+        scenario.nextRun(infraRun('staging'));
+      },
+      line: `hosting deploy --app ${APP} --env staging --version v1.5.0 --infra-repo acme/infra`,
+    },
+    {
+      id: 'lock-status',
+      excerpt: [/^! staging: locked/, /^! staging: locked/],
+      before: () => holdLock(w),
+      line: `hosting status --app ${APP} --env staging`,
+    },
+    {
+      id: 'unlock',
+      line: [
+        `hosting unlock --app ${APP} --env staging`,
+        `hosting unlock --app ${APP} --env staging --force`,
+      ],
+    },
+  ];
+}
+
+/** The lines of `text` from the first matching `from` to the next matching `to`, both included. */
+function excerpt(text, [from, to]) {
+  const lines = text.split('\n');
+  const start = lines.findIndex((l) => from.test(l));
+  const end = lines.findIndex((l, i) => i >= start && to.test(l));
+  if (start < 0 || end < 0) throw new Error(`story: no ${from} ... ${to} in:\n${text}`);
+  return lines.slice(start, end + 1).join('\n');
+}
+
+/** What a reader sees instead of the test servers' addresses. */
+function present(w, text) {
+  const web = new URL(w.github.url).origin;
+  return text
+    .replaceAll(`${web}/_web/`, 'https://github.com/')
+    .replaceAll(w.aws.registry.host, ECR_HOST)
+    .replace(/\s+$/, '');
+}
+
+/** Runs the story; returns each block's text by id: `$ <command>`, its output, `$ echo $?` and the code. */
+export async function runStory() {
+  const w = await startWorld();
+  const transcripts = {};
+  try {
+    for (const step of story(w)) {
+      await step.before?.();
+      const shown = [];
+      for (const line of [step.line].flat()) {
+        const result = await sh(w, line, w.app);
+        if (!step.id && result.code !== 0)
+          throw new Error(`story: "${line}" exited ${result.code}:\n${result.out}`);
+        const out = present(w, result.out);
+        shown.push(
+          step.excerpt ? excerpt(out, step.excerpt) : `$ ${line}\n${out}\n$ echo $?\n${result.code}`,
+        );
+      }
+      if (step.id) transcripts[step.id] = shown.join('\n');
+    }
+  } finally {
+    await w.stop();
+  }
+  return transcripts;
+}
+
+const BLOCK = /^```text transcript="([^"]+)"\n([\s\S]*?)^```$/gm;
+
+/** The transcript blocks of a page: id and text. */
+export function pageTranscripts(markdown) {
+  return [...markdown.matchAll(BLOCK)].map((m) => ({ id: m[1], text: m[2].replace(/\n$/, '') }));
+}
+
+/** The page with its transcript blocks replaced by `transcripts` (ids it does not know stay). */
+export function rewritePage(markdown, transcripts) {
+  return markdown.replace(BLOCK, (block, id) =>
+    transcripts[id] === undefined ? block : `\`\`\`text transcript="${id}"\n${transcripts[id]}\n\`\`\``,
+  );
+}
+
+/** What changes from run to run: durations, dates, times. Replaced by placeholders before comparing. */
+export function normalise(text) {
+  return text
+    .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<iso-date>')
+    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/g, '<date>')
+    .replace(/\b\d+(\.\d+)?(ms|s)\b/g, '<duration>')
+    .replace(/"duration-ms": \d+/g, '"duration-ms": <n>');
+}
+
+if (process.argv[1] === import.meta.filename && process.argv.includes('--write')) {
+  const transcripts = await runStory();
+  for (const page of PAGES) {
+    const file = path.join(repoRoot, page);
+    const before = readFileSync(file, 'utf8');
+    const after = rewritePage(before, transcripts);
+    if (after !== before) writeFileSync(file, after);
+    console.log(
+      `${page}: ${pageTranscripts(after).length} transcripts${after === before ? '' : ' (updated)'}`,
+    );
+  }
+}
