@@ -9,6 +9,9 @@
 // as an approver would), traffic moves, and the promotion succeeds.
 // Then a crashing commit: its tasks exit, the circuit breaker rolls the service back, the infra run fails
 // and the app side names the failed step and the stopped tasks' reason.
+// Then hello-shop, a web and a worker of one image with a database migration run before either changes:
+// a version whose migration exits 3 changes nothing (the cause and the logs named), the fixed one migrates
+// and both services roll out together.
 // Exits non-zero when any phase does not behave as described.
 //
 // `pnpm demo --builder docker|podman|buildah` picks the image builder (default `auto`: whichever the machine
@@ -16,7 +19,7 @@
 // buildah use a private storage; `--builder docker` uses the machine's daemon when one answers, else starts a
 // private dockerd (Debian's docker.io, as root) for the demo's length.
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, cpSync } from 'node:fs';
+import { appendFileSync, cpSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 
@@ -33,10 +36,15 @@ const {
   PROD_PARAMETER,
   ROLLOUT_STEP,
   INITIAL_VERSION,
+  SHOP,
+  SHOP_PARAMETER,
+  SHOP_SERVICES,
   startSandbox,
 } = sandboxModule;
 const { BUILDER_CHOICES } = await import(path.join(root, 'packages/core/dist/builders/registry.js'));
-const { startDockerDaemon } = await import(path.join(root, 'packages/testkit/dist/index.js'));
+const { EXIT_CODE_LABEL, startDockerDaemon } = await import(
+  path.join(root, 'packages/testkit/dist/index.js')
+);
 
 const { values: flags } = parseArgs({ options: { builder: { type: 'string', default: 'auto' } } });
 if (!BUILDER_CHOICES.includes(flags.builder)) {
@@ -132,13 +140,14 @@ const git = (...args) =>
     .trim();
 
 /** `hosting deploy --json`: its progress lines shown as they come (the builder's own output folded). */
-async function deploy() {
-  console.log(bold(`$ hosting deploy --app ${APP} --env ${ENV} --infra-repo acme/infra --json`));
+async function deploy(application = APP, cwd = app) {
+  console.log(bold(`$ hosting deploy --app ${application} --env ${ENV} --infra-repo acme/infra --json`));
   let buildLines = 0;
   folded.repeats = 0;
   const show = repeatFolder();
-  const result = await sandbox.deploy(['--json'], {
-    cwd: app,
+  const run = application === APP ? sandbox.deploy : sandbox.deployShop;
+  const result = await run(['--json'], {
+    cwd,
     onStderrLine: (line) => {
       if (/^ {2}│ /.test(line)) buildLines++;
       else if (show(line)) console.log(`  app   │ ${line}`);
@@ -206,6 +215,77 @@ async function promoteWithApproval(staged) {
     digest: promoted.json?.digest,
     parameterVersion: promoted.json?.['parameter-version'],
     outcome: `${prod.taskDefinition} running blue/green after the approval (${prod.runningTasks} tasks)`,
+  });
+}
+
+/**
+ * hello-shop, a web and a worker of one image with a database migration (the release task): a version whose
+ * migration fails changes nothing and names why and where its logs are; the fixed version migrates, then
+ * both services roll out together.
+ */
+async function multiService() {
+  const dir = path.join(sandbox.work, SHOP);
+  cpSync(path.join(root, 'examples/hello-app'), dir, { recursive: true });
+  const shopGit = (...args) =>
+    execFileSync('git', ['-c', 'user.name=Demo', '-c', 'user.email=demo@example.com', ...args], { cwd: dir })
+      .toString()
+      .trim();
+  const dockerfile = path.join(dir, 'Dockerfile');
+  const fixed = readFileSync(dockerfile, 'utf8');
+  writeFileSync(
+    dockerfile,
+    `${fixed}# bin/migrate of this version fails: the sandbox's ECS makes this image's one-off tasks exit 3\nLABEL ${EXIT_CODE_LABEL}=3\n`,
+  );
+  shopGit('init', '-q', '-b', 'main');
+  shopGit('remote', 'add', 'origin', 'https://github.com/acme/hello-shop.git');
+  shopGit('add', '.');
+  shopGit('commit', '-qm', 'hello-shop with a migration that fails');
+  heading(`${SHOP}: a web and a worker, one image; its migration fails: nothing changes`);
+  const before = sandbox.shop();
+  const updates = () =>
+    aws.aws
+      .calls('UpdateService', 'ecs')
+      .filter((c) => Object.values(SHOP_SERVICES).includes(c.params?.service)).length;
+  const failed = await deploy(SHOP, dir);
+  check(failed.code === 1, `hosting deploy exited 1 (got ${failed.code})`);
+  check(failed.stderr.includes('exited with code 3'), "it names the migration's exit code 3");
+  const logs = `CloudWatch Logs group /ecs/${SHOP_SERVICES.web}`;
+  check(failed.stderr.includes(logs), `and where its logs are (${logs}, its stream)`);
+  const after = sandbox.shop();
+  check(
+    after.web.taskDefinition === before.web.taskDefinition &&
+      after.worker.taskDefinition === before.worker.taskDefinition &&
+      updates() === 0,
+    `no service changed: web on ${after.web.taskDefinition}, worker on ${after.worker.taskDefinition}, no UpdateService`,
+  );
+  const unmoved = aws.aws.ssm.labels(SHOP_PARAMETER).deployed;
+  check(unmoved === 1, `"deployed" stayed on version ${unmoved}`);
+
+  heading(`${SHOP}: the migration fixed; it runs, then the web and the worker roll out together`);
+  writeFileSync(dockerfile, fixed);
+  shopGit('commit', '-qam', 'fix the migration');
+  const good = await deploy(SHOP, dir);
+  check(good.code === 0, `hosting deploy exited 0 (got ${good.code})`);
+  const now = sandbox.shop();
+  const digest = good.json?.digest;
+  check(
+    now.web.digest === digest && now.worker.digest === digest,
+    `web runs ${now.web.taskDefinition}, worker ${now.worker.taskDefinition}: both pinned by ${short(digest)}`,
+  );
+  const tasks = aws.aws.ecs
+    .standaloneTasks(CLUSTER)
+    .filter((t) => t.taskDefinition.includes(SHOP_SERVICES.web));
+  check(
+    tasks.length === 2,
+    `the migration ran twice in all (exit ${tasks.map((t) => t.containers[0]?.exitCode).join(', then ')})`,
+  );
+  const moved = aws.aws.ssm.labels(SHOP_PARAMETER).deployed;
+  check(moved === Number(good.json?.['parameter-version']), `"deployed" moved to version ${moved}`);
+  summary.push({
+    what: `${SHOP} (web + worker)`,
+    digest,
+    parameterVersion: good.json?.['parameter-version'],
+    outcome: `migration failed once (nothing changed), then web ${now.web.taskDefinition} and worker ${now.worker.taskDefinition}`,
   });
 }
 
@@ -278,6 +358,7 @@ try {
   });
   summary.parameter = aws.aws.ssm.parameters.get(PARAMETER)?.at(-1);
   summary.deployed = back.deployed;
+  await multiService();
   exitCode = 0;
 } catch (error) {
   console.error(`\nDemo failed: ${error instanceof DemoFailure ? error.message : (error?.stack ?? error)}`);

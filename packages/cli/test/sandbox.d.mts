@@ -14,6 +14,9 @@ export declare const INITIAL_VERSION: string;
 export declare const PROD_ENV: string;
 export declare const PROD_CLUSTER: string;
 export declare const PROD_PARAMETER: string;
+export declare const SHOP: string;
+export declare const SHOP_PARAMETER: string;
+export declare const SHOP_SERVICES: { web: string; worker: string };
 
 export interface CliResult {
   code: number;
@@ -54,6 +57,13 @@ export interface Sandbox {
   env: Record<string, string>;
   /** `hosting deploy --app hello-app --env staging --infra-repo acme/infra <args>`. */
   deploy(args: string[], options?: CliOptions): Promise<CliResult>;
+  /** `hosting deploy --app hello-shop --env staging --infra-repo acme/infra <args>`. */
+  deployShop(args: string[], options?: CliOptions): Promise<CliResult>;
+  /** What hello-shop's web and worker run now. */
+  shop(): Record<
+    'web' | 'worker',
+    { taskDefinition: string; image: string; digest: string | undefined; steady: boolean }
+  >;
   /** `hosting promote --app hello-app --from staging --to production --infra-repo acme/infra <args>`. */
   promote(args: string[], options?: CliOptions): Promise<CliResult>;
   /** The CLI as the infra side runs it (in the infra checkout, AWS only), e.g. `continue --app … --env …`. */

@@ -41,6 +41,13 @@ export const PROD_PARAMETER = `/shared-hosting/${APP}/${PROD_ENV}/version`;
 export const ROLLOUT_STEP = 'Deploy to ECS';
 /** The version the seeded service runs before the sandbox's first deploy. */
 export const INITIAL_VERSION = 'initial';
+/**
+ * A second application, of two services (a web and a worker, one image version) and a release task (its
+ * database migration) that runs before either changes, in the staging cluster.
+ */
+export const SHOP = 'hello-shop';
+export const SHOP_PARAMETER = `/shared-hosting/${SHOP}/${ENV}/version`;
+export const SHOP_SERVICES = { web: `${SHOP}-web`, worker: `${SHOP}-worker` };
 
 const ACCOUNT = '123456789012';
 const quiet = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', NO_COLOR: '1' };
@@ -58,6 +65,20 @@ environments:
     cluster: ${PROD_CLUSTER}
     service: ${APP}
     container: ${CONTAINER}
+`;
+
+/** The App spec of hello-shop: two services, one image version, a migration before any service changes. */
+const SHOP_SPEC = `# The App spec of hello-shop: a web and a worker of one image, and its database migration.
+environments:
+  ${ENV}:
+    cluster: ${CLUSTER}
+    services:
+      web: { service: ${SHOP_SERVICES.web}, container: web }
+      worker: { service: ${SHOP_SERVICES.worker}, container: worker }
+    release:
+      service: web
+      command: [bin/migrate, --up]
+      timeout: 5m
 `;
 
 /**
@@ -145,7 +166,53 @@ async function seed(aws) {
     tags: [{ key: 'team', value: 'platform' }],
   });
   for (const name of [PARAMETER, PROD_PARAMETER]) seedParameter(aws, name);
+  await seedShop(aws);
   return digest;
+}
+
+/** hello-shop: its web (rolling) and worker (blue/green) on the initial image, each with its own logs. */
+async function seedShop(aws) {
+  aws.createRepository(SHOP);
+  const digest = await pushTestImage(aws.registry, SHOP, INITIAL_VERSION, { content: 'hello-shop' });
+  for (const [name, service] of Object.entries(SHOP_SERVICES)) {
+    aws.aws.ecs.addService({
+      cluster: CLUSTER,
+      service,
+      taskDefinition: {
+        family: service,
+        taskRoleArn: `arn:aws:iam::${ACCOUNT}:role/${SHOP}-task`,
+        executionRoleArn: `arn:aws:iam::${ACCOUNT}:role/ecs-task-execution`,
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [
+          {
+            name,
+            image: `${aws.registry.host}/${SHOP}@${digest}`,
+            essential: true,
+            command: name === 'web' ? ['bin/serve'] : ['bin/work'],
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: {
+                'awslogs-group': `/ecs/${service}`,
+                'awslogs-region': 'eu-west-1',
+                'awslogs-stream-prefix': 'ecs',
+              },
+            },
+          },
+        ],
+        tags: [{ key: 'application', value: SHOP }],
+      },
+      desiredCount: name === 'web' ? 2 : 1,
+      launchType: 'FARGATE',
+      networkConfiguration: {
+        awsvpcConfiguration: { subnets: ['subnet-0a1b2c3d'], securityGroups: ['sg-0a1b2c3d'] },
+      },
+      deploymentConfiguration: { strategy: name === 'web' ? 'ROLLING' : 'BLUE_GREEN', bakeTimeInMinutes: 1 },
+    });
+  }
+  seedParameter(aws, SHOP_PARAMETER);
 }
 
 /** The parameter at the initial version, labelled `deployed`. */
@@ -207,6 +274,7 @@ export async function startSandbox(options = {}) {
   const infraDir = path.join(work, 'infra');
   mkdirSync(path.join(infraDir, 'apps'), { recursive: true });
   writeFileSync(path.join(infraDir, `apps/${APP}.yaml`), APP_SPEC);
+  writeFileSync(path.join(infraDir, `apps/${SHOP}.yaml`), SHOP_SPEC);
   const stack = [() => rmSync(work, { recursive: true, force: true })];
   const stop = async () => {
     for (const undo of stack.reverse()) await undo();
@@ -248,6 +316,13 @@ export async function startSandbox(options = {}) {
       initialDigest,
       env,
       deploy: (args, deployOptions) => runCli(env, ['deploy', ...deployArgs(), ...args], deployOptions),
+      deployShop: (args, deployOptions) =>
+        runCli(
+          env,
+          ['deploy', '--app', SHOP, '--env', ENV, '--infra-repo', INFRA_REPO, ...args],
+          deployOptions,
+        ),
+      shop: () => shop(aws),
       promote: (args, cliOptions) =>
         runCli(
           env,
@@ -293,6 +368,28 @@ function running(aws, cluster) {
     })),
     runningTasks: ecs.tasksOf(APP, cluster).filter((t) => t.lastStatus === 'RUNNING').length,
   };
+}
+
+/** What hello-shop's services run: per service, its task definition and the app container's image. */
+function shop(aws) {
+  const ecs = aws.aws.ecs;
+  return Object.fromEntries(
+    Object.entries(SHOP_SERVICES).map(([name, service]) => {
+      const definition = ecs.currentTaskDefinition(service, CLUSTER);
+      const container = (definition.input.containerDefinitions ?? []).find((c) => c.name === name);
+      const image = String(container?.image ?? '');
+      const deployments = ecs.service(service, CLUSTER).deployments;
+      return [
+        name,
+        {
+          taskDefinition: `${definition.family}:${definition.revision}`,
+          image,
+          digest: image.split('@')[1],
+          steady: deployments.length === 1 && deployments[0]?.rolloutState === 'COMPLETED',
+        },
+      ];
+    }),
+  );
 }
 
 /** The log lines of an executed run's rollout step, as the job log holds them. */
