@@ -32,10 +32,17 @@ export function mdText(value) {
     .trim();
 }
 
-/** A cell that is its own link target, so other pages can link to the row: `#input-version`. */
+/**
+ * A cell that is its own link target, so other pages can link to the row: `#input-version`. A Docusaurus Link,
+ * not a plain <a>: JSX written in MDX is not the MDX `a` component, and only Link registers its id with the
+ * build's broken-anchor check (onBrokenAnchors), so a link to a row that does not exist fails the build.
+ */
 function anchored(id, content) {
-  return `<a id="${id}" href="#${id}">${content}</a>`;
+  return `<Link id="${id}" to="#${id}">${content}</Link>`;
 }
+
+/** The first lines of a partial whose table has anchored rows. */
+const linkBanner = `${banner}import Link from '@docusaurus/Link';\n\n`;
 
 /** Text safe inside MDX prose and GFM table cells, without trimming: for the parts of a sentence. */
 function mdEscape(value) {
@@ -115,7 +122,7 @@ export function parseAction(text) {
 }
 
 export function renderActionInputs(action) {
-  return `${banner}${table(
+  return `${linkBanner}${table(
     ['Input', 'Required', 'Default', 'Description'],
     action.inputs.map((input) => [
       anchored(`input-${input.name}`, mdCode(input.name)),
@@ -128,7 +135,7 @@ export function renderActionInputs(action) {
 }
 
 export function renderActionOutputs(action) {
-  return `${banner}${table(
+  return `${linkBanner}${table(
     ['Output', 'Description'],
     action.outputs.map((output) => [
       anchored(`output-${output.name}`, mdCode(output.name)),
@@ -157,10 +164,30 @@ export function renderActionUsage(action) {
 // ---------------------------------------------------------------------------------------------------------
 // The CLI
 
-/** `<command> --help` as a terminal 100 columns wide, whatever terminal (if any) runs the build. */
-function helpText(cmd) {
-  cmd.configureHelp({ ...cmd.configureHelp(), helpWidth: 100 });
-  return cmd.helpInformation();
+/** Columns of the help text: what `hosting <command> --help` prints to a pipe (commander's default, 80). */
+export const HELP_WIDTH = 80;
+
+/**
+ * `<command> --help` as the bin prints it to a pipe, every section included: usage, description, arguments,
+ * options, commands, and the text added with addHelpText (examples, exit codes), whatever terminal (if any)
+ * runs the build.
+ */
+export function helpText(cmd) {
+  let text = '';
+  const output = cmd.configureOutput();
+  cmd.configureHelp({ ...cmd.configureHelp(), helpWidth: HELP_WIDTH });
+  cmd.configureOutput({
+    ...output,
+    writeOut: (chunk) => {
+      text += chunk;
+    },
+  });
+  try {
+    cmd.outputHelp();
+  } finally {
+    cmd.configureOutput(output);
+  }
+  return text;
 }
 
 /** Walks a commander (v14) program: every command, nested ones included, with its arguments and options. */
@@ -256,7 +283,7 @@ export function renderCli(program) {
   };
   collect(root);
 
-  const out = [banner];
+  const out = [linkBanner];
   out.push(`${mdText(root.description)}\n`);
   out.push(
     table(

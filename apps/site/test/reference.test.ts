@@ -69,12 +69,14 @@ runs:
     const md = renderActionInputs(action);
     // Each row is its own link target (#input-<name>), so other pages can link to it.
     expect(md).toContain(
-      '| <a id="input-application" href="#input-application">`application`</a> | yes |  | The app\'s name, e.g. "&lt;name&gt;". |',
+      '| <Link id="input-application" to="#input-application">`application`</Link> | yes |  | The app\'s name, e.g. "&lt;name&gt;". |',
     );
-    expect(md).toContain('| <a id="input-wait" href="#input-wait">`wait`</a> | no | `true` | Wait for it. |');
+    expect(md).toContain(
+      '| <Link id="input-wait" to="#input-wait">`wait`</Link> | no | `true` | Wait for it. |',
+    );
     expect(md).toContain('**Deprecated:** Use new instead.');
     expect(renderActionOutputs(action)).toContain(
-      '| <a id="output-run-url" href="#output-run-url">`run-url`</a> | Link \\| to the run. |',
+      '| <Link id="output-run-url" to="#output-run-url">`run-url`</Link> | Link \\| to the run. |',
     );
   });
 
@@ -84,7 +86,7 @@ runs:
     const md = renderActionInputs(action);
     for (const input of action.inputs)
       expect(md).toContain(
-        `| <a id="input-${input.name}" href="#input-${input.name}">\`${input.name}\`</a> |`,
+        `| <Link id="input-${input.name}" to="#input-${input.name}">\`${input.name}\`</Link> |`,
       );
     // A code span of the source stays code, as written: no "&lt;" shown literally.
     expect(md).not.toMatch(/`[^`|]*&lt;[^`|]*`/);

@@ -1,6 +1,7 @@
 // biome-ignore-all lint/performance/useDomNodeTextContent: Playwright's innerText() is the rendered text a reader sees, which is what these checks want.
 // The production build, served on loopback and driven in Debian's Chromium: what a reader sees.
 // Runs after `build` (turbo: test dependsOn build). Fails, never skips, when the build or Chromium is missing.
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -14,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 type Command = ReturnType<typeof createProgram>;
 
 import { parse as parseYaml } from 'yaml';
+import { slug } from '../scripts/reference.mjs';
 import { serveBuild } from '../scripts/serve.mjs';
 import { diagramName } from '../src/theme/Mermaid/name.ts';
 import {
@@ -216,6 +218,22 @@ describe('/usage#review-and-setup opened directly', () => {
   });
 });
 
+/** The built bin of the CLI (the site's dev dependency, built before the site). */
+const cliBin = path.join(
+  path.dirname(createRequire(import.meta.url).resolve('@shared-hosting/cli/package.json')),
+  'dist/hosting.cjs',
+);
+/** A clean environment for `--help`: no terminal width, no colour settings of the machine running the test. */
+const helpEnv = { PATH: process.env.PATH ?? '', NO_COLOR: '1' };
+
+/** Every command of the program as the words after `hosting`: [] for the program, ['deploy'], ... nested too. */
+function commandPaths(command: Command, parents: string[] = []): string[][] {
+  return [
+    parents,
+    ...command.commands.flatMap((sub) => commandPaths(sub as Command, [...parents, sub.name()])),
+  ];
+}
+
 describe('reference pages, generated from the source', () => {
   it('/reference/action lists every input and output of action.yml', async () => {
     const action = parseYaml(await readFile(actionYmlPath, 'utf8')) as {
@@ -262,11 +280,14 @@ describe('reference pages, generated from the source', () => {
     walk(program, []);
     for (const sub of program.commands)
       expect(await page.locator(`h2#hosting-${sub.name()}`).count()).toBe(1);
-    // Each command's --help, as printed by a 100-column terminal, is on the page line for line.
-    for (const command of [program, ...program.commands]) {
-      const title = `${command === program ? 'hosting' : `hosting ${command.name()}`} --help`;
-      command.configureHelp({ ...command.configureHelp(), helpWidth: 100 });
-      const expected = command.helpInformation().trimEnd().split('\n');
+    // Each command's --help, as the BUILT bin prints it (to a pipe), is on the page line for line: every section,
+    // the examples and exit codes included.
+    for (const names of commandPaths(program)) {
+      const title = ['hosting', ...names, '--help'].join(' ');
+      const expected = execFileSync(process.execPath, [cliBin, ...names, '--help'], { env: helpEnv })
+        .toString()
+        .trimEnd()
+        .split('\n');
       const block = page.locator('.theme-code-block', { has: page.getByText(title, { exact: true }) });
       await expect(block.count(), title).resolves.toBe(1);
       const lines = await block
@@ -299,6 +320,91 @@ describe('reference pages, generated from the source', () => {
     expect(codes).toEqual(expect.arrayContaining(['--infra-ref', 'GITHUB_API_URL', 'https://HOST/api/v3']));
     expect(await page.locator('article a[href*="HOST"]').count()).toBe(0);
     expect(text).not.toMatch(/(^|\s)- -[a-z]/m);
+  });
+});
+
+describe('rows other pages link to', () => {
+  it('every flag of every command and every Action input and output has a row anchor of its own', async () => {
+    const ids = async (route: string) =>
+      new Set(
+        await (await open(route)).locator('article table a[id]').evaluateAll((els) => els.map((el) => el.id)),
+      );
+    const cliIds = await ids('/reference/cli');
+    const expected: string[] = [];
+    const program = createProgram();
+    for (const names of commandPaths(program)) {
+      let command: Command = program;
+      for (const name of names) command = command.commands.find((sub) => sub.name() === name) as Command;
+      for (const option of command.options) {
+        if ((option as { hidden?: boolean }).hidden) continue;
+        const flag = (option.long ?? option.short ?? option.flags).replace(/^-+/, '');
+        expected.push(`${slug(['hosting', ...names].join(' '))}-${slug(flag)}`);
+      }
+    }
+    expect(expected.length).toBeGreaterThan(50);
+    expect(expected.filter((id) => !cliIds.has(id))).toEqual([]);
+    const action = parseYaml(await readFile(actionYmlPath, 'utf8')) as {
+      inputs: Record<string, unknown>;
+      outputs: Record<string, unknown>;
+    };
+    const actionIds = await ids('/reference/action');
+    const rows = [
+      ...Object.keys(action.inputs).map((name) => `input-${name}`),
+      ...Object.keys(action.outputs).map((name) => `output-${name}`),
+    ];
+    expect(rows.filter((id) => !actionIds.has(id))).toEqual([]);
+  });
+
+  it('every link of every page to a reference row lands on that row', async () => {
+    // The built pages (minified HTML: attribute values may be unquoted), /a/b served from a/b.html.
+    const entries = await readdir(buildDir, { recursive: true, withFileTypes: true });
+    const html = entries.filter((e) => e.isFile() && e.name.endsWith('.html'));
+    const targets = new Map<string, Set<string>>();
+    const links: { from: string; route: string; id: string }[] = [];
+    for (const file of html) {
+      const text = await readFile(path.join(file.parentPath, file.name), 'utf8');
+      const from = `/${path.relative(buildDir, path.join(file.parentPath, file.name)).replace(/\.html$/, '')}`;
+      for (const m of text.matchAll(/href="?(\/reference\/(?:cli|action))#([^"\s>]+)/g))
+        if (m[1] && m[2] && m[1] !== from) links.push({ from, route: m[1], id: m[2] });
+    }
+    expect(links.length).toBeGreaterThanOrEqual(10);
+    for (const route of new Set(links.map((l) => l.route))) {
+      const text = await readFile(path.join(buildDir, `${route}.html`), 'utf8');
+      targets.set(route, new Set([...text.matchAll(/ id="?([^"\s>]+)/g)].map((m) => m[1] ?? '')));
+    }
+    expect(links.filter((l) => !targets.get(l.route)?.has(l.id))).toEqual([]);
+    // And in the browser: following one scrolls its row into view.
+    const page = await open('/operations/locking');
+    await page.locator('article a[href*="/reference/cli#hosting-deploy-wait-for-lock"]').first().click();
+    await page.waitForURL(/\/reference\/cli#hosting-deploy-wait-for-lock$/);
+    await page.waitForFunction(() => {
+      const top = document.getElementById('hosting-deploy-wait-for-lock')?.getBoundingClientRect().top ?? -1;
+      return top >= 0 && top < window.innerHeight;
+    });
+  });
+});
+
+describe('transcripts', () => {
+  it('every page shows its transcripts line for line as its source has them (which the CLI tests hold to real runs)', async () => {
+    const pages = (await docPages()).filter((doc) => /^```text transcript="/m.test(doc.text));
+    expect(pages.length).toBeGreaterThanOrEqual(6);
+    for (const doc of pages) {
+      const source = [...doc.text.matchAll(/^```text transcript="[^"]+"\n([\s\S]*?)\n^```$/gm)].map((m) =>
+        (m[1] ?? '').split('\n'),
+      );
+      const page = await open(doc.route);
+      const rendered = await page
+        .locator('article .theme-code-block')
+        .evaluateAll((blocks) =>
+          blocks.map((block) =>
+            [...block.querySelectorAll('.token-line')].map((line) =>
+              (line.textContent ?? '').replace(/\n$/, ''),
+            ),
+          ),
+        );
+      for (const lines of source) expect(rendered, `${doc.route}: ${lines[0]}`).toContainEqual(lines);
+      await page.close();
+    }
   });
 });
 

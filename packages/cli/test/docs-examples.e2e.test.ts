@@ -3,18 +3,19 @@
  * BUILT `hosting` as `hosting`, against the testkit peers (registry, AWS with ECS, GitHub). Only what cannot run
  * here is left out, and said: installing (npm, pnpm, alias), `git push`, and the environment the page tells a
  * reader to set, which the test servers' environment replaces. A command that fails, or a new line this test
- * cannot place, fails the test: the page cannot drift from the tool.
+ * cannot place, fails the test: the page cannot drift from the tool. The `hosting` lines of every other page run
+ * as written too, each page against peers of its own (test "the hosting commands of the other pages").
  * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
  */
 import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AwsPeers, type GitHubPeer, startAwsPeers, startGitHubPeer } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
-const page = path.join(repoRoot, 'docs/getting-started.md');
+const pageFile = path.join(repoRoot, 'docs/getting-started.md');
 const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
 
 /** Lines a reader types that this machine does not run, each with the reason. */
@@ -29,11 +30,11 @@ let work: string;
 let aws: AwsPeers;
 let github: GitHubPeer;
 
-/** The ```bash blocks of the page, line by line, with the section each is under. */
+/** The ```bash (and ```sh) blocks of the page, line by line, with the section each is under. */
 function bashLines(markdown: string): { section: string; line: string }[] {
   const out: { section: string; line: string }[] = [];
   let section = '';
-  for (const match of markdown.matchAll(/^(## .*)$|^```bash\n([\s\S]*?)^```$/gm)) {
+  for (const match of markdown.matchAll(/^(## .*)$|^```(?:bash|sh)\n([\s\S]*?)^```$/gm)) {
     if (match[1]) section = match[1].slice(3);
     for (const line of (match[2] ?? '').split('\n'))
       if (line.trim()) out.push({ section, line: line.trim() });
@@ -48,13 +49,13 @@ function git(cwd: string, ...args: string[]) {
 /** A directory on PATH with `hosting` (the built CLI) and a `git` that signs commits as a test user. */
 function tools(): string {
   const dir = path.join(work, 'bin');
-  mkdirSync(dir);
+  mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'hosting'), `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`);
   chmodSync(path.join(dir, 'hosting'), 0o755);
   return dir;
 }
 
-function sh(line: string, cwd: string, binDir: string) {
+function sh(line: string, cwd: string, binDir: string, peers = { aws, github }) {
   return new Promise<{ code: number; out: string }>((resolve) => {
     const child = spawn('sh', ['-c', line], {
       cwd,
@@ -65,9 +66,9 @@ function sh(line: string, cwd: string, binDir: string) {
         GIT_AUTHOR_EMAIL: 'd@example.com',
         GIT_COMMITTER_NAME: 'd',
         GIT_COMMITTER_EMAIL: 'd@example.com',
-        ...aws.env,
-        GITHUB_API_URL: github.url,
-        GITHUB_TOKEN: github.token,
+        ...peers.aws.env,
+        GITHUB_API_URL: peers.github.url,
+        GITHUB_TOKEN: peers.github.token,
         HOSTING_BUILDER: 'buildah',
         CONTAINERS_STORAGE_CONF: path.join(work, 'storage.conf'),
         BUILDAH_ISOLATION: 'chroot',
@@ -87,15 +88,15 @@ function sh(line: string, cwd: string, binDir: string) {
 }
 
 /** The application's repository (a Dockerfile, committed) and the infrastructure repository (an App spec). */
-function repositories() {
-  const app = path.join(work, 'hello-app');
-  mkdirSync(app);
+function repositories(base = work) {
+  const app = path.join(base, 'hello-app');
+  mkdirSync(app, { recursive: true });
   writeFileSync(path.join(app, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
   writeFileSync(path.join(app, 'hello.txt'), 'hello\n');
   git(app, 'init', '-q');
   git(app, 'add', '.');
   git(app, 'commit', '-qm', 'app');
-  const infra = path.join(work, 'infra');
+  const infra = path.join(base, 'infra');
   mkdirSync(path.join(infra, 'apps'), { recursive: true });
   writeFileSync(
     path.join(infra, 'apps/hello-app.yaml'),
@@ -103,6 +104,8 @@ function repositories() {
   );
   // The --help examples name apps/hello.yaml as another App spec file.
   writeFileSync(path.join(infra, 'apps/hello.yaml'), readFileSync(path.join(infra, 'apps/hello-app.yaml')));
+  // The platform pages onboard my-app.
+  writeFileSync(path.join(infra, 'apps/my-app.yaml'), readFileSync(path.join(infra, 'apps/hello-app.yaml')));
   git(infra, 'init', '-q');
   git(infra, 'add', '.');
   git(infra, 'commit', '-qm', 'infra');
@@ -115,19 +118,27 @@ beforeAll(async () => {
     path.join(work, 'storage.conf'),
     `[storage]\ndriver = "vfs"\ngraphroot = "${work}/storage"\nrunroot = "${work}/run"\n`,
   );
-  aws = await startAwsPeers({ ecsTickMs: 20 });
+  aws = await startAws();
   github = await startGitHubPeer({ owner: 'acme', repo: 'infra' });
-  aws.createRepository('hello-app');
-  aws.aws.ecs.addService({
-    cluster: 'shared-staging',
-    service: 'hello-app',
-    taskDefinition: {
-      family: 'hello-app-staging',
-      containerDefinitions: [{ name: 'web', image: `${aws.registry.host}/hello-app:previous` }],
-    },
-    desiredCount: 1,
-  });
 }, 60_000);
+
+/** The AWS peers with the ECR repository and the staging ECS service of hello-app (most pages) and my-app. */
+async function startAws(): Promise<AwsPeers> {
+  const peers = await startAwsPeers({ ecsTickMs: 20 });
+  for (const app of ['hello-app', 'my-app']) {
+    peers.createRepository(app);
+    peers.aws.ecs.addService({
+      cluster: 'shared-staging',
+      service: app,
+      taskDefinition: {
+        family: `${app}-staging`,
+        containerDefinitions: [{ name: 'web', image: `${peers.registry.host}/${app}:previous` }],
+      },
+      desiredCount: 1,
+    });
+  }
+  return peers;
+}
 
 afterAll(async () => {
   await github?.stop();
@@ -139,7 +150,7 @@ describe('docs/getting-started.md, as written', () => {
   it('runs every command of the page, in order, each succeeding', async () => {
     const { app, infra } = repositories();
     const binDir = tools();
-    const lines = bashLines(readFileSync(page, 'utf8'));
+    const lines = bashLines(readFileSync(pageFile, 'utf8'));
     expect(lines.filter((l) => l.line.startsWith('hosting ')).length).toBeGreaterThanOrEqual(5);
     for (const { section, line } of lines) {
       if (NOT_RUN.some(([pattern]) => pattern.test(line))) continue;
@@ -171,5 +182,57 @@ describe('the examples every --help prints (shown on the CLI reference page)', (
       if (result.code === 2) refused.push(`${example}\n${result.out}`);
     }
     expect(refused).toEqual([]);
+  }, 180_000);
+});
+
+/** The docs pages (not partials, generated files or assets), relative to the repository root. */
+function docPages(dir = path.join(repoRoot, 'docs')): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const file = path.join(dir, entry.name);
+    if (entry.isDirectory()) return /^(_|assets$)/.test(entry.name) ? [] : docPages(file);
+    return /\.mdx?$/.test(entry.name) && !entry.name.startsWith('_') ? [path.relative(repoRoot, file)] : [];
+  });
+}
+
+describe('the hosting commands of the other pages', () => {
+  // getting-started.md runs in full above. Each other page runs its `hosting` lines as written, in order, in
+  // fresh repositories, against a GitHub peer serving the infrastructure repository the page names
+  // (--infra-repo: acme/infra, owner/infra, my-org/shared-hosting-infra): each must succeed, or end with the
+  // exit code its comment says.
+  it('run as written, each succeeding (or exiting as its comment says)', async () => {
+    const pages = docPages().filter((page) => page !== path.relative(repoRoot, pageFile));
+    const failed: string[] = [];
+    const binDir = tools();
+    let ran = 0;
+    for (const [index, page] of pages.entries()) {
+      const lines = bashLines(readFileSync(path.join(repoRoot, page), 'utf8')).filter((l) =>
+        l.line.startsWith('hosting '),
+      );
+      if (lines.length === 0) continue;
+      const named = lines.map((l) => /--infra-repo (\S+)\/(\S+)/.exec(l.line)).find(Boolean);
+      // Peers of the page's own: one page's deployments are not another's history.
+      const peers = {
+        aws: await startAws(),
+        github: await startGitHubPeer({ owner: named?.[1] ?? 'acme', repo: named?.[2] ?? 'infra' }),
+      };
+      try {
+        // Fresh repositories per page: an `init` of one page does not make another's refuse to overwrite.
+        const { app, infra } = repositories(path.join(work, `page-${index}`));
+        for (const { line } of lines) {
+          const cwd = /^hosting (rollout|init --infra)/.test(line) ? infra : app;
+          const result = await sh(line, cwd, binDir, peers);
+          ran++;
+          // A line may say the exit code it ends with: `# exit 3 until ...`.
+          const expected = Number(/#\s*exit (\d+)/.exec(line)?.[1] ?? 0);
+          if (result.code !== expected)
+            failed.push(`${page}: "${line}" exited ${result.code}, not ${expected}:\n${result.out}`);
+        }
+      } finally {
+        await peers.github.stop();
+        await peers.aws.stop();
+      }
+    }
+    expect(ran).toBeGreaterThanOrEqual(8);
+    expect(failed).toEqual([]);
   }, 180_000);
 });
