@@ -19,4 +19,7 @@ for (const stream of [process.stdout, process.stderr]) {
 
 run(process.argv.slice(2)).then((code) => {
   process.exitCode = code;
+  // The command is over: a request the SDK left open (a credentials endpoint that never answers, whose
+  // timeout only warns) must not keep the process alive. Output still being written gets a second.
+  setTimeout(() => process.exit(code), 1_000).unref();
 });
