@@ -9,6 +9,7 @@ import {
   InputError,
   InputErrors,
   type OperationInputs,
+  parseBoolean,
   parseDeployInputs,
   parseReleaseOptions,
   planPromote,
@@ -19,7 +20,7 @@ import {
   ACTION_OPERATION_NAMES,
   ACTION_ROLLOUT_NAMES,
 } from '@shared-hosting/core/adapter';
-import { type ActionInputs, COMMAND_INPUT } from './inputs.js';
+import { type ActionInputs, COMMAND_INPUT, DRY_RUN_INPUT } from './inputs.js';
 
 /** The commands that change a deployment (they dispatch and follow the infra run). */
 export const RELEASE_COMMANDS = ['deploy', 'rollback', 'promote'] as const;
@@ -77,7 +78,7 @@ export const COMMAND_INPUTS: Record<CommandName, (given: ActionInputs, cwd: stri
   rollout: (given) => {
     // The App spec is read (and checked) by main.cjs; here the inputs that need no file.
     const { application, environment, timeout } = given.inputs;
-    checkRolloutInputs({ application, environment, timeout }, ACTION_ROLLOUT_NAMES);
+    checkRolloutInputs({ application, environment, timeout, dryRun: given.dryRun }, ACTION_ROLLOUT_NAMES);
   },
   continue: (given) => {
     const { application, environment } = given.inputs;
@@ -89,7 +90,32 @@ export const COMMAND_INPUTS: Record<CommandName, (given: ActionInputs, cwd: stri
   },
 };
 
+/** The dry-run input of a release (the rollout's is checked with its inputs); throws InputErrors naming it. */
+export function parseDryRun(given: ActionInputs): boolean {
+  const value = parseBoolean(given.dryRun, false);
+  if (value !== undefined) return value;
+  throw new InputErrors([
+    new InputError(
+      DRY_RUN_INPUT,
+      `${DRY_RUN_INPUT} "${given.dryRun}" is not a boolean.`,
+      'Use true or false.',
+    ),
+  ]);
+}
+
 /** Validate every input of the command asked for (the fast path): throws InputErrors naming each one. */
 export function checkInputs(given: ActionInputs, cwd: string): void {
-  COMMAND_INPUTS[parseCommand(given.command)](given, cwd);
+  const command = parseCommand(given.command);
+  const errors: InputError[] = [];
+  const collect = (check: () => unknown) => {
+    try {
+      check();
+    } catch (error) {
+      if (!(error instanceof InputErrors)) throw error;
+      errors.push(...error.errors);
+    }
+  };
+  if (RELEASE_COMMANDS.includes(command as ReleaseCommandName)) collect(() => parseDryRun(given));
+  collect(() => COMMAND_INPUTS[command](given, cwd));
+  if (errors.length > 0) throw new InputErrors(errors);
 }

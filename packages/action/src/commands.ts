@@ -27,7 +27,7 @@ import {
   toOutputs,
 } from '@shared-hosting/core';
 import { ACTION_INPUT_NAMES, ACTION_ROLLOUT_NAMES, type ReleaseLive } from '@shared-hosting/core/adapter';
-import { ACTION_NAMES, type CommandName, operationInputs } from './command-input.js';
+import { ACTION_NAMES, type CommandName, operationInputs, parseDryRun } from './command-input.js';
 import { type ActionInputs, type GetInput, GITHUB_TOKEN_INPUT } from './inputs.js';
 import type { ActionResult } from './summary.js';
 
@@ -91,7 +91,7 @@ export function rolloutInputs(given: ActionInputs, get: GetInput): RolloutInputs
     service: own(ACTION_ROLLOUT_NAMES.service),
     container: own(ACTION_ROLLOUT_NAMES.container),
     waitUntil: own(ACTION_ROLLOUT_NAMES.waitUntil),
-    dryRun: own(ACTION_ROLLOUT_NAMES.dryRun),
+    dryRun: given.dryRun,
   };
 }
 
@@ -116,34 +116,37 @@ export const COMMANDS: Record<CommandName, Prepare> = {
   deploy: async (given, context) => {
     const plan = await prepareDeploy(given.inputs, ACTION_INPUT_NAMES, context);
     const release = parseReleaseOptions({ ...given.operation }, ACTION_NAMES);
+    const dryRun = parseDryRun(given);
     return {
       cancels: plan.wait.cancelOnInterrupt ? plan.workflow : undefined,
       run: (session) =>
         withReleasePorts(session, plan.build.builder, async (ports, options) => ({
           command: 'deploy',
-          result: await execute(plan, ports, { ...release, ...options }),
+          result: await execute(plan, ports, { ...release, ...options, dryRun }),
         })),
     };
   },
   rollback: async (given, context) => {
     const plan = await prepareRollback(operationInputs(given), ACTION_NAMES, context);
+    const dryRun = parseDryRun(given);
     return {
       cancels: plan.wait.cancelOnInterrupt ? plan.target.workflow : undefined,
       run: (session) =>
         withReleasePorts(session, 'auto', async (ports, options) => ({
           command: 'rollback',
-          result: await rollback(plan, ports, options),
+          result: await rollback(plan, ports, { ...options, dryRun }),
         })),
     };
   },
   promote: async (given, context) => {
     const plan = await preparePromote(operationInputs(given), ACTION_NAMES, context);
+    const dryRun = parseDryRun(given);
     return {
       cancels: plan.wait.cancelOnInterrupt ? plan.target.workflow : undefined,
       run: (session) =>
         withReleasePorts(session, 'auto', async (ports, options) => ({
           command: 'promote',
-          result: await promote(plan, ports, options),
+          result: await promote(plan, ports, { ...options, dryRun }),
         })),
     };
   },

@@ -36,6 +36,8 @@ export const GITHUB_TOKEN_INPUT = 'github-token';
 export const GITHUB_APP_ID_INPUT = 'github-app-id';
 export const GITHUB_APP_KEY_INPUT = 'github-app-private-key';
 export const COMMAND_INPUT = 'command';
+/** Every command: check and plan, change nothing. */
+export const DRY_RUN_INPUT = 'dry-run';
 
 /** The inputs only the day-2 commands (and deploy's safety nets) read. */
 export const OPERATION_INPUTS = {
@@ -57,16 +59,22 @@ export interface ActionInputs {
   command?: string | undefined;
   /** The inputs of rollback and promote, and of the lock and rollback-on-failure (all commands). */
   operation?: OperationInputs | undefined;
+  /** The dry-run input, as given (checked by the command). */
+  dryRun?: string | undefined;
 }
 
 /** Read `command` and the operation inputs (empty means not given). */
-function readOperationInputs(get: GetInput): Pick<ActionInputs, 'command' | 'operation'> {
+function readOperationInputs(get: GetInput): Pick<ActionInputs, 'command' | 'operation' | 'dryRun'> {
   const operation: OperationInputs = {};
   for (const [key, name] of Object.entries(OPERATION_INPUTS) as [keyof typeof OPERATION_INPUTS, string][]) {
     const value = blankToUndefined(get(name));
     if (value !== undefined) operation[key] = value;
   }
-  return { command: blankToUndefined(get(COMMAND_INPUT)), operation };
+  return {
+    command: blankToUndefined(get(COMMAND_INPUT)),
+    operation,
+    ...(blankToUndefined(get(DRY_RUN_INPUT)) ? { dryRun: blankToUndefined(get(DRY_RUN_INPUT)) } : {}),
+  };
 }
 
 /** Read every input once: empty means "not given", then the environment fallbacks apply. */

@@ -96,6 +96,19 @@ async function runAction(inputs: Record<string, string>) {
 }
 
 describe('command: rollout', () => {
+  it('dry-run: reads, resolves and renders, registers nothing; the summary shows what it read and the changes', async () => {
+    const registered = peers.aws.calls('RegisterTaskDefinition').length;
+    const { exitCode, outputs, summary } = await runAction({ environment: 'staging', 'dry-run': 'true' });
+    expect(exitCode).toBeUndefined();
+    expect(summary).toContain('## 🔍 Dry run: rollout of hello-app v2 to staging');
+    expect(summary).toContain(
+      '<code>v2</code> (<code>/shared-hosting/hello-app/staging/version</code> version 1)',
+    );
+    expect(summary).toContain('Task definition changes');
+    expect(outputs.version).toBe('v2');
+    expect(peers.aws.calls('RegisterTaskDefinition')).toHaveLength(registered);
+  });
+
   it('rolls out, sets the outputs of design.md and writes a summary with deployment, revision, image and events', async () => {
     const { exitCode, outputs, summary } = await runAction({ environment: 'staging' });
     expect(exitCode).toBeUndefined();

@@ -7,8 +7,10 @@ import {
   BuildError,
   type CommandResult,
   formatDuration,
+  type Reads,
   type ReleaseResult,
   type RolloutResult,
+  readsOf,
   STEP_TITLES,
   shortTaskDefinition,
 } from '@shared-hosting/core';
@@ -93,20 +95,38 @@ export function summaryHeading(r: ActionResult): string {
   }
 }
 
+/** The parameter's change; in a dry run what it would be, or that the parameter was not read. */
+function parameterFact(result: ReleaseResult, read: Reads): string {
+  const name = code(result.parameterName);
+  if (!read.parameter) return `${name}: not read`;
+  const from = result.previousValue === undefined ? '(not set)' : code(result.previousValue);
+  if (result.parameterVersion !== undefined)
+    return `${name}: ${from} → ${code(result.version)} (version ${result.parameterVersion})`;
+  return result.dryRun
+    ? `${name}: ${from} → ${code(result.version)} (dry run: not changed)`
+    : `${name} (not changed)`;
+}
+
+/** The image; in a dry run whether it is in the registry, or that it was not looked up. */
+function imageFact(result: ReleaseResult, read: Reads): string | undefined {
+  if (!read.image)
+    return result.dryRun ? `${result.image ? `${code(result.image)} ` : ''}(not looked up)` : undefined;
+  if (!result.image) return undefined;
+  if (!result.dryRun) return code(result.image);
+  return `${code(result.image)} (${result.imageExisted ? 'in the registry' : 'not in the registry: would be built and pushed'})`;
+}
+
 /** The facts of a release: what went where, the parameter change, the infra run and the recovery. */
-function releaseFacts(result: ReleaseResult): [string, string][] {
+function releaseFacts(result: ReleaseResult, read: Reads): [string, string][] {
   const facts: [string, string][] = [
     ['Application', code(result.application)],
     ['Environment', code(result.environment)],
     ['Version', code(result.version)],
   ];
-  if (result.image) facts.push(['Image', code(result.image)]);
+  const image = imageFact(result, read);
+  if (image) facts.push(['Image', image]);
   if (result.digest) facts.push(['Digest', code(result.digest)]);
-  const parameterChange =
-    result.parameterVersion !== undefined
-      ? `${code(result.parameterName)}: ${result.previousValue === undefined ? '(not set)' : code(result.previousValue)} → ${code(result.version)} (version ${result.parameterVersion})`
-      : `${code(result.parameterName)} (not changed)`;
-  facts.push(['Parameter', parameterChange]);
+  facts.push(['Parameter', parameterFact(result, read)]);
   if (result.run) facts.push(['Infra run', link(result.run.url, `run ${result.run.id}`)]);
   facts.push(['Conclusion', escapeHtml(result.conclusion ?? (result.run ? 'not waited for' : 'not run'))]);
   const recovery = result.recovery;
@@ -122,7 +142,7 @@ function releaseFacts(result: ReleaseResult): [string, string][] {
 }
 
 /** The facts of a rollout: service, version, image, revision, deployment, strategy, where it went back. */
-function rolloutFacts(result: RolloutResult): [string, string][] {
+function rolloutFacts(result: RolloutResult, read: Reads): [string, string][] {
   const td = (arn: string) => code(shortTaskDefinition(arn));
   const facts: [string, string][] = [
     ['Service', `${code(result.service)} in cluster ${code(result.cluster)}`],
@@ -130,10 +150,11 @@ function rolloutFacts(result: RolloutResult): [string, string][] {
       'Version',
       result.version
         ? `${code(result.version)} (${code(result.parameterName)} version ${result.parameterVersion})`
-        : code(result.parameterName),
+        : `${code(result.parameterName)}${read.parameter ? '' : ': not read'}`,
     ],
   ];
   if (result.image) facts.push(['Image', code(result.image)]);
+  else if (!read.image) facts.push(['Image', 'not looked up']);
   const previous = result.previousTaskDefinition;
   if (result.taskDefinition)
     facts.push([
@@ -158,19 +179,19 @@ function rolloutFacts(result: RolloutResult): [string, string][] {
 function factsOf(r: ActionResult): [string, string][] {
   switch (r.command) {
     case 'deploy':
-      return releaseFacts(r.result);
+      return releaseFacts(r.result, readsOf(r));
     case 'rollback':
       return [
-        ...releaseFacts(r.result),
+        ...releaseFacts(r.result, readsOf(r)),
         ...(r.result.from ? [['Rolled back from', code(r.result.from)] as [string, string]] : []),
       ];
     case 'promote': {
       const { sourceEnvironment, sourceVersion, retagged, version } = r.result;
       const from = `${code(sourceEnvironment)}${sourceVersion ? ` (${code(sourceVersion)})` : ''}${retagged ? `, tagged ${code(version)}` : ''}`;
-      return [...releaseFacts(r.result), ['Promoted from', from]];
+      return [...releaseFacts(r.result, readsOf(r)), ['Promoted from', from]];
     }
     case 'rollout':
-      return rolloutFacts(r.result);
+      return rolloutFacts(r.result, readsOf(r));
     default: {
       const { call, stage, serviceDeployment, service, cluster } = r.result;
       const facts: [string, string][] = [['Service', `${code(service)} in cluster ${code(cluster)}`]];

@@ -122,6 +122,46 @@ describe.each([NODE_24])('on $name', (runtime) => {
       expect(peers.aws.aws.requests.length).toBe(before);
     });
 
+    it('dry-run for deploy, rollback and promote: changes nothing, and the summary says what was read', async () => {
+      const writes = () =>
+        ['PutParameter', 'DeleteParameter', 'PutImage'].map((op) => peers.aws.aws.calls(op).length);
+      const before = { writes: writes(), dispatches: peers.github.stats.dispatches.length };
+      const deploy = await action({ environment: 'staging', version: 'v3', 'dry-run': 'true' });
+      expect(deploy.status, deploy.stdout).toBe(0);
+      expect(deploy.summary).toContain('🔍 Dry run: deployment of hello-app v3 to staging');
+      expect(deploy.summary).toContain('(in the registry)');
+      expect(deploy.summary).toContain('(dry run: not changed)');
+      const rollback = await action({
+        command: 'rollback',
+        environment: 'staging',
+        to: 'v1',
+        'dry-run': 'true',
+      });
+      expect(rollback.status, rollback.stdout).toBe(0);
+      expect(rollback.summary).toContain('🔍 Dry run: rollback of hello-app in staging');
+      const promote = await action({
+        command: 'promote',
+        'from-environment': 'staging',
+        environment: 'production',
+        'dry-run': 'true',
+      });
+      expect(promote.status, promote.stdout).toBe(0);
+      expect(promote.summary).toContain('🔍 Dry run: promotion of hello-app');
+      expect(writes()).toEqual(before.writes);
+      expect(peers.github.stats.dispatches.length).toBe(before.dispatches);
+      // A dry run that stops at the preflight (the source's image is gone) claims nothing it did not read.
+      const gone = await action({ command: 'rollback', environment: 'staging', to: 'v2', 'dry-run': 'true' });
+      expect(gone.status).toBe(1);
+      expect(gone.summary).toContain('<code>/shared-hosting/hello-app/staging/version</code>: not read');
+      expect(gone.summary).toContain('(not looked up)');
+      expect(gone.summary).not.toContain('in the registry');
+      const bad = await action({ environment: 'staging', 'dry-run': 'maybe' });
+      expect(bad.status).toBe(1);
+      expect(bad.stdout).toMatch(
+        /^::error title=Invalid input%3A dry-run::dry-run "maybe" is not a boolean/m,
+      );
+    });
+
     it('refuses an unknown command on the fast path, naming the input', async () => {
       const r = await action({ command: 'undeploy', environment: 'staging' });
       expect(r.status).toBe(1);

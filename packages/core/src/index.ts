@@ -54,6 +54,7 @@ export {
   type InputKey,
   type InputNames,
   NAME_PATTERN,
+  parseBoolean,
   parseDeployInputs,
   parseRepositorySlug,
 } from './inputs/inputs.js';
@@ -109,6 +110,8 @@ export {
   type CommandResult,
   errorJson,
   RESULT_FIELDS,
+  type Reads,
+  readsOf,
   resultFieldsMarkdown,
   resultJson,
 } from './present.js';

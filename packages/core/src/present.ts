@@ -114,8 +114,24 @@ export const RESULT_FIELDS: readonly ResultField[] = [
   field('run-id', RELEASES, 'string', 'The infra run (empty when not triggered).'),
   field('run-url', RELEASES, 'string', 'Link to the infra run.'),
   field('conclusion', RELEASES, 'string', 'The infra run\'s conclusion ("" when not waited for).'),
-  field('previous-value', RELEASES, 'string | null', "The parameter's value before."),
-  field('image-existed', RELEASES, 'boolean | null', 'The image was already in ECR: nothing was built.'),
+  field(
+    'read',
+    [...RELEASES, ...ROLLOUT],
+    '{ parameter: boolean, image: boolean }',
+    'What the command read: the SSM parameter, and the image in ECR. A dry run (or a run) that stopped before a read says so here: its `previous-value` is then unknown, not "not set".',
+  ),
+  field(
+    'previous-value',
+    RELEASES,
+    'string | null',
+    "The parameter's value before (null: not set, or not read: see `read`).",
+  ),
+  field(
+    'image-existed',
+    RELEASES,
+    'boolean | null',
+    'The image was already in ECR: nothing was built (null: not looked up, see `read`).',
+  ),
   field('from', RELEASES, 'string | null', 'rollback: the version rolled back from.'),
   field('source-environment', RELEASES, 'string | null', 'promote: the environment the image came from.'),
   field('source-version', RELEASES, 'string | null', 'promote: the version it runs there.'),
@@ -269,10 +285,29 @@ export function resultJson(input: CommandResult): Record<string, unknown> {
     };
   }
   if (input.command === 'unlock') return { ...common, ...unlockFields(input.result), ...tail };
-  if (input.command === 'rollout') return { ...common, ...rolloutFields(input.result), ...tail };
+  if (input.command === 'rollout')
+    return { ...common, ...rolloutFields(input.result), read: readsOf(input), ...tail };
   if (input.command === 'continue' || input.command === 'abort')
     return { ...common, 'dry-run': false, ...resumeFields(input.result), ...tail };
-  return { ...common, ...releaseFields(input.result), ...tail };
+  return { ...common, ...releaseFields(input.result, readsOf(input)), ...tail };
+}
+
+/** What a release or a rollout read: the parameter, and the image in ECR. */
+export interface Reads {
+  parameter: boolean;
+  image: boolean;
+}
+
+/**
+ * What a release or a rollout read, from the steps that ran to the end: a release reads the parameter and
+ * looks the image up in its preflight; a rollout in its steps read and resolve. A dry run (or a run) that
+ * stopped before says "not read", never "not set".
+ */
+export function readsOf(input: CommandResult): Reads {
+  const ran = (step: string) => input.result.steps.some((s) => s.step === step && s.status === 'done');
+  if (input.command === 'rollout') return { parameter: ran('read'), image: ran('resolve') };
+  const preflight = ran('preflight');
+  return { parameter: preflight, image: preflight };
 }
 
 function unlockFields(u: UnlockResult) {
@@ -336,15 +371,16 @@ function resumeFields(r: ResumeResult) {
   };
 }
 
-function releaseFields(result: ReleaseResult | RollbackResult | PromoteResult) {
+function releaseFields(result: ReleaseResult | RollbackResult | PromoteResult, read: Reads) {
   const rollback = 'operation' in result && result.operation === 'rollback' ? result : undefined;
   const promote = 'operation' in result && result.operation === 'promote' ? result : undefined;
   return {
     environment: result.environment,
     ...toOutputs(result),
     triggered: result.run !== undefined,
+    read,
     'previous-value': result.previousValue ?? null,
-    'image-existed': result.imageExisted ?? null,
+    'image-existed': read.image ? (result.imageExisted ?? null) : null,
     from: rollback?.from ?? null,
     'source-environment': promote?.sourceEnvironment ?? null,
     'source-version': promote?.sourceVersion ?? null,

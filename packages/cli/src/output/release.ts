@@ -1,6 +1,13 @@
-import { formatDuration, type PromoteResult, type RollbackResult, resultJson } from '@shared-hosting/core';
+import {
+  formatDuration,
+  type PromoteResult,
+  type RollbackResult,
+  readsOf,
+  resultJson,
+} from '@shared-hosting/core';
 import type { CommonFlags } from '../options.js';
 import type { CliIO } from '../types.js';
+import { releaseDryRun } from './dry-run.js';
 import type { Redactor } from './redact.js';
 
 /** What a rollback or promote did, for humans; or the JSON. */
@@ -25,10 +32,14 @@ export function printRelease(
     : `Promotion of ${[result.application, pr?.sourceVersion].filter(Boolean).join(' ')} from ${pr?.sourceEnvironment} to ${result.environment}`;
   const lines: string[] = [''];
   if (result.dryRun) {
+    const read = rb
+      ? readsOf({ command: 'rollback', result: rb })
+      : readsOf({ command: 'promote', result: result as PromoteResult });
     lines.push(
-      `Dry run: nothing was changed. ${what} would:`,
-      `  image      ${result.image ?? '?'}${result.digest ? `@${result.digest}` : ''} (in the registry)`,
-      `  parameter  ${result.parameterName}: ${result.previousValue ?? '(not set)'} → ${result.version}`,
+      ...releaseDryRun(result, read, {
+        heading: `Dry run: nothing was changed. ${what} would:`,
+        image: (r) => `${r.image ?? '?'}${r.digest ? `@${r.digest}` : ''} (in the registry)`,
+      }),
     );
   } else {
     lines.push(result.status === 'succeeded' ? `${what}: done in ${total}` : `${what} failed after ${total}`);

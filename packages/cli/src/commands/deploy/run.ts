@@ -4,9 +4,11 @@ import {
   parseReleaseOptions,
   prepareDeploy,
   type ReleaseResult,
+  readsOf,
   resultJson,
 } from '@shared-hosting/core';
 import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES, describePlan } from '@shared-hosting/core/adapter';
+import { releaseDryRun } from '../../output/dry-run.js';
 import type { Redactor } from '../../output/redact.js';
 import { toDeployInputs } from '../../runtime/inputs.js';
 import { runReleaseCommand } from '../../runtime/operation.js';
@@ -64,9 +66,11 @@ function printResult(result: ReleaseResult, flags: DeployFlags, io: CliIO, redac
   const lines: string[] = [''];
   if (result.dryRun) {
     lines.push(
-      'Dry run: nothing was changed.',
-      `  image      ${result.image ?? '?'} ${result.imageExisted ? `(already in the registry: build and push would be skipped)` : '(would be built and pushed)'}`,
-      `  parameter  ${result.parameterName}: ${result.previousValue ?? '(not set)'} → ${result.version}`,
+      ...releaseDryRun(result, readsOf({ command: 'deploy', result }), {
+        heading: 'Dry run: nothing was changed.',
+        image: (r) =>
+          `${r.image ?? '?'} ${r.imageExisted ? `(already in the registry: build and push would be skipped)` : '(would be built and pushed)'}`,
+      }),
     );
   } else if (result.status === 'succeeded' && !result.run && flags.trigger === false) {
     lines.push(

@@ -6,6 +6,7 @@ import {
   ROLLOUT_STEPS,
   type RolloutPorts,
   type RolloutResult,
+  readsOf,
   resultJson,
   rollout,
   shortTaskDefinition,
@@ -70,6 +71,16 @@ export async function runRollout(
   }
 }
 
+/** A dry run that stopped: what it read, and what it did not ("not read", never "not set"). */
+function stoppedDryRun(result: RolloutResult, what: string, total: string): string[] {
+  const read = readsOf({ command: 'rollout', result });
+  return [
+    `Dry run of the rollout of ${what} stopped after ${total}: nothing was changed.`,
+    `  parameter        ${result.parameterName}: ${read.parameter ? `${result.version} (version ${result.parameterVersion ?? '?'})` : 'not read'}`,
+    `  image            ${read.image ? (result.image ?? '?') : 'not looked up'}`,
+  ];
+}
+
 function printRollout(result: RolloutResult, flags: CommonFlags, io: CliIO, redactor: Redactor): void {
   if (flags.json) {
     io.stdout.write(
@@ -102,6 +113,8 @@ function printRollout(result: RolloutResult, flags: CommonFlags, io: CliIO, reda
       lines.push(
         `  bake until       ${result.bakeUntil?.toISOString() ?? 'no bake'}: production traffic is on the new revision; a rollback after this point is not this run's to see`,
       );
+  } else if (result.dryRun) {
+    lines.push(...stoppedDryRun(result, what, total));
   } else {
     lines.push(`Rollout of ${what} on ${result.cluster}/${result.service} failed after ${total}`);
     if (result.image) lines.push(`  image            ${result.image}`);
