@@ -28,5 +28,8 @@ if (argv.length === 1 && (argv[0] === '--version' || argv[0] === '-V')) {
     .then(({ run }) => run(argv))
     .then((code) => {
       process.exitCode = code;
+      // The command is over: a request the SDK left open (a credentials endpoint that never answers, whose
+      // timeout only warns) must not keep the process alive. Output still being written gets a second.
+      setTimeout(() => process.exit(code), 1_000).unref();
     });
 }

@@ -101,13 +101,17 @@ function defineDeploy(program: Command, io: CliIO): void {
     .option('--repository <name>', 'ECR repository (default: the application name)')
     .option('--parameter <name>', 'SSM parameter (default: /shared-hosting/<app>/<env>/version)');
   addInfraOptions(deploy);
+  deploy.option(
+    '--no-trigger',
+    'only build, push and set the version; do not trigger the infra deployment (needs no GitHub token)',
+  );
   addReleaseOptions(deploy);
   addAwsOptions(deploy);
   deploy.option('--dry-run', 'check everything and print the plan; change nothing');
   addCommonOptions(deploy);
   deploy.addHelpText(
     'after',
-    `\nCredentials:\n  AWS from the SDK's default chain (--profile/AWS_PROFILE, SSO, environment); GitHub from a GitHub App\n  (HOSTING_GITHUB_APP_ID and HOSTING_GITHUB_APP_PRIVATE_KEY or ..._PRIVATE_KEY_FILE: tokens for the infra\n  repository only, renewed while waiting), else GITHUB_TOKEN, GH_TOKEN or a logged-in gh CLI.\n  Without a GitHub token or App the image is built and pushed and the version set, but the infra\n  deployment is not triggered (a warning says so).\n\nExamples:\n  $ hosting deploy --app hello-app --env staging --infra-repo acme/infra\n  $ hosting deploy --app hello-app --env production --version v1.4.2 --infra-repo acme/infra --dry-run\n${exitCodesHelp()}`,
+    `\nCredentials:\n  AWS from the SDK's default chain (--profile/AWS_PROFILE, SSO, environment); GitHub from a GitHub App\n  (HOSTING_GITHUB_APP_ID and HOSTING_GITHUB_APP_PRIVATE_KEY or ..._PRIVATE_KEY_FILE: tokens for the infra\n  repository only, renewed while waiting), else GITHUB_TOKEN, GH_TOKEN or a logged-in gh CLI.\n  Without a GitHub token or App, deploy refuses before changing anything (exit 2); --no-trigger only\n  builds, pushes and sets the version (version set, not deployed).\n\nExamples:\n  $ hosting deploy --app hello-app --env staging --infra-repo acme/infra\n  $ hosting deploy --app hello-app --env production --version v1.4.2 --infra-repo acme/infra --dry-run\n${exitCodesHelp()}`,
   );
   deploy.action(async (flags: DeployFlags) => {
     const { runDeploy } = await import('./commands/deploy.js');

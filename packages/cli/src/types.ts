@@ -47,4 +47,6 @@ export interface DeployFlags extends ReleaseFlags {
   platform?: string;
   /** false with --no-cache. */
   cache?: boolean;
+  /** false with --no-trigger: only set the version. */
+  trigger?: boolean;
 }

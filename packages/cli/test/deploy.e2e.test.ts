@@ -216,20 +216,27 @@ describe('hosting deploy (built bin, real peers)', () => {
     expect(await tags('hello-app')).toEqual([sha]);
   });
 
-  it('without a GitHub token, still publishes the version and says the infra deployment was not triggered', async () => {
+  it('without a GitHub token refuses before any side effect (exit 2); --no-trigger only sets the version, exit 0', async () => {
     const ghBefore = github.stats.requests;
-    const r = await run(
-      ['deploy', '--app', 'hello-app', '--env', 'production', '--infra-repo', 'owner/infra', '--json'],
-      { GITHUB_TOKEN: '' },
-    );
+    const production = ['deploy', '--app', 'hello-app', '--env', 'production', '--infra-repo', 'owner/infra'];
+    const prodParam = '/shared-hosting/hello-app/production/version';
+    const awsBefore = aws.aws.requests.length;
+    const refused = await run([...production, '--version', 'v-no-token'], { GITHUB_TOKEN: '' });
+    expect(refused.code, refused.stderr).toBe(2);
+    expect(refused.stderr).toContain('GITHUB_TOKEN');
+    expect(refused.stderr).toContain('--no-trigger');
+    expect(aws.aws.requests.slice(awsBefore).filter((r) => r.operation === 'PutParameter')).toEqual([]);
+    expect(await tags('hello-app')).not.toContain('v-no-token');
+    expect(aws.aws.ssm.parameters.get(prodParam)).toBeUndefined();
+
+    const r = await run([...production, '--no-trigger', '--json'], { GITHUB_TOKEN: '' });
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out).toMatchObject({
-      version: sha,
-      'parameter-name': '/shared-hosting/hello-app/production/version',
-      'run-id': '',
-    });
-    expect(r.stderr).toContain('the infra deployment will not be triggered');
+    expect(out).toMatchObject({ version: sha, 'parameter-name': prodParam, 'run-id': '', triggered: false });
+    expect(aws.aws.ssm.parameters.get(prodParam)?.at(-1)?.Value).toBe(sha);
+    const text = await run([...production, '--no-trigger', '--version', sha], { GITHUB_TOKEN: '' });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('Version set, not deployed');
     expect(github.stats.requests).toBe(ghBefore);
   });
 

@@ -105,6 +105,12 @@ export const RESULT_FIELDS: readonly ResultField[] = [
     'string',
     'The SSM parameter version written (rollout: read) ("" when none).',
   ),
+  field(
+    'triggered',
+    RELEASES,
+    'boolean',
+    'Whether an infra run was triggered (false: the version was set, not deployed, e.g. with `--no-trigger`).',
+  ),
   field('run-id', RELEASES, 'string', 'The infra run (empty when not triggered).'),
   field('run-url', RELEASES, 'string', 'Link to the infra run.'),
   field('conclusion', RELEASES, 'string', 'The infra run\'s conclusion ("" when not waited for).'),
@@ -336,6 +342,7 @@ function releaseFields(result: ReleaseResult | RollbackResult | PromoteResult) {
   return {
     environment: result.environment,
     ...toOutputs(result),
+    triggered: result.run !== undefined,
     'previous-value': result.previousValue ?? null,
     'image-existed': result.imageExisted ?? null,
     from: rollback?.from ?? null,

@@ -45,7 +45,7 @@ export async function runDeploy(
           signal,
           live,
           tokenInput: 'GITHUB_TOKEN',
-          allowMissingToken: true,
+          trigger: flags.trigger !== false,
         }),
       print: (result) => printResult(result, flags, io, redactor),
     },
@@ -66,6 +66,12 @@ function printResult(result: ReleaseResult, flags: DeployFlags, io: CliIO, redac
       'Dry run: nothing was changed.',
       `  image      ${result.image ?? '?'} ${result.imageExisted ? `(already in the registry: build and push would be skipped)` : '(would be built and pushed)'}`,
       `  parameter  ${result.parameterName}: ${result.previousValue ?? '(not set)'} → ${result.version}`,
+    );
+  } else if (result.status === 'succeeded' && !result.run && flags.trigger === false) {
+    lines.push(
+      `Version set, not deployed: ${result.application} ${result.version} in ${result.environment} (${total}); the infra deployment was not triggered (--no-trigger)`,
+      `  image      ${result.image}${result.digest ? `@${result.digest}` : ''}`,
+      `  parameter  ${result.parameterName} = ${result.version} (version ${result.parameterVersion ?? '?'}, was ${result.previousValue ?? 'not set'})`,
     );
   } else if (result.status === 'succeeded') {
     lines.push(

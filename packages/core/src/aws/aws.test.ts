@@ -1,5 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AwsPeers, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
@@ -112,16 +114,53 @@ describe('createAwsPorts', () => {
     vi.stubEnv('AWS_CONTAINER_CREDENTIALS_RELATIVE_URI', undefined);
     vi.stubEnv('AWS_WEB_IDENTITY_TOKEN_FILE', undefined);
     try {
-      const ports = await createAwsPorts({
-        env: { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL },
-        retry: fast,
-      });
-      const error = await failure(ports.parameters.get('/x/y'));
+      // Found once, before any request: not again at every call.
+      const error = await failure(
+        createAwsPorts({
+          env: { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL },
+          retry: fast,
+        }),
+      );
       expect(error.code).toBe('AWS_CREDENTIALS_MISSING');
       expect(error.fix).toContain('--profile');
       expect(peers.aws.requests).toHaveLength(0);
     } finally {
       vi.unstubAllEnvs();
+    }
+  });
+
+  it('fails within its deadline, naming the source, when the credential chain waits on an endpoint that never answers', async () => {
+    const requests: string[] = [];
+    const silent = http.createServer((req) => requests.push(req.url ?? ''));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    for (const name of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE']) {
+      vi.stubEnv(name, undefined);
+    }
+    vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
+    vi.stubEnv('AWS_SHARED_CREDENTIALS_FILE', '/nonexistent/aws-credentials');
+    vi.stubEnv('AWS_WEB_IDENTITY_TOKEN_FILE', undefined);
+    vi.stubEnv('AWS_CONTAINER_CREDENTIALS_FULL_URI', `http://127.0.0.1:${port}/credentials`);
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    try {
+      const started = Date.now();
+      const options = { env: { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL } };
+      // The deadline is shortened here; the default (3 s) is checked below.
+      const error = await failure(createAwsPorts({ ...options, credentialsDeadlineMs: 500 }));
+      expect(Date.now() - started).toBeLessThan(2_500);
+      expect(error.code).toBe('AWS_CREDENTIALS_TIMEOUT');
+      expect(error.kind).toBe('remote');
+      expect(error.message).toContain('AWS_CONTAINER_CREDENTIALS_FULL_URI');
+      expect(error.fix).toContain('unset AWS_CONTAINER_CREDENTIALS_FULL_URI');
+      expect(requests).toEqual(['/credentials']);
+      expect(peers.aws.requests).toHaveLength(0);
+      const { CREDENTIALS_DEADLINE_MS } = await import('./credentials.js');
+      expect(CREDENTIALS_DEADLINE_MS).toBe(3_000);
+    } finally {
+      warn.mockRestore();
+      vi.unstubAllEnvs();
+      silent.closeAllConnections();
+      silent.close();
     }
   });
 
@@ -152,14 +191,15 @@ describe('createAwsPorts', () => {
       expect(peers.aws.requests.at(-1)).toMatchObject({ status: 200, region: 'eu-central-1' });
       expect(warn).not.toHaveBeenCalled();
 
-      const unknown = await createAwsPorts({
-        profile: 'nope',
-        region: 'eu-west-1',
-        env: { AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL },
-        retry: fast,
-      });
       vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
-      const error = await failure(unknown.parameters.get('/x/y'));
+      const error = await failure(
+        createAwsPorts({
+          profile: 'nope',
+          region: 'eu-west-1',
+          env: { AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL },
+          retry: fast,
+        }),
+      );
       expect(error.code).toBe('AWS_CREDENTIALS_MISSING');
       expect(error.message).toContain('profile "nope"');
     } finally {

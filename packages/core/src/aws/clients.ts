@@ -6,16 +6,22 @@ import { ECRClient } from '@aws-sdk/client-ecr';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AwsCaller } from './call.js';
 import { type AwsSettings, awsSettings, clientConfig, quietly } from './config.js';
+import { boundCredentials } from './credentials.js';
 import { EcrRegistry } from './ecr.js';
 import { type AwsPorts, type AwsPortsOptions, checkRegion, missingRegionError } from './options.js';
 import { SsmParameterStore } from './ssm.js';
 
 export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPorts> {
   const settings = awsSettings(options);
-  const { ssm, ecr } = quietly(() => ({
-    ssm: new SSMClient(clientConfig(options, settings, 'SSM')),
-    ecr: new ECRClient(clientConfig(options, settings, 'ECR')),
-  }));
+  const { ssm, ecr } = quietly(() => {
+    const ssm = new SSMClient(clientConfig(options, settings, 'SSM'));
+    // One credential chain for both clients: resolved (and bounded) once.
+    const ecr = new ECRClient({
+      ...clientConfig(options, settings, 'ECR'),
+      credentials: ssm.config.credentials,
+    });
+    return { ssm, ecr };
+  });
   let region: string;
   try {
     region = await resolveRegion(settings, ssm);
@@ -25,6 +31,15 @@ export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPor
     throw error;
   }
   const aws = new AwsCaller(region, settings.profile, settings.env);
+  await boundCredentials(ssm.config.credentials, {
+    profile: settings.profile,
+    deadlineMs: settings.credentialsDeadlineMs,
+    mapError: (error) => aws.mapError(error, { service: 'ssm', action: 'GetParameter' }),
+  }).catch((error: unknown) => {
+    ssm.destroy();
+    ecr.destroy();
+    throw error;
+  });
   return {
     registry: new EcrRegistry(ecr, aws),
     parameters: new SsmParameterStore(ssm, aws, { baseDelayMs: settings.baseDelayMs, debug: settings.debug }),

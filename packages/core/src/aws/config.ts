@@ -3,6 +3,7 @@
  * handler's timeouts, the endpoint override and the SDK logger. Loaded with the SDK (by clients.ts only).
  */
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import { CREDENTIALS_DEADLINE_MS } from './credentials.js';
 import { DeadlineRetryStrategy } from './deadline.js';
 import { type AwsEnv, type AwsPortsOptions, checkRegion, explicitRegion } from './options.js';
 
@@ -19,6 +20,8 @@ export interface AwsSettings {
   maxDelayMs: number;
   requestTimeoutMs: number;
   callDeadlineMs: number;
+  /** How long the credential chain may take the first time (AWS_CREDENTIALS_TIMEOUT after). */
+  credentialsDeadlineMs: number;
   onRetry: ((message: string) => void) | undefined;
   debug: ((message: string) => void) | undefined;
 }
@@ -36,6 +39,7 @@ export function awsSettings(options: AwsPortsOptions): AwsSettings {
     maxDelayMs: options.retry?.maxDelayMs ?? 20_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 15_000,
     callDeadlineMs: options.callDeadlineMs ?? 60_000,
+    credentialsDeadlineMs: options.credentialsDeadlineMs ?? CREDENTIALS_DEADLINE_MS,
     onRetry: options.onRetry,
     debug: options.debug,
   };

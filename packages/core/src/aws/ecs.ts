@@ -40,9 +40,11 @@ import type {
 } from '../ports/ports.js';
 import { AwsCaller } from './call.js';
 import { awsSettings, clientConfig, quietly } from './config.js';
+import { boundCredentials } from './credentials.js';
 import { type AwsPortsOptions, missingRegionError } from './options.js';
 
-export async function createEcsClient(options: AwsPortsOptions): Promise<ContainerService> {
+/** The ECS client, its region resolved (InputError when none) and its credentials found (bounded). */
+async function ecsClient(options: AwsPortsOptions): Promise<{ ecs: ECSClient; aws: AwsCaller }> {
   const settings = awsSettings(options);
   const ecs = quietly(() => new ECSClient(clientConfig(options, settings, 'ECS')));
   const region =
@@ -55,6 +57,19 @@ export async function createEcsClient(options: AwsPortsOptions): Promise<Contain
     throw missingRegionError(settings.profile);
   }
   const aws = new AwsCaller(region, settings.profile, settings.env);
+  await boundCredentials(ecs.config.credentials, {
+    profile: settings.profile,
+    deadlineMs: settings.credentialsDeadlineMs,
+    mapError: (error) => aws.mapError(error, { service: 'ecs', action: 'DescribeServices' }),
+  }).catch((error: unknown) => {
+    ecs.destroy();
+    throw error;
+  });
+  return { ecs, aws };
+}
+
+export async function createEcsClient(options: AwsPortsOptions): Promise<ContainerService> {
+  const { ecs, aws } = await ecsClient(options);
   const call = <T>(action: string, resource: string, fn: () => Promise<T>): Promise<T> =>
     aws.call({ service: 'ecs', action, resource }, fn);
 
@@ -67,7 +82,7 @@ export async function createEcsClient(options: AwsPortsOptions): Promise<Contain
       if (!found) {
         throw new PreconditionError(
           'ECS_SERVICE_NOT_FOUND',
-          `The ECS service "${service}" does not exist in cluster ${cluster} (region ${region}${out.failures?.[0]?.reason ? `: ${out.failures[0].reason}` : ''}).`,
+          `The ECS service "${service}" does not exist in cluster ${cluster} (region ${aws.region}${out.failures?.[0]?.reason ? `: ${out.failures[0].reason}` : ''}).`,
           { fix: 'Fix "service:" for this environment in the App spec, or pass --service.' },
         );
       }

@@ -32,6 +32,8 @@ export interface AwsPortsOptions {
    * end before it is not started, and the call fails naming the service.
    */
   callDeadlineMs?: number | undefined;
+  /** How long the credential chain may take to produce credentials the first time (default 3 s). */
+  credentialsDeadlineMs?: number | undefined;
   /** Told of each retry of a request that got no answer ("SSM did not answer within 15 s; retrying …"). */
   onRetry?: ((message: string) => void) | undefined;
   /** Debug output: retries of conflicting writes, and the SDK's own warnings (never printed to the console). */

@@ -39,6 +39,14 @@ export function lockParameterName(parameter: string): string {
   return parameter.endsWith(SUFFIX) ? `${parameter.slice(0, -SUFFIX.length)}/lock` : `${parameter}-lock`;
 }
 
+/**
+ * Whether a name is (or could be) a lock's: `…/lock` or `…-lock`, as lockParameterName makes them. A
+ * version parameter may never be one, or a deploy would write a version into a lock.
+ */
+export function isLockName(name: string): boolean {
+  return name.endsWith('/lock') || name.endsWith('-lock');
+}
+
 /** A lock record for this holder (`since`/`expires` are stamped when it is taken). */
 export function newLockRecord(input: {
   holder: string;

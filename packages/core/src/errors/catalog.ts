@@ -82,6 +82,13 @@ export const errorCatalog: readonly CatalogEntry[] = [
     fix: 'Set the access key variables, pass --profile (AWS_PROFILE; for SSO run aws sso login --profile <name> first), or in GitHub Actions use aws-actions/configure-aws-credentials.',
   },
   {
+    code: 'AWS_CREDENTIALS_TIMEOUT',
+    title: 'AWS credentials did not arrive in time',
+    cause:
+      "The SDK's credential chain produced no credentials within 3 s: a source it asks over the network never answered (a container credentials endpoint named by AWS_CONTAINER_CREDENTIALS_FULL_URI or _RELATIVE_URI outside its container, AWS STS for a web identity, a profile's SSO or role, or the EC2 instance metadata service). The message names the source. Nothing was changed.",
+    fix: 'Fix or unset the source named (e.g. unset AWS_CONTAINER_CREDENTIALS_FULL_URI), or set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile with working credentials.',
+  },
+  {
     code: 'AWS_CREDENTIALS_EXPIRED',
     title: 'AWS credentials expired',
     cause: 'The session token or SSO session has expired, or could not be refreshed.',

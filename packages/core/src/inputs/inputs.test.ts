@@ -35,6 +35,32 @@ describe('parseDeployInputs', () => {
     ).toBe('/a.b/c..d/version');
   });
 
+  it("refuses a version parameter that is a lock or lies under another application's or environment's prefix", () => {
+    const cases = [
+      ['/shared-hosting/other-app/staging/version', 'belongs to another application or environment'],
+      ['/shared-hosting/hello-app/production/version', 'belongs to another application or environment'],
+      ['/shared-hosting/hello-app/staging-x/version', 'belongs to another application or environment'],
+      ['/shared-hosting/hello-app/staging', 'belongs to another application or environment'],
+      ['/shared-hosting/other-app/staging/lock', 'names a deployment lock'],
+      ['/shared-hosting/hello-app/staging/lock', 'names a deployment lock'],
+      ['/team/hello/version-lock', 'names a deployment lock'],
+    ] as const;
+    for (const [parameter, why] of cases) {
+      for (const names of [CLI_INPUT_NAMES, ACTION_INPUT_NAMES]) {
+        const e = errorsOf({ ...base, parameter }, names);
+        expect(e.errors.map((x) => x.input)).toEqual([names.parameter]);
+        expect(e.errors[0]?.message).toContain(why);
+        expect(e.errors[0]?.fix).toContain('/shared-hosting/hello-app/staging/version');
+      }
+    }
+    for (const parameter of [
+      '/shared-hosting/hello-app/staging/web/version',
+      '/team/hello/staging/version',
+    ]) {
+      expect(parseDeployInputs({ ...base, parameter }, CLI_INPUT_NAMES, '/work').parameter).toBe(parameter);
+    }
+  });
+
   it('cuts a long input in its message to 64 characters and says how long it was', () => {
     const e = errorsOf({ ...base, application: `A${'x'.repeat(10_000)}` });
     const message = e.errors[0]?.message ?? '';

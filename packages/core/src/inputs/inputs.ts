@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isLockName } from '../domain/lock.js';
 import { SHOWN_INPUT_MAX } from '../domain/secrets.js';
 import { InputError, InputErrors } from '../errors/errors.js';
 import type { BuilderName } from '../ports/ports.js';
@@ -103,8 +104,11 @@ export const DEFAULTS = {
   /** `status` shows these environments when none is given. */
   statusEnvironments: ['staging', 'production'],
   parameter: (application: string, environment: string) =>
-    `/shared-hosting/${application}/${environment}/version`,
+    `${PLATFORM_ROOT}/${application}/${environment}/version`,
 } as const;
+
+/** The platform's layout of parameters: `<root>/<application>/<environment>/…` belongs to that one. */
+const PLATFORM_ROOT = '/shared-hosting';
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]{0,62}$/;
 /** Docker/OCI tag grammar. */
@@ -403,9 +407,32 @@ function parseParameter(
   if (input === undefined) {
     return application && environment ? DEFAULTS.parameter(application, environment) : undefined;
   }
-  const problem = parameterProblem(input);
+  const problem = parameterProblem(input) ?? ownershipProblem(input, application, environment);
   if (problem) v.fail('parameter', `${v.names.parameter} ${quote(input)} ${problem.message}`, problem.fix);
   return input;
+}
+
+/**
+ * A version parameter may not be a lock, nor lie under another application's or environment's prefix
+ * of the platform's layout: a deploy must never write into someone else's parameters.
+ */
+function ownershipProblem(
+  name: string,
+  application: string | undefined,
+  environment: string | undefined,
+): { message: string; fix: string } | undefined {
+  const own = `${PLATFORM_ROOT}/${application}/${environment}/`;
+  const fix = `Leave it out to use ${application && environment ? DEFAULTS.parameter(application, environment) : 'the default'}, or name a parameter under ${own}.`;
+  if (isLockName(name)) {
+    return { message: 'names a deployment lock (it ends in "/lock" or "-lock"), not a version.', fix };
+  }
+  if (application && environment && name.startsWith(`${PLATFORM_ROOT}/`) && !name.startsWith(own)) {
+    return {
+      message: `lies outside ${own}: it belongs to another application or environment of the platform.`,
+      fix,
+    };
+  }
+  return undefined;
 }
 
 /** SSM's naming rules for a fully qualified parameter name; undefined when the name is valid. */

@@ -94,7 +94,7 @@ export interface RollbackPlan {
   /** Who rolls back and from where (provenance). */
   source: Pick<SourceInfo, 'actor' | 'runUrl'>;
   wait: WaitPlan;
-  release: Required<ReleaseOptions>;
+  release: ParsedReleaseOptions;
 }
 
 export interface PromotePlan {
@@ -108,7 +108,7 @@ export interface PromotePlan {
   version: string | undefined;
   source: Pick<SourceInfo, 'actor' | 'runUrl'>;
   wait: WaitPlan;
-  release: Required<ReleaseOptions>;
+  release: ParsedReleaseOptions;
 }
 
 export interface UnlockPlan {
@@ -194,18 +194,18 @@ function booleanInput(
   return parsed;
 }
 
+/** The release options every operation parses (`trigger` is deploy's alone, given by its adapter). */
+type ParsedReleaseOptions = Required<Omit<ReleaseOptions, 'trigger'>>;
+
 /** Parse --wait-for-lock, --rollback-on-failure and --redeploy-on-rollback (deploy uses it too). */
-export function parseReleaseOptions(
-  raw: OperationInputs,
-  names: OperationInputNames,
-): Required<ReleaseOptions> {
+export function parseReleaseOptions(raw: OperationInputs, names: OperationInputNames): ParsedReleaseOptions {
   const c: Collected = { errors: [] };
   const result = releaseOf(raw, names, c);
   if (c.errors.length > 0) throw new InputErrors(c.errors);
   return result;
 }
 
-function releaseOf(raw: OperationInputs, names: OperationInputNames, c: Collected): Required<ReleaseOptions> {
+function releaseOf(raw: OperationInputs, names: OperationInputNames, c: Collected): ParsedReleaseOptions {
   const rollbackOnFailure = booleanInput(
     c,
     names.rollbackOnFailure,

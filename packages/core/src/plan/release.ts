@@ -10,6 +10,11 @@ export interface ReleaseOptions {
   rollbackOnFailure?: boolean | undefined;
   /** After restoring the previous value, trigger the infra deployment again and wait (default false). */
   redeployOnRollback?: boolean | undefined;
+  /**
+   * false: only set the version (`--no-trigger`): no infra run is triggered or waited for, and none is
+   * needed (a missing GitHub token is then no error). Default true.
+   */
+  trigger?: boolean | undefined;
 }
 
 /** Whether and how long to wait for the infra run, and when to cancel it (every release has one). */

@@ -1,7 +1,10 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatProvenance, parseProvenance } from '../domain/provenance.js';
 import { InputError } from '../errors/errors.js';
-import { normalizeRemoteUrl, resolveSource } from './source.js';
+import { normalizeRemoteUrl, resolveSource, runGit } from './source.js';
 
 const sha = 'b'.repeat(40);
 
@@ -57,6 +60,32 @@ describe('resolveSource', () => {
     expect(s.repositoryUrl).toBe('https://github.com/acme/hello-app');
     expect(s.actor).toBe('bob@example.com');
     expect(JSON.stringify(s)).not.toContain('ghp_secret');
+  });
+
+  it('counts untracked, not ignored files in the build context as a dirty tree (a real git repository)', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'source-untracked-'));
+    try {
+      const run = (...args: string[]) =>
+        runGit(['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], dir);
+      await run('init', '-q');
+      await writeFile(path.join(dir, '.gitignore'), 'ignored.txt\n');
+      await writeFile(path.join(dir, 'Dockerfile'), 'FROM scratch\n');
+      await run('add', '.');
+      await run('commit', '-qm', 'init');
+      await writeFile(path.join(dir, 'ignored.txt'), 'not built from git\n');
+      const options = { cwd: dir, versionGiven: false, versionInput: '--version', env: {} };
+      expect((await resolveSource(options)).dirty).toBe(false);
+      await writeFile(path.join(dir, 'secret-config.json'), '{}\n');
+      const error = await resolveSource(options).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      expect((error as InputError).message).toContain(
+        'untracked files in the build context ("secret-config.json")',
+      );
+      expect((error as InputError).fix).toContain('--version');
+      expect((await resolveSource({ ...options, versionGiven: true })).dirty).toBe(true);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses a dirty tree unless a version is given', async () => {

@@ -82,25 +82,41 @@ export async function resolveSource(
       { cause },
     );
   }
-  const status = await git(['status', '--porcelain', '--untracked-files=no'], cwd).catch(() => '');
-  const dirty = status !== '';
+  const dirty = await dirtyTree(git, cwd);
   if (dirty && !options.versionGiven) {
     throw new InputError(
       options.versionInput,
-      `The working tree has uncommitted changes, so commit ${commit.slice(0, 12)} does not describe what would be built.`,
-      `Commit or stash your changes, or pass ${options.versionInput} to deploy them under an explicit version.`,
+      `The working tree ${dirty}, so commit ${commit.slice(0, 12)} does not describe what would be built.`,
+      `Commit or stash your changes (untracked files: commit them, add them to .gitignore, or git stash --include-untracked), or pass ${options.versionInput} to deploy them under an explicit version.`,
     );
   }
   const remote = await git(['remote', 'get-url', 'origin'], cwd).catch(() => '');
   const user = await git(['config', 'user.email'], cwd).catch(() => '');
   return {
     commit,
-    dirty,
+    dirty: dirty !== undefined,
     repositoryUrl: remote ? normalizeRemoteUrl(remote) : undefined,
     actor: user || localActor(env),
     runUrl: undefined,
     ci: 'local',
   };
+}
+
+/**
+ * Why the tree does not match its commit: changes to tracked files anywhere, or untracked files (not
+ * ignored) in the build context (`cwd`), which a build would copy in. Undefined when clean.
+ */
+async function dirtyTree(git: GitRunner, cwd: string): Promise<string | undefined> {
+  const status = await git(['status', '--porcelain', '--untracked-files=no'], cwd).catch(() => '');
+  if (status !== '') return 'has uncommitted changes';
+  const untracked = await git(['ls-files', '--others', '--exclude-standard', '--', '.'], cwd).catch(() => '');
+  const files = untracked.split('\n').filter((f) => f !== '');
+  if (files.length === 0) return undefined;
+  const shown = files
+    .slice(0, 3)
+    .map((f) => JSON.stringify(f))
+    .join(', ');
+  return `has untracked files in the build context (${shown}${files.length > 3 ? `, and ${files.length - 3} more` : ''})`;
 }
 
 function localActor(env: Readonly<Record<string, string | undefined>>): string {

@@ -298,25 +298,24 @@ describe('execute', () => {
     expect(dry.status).toBe('succeeded');
   });
 
-  it('with allowMissingToken, builds, pushes and sets the version without a token, and says nothing was triggered', async () => {
-    const t = setup();
-    const result = await execute(
-      makePlan(),
-      { ...t.ports, workflows: undefined },
-      { allowMissingToken: true },
-    );
-    expect(result.error).toBeUndefined();
-    expect(result.status).toBe('succeeded');
-    expect(result.run).toBeUndefined();
-    expect(t.builder.pushed).toHaveLength(1);
-    expect((await t.parameters.get('/shared-hosting/hello-app/staging/version'))?.value).toBe(source.commit);
-    expect(t.calls.some((c) => c.port === 'workflows')).toBe(false);
-    expect(t.reporter.ofType('warning')[0]?.message).toContain('will not be triggered');
-    const skippedSteps = t.reporter
-      .ofType('step-end')
-      .filter((e) => e.status === 'skipped')
-      .map((e) => e.step);
-    expect(skippedSteps).toEqual(['trigger', 'wait', 'report']);
+  it('with trigger: false (--no-trigger), only sets the version, token or not, and says it was not deployed', async () => {
+    for (const workflows of ['none', 'given'] as const) {
+      const t = setup();
+      const ports = workflows === 'none' ? { ...t.ports, workflows: undefined } : t.ports;
+      const result = await execute(makePlan(), ports, { trigger: false });
+      expect(result.error).toBeUndefined();
+      expect(result.status).toBe('succeeded');
+      expect(result.run).toBeUndefined();
+      expect(t.builder.pushed).toHaveLength(1);
+      expect((await t.parameters.get('/shared-hosting/hello-app/staging/version'))?.value).toBe(
+        source.commit,
+      );
+      expect(t.calls.some((c) => c.port === 'workflows' && c.method === 'dispatch')).toBe(false);
+      const ends = t.reporter.ofType('step-end').filter((e) => e.status === 'skipped');
+      expect(ends.map((e) => e.step)).toEqual(['trigger', 'wait', 'report']);
+      expect(ends.at(-1)?.summary).toContain('version set, not deployed');
+      expect(ends[0]?.summary).toContain('as asked');
+    }
   });
 
   it('turns anything thrown, Error or not, into a failed result', async () => {

@@ -10,22 +10,13 @@ export function missingTokenError(tokenInput: string | undefined): InputError {
   return new InputError(
     input,
     `A GitHub token is required to trigger the infra deployment, and none was given (${input}, GITHUB_TOKEN or GH_TOKEN).`,
-    'Provide a token that may run workflows in the infra repository: a GitHub App token or a fine-grained token with Actions: write.',
+    'Nothing was changed. Provide a token that may run workflows in the infra repository (a GitHub App, or a fine-grained token with Actions: write); or, to only set the version without deploying it, ask for that explicitly (hosting deploy --no-trigger).',
   );
 }
 
-function warnNoToken(ports: OperationPorts, tokenInput: string | undefined): void {
-  ports.reporter.emit({
-    type: 'warning',
-    title: 'No GitHub token',
-    message: `No GitHub token was found (${tokenInput ?? 'github-token'}, GITHUB_TOKEN, GH_TOKEN or a logged-in gh CLI): the image will be built and pushed and the version set, but the infra deployment will not be triggered.`,
-    at: ports.clock.now(),
-  });
-}
-
 /**
- * Run the body of a deploy, rollback or promote: without a GitHub token refuse (unless a dry run, or
- * `allowMissingToken`, which warns and goes on), else run the body with a step runner over the
+ * Run the body of a deploy, rollback or promote: without a GitHub token refuse before any side effect
+ * (unless a dry run, or `trigger: false`, which only sets the version), else run the body with a step runner over the
  * result's records. Never throws: a failure sets the result's error.
  */
 export async function runOperation<R extends ReleaseResult>(
@@ -34,12 +25,9 @@ export async function runOperation<R extends ReleaseResult>(
   options: ExecuteOptions,
   body: (steps: StepRunner) => Promise<void>,
 ): Promise<R> {
-  if (!ports.workflows && !options.dryRun) {
-    if (!options.allowMissingToken) {
-      result.error = missingTokenError(options.tokenInput);
-      return result;
-    }
-    warnNoToken(ports, options.tokenInput);
+  if (!ports.workflows && !options.dryRun && options.trigger !== false) {
+    result.error = missingTokenError(options.tokenInput);
+    return result;
   }
   try {
     await body(new StepRunner(ports.clock, ports.reporter, result.steps, options.signal));

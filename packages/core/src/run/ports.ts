@@ -16,12 +16,4 @@ export interface OperationOptions {
   live?: ReleaseLive | undefined;
 }
 
-export interface ExecuteOptions extends ReleaseOptions, OperationOptions {
-  /**
-   * With no GitHub token (ports.workflows undefined): false (default) refuses before any side effect;
-   * true still builds, pushes and sets the version, then skips trigger and wait with a warning. The CLI
-   * passes true so that a local deploy without GitHub access still publishes the version; the Action,
-   * whose github-token input is required, keeps the default.
-   */
-  allowMissingToken?: boolean | undefined;
-}
+export interface ExecuteOptions extends ReleaseOptions, OperationOptions {}

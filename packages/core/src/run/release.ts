@@ -10,7 +10,12 @@ import { type OperationLock, takeLock } from './release-lock.js';
 import type { ReleaseContext, ReleaseSpec, VersionWrite } from './release-spec.js';
 import { StepFailure, unwrap } from './runner.js';
 
-const NO_TOKEN = 'no GitHub token: the infra deployment was not triggered';
+/** Why trigger and wait are skipped when there is nothing to trigger with (or asked not to). */
+function notTriggered(ctx: ReleaseContext): string {
+  return ctx.options.trigger === false
+    ? 'only the version was set, as asked (no trigger): the infra deployment was not triggered'
+    : 'no GitHub token: the infra deployment was not triggered';
+}
 
 /**
  * The release tail every operation that changes a deployment ends with, in the order of
@@ -19,7 +24,10 @@ const NO_TOKEN = 'no GitHub token: the infra deployment was not triggered';
  * image is confirmed. The lock is released at the end whatever happens (with no wait: right after the
  * trigger). Throws the first failure (an interrupt's saying what its restore did).
  */
-export async function release(ctx: ReleaseContext, spec: ReleaseSpec): Promise<void> {
+export async function release(given: ReleaseContext, spec: ReleaseSpec): Promise<void> {
+  // Only the version is set when asked: no run is triggered, waited for or looked at.
+  const workflows = given.options.trigger === false ? undefined : given.ports.workflows;
+  const ctx = { ...given, ports: { ...given.ports, workflows } };
   const lock = await takeLock(ctx, spec);
   try {
     const written = await setVersionStep(ctx, spec);
@@ -88,10 +96,8 @@ async function triggerStep(
   const { steps, result, live } = ctx;
   const workflows = ctx.ports.workflows;
   if (!workflows) {
-    steps.skip(
-      'trigger',
-      `${NO_TOKEN}; trigger it in the infra repository, or deploy again with GITHUB_TOKEN set`,
-    );
+    const how = ctx.options.trigger === false ? 'when ready' : 'or deploy again with GITHUB_TOKEN set';
+    steps.skip('trigger', `${notTriggered(ctx)}; trigger it in the infra repository ${how}`);
     return undefined;
   }
   const runner = written.wrote ? steps.shielded() : steps;
@@ -123,7 +129,7 @@ async function waitStep(
   const { steps, result } = ctx;
   const workflows = ctx.ports.workflows;
   if (!workflows || !run) {
-    steps.skip('wait', NO_TOKEN);
+    steps.skip('wait', notTriggered(ctx));
     return undefined;
   }
   if (written.wrote && steps.signal?.aborted) {
@@ -193,7 +199,7 @@ async function reportStep(
 ): Promise<void> {
   const { steps, result } = ctx;
   if (!ctx.ports.workflows) {
-    steps.skip('report', `${spec.parameter} = ${spec.version}; the infra deployment was not triggered`);
+    steps.skip('report', `version set, not deployed: ${spec.parameter} = ${spec.version}`);
     return;
   }
   if (!spec.wait.enabled || !outcome) {

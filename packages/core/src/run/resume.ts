@@ -1,6 +1,7 @@
 /**
  * `hosting continue` / `hosting abort`: answer the service deployment in flight (steps/rollout/resume.ts),
- * for the service the App spec names for the application and environment.
+ * for the service the App spec names for the application and environment (among several: the one paused,
+ * else the first in flight).
  */
 
 import type { ResumeStepId } from '../domain/steps.js';
@@ -22,6 +23,8 @@ export interface ResumePlan {
   environment: string;
   cluster: string;
   service: string;
+  /** Every ECS service of the environment; `service` is the first. */
+  services: readonly string[];
   action: ResumeAction;
   steps: readonly ResumeStepId[];
 }
@@ -29,7 +32,8 @@ export interface ResumePlan {
 /** The names a rollout plan resolved (App spec, overrides), for continue or abort. */
 export function planResume(rollout: RolloutPlan, action: ResumeAction): ResumePlan {
   const { application, environment, cluster, service } = rollout;
-  return { application, environment, cluster, service, action, steps: [action] };
+  const services = rollout.services.map((s) => s.service);
+  return { application, environment, cluster, service, services, action, steps: [action] };
 }
 
 export interface ResumeResult {

@@ -4,12 +4,13 @@
  * test server's tasks and deployments move on the real clock (compressed).
  */
 import { type AwsPeers, CRASH_LABEL, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsPorts, createContainerService } from '../aws/index.js';
 import { CLI_ROLLOUT_NAMES, planRollout } from '../plan/rollout.js';
 import { RecordingReporter, type Reporter } from '../ports/events.js';
 import { type ContainerService, systemClock } from '../ports/ports.js';
 import { parseAppSpec } from '../spec/app-spec.js';
+import { planResume, resume } from './resume.js';
 import { type RolloutPorts, rollout, rolloutOutputs } from './rollout.js';
 
 let peers: AwsPeers;
@@ -42,7 +43,12 @@ const network = { awsvpcConfiguration: { subnets: ['subnet-0abc'], securityGroup
 let serial = 0;
 
 /** A fresh cluster with hello-app-web (rolling) and hello-app-worker (blue/green) on v1, and its App spec. */
-async function seed(version: string, extra = '', webStrategy: 'ROLLING' | 'CANARY' = 'ROLLING') {
+async function seed(
+  version: string,
+  extra = '',
+  webStrategy: 'ROLLING' | 'CANARY' = 'ROLLING',
+  workerPause = false,
+) {
   serial++;
   const cluster = `multi-${serial}`;
   const environment = `env${serial}`;
@@ -81,6 +87,17 @@ async function seed(version: string, extra = '', webStrategy: 'ROLLING' | 'CANAR
         bakeTimeInMinutes: strategy === 'BLUE_GREEN' ? 1 : 0,
         ...(strategy === 'CANARY'
           ? { canaryConfiguration: { canaryPercent: 50, canaryBakeTimeInMinutes: 30 } }
+          : {}),
+        ...(name === 'worker' && workerPause
+          ? {
+              lifecycleHooks: [
+                {
+                  targetType: 'PAUSE' as const,
+                  lifecycleStages: ['PRODUCTION_TRAFFIC_SHIFT' as const],
+                  timeoutConfiguration: { timeoutInMinutes: 600, action: 'ROLLBACK' as const },
+                },
+              ],
+            }
           : {}),
       },
     });
@@ -224,6 +241,30 @@ const MIGRATE = (command: string, timeout = '10m') => `    release:
 `;
 const runTasks = (cluster: string) =>
   peers.aws.calls('RunTask', 'ecs').filter((c) => c.params?.cluster === cluster);
+
+describe('hosting continue with several services', () => {
+  it("answers the worker's pause: the one paused among the services", async () => {
+    const { cluster, plan } = await seed('v2', '', 'ROLLING', true);
+    const notices: string[] = [];
+    const reporter: Reporter = {
+      emit: (event) => {
+        if (event.type === 'notice') notices.push(event.message);
+      },
+    };
+    const rolling = rollout(plan, { ...ports, reporter });
+    await vi.waitFor(() => expect(notices).toHaveLength(1), { timeout: 10_000, interval: 50 });
+    expect(notices[0]).toContain('The deployment of hello-app-worker is paused at PRODUCTION_TRAFFIC_SHIFT');
+    const answer = await resume(planResume(plan, 'continue'), ports);
+    expect(answer.error).toBeUndefined();
+    expect(answer).toMatchObject({ service: 'hello-app-worker', call: 'ContinueServiceDeployment CONTINUE' });
+    const result = await rolling;
+    expect(result.error).toBeUndefined();
+    expect(result.services.map((s) => s.taskDefinition)).toEqual([
+      current(cluster, 'web'),
+      current(cluster, 'worker'),
+    ]);
+  });
+});
 
 describe('the release task', () => {
   it("runs the web's new revision with its network configuration and launch type and the command replaced, before any update", async () => {

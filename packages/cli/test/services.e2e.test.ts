@@ -1,0 +1,189 @@
+/**
+ * End to end: the BUILT `hosting rollout` of a web + worker application (one image version, a release task)
+ * against the testkit's AWS server, as the infra workflow runs it: exit codes, `--json` (`services`,
+ * `release`), and App specs that are bad input (exit 2 naming the file and the line).
+ * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
+ */
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createRolloutPorts, type ParameterStore, silentReporter } from '@shared-hosting/core';
+import { type AwsPeers, CRASH_LABEL, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
+
+let peers: AwsPeers;
+let parameters: ParameterStore;
+let infra: string;
+const digests: Record<string, string> = {};
+
+function run(app: string, args: string[]) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    const child = spawn(process.execPath, [bin, 'rollout', '--app', app, ...args], {
+      cwd: infra,
+      env: { PATH: process.env.PATH ?? '', HOME: infra, NO_COLOR: '1', ...peers.env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+  });
+}
+
+const spec = (env: string, release = '') => `environments:
+  ${env}:
+    cluster: cluster-${env}
+    services:
+      web: { service: shop-web, container: web }
+      worker: { service: shop-worker, container: worker }
+${release}`;
+
+/** `env`: shop-web and shop-worker on v1 in their own cluster; the parameter holds `version`. */
+async function seed(env: string, version: string, release = '') {
+  for (const name of ['web', 'worker']) {
+    peers.aws.ecs.addService({
+      cluster: `cluster-${env}`,
+      service: `shop-${name}`,
+      taskDefinition: {
+        family: `shop-${name}-${env}`,
+        networkMode: 'awsvpc',
+        requiresCompatibilities: ['FARGATE'],
+        cpu: '256',
+        memory: '512',
+        containerDefinitions: [
+          {
+            name,
+            image: `${peers.registry.host}/shop@${digests.v1}`,
+            logConfiguration: {
+              logDriver: 'awslogs',
+              options: { 'awslogs-group': `/ecs/shop-${name}`, 'awslogs-stream-prefix': 'ecs' },
+            },
+          },
+        ],
+      },
+      desiredCount: 1,
+      launchType: 'FARGATE',
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } },
+    });
+  }
+  writeFileSync(path.join(infra, `apps/shop-${env}.yaml`), `repository: shop\n${spec(env, release)}`);
+  const parameter = `/shared-hosting/shop-${env}/${env}/version`;
+  await parameters.put(parameter, 'v1', 'v1');
+  await parameters.label(parameter, 1, ['deployed']);
+  await parameters.put(parameter, version, version);
+  return parameter;
+}
+
+const updates = (env: string) =>
+  peers.aws.calls('UpdateService', 'ecs').filter((c) => c.params?.cluster === `cluster-${env}`);
+const deployed = async (parameter: string) =>
+  (await parameters.history(parameter)).find((h) => h.labels?.includes('deployed'))?.version;
+
+beforeAll(async () => {
+  peers = await startAwsPeers({ ecsTickMs: 20, ecs: { clockFactor: 600 } });
+  peers.createRepository('shop');
+  for (const tag of ['v1', 'v2']) digests[tag] = await pushTestImage(peers.registry, 'shop', tag);
+  digests.v3 = await pushTestImage(peers.registry, 'shop', 'v3', { labels: { [CRASH_LABEL]: 'worker' } });
+  parameters = (await createRolloutPorts({ env: peers.env, reporter: silentReporter })).parameters;
+  infra = mkdtempSync(path.join(tmpdir(), 'infra-'));
+  mkdirSync(path.join(infra, 'apps'));
+});
+afterAll(async () => {
+  await peers?.stop();
+  if (infra) rmSync(infra, { recursive: true, force: true });
+});
+
+describe('hosting rollout of several services (built bin)', () => {
+  it('a web + worker rollout: exit 0, --json lists both on the new revision, pinned by the same digest', async () => {
+    const parameter = await seed('s1', 'v2', '    release: { service: web, command: [bin/migrate] }\n');
+    const out = await run('shop-s1', ['--env', 's1', '--json']);
+    expect(out.code).toBe(0);
+    const json = JSON.parse(out.stdout);
+    const services = json.services as Record<string, string>[];
+    expect(services.map((s) => [s.name, s.service, s['rollout-state']])).toEqual([
+      ['web', 'shop-web', 'COMPLETED'],
+      ['worker', 'shop-worker', 'COMPLETED'],
+    ]);
+    for (const s of services) {
+      const td = peers.aws.ecs.describeTaskDefinition(s['task-definition'] ?? '') as {
+        containerDefinitions: { image: string }[];
+      };
+      expect(td.containerDefinitions[0]?.image).toBe(`${peers.registry.host}/shop@${digests.v2}`);
+    }
+    expect(json.release).toMatchObject({
+      'exit-code': 0,
+      'stopped-reason': 'Essential container in task exited',
+    });
+    expect(json.release.logs).toMatch(/^CloudWatch Logs group \/ecs\/shop-web, stream ecs\/web\//);
+    expect(await deployed(parameter)).toBe(2);
+  });
+
+  it("the worker's tasks crash: exit 1 naming the worker and its stopped reason; both back, label unmoved", async () => {
+    const parameter = await seed('s2', 'v3');
+    const before = ['web', 'worker'].map(
+      (n) => peers.aws.ecs.service(`shop-${n}`, 'cluster-s2').taskDefinition,
+    );
+    const out = await run('shop-s2', ['--env', 's2']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toContain('Error: worker: The rollout of shop-worker');
+    expect(out.stderr).toContain('Essential container in task exited');
+    expect(out.stderr).toMatch(/Restored web \(shop-web\)/);
+    const after = ['web', 'worker'].map(
+      (n) => peers.aws.ecs.service(`shop-${n}`, 'cluster-s2').taskDefinition,
+    );
+    expect(after).toEqual(before);
+    expect(await deployed(parameter)).toBe(1);
+  });
+
+  it('a failing migration: exit 1, zero UpdateService calls, naming the exit code and the log location', async () => {
+    await seed('s3', 'v2', '    release: { service: web, command: [bin/migrate, exit 4] }\n');
+    const out = await run('shop-s3', ['--env', 's3']);
+    expect(out.code).toBe(1);
+    expect(out.stderr).toMatch(
+      /exited with code 4 after .*: Essential container in task exited\. No service was updated\. Its logs: CloudWatch Logs group \/ecs\/shop-web, stream ecs\/web\/[0-9a-f]+\./,
+    );
+    expect(updates('s3')).toEqual([]);
+  });
+
+  it('bad App specs exit 2 naming the file and the line', async () => {
+    const cases: [string, string][] = [
+      [
+        spec('b1').replace('    services:\n', '    service: x\n    services:\n'),
+        'apps/bad.yaml:4: environments.b1 has both "service" and "services".',
+      ],
+      [
+        `${spec('b1')}    release: { service: api, command: [m] }\n`,
+        'apps/bad.yaml:7: environments.b1.release.service "api" is not one of the services',
+      ],
+      [
+        'environments:\n  b1:\n    cluster: c\n    services: {}\n',
+        'apps/bad.yaml:4: environments.b1.services is empty.',
+      ],
+      [
+        `${spec('b1')}    release: { service: web, command: bin/migrate }\n`,
+        'apps/bad.yaml:7: environments.b1.release.command must be a list.',
+      ],
+      [
+        `${spec('b1')}    release: { service: web, command: [m], timeout: 2s }\n`,
+        'apps/bad.yaml:7: environments.b1.release.timeout "2s" is not a duration between 10s and 24h.',
+      ],
+    ];
+    for (const [text, message] of cases) {
+      writeFileSync(path.join(infra, 'apps/bad.yaml'), text);
+      const out = await run('bad', ['--env', 'b1', '--spec', 'apps/bad.yaml']);
+      expect(out.code, message).toBe(2);
+      expect(out.stderr).toContain(message);
+    }
+    expect(
+      peers.aws.calls('DescribeServices', 'ecs').filter((c) => c.params?.cluster === 'cluster-b1'),
+    ).toEqual([]);
+  });
+});
