@@ -6,11 +6,12 @@
  */
 import {
   checkRolloutInputs,
+  DEFAULTS,
   InputError,
   InputErrors,
   type OperationInputs,
-  parseBoolean,
   parseDeployInputs,
+  parseFlag,
   parseReleaseOptions,
   planPromote,
   planRollback,
@@ -69,11 +70,11 @@ export const COMMAND_INPUTS: Record<CommandName, (given: ActionInputs, cwd: stri
     parseDeployInputs(given.inputs, ACTION_INPUT_NAMES, cwd);
     parseReleaseOptions(given.operation ?? {}, ACTION_NAMES);
   },
-  rollback: (given, cwd) => {
-    planRollback(operationInputs(given), ACTION_NAMES, cwd);
+  rollback: (given) => {
+    planRollback(operationInputs(given), ACTION_NAMES);
   },
-  promote: (given, cwd) => {
-    planPromote(operationInputs(given), ACTION_NAMES, cwd);
+  promote: (given) => {
+    planPromote(operationInputs(given), ACTION_NAMES);
   },
   rollout: (given) => {
     // The App spec is read (and checked) by main.cjs; here the inputs that need no file.
@@ -92,15 +93,9 @@ export const COMMAND_INPUTS: Record<CommandName, (given: ActionInputs, cwd: stri
 
 /** The dry-run input of a release (the rollout's is checked with its inputs); throws InputErrors naming it. */
 export function parseDryRun(given: ActionInputs): boolean {
-  const value = parseBoolean(given.dryRun, false);
-  if (value !== undefined) return value;
-  throw new InputErrors([
-    new InputError(
-      DRY_RUN_INPUT,
-      `${DRY_RUN_INPUT} "${given.dryRun}" is not a boolean.`,
-      'Use true or false.',
-    ),
-  ]);
+  const flag = parseFlag(given.dryRun, DEFAULTS.dryRun, DRY_RUN_INPUT);
+  if ('error' in flag) throw new InputErrors([flag.error]);
+  return flag.value;
 }
 
 /** Validate every input of the command asked for (the fast path): throws InputErrors naming each one. */

@@ -45,7 +45,6 @@ describe('the summary of a dry run', () => {
       ...planRollback(
         { application: 'hello-app', environment: 'staging', infraRepository: 'acme/infra', to: 'v1' },
         ACTION_NAMES,
-        '/tmp',
       ),
       source,
     };

@@ -2,10 +2,17 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { DEFAULTS } from '@shared-hosting/core';
 import { ACTION_INPUT_NAMES, ACTION_ROLLOUT_NAMES } from '@shared-hosting/core/adapter';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { COMMAND_INPUT, GITHUB_APP_ID_INPUT, GITHUB_APP_KEY_INPUT, OPERATION_INPUTS } from '../src/inputs.js';
+import {
+  COMMAND_INPUT,
+  ENV_FALLBACKS,
+  GITHUB_APP_ID_INPUT,
+  GITHUB_APP_KEY_INPUT,
+  OPERATION_INPUTS,
+} from '../src/inputs.js';
 
 // The package's ESM build calls require(); its CommonJS build works as is.
 const { runLint } = createRequire(import.meta.url)(
@@ -84,13 +91,31 @@ describe('action.yml', () => {
     expect(action.runs).toEqual({ using: 'node24', main: 'dist/index.js', post: 'dist/post.js' });
   });
 
-  it('keeps its defaults in line with the core', () => {
-    expect(action.inputs.context?.default).toBe('.');
-    expect(action.inputs['infra-workflow']?.default).toBe('deploy.yaml');
-    expect(action.inputs['infra-ref']?.default).toBe('main');
-    expect(action.inputs.timeout?.default).toBe('30m');
-    expect(action.inputs.wait?.default).toBe('true');
-    // Inputs with an environment fallback have no default, or the fallback could never apply.
+  it("keeps its defaults in line with the core's DEFAULTS, input by input", () => {
+    // Each input's key in the core (its field) → its name in action.yml; `to` is rollback's DEFAULTS.rollbackTo.
+    const fields: [string, string][] = [
+      ...Object.entries(ACTION_INPUT_NAMES),
+      ...Object.entries(OPERATION_INPUTS).map(([key, name]): [string, string] => [
+        key === 'to' ? 'rollbackTo' : key,
+        name,
+      ]),
+      ...Object.entries(ACTION_ROLLOUT_NAMES),
+    ];
+    const defaults: Record<string, unknown> = DEFAULTS;
+    const compared = new Set<string>();
+    for (const [key, name] of fields) {
+      const value = defaults[key];
+      if (value === undefined || typeof value === 'function' || Array.isArray(value)) continue;
+      // Inputs with an environment fallback have no default, or the fallback could never apply.
+      if (ENV_FALLBACKS[key as keyof typeof ENV_FALLBACKS]) continue;
+      expect(action.inputs[name]?.default, name).toBe(String(value));
+      compared.add(name);
+    }
+    expect(compared.size).toBeGreaterThan(10);
+    // Every default of action.yml is one of the core's (the command input aside: the Action's own).
+    for (const [name, input] of Object.entries(action.inputs)) {
+      if (input.default !== undefined && name !== COMMAND_INPUT) expect(compared, name).toContain(name);
+    }
     for (const name of ['application', 'environment', 'builder', 'infra-repository', 'github-token']) {
       expect(action.inputs[name]?.default, name).toBeUndefined();
     }

@@ -54,8 +54,8 @@ export {
   type InputKey,
   type InputNames,
   NAME_PATTERN,
-  parseBoolean,
   parseDeployInputs,
+  parseFlag,
   parseRepositorySlug,
 } from './inputs/inputs.js';
 // Plans, and the reads that prepare them

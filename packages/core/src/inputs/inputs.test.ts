@@ -3,11 +3,14 @@ import { InputErrors } from '../errors/errors.js';
 import {
   ACTION_INPUT_NAMES,
   CLI_INPUT_NAMES,
+  DEFAULTS,
   formatDuration,
   isValidRef,
   parseDeployInputs,
   parseDuration,
+  parseReleaseInputs,
   parseRepositorySlug,
+  parseTargetInputs,
   parseTimeout,
 } from './inputs.js';
 
@@ -234,5 +237,46 @@ describe('parseTimeout: the one duration rule of deploy, rollback, promote and r
         `timeout "${text}" is not a duration between 1s and 72h.`,
       );
     }
+  });
+});
+
+describe('a command parses a pick of the fields', () => {
+  const names = CLI_INPUT_NAMES;
+
+  it('status, history and unlock: the target, with no infra repository unless one is given', () => {
+    const target = parseTargetInputs({ application: 'hello-app', environment: 'staging' }, names);
+    expect(target).toEqual({
+      application: 'hello-app',
+      environment: 'staging',
+      repository: 'hello-app',
+      parameter: '/shared-hosting/hello-app/staging/version',
+      infra: undefined,
+    });
+    expect(
+      parseTargetInputs(
+        { application: 'hello-app', environment: 'staging', infraRepository: 'acme/infra' },
+        names,
+      ).infra,
+    ).toMatchObject({
+      owner: 'acme',
+      repo: 'infra',
+      workflow: DEFAULTS.infraWorkflow,
+      ref: DEFAULTS.infraRef,
+    });
+    expect(() =>
+      parseTargetInputs({ application: 'hello-app', environment: 'staging', infraRepository: 'nope' }, names),
+    ).toThrow('--infra-repo "nope" is not an owner/name repository.');
+  });
+
+  it('rollback and promote: the infra repository is required, the build is not read', () => {
+    expect(() => parseReleaseInputs({ application: 'hello-app', environment: 'staging' }, names)).toThrow(
+      'Input required and not supplied: --infra-repo.',
+    );
+    const release = parseReleaseInputs(
+      { application: 'hello-app', environment: 'staging', infraRepository: 'acme/infra', builder: 'kaniko' },
+      names,
+    );
+    expect(release).toMatchObject({ infra: { owner: 'acme' }, timeoutMs: 30 * 60_000, wait: true });
+    expect(release).not.toHaveProperty('builder');
   });
 });

@@ -103,6 +103,8 @@ export const DEFAULTS = {
   rollbackTo: 'previous',
   /** `rollout` waits until the service deployment is complete (or `traffic-shifted`). */
   waitUntil: 'complete',
+  /** Every command that can changes things unless asked for a dry run. */
+  dryRun: false,
   /** `history` shows the 20 newest entries unless asked for more (at most HISTORY_MAX, 100). */
   historyLimit: 20,
   /** `status` shows these environments when none is given. */
@@ -299,33 +301,94 @@ function parseBuildArgs(v: InputValidator, raw: DeployInputs['buildArgs']): Reco
 }
 
 /**
- * Validate every input and resolve defaults. Throws `InputErrors` listing every problem; performs no I/O.
- * `cwd` resolves relative paths.
+ * The field table: how each input is parsed and checked, one rule per kind of value (names, tags, paths,
+ * repositories, parameters, refs, one duration rule, booleans), every value quoted and cut the same way by
+ * `quote`. A command's inputs are a pick of these fields (deploy: all; rollback and promote: no build;
+ * status, history and unlock: the target, with the infra repository only when one is given).
+ */
+const FIELDS = {
+  application: (v: InputValidator, raw: DeployInputs) =>
+    v.name('application', raw.application, 'application'),
+  environment: (v: InputValidator, raw: DeployInputs) =>
+    v.name('environment', raw.environment, 'environment', 'staging'),
+  version: (v: InputValidator, raw: DeployInputs) => parseVersion(v, raw.version),
+  build: (v: InputValidator, raw: DeployInputs, cwd: string) => ({
+    ...parseBuild(v, raw, cwd),
+    ...parseBuildExtras(v, raw),
+  }),
+  infra: (v: InputValidator, raw: DeployInputs) => parseInfra(v, raw),
+  /** status, history, unlock: the infra repository is read only when one is given. */
+  optionalInfra: (v: InputValidator, raw: DeployInputs) =>
+    blankToUndefined(raw.infraRepository) === undefined ? undefined : parseInfra(v, raw),
+  wait: (v: InputValidator, raw: DeployInputs) => parseWait(v, raw),
+} as const;
+
+/** One application in one environment: names given or derived from the application and environment. */
+export interface TargetOptions {
+  application: string;
+  environment: string;
+  repository: string;
+  parameter: string;
+  /** undefined when the pick reads no infra repository, or none was given where it is optional. */
+  infra: InfraTarget | undefined;
+}
+
+/** The target's fields, and the names that default from them (repository, parameter). */
+function parseTargetFields(
+  v: InputValidator,
+  raw: DeployInputs,
+  infra: 'required' | 'optional',
+): { [K in keyof TargetOptions]: TargetOptions[K] | undefined } {
+  const application = FIELDS.application(v, raw);
+  const environment = FIELDS.environment(v, raw);
+  return {
+    application,
+    environment,
+    repository: parseRepository(v, raw.repository, application),
+    parameter: parseParameter(v, raw.parameter, application, environment),
+    infra: infra === 'required' ? FIELDS.infra(v, raw) : FIELDS.optionalInfra(v, raw),
+  };
+}
+
+/**
+ * The pick of status, history and unlock: application, environment, repository and parameter, and the
+ * infra repository when one is given. Throws `InputErrors` listing every problem; no I/O.
+ */
+export function parseTargetInputs(raw: DeployInputs, names: InputNames): TargetOptions {
+  const v = new InputValidator(names);
+  const target = parseTargetFields(v, raw, 'optional');
+  v.throwIfAny();
+  return target as TargetOptions;
+}
+
+/** The pick of rollback and promote: the target with its infra repository, the version and the wait. */
+export type ReleaseInputOptions = TargetOptions &
+  Pick<DeployOptions, 'version' | 'wait' | 'timeoutMs' | 'cancelOnTimeout' | 'cancelOnInterrupt'> & {
+    infra: InfraTarget;
+  };
+
+export function parseReleaseInputs(raw: DeployInputs, names: InputNames): ReleaseInputOptions {
+  const v = new InputValidator(names);
+  const target = parseTargetFields(v, raw, 'required');
+  const version = FIELDS.version(v, raw);
+  const { cache: _cache, ...wait } = FIELDS.wait(v, raw);
+  v.throwIfAny();
+  return { ...(target as TargetOptions & { infra: InfraTarget }), version, ...wait };
+}
+
+/**
+ * Validate every input of deploy (every field) and resolve defaults. Throws `InputErrors` listing every
+ * problem; performs no I/O. `cwd` resolves relative paths.
  */
 export function parseDeployInputs(raw: DeployInputs, names: InputNames, cwd: string): DeployOptions {
   const v = new InputValidator(names);
-  const application = v.name('application', raw.application, 'application');
-  const environment = v.name('environment', raw.environment, 'environment', 'staging');
-  const version = parseVersion(v, raw.version);
-  const build = parseBuild(v, raw, cwd);
-  const repository = parseRepository(v, raw.repository, application);
-  const parameter = parseParameter(v, raw.parameter, application, environment);
-  const infra = parseInfra(v, raw);
-  const wait = parseWait(v, raw);
-  const extras = parseBuildExtras(v, raw);
+  const target = parseTargetFields(v, raw, 'required');
+  const version = FIELDS.version(v, raw);
+  const build = FIELDS.build(v, raw, cwd);
+  const wait = FIELDS.wait(v, raw);
   v.throwIfAny();
   // After throwIfAny every required value is defined.
-  return {
-    application: application as string,
-    environment: environment as string,
-    version,
-    ...build,
-    ...extras,
-    repository: repository as string,
-    parameter: parameter as string,
-    infra: infra as DeployOptions['infra'],
-    ...wait,
-  };
+  return { ...(target as TargetOptions & { infra: InfraTarget }), version, ...build, ...wait };
 }
 
 function parseVersion(v: InputValidator, raw: string | undefined): string | undefined {
@@ -513,10 +576,9 @@ function parseWait(v: InputValidator, raw: DeployInputs): WaitOptions {
     key: 'wait' | 'cancelOnTimeout' | 'cancelOnInterrupt' | 'cache',
     fallback: boolean,
   ): boolean => {
-    const parsed = parseBoolean(raw[key], fallback);
-    if (parsed !== undefined) return parsed;
-    v.fail(key, `${v.names[key]} ${quote(String(raw[key]))} is not a boolean.`, 'Use true or false.');
-    return fallback;
+    const parsed = parseFlag(raw[key], fallback, v.names[key]);
+    if ('error' in parsed) v.errors.push(parsed.error);
+    return 'value' in parsed ? parsed.value : fallback;
   };
   const wait = flag('wait', DEFAULTS.wait);
   const cancelOnTimeout = flag('cancelOnTimeout', DEFAULTS.cancelOnTimeout);
@@ -526,6 +588,19 @@ function parseWait(v: InputValidator, raw: DeployInputs): WaitOptions {
   if ('error' in timeout) v.errors.push(timeout.error);
   const timeoutMs = 'ms' in timeout ? timeout.ms : 0;
   return { wait, timeoutMs, cancelOnTimeout, cancelOnInterrupt, cache };
+}
+
+/** The one boolean rule of every flag input: true/yes/1/on, false/no/0/off; empty: the default. */
+export function parseFlag(
+  raw: boolean | string | undefined,
+  fallback: boolean,
+  name: string,
+): { value: boolean } | { error: InputError } {
+  const value = parseBoolean(raw, fallback);
+  if (value !== undefined) return { value };
+  return {
+    error: new InputError(name, `${name} ${quote(String(raw))} is not a boolean.`, 'Use true or false.'),
+  };
 }
 
 /** The one duration rule of every timeout input: 1s to 72h, default DEFAULTS.timeout. */

@@ -7,13 +7,15 @@ import {
   blankToUndefined,
   DEFAULTS,
   type DeployInputs,
-  type DeployOptions,
   type InputNames,
   NAME_PATTERN,
-  parseBoolean,
-  parseDeployInputs,
+  parseFlag,
+  parseReleaseInputs,
+  parseTargetInputs,
   quote,
+  type ReleaseInputOptions,
   TAG_PATTERN,
+  type TargetOptions,
 } from '../inputs/inputs.js';
 import type { WorkflowTarget } from '../ports/ports.js';
 import type { ReleaseOptions, WaitPlan } from './release.js';
@@ -120,28 +122,23 @@ export interface UnlockPlan {
   force: boolean;
 }
 
-const PLACEHOLDER_INFRA = 'placeholder/placeholder';
-/** status, history and unlock read no local path: the shared parsing resolves none against the process's directory. */
-const NO_PATHS = '/';
-
 type Collected = { errors: InputError[] };
 
-/** Validate the inputs shared with deploy; collects errors instead of throwing. */
-function parseShared(
+/**
+ * The target's inputs (status, history, unlock: the infra repository only when given; no local path), or
+ * a release's (rollback, promote: with the infra repository, the version and the wait; no build). Collects
+ * errors instead of throwing.
+ */
+function parseShared<R extends boolean>(
   raw: OperationInputs,
   names: InputNames,
-  cwd: string,
-  requireInfra: boolean,
+  release: R,
   c: Collected,
-): { options: DeployOptions; hasInfra: boolean } | undefined {
-  const hasInfra = blankToUndefined(raw.infraRepository) !== undefined;
-  const deployRaw: DeployInputs = {
-    ...raw,
-    // status and history read the infra workflow only when one is given.
-    infraRepository: hasInfra || requireInfra ? raw.infraRepository : PLACEHOLDER_INFRA,
-  };
+): (R extends true ? ReleaseInputOptions : TargetOptions) | undefined {
   try {
-    return { options: parseDeployInputs(deployRaw, names, cwd), hasInfra };
+    return (release ? parseReleaseInputs(raw, names) : parseTargetInputs(raw, names)) as
+      | (R extends true ? ReleaseInputOptions : TargetOptions)
+      | undefined;
   } catch (error) {
     if (error instanceof InputErrors) {
       c.errors.push(...error.errors);
@@ -151,25 +148,26 @@ function parseShared(
   }
 }
 
-function targetOf(options: DeployOptions, hasInfra: boolean): OperationTarget {
+function targetOf(options: TargetOptions): OperationTarget {
+  const infra = options.infra;
   return {
     application: options.application,
     environment: options.environment,
     repository: options.repository,
     parameter: options.parameter,
-    workflow: hasInfra
+    workflow: infra
       ? {
-          owner: options.infra.owner,
-          repo: options.infra.repo,
-          workflow: options.infra.workflow,
-          ref: options.infra.ref,
+          owner: infra.owner,
+          repo: infra.repo,
+          workflow: infra.workflow,
+          ref: infra.ref,
           inputs: { application: options.application, environment: options.environment },
         }
       : undefined,
   };
 }
 
-function waitOf(options: DeployOptions): WaitPlan {
+function waitOf(options: ReleaseInputOptions): WaitPlan {
   return {
     enabled: options.wait,
     timeoutMs: options.timeoutMs,
@@ -184,14 +182,9 @@ function booleanInput(
   value: boolean | string | undefined,
   fallback: boolean,
 ): boolean {
-  const parsed = parseBoolean(value, fallback);
-  if (parsed === undefined) {
-    c.errors.push(
-      new InputError(name, `${name} ${quote(String(value))} is not a boolean.`, 'Use true or false.'),
-    );
-    return fallback;
-  }
-  return parsed;
+  const parsed = parseFlag(value, fallback, name);
+  if ('error' in parsed) c.errors.push(parsed.error);
+  return 'value' in parsed ? parsed.value : fallback;
 }
 
 /** The release options every operation parses (`trigger` is deploy's alone, given by its adapter). */
@@ -240,7 +233,7 @@ function environmentList(raw: OperationInputs['environments']): string[] {
 }
 
 /** status: validate the application and each environment (default staging and production). */
-export function planStatus(raw: OperationInputs, names: OperationInputNames, cwd = NO_PATHS): StatusPlan {
+export function planStatus(raw: OperationInputs, names: OperationInputNames): StatusPlan {
   const c: Collected = { errors: [] };
   let environments = environmentList(raw.environments);
   if (environments.length === 0) environments = [...DEFAULTS.statusEnvironments];
@@ -258,11 +251,10 @@ export function planStatus(raw: OperationInputs, names: OperationInputNames, cwd
     const shared = parseShared(
       { ...raw, environment },
       { ...names, environment: names.environments },
-      cwd,
       false,
       c,
     );
-    if (shared) targets.push(targetOf(shared.options, shared.hasInfra));
+    if (shared) targets.push(targetOf(shared));
   }
   // An invalid application (or infra) input is reported once, not once per environment.
   if (c.errors.length > 0) throw new InputErrors(dedupe(c.errors));
@@ -271,9 +263,9 @@ export function planStatus(raw: OperationInputs, names: OperationInputNames, cwd
 }
 
 /** history: one application and environment, and how many entries. */
-export function planHistory(raw: OperationInputs, names: OperationInputNames, cwd = NO_PATHS): HistoryPlan {
+export function planHistory(raw: OperationInputs, names: OperationInputNames): HistoryPlan {
   const c: Collected = { errors: [] };
-  const shared = parseShared(raw, names, cwd, false, c);
+  const shared = parseShared(raw, names, false, c);
   const limitText = raw.limit === undefined ? '' : String(raw.limit).trim();
   let limit: number = DEFAULTS.historyLimit;
   if (limitText !== '') {
@@ -289,31 +281,26 @@ export function planHistory(raw: OperationInputs, names: OperationInputNames, cw
     }
   }
   if (c.errors.length > 0 || !shared) throw new InputErrors(c.errors);
-  return { kind: 'history', target: targetOf(shared.options, shared.hasInfra), limit };
+  return { kind: 'history', target: targetOf(shared), limit };
 }
 
 /** unlock: one application and environment (and --parameter), and whether to force. */
 export function planUnlock(
   raw: OperationInputs & { force?: boolean | string | undefined },
   names: OperationInputNames & { force: string },
-  cwd = NO_PATHS,
 ): UnlockPlan {
   const c: Collected = { errors: [] };
-  const shared = parseShared(raw, names, cwd, false, c);
+  const shared = parseShared(raw, names, false, c);
   const force = booleanInput(c, names.force, raw.force, DEFAULTS.force);
   if (c.errors.length > 0 || !shared) throw new InputErrors(c.errors);
-  const target = targetOf(shared.options, shared.hasInfra);
+  const target = targetOf(shared);
   return { kind: 'unlock', target, lock: lockParameterName(target.parameter), force };
 }
 
 /** rollback: validate every input (no I/O); throws InputErrors listing every problem. */
-export function planRollback(
-  raw: OperationInputs,
-  names: OperationInputNames,
-  cwd: string,
-): Omit<RollbackPlan, 'source'> {
+export function planRollback(raw: OperationInputs, names: OperationInputNames): Omit<RollbackPlan, 'source'> {
   const c: Collected = { errors: [] };
-  const shared = parseShared(raw, names, cwd, true, c);
+  const shared = parseShared(raw, names, true, c);
   const to = blankToUndefined(raw.to) ?? DEFAULTS.rollbackTo;
   if (blankToUndefined(raw.version) !== undefined) {
     c.errors.push(
@@ -338,21 +325,17 @@ export function planRollback(
   return {
     kind: 'rollback',
     steps: ROLLBACK_STEPS,
-    target: targetOf(shared.options, true) as ReleaseTarget,
+    target: targetOf(shared) as ReleaseTarget,
     to,
-    wait: waitOf(shared.options),
+    wait: waitOf(shared),
     release,
   };
 }
 
 /** promote: validate both environments and every other input (no I/O); throws InputErrors. */
-export function planPromote(
-  raw: OperationInputs,
-  names: OperationInputNames,
-  cwd: string,
-): Omit<PromotePlan, 'source'> {
+export function planPromote(raw: OperationInputs, names: OperationInputNames): Omit<PromotePlan, 'source'> {
   const c: Collected = { errors: [] };
-  const shared = parseShared(raw, names, cwd, true, c);
+  const shared = parseShared(raw, names, true, c);
   const from = blankToUndefined(raw.from);
   if (from === undefined) {
     c.errors.push(
@@ -370,7 +353,7 @@ export function planPromote(
         `Use 1-63 characters: lowercase letters, digits and "-", starting with a letter (pattern ${NAME_PATTERN.source}).`,
       ),
     );
-  } else if (shared && from === shared.options.environment) {
+  } else if (shared && from === shared.environment) {
     c.errors.push(
       new InputError(
         names.from,
@@ -381,7 +364,7 @@ export function planPromote(
   }
   const release = releaseOf(raw, names, c);
   if (c.errors.length > 0 || !shared || from === undefined) throw new InputErrors(c.errors);
-  const options = shared.options;
+  const options = shared;
   return {
     kind: 'promote',
     steps: PROMOTE_STEPS,
@@ -392,7 +375,7 @@ export function planPromote(
       parameter: DEFAULTS.parameter(options.application, from),
       workflow: undefined,
     },
-    target: targetOf(options, true) as ReleaseTarget,
+    target: targetOf(options) as ReleaseTarget,
     version: options.version,
     wait: waitOf(options),
     release,

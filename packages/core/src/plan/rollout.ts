@@ -12,8 +12,8 @@ import {
   formatDuration,
   NAME_PATTERN,
   PARAMETER_PATTERN,
-  parseBoolean,
   parseDuration,
+  parseFlag,
   parseTimeout,
   quote,
 } from '../inputs/inputs.js';
@@ -154,13 +154,9 @@ function parseRolloutFlags(raw: RolloutInputs, names: RolloutInputNames): Rollou
   const timeout = parseTimeout(raw.timeout, names.timeout);
   if ('error' in timeout) errors.push(timeout.error);
   const timeoutMs = 'ms' in timeout ? timeout.ms : undefined;
-  const dryRun = parseBoolean(raw.dryRun, false);
-  if (dryRun === undefined)
-    fail(
-      names.dryRun,
-      `${names.dryRun} ${quote(String(raw.dryRun))} is not a boolean.`,
-      'Use true or false.',
-    );
+  const flag = parseFlag(raw.dryRun, DEFAULTS.dryRun, names.dryRun);
+  if ('error' in flag) errors.push(flag.error);
+  const dryRun = 'value' in flag ? flag.value : undefined;
   const overrides: RolloutFlags['overrides'] = {};
   for (const [key, pattern] of [
     ['cluster', CLUSTER],

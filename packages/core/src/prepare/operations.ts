@@ -25,7 +25,7 @@ export async function prepareRollback(
   names: OperationInputNames,
   context: PrepareContext,
 ): Promise<RollbackPlan> {
-  const plan = planRollback(raw, names, context.cwd);
+  const plan = planRollback(raw, names);
   return { ...plan, source: await actorOf(context) };
 }
 
@@ -35,6 +35,6 @@ export async function preparePromote(
   names: OperationInputNames,
   context: PrepareContext,
 ): Promise<PromotePlan> {
-  const plan = planPromote(raw, names, context.cwd);
+  const plan = planPromote(raw, names);
   return { ...plan, source: await actorOf(context) };
 }

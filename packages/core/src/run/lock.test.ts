@@ -438,14 +438,14 @@ describe('describeQuit: what a second Ctrl-C leaves', () => {
 describe('status and unlock', () => {
   const names = { ...CLI_INPUT_NAMES, ...CLI_OPERATION_NAMES, force: '--force' };
   const unlockPlan = (force = false) =>
-    planUnlock({ application: 'hello-app', environment: 'staging', force }, names, '/src');
+    planUnlock({ application: 'hello-app', environment: 'staging', force }, names);
 
   it('status shows a held lock and the version carrying the deployed label', async () => {
     const t = await setup();
     await t.parameters.put(PARAM, 'v2', 'next');
     await t.parameters.label(PARAM, 1, ['deployed']);
     const other = await foreignLock(t, 60_000);
-    const plan = planStatus({ application: 'hello-app', environments: 'staging' }, names, '/src');
+    const plan = planStatus({ application: 'hello-app', environments: 'staging' }, names);
     const result = await status(plan, t.ports);
     const [staging] = result.environments;
     expect(staging?.live).toEqual({ version: 'v1', parameterVersion: 1 });

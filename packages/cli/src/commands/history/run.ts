@@ -26,7 +26,6 @@ export function runHistory(
         planHistory(
           { application: flags.app, environment: flags.env, parameter: flags.parameter, limit: flags.limit },
           OPERATION_NAMES,
-          io.cwd,
         ),
       // SSM only: the parameter's history.
       run: (plan, ports) => history(plan, { ...ports, workflows: undefined }),

@@ -33,7 +33,6 @@ export function runStatus(
             infraRef: flags.infraRef,
           },
           OPERATION_NAMES,
-          io.cwd,
         ),
       githubAccess: 'read',
       run: (plan, ports) => status(plan, ports),

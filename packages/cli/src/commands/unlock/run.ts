@@ -19,7 +19,6 @@ export function runUnlock(
         planUnlock(
           { application: flags.app, environment: flags.env, parameter: flags.parameter, force: flags.force },
           { ...OPERATION_NAMES, force: '--force' },
-          io.cwd,
         ),
       run: (plan, ports) => unlock(plan, ports),
       text: (result) => [unlockText(result)],
