@@ -20,8 +20,10 @@ import {
   ACTION_INPUT_NAMES,
   ACTION_OPERATION_NAMES,
   ACTION_ROLLOUT_NAMES,
-} from '@shared-hosting/core/adapter';
-import { type ActionInputs, COMMAND_INPUT, DRY_RUN_INPUT } from './inputs.js';
+  type ActionInputs,
+  COMMAND_INPUT,
+  DRY_RUN_INPUT,
+} from './inputs.js';
 
 /** The commands that change a deployment (they dispatch and follow the infra run). */
 export const RELEASE_COMMANDS = ['deploy', 'rollback', 'promote'] as const;

@@ -26,9 +26,15 @@ import {
   rolloutOutputs,
   toOutputs,
 } from '@shared-hosting/core';
-import { ACTION_INPUT_NAMES, ACTION_ROLLOUT_NAMES, type ReleaseLive } from '@shared-hosting/core/adapter';
+import type { ReleaseLive } from '@shared-hosting/core/adapter';
 import { ACTION_NAMES, type CommandName, operationInputs, parseDryRun } from './command-input.js';
-import { type ActionInputs, type GetInput, GITHUB_TOKEN_INPUT } from './inputs.js';
+import {
+  ACTION_INPUT_NAMES,
+  ACTION_ROLLOUT_NAMES,
+  type ActionInputs,
+  type GetInput,
+  GITHUB_TOKEN_INPUT,
+} from './inputs.js';
 import type { ActionResult } from './summary.js';
 
 /** What a command runs with: the inputs, the environment, the reporter and what the post step needs. */

@@ -4,11 +4,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { planRollback, prepareRollout, RecordingReporter, rollback, rollout } from '@shared-hosting/core';
-import { ACTION_ROLLOUT_NAMES } from '@shared-hosting/core/adapter';
 import { createFakes } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { ACTION_NAMES, checkInputs } from './command-input.js';
-import { envInput, readInputs } from './inputs.js';
+import { ACTION_ROLLOUT_NAMES, envInput, readInputs } from './inputs.js';
 import { renderSummary } from './summary.js';
 
 const PARAM = '/shared-hosting/hello-app/staging/version';

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BuildError, DeploymentFailedError, InputErrors, parseDeployInputs } from '@shared-hosting/core';
-import { ACTION_INPUT_NAMES } from '@shared-hosting/core/adapter';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type Annotation, annotationsFor, failStep, failureSummary, redact } from './failure.js';
+import { ACTION_INPUT_NAMES } from './inputs.js';
 
 function inputErrors(): InputErrors {
   try {

@@ -2,9 +2,59 @@ import {
   blankToUndefined,
   type DeployInputs,
   type InputKey,
+  type InputNames,
   type OperationInputs,
+  type RolloutInputNames,
 } from '@shared-hosting/core';
-import { ACTION_INPUT_NAMES } from '@shared-hosting/core/adapter';
+
+/**
+ * The Action's input names, as action.yml declares them (test/template.test.ts checks that action.yml has
+ * exactly these, and the GitHub ones): passed to the core so that its messages name them.
+ */
+export const ACTION_INPUT_NAMES: InputNames = {
+  application: 'application',
+  environment: 'environment',
+  version: 'version',
+  context: 'context',
+  dockerfile: 'dockerfile',
+  builder: 'builder',
+  repository: 'repository',
+  parameter: 'parameter',
+  infraRepository: 'infra-repository',
+  infraWorkflow: 'infra-workflow',
+  infraRef: 'infra-ref',
+  wait: 'wait',
+  timeout: 'timeout',
+  buildArgs: 'build-args',
+  target: 'target',
+  platform: 'platform',
+  cancelOnTimeout: 'cancel-on-timeout',
+  cancelOnInterrupt: 'cancel-on-interrupt',
+  cache: 'cache',
+};
+
+/** The operations' own inputs (promote's target is `environment`). */
+export const ACTION_OPERATION_NAMES = {
+  environments: 'environment',
+  from: 'from-environment',
+  to: 'to',
+  limit: 'limit',
+  waitForLock: 'wait-for-lock',
+  rollbackOnFailure: 'rollback-on-failure',
+  redeployOnRollback: 'redeploy-on-rollback',
+} as const;
+
+export const ACTION_ROLLOUT_NAMES: RolloutInputNames = {
+  application: 'application',
+  environment: 'environment',
+  spec: 'app-spec',
+  cluster: 'cluster',
+  service: 'service',
+  container: 'container',
+  timeout: 'timeout',
+  waitUntil: 'wait-until',
+  dryRun: 'dry-run',
+};
 
 /** Reads one Action input by its name in action.yml; '' when not given (like `core.getInput`). */
 export type GetInput = (name: string) => string;

@@ -171,7 +171,7 @@ describe('command: rollout with a pause hook, continue and abort', () => {
       summaryAtPause = await readFile(summaryFile(), 'utf8');
       // The approver, elsewhere (hosting continue does exactly this).
       const { planResume, prepareRollout, resume } = await import('@shared-hosting/core');
-      const { ACTION_ROLLOUT_NAMES } = await import('@shared-hosting/core/adapter');
+      const { ACTION_ROLLOUT_NAMES } = await import('./inputs.js');
       const plan = await prepareRollout(
         { application: 'hello-app', environment: 'prod' },
         ACTION_ROLLOUT_NAMES,

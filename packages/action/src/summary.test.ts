@@ -5,10 +5,10 @@ import {
   parseDeployInputs,
   type ReleaseResult,
 } from '@shared-hosting/core';
-import { ACTION_INPUT_NAMES } from '@shared-hosting/core/adapter';
 import { createFakes } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { fakeCore } from '../test/fake-core.js';
+import { ACTION_INPUT_NAMES } from './inputs.js';
 import { ActionReporter } from './reporter.js';
 import { cleanLogLine, escapeHtml, renderSummary } from './summary.js';
 

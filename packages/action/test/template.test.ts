@@ -3,10 +3,13 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULTS } from '@shared-hosting/core';
-import { ACTION_INPUT_NAMES, ACTION_ROLLOUT_NAMES } from '@shared-hosting/core/adapter';
+import * as fixtures from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
+  ACTION_INPUT_NAMES,
+  ACTION_OPERATION_NAMES,
+  ACTION_ROLLOUT_NAMES,
   COMMAND_INPUT,
   ENV_FALLBACKS,
   GITHUB_APP_ID_INPUT,
@@ -59,6 +62,17 @@ describe('action.yml', () => {
     for (const [name, input] of Object.entries(action.inputs)) {
       expect(input.description, name).toMatch(/\w{3,}/);
     }
+  });
+
+  it("names the inputs as the Action passes them to the core, and as the core's tests expect them", () => {
+    // `limit` is history's, and history is not a command of the Action.
+    const { limit: _limit, ...operation } = ACTION_OPERATION_NAMES;
+    const names = [...Object.values(ACTION_INPUT_NAMES), ...Object.values(operation)];
+    for (const name of [...names, ...Object.values(ACTION_ROLLOUT_NAMES)])
+      expect(Object.keys(action.inputs), name).toContain(name);
+    expect(fixtures.ACTION_INPUT_NAMES).toEqual(ACTION_INPUT_NAMES);
+    expect(fixtures.ACTION_OPERATION_NAMES).toEqual(ACTION_OPERATION_NAMES);
+    expect(fixtures.ACTION_ROLLOUT_NAMES).toEqual(ACTION_ROLLOUT_NAMES);
   });
 
   it('declares the outputs of design.md', () => {

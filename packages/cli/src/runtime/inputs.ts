@@ -1,10 +1,6 @@
 import type { DeployInputs, OperationInputs } from '@shared-hosting/core';
-import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES } from '@shared-hosting/core/adapter';
 import type { DeployFlags } from '../commands/deploy/command.js';
 import type { ReleaseFlags } from '../options.js';
-
-/** How each input is called on the command line, for error messages. */
-export const OPERATION_NAMES = { ...CLI_INPUT_NAMES, ...CLI_OPERATION_NAMES };
 
 /** The inputs every command that deploys shares: application, repository, parameter, infra and wait. */
 function sharedInputs(flags: ReleaseFlags): DeployInputs {

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputErrors } from '../errors/errors.js';
+import { ACTION_INPUT_NAMES, CLI_INPUT_NAMES } from '../testing/names.js';
 import {
-  ACTION_INPUT_NAMES,
-  CLI_INPUT_NAMES,
   DEFAULTS,
   formatDuration,
   isValidRef,

@@ -34,52 +34,11 @@ export interface DeployInputs {
 
 export type InputKey = keyof DeployInputs;
 
-/** How each input is called in an adapter (`--app` in the CLI, `application` in the Action). */
+/**
+ * How each input is called in an adapter (`--app` in the CLI, `application` in the Action): each adapter
+ * owns its names and passes them in, so that the core's messages name the input as its user knows it.
+ */
 export type InputNames = Record<InputKey, string>;
-
-export const ACTION_INPUT_NAMES: InputNames = {
-  application: 'application',
-  environment: 'environment',
-  version: 'version',
-  context: 'context',
-  dockerfile: 'dockerfile',
-  builder: 'builder',
-  repository: 'repository',
-  parameter: 'parameter',
-  infraRepository: 'infra-repository',
-  infraWorkflow: 'infra-workflow',
-  infraRef: 'infra-ref',
-  wait: 'wait',
-  timeout: 'timeout',
-  buildArgs: 'build-args',
-  target: 'target',
-  platform: 'platform',
-  cancelOnTimeout: 'cancel-on-timeout',
-  cancelOnInterrupt: 'cancel-on-interrupt',
-  cache: 'cache',
-};
-
-export const CLI_INPUT_NAMES: InputNames = {
-  application: '--app',
-  environment: '--env',
-  version: '--version',
-  context: '--context',
-  dockerfile: '--dockerfile',
-  builder: '--builder',
-  repository: '--repository',
-  parameter: '--parameter',
-  infraRepository: '--infra-repo',
-  infraWorkflow: '--infra-workflow',
-  infraRef: '--infra-ref',
-  wait: '--no-wait',
-  timeout: '--timeout',
-  buildArgs: '--build-arg',
-  target: '--target',
-  platform: '--platform',
-  cancelOnTimeout: '--cancel-on-timeout',
-  cancelOnInterrupt: '--no-cancel-on-interrupt',
-  cache: '--no-cache',
-};
 
 /**
  * Every input's default, in one place: the planners apply them, and the adapters show them (the CLI's
@@ -199,7 +158,7 @@ export function formatDuration(ms: number): string {
   return [h ? `${h}h` : '', m ? `${m}m` : '', s || (!h && !m) ? `${s}s` : ''].join('');
 }
 
-export function parseBoolean(value: boolean | string | undefined, fallback: boolean): boolean | undefined {
+function parseBoolean(value: boolean | string | undefined, fallback: boolean): boolean | undefined {
   if (value === undefined) return fallback;
   if (typeof value === 'boolean') return value;
   const text = value.trim().toLowerCase();

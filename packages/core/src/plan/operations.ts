@@ -386,25 +386,3 @@ function dedupe(errors: InputError[]): InputError[] {
   const seen = new Set<string>();
   return errors.filter((e) => !seen.has(e.message) && seen.add(e.message));
 }
-
-/** Names of the operation inputs in the CLI. `environment` is `--env` (promote: `--to`). */
-export const CLI_OPERATION_NAMES = {
-  environments: '--env',
-  from: '--from',
-  to: '--to',
-  limit: '--limit',
-  waitForLock: '--no-wait-for-lock',
-  rollbackOnFailure: '--rollback-on-failure',
-  redeployOnRollback: '--redeploy-on-rollback',
-} as const;
-
-/** Names of the operation inputs in the Action. */
-export const ACTION_OPERATION_NAMES = {
-  environments: 'environment',
-  from: 'from-environment',
-  to: 'to',
-  limit: 'limit',
-  waitForLock: 'wait-for-lock',
-  rollbackOnFailure: 'rollback-on-failure',
-  redeployOnRollback: 'redeploy-on-rollback',
-} as const;

@@ -36,30 +36,6 @@ export interface RolloutInputs {
 
 export type RolloutInputNames = Record<keyof RolloutInputs, string>;
 
-export const CLI_ROLLOUT_NAMES: RolloutInputNames = {
-  application: '--app',
-  environment: '--env',
-  spec: '--spec',
-  cluster: '--cluster',
-  service: '--service',
-  container: '--container',
-  timeout: '--timeout',
-  waitUntil: '--wait-until',
-  dryRun: '--dry-run',
-};
-
-export const ACTION_ROLLOUT_NAMES: RolloutInputNames = {
-  application: 'application',
-  environment: 'environment',
-  spec: 'app-spec',
-  cluster: 'cluster',
-  service: 'service',
-  container: 'container',
-  timeout: 'timeout',
-  waitUntil: 'wait-until',
-  dryRun: 'dry-run',
-};
-
 /** One ECS service the rollout changes. */
 interface PlannedService {
   /** Its entry's name in `services` (the ECS service's name for a single-service environment). */

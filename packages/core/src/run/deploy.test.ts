@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { SourceInfo } from '../domain/provenance.js';
 import { parseProvenance } from '../domain/provenance.js';
-import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs/inputs.js';
+import { parseDeployInputs } from '../inputs/inputs.js';
 import { type DeployPlan, plan } from '../plan/deploy.js';
 import { RecordingReporter } from '../ports/events.js';
 import { createFakes } from '../testing/fakes.js';
+import { CLI_INPUT_NAMES } from '../testing/names.js';
 import { execute } from './deploy.js';
 import { toOutputs } from './result.js';
 

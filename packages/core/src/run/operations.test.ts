@@ -12,11 +12,11 @@ import {
   rollback,
   status,
 } from '../index.js';
-import { CLI_INPUT_NAMES, DEFAULTS } from '../inputs/inputs.js';
-import { CLI_OPERATION_NAMES } from '../plan/operations.js';
+import { DEFAULTS } from '../inputs/inputs.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { ImageInfo, RunSummary } from '../ports/ports.js';
 import { createFakes } from '../testing/fakes.js';
+import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES } from '../testing/names.js';
 import { asSsm } from '../testing/ssm.js';
 
 const names = { ...CLI_INPUT_NAMES, ...CLI_OPERATION_NAMES };

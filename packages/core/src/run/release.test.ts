@@ -3,11 +3,12 @@
 import { describe, expect, it } from 'vitest';
 import { formatProvenance, parseProvenance, type SourceInfo } from '../domain/provenance.js';
 import { type ExecuteOptions, execute } from '../index.js';
-import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs/inputs.js';
+import { parseDeployInputs } from '../inputs/inputs.js';
 import { plan } from '../plan/deploy.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { RunSummary } from '../ports/ports.js';
 import { createFakes } from '../testing/fakes.js';
+import { CLI_INPUT_NAMES } from '../testing/names.js';
 import { fakePorts } from '../testing/ssm.js';
 
 const source: SourceInfo = {

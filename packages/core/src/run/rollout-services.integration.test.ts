@@ -6,10 +6,11 @@
 import { type AwsPeers, CRASH_LABEL, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsPorts, createContainerService } from '../aws/index.js';
-import { CLI_ROLLOUT_NAMES, planRollout } from '../plan/rollout.js';
+import { planRollout } from '../plan/rollout.js';
 import { RecordingReporter, type Reporter } from '../ports/events.js';
 import { type ContainerService, systemClock } from '../ports/ports.js';
 import { parseAppSpec } from '../spec/app-spec.js';
+import { CLI_ROLLOUT_NAMES } from '../testing/names.js';
 import { planResume, resume } from './resume.js';
 import { type RolloutPorts, rollout, rolloutOutputs } from './rollout.js';
 

@@ -3,11 +3,12 @@
  * true end, failures named, bakes and --wait-until, pause hooks announced and answered.
  */
 import { describe, expect, it } from 'vitest';
-import { CLI_ROLLOUT_NAMES, planRollout, type RolloutInputs } from '../plan/rollout.js';
+import { planRollout, type RolloutInputs } from '../plan/rollout.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { TaskDefinitionDocument } from '../ports/ports.js';
 import { type FakeStrategy, goodFrames } from '../testing/ecs-deployments.js';
 import { createFakes } from '../testing/fakes.js';
+import { CLI_ROLLOUT_NAMES } from '../testing/names.js';
 import { planResume, resume } from './resume.js';
 import { rollout, rolloutOutputs } from './rollout.js';
 

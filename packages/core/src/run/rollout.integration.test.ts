@@ -11,10 +11,11 @@ import {
 } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createAwsPorts, createContainerService } from '../aws/index.js';
-import { CLI_ROLLOUT_NAMES, planRollout } from '../plan/rollout.js';
+import { planRollout } from '../plan/rollout.js';
 import { silentReporter } from '../ports/events.js';
 import { type ContainerService, systemClock } from '../ports/ports.js';
 import { READ_ONLY_FIELDS } from '../steps/rollout/task-definition.js';
+import { CLI_ROLLOUT_NAMES } from '../testing/names.js';
 import { type RolloutPorts, rollout } from './rollout.js';
 
 let peers: AwsPeers;

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { CLI_ROLLOUT_NAMES, planRollout, type RolloutInputs } from '../plan/rollout.js';
+import { planRollout, type RolloutInputs } from '../plan/rollout.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { TaskDefinitionDocument } from '../ports/ports.js';
 import { createFakes, fakeDigest } from '../testing/fakes.js';
+import { CLI_ROLLOUT_NAMES } from '../testing/names.js';
 import { rollout, rolloutOutputs } from './rollout.js';
 
 const PARAM = '/shared-hosting/hello-app/staging/version';

@@ -2,12 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { formatProvenance, type SourceInfo } from '../domain/provenance.js';
 import { CONDITIONAL_STEPS, READ_STEPS, type StepId } from '../domain/steps.js';
-import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs/inputs.js';
+import { parseDeployInputs } from '../inputs/inputs.js';
 import { plan } from '../plan/deploy.js';
-import { CLI_OPERATION_NAMES, planHistory, planStatus } from '../plan/operations.js';
+import { planHistory, planStatus } from '../plan/operations.js';
 import { RecordingReporter } from '../ports/events.js';
 import { preparePromote, prepareRollback } from '../prepare/operations.js';
 import { createFakes } from '../testing/fakes.js';
+import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES } from '../testing/names.js';
 import { fakePorts } from '../testing/ssm.js';
 import { execute } from './deploy.js';
 import { history } from './history.js';

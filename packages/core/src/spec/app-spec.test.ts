@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { InputErrors } from '../errors/errors.js';
-import { CLI_ROLLOUT_NAMES, planRollout } from '../plan/rollout.js';
+import { planRollout } from '../plan/rollout.js';
 import { prepareRollout } from '../prepare/app-spec.js';
+import { CLI_ROLLOUT_NAMES } from '../testing/names.js';
 import { parseAppSpec } from './app-spec.js';
 
 const FILE = 'apps/hello-app.yaml';

@@ -609,3 +609,6 @@ export class FakeContainerService implements ContainerService {
     ];
   }
 }
+
+// The CLI's and the Action's input names, as fixtures (the adapters' tests check them against their own).
+export * from './names.js';

@@ -7,10 +7,11 @@ import {
   readsOf,
   resultJson,
 } from '@shared-hosting/core';
-import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES, describePlan } from '@shared-hosting/core/adapter';
+import { describePlan } from '@shared-hosting/core/adapter';
 import { releaseDryRun } from '../../output/dry-run.js';
 import type { Redactor } from '../../output/redact.js';
 import { toDeployInputs } from '../../runtime/inputs.js';
+import { CLI_INPUT_NAMES, OPERATION_NAMES } from '../../runtime/names.js';
 import { runReleaseCommand } from '../../runtime/operation.js';
 import { createCliPorts, type PortsFactory } from '../../runtime/ports.js';
 import { terminalFor } from '../../runtime/terminal.js';
@@ -32,7 +33,7 @@ export async function runDeploy(
           cwd: io.cwd,
           env: io.env,
         });
-        const release = parseReleaseOptions(flags, { ...CLI_INPUT_NAMES, ...CLI_OPERATION_NAMES });
+        const release = parseReleaseOptions(flags, OPERATION_NAMES);
         if (flags.dryRun && !flags.json) {
           io.stdout.write(
             `${redactor.redact(['Plan (dry run, nothing will be changed):', ...describePlan(plan).map((l) => `  ${l}`)].join('\n'))}\n\n`,

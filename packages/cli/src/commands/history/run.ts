@@ -8,7 +8,7 @@ import {
   resultJson,
 } from '@shared-hosting/core';
 import { formatDate, short, table } from '../../output/tables.js';
-import { OPERATION_NAMES } from '../../runtime/inputs.js';
+import { OPERATION_NAMES } from '../../runtime/names.js';
 import { createCliPorts, type PortsFactory } from '../../runtime/ports.js';
 import { runQueryCommand } from '../../runtime/query.js';
 import type { CliIO } from '../../types.js';

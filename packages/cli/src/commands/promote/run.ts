@@ -1,6 +1,7 @@
 import { preparePromote, promote } from '@shared-hosting/core';
 import { printRelease } from '../../output/release.js';
-import { OPERATION_NAMES, releaseInputs } from '../../runtime/inputs.js';
+import { releaseInputs } from '../../runtime/inputs.js';
+import { OPERATION_NAMES } from '../../runtime/names.js';
 import { runReleaseCommand } from '../../runtime/operation.js';
 import { createCliPorts, type PortsFactory } from '../../runtime/ports.js';
 import { terminalFor } from '../../runtime/terminal.js';

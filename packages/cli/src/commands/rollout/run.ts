@@ -11,9 +11,10 @@ import {
   rollout,
   shortTaskDefinition,
 } from '@shared-hosting/core';
-import { CLI_ROLLOUT_NAMES, describeRolloutPlan } from '@shared-hosting/core/adapter';
+import { describeRolloutPlan } from '@shared-hosting/core/adapter';
 import type { CommonFlags } from '../../options.js';
 import type { Redactor } from '../../output/redact.js';
+import { CLI_ROLLOUT_NAMES } from '../../runtime/names.js';
 import { withInterrupts } from '../../runtime/signals.js';
 import { failEarly, reportFailure, terminalFor } from '../../runtime/terminal.js';
 import type { CliIO } from '../../types.js';

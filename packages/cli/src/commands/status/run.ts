@@ -7,7 +7,7 @@ import {
 } from '@shared-hosting/core';
 import { exitCodeFor } from '../../exit-codes.js';
 import { formatDate, short, table } from '../../output/tables.js';
-import { OPERATION_NAMES } from '../../runtime/inputs.js';
+import { OPERATION_NAMES } from '../../runtime/names.js';
 import { createCliPorts, type PortsFactory } from '../../runtime/ports.js';
 import { runQueryCommand } from '../../runtime/query.js';
 import type { CliIO } from '../../types.js';

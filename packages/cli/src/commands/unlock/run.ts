@@ -1,6 +1,6 @@
 import { planUnlock, resultJson, type UnlockResult, unlock } from '@shared-hosting/core';
 import { formatDate } from '../../output/tables.js';
-import { OPERATION_NAMES } from '../../runtime/inputs.js';
+import { OPERATION_NAMES } from '../../runtime/names.js';
 import { createCliPorts, type PortsFactory } from '../../runtime/ports.js';
 import { runQueryCommand } from '../../runtime/query.js';
 import type { CliIO } from '../../types.js';
