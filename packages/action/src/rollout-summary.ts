@@ -1,4 +1,5 @@
 import { formatDuration, type RolloutResult, STEP_TITLES, shortTaskDefinition } from '@shared-hosting/core';
+import { describeRolloutServices } from '@shared-hosting/core/adapter';
 import { escapeHtml } from './html.js';
 
 const MAX_EVENTS = 30;
@@ -72,6 +73,8 @@ export function renderRolloutSummary(result: RolloutResult): string {
     ]);
   facts.push(...strategyFacts(result));
   if (result.rolledBackTo) facts.push(['Went back to', td(result.rolledBackTo)]);
+  // Several services (and the release task): one row each.
+  for (const [label, text] of describeRolloutServices(result)) facts.push([code(label), escapeHtml(text)]);
   out.push('<table>', ...facts.map(([k, v]) => row([k, v])), '</table>', '');
 
   out.push(...pausesSection(result));

@@ -174,9 +174,16 @@ export function describeRolloutServices(result: RolloutResult): [string, string]
     if (s.restored !== undefined)
       return [label, `${s.restored ? 'restored' : 'NOT restored'}: ${s.restoreDetail ?? ''}`];
     if (s.alreadyRunning) return [label, `${short(s.taskDefinition)}, already running that image`];
+    if (s.rolloutState === undefined)
+      return [
+        label,
+        `not updated: still on ${short(s.previousTaskDefinition)} (${short(s.taskDefinition)} registered)`,
+      ];
     const was = s.previousTaskDefinition ? ` (was ${short(s.previousTaskDefinition)})` : '';
-    const state = [s.strategy, s.rolloutState ?? 'not updated'].filter(Boolean).join(', ');
-    return [label, `${short(s.taskDefinition)}${was}, ${state}`];
+    return [
+      label,
+      `${short(s.taskDefinition)}${was}, ${[s.strategy, s.rolloutState].filter(Boolean).join(', ')}`,
+    ];
   });
   const r = result.release;
   if (r) {
