@@ -1,7 +1,8 @@
 // Build the CLI in two parts, for a fast start:
 //   dist/hosting.cjs      the entry: commander and the program only, one CommonJS file (CJS loads faster
 //                         than ESM on Node 20), so `hosting --help` parses almost nothing;
-//   dist/commands/*.mjs   each command's body, ESM with shared chunks, imported when the command runs;
+//   dist/commands/*.mjs   each command's body (src/commands/<name>/run.ts), ESM with shared chunks,
+//                         imported when the command runs;
 //                         the engine's AWS SDK, Octokit and builders are further chunks loaded on demand.
 //   dist/index.js         the library entry (createProgram, EXIT_CODES) used to generate the docs.
 import { chmod, readdir, readFile, rm } from 'node:fs/promises';
@@ -23,12 +24,12 @@ const rawText = {
   },
 };
 
-/** In the entry, `import('./commands/x.js')` stays a lazy import of the separately built `commands/x.mjs`. */
+/** In the entry, `import('./commands/x/run.js')` stays a lazy import of the separately built `commands/x.mjs`. */
 const lazyCommands = {
   name: 'lazy-commands',
   setup(b) {
-    b.onResolve({ filter: /^\.\/commands\/[a-z-]+\.js$/ }, (args) => ({
-      path: args.path.replace(/\.js$/, '.mjs'),
+    b.onResolve({ filter: /^\.\/commands\/[a-z-]+\/run\.js$/ }, (args) => ({
+      path: args.path.replace(/\/run\.js$/, '.mjs'),
       external: true,
     }));
   },
@@ -50,7 +51,10 @@ const esmBanner = {
 };
 
 await rm('dist', { recursive: true, force: true });
-const commands = (await readdir('src/commands')).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+// One folder per command: its flags (command.ts, in the entry) and its body (run.ts, built here).
+const commands = (await readdir('src/commands', { withFileTypes: true }))
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name);
 await Promise.all([
   build({
     ...common,
@@ -62,7 +66,7 @@ await Promise.all([
   }),
   build({
     ...common,
-    entryPoints: Object.fromEntries(commands.map((f) => [f.replace(/\.ts$/, ''), `src/commands/${f}`])),
+    entryPoints: Object.fromEntries(commands.map((name) => [name, `src/commands/${name}/run.ts`])),
     outdir: 'dist/commands',
     outExtension: { '.js': '.mjs' },
     format: 'esm',

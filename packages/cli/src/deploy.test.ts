@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Ports } from '@shared-hosting/core';
 import { createFakes } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
-import { runDeploy } from './commands/deploy.js';
+import { runDeploy } from './commands/deploy/run.js';
 import { run } from './program.js';
 import type { PortsFactory } from './runtime/ports.js';
 import { memoryIO } from './testing.js';

@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { applicationNameFrom, renderTemplate } from './commands/init.js';
+import { applicationNameFrom, renderTemplate } from './commands/init/run.js';
 import { run } from './program.js';
 import { memoryIO } from './testing.js';
 

@@ -12,7 +12,7 @@ export {
   DEFAULT_BUILDER,
   isBuilderChoice,
 } from './builders/registry.js';
-export { DEPLOYED_LABEL, deployedStage, HISTORY_MAX } from './domain/names.js';
+export { DEPLOYED_LABEL, deployedStage, HISTORY_MAX, WAIT_UNTIL } from './domain/names.js';
 export { formatProvenance, type Provenance, parseProvenance, type SourceInfo } from './domain/provenance.js';
 export {
   CONDITIONAL_STEPS,

@@ -1,5 +1,6 @@
 import { formatDuration, type PromoteResult, type RollbackResult, resultJson } from '@shared-hosting/core';
-import type { CliIO, CommonFlags } from '../types.js';
+import type { CommonFlags } from '../options.js';
+import type { CliIO } from '../types.js';
 import type { Redactor } from './redact.js';
 
 /** What a rollback or promote did, for humans; or the JSON. */

@@ -1,12 +1,13 @@
 import type { DeployInputs, OperationInputs } from '@shared-hosting/core';
 import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES } from '@shared-hosting/core/adapter';
-import type { DeployFlags, ReleaseFlags } from '../types.js';
+import type { DeployFlags } from '../commands/deploy/command.js';
+import type { ReleaseFlags } from '../options.js';
 
 /** How each input is called on the command line, for error messages. */
 export const OPERATION_NAMES = { ...CLI_INPUT_NAMES, ...CLI_OPERATION_NAMES };
 
 /** The inputs every command that deploys shares: application, repository, parameter, infra and wait. */
-export function sharedInputs(flags: ReleaseFlags): DeployInputs {
+function sharedInputs(flags: ReleaseFlags): DeployInputs {
   return {
     application: flags.app,
     repository: flags.repository,

@@ -1,8 +1,9 @@
 import type { BuilderName, HostingError, Ports, StepId } from '@shared-hosting/core';
 import { describeQuit, newReleaseLive, type ReleaseLive } from '@shared-hosting/core/adapter';
+import type { CommonFlags } from '../options.js';
 import type { Redactor } from '../output/redact.js';
 import type { TerminalReporter } from '../output/terminal.js';
-import type { CliIO, CommonFlags } from '../types.js';
+import type { CliIO } from '../types.js';
 import type { PortsFactory } from './ports.js';
 import { withInterrupts } from './signals.js';
 import { failEarly, reportFailure } from './terminal.js';

@@ -1,9 +1,10 @@
 import { createPorts, type Ports, type Reporter } from '@shared-hosting/core';
+import type { AwsFlags, CommonFlags } from '../options.js';
 import type { Redactor } from '../output/redact.js';
-import type { CliIO, CommonFlags } from '../types.js';
+import type { CliIO } from '../types.js';
 
 export interface PortsRequest {
-  flags: CommonFlags & { profile?: string; region?: string };
+  flags: CommonFlags & AwsFlags;
   io: CliIO;
   reporter: Reporter;
   builder: Ports extends unknown ? Parameters<typeof createPorts>[0]['builder'] : never;

@@ -7,9 +7,10 @@ import {
   toHostingError,
 } from '@shared-hosting/core';
 import { exitCodeFor } from '../exit-codes.js';
+import type { CommonFlags } from '../options.js';
 import { type Redactor, redactorFromEnv } from '../output/redact.js';
 import { formatError, TerminalReporter } from '../output/terminal.js';
-import type { CliIO, CommonFlags } from '../types.js';
+import type { CliIO } from '../types.js';
 
 /** Set up the reporter and redactor the way every command shows progress. */
 export function terminalFor(flags: CommonFlags, io: CliIO, stepIds?: Parameters<typeof makeReporter>[3]) {

@@ -99,6 +99,10 @@ export const DEFAULTS = {
   rollbackOnFailure: false,
   redeployOnRollback: false,
   force: false,
+  /** `rollback` goes back to the version before the current one unless told which. */
+  rollbackTo: 'previous',
+  /** `rollout` waits until the service deployment is complete (or `traffic-shifted`). */
+  waitUntil: 'complete',
   /** `history` shows the 20 newest entries unless asked for more (at most HISTORY_MAX, 100). */
   historyLimit: 20,
   /** `status` shows these environments when none is given. */

@@ -314,7 +314,7 @@ export function planRollback(
 ): Omit<RollbackPlan, 'source'> {
   const c: Collected = { errors: [] };
   const shared = parseShared(raw, names, cwd, true, c);
-  const to = blankToUndefined(raw.to) ?? 'previous';
+  const to = blankToUndefined(raw.to) ?? DEFAULTS.rollbackTo;
   if (blankToUndefined(raw.version) !== undefined) {
     c.errors.push(
       new InputError(
@@ -324,7 +324,7 @@ export function planRollback(
       ),
     );
   }
-  if (to !== 'previous' && !TAG_PATTERN.test(to)) {
+  if (to !== DEFAULTS.rollbackTo && !TAG_PATTERN.test(to)) {
     c.errors.push(
       new InputError(
         names.to,

@@ -143,7 +143,7 @@ function parseRolloutFlags(raw: RolloutInputs, names: RolloutInputNames): Rollou
   };
   const application = name('application', 'hello-app');
   const environment = name('environment', 'staging');
-  const waitUntilText = blankToUndefined(raw.waitUntil) ?? 'complete';
+  const waitUntilText = blankToUndefined(raw.waitUntil) ?? DEFAULTS.waitUntil;
   const waitUntil = WAIT_UNTIL.find((w) => w === waitUntilText);
   if (!waitUntil)
     fail(
@@ -182,7 +182,7 @@ function parseRolloutFlags(raw: RolloutInputs, names: RolloutInputNames): Rollou
     application,
     environment,
     timeoutMs,
-    waitUntil: waitUntil ?? 'complete',
+    waitUntil: waitUntil ?? DEFAULTS.waitUntil,
     dryRun: dryRun ?? false,
     overrides,
   };

@@ -7,12 +7,13 @@ import {
   resultJson,
 } from '@shared-hosting/core';
 import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES, describePlan } from '@shared-hosting/core/adapter';
-import type { Redactor } from '../output/redact.js';
-import { toDeployInputs } from '../runtime/inputs.js';
-import { runReleaseCommand } from '../runtime/operation.js';
-import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
-import { terminalFor } from '../runtime/terminal.js';
-import type { CliIO, DeployFlags } from '../types.js';
+import type { Redactor } from '../../output/redact.js';
+import { toDeployInputs } from '../../runtime/inputs.js';
+import { runReleaseCommand } from '../../runtime/operation.js';
+import { createCliPorts, type PortsFactory } from '../../runtime/ports.js';
+import { terminalFor } from '../../runtime/terminal.js';
+import type { CliIO } from '../../types.js';
+import type { DeployFlags } from './command.js';
 
 export async function runDeploy(
   flags: DeployFlags,

@@ -1,5 +1,4 @@
 import {
-  createRolloutPorts,
   planResume,
   prepareRollout,
   type ResumeAction,
@@ -8,22 +7,14 @@ import {
   resume,
 } from '@shared-hosting/core';
 import { CLI_ROLLOUT_NAMES } from '@shared-hosting/core/adapter';
-import type { Redactor } from '../output/redact.js';
-import { withInterrupts } from '../runtime/signals.js';
-import { failEarly, reportFailure, terminalFor } from '../runtime/terminal.js';
-import type { CliIO, CommonFlags } from '../types.js';
-import type { RolloutPortsFactory } from './rollout.js';
-import { createCliRolloutPorts } from './rollout.js';
-
-export interface ResumeFlags extends CommonFlags {
-  app?: string;
-  env?: string;
-  spec?: string;
-  cluster?: string;
-  service?: string;
-  profile?: string;
-  region?: string;
-}
+import type { CommonFlags } from '../../options.js';
+import type { Redactor } from '../../output/redact.js';
+import { withInterrupts } from '../../runtime/signals.js';
+import { failEarly, reportFailure, terminalFor } from '../../runtime/terminal.js';
+import type { CliIO } from '../../types.js';
+import type { RolloutPortsFactory } from '../rollout/run.js';
+import { createCliRolloutPorts } from '../rollout/run.js';
+import type { ResumeFlags } from './command.js';
 
 /**
  * hosting continue / hosting abort: find the service deployment in flight for the application and

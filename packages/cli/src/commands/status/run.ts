@@ -1,79 +1,53 @@
 import {
   type EnvironmentStatus,
-  type OperationPorts,
   planStatus,
   resultJson,
   type StatusResult,
   status,
 } from '@shared-hosting/core';
-import { exitCodeFor } from '../exit-codes.js';
-import { formatDate, short, table } from '../output/tables.js';
-import { OPERATION_NAMES } from '../runtime/inputs.js';
-import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
-import { failEarly, queryTerminal, reportFailure } from '../runtime/terminal.js';
-import type { CliIO, CommonFlags } from '../types.js';
+import { exitCodeFor } from '../../exit-codes.js';
+import { formatDate, short, table } from '../../output/tables.js';
+import { OPERATION_NAMES } from '../../runtime/inputs.js';
+import { createCliPorts, type PortsFactory } from '../../runtime/ports.js';
+import { runQueryCommand } from '../../runtime/query.js';
+import type { CliIO } from '../../types.js';
+import type { StatusFlags } from './command.js';
 
-export interface StatusFlags extends CommonFlags {
-  app?: string;
-  env?: string[];
-  repository?: string;
-  parameter?: string;
-  infraRepo?: string;
-  infraWorkflow?: string;
-  infraRef?: string;
-  profile?: string;
-  region?: string;
-}
-
-export async function runStatus(
+export function runStatus(
   flags: StatusFlags,
   io: CliIO,
   factory: PortsFactory = createCliPorts,
 ): Promise<number> {
-  const { redactor, reporter, close } = queryTerminal(flags, io);
-  try {
-    const plan = planStatus(
-      {
-        application: flags.app,
-        environments: flags.env,
-        repository: flags.repository,
-        parameter: flags.parameter,
-        infraRepository: flags.infraRepo,
-        infraWorkflow: flags.infraWorkflow,
-        infraRef: flags.infraRef,
-      },
-      OPERATION_NAMES,
-      io.cwd,
-    );
-    const ports: OperationPorts = await factory({
-      flags,
-      io,
-      reporter,
-      builder: 'auto',
-      redactor,
+  return runQueryCommand(
+    {
+      name: 'status',
+      plan: () =>
+        planStatus(
+          {
+            application: flags.app,
+            environments: flags.env,
+            repository: flags.repository,
+            parameter: flags.parameter,
+            infraRepository: flags.infraRepo,
+            infraWorkflow: flags.infraWorkflow,
+            infraRef: flags.infraRef,
+          },
+          OPERATION_NAMES,
+          io.cwd,
+        ),
       githubAccess: 'read',
-    });
-    const result = await status(plan, ports).finally(() => ports.close?.());
-    close();
-    if (flags.json)
-      io.stdout.write(
-        `${redactor.redact(JSON.stringify(resultJson({ command: 'status', result }), null, 2))}\n`,
-      );
-    else if (result.status === 'succeeded')
-      io.stdout.write(`${redactor.redact(statusTable(result).join('\n'))}\n`);
-    if (result.error) return reportFailure(result.error, flags, io, redactor);
-    const failed = result.environments.find((e) => e.error);
-    if (failed?.error) {
-      io.stderr.write(
-        `${redactor.redact(`Could not read everything for ${failed.environment}: ${failed.error.message}`)}\n`,
-      );
-      return exitCodeFor(failed.error.kind);
-    }
-    return 0;
-  } catch (error) {
-    close();
-    return failEarly(error, 'status', flags, io, redactor);
-  }
+      run: (plan, ports) => status(plan, ports),
+      text: statusTable,
+      json: (result) => resultJson({ command: 'status', result }),
+      exitCode: (result, say) => {
+        const failed = result.environments.find((e) => e.error);
+        if (!failed?.error) return 0;
+        say(`Could not read everything for ${failed.environment}: ${failed.error.message}`);
+        return exitCodeFor(failed.error.kind);
+      },
+    },
+    { flags, io, factory },
+  );
 }
 
 function imageText(e: EnvironmentStatus): string {

@@ -4,52 +4,37 @@ import {
   type HistoryEntry,
   type HistoryResult,
   history,
-  type OperationPorts,
   planHistory,
   resultJson,
 } from '@shared-hosting/core';
-import { formatDate, short, table } from '../output/tables.js';
-import { OPERATION_NAMES } from '../runtime/inputs.js';
-import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
-import { failEarly, queryTerminal, reportFailure } from '../runtime/terminal.js';
-import type { CliIO, CommonFlags } from '../types.js';
+import { formatDate, short, table } from '../../output/tables.js';
+import { OPERATION_NAMES } from '../../runtime/inputs.js';
+import { createCliPorts, type PortsFactory } from '../../runtime/ports.js';
+import { runQueryCommand } from '../../runtime/query.js';
+import type { CliIO } from '../../types.js';
+import type { HistoryFlags } from './command.js';
 
-export interface HistoryFlags extends CommonFlags {
-  app?: string;
-  env?: string;
-  limit?: string;
-  parameter?: string;
-  profile?: string;
-  region?: string;
-}
-
-export async function runHistory(
+export function runHistory(
   flags: HistoryFlags,
   io: CliIO,
   factory: PortsFactory = createCliPorts,
 ): Promise<number> {
-  const { redactor, reporter, close } = queryTerminal(flags, io);
-  try {
-    const plan = planHistory(
-      { application: flags.app, environment: flags.env, parameter: flags.parameter, limit: flags.limit },
-      OPERATION_NAMES,
-      io.cwd,
-    );
-    const ports: OperationPorts = await factory({ flags, io, reporter, builder: 'auto', redactor });
-    const result = await history(plan, { ...ports, workflows: undefined });
-    close();
-    if (flags.json)
-      io.stdout.write(
-        `${redactor.redact(JSON.stringify(resultJson({ command: 'history', result }), null, 2))}\n`,
-      );
-    else if (result.status === 'succeeded')
-      io.stdout.write(`${redactor.redact(historyTable(result).join('\n'))}\n`);
-    if (result.error) return reportFailure(result.error, flags, io, redactor);
-    return 0;
-  } catch (error) {
-    close();
-    return failEarly(error, 'history', flags, io, redactor);
-  }
+  return runQueryCommand(
+    {
+      name: 'history',
+      plan: () =>
+        planHistory(
+          { application: flags.app, environment: flags.env, parameter: flags.parameter, limit: flags.limit },
+          OPERATION_NAMES,
+          io.cwd,
+        ),
+      // SSM only: the parameter's history.
+      run: (plan, ports) => history(plan, { ...ports, workflows: undefined }),
+      text: historyTable,
+      json: (result) => resultJson({ command: 'history', result }),
+    },
+    { flags, io, factory },
+  );
 }
 
 function actionText(e: HistoryEntry): string {

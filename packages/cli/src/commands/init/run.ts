@@ -9,20 +9,12 @@ import {
   parseRepositorySlug,
   toHostingError,
 } from '@shared-hosting/core';
-import template from '../../../../docs/assets/app-deployment-workflow.yaml?raw';
-import infraTemplate from '../../../../docs/assets/infra-deployment-workflow.yaml?raw';
-import { redactorFromEnv } from '../output/redact.js';
-import { reportFailure } from '../runtime/terminal.js';
-import type { CliIO, CommonFlags } from '../types.js';
-
-export interface InitFlags extends CommonFlags {
-  app?: string;
-  infraRepo?: string;
-  output?: string;
-  force?: boolean;
-  /** Write the infra repository's workflow (command: rollout) instead of the application's. */
-  infra?: boolean;
-}
+import template from '../../../../../docs/assets/app-deployment-workflow.yaml?raw';
+import infraTemplate from '../../../../../docs/assets/infra-deployment-workflow.yaml?raw';
+import { redactorFromEnv } from '../../output/redact.js';
+import { reportFailure } from '../../runtime/terminal.js';
+import type { CliIO } from '../../types.js';
+import type { InitFlags } from './command.js';
 
 export const WORKFLOW_PATH = '.github/workflows/deploy.yaml';
 

@@ -11,24 +11,12 @@ import {
   shortTaskDefinition,
 } from '@shared-hosting/core';
 import { CLI_ROLLOUT_NAMES, describeRolloutPlan } from '@shared-hosting/core/adapter';
-import type { Redactor } from '../output/redact.js';
-import { withInterrupts } from '../runtime/signals.js';
-import { failEarly, reportFailure, terminalFor } from '../runtime/terminal.js';
-import type { CliIO, CommonFlags } from '../types.js';
-
-export interface RolloutFlags extends CommonFlags {
-  app?: string;
-  env?: string;
-  spec?: string;
-  cluster?: string;
-  service?: string;
-  container?: string;
-  timeout?: string;
-  waitUntil?: string;
-  dryRun?: boolean;
-  profile?: string;
-  region?: string;
-}
+import type { CommonFlags } from '../../options.js';
+import type { Redactor } from '../../output/redact.js';
+import { withInterrupts } from '../../runtime/signals.js';
+import { failEarly, reportFailure, terminalFor } from '../../runtime/terminal.js';
+import type { CliIO } from '../../types.js';
+import type { RolloutFlags } from './command.js';
 
 export type RolloutPortsFactory = (request: {
   flags: RolloutFlags;

@@ -1,19 +1,11 @@
 import { preparePromote, promote } from '@shared-hosting/core';
-import { printRelease } from '../output/release.js';
-import { OPERATION_NAMES, releaseInputs } from '../runtime/inputs.js';
-import { runReleaseCommand } from '../runtime/operation.js';
-import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
-import { terminalFor } from '../runtime/terminal.js';
-import type { CliIO, ReleaseFlags } from '../types.js';
-
-export interface PromoteFlags extends ReleaseFlags {
-  /** Source environment. */
-  from?: string;
-  /** Target environment. */
-  to?: string;
-  /** Tag to deploy in the target (default: the source's version; another tag re-tags the same image). */
-  version?: string;
-}
+import { printRelease } from '../../output/release.js';
+import { OPERATION_NAMES, releaseInputs } from '../../runtime/inputs.js';
+import { runReleaseCommand } from '../../runtime/operation.js';
+import { createCliPorts, type PortsFactory } from '../../runtime/ports.js';
+import { terminalFor } from '../../runtime/terminal.js';
+import type { CliIO } from '../../types.js';
+import type { PromoteFlags } from './command.js';
 
 /** In promote, the target environment is `--to`. */
 const PROMOTE_NAMES = { ...OPERATION_NAMES, environment: '--to' };

@@ -1,15 +1,11 @@
 import { prepareRollback, rollback } from '@shared-hosting/core';
-import { printRelease } from '../output/release.js';
-import { OPERATION_NAMES, releaseInputs } from '../runtime/inputs.js';
-import { runReleaseCommand } from '../runtime/operation.js';
-import { createCliPorts, type PortsFactory } from '../runtime/ports.js';
-import { terminalFor } from '../runtime/terminal.js';
-import type { CliIO, ReleaseFlags } from '../types.js';
-
-export interface RollbackFlags extends ReleaseFlags {
-  env?: string;
-  to?: string;
-}
+import { printRelease } from '../../output/release.js';
+import { OPERATION_NAMES, releaseInputs } from '../../runtime/inputs.js';
+import { runReleaseCommand } from '../../runtime/operation.js';
+import { createCliPorts, type PortsFactory } from '../../runtime/ports.js';
+import { terminalFor } from '../../runtime/terminal.js';
+import type { CliIO } from '../../types.js';
+import type { RollbackFlags } from './command.js';
 
 export async function runRollback(
   flags: RollbackFlags,
