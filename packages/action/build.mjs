@@ -7,8 +7,9 @@
 //                       require()s ./main.cjs only when they are valid
 //   dist/main.cjs       the rest of the main step (src/main.ts): @actions/core, the engine, AWS SDK, Octokit
 //   dist/post.js        the post step's fast path (src/post.ts): returns at once unless a run is waiting
-//   dist/post-main.cjs  the post step's cancellation (src/post-main.ts): @actions/core and the GitHub client
-//                       only, no AWS SDK
+//   dist/post-main.cjs  the post step's clean-up (src/post-main.ts): @actions/core and the GitHub client
+//                       only, no AWS SDK; require()s ./post-lock.cjs only when a lock was left
+//   dist/post-lock.cjs  the post step's lock release (src/post-lock.ts): the SSM client alone
 //
 // Node parses every byte of a script it loads, so the fast paths are separate files that hold no SDK:
 // a step with invalid inputs (or a post step with nothing to do) never reads the rest. BUNDLE_RULES says
@@ -39,6 +40,11 @@ export const BUNDLE_RULES = {
   'index.js': [/node_modules\//],
   'post.js': [/node_modules\//],
   'post-main.cjs': [/node_modules\/@aws-sdk\//, /node_modules\/@smithy\//, /(^|\/)core\/src\/aws\//],
+  'post-lock.cjs': [
+    /node_modules\/@octokit\//,
+    /node_modules\/@aws-sdk\/client-ecr\//,
+    /(^|\/)core\/src\/github\//,
+  ],
 };
 
 /**
@@ -49,7 +55,13 @@ const BUNDLES = [
   { out: 'index.js', entry: 'src/index.ts', lazy: { './main.js': './main.cjs' } },
   { out: 'main.cjs', entry: 'src/main.ts', plugins: ['withoutHttpClient'] },
   { out: 'post.js', entry: 'src/post.ts', lazy: { './post-main.js': './post-main.cjs' } },
-  { out: 'post-main.cjs', entry: 'src/post-main.ts', plugins: ['withoutHttpClient', 'withoutAws'] },
+  {
+    out: 'post-main.cjs',
+    entry: 'src/post-main.ts',
+    lazy: { './post-lock.js': './post-lock.cjs' },
+    plugins: ['withoutHttpClient'],
+  },
+  { out: 'post-lock.cjs', entry: 'src/post-lock.ts', plugins: ['withoutHttpClient'] },
 ];
 
 const common = {
@@ -93,27 +105,6 @@ const PLUGINS = {
           '@actions/http-client (core.getIDToken())',
           `export class HttpClient { constructor() { leftOut(); } }
 export class BearerCredentialHandler { constructor() { leftOut(); } }`,
-        ),
-        loader: 'js',
-      }));
-    },
-  },
-  /**
-   * The post step only cancels a GitHub run, but the engine's createPorts() also creates the AWS ports
-   * (lazily imported from its aws/ module): give it AWS ports that throw if ever used, so that the SDK
-   * is not in post-main.cjs. BUNDLE_RULES checks that nothing of AWS is left.
-   */
-  withoutAws: {
-    name: 'without-aws',
-    setup(b) {
-      b.onResolve({ filter: /(^|\/)aws(\/index)?(\.js)?$/ }, (args) =>
-        /packages[/\\]core[/\\]/.test(args.importer) ? { path: args.path, namespace: 'no-aws' } : undefined,
-      );
-      b.onLoad({ filter: /.*/, namespace: 'no-aws' }, () => ({
-        contents: leftOutModule(
-          'The AWS SDK',
-          `const port = new Proxy({}, { get: (_, name) => (name === 'then' ? undefined : leftOut) });
-export async function createAwsPorts() { return { registry: port, parameters: port, region: 'none' }; }`,
         ),
         loader: 'js',
       }));

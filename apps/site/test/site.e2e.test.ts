@@ -377,9 +377,11 @@ describe('rows other pages link to', () => {
     const page = await open('/operations/locking');
     await page.locator('article a[href*="/reference/cli#hosting-deploy-wait-for-lock"]').first().click();
     await page.waitForURL(/\/reference\/cli#hosting-deploy-wait-for-lock$/);
+    // In view and below the sticky navbar, not under it.
     await page.waitForFunction(() => {
       const top = document.getElementById('hosting-deploy-wait-for-lock')?.getBoundingClientRect().top ?? -1;
-      return top >= 0 && top < window.innerHeight;
+      const navbar = document.querySelector('.navbar')?.getBoundingClientRect().bottom ?? 0;
+      return top >= navbar - 1 && top < window.innerHeight;
     });
   });
 });

@@ -3,14 +3,16 @@
  * `run()` is what @github/local-action calls; the bundle's entry (index.ts) calls it after its fast path.
  */
 import * as core from '@actions/core';
-import { createPorts, InterruptedError, type ReleaseResult, toOutputs } from '@shared-hosting/core';
+import { InterruptedError, type Reporter } from '@shared-hosting/core';
+import { newReleaseLive, type ReleaseLive } from '@shared-hosting/core/adapter';
 import { parseCommand } from './command-input.js';
+import { COMMANDS, outputsOf, type Session } from './commands.js';
 import { failStep, redact } from './failure.js';
-import { type ActionInputs, GITHUB_TOKEN_INPUT, readInputs, secretsToMask } from './inputs.js';
-import { prepareCommand } from './operations.js';
+import { escapeHtml } from './html.js';
+import { type ActionInputs, readInputs, secretsToMask } from './inputs.js';
 import { ActionReporter } from './reporter.js';
-import { APP_TOKENS_DONE, APP_TOKENS_STATE } from './state.js';
-import { renderSummary } from './summary.js';
+import { APP_TOKENS_DONE, APP_TOKENS_STATE, LOCK_STATE, LOCK_STATE_DONE } from './state.js';
+import { type ActionResult, renderSummary } from './summary.js';
 
 /**
  * Fail the step through the one handler (failure.ts), with @actions/core's annotations (so that
@@ -25,10 +27,10 @@ export function fail(thrown: unknown, options: { secrets?: Iterable<string>; sum
 }
 
 /** The job summary: the runner does not mask it, so every secret known is redacted here. */
-async function writeSummary(result: ReleaseResult, secrets: Iterable<string>): Promise<void> {
+async function writeSummary(text: string, secrets: Iterable<string>): Promise<void> {
   if (!process.env.GITHUB_STEP_SUMMARY) return;
   try {
-    await core.summary.addRaw(redact(renderSummary(result), secrets)).write();
+    await core.summary.addRaw(redact(text, secrets)).write();
   } catch (error) {
     core.warning(
       redact(
@@ -60,50 +62,74 @@ function readWithCore(env: NodeJS.ProcessEnv): ActionInputs {
   return given;
 }
 
-/** Prepare the command, create the ports and run it; `secrets` gains what the engine registers. */
+/**
+ * The lock a release holds, saved for the post step as soon as it is taken (after each event the engine
+ * reports), and marked released once the release let it go: a killed main step leaves it to the post step.
+ */
+function savingLock(reporter: ActionReporter, live: ReleaseLive): { reporter: Reporter; done(): void } {
+  let saved: string | undefined;
+  const save = () => {
+    const now = live.lock
+      ? JSON.stringify({ name: live.lock.name, id: live.lock.id })
+      : saved && LOCK_STATE_DONE;
+    if (now && now !== saved) core.saveState(LOCK_STATE, now);
+    saved = now || saved;
+  };
+  const watched: Reporter = {
+    emit: (event) => {
+      reporter.emit(event);
+      save();
+    },
+    registerSecret: (secret) => reporter.registerSecret(secret),
+  };
+  return { reporter: watched, done: save };
+}
+
+/** Prepare the command (nothing changed yet), then run it; `secrets` gains what the engine registers. */
 async function runCommand(
   given: ActionInputs,
   env: NodeJS.ProcessEnv,
   secrets: Set<string>,
-): Promise<ReleaseResult> {
+): Promise<ActionResult> {
   const cwd = env.GITHUB_WORKSPACE || process.cwd();
-  // deploy, rollback or promote (the command input): validated and planned, nothing changed yet.
-  const prepared = await prepareCommand(given, { cwd, env });
+  const command = parseCommand(given.command);
+  const prepared = await COMMANDS[command](given, { cwd, env }, (name) => core.getInput(name));
   // The dispatched run is saved for the post step only when it may cancel it.
-  const infra = prepared.cancelOnInterrupt
-    ? { owner: prepared.workflow.owner, repo: prepared.workflow.repo }
-    : undefined;
-  const reporter = new ActionReporter(core, infra, secrets);
+  const reporter = new ActionReporter(core, prepared.cancels, secrets);
+  // A pause (rollout) goes to the job summary as it happens: the app team's waiting run shows the infra run.
+  reporter.onNotice = (title, message) =>
+    void writeSummary(`### ⏸️ ${escapeHtml(title)}\n\n${escapeHtml(message)}\n\n`, secrets);
+  const live = newReleaseLive();
+  const lock = savingLock(reporter, live);
   // GitHub App tokens are saved as they are minted, so that the post step revokes them if this step is killed.
   const minted: string[] = [];
-  const ports = await createPorts({
-    builder: prepared.builder,
-    githubToken: given.githubToken,
-    githubAppId: given.githubAppId,
-    githubAppPrivateKey: given.githubAppPrivateKey,
+  const controller = new AbortController();
+  const stopListening = abortOnSignals(controller);
+  const session: Session = {
+    given,
+    env,
+    reporter: lock.reporter,
+    signal: controller.signal,
+    live,
     onGitHubToken: (token) => {
       minted.push(token);
       core.saveState(APP_TOKENS_STATE, JSON.stringify(minted));
     },
-    env,
-    reporter,
-  });
-  const controller = new AbortController();
-  const stopListening = abortOnSignals(controller);
+  };
   try {
-    return await prepared.run(ports, { signal: controller.signal, tokenInput: GITHUB_TOKEN_INPUT });
+    return await prepared.run(session);
   } finally {
     stopListening();
-    await ports.close();
+    lock.done();
     if (minted.length > 0) core.saveState(APP_TOKENS_STATE, APP_TOKENS_DONE);
     reporter.finish();
   }
 }
 
 /**
- * Run the deployment. `read` is given by the bundle's entry, which has already read the inputs and
- * masked the secrets; without it (local-action, tests) the inputs are read here through @actions/core.
- * Every failure goes through `fail`: nothing is thrown out of here.
+ * Run the command. `read` is given by the bundle's entry, which has already read the inputs and masked
+ * the secrets; without it (local-action, tests) the inputs are read here through @actions/core. Every
+ * command runs the same way; every failure goes through `fail`: nothing is thrown out of here.
  */
 export async function run(read?: ActionInputs): Promise<void> {
   // This code only runs as the Action: the runner's GITHUB_* variables describe the source (GITHUB_SHA is
@@ -113,27 +139,12 @@ export async function run(read?: ActionInputs): Promise<void> {
   try {
     const given = read ?? readWithCore(env);
     for (const secret of secretsToMask(given, env)) secrets.add(secret);
-    // rollout: the infra repository's side (no GitHub token, no build, its own outputs and summary).
-    const command = parseCommand(given.command);
-    if (command === 'rollout') {
-      const { runRollout } = await import('./rollout.js');
-      const error = await runRollout(given, env, secrets);
-      if (error) fail(error, { secrets, summary: false });
-      return;
-    }
-    // continue / abort: answer the ECS deployment in flight (a pause hook, or a rollback).
-    if (command === 'continue' || command === 'abort') {
-      const { runResume } = await import('./resume.js');
-      const error = await runResume(command, given, env, secrets);
-      if (error) fail(error, { secrets, summary: false });
-      return;
-    }
-    const result = await runCommand(given, env, secrets);
-    for (const [name, value] of Object.entries(toOutputs(result))) core.setOutput(name, value);
-    await writeSummary(result, secrets);
-    if (result.status === 'failed')
-      fail(result.error ?? new Error('The deployment failed.'), { secrets, summary: false });
-    else if (result.run) core.info(`Infra run: ${result.run.url}`);
+    const r = await runCommand(given, env, secrets);
+    for (const [name, value] of Object.entries(outputsOf(r))) core.setOutput(name, value);
+    await writeSummary(renderSummary(r), secrets);
+    if (r.result.status === 'failed')
+      fail(r.result.error ?? new Error(`${r.command} failed.`), { secrets, summary: false });
+    else if ('run' in r.result && r.result.run) core.info(`Infra run: ${r.result.run.url}`);
   } catch (thrown) {
     fail(thrown, { secrets });
   }

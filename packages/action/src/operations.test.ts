@@ -1,9 +1,9 @@
 import type { ReleaseResult } from '@shared-hosting/core';
 import { describe, expect, it } from 'vitest';
 import { parseCommand } from './command-input.js';
-import { envInput, readInputs } from './inputs.js';
-import { prepareCommand, summaryHeading } from './operations.js';
-import { renderSummary } from './summary.js';
+import { COMMANDS } from './commands.js';
+import { type ActionInputs, envInput, readInputs } from './inputs.js';
+import { renderSummary, summaryHeading } from './summary.js';
 
 const context = {
   cwd: '/tmp',
@@ -13,6 +13,11 @@ const context = {
 function read(inputs: Record<string, string>) {
   const env = Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v]));
   return readInputs(envInput(env), env);
+}
+
+/** Validate and plan the command the inputs ask for, as main.ts does. */
+function prepareCommand(given: ActionInputs, ctx: typeof context) {
+  return COMMANDS[parseCommand(given.command)](given, ctx, () => '');
 }
 
 describe('the command input', () => {
@@ -46,11 +51,7 @@ describe('the command input', () => {
       }),
       context,
     );
-    expect(rollback).toMatchObject({
-      command: 'rollback',
-      builder: 'auto',
-      workflow: { owner: 'acme', repo: 'infra' },
-    });
+    expect(rollback).toMatchObject({ cancels: { owner: 'acme', repo: 'infra' } });
     await expect(
       prepareCommand(
         read({
@@ -99,17 +100,20 @@ describe('the summary of a rollback or promote', () => {
   };
 
   it('says what was rolled back, from what to what', () => {
-    const result = { ...base, operation: 'rollback', from: 'v2' };
+    const result = {
+      command: 'rollback' as const,
+      result: { ...base, operation: 'rollback' as const, from: 'v2' },
+    };
     expect(summaryHeading(result)).toBe('⏪ Rolled back hello-app in production from v2 to v1');
     expect(renderSummary(result)).toContain('<tr><td>Rolled back from</td><td><code>v2</code></td></tr>');
   });
 
   it('says what was promoted from where, and the recovery after a failure', () => {
-    const result = {
+    const promoted = {
       ...base,
       status: 'failed' as const,
       conclusion: 'failure',
-      operation: 'promote',
+      operation: 'promote' as const,
       sourceEnvironment: 'staging',
       sourceVersion: 'v1',
       retagged: false,
@@ -122,6 +126,7 @@ describe('the summary of a rollback or promote', () => {
         conclusion: 'success',
       },
     };
+    const result = { command: 'promote' as const, result: promoted };
     expect(summaryHeading(result)).toBe('❌ Promotion of hello-app v1 from staging to production failed');
     const html = renderSummary(result);
     expect(html).toContain('Promoted from</td><td><code>staging</code> (<code>v1</code>)');
@@ -130,6 +135,8 @@ describe('the summary of a rollback or promote', () => {
   });
 
   it('keeps the deploy heading', () => {
-    expect(summaryHeading(base)).toBe('✅ Deployed hello-app v1 to production');
+    expect(summaryHeading({ command: 'deploy', result: base })).toBe(
+      '✅ Deployed hello-app v1 to production',
+    );
   });
 });

@@ -55,3 +55,28 @@ export function parseSavedTokens(text: string | undefined): string[] {
     return [];
   }
 }
+
+/** The post step's state: the deployment lock the main step holds (a JSON object), released when done. */
+export const LOCK_STATE = 'deployment-lock';
+
+/** Saved over the lock once the main step released it itself. */
+export const LOCK_STATE_DONE = 'released';
+
+/** The lock the main step took: its parameter and the id of the record it wrote. */
+export interface SavedLock {
+  name: string;
+  id: string;
+}
+
+/** The lock to release; undefined when none is left (or the state is not ours). */
+export function parseSavedLock(text: string | undefined): SavedLock | undefined {
+  if (!text?.trimStart().startsWith('{')) return undefined;
+  try {
+    const value = JSON.parse(text) as Partial<SavedLock>;
+    return typeof value.name === 'string' && typeof value.id === 'string'
+      ? { name: value.name, id: value.id }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -54,7 +54,7 @@ describe('job summary', () => {
   it('shows what was deployed, the parameter change, the run link, the conclusion and step times', async () => {
     const { result, core } = await deploy();
     expect(result.status).toBe('succeeded');
-    const md = renderSummary(result);
+    const md = renderSummary({ command: 'deploy', result });
     expect(md).toContain('## ✅ Deployed hello-app v1 to staging');
     expect(md).toContain('<code>registry.example.test/hello-app:v1</code>');
     expect(md).toContain(`<code>${result.digest}</code>`);
@@ -85,7 +85,7 @@ describe('job summary', () => {
       };
     });
     expect(result.status).toBe('failed');
-    const md = renderSummary(result);
+    const md = renderSummary({ command: 'deploy', result });
     expect(md).toContain('## ❌ Deployment of hello-app v1 to staging failed');
     expect(md).toContain('<tr><td>Conclusion</td><td>failure</td></tr>');
     expect(md).toContain('Step <b>Report</b>.');
@@ -103,7 +103,9 @@ describe('job summary', () => {
       ...(await deploy()).result,
       conclusion: undefined,
     };
-    expect(renderSummary(result)).toContain('🚀 Deployment of hello-app v1 to staging triggered');
+    expect(renderSummary({ command: 'deploy', result })).toContain(
+      '🚀 Deployment of hello-app v1 to staging triggered',
+    );
   });
 
   it('cleans job log lines', () => {

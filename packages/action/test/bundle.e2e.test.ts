@@ -5,7 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { RUN_STATE, RUN_STATE_DONE } from '../src/state.js';
+import { LOCK_STATE, LOCK_STATE_DONE, RUN_STATE, RUN_STATE_DONE } from '../src/state.js';
 import {
   jobEnv,
   NODE_24,
@@ -300,12 +300,45 @@ describe(`on ${NODE_24.name}`, () => {
           conclusion: 'cancelled',
         }),
       );
-      // Cancelled already: the post step has nothing to do.
+      // Cancelled already, and the lock released: the post step has nothing to do.
       expect(main.state[RUN_STATE]).toBe(RUN_STATE_DONE);
+      expect(main.state[LOCK_STATE]).toBe(LOCK_STATE_DONE);
     });
   });
 
   describe('dist/post.js', () => {
+    it("leaves a lock that is no longer the main step's own (taken over after its lease) to its new holder", async () => {
+      const lock = '/shared-hosting/hello-app/qa/lock';
+      const caller = {
+        arn: 'arn:aws:iam::123456789012:user/test',
+        region: 'eu-west-1',
+        accountId: '123456789012',
+      };
+      const record = { id: 'someone-else', holder: 'bob', operation: 'deploy', version: 'v9' };
+      const value = JSON.stringify({
+        ...record,
+        since: new Date().toISOString(),
+        expires: new Date(Date.now() + 60_000).toISOString(),
+      });
+      peers.aws.aws.ssm.handle('PutParameter', { Name: lock, Value: value, Type: 'String' }, caller);
+      const post = await runBundle({
+        node: runtime.path,
+        entry: 'post.js',
+        files: await runnerFiles(),
+        workspace: peers.workspace,
+        env: { ...jobEnv(peers, nextSha()) },
+        state: { [LOCK_STATE]: JSON.stringify({ name: lock, id: 'the-killed-main-step' }) },
+      });
+      expect(post.status, post.stdout + post.stderr).toBe(0);
+      expect(post.stdout).toContain(`The deployment lock ${lock} is held by someone else now: left to them.`);
+      expect(post.loaded).toEqual(['post.js', 'post-main.cjs', 'post-lock.cjs']);
+      const held = peers.aws.aws.ssm.handle('GetParameter', { Name: lock }, caller) as {
+        Parameter?: { Value?: string };
+      };
+      expect(held.Parameter?.Value).toBe(value);
+      peers.aws.aws.ssm.handle('DeleteParameter', { Name: lock }, caller);
+    });
+
     it('does nothing when no run is waiting (no state, or the wait ended)', async () => {
       const before = peers.github.stats.requests;
       for (const state of [{}, { [RUN_STATE]: '' }, { [RUN_STATE]: RUN_STATE_DONE }]) {
@@ -324,7 +357,7 @@ describe(`on ${NODE_24.name}`, () => {
       expect(peers.github.stats.requests).toBe(before);
     });
 
-    it('cancels the infra run when the job was cancelled while the main step waited', async () => {
+    it('cancels the infra run and releases the lock when the job was cancelled while the main step waited', async () => {
       // A run that would take a minute: the main step is killed while it waits, as the runner does.
       const cancelsBefore = peers.github.stats.byOperation['actions/cancel-workflow-run'] ?? 0;
       peers.github.scenario.nextRun({
@@ -349,6 +382,19 @@ describe(`on ${NODE_24.name}`, () => {
       expect(saved).toBeTruthy();
       const runId = JSON.parse(saved ?? '{}').id as number;
       expect(peers.github.infra.state(runId)?.status).not.toBe('completed');
+      // The killed main step held the deployment lock, and saved which record is its own.
+      const lock = '/shared-hosting/hello-app/staging/lock';
+      const savedLock = JSON.parse(main.state[LOCK_STATE] ?? '{}') as { name?: string; id?: string };
+      expect(savedLock.name).toBe(lock);
+      const caller = {
+        arn: 'arn:aws:iam::123456789012:user/test',
+        region: 'eu-west-1',
+        accountId: '123456789012',
+      };
+      const held = peers.aws.aws.ssm.handle('GetParameter', { Name: lock }, caller) as {
+        Parameter?: { Value?: string };
+      };
+      expect(JSON.parse(held.Parameter?.Value ?? '{}').id).toBe(savedLock.id);
 
       const post = await runBundle({
         node: runtime.path,
@@ -356,24 +402,16 @@ describe(`on ${NODE_24.name}`, () => {
         files: await runnerFiles(),
         workspace: peers.workspace,
         inputs: { 'github-token': peers.github.token },
-        env: { GITHUB_API_URL: peers.github.url, AWS_REGION: 'eu-west-1' },
-        state: { [RUN_STATE]: saved ?? '' },
+        env: { ...jobEnv(peers, main.sha) },
+        state: { [RUN_STATE]: saved ?? '', [LOCK_STATE]: main.state[LOCK_STATE] ?? '' },
       });
       expect(post.status, post.stdout + post.stderr).toBe(0);
       expect(post.stdout).toContain(`::add-mask::${peers.github.token}`);
       expect(post.stdout).toContain(`cancelling it`);
-      expect(post.loaded).toEqual(['post.js', 'post-main.cjs']);
+      expect(post.stdout).toContain(`Released the deployment lock ${lock} the main step held.`);
+      expect(post.loaded).toEqual(['post.js', 'post-main.cjs', 'post-lock.cjs']);
       expect(peers.github.stats.byOperation['actions/cancel-workflow-run']).toBe(cancelsBefore + 1);
-      // The killed main step could not release its deployment lock: it stays until it expires or is removed
-      // by hand (hosting unlock), as the docs say. Remove it, as an operator would, for the tests that follow.
-      const lock = '/shared-hosting/hello-app/staging/lock';
-      const caller = {
-        arn: 'arn:aws:iam::123456789012:user/test',
-        region: 'eu-west-1',
-        accountId: '123456789012',
-      };
-      expect(() => peers.aws.aws.ssm.handle('GetParameter', { Name: lock }, caller)).not.toThrow();
-      peers.aws.aws.ssm.handle('DeleteParameter', { Name: lock }, caller);
+      expect(() => peers.aws.aws.ssm.handle('GetParameter', { Name: lock }, caller)).toThrow();
       // The peer completes a cancelled run after its cancel delay.
       await vi.waitFor(() =>
         expect(peers.github.infra.state(runId)).toMatchObject({

@@ -45,18 +45,33 @@ describe('the bundles, from their esbuild metafiles', async () => {
 
   it('are the plain files of the layout, with nothing compressed or evaluated', () => {
     expect([...files.keys()].sort()).toEqual(
-      ['index.js', 'licenses.txt', 'main.cjs', 'package.json', 'post-main.cjs', 'post.js'].sort(),
+      [
+        'index.js',
+        'licenses.txt',
+        'main.cjs',
+        'package.json',
+        'post-lock.cjs',
+        'post-main.cjs',
+        'post.js',
+      ].sort(),
     );
-    for (const out of ['index.js', 'main.cjs', 'post.js', 'post-main.cjs'])
+    for (const out of ['index.js', 'main.cjs', 'post.js', 'post-main.cjs', 'post-lock.cjs'])
       expect(files.get(out), out).not.toMatch(/compileFunction|inflateRawSync/);
     expect(files.get('index.js')).toContain('require("./main.cjs")');
     expect(files.get('post.js')).toContain('require("./post-main.cjs")');
+    expect(files.get('post-main.cjs')).toContain('require("./post-lock.cjs")');
   });
 
-  it('post step: the GitHub client, no AWS SDK', () => {
+  it('post step: the GitHub client, no AWS SDK and no stand-in for it; SSM alone in the lazy lock part', () => {
     expect(inputs('post-main.cjs').some((input) => input.includes('node_modules/@octokit/'))).toBe(true);
     expect(inputs('post-main.cjs').filter(aws)).toEqual([]);
+    expect(files.get('post-main.cjs')).not.toContain('The AWS SDK is not bundled');
     expect(inputs('post.js').filter((input) => input.includes('node_modules/'))).toEqual([]);
+    const lock = inputs('post-lock.cjs');
+    expect(lock.some((input) => input.includes('node_modules/@aws-sdk/client-ssm/'))).toBe(true);
+    expect(lock.filter((input) => /node_modules\/(@octokit|@aws-sdk\/client-ec[rs])\//.test(input))).toEqual(
+      [],
+    );
   });
 
   it('main step: the fast path holds no dependency, main.cjs the SDKs', () => {

@@ -1,26 +1,30 @@
-// `pnpm bench` for the CLI: start-up time of `hosting --help` against `node -e 0` (both with a clean
-// environment, alternated in one run), and the engine's overhead around a real build + push.
-// Writes docs/benchmarks/_cli.md and exits non-zero when the start-up target (≤ 1.7×) is missed.
+// `pnpm bench` for the CLI: start-up time of `hosting --version`, `hosting --help` and `hosting deploy --help`
+// against `node -e 0` (both with a clean environment, alternated in one run; wall time and CPU time), and the
+// engine's overhead around a real build + push. Writes docs/benchmarks/_cli.md and exits non-zero when a
+// start-up target is missed: --version ≤ 1.5× bare Node (issue 23), --help ≤ 1.7× (it needs commander).
 import { existsSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import path from 'node:path';
-import { compare, timeOnce } from './startup.mjs';
+import { compare, cpuOnce, timeOnce } from './startup.mjs';
 
 const here = path.dirname(new URL(import.meta.url).pathname);
 const bin = path.resolve(here, '../dist/hosting.cjs');
 if (!existsSync(bin)) throw new Error(`${bin} is missing: run pnpm --filter @shared-hosting/cli build first`);
 
-const startup = compare(
-  () => timeOnce(process.execPath, ['-e', '0'], { expectStatus: 0 }),
-  () => timeOnce(process.execPath, [bin, '--help'], { expectStatus: 0 }),
-);
-const deployHelp = compare(
-  () => timeOnce(process.execPath, ['-e', '0'], { expectStatus: 0 }),
-  () => timeOnce(process.execPath, [bin, 'deploy', '--help'], { expectStatus: 0 }),
-);
-
+const measure = (args) => ({
+  wall: compare(
+    () => timeOnce(process.execPath, ['-e', '0'], { expectStatus: 0 }),
+    () => timeOnce(process.execPath, [bin, ...args], { expectStatus: 0 }),
+  ),
+  cpu: compare(
+    () => cpuOnce(['-e', '0']),
+    () => cpuOnce([bin, ...args]),
+  ),
+});
 const rows = [
-  ['`hosting --help`', startup],
-  ['`hosting deploy --help`', deployHelp],
+  ['`hosting --version`', measure(['--version']), 1.5],
+  ['`hosting --help`', measure(['--help']), 1.7],
+  ['`hosting deploy --help`', measure(['deploy', '--help']), 1.7],
 ];
 let overhead;
 try {
@@ -33,11 +37,11 @@ try {
 
 const fmt = (ms) => `${ms.toFixed(1)} ms`;
 const lines = [
-  '| measurement | baseline | median | ratio | target |',
+  '| measurement | baseline `node -e 0` (wall, CPU) | median (wall, CPU) | ratio (wall, CPU) | target |',
   '|---|---|---|---|---|',
   ...rows.map(
-    ([name, r]) =>
-      `| ${name} start-up | \`node -e 0\` ${fmt(r.baseline)} | ${fmt(r.subject)} | **${r.ratio.toFixed(2)}×** | ≤ 1.70× |`,
+    ([name, r, target]) =>
+      `| ${name} start-up | ${fmt(r.wall.baseline)}, ${fmt(r.cpu.baseline)} | ${fmt(r.wall.subject)}, ${fmt(r.cpu.subject)} | **${r.wall.ratio.toFixed(2)}×**, **${r.cpu.ratio.toFixed(2)}×** | ≤ ${target.toFixed(2)}× |`,
   ),
 ];
 if (overhead) {
@@ -46,7 +50,7 @@ if (overhead) {
   );
 }
 const md = [
-  `Measured by \`pnpm bench\` (packages/cli/bench) on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}/${process.arch}; medians of alternated runs, clean environment (\`env -i PATH=… HOME=/tmp\`).`,
+  `Measured by \`pnpm bench\` (packages/cli/bench) on ${new Date().toISOString().slice(0, 10)}, Node ${process.version}, ${process.platform}/${process.arch}, load average ${loadavg()[0].toFixed(1)} on ${availableParallelism()} cores; medians of 31 alternated runs, clean environment (\`env -i PATH=… HOME=/tmp\`). Wall time and CPU time (user + sys, from bash's \`times\`): on a loaded machine the wall time mostly measures the other work, the CPU time what the start-up costs.`,
   '',
   ...lines,
   '',
@@ -54,7 +58,10 @@ const md = [
 const out = path.resolve(here, '../../../docs/benchmarks/_cli.md');
 writeFileSync(out, md);
 console.log(md);
-if (startup.ratio > 1.7) {
-  console.error(`hosting --help takes ${startup.ratio.toFixed(2)}× node -e 0 (target ≤ 1.70×)`);
-  process.exitCode = 1;
+for (const [name, r, target] of rows) {
+  // The CPU time decides: it does not depend on what else the machine runs.
+  if (r.cpu.ratio > target) {
+    console.error(`${name} takes ${r.cpu.ratio.toFixed(2)}× node -e 0 in CPU time (target ≤ ${target}×)`);
+    process.exitCode = 1;
+  }
 }

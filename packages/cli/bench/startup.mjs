@@ -1,4 +1,5 @@
-// Shared helper: median wall time of a command, run with a clean environment, alternating with a baseline.
+// Shared helper: median wall time (and CPU time) of a command, run with a clean environment, alternating with a
+// baseline.
 import { spawnSync } from 'node:child_process';
 
 export const cleanEnv = { PATH: process.env.PATH, HOME: '/tmp' };
@@ -38,4 +39,19 @@ export function compare(baseline, subject, runs = 31) {
   const base = median(a);
   const subj = median(b);
   return { baseline: base, subject: subj, ratio: subj / base };
+}
+
+/**
+ * CPU time (user + sys, ms) of one run of `node <args>`, as bash's `times` reports its children: on a machine
+ * loaded by other work the wall time mostly measures the others, the CPU time what the start-up itself costs.
+ */
+export function cpuOnce(args) {
+  const r = spawnSync('bash', ['-c', '"$0" "$@" >/dev/null 2>&1; times', process.execPath, ...args], {
+    env: cleanEnv,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const children = r.stdout.toString().trim().split('\n')[1] ?? '';
+  const seconds = [...children.matchAll(/(\d+)m([\d.]+)s/g)].map((m) => Number(m[1]) * 60 + Number(m[2]));
+  if (r.status !== 0 || seconds.length !== 2) throw new Error(`bash times: ${r.stdout}${r.stderr}`);
+  return (seconds[0] + seconds[1]) * 1000;
 }

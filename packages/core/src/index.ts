@@ -44,6 +44,7 @@ export {
 // Composition: the real ports, the one --json shape
 export { revokeGitHubAppTokens } from './github/index.js';
 export { resolveGitHubToken } from './github/token.js';
+export { createGitHubPorts, type GitHubPorts } from './github-ports.js';
 // Inputs
 export {
   blankToUndefined,
@@ -103,7 +104,14 @@ export { prepareRollout } from './prepare/app-spec.js';
 export { type PrepareContext, prepareDeploy } from './prepare/deploy.js';
 export { preparePromote, prepareRollback } from './prepare/operations.js';
 export { normalizeRemoteUrl } from './prepare/source.js';
-export { type CommandName, errorJson, RESULT_FIELDS, resultFieldsMarkdown, resultJson } from './present.js';
+export {
+  type CommandName,
+  type CommandResult,
+  errorJson,
+  RESULT_FIELDS,
+  resultFieldsMarkdown,
+  resultJson,
+} from './present.js';
 export { type CreatePortsOptions, createPorts, createRolloutPorts, type RealPorts } from './real-ports.js';
 // Operations and their results
 export { execute } from './run/deploy.js';

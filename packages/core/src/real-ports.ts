@@ -1,24 +1,12 @@
 import type { StepId } from './domain/steps.js';
-import type { GitHubInfraWorkflows } from './github/index.js';
+import { createGitHubPorts, type GitHubPortsOptions } from './github-ports.js';
 import type { Ports } from './ports/bundles.js';
 import type { Reporter } from './ports/events.js';
 import type { BuilderName, Clock } from './ports/ports.js';
 import { systemClock } from './ports/ports.js';
 
-export interface CreatePortsOptions {
+export interface CreatePortsOptions extends GitHubPortsOptions {
   builder: BuilderName | 'auto';
-  env: Readonly<Record<string, string | undefined>>;
-  reporter: Reporter;
-  /** Explicit token (Action input); else GITHUB_TOKEN, GH_TOKEN, then `gh auth token` when allowGhCli. */
-  githubToken?: string | undefined;
-  /** A GitHub App instead of a token (Action inputs); else HOSTING_GITHUB_APP_ID and ..._PRIVATE_KEY[_FILE]. */
-  githubAppId?: string | undefined;
-  githubAppPrivateKey?: string | undefined;
-  /** What the App's tokens may do: `read` for read-only commands (status, history). Default `write`. */
-  githubAccess?: 'write' | 'read' | undefined;
-  /** Each GitHub App token as it is minted (the Action saves them for its post step). Already masked. */
-  onGitHubToken?: ((token: string) => void) | undefined;
-  allowGhCli?: boolean | undefined;
   region?: string | undefined;
   profile?: string | undefined;
   clock?: Clock | undefined;
@@ -66,11 +54,10 @@ export async function createPorts(options: CreatePortsOptions): Promise<RealPort
   const clock = options.clock ?? systemClock;
   const { env } = options;
   const { reporter, progress } = withStepProgress(options.reporter, clock);
-  const [{ createAwsPorts }, github] = await Promise.all([
+  const [{ createAwsPorts }, { workflows, githubToken }] = await Promise.all([
     import('./aws/index.js'),
-    import('./github/index.js'),
+    createGitHubPorts({ ...options, reporter, clock }),
   ]);
-  const { workflows, githubToken } = await githubPorts(github, { ...options, reporter }, clock);
   const aws = await createAwsPorts({
     region: options.region,
     profile: options.profile,
@@ -99,49 +86,6 @@ export async function createPorts(options: CreatePortsOptions): Promise<RealPort
       await workflows?.close();
     },
   };
-}
-
-/** GitHub through a GitHub App, or a token (never both), or nothing (only a dry run can proceed). */
-async function githubPorts(
-  github: typeof import('./github/index.js'),
-  options: CreatePortsOptions,
-  clock: Clock,
-): Promise<{ workflows: GitHubInfraWorkflows | undefined; githubToken: string | undefined }> {
-  const { env, reporter } = options;
-  const app = github.resolveGitHubApp({
-    appId: options.githubAppId,
-    privateKey: options.githubAppPrivateKey,
-    env,
-  });
-  const common = {
-    baseUrl: env.GITHUB_API_URL,
-    clock,
-    log: (message: string) => reporter.emit({ type: 'debug', message, at: clock.now() }),
-  };
-  if (app) {
-    for (const secret of [app.privateKey, ...app.privateKey.split('\n')])
-      if (secret.trim().length >= 16) reporter.registerSecret?.(secret.trim());
-    const explicit = [options.githubToken, env.GITHUB_TOKEN, env.GH_TOKEN].some((t) => t?.trim());
-    if (explicit) throw github.bothGivenError();
-    const onToken = (token: string) => {
-      reporter.registerSecret?.(token);
-      options.onGitHubToken?.(token);
-    };
-    const access = options.githubAccess ?? 'write';
-    const workflows = await github.createGitHubWorkflows({
-      ...common,
-      app: { credentials: app, access, onToken },
-    });
-    return { workflows, githubToken: undefined };
-  }
-  const githubToken = await github.resolveGitHubToken({
-    input: options.githubToken,
-    env,
-    allowGhCli: options.allowGhCli ?? false,
-  });
-  if (!githubToken) return { workflows: undefined, githubToken };
-  reporter.registerSecret?.(githubToken);
-  return { workflows: await github.createGitHubWorkflows({ ...common, token: githubToken }), githubToken };
 }
 
 interface CreateRolloutPortsOptions {

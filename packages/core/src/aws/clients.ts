@@ -5,10 +5,11 @@
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SSMClient } from '@aws-sdk/client-ssm';
 import { AwsCaller } from './call.js';
-import { type AwsSettings, awsSettings, clientConfig, quietly } from './config.js';
+import { awsSettings, clientConfig, quietly } from './config.js';
 import { boundCredentials } from './credentials.js';
 import { EcrRegistry } from './ecr.js';
-import { type AwsPorts, type AwsPortsOptions, checkRegion, missingRegionError } from './options.js';
+import type { AwsPorts, AwsPortsOptions } from './options.js';
+import { resolveRegion } from './parameters.js';
 import { SsmParameterStore } from './ssm.js';
 
 export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPorts> {
@@ -45,20 +46,4 @@ export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPor
     parameters: new SsmParameterStore(ssm, aws, { baseDelayMs: settings.baseDelayMs, debug: settings.debug }),
     region,
   };
-}
-
-/** The region given (checked by awsSettings), else the profile's, checked the same way; none: InputError. */
-async function resolveRegion(settings: AwsSettings, ssm: SSMClient): Promise<string> {
-  if (settings.explicitRegion) return settings.explicitRegion;
-  const input = `the region of AWS profile "${settings.profile ?? 'default'}"`;
-  const region = await Promise.resolve()
-    .then(() => ssm.config.region())
-    .catch((error: unknown) => {
-      // The SDK refuses a region that is not a host name: name it as the profile's, not as missing.
-      const refused = /Region not accepted: region="(.*)" is not/.exec(String((error as Error)?.message));
-      if (refused?.[1] !== undefined) checkRegion({ region: refused[1], input });
-      return undefined;
-    });
-  if (!region) throw missingRegionError(settings.profile);
-  return checkRegion({ region, input });
 }

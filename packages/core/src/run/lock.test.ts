@@ -422,7 +422,7 @@ describe('describeQuit: what a second Ctrl-C leaves', () => {
       parameter: PARAM,
       version: 'v2',
       previous: 'v1',
-      lock: { name: LOCK, unlock: 'hosting unlock --app hello-app --env staging' },
+      lock: { name: LOCK, id: 'a-lock-id', unlock: 'hosting unlock --app hello-app --env staging' },
     };
     expect(describeQuit({ ...live, phase: 'written' })).toEqual([
       `Quit after ${PARAM} was set to v2, before the infra deployment was triggered: nothing deploys it.`,

@@ -2,8 +2,8 @@ import type { RunRef } from '../ports/ports.js';
 
 /** Where a release is, for the message of a quit that does not wait for it to finish. */
 export interface ReleaseLive {
-  /** The lock held now, and the command that removes it. */
-  lock: { name: string; unlock: string } | undefined;
+  /** The lock held now (its record's id), and the command that removes it. */
+  lock: { name: string; id: string; unlock: string } | undefined;
   parameter: string | undefined;
   /** The value being released, and the one it replaces (as read under the lock). */
   version: string | undefined;

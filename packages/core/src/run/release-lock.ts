@@ -46,7 +46,7 @@ export async function takeLock(ctx: ReleaseContext, spec: ReleaseSpec): Promise<
     waitForLock: options.waitForLock ?? true,
     taken: (record: LockRecord) => {
       held = record;
-      live.lock = { name, unlock: `hosting unlock ${args}` };
+      live.lock = { name, id: record.id, unlock: `hosting unlock ${args}` };
     },
   };
   try {

@@ -1,0 +1,37 @@
+/**
+ * The built bin answers `hosting --version` (and `-V`) before loading commander and the program (the start-up
+ * target of docs/performance.mdx): the answer must be what the program's own --version prints.
+ * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createProgram } from '../src/index.js';
+
+const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
+const hosting = (...args: string[]) =>
+  spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+
+describe('hosting --version, answered before the program loads', () => {
+  it('prints what the program prints for --version, with exit code 0', () => {
+    let printed = '';
+    const program = createProgram()
+      .exitOverride()
+      .configureOutput({ writeOut: (text) => (printed += text) });
+    expect(() => program.parse(['--version'], { from: 'user' })).toThrow();
+    expect(printed).toMatch(/^\d+\.\d+\.\d+/);
+    for (const flag of ['--version', '-V']) {
+      const result = hosting(flag);
+      expect(result.status, result.stderr).toBe(0);
+      expect(result.stdout).toBe(printed);
+      expect(result.stderr).toBe('');
+    }
+  });
+
+  it('leaves everything else to the program: --help, a command with its own --version', () => {
+    expect(hosting('--help').stdout).toMatch(/^Usage: hosting /);
+    const deploy = hosting('deploy', '--version', 'v1', '--help');
+    expect(deploy.status).toBe(0);
+    expect(deploy.stdout).toMatch(/^Usage: hosting deploy /);
+  });
+});

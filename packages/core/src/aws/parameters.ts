@@ -1,0 +1,49 @@
+/**
+ * SSM alone (no ECR): the parameter store of a caller that needs nothing else, such as the Action's post
+ * step releasing a lock its killed main step left. Imported on demand, like clients.ts.
+ */
+import { SSMClient } from '@aws-sdk/client-ssm';
+import type { ParameterStore } from '../ports/ports.js';
+import { AwsCaller } from './call.js';
+import { type AwsSettings, awsSettings, clientConfig, quietly } from './config.js';
+import { boundCredentials } from './credentials.js';
+import { type AwsPortsOptions, checkRegion, missingRegionError } from './options.js';
+import { SsmParameterStore } from './ssm.js';
+
+export async function createSsmParameterStore(options: AwsPortsOptions): Promise<ParameterStore> {
+  const settings = awsSettings(options);
+  const ssm = quietly(() => new SSMClient(clientConfig(options, settings, 'SSM')));
+  let region: string;
+  try {
+    region = await resolveRegion(settings, ssm);
+  } catch (error) {
+    ssm.destroy();
+    throw error;
+  }
+  const aws = new AwsCaller(region, settings.profile, settings.env);
+  await boundCredentials(ssm.config.credentials, {
+    profile: settings.profile,
+    deadlineMs: settings.credentialsDeadlineMs,
+    mapError: (error) => aws.mapError(error, { service: 'ssm', action: 'GetParameter' }),
+  }).catch((error: unknown) => {
+    ssm.destroy();
+    throw error;
+  });
+  return new SsmParameterStore(ssm, aws, { baseDelayMs: settings.baseDelayMs, debug: settings.debug });
+}
+
+/** The region given (checked by awsSettings), else the profile's, checked the same way; none: InputError. */
+export async function resolveRegion(settings: AwsSettings, ssm: SSMClient): Promise<string> {
+  if (settings.explicitRegion) return settings.explicitRegion;
+  const input = `the region of AWS profile "${settings.profile ?? 'default'}"`;
+  const region = await Promise.resolve()
+    .then(() => ssm.config.region())
+    .catch((error: unknown) => {
+      // The SDK refuses a region that is not a host name: name it as the profile's, not as missing.
+      const refused = /Region not accepted: region="(.*)" is not/.exec(String((error as Error)?.message));
+      if (refused?.[1] !== undefined) checkRegion({ region: refused[1], input });
+      return undefined;
+    });
+  if (!region) throw missingRegionError(settings.profile);
+  return checkRegion({ region, input });
+}
