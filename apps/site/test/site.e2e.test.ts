@@ -324,13 +324,14 @@ describe('reference pages, generated from the source', () => {
 });
 
 describe('rows other pages link to', () => {
-  it('every flag of every command and every Action input and output has a row anchor of its own', async () => {
+  it('every flag of every command (required ones marked) and every Action input and output has a row anchor of its own', async () => {
     const ids = async (route: string) =>
       new Set(
         await (await open(route)).locator('article table a[id]').evaluateAll((els) => els.map((el) => el.id)),
       );
     const cliIds = await ids('/reference/cli');
     const expected: string[] = [];
+    const required: string[] = [];
     const program = createProgram();
     for (const names of commandPaths(program)) {
       let command: Command = program;
@@ -338,11 +339,25 @@ describe('rows other pages link to', () => {
       for (const option of command.options) {
         if ((option as { hidden?: boolean }).hidden) continue;
         const flag = (option.long ?? option.short ?? option.flags).replace(/^-+/, '');
-        expected.push(`${slug(['hosting', ...names].join(' '))}-${slug(flag)}`);
+        const id = `${slug(['hosting', ...names].join(' '))}-${slug(flag)}`;
+        expected.push(id);
+        if (option.mandatory) required.push(id);
       }
     }
     expect(expected.length).toBeGreaterThan(50);
     expect(expected.filter((id) => !cliIds.has(id))).toEqual([]);
+    // Required options (commander's mandatory ones, which --help marks "required") say so in their row;
+    // no other row does.
+    const page = await open('/reference/cli');
+    const marked = await page
+      .locator('article table tr')
+      .evaluateAll((rows) =>
+        rows
+          .filter((row) => /Required\./.test(row.textContent ?? ''))
+          .map((row) => row.querySelector('a[id]')?.id),
+      );
+    expect(required.length).toBeGreaterThan(5);
+    expect(marked.sort()).toEqual([...required].sort());
     const action = parseYaml(await readFile(actionYmlPath, 'utf8')) as {
       inputs: Record<string, unknown>;
       outputs: Record<string, unknown>;

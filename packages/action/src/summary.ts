@@ -14,6 +14,7 @@ import {
   STEP_TITLES,
   shortTaskDefinition,
 } from '@shared-hosting/core';
+import { describeRolloutServices } from '@shared-hosting/core/adapter';
 import type { CommandName } from './command-input.js';
 import { escapeHtml } from './html.js';
 
@@ -172,6 +173,8 @@ function rolloutFacts(result: RolloutResult, read: Reads): [string, string][] {
     : '';
   if (result.stage) facts.push(['Waited until', `${escapeHtml(result.stage)}${bake}`]);
   if (result.rolledBackTo) facts.push(['Went back to', td(result.rolledBackTo)]);
+  // Several services (and the release task): one row each.
+  for (const [label, text] of describeRolloutServices(result)) facts.push([code(label), escapeHtml(text)]);
   return facts;
 }
 

@@ -24,7 +24,7 @@ export interface DeadlineOptions {
 const NO_ANSWER_CODES = /^(ECONNRESET|EPIPE|ECONNREFUSED)$/;
 
 /** Why a request got no answer, or undefined when it got one (an HTTP error, throttling). */
-export function noAnswer(error: unknown, requestTimeoutMs: number): string | undefined {
+function noAnswer(error: unknown, requestTimeoutMs: number): string | undefined {
   const e = error as { name?: string; code?: string } | undefined;
   // The SDK names a reset connection a TimeoutError too: the code tells them apart.
   if (e?.code && NO_ANSWER_CODES.test(e.code)) return `closed the connection without answering (${e.code})`;

@@ -6,17 +6,7 @@
 import type { ContainerService } from '../ports/ports.js';
 import type { AwsPorts, AwsPortsOptions } from './options.js';
 
-export { type AwsCallContext, awsErrorName, mapAwsError } from './errors.js';
-export {
-  AWS_REGION_PATTERN,
-  type AwsEnv,
-  type AwsPorts,
-  type AwsPortsOptions,
-  type AwsRetryOptions,
-  checkRegion,
-  missingRegionError,
-  regionFromEnv,
-} from './options.js';
+export type { AwsPorts, AwsPortsOptions } from './options.js';
 
 /**
  * Create the ECR and SSM ports. Loads the SDK clients now (not at import time), resolves the region

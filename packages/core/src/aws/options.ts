@@ -8,7 +8,7 @@ import type { ParameterStore, Registry } from '../ports/ports.js';
 
 export type AwsEnv = Readonly<Record<string, string | undefined>>;
 
-export interface AwsRetryOptions {
+interface AwsRetryOptions {
   /** Attempts in total per call, including the first (default 8). */
   maxAttempts?: number | undefined;
   /** First backoff delay; doubled per attempt with full jitter (default 200 ms). */
@@ -47,11 +47,6 @@ export interface AwsPorts {
   region: string;
 }
 
-/** Region from the option, AWS_REGION, AWS_DEFAULT_REGION; undefined when only the profile could say. */
-export function regionFromEnv(options: Pick<AwsPortsOptions, 'region' | 'env'>): string | undefined {
-  return explicitRegion(options)?.region;
-}
-
 /** A region and the input it came from, as the user knows it (`--region`, `AWS_REGION`, ...). */
 export interface RegionChoice {
   region: string;
@@ -75,7 +70,7 @@ export function explicitRegion(options: Pick<AwsPortsOptions, 'region' | 'env'>)
 }
 
 /** AWS region names: `eu-west-1`, `us-gov-west-1`, `us-isob-east-1`, `cn-north-1`. */
-export const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
+const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
 
 /**
  * Refuse a region that is not an AWS region name before any call: it ends up in endpoints and in

@@ -42,7 +42,7 @@ export function authDocument(
 }
 
 /** The user's `auths` and `credHelpers` for registries other than `registry`, a `credsStore` turned into helpers. */
-export function otherRegistries(
+function otherRegistries(
   base: AuthDocument,
   registry: string,
 ): { auths: AuthDocument; credHelpers: Record<string, string> } {

@@ -27,7 +27,7 @@ export interface CacheProbe {
 export type CacheProber = (cache: BuildCache) => Promise<CacheProbe>;
 
 /** `host/path/name` → `path/name` (the repository path in the registry API). */
-export function repositoryPath(cache: BuildCache): string {
+function repositoryPath(cache: BuildCache): string {
   const prefix = `${cache.auth.registry}/`;
   return cache.repository.startsWith(prefix) ? cache.repository.slice(prefix.length) : cache.repository;
 }

@@ -49,7 +49,3 @@ export const DEFAULT_BUILDER: BuilderChoice = 'auto';
 export function isBuilderChoice(value: string): value is BuilderChoice {
   return (BUILDER_CHOICES as readonly string[]).includes(value);
 }
-
-export function builderEntry(name: BuilderName): BuilderEntry {
-  return BUILDERS.find((b) => b.name === name) as BuilderEntry;
-}

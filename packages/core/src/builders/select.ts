@@ -13,12 +13,6 @@ export interface SelectBuilderOptions
   dockerTimeoutMs?: number | undefined;
 }
 
-/** Create one builder without probing (the binary is resolved on PATH when it runs). */
-export function createBuilder(name: BuilderName, options: BuilderOptions = {}): ImageBuilder {
-  const entry = BUILDERS.find((b) => b.name === name) as BuilderEntry;
-  return entry.family === 'docker' ? new DockerBuilder(options) : new ContainersBuilder(entry.name, options);
-}
-
 /** What probing one builder found: a builder (or none) and why, in a few words. */
 interface Detected {
   builder?: ImageBuilder | undefined;

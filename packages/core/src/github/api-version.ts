@@ -7,7 +7,7 @@
 import type { GitHubClient } from './client.js';
 import { httpFailure } from './errors.js';
 
-export const API_VERSION = '2026-03-10';
+const API_VERSION = '2026-03-10';
 export const FALLBACK_API_VERSION = '2022-11-28';
 export type ApiVersion = typeof API_VERSION | typeof FALLBACK_API_VERSION;
 
@@ -20,7 +20,7 @@ export function apiVersionFor(baseUrl: string): ApiVersion {
 }
 
 /** A 400 that names the version header: the server does not serve that version. */
-export function isVersionRejection(error: unknown): boolean {
+function isVersionRejection(error: unknown): boolean {
   const f = httpFailure(error);
   return f.status === 400 && /x-github-api-version/i.test(f.message);
 }

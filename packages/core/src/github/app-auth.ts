@@ -23,7 +23,7 @@ export interface GitHubAppCredentials {
 /** What an operation does on the infra repository: dispatch and cancel (write), or only read runs. */
 export type GitHubAccess = 'write' | 'read';
 
-export const APP_PERMISSIONS: Readonly<Record<GitHubAccess, Readonly<Record<string, 'read' | 'write'>>>> = {
+const APP_PERMISSIONS: Readonly<Record<GitHubAccess, Readonly<Record<string, 'read' | 'write'>>>> = {
   write: { actions: 'write', contents: 'read' },
   read: { actions: 'read' },
 };
@@ -58,7 +58,7 @@ const KEY_INPUT = 'github-app-private-key / HOSTING_GITHUB_APP_PRIVATE_KEY';
 const ID_INPUT = 'github-app-id / HOSTING_GITHUB_APP_ID';
 
 /** Bad input (exit 2) for an App id or key that cannot be right, checked before any request. */
-export function checkAppCredentials(app: GitHubAppCredentials): void {
+function checkAppCredentials(app: GitHubAppCredentials): void {
   if (!/^(\d+|Iv[0-9A-Za-z._-]+)$/.test(app.appId.trim())) {
     throw new InputError(
       ID_INPUT,
@@ -309,7 +309,7 @@ function remoteAppError(f: ReturnType<typeof httpFailure>, action: string, detai
 }
 
 /** DELETE /installation/token with the token itself; false when GitHub did not take it (already expired). */
-export async function revokeToken(request: typeof octokitRequest, token: string): Promise<boolean> {
+async function revokeToken(request: typeof octokitRequest, token: string): Promise<boolean> {
   try {
     await request('DELETE /installation/token', { headers: { authorization: `token ${token}` } });
     return true;

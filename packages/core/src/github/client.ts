@@ -28,7 +28,7 @@ export interface ClientOptions {
 }
 
 /** Per-request flag: this request handles rate limits itself (the wait loop, on the injected Clock). */
-export interface ManualRequestOptions {
+interface ManualRequestOptions {
   manualRateLimit?: boolean;
 }
 

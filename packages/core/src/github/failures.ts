@@ -11,7 +11,7 @@ const MAX_LOGS = 5;
 type RunId = { owner: string; repo: string; id: number };
 
 /** The last lines of a job log up to its last `##[error]`, timestamps removed. */
-export function logTail(log: string, lines: number, redact: (s: string) => string): string[] {
+function logTail(log: string, lines: number, redact: (s: string) => string): string[] {
   const all = log
     .split(/\r?\n/)
     .map((l) => l.replace(/^\uFEFF?\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d+)?Z ?/, ''))

@@ -19,9 +19,6 @@ import { RunPoller } from './poller.js';
 import { preflight } from './preflight.js';
 import { RunListing } from './runs.js';
 
-export { logTail } from './failures.js';
-export { formatElapsed, pollInterval } from './timing.js';
-
 export class GitHubWorkflows implements InfraWorkflows {
   private readonly gh: GitHubContext;
   private readonly facts: WorkflowFacts;
