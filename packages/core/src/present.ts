@@ -130,7 +130,7 @@ export const RESULT_FIELDS: readonly ResultField[] = [
     'recovery',
     RELEASES,
     'object | null',
-    'With `--rollback-on-failure`, after a failed run: `restored`, `value`, `parameter-version`, `run-id`, `run-url`, `conclusion`, `summary`.',
+    'After a failed run with `--rollback-on-failure`, or whenever the trigger failed (or was interrupted) after the version was written: `restored` (written back and read back), `value`, `parameter-version`, `run-id`, `run-url`, `conclusion`, `summary`, and `left` when the previous value could not be put back: `value` and `parameter-version` left in the parameter, `previous`, and `undo`, the command that puts the previous value back (or null).',
   ),
   field(
     'environments',
@@ -363,6 +363,14 @@ function recoveryJson(recovery: RecoveryResult) {
     'run-url': recovery.run?.url ?? null,
     conclusion: recovery.conclusion ?? null,
     summary: recovery.summary,
+    left: recovery.left
+      ? {
+          value: recovery.left.value,
+          'parameter-version': recovery.left.parameterVersion,
+          previous: recovery.left.previous ?? null,
+          undo: recovery.left.undo,
+        }
+      : null,
   };
 }
 

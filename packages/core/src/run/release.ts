@@ -5,7 +5,7 @@ import { setVersion } from '../steps/set-version.js';
 import { trigger } from '../steps/trigger.js';
 import { verify } from '../steps/verify.js';
 import { waitForRun } from '../steps/wait.js';
-import { explainInterrupt, interruptFix, needsRestore, recover } from './recover.js';
+import { explainInterrupt, needsRestore, recover, restoreUntriggered } from './recover.js';
 import { type OperationLock, takeLock } from './release-lock.js';
 import type { ReleaseContext, ReleaseSpec, VersionWrite } from './release-spec.js';
 import { StepFailure, unwrap } from './runner.js';
@@ -105,13 +105,10 @@ async function triggerStep(
   try {
     run = await runner.run('trigger', (c) => trigger({ workflow: spec.workflow }, { workflows }, c));
   } catch (thrown) {
-    if (!written.wrote || !steps.signal?.aborted) throw thrown;
-    const recovery = await recover(ctx, spec, written, { steps: runner, workflows, redeploy: false });
-    result.recovery = recovery;
-    throw new InterruptedError(
-      `Interrupted while ${spec.parameter} was being set to ${spec.version}, and the infra deployment could not be triggered (${unwrap(thrown).message}). ${recovery.summary}`,
-      { fix: interruptFix(recovery, spec) },
-    );
+    if (!written.wrote) throw thrown;
+    // Nothing deploys the value written: put back the one read under the lock (or say what is left).
+    const failure = unwrap(thrown);
+    throw await restoreUntriggered(ctx, spec, written, { steps: runner, workflows, failure });
   }
   result.run = run;
   live.phase = 'triggered';
@@ -184,7 +181,7 @@ async function restoreStep(
   after: { outcome: RunResult | undefined; failure: HostingError | undefined },
 ): Promise<void> {
   const workflows = ctx.ports.workflows;
-  if (!workflows || !needsRestore(ctx, spec, written, after)) return;
+  if (ctx.result.recovery || !workflows || !needsRestore(ctx, spec, written, after)) return;
   const aborted = ctx.steps.signal?.aborted === true;
   const steps = aborted ? ctx.steps.shielded() : ctx.steps;
   const redeploy = aborted ? { redeploy: false } : {};

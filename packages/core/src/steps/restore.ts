@@ -65,8 +65,17 @@ export async function restore(
       run: input.runUrl,
     }),
   );
+  // Read back: a restore is said to be done only once SSM shows it.
+  const back = await ports.parameters.get(parameter);
+  if (!back || back.value !== previous.value || back.version !== written.version) {
+    throw new PreconditionError(
+      'PARAMETER_CHANGED',
+      `${parameter} was written back to ${previous.value} (parameter version ${written.version}), but reading it back found ${back ? `${back.value} (parameter version ${back.version})` : 'no parameter'}: someone changed it since. Left as it is.`,
+      { fix: 'Check hosting status and hosting history before changing anything.' },
+    );
+  }
   return done(
-    `${parameter}: ${version} → ${previous.value} restored (parameter version ${written.version})`,
+    `${parameter}: ${version} → ${previous.value} restored and read back (parameter version ${written.version})`,
     written.version,
   );
 }
@@ -83,4 +92,15 @@ export interface RecoveryResult {
   /** The infra run triggered for the restored version (redeployOnRollback). */
   run: RunRef | undefined;
   conclusion: string | undefined;
+  /** When the previous value could not be put back: what this operation left, and how to undo it. */
+  left?: LeftBehind | undefined;
+}
+
+/** The value a failed restore left in the parameter, and the command that puts the previous one back. */
+export interface LeftBehind {
+  value: string;
+  parameterVersion: number;
+  /** The value to put back (undefined: the parameter did not exist before). */
+  previous: string | undefined;
+  undo: string;
 }

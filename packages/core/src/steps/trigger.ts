@@ -1,7 +1,14 @@
+import type { HostingError } from '../errors/errors.js';
 import type { InfraWorkflows, RunRef, WorkflowTarget } from '../ports/ports.js';
 import { done, type StepContext, type StepOutcome } from './step.js';
 
-/** Dispatch the infra workflow and identify exactly the run it created. */
+/**
+ * Dispatch the infra workflow and identify exactly the run it created. When the dispatch fails without a
+ * clear answer (5xx, timeouts, a cut connection: GitHub may have accepted it), find out: a run of the
+ * workflow in flight now (the lock step waited for the ones before) is the dispatch's, and is taken as
+ * this step's run. Otherwise the failure is thrown, with `details.dispatched` saying what was found out:
+ * `no` (GitHub refused, or no run appeared) or `unknown` (GitHub could not be asked).
+ */
 export async function trigger(
   input: { workflow: WorkflowTarget },
   ports: { workflows: InfraWorkflows },
@@ -9,7 +16,33 @@ export async function trigger(
 ): Promise<StepOutcome<RunRef>> {
   const { workflow } = input;
   ctx.progress(`dispatching ${workflow.workflow} in ${workflow.owner}/${workflow.repo}@${workflow.ref}`);
-  const run = await ports.workflows.dispatch(workflow);
+  let run: RunRef;
+  let note = '';
+  try {
+    run = await ports.workflows.dispatch(workflow);
+  } catch (thrown) {
+    const failure = thrown as HostingError;
+    if (!unclear(failure)) throw markDispatched(failure, 'no');
+    ctx.progress('the dispatch got no clear answer: looking for a run it may have started');
+    const inFlight = await ports.workflows.activeRuns(workflow).catch(() => undefined);
+    const found = inFlight?.[0];
+    if (!found) throw markDispatched(failure, inFlight ? 'no' : 'unknown');
+    run = found.run;
+    note = ` (the dispatch got no clear answer, ${failure.message.replace(/\.$/, '')}; this run of ${workflow.workflow} started meanwhile)`;
+  }
   ctx.reporter.emit({ type: 'run-dispatched', run, at: ctx.clock.now() });
-  return done(`run ${run.id}: ${run.url}`, run);
+  return done(`run ${run.id}: ${run.url}${note}`, run);
+}
+
+/** A failure after which GitHub may still have created the run: no answer, a 5xx, a timeout. */
+function unclear(error: HostingError): boolean {
+  if (error?.kind === 'timeout') return true;
+  return (
+    error?.kind === 'remote' && error.code !== 'DISPATCH_REJECTED' && error.code !== 'GITHUB_RATE_LIMITED'
+  );
+}
+
+function markDispatched(error: HostingError, dispatched: 'no' | 'unknown'): HostingError {
+  if (error?.details) error.details.dispatched = dispatched;
+  return error;
 }
