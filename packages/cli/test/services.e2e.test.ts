@@ -136,6 +136,11 @@ describe('hosting rollout of several services (built bin)', () => {
     expect(out.stderr).toContain('Error: worker: The rollout of shop-worker');
     expect(out.stderr).toContain('Essential container in task exited');
     expect(out.stderr).toMatch(/Restored web \(shop-web\)/);
+    expect(out.stdout).toContain(
+      'Rollout of shop-s2 v3 in s2 on cluster-s2 (shop-web, shop-worker) failed after',
+    );
+    expect(out.stdout).toMatch(/\n {2}web \(shop-web\) {3}restored: .*back on shop-web-s2:1\n/);
+    expect(out.stdout).toMatch(/\n {2}worker \(shop-worker\) restored: .*back on shop-worker-s2:1\n/);
     const after = ['web', 'worker'].map(
       (n) => peers.aws.ecs.service(`shop-${n}`, 'cluster-s2').taskDefinition,
     );
@@ -151,6 +156,12 @@ describe('hosting rollout of several services (built bin)', () => {
       /exited with code 4 after .*: Essential container in task exited\. No service was updated\. Its logs: CloudWatch Logs group \/ecs\/shop-web, stream ecs\/web\/[0-9a-f]+\./,
     );
     expect(updates('s3')).toEqual([]);
+    expect(out.stdout).toMatch(
+      /\n {2}release task {5}exited 4, task [0-9a-f]+; logs: CloudWatch Logs group \/ecs\/shop-web/,
+    );
+    expect(out.stdout).toMatch(
+      /\n {2}web \(shop-web\) {3}not updated: still on shop-web-s3:1 \(shop-web-s3:2 registered\)\n/,
+    );
   });
 
   it('bad App specs exit 2 naming the file and the line', async () => {
