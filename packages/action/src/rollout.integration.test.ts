@@ -27,7 +27,9 @@ beforeAll(async () => {
   await mkdir(path.join(work, 'apps'));
   await writeFile(
     path.join(work, 'apps/hello-app.yaml'),
-    'environments:\n  staging:\n    cluster: shared-staging\n    container: web\n  qa:\n    cluster: shared-qa\n    container: web\n  prod:\n    cluster: shared-prod\n    container: web\n',
+    'environments:\n  staging:\n    cluster: shared-staging\n    container: web\n  qa:\n    cluster: shared-qa\n    container: web\n  prod:\n    cluster: shared-prod\n    container: web\n' +
+      '  multi:\n    cluster: shared-multi\n    services:\n      web: { service: shop-web }\n      worker: { service: shop-worker }\n' +
+      '    release: { service: web, command: [bin/migrate] }\n',
   );
   const parameters = (await createRolloutPorts({ env: peers.env, reporter: silentReporter })).parameters;
   for (const [cluster, env, version] of [
@@ -60,6 +62,17 @@ beforeAll(async () => {
     },
   });
   await parameters.put('/shared-hosting/hello-app/prod/version', 'v2', 'v2');
+  for (const name of ['web', 'worker'])
+    peers.aws.ecs.addService({
+      cluster: 'shared-multi',
+      service: `shop-${name}`,
+      taskDefinition: {
+        family: `shop-${name}`,
+        containerDefinitions: [{ name, image: `${peers.registry.host}/hello-app@${digests.v1}` }],
+      },
+      desiredCount: 1,
+    });
+  await parameters.put('/shared-hosting/hello-app/multi/version', 'v2', 'v2');
 });
 afterAll(async () => {
   await peers?.stop();
@@ -116,6 +129,26 @@ describe('command: rollout', () => {
     expect(summary).toContain(`<code>${outputs['deployment-id']}</code> COMPLETED`);
     expect(summary).toMatch(/has started \d+ tasks/);
     expect(summary).toContain('<tr><td>Strategy</td><td>ROLLING</td></tr>');
+  });
+
+  it('several services and a release task: the services and release outputs, one summary row each', async () => {
+    const { exitCode, outputs, summary } = await runAction({ environment: 'multi' });
+    expect(exitCode ?? 0).toBe(0);
+    const services = JSON.parse(outputs.services ?? '[]') as Record<string, unknown>[];
+    expect(services.map((s) => [s.name, s.service, s['rollout-state']])).toEqual([
+      ['web', 'shop-web', 'COMPLETED'],
+      ['worker', 'shop-worker', 'COMPLETED'],
+    ]);
+    expect(JSON.parse(outputs.release ?? '{}')).toMatchObject({ 'exit-code': 0 });
+    expect(summary).toContain(
+      '<tr><td><code>web (shop-web)</code></td><td>shop-web:2 (was shop-web:1), ROLLING, COMPLETED</td></tr>',
+    );
+    expect(summary).toContain(
+      '<tr><td><code>worker (shop-worker)</code></td><td>shop-worker:2 (was shop-worker:1), ROLLING, COMPLETED</td></tr>',
+    );
+    expect(summary).toMatch(
+      /<tr><td><code>release task<\/code><\/td><td>exited 0, task [0-9a-f]+; logs: nowhere: the container web has no log configuration<\/td><\/tr>/,
+    );
   });
 
   it('a crashing image fails the step, naming the stopped reason and the revision the service went back to', async () => {

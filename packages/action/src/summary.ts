@@ -12,6 +12,7 @@ import {
   STEP_TITLES,
   shortTaskDefinition,
 } from '@shared-hosting/core';
+import { describeRolloutServices } from '@shared-hosting/core/adapter';
 import type { CommandName } from './command-input.js';
 import { escapeHtml } from './html.js';
 
@@ -151,6 +152,8 @@ function rolloutFacts(result: RolloutResult): [string, string][] {
     : '';
   if (result.stage) facts.push(['Waited until', `${escapeHtml(result.stage)}${bake}`]);
   if (result.rolledBackTo) facts.push(['Went back to', td(result.rolledBackTo)]);
+  // Several services (and the release task): one row each.
+  for (const [label, text] of describeRolloutServices(result)) facts.push([code(label), escapeHtml(text)]);
   return facts;
 }
 

@@ -19,7 +19,12 @@ let parameters: ParameterStore;
 let infra: string;
 const digests: Record<string, string> = {};
 
-function run(app: string, args: string[]) {
+/** The built bin; `onStdout` sees its output as it comes (to send it a signal at a given step). */
+function run(
+  app: string,
+  args: string[],
+  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
+) {
   return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
     const child = spawn(process.execPath, [bin, 'rollout', '--app', app, ...args], {
       cwd: infra,
@@ -30,6 +35,7 @@ function run(app: string, args: string[]) {
     let stderr = '';
     child.stdout.on('data', (d) => {
       stdout += d;
+      onStdout?.(stdout, child);
     });
     child.stderr.on('data', (d) => {
       stderr += d;
@@ -136,6 +142,11 @@ describe('hosting rollout of several services (built bin)', () => {
     expect(out.stderr).toContain('Error: worker: The rollout of shop-worker');
     expect(out.stderr).toContain('Essential container in task exited');
     expect(out.stderr).toMatch(/Restored web \(shop-web\)/);
+    expect(out.stdout).toContain(
+      'Rollout of shop-s2 v3 in s2 on cluster-s2 (shop-web, shop-worker) failed after',
+    );
+    expect(out.stdout).toMatch(/\n {2}web \(shop-web\) {3}restored: .*back on shop-web-s2:1\n/);
+    expect(out.stdout).toMatch(/\n {2}worker \(shop-worker\) restored: .*back on shop-worker-s2:1\n/);
     const after = ['web', 'worker'].map(
       (n) => peers.aws.ecs.service(`shop-${n}`, 'cluster-s2').taskDefinition,
     );
@@ -151,6 +162,12 @@ describe('hosting rollout of several services (built bin)', () => {
       /exited with code 4 after .*: Essential container in task exited\. No service was updated\. Its logs: CloudWatch Logs group \/ecs\/shop-web, stream ecs\/web\/[0-9a-f]+\./,
     );
     expect(updates('s3')).toEqual([]);
+    expect(out.stdout).toMatch(
+      /\n {2}release task {5}exited 4, task [0-9a-f]+; logs: CloudWatch Logs group \/ecs\/shop-web/,
+    );
+    expect(out.stdout).toMatch(
+      /\n {2}web \(shop-web\) {3}not updated: still on shop-web-s3:1 \(shop-web-s3:2 registered\)\n/,
+    );
   });
 
   it('bad App specs exit 2 naming the file and the line', async () => {
@@ -185,5 +202,43 @@ describe('hosting rollout of several services (built bin)', () => {
     expect(
       peers.aws.calls('DescribeServices', 'ecs').filter((c) => c.params?.cluster === 'cluster-b1'),
     ).toEqual([]);
+  });
+
+  it('SIGTERM during the wait: the services it changed are rolled back and the output says so', async () => {
+    const parameter = await seed('s4', 'v2');
+    const before = ['web', 'worker'].map(
+      (n) => peers.aws.ecs.service(`shop-${n}`, 'cluster-s4').taskDefinition,
+    );
+    let sent = false;
+    const out = await run('shop-s4', ['--env', 's4'], (text, child) => {
+      if (sent || !text.includes('▸ Wait for ECS deployment')) return;
+      sent = true;
+      child.kill('SIGTERM');
+    });
+    expect(sent).toBe(true);
+    expect(out.code).not.toBe(0);
+    expect(out.stderr).toContain('Received SIGTERM: stopping at the next safe point');
+    expect(out.stderr).toMatch(/Restored web \(shop-web\): .*back on shop-web-s4:1/);
+    expect(out.stderr).toMatch(/Restored worker \(shop-worker\): .*back on shop-worker-s4:1/);
+    const after = ['web', 'worker'].map(
+      (n) => peers.aws.ecs.service(`shop-${n}`, 'cluster-s4').taskDefinition,
+    );
+    expect(after).toEqual(before);
+    expect(await deployed(parameter)).toBe(1);
+  });
+
+  it('SIGTERM while the release task runs: the task is stopped, nothing is updated', async () => {
+    await seed('s5', 'v2', '    release: { service: web, command: [bin/migrate, sleep 3600] }\n');
+    let sent = false;
+    const out = await run('shop-s5', ['--env', 's5'], (text, child) => {
+      if (sent || !/task [0-9a-f]+ RUNNING/.test(text)) return;
+      sent = true;
+      child.kill('SIGTERM');
+    });
+    expect(sent).toBe(true);
+    expect(out.stderr).toContain('Interrupted while the release task ran: it was stopped (StopTask)');
+    const tasks = peers.aws.ecs.standaloneTasks('cluster-s5');
+    expect(tasks.map((t) => [t.lastStatus, t.stopCode])).toEqual([['STOPPED', 'UserInitiated']]);
+    expect(updates('s5')).toEqual([]);
   });
 });

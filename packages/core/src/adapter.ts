@@ -5,3 +5,4 @@ export { describePlan } from './plan/deploy.js';
 export { ACTION_OPERATION_NAMES, CLI_OPERATION_NAMES } from './plan/operations.js';
 export { ACTION_ROLLOUT_NAMES, CLI_ROLLOUT_NAMES, describeRolloutPlan } from './plan/rollout.js';
 export { describeQuit, newReleaseLive, type ReleaseLive } from './run/quit.js';
+export { describeRolloutServices } from './run/rollout.js';

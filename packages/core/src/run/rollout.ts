@@ -22,6 +22,7 @@ import { type ReleaseRecord, runRelease } from '../steps/rollout/release.js';
 import { type Rendered, renderServices } from '../steps/rollout/render.js';
 import { type ResolvedImage, resolveImage } from '../steps/rollout/resolve.js';
 import { type RolledBack, rollBackServices } from '../steps/rollout/roll-back.js';
+import { shortTaskDefinition } from '../steps/rollout/task-definition.js';
 import type { RolloutPause } from '../steps/rollout/wait.js';
 import { waitForServices } from '../steps/rollout/wait-services.js';
 import { type StepRecord, StepRunner, unwrap } from './runner.js';
@@ -158,6 +159,44 @@ export function rolloutOutputs(result: RolloutResult): RolloutOutputs {
     services: JSON.stringify(result.services.map(serviceJson)),
     release: result.release ? JSON.stringify(releaseJson(result.release)) : '',
   };
+}
+
+/**
+ * What the rollout did per service, and its release task, as [label, text] pairs for the adapters' result
+ * (the CLI's lines, the Action's summary): empty for a single service without a release task, whose
+ * fields the adapters show already.
+ */
+export function describeRolloutServices(result: RolloutResult): [string, string][] {
+  if (result.services.length < 2 && !result.release) return [];
+  const short = (arn: string | undefined) => (arn ? shortTaskDefinition(arn) : '?');
+  const rows: [string, string][] = result.services.map((s) => {
+    const label = s.name === s.service ? s.service : `${s.name} (${s.service})`;
+    if (s.restored !== undefined)
+      return [label, `${s.restored ? 'restored' : 'NOT restored'}: ${s.restoreDetail ?? ''}`];
+    if (s.alreadyRunning) return [label, `${short(s.taskDefinition)}, already running that image`];
+    if (s.rolloutState === undefined)
+      return [
+        label,
+        `not updated: still on ${short(s.previousTaskDefinition)} (${short(s.taskDefinition)} registered)`,
+      ];
+    const was = s.previousTaskDefinition ? ` (was ${short(s.previousTaskDefinition)})` : '';
+    return [
+      label,
+      `${short(s.taskDefinition)}${was}, ${[s.strategy, s.rolloutState].filter(Boolean).join(', ')}`,
+    ];
+  });
+  const r = result.release;
+  if (r) {
+    const ended =
+      r.exitCode !== undefined
+        ? `exited ${r.exitCode}`
+        : r.taskArn
+          ? `stopped without an exit code (${r.stoppedReason ?? 'no reason'})`
+          : `did not start (${r.stoppedReason ?? 'no reason'})`;
+    const task = r.taskArn ? `, task ${r.taskArn.split('/').at(-1) ?? r.taskArn}` : '';
+    rows.push(['release task', `${ended}${task}${r.logs ? `; logs: ${r.logs}` : ''}`]);
+  }
+  return rows;
 }
 
 /** The release task as `--json` and the `release` output show it. */

@@ -10,7 +10,11 @@ import {
   rollout,
   shortTaskDefinition,
 } from '@shared-hosting/core';
-import { CLI_ROLLOUT_NAMES, describeRolloutPlan } from '@shared-hosting/core/adapter';
+import {
+  CLI_ROLLOUT_NAMES,
+  describeRolloutPlan,
+  describeRolloutServices,
+} from '@shared-hosting/core/adapter';
 import type { CommonFlags } from '../../options.js';
 import type { Redactor } from '../../output/redact.js';
 import { withInterrupts } from '../../runtime/signals.js';
@@ -80,22 +84,34 @@ function printRollout(result: RolloutResult, flags: CommonFlags, io: CliIO, reda
   const total = formatDuration(result.steps.reduce((t, s) => t + s.durationMs, 0));
   const what = `${result.application} ${result.version ?? ''} in ${result.environment}`.replace('  ', ' ');
   const td = (arn: string | undefined) => (arn ? shortTaskDefinition(arn) : '?');
+  // Several services: one line each (and the release task's) instead of the first service's fields.
+  const several = result.services.length > 1;
+  const where = several
+    ? `${result.cluster} (${result.services.map((s) => s.service).join(', ')})`
+    : `${result.cluster}/${result.service}`;
+  const perService = describeRolloutServices(result).map(([k, v]) => `  ${k.padEnd(16)} ${v}`);
   const lines: string[] = [''];
   if (result.dryRun && result.status === 'succeeded') {
     lines.push(
       result.alreadyRunning
         ? `Dry run: ${what} already runs ${result.image}; a rollout would change nothing.`
-        : `Dry run: nothing was changed. The rollout of ${what} would register a new revision of ${td(result.previousTaskDefinition)} with:`,
+        : `Dry run: nothing was changed. The rollout of ${what} would register a new revision of ${several ? 'each service' : td(result.previousTaskDefinition)} with:`,
     );
     if (!result.alreadyRunning) lines.push(...result.diff.map((d) => `  ${d}`));
   } else if (result.status === 'succeeded') {
     lines.push(
       result.alreadyRunning
-        ? `${what} is already running on ${result.cluster}/${result.service}: nothing changed (${total})`
-        : `Rolled out ${what} on ${result.cluster}/${result.service} in ${total}`,
+        ? `${what} is already running on ${where}: nothing changed (${total})`
+        : `Rolled out ${what} on ${where} in ${total}`,
       `  image            ${result.image}`,
-      `  task definition  ${td(result.taskDefinition)}${result.alreadyRunning ? '' : ` (was ${td(result.previousTaskDefinition)})`}`,
-      `  deployment       ${result.deploymentId ?? '?'} (${result.strategy ?? 'ROLLING'}, ${result.rolloutState ?? '?'})`,
+    );
+    if (!several)
+      lines.push(
+        `  task definition  ${td(result.taskDefinition)}${result.alreadyRunning ? '' : ` (was ${td(result.previousTaskDefinition)})`}`,
+        `  deployment       ${result.deploymentId ?? '?'} (${result.strategy ?? 'ROLLING'}, ${result.rolloutState ?? '?'})`,
+      );
+    lines.push(
+      ...perService,
       `  parameter        ${result.parameterName} version ${result.parameterVersion ?? '?'}, labelled "deployed" at ${result.stage ?? 'complete'}`,
     );
     if (result.stage === 'traffic-shifted')
@@ -103,12 +119,13 @@ function printRollout(result: RolloutResult, flags: CommonFlags, io: CliIO, reda
         `  bake until       ${result.bakeUntil?.toISOString() ?? 'no bake'}: production traffic is on the new revision; a rollback after this point is not this run's to see`,
       );
   } else {
-    lines.push(`Rollout of ${what} on ${result.cluster}/${result.service} failed after ${total}`);
+    lines.push(`Rollout of ${what} on ${where} failed after ${total}`);
     if (result.image) lines.push(`  image            ${result.image}`);
-    if (result.taskDefinition) lines.push(`  task definition  ${td(result.taskDefinition)}`);
-    if (result.deploymentId)
+    if (!several && result.taskDefinition) lines.push(`  task definition  ${td(result.taskDefinition)}`);
+    if (!several && result.deploymentId)
       lines.push(`  deployment       ${result.deploymentId} (${result.rolloutState ?? '?'})`);
-    if (result.rolledBackTo) lines.push(`  back on          ${td(result.rolledBackTo)}`);
+    if (!several && result.rolledBackTo) lines.push(`  back on          ${td(result.rolledBackTo)}`);
+    lines.push(...perService);
   }
   io.stdout.write(`${redactor.redact(lines.join('\n'))}\n`);
 }
