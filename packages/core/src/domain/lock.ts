@@ -98,7 +98,7 @@ export function parseLock(value: string): LockRecord | undefined {
  * at its `expires`. Deployments never take a lock over by it (clocks disagree): they watch it for a
  * lease (`Lapse`). A lock not written by hosting never expires: only `hosting unlock --force` removes it.
  */
-export function lockExpired(lock: HeldLock, now: number): boolean {
+function lockExpired(lock: HeldLock, now: number): boolean {
   const end = leaseEnd(lock);
   return lock.record !== undefined && end !== undefined && end.getTime() <= now;
 }
