@@ -22,10 +22,10 @@ import {
 import { type ActionInputs, COMMAND_INPUT } from './inputs.js';
 
 /** The commands that change a deployment (they dispatch and follow the infra run). */
-export const RELEASE_COMMANDS = ['deploy', 'rollback', 'promote'] as const;
-export type ReleaseCommandName = (typeof RELEASE_COMMANDS)[number];
+const RELEASE_COMMANDS = ['deploy', 'rollback', 'promote'] as const;
+type ReleaseCommandName = (typeof RELEASE_COMMANDS)[number];
 /** Every command: the releases, and the infra repository's rollout on ECS with its continue and abort. */
-export const COMMANDS = [...RELEASE_COMMANDS, 'rollout', 'continue', 'abort'] as const;
+const COMMANDS = [...RELEASE_COMMANDS, 'rollout', 'continue', 'abort'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 /** Input names of the Action, for error messages (promote's target is `environment`). */
@@ -63,7 +63,7 @@ export function operationInputs(given: ActionInputs): OperationInputs {
  * Each command's input check, without I/O: throws InputErrors naming each bad input. main.cjs checks
  * again while planning, with the file system and git.
  */
-export const COMMAND_INPUTS: Record<CommandName, (given: ActionInputs, cwd: string) => void> = {
+const COMMAND_INPUTS: Record<CommandName, (given: ActionInputs, cwd: string) => void> = {
   deploy: (given, cwd) => {
     parseDeployInputs(given.inputs, ACTION_INPUT_NAMES, cwd);
     parseReleaseOptions(given.operation ?? {}, ACTION_NAMES);

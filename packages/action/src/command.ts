@@ -28,7 +28,7 @@ export function formatCommand(command: string, properties: CommandProperties, me
  * Write to stdout synchronously. `fs.writeSync(1)` avoids creating `process.stdout` (a stream, and for a
  * pipe a socket) on the fast path.
  */
-export function writeStdout(text: string): void {
+function writeStdout(text: string): void {
   try {
     writeSync(1, text);
   } catch (error) {

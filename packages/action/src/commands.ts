@@ -44,7 +44,7 @@ export interface Session {
 }
 
 /** A command validated and planned, nothing changed yet. */
-export interface PreparedCommand {
+interface PreparedCommand {
   /** The infra repository whose run the post step cancels if the job stops while it waits (releases). */
   cancels: { owner: string; repo: string } | undefined;
   /** Create the ports and run; a failure of the operation is in the result, not thrown. */
@@ -80,7 +80,7 @@ async function withReleasePorts(
 }
 
 /** The rollout's inputs: application, environment and timeout as read for every command, and its own. */
-export function rolloutInputs(given: ActionInputs, get: GetInput): RolloutInputs {
+function rolloutInputs(given: ActionInputs, get: GetInput): RolloutInputs {
   const own = (name: string) => blankToUndefined(get(name));
   return {
     application: given.inputs.application,

@@ -24,7 +24,7 @@ export function envInput(env: Readonly<Record<string, string | undefined>>): Get
 }
 
 /** Environment fallbacks of design.md, for inputs left empty. */
-export const ENV_FALLBACKS: Partial<Record<InputKey, string>> = {
+const ENV_FALLBACKS: Partial<Record<InputKey, string>> = {
   application: 'HOSTING_APPLICATION',
   environment: 'HOSTING_ENVIRONMENT',
   builder: 'HOSTING_BUILDER',

@@ -86,5 +86,3 @@ export async function runPost(): Promise<void> {
   await cancelLeftRun();
   await releaseLeftLock();
 }
-
-export const run = runPost;

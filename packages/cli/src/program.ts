@@ -92,7 +92,7 @@ export function createProgram(io?: CliIO): CommandUnknownOpts {
   return program;
 }
 
-export function processIO(): CliIO {
+function processIO(): CliIO {
   return {
     stdout: process.stdout,
     stderr: process.stderr,

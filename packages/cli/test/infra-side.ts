@@ -6,7 +6,7 @@
  */
 import type { AwsPeers, RunExecutor } from '@shared-hosting/testkit';
 
-export interface RolledOut {
+interface RolledOut {
   /** The parameter version and value the run read when it started. */
   version: number;
   value: string;

@@ -46,7 +46,7 @@ export function templateJob(application, environment) {
  * A simulated infra run of the template: queued, the first steps quick, the rollout step 2.6 s, so that the
  * CLI's 1 s polls see it in progress even on a loaded machine (a poll up to 2 s late still does).
  */
-function infraRun(environment, conclusion = 'success', queuedMs = 300) {
+function infraRun(environment, conclusion = 'success', queuedMs = 300, rolloutMs = 2600) {
   const job = templateJob(APP, environment);
   const last = job.steps.length - 1;
   return {
@@ -57,7 +57,7 @@ function infraRun(environment, conclusion = 'success', queuedMs = 300) {
         name: job.name,
         steps: job.steps.map((name, i) => ({
           name,
-          durationMs: i === last ? 2600 : 50,
+          durationMs: i === last ? rolloutMs : 50,
           ...(i === last && conclusion !== 'success' ? { conclusion } : {}),
         })),
       },
@@ -156,7 +156,7 @@ async function startWorld() {
 /**
  * The app side's commands of the story. `deploy` checks out the version's commit first; `options.conclusion`
  * is how its infra run ends, `options.competing` queues someone else's run of the same environment first
- * (for that many ms), whose end the deploy waits for.
+ * (for that many ms), whose end the deploy waits for; `options.quick` makes its run a quick one (set-up steps).
  */
 function commands(w) {
   const scenario = w.github.scenario;
@@ -168,12 +168,16 @@ function commands(w) {
           inputs: { application: APP, environment },
           plan: infraRun(environment, 'success', options.competing),
         });
-      scenario.nextRun(infraRun(environment, options.conclusion));
+      // The story's set-up (no block shows it) needs no run the CLI's polls can watch: a quick one.
+      scenario.nextRun(
+        options.quick ? infraRun(environment, 'success', 0, 100) : infraRun(environment, options.conclusion),
+      );
     },
     line: `hosting deploy --app ${APP} --env ${environment} --version ${version}${extra} --infra-repo acme/infra`,
   });
-  const promote = (extra = '') => ({
-    before: () => scenario.nextRun(infraRun('production')),
+  const promote = (extra = '', quick = false) => ({
+    before: () =>
+      scenario.nextRun(quick ? infraRun('production', 'success', 0, 100) : infraRun('production')),
     line: `hosting promote --app ${APP} --from staging --to production${extra} --infra-repo acme/infra`,
   });
   const rollback = (extra, runs = []) => ({
@@ -195,13 +199,13 @@ function story(w) {
   const { deploy, promote, rollback, expire } = commands(w);
   const production = infraRun('production');
   return [
-    deploy('preview', 'v1.3.0'),
-    deploy('staging', 'v1.3.0'),
-    promote(),
-    deploy('staging', 'v1.4.0'),
-    promote(),
-    deploy('staging', 'v1.4.1'),
-    deploy('staging', 'v1.5.0'),
+    deploy('preview', 'v1.3.0', '', { quick: true }),
+    deploy('staging', 'v1.3.0', '', { quick: true }),
+    promote('', true),
+    deploy('staging', 'v1.4.0', '', { quick: true }),
+    promote('', true),
+    deploy('staging', 'v1.4.1', '', { quick: true }),
+    deploy('staging', 'v1.5.0', '', { quick: true }),
     { ...promote(), id: 'promote' },
     { id: 'status', line: `hosting status --app ${APP} --infra-repo acme/infra` },
     {

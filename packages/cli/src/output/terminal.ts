@@ -263,7 +263,7 @@ function truncate(text: string, max: number): string {
   return one.length > max ? `${one.slice(0, Math.max(0, max - 1))}…` : one;
 }
 
-export function runUpdateText(u: {
+function runUpdateText(u: {
   status: string;
   job?: string | undefined;
   step?: string | undefined;

@@ -3,7 +3,7 @@ import type { AwsFlags, CommonFlags } from '../options.js';
 import type { Redactor } from '../output/redact.js';
 import type { CliIO } from '../types.js';
 
-export interface PortsRequest {
+interface PortsRequest {
   flags: CommonFlags & AwsFlags;
   io: CliIO;
   reporter: Reporter;

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { BUILDER_CHOICES, isBuilderChoice } from '../builders/registry.js';
 import { isLockName } from '../domain/lock.js';
 import { SHOWN_INPUT_MAX } from '../domain/secrets.js';
 import { InputError, InputErrors } from '../errors/errors.js';
@@ -124,7 +125,6 @@ export const PARAMETER_PATTERN = /^\/[A-Za-z0-9_.\-/]+$/;
 const OWNER_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
 const WORKFLOW_PATTERN = /^(?:[A-Za-z0-9_.-]+\.ya?ml|\d+)$/;
-const BUILDERS = ['auto', 'docker', 'podman', 'buildah'] as const;
 const MAX_TIMEOUT_MS = 72 * 3600_000;
 
 interface InfraTarget {
@@ -347,11 +347,11 @@ function parseBuild(v: InputValidator, raw: DeployInputs, cwd: string): BuildOpt
   const dockerfileInput = blankToUndefined(raw.dockerfile);
   const dockerfile = dockerfileInput ? path.resolve(cwd, dockerfileInput) : path.join(context, 'Dockerfile');
   const builder = (blankToUndefined(raw.builder) ?? DEFAULTS.builder).toLowerCase();
-  if (!(BUILDERS as readonly string[]).includes(builder)) {
+  if (!isBuilderChoice(builder)) {
     v.fail(
       'builder',
       `${v.names.builder} ${quote(builder)} is not a known builder.`,
-      `Use one of: ${BUILDERS.join(', ')}.`,
+      `Use one of: ${BUILDER_CHOICES.join(', ')}.`,
     );
   }
   return { context, dockerfile, builder: builder as DeployOptions['builder'] };

@@ -270,3 +270,88 @@ describe('rollout', () => {
     expect(ecsCalls(t.calls)).toEqual(['describeService', 'describeTaskDefinition']);
   });
 });
+
+describe('rollout of several services (in-memory ECS)', () => {
+  const SPEC = `environments:
+  staging:
+    cluster: shared-staging
+    services:
+      web: { service: hello-app-web, container: web }
+      worker: { service: hello-app-worker, container: web }
+    release: { service: web, command: [bin/migrate] }
+`;
+
+  async function multi(inputs: RolloutInputs = {}) {
+    const fakes = createFakes();
+    const reporter = new RecordingReporter();
+    fakes.registry.repositories.add('hello-app');
+    fakes.registry.addImage('hello-app', 'v2');
+    for (const name of ['web', 'worker'])
+      fakes.containers.addService('shared-staging', `hello-app-${name}`, {
+        ...DOCUMENT,
+        family: `hello-app-${name}`,
+      });
+    await fakes.parameters.put(PARAM, 'v1', 'first');
+    await fakes.parameters.label(PARAM, 1, ['deployed']);
+    await fakes.parameters.put(PARAM, 'v2', 'second');
+    const { parseAppSpec } = await import('../spec/app-spec.js');
+    const spec = parseAppSpec(SPEC, 'apps/hello-app.yaml');
+    const plan = planRollout(
+      { application: 'hello-app', environment: 'staging', ...inputs },
+      spec,
+      CLI_ROLLOUT_NAMES,
+    );
+    return { ...fakes, reporter, plan, ports: { ...fakes, reporter } };
+  }
+  const deployedOn = async (t: Awaited<ReturnType<typeof multi>>) =>
+    (await t.parameters.history(PARAM)).find((h) => h.labels?.includes('deployed'))?.version;
+
+  it('runs the release task, then updates and follows both; each service line prefixed; the label moves', async () => {
+    const t = await multi();
+    const result = await rollout(t.plan, t.ports);
+    expect(result.error).toBeUndefined();
+    const methods = ecsCalls(t.calls);
+    expect(methods.indexOf('runTask')).toBeLessThan(methods.indexOf('updateService'));
+    expect(methods.filter((m) => m === 'updateService')).toHaveLength(2);
+    expect(result.services.map((s) => [s.name, s.rolloutState])).toEqual([
+      ['web', 'COMPLETED'],
+      ['worker', 'COMPLETED'],
+    ]);
+    expect(result.release).toMatchObject({ exitCode: 0 });
+    const progress = t.reporter.ofType('step-progress').filter((e) => e.step === 'ecs-wait');
+    expect(progress.some((e) => e.message.startsWith('web: '))).toBe(true);
+    expect(progress.some((e) => e.message.startsWith('worker: '))).toBe(true);
+    expect(await deployedOn(t)).toBe(2);
+  });
+
+  it('a failing release task: no UpdateService, label unmoved', async () => {
+    const t = await multi();
+    t.containers.releaseScript = { exitCode: 2 };
+    const result = await rollout(t.plan, t.ports);
+    expect(result.error?.code).toBe('RELEASE_FAILED');
+    expect(result.error?.message).toContain('exited with code 2');
+    expect(ecsCalls(t.calls)).not.toContain('updateService');
+    expect(await deployedOn(t)).toBe(1);
+  });
+
+  it('the worker crashes: the web is updated back, both end on revision 1; the error names the worker', async () => {
+    const t = await multi();
+    t.containers.script('shared-staging', 'hello-app-worker', { kind: 'crash', reason: 'OutOfMemoryError' });
+    const result = await rollout(t.plan, t.ports);
+    expect(result.error?.message).toMatch(/^worker: The rollout of hello-app-worker/);
+    expect(result.error?.message).toContain('OutOfMemoryError');
+    expect(result.error?.message).toContain('Restored web (hello-app-web): updated back to hello-app-web:1');
+    for (const name of ['web', 'worker'])
+      expect(t.containers.service('shared-staging', `hello-app-${name}`).taskDefinition).toMatch(/:1$/);
+    expect(result.services.map((s) => s.restored)).toEqual([true, true]);
+    expect(await deployedOn(t)).toBe(1);
+  });
+
+  it('a dry run renders both, registers nothing, runs nothing', async () => {
+    const t = await multi({ dryRun: true });
+    const result = await rollout(t.plan, t.ports);
+    expect(result.status).toBe('succeeded');
+    expect(result.diff.map((d) => d.split(':')[0])).toEqual(['web', 'worker']);
+    expect(ecsCalls(t.calls).filter((m) => !m.startsWith('describe'))).toEqual([]);
+  });
+});

@@ -602,6 +602,8 @@ export class FakeContainerService implements ContainerService {
     );
     s.info.deployments = [back, { ...primary, status: 'ACTIVE' }, ...others.slice(1)];
     s.info.taskDefinition = previous.taskDefinition;
+    // The previous revision's image runs: the rollback completes.
+    s.script = { kind: 'healthy' };
     s.info.events = [
       this.event(`(service ${name}) (deployment ${primary.id}) deployment failed: tasks failed to start.`),
       this.event(`(service ${name}) rolling back to deployment ${back.id}.`),

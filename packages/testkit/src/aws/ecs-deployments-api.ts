@@ -22,7 +22,7 @@ export interface DeploymentsApiContext {
 const epoch = (date: Date) => date.getTime() / 1000;
 const optionalEpoch = (name: string, date: Date | undefined) => (date ? { [name]: epoch(date) } : {});
 
-export function requireApi(context: DeploymentsApiContext): void {
+function requireApi(context: DeploymentsApiContext): void {
   if (context.serviceDeploymentsApi()) return;
   throw new AwsServiceError(
     'UnsupportedFeatureException',
@@ -30,7 +30,7 @@ export function requireApi(context: DeploymentsApiContext): void {
   );
 }
 
-export function findDeployment(
+function findDeployment(
   context: DeploymentsApiContext,
   arn: string,
 ): { service: EcsServiceRecord; record: ServiceDeploymentRecord } | undefined {
@@ -97,7 +97,7 @@ export function describeServiceDeployments(context: DeploymentsApiContext, input
   return { serviceDeployments, failures };
 }
 
-export function wireServiceDeployment(
+function wireServiceDeployment(
   service: EcsServiceRecord,
   record: ServiceDeploymentRecord,
   tasks: EcsTaskRecord[],

@@ -71,7 +71,7 @@ export interface StandaloneTask {
   failToStart?: string | undefined;
 }
 
-export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'STOPPED';
+type TaskStatus = 'PROVISIONING' | 'PENDING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'STOPPED';
 
 export interface EcsTaskRecord {
   arn: string;
@@ -144,7 +144,7 @@ export interface CapacityProviderItem {
 
 export type DeploymentControllerType = 'ECS' | 'CODE_DEPLOY' | 'EXTERNAL';
 export type DeploymentStrategy = 'ROLLING' | 'BLUE_GREEN' | 'LINEAR' | 'CANARY';
-export type HookAction = 'CONTINUE' | 'ROLLBACK';
+type HookAction = 'CONTINUE' | 'ROLLBACK';
 export type HookStage =
   | 'RECONCILE_SERVICE'
   | 'PRE_SCALE_UP'
@@ -175,7 +175,7 @@ export type ServiceDeploymentStatus =
   | 'ROLLBACK_IN_PROGRESS'
   | 'ROLLBACK_SUCCESSFUL'
   | 'ROLLBACK_FAILED';
-export type MonitorStatus = 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED';
+type MonitorStatus = 'TRIGGERED' | 'MONITORING' | 'MONITORING_COMPLETE' | 'DISABLED';
 
 /** ECS `DeploymentLifecycleHook`. */
 export interface LifecycleHook {

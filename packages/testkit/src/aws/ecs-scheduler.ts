@@ -33,7 +33,7 @@ export interface SchedulerContext {
 
 const CIRCUIT_BREAKER_FAILED = 'ECS deployment circuit breaker: tasks failed to start.';
 
-export const isLive = (task: EcsTaskRecord) => task.desiredStatus === 'RUNNING';
+const isLive = (task: EcsTaskRecord) => task.desiredStatus === 'RUNNING';
 export const isRunning = (task: EcsTaskRecord) => isLive(task) && task.lastStatus === 'RUNNING';
 /** Ticks a task must stay RUNNING before it counts as healthy (a crashing container exits before that). */
 export const STEADY_TICKS = 3;

@@ -26,7 +26,7 @@ export const TERMINAL = new Set(['SUCCESSFUL', 'STOPPED', 'ROLLBACK_SUCCESSFUL',
 const arnBase = (service: EcsServiceRecord, kind: string) => service.arn.replace(':service/', `:${kind}/`);
 
 /** A new revision of the service for the deployment `deployment` (the deployments[] entry). */
-export function newRevision(service: EcsServiceRecord, deployment: EcsDeployment): ServiceRevisionRecord {
+function newRevision(service: EcsServiceRecord, deployment: EcsDeployment): ServiceRevisionRecord {
   const revision = {
     arn: `${arnBase(service, 'service-revision')}/${newDeploymentId().slice('ecs-svc/'.length)}`,
     taskDefinition: deployment.taskDefinition,
@@ -276,7 +276,7 @@ function settleHook(record: ServiceDeploymentRecord, run: HookRun): void {
  * the source, whose tasks still run, and the target's tasks stop. Rolling: the scheduler's circuit breaker
  * may have started the rollback deployment already; otherwise one starts here.
  */
-export function rollBack(tick: Tick, record: ServiceDeploymentRecord, reason: string): void {
+function rollBack(tick: Tick, record: ServiceDeploymentRecord, reason: string): void {
   const { service } = tick;
   const source = record.sources[0];
   const target = targetOf(service, record);

@@ -39,7 +39,6 @@ export {
   type AwsPeers,
   type StartAwsPeersOptions,
   startAwsPeers,
-  startSandbox,
 } from './peers.js';
 export { MANIFEST_MEDIA_TYPES, pushTestImage, RegistryApi } from './registry-api.js';
 export {

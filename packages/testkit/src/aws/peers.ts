@@ -26,7 +26,7 @@ export interface AwsPeers {
   stop(): Promise<void>;
 }
 
-export interface AwsPeerClientConfig {
+interface AwsPeerClientConfig {
   endpoint: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
@@ -90,6 +90,3 @@ export async function startAwsPeers(options: StartAwsPeersOptions = {}): Promise
     },
   };
 }
-
-/** Alias: the AWS side of the sandbox (registry + SSM/ECR). */
-export const startSandbox = startAwsPeers;

@@ -309,7 +309,7 @@ function splitSelector(raw: string): { name: string; selector: string | undefine
 }
 
 /** SSM's naming rules for parameters (what the service answers with ValidationException). */
-export function checkParameterName(name: string): void {
+function checkParameterName(name: string): void {
   if (!/^[a-zA-Z0-9_.\-/]+$/.test(name)) {
     throw validation(`Parameter name: can't contain characters other than a-zA-Z0-9_.-/ (got "${name}").`);
   }

@@ -37,7 +37,7 @@ export function applyBreakingChanges(node: unknown, version: string): unknown {
 }
 
 /** RFC 7386. */
-export function mergePatch(target: Json, patch: Json): Json {
+function mergePatch(target: Json, patch: Json): Json {
   if (!isObject(patch)) return patch;
   const out: JsonObject = isObject(target) ? { ...target } : {};
   for (const [key, value] of Object.entries(patch)) {
@@ -48,7 +48,7 @@ export function mergePatch(target: Json, patch: Json): Json {
 }
 
 /** RFC 6902: the operations GitHub's changes use (add, remove, replace). */
-export function jsonPatch(doc: JsonObject, ops: Json[]): JsonObject {
+function jsonPatch(doc: JsonObject, ops: Json[]): JsonObject {
   const out = structuredClone(doc);
   for (const op of ops) {
     if (!isObject(op) || typeof op.path !== 'string') throw new Error(`bad JSON Patch ${JSON.stringify(op)}`);

@@ -23,7 +23,7 @@ export interface SpecOperation {
   deprecated: boolean;
 }
 
-export interface SpecRequest {
+interface SpecRequest {
   method: string;
   path: string;
   query: Record<string, string | string[]>;

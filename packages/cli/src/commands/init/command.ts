@@ -2,7 +2,7 @@ import type { Command } from '@commander-js/extra-typings';
 import { commonOptions, type FlagsOf } from '../../options.js';
 
 /** Where `hosting init` writes the workflow unless --output says otherwise. */
-export const WORKFLOW_PATH = '.github/workflows/deploy.yaml';
+const WORKFLOW_PATH = '.github/workflows/deploy.yaml';
 
 /** `hosting init`: its flags. The body is ./run.ts. */
 export function initCommand(program: Command) {

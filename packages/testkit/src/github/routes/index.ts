@@ -6,7 +6,7 @@ import { repositoryRoutes } from './repository.js';
 import { runRoutes } from './runs.js';
 import { workflowRoutes } from './workflows.js';
 
-export type { Route, RouteContext } from './context.js';
+export type { Route } from './context.js';
 
 export const ROUTES: Readonly<Record<string, Route>> = {
   ...accountRoutes,

@@ -105,7 +105,7 @@ function listRuns(c: RouteContext): Reply {
 }
 
 /** GitHub's `created` filter: `>=T`, `>T`, `<=T`, `<T`, `T..T`, or a date. */
-export function matchesCreated(filter: string, createdMs: number): boolean {
+function matchesCreated(filter: string, createdMs: number): boolean {
   const range = /^(.+)\.\.(.+)$/.exec(filter);
   const parse = (v: string) => (v === '*' ? Number.NaN : Date.parse(v));
   if (range?.[1] && range[2]) {
