@@ -14,11 +14,12 @@ import {
 } from '../domain/lock.js';
 import { formatProvenance, type SourceInfo } from '../domain/provenance.js';
 import { type ExecuteOptions, execute } from '../index.js';
-import { CLI_INPUT_NAMES, parseDeployInputs } from '../inputs/inputs.js';
+import { parseDeployInputs } from '../inputs/inputs.js';
 import { plan } from '../plan/deploy.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { RunResult } from '../ports/ports.js';
 import { createFakes } from '../testing/fakes.js';
+import { CLI_INPUT_NAMES } from '../testing/names.js';
 import { fakePorts } from '../testing/ssm.js';
 
 const source: SourceInfo = {
