@@ -135,7 +135,7 @@ describe('Ctrl-C during a release (built bin, real signals)', () => {
     );
     expect(r.stderr).toContain('Fix: check hosting status; deploy again, or go back with hosting rollback.');
     expect(r.stderr).toContain(
-      `The lock ${LOCK} is still held. Fix: remove it with hosting unlock --app hello-app --env staging.`,
+      `The lock ${LOCK} is still held; its lease lapses within 60 s and the next deployment takes it over. To remove it now: hosting unlock --app hello-app --env staging.`,
     );
     expect(aws.aws.ssm.parameters.has(LOCK)).toBe(true);
     const unlock = spawnHosting(['unlock', '--app', 'hello-app', '--env', 'staging', '--force']);

@@ -36,7 +36,11 @@ interface Exit {
   ms: number;
 }
 
-function run(args: string[], extraEnv: Record<string, string> = {}): Promise<Exit> {
+function run(
+  args: string[],
+  extraEnv: Record<string, string> = {},
+  onOutput: (text: string) => void = () => {},
+): Promise<Exit> {
   const started = Date.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], {
@@ -51,6 +55,7 @@ function run(args: string[], extraEnv: Record<string, string> = {}): Promise<Exi
     });
     child.stderr.on('data', (d) => {
       stderr += d;
+      onOutput(stderr);
     });
     child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr, ms: Date.now() - started }));
   });
@@ -285,3 +290,60 @@ describe('inputs cannot point at someone else', () => {
     expectNothingLeft('no-token-app', 'staging');
   });
 });
+
+describe('a killed holder', () => {
+  it('kill -9 during the wait: the next deploy takes the lock over within 75 s (the real 60 s lease), says whose it was, and deploys', async () => {
+    await application('killed-app', 'staging', ['v1', 'v2', 'v3']);
+    // The killed deploy's infra run takes 20 s: the next deploy waits for it too (no overlap).
+    github.scenario.nextRun({
+      jobs: [{ name: 'deploy', steps: [{ name: 'Roll out', durationMs: 20_000 }] }],
+    });
+    const first = spawn(process.execPath, [bin, ...deploy('killed-app', 'staging', 'v2')], {
+      cwd: app,
+      env: { ...runEnv(), USER: 'first-deployer' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let firstOut = '';
+    first.stderr.on('data', (d) => {
+      firstOut += d;
+    });
+    first.stdout.on('data', (d) => {
+      firstOut += d;
+    });
+    await waitUntil(() => /Wait for infra deployment/.test(firstOut), 30_000);
+    first.kill('SIGKILL');
+    await new Promise((resolve) => first.once('exit', resolve));
+    const killedAt = Date.now();
+    expect(aws.aws.ssm.parameters.get(lockOf('killed-app', 'staging'))).toBeDefined();
+
+    let takenAt = 0;
+    const second = run(deploy('killed-app', 'staging', 'v3', '--json'), {}, (text) => {
+      if (!takenAt && text.includes('took over the lock')) takenAt = Date.now();
+    });
+    const r = await second;
+    expect(r.code, r.stderr).toBe(0);
+    const seconds = (takenAt - killedAt) / 1000;
+    expect(takenAt, r.stderr).toBeGreaterThan(0);
+    expect(seconds).toBeLessThanOrEqual(75);
+    console.log(`kill -9 to the next deploy taking the lock over: ${seconds.toFixed(1)} s`);
+    expect(r.stderr).toMatch(/took over the lock of first-deployer \(deploy v2\).*its lease lapsed/);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({
+      status: 'succeeded',
+      version: 'v3',
+      'previous-value': 'v2',
+      conclusion: 'success',
+    });
+    expect(value(param('killed-app', 'staging'))).toBe('v3');
+    expectNothingLeft('killed-app', 'staging');
+    expectNoSecret(r);
+  }, 150_000);
+});
+
+async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > until) throw new Error('timed out waiting');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

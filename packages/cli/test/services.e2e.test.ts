@@ -241,4 +241,20 @@ describe('hosting rollout of several services (built bin)', () => {
     expect(tasks.map((t) => [t.lastStatus, t.stopCode])).toEqual([['STOPPED', 'UserInitiated']]);
     expect(updates('s5')).toEqual([]);
   });
+
+  it('a second signal quits at once (130), naming the services to look at', async () => {
+    await seed('s6', 'v2', '    release: { service: web, command: [bin/migrate, sleep 3600] }\n');
+    let sent = 0;
+    const out = await run('shop-s6', ['--env', 's6'], (text, child) => {
+      if (sent > 0 || !/task [0-9a-f]+ RUNNING/.test(text)) return;
+      sent = 1;
+      child.kill('SIGTERM');
+      setTimeout(() => child.kill('SIGTERM'), 50);
+    });
+    expect(out.code).toBe(130);
+    expect(out.stderr).toContain('Received SIGTERM again: quitting at once.');
+    expect(out.stderr).toContain(
+      'aws ecs describe-services --cluster cluster-s6 --services shop-web shop-worker',
+    );
+  });
 });

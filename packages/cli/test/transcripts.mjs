@@ -271,7 +271,7 @@ function story(w) {
   ];
 }
 
-/** A lock held by alice's deploy of v3 (as a deploy writes it), for `since` until 70 minutes later. */
+/** A lock held by alice's deploy of v3 (as a deploy writes it: a 60 s lease, renewed by her heartbeat). */
 function holdLock(w) {
   const since = new Date();
   const lock = {
@@ -280,7 +280,8 @@ function holdLock(w) {
     operation: 'deploy',
     version: 'v3',
     since: since.toISOString(),
-    expires: new Date(since.getTime() + 70 * 60_000).toISOString(),
+    expires: new Date(since.getTime() + 60_000).toISOString(),
+    lease: 60_000,
   };
   w.aws.aws.ssm.seed(`/shared-hosting/${APP}/staging/lock`, JSON.stringify(lock));
 }

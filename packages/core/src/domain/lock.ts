@@ -16,8 +16,16 @@ export interface LockRecord {
   version: string;
   /** ISO date: when it was taken. */
   since: string;
-  /** ISO date: after this, anyone may take it over. */
+  /**
+   * ISO date, by the holder's clock: its lease's end as the holder saw it at its last renewal. Shown to
+   * people; never judged (clocks disagree). A lock without `lease` (written before leases) expires then.
+   */
   expires: string;
+  /**
+   * The lease in ms (LEASE_MS): the holder renews the lock (a new parameter version) every HEARTBEAT_MS
+   * while it lives; one left unchanged for a whole lease, as measured by the one who waits, has lapsed.
+   */
+  lease?: number | undefined;
   /** The holder's CI run, when known. */
   run?: string | undefined;
 }
@@ -28,6 +36,10 @@ export interface HeldLock {
   record: LockRecord | undefined;
   parameter: ParameterValue;
 }
+
+/** A lock's lease, and how often its holder renews it (design.md: 60 s, every 20 s). */
+export const LEASE_MS = 60_000;
+export const HEARTBEAT_MS = 20_000;
 
 const SUFFIX = '/version';
 
@@ -61,6 +73,7 @@ export function newLockRecord(input: {
     version: input.version,
     since: '',
     expires: '',
+    lease: LEASE_MS,
     ...(input.run ? { run: input.run } : {}),
   };
 }
@@ -79,9 +92,72 @@ export function parseLock(value: string): LockRecord | undefined {
   }
 }
 
-/** A lock not written by hosting never expires: only `hosting unlock` removes it. */
-export function lockExpired(lock: HeldLock, now: number): boolean {
-  return lock.record !== undefined && Date.parse(lock.record.expires) <= now;
+/**
+ * Whether a lock counts as expired at `now` (this machine's clock), for `status` and `unlock`: a leased
+ * lock when SSM's LastModifiedDate (the server's clock) is a lease and CLOCK_MARGIN_MS old, an older lock
+ * at its `expires`. Deployments never take a lock over by it (clocks disagree): they watch it for a
+ * lease (`Lapse`). A lock not written by hosting never expires: only `hosting unlock --force` removes it.
+ */
+function lockExpired(lock: HeldLock, now: number): boolean {
+  const end = leaseEnd(lock);
+  return lock.record !== undefined && end !== undefined && end.getTime() <= now;
+}
+
+/**
+ * What `status` and `unlock` (without --force) allow for clocks that disagree when they compare SSM's
+ * LastModifiedDate with this machine's clock: a lease counts as over only this long after it lapsed.
+ */
+const CLOCK_MARGIN_MS = 5 * 60_000;
+
+/**
+ * Watching a held lock for its lease to lapse, on the watcher's own clock only: its holder renews it (a
+ * new parameter version) every HEARTBEAT_MS; a lock seen unchanged (same record, same version) for a whole
+ * lease has lapsed, whatever any clock says. Clocks that disagree cannot take a live lock this way.
+ */
+export class Lapse {
+  private seen: { key: string; since: number } | undefined;
+
+  /** Record a sighting; true once the same lock was seen unchanged for its whole lease. */
+  lapsed(lock: HeldLock, now: number): boolean {
+    const r = lock.record;
+    if (!r) return false;
+    if (r.lease === undefined) return lockExpired(lock, now);
+    const key = `${r.id}@${lock.parameter.version}`;
+    if (this.seen?.key !== key) this.seen = { key, since: now };
+    return now - this.seen.since >= r.lease;
+  }
+
+  /** How long until the lock seen last would lapse if it stays unchanged (0 when unknown). */
+  remaining(lock: HeldLock, now: number): number {
+    const lease = lock.record?.lease;
+    return lease !== undefined && this.seen ? Math.max(0, this.seen.since + lease - now) : 0;
+  }
+}
+
+/**
+ * The heartbeat: renew this holder's lock (PutParameter Overwrite: a new parameter version, SSM's
+ * LastModifiedDate moves) if it is still ours. `gone` (removed by hand) and `changed` (someone else's
+ * now) are not renewed.
+ */
+export async function renewLock(
+  parameters: ParameterStore,
+  name: string,
+  record: LockRecord,
+  now: number,
+): Promise<{ outcome: 'renewed' | 'gone' | 'changed'; now: HeldLock | undefined }> {
+  const held = await readLock(parameters, name);
+  if (!held) return { outcome: 'gone', now: undefined };
+  if (held.record?.id !== record.id) return { outcome: 'changed', now: held };
+  const renewed: LockRecord = {
+    ...record,
+    expires: new Date(now + (record.lease ?? LEASE_MS)).toISOString(),
+  };
+  await parameters.put(name, JSON.stringify(renewed), lockDescription(renewed));
+  return { outcome: 'renewed', now: held };
+}
+
+function lockDescription(record: LockRecord): string {
+  return `hosting lock: ${record.operation} ${record.version} by ${record.holder}`.slice(0, 1024);
 }
 
 /** "alice (deploy v2) since 2026-12-01T21:50:00.000Z, expires …, run …". */
@@ -91,7 +167,12 @@ export function describeLock(lock: HeldLock): string {
     const since = lock.parameter.lastModified?.toISOString();
     return `an unknown holder (${lock.name} was not written by hosting${since ? `, set ${since}` : ''})`;
   }
-  return `${r.holder} (${r.operation} ${r.version}) since ${r.since}, expires ${r.expires}${r.run ? `, run ${r.run}` : ''}`;
+  const renewed = lock.parameter.lastModified?.toISOString();
+  const lease =
+    r.lease !== undefined
+      ? `, lease ${Math.round(r.lease / 1000)} s${renewed ? ` last renewed ${renewed} (SSM's clock)` : ''}`
+      : `, expires ${r.expires}`;
+  return `${r.holder} (${r.operation} ${r.version}) since ${r.since}${lease}${r.run ? `, run ${r.run}` : ''}`;
 }
 
 export async function readLock(parameters: ParameterStore, name: string): Promise<HeldLock | undefined> {
@@ -105,14 +186,14 @@ export async function createLock(
   name: string,
   record: LockRecord,
 ): Promise<'taken' | 'exists'> {
-  const description = `hosting lock: ${record.operation} ${record.version} by ${record.holder}`;
-  const created = await parameters.create(name, JSON.stringify(record), description.slice(0, 1024));
+  const created = await parameters.create(name, JSON.stringify(record), lockDescription(record));
   return created === 'exists' ? 'exists' : 'taken';
 }
 
 /**
- * Delete the lock if it is still the one read (`expected` id, or the same parameter version for a
- * lock not written by hosting). Returns what it found.
+ * Delete the lock if it is still the one read: the same record (`expected.id`) and, when given, the same
+ * parameter version (a takeover must not delete a lock renewed meanwhile); for a lock not written by
+ * hosting, the same parameter version. Returns what it found.
  */
 export async function deleteLock(
   parameters: ParameterStore,
@@ -121,8 +202,11 @@ export async function deleteLock(
 ): Promise<'deleted' | 'gone' | 'changed'> {
   const now = await readLock(parameters, name);
   if (!now) return 'gone';
+  const sameVersion = expected.version === undefined || now.parameter.version === expected.version;
   const same =
-    expected.id !== undefined ? now.record?.id === expected.id : now.parameter.version === expected.version;
+    expected.id !== undefined
+      ? now.record?.id === expected.id && sameVersion
+      : now.parameter.version === expected.version;
   if (!same) return 'changed';
   await parameters.delete(name);
   return 'deleted';
@@ -141,6 +225,17 @@ export interface LockInfo {
   expired: boolean;
 }
 
+/**
+ * When a lock counts as expired for `status` and `unlock`: SSM's last renewal plus the lease plus the
+ * clock margin; a lock written before leases, its `expires`.
+ */
+function leaseEnd(lock: HeldLock): Date | undefined {
+  const r = lock.record;
+  const renewed = lock.parameter.lastModified?.getTime();
+  if (r?.lease !== undefined && renewed !== undefined) return new Date(renewed + r.lease + CLOCK_MARGIN_MS);
+  return r ? new Date(r.expires) : undefined;
+}
+
 export function lockInfo(lock: HeldLock, now: number): LockInfo {
   const r = lock.record;
   return {
@@ -149,7 +244,7 @@ export function lockInfo(lock: HeldLock, now: number): LockInfo {
     operation: r?.operation,
     version: r?.version,
     since: r ? new Date(r.since) : lock.parameter.lastModified,
-    expires: r ? new Date(r.expires) : undefined,
+    expires: r ? leaseEnd(lock) : undefined,
     run: r?.run,
     expired: lockExpired(lock, now),
   };

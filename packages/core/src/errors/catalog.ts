@@ -196,13 +196,13 @@ export const errorCatalog: readonly CatalogEntry[] = [
     title: 'A deployment is already in progress',
     cause:
       'Another deploy, rollback or promote of the same application and environment holds the deployment lock (the SSM parameter /shared-hosting/<app>/<env>/lock), or a run of the infra workflow for them is queued or in progress (started by anyone), and waiting for it was turned off (--no-wait-for-lock, wait-for-lock: false). Nothing was changed.',
-    fix: 'The message names the holder, since when and its run link. Run again when it has finished, or leave waiting for it on (the default). A lock whose holder was killed expires by itself (the message shows when), or remove it with hosting unlock --app <app> --env <env>.',
+    fix: 'The message names the holder, since when and its run link. Run again when it has finished, or leave waiting for it on (the default). A lock whose holder was killed lapses by itself: its holder renews it every 20 s, and one not renewed for 60 s is taken over by the next deployment that waits for it (saying whose it was); or remove it with hosting unlock --app <app> --env <env>.',
   },
   {
     code: 'LOCK_HELD',
     title: 'Lock not expired',
     cause:
-      'hosting unlock found the deployment lock held by an operation whose lock has not expired: it may still be running. Nothing was removed.',
+      "hosting unlock found the deployment lock held by an operation whose lease was renewed less than 60 s ago (by SSM's clock, the lock parameter's LastModifiedDate): it may still be running. Nothing was removed.",
     fix: 'Check that operation (the message names its holder and run); if it is gone (killed, its runner lost), run hosting unlock again with --force.',
   },
   {

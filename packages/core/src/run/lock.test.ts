@@ -171,8 +171,9 @@ describe('the lock parameter', () => {
     await foreignLock(t, -1);
     const result = await t.run();
     expect(result.status, result.error?.message).toBe('succeeded');
-    const warning = t.reporter.ofType('warning').find((w) => w.title === 'Expired lock taken over');
-    expect(warning?.message).toContain('took over the expired lock of carol (deploy v9)');
+    const warning = t.reporter.ofType('warning').find((w) => w.title === 'Lapsed lock taken over');
+    expect(warning?.message).toContain('took over the lock of carol (deploy v9)');
+    expect(warning?.message).toContain('it was past its expiry');
     expect(await t.parameters.get(LOCK)).toBeUndefined();
   });
 
@@ -427,7 +428,7 @@ describe('describeQuit: what a second Ctrl-C leaves', () => {
     expect(describeQuit({ ...live, phase: 'written' })).toEqual([
       `Quit after ${PARAM} was set to v2, before the infra deployment was triggered: nothing deploys it.`,
       'Fix: check hosting status; deploy again, or go back with hosting rollback.',
-      `The lock ${LOCK} is still held. Fix: remove it with hosting unlock --app hello-app --env staging.`,
+      `The lock ${LOCK} is still held; its lease lapses within 60 s and the next deployment takes it over. To remove it now: hosting unlock --app hello-app --env staging.`,
     ]);
     expect(describeQuit({ ...live, lock: undefined })).toEqual([
       'Quit before the version was written: the parameter was not changed.',

@@ -64,6 +64,8 @@ export function describeQuit(live: ReleaseLive): string[] {
       break;
   }
   if (live.lock)
-    lines.push(`The lock ${live.lock.name} is still held. Fix: remove it with ${live.lock.unlock}.`);
+    lines.push(
+      `The lock ${live.lock.name} is still held; its lease lapses within 60 s and the next deployment takes it over. To remove it now: ${live.lock.unlock}.`,
+    );
   return lines;
 }

@@ -1,11 +1,16 @@
-import { deleteLock, type LockRecord, lockParameterName, newLockRecord } from '../domain/lock.js';
+import {
+  deleteLock,
+  HEARTBEAT_MS,
+  LEASE_MS,
+  type LockRecord,
+  lockParameterName,
+  newLockRecord,
+  renewLock,
+} from '../domain/lock.js';
 import { DEFAULTS } from '../inputs/inputs.js';
 import { lock } from '../steps/lock.js';
 import type { ReleaseContext, ReleaseSpec } from './release-spec.js';
 import { unwrap } from './runner.js';
-
-/** The lock outlives the waits it covers (runs in flight, the infra run, a redeploy) by this much. */
-const LOCK_MARGIN_MS = 10 * 60_000;
 
 /** The lock of one release: taken by step `lock`, released once (after the trigger with no wait, else at the end). */
 export interface OperationLock {
@@ -22,14 +27,15 @@ export async function takeLock(ctx: ReleaseContext, spec: ReleaseSpec): Promise<
   const name = lockParameterName(spec.parameter);
   const args = unlockArgs(spec);
   let held: LockRecord | undefined;
+  let heartbeat: Heartbeat | undefined;
   const handle: OperationLock = {
     release: async () => {
       const record = held;
       held = undefined;
-      if (record) await releaseLock(ctx, name, record);
+      const lost = await heartbeat?.stop();
+      if (record) await releaseLock(ctx, name, record, lost);
     },
   };
-  const waits = 2 + (options.redeployOnRollback ? 1 : 0);
   const input = {
     name,
     record: newLockRecord({
@@ -38,7 +44,6 @@ export async function takeLock(ctx: ReleaseContext, spec: ReleaseSpec): Promise<
       version: spec.version,
       run: spec.runUrl,
     }),
-    expiresInMs: waits * spec.wait.timeoutMs + LOCK_MARGIN_MS,
     what: `${spec.application}/${spec.environment}`,
     unlockArgs: args,
     workflow: ports.workflows ? spec.workflow : undefined,
@@ -47,6 +52,7 @@ export async function takeLock(ctx: ReleaseContext, spec: ReleaseSpec): Promise<
     taken: (record: LockRecord) => {
       held = record;
       live.lock = { name, id: record.id, unlock: `hosting unlock ${args}` };
+      heartbeat = startHeartbeat(ctx, name, record);
     },
   };
   try {
@@ -64,27 +70,94 @@ function unlockArgs(spec: ReleaseSpec): string {
   return `--app ${spec.application} --env ${spec.environment}${custom ? ` --parameter ${spec.parameter}` : ''}`;
 }
 
-async function releaseLock(ctx: ReleaseContext, name: string, record: LockRecord): Promise<void> {
+/** What the heartbeat found when the lock was no longer this operation's. */
+interface Lost {
+  outcome: 'gone' | 'changed';
+  /** Who holds it now (changed). */
+  holder: string | undefined;
+  at: number;
+}
+
+interface Heartbeat {
+  /** Stop beating; resolves with what was lost, if the lock stopped being ours meanwhile. */
+  stop(): Promise<Lost | undefined>;
+}
+
+/**
+ * Renew the lock every HEARTBEAT_MS while this operation holds it (on the process's timers, so that it
+ * beats whatever the operation awaits). A lock found removed or someone else's is not renewed again: the
+ * release says which. A failed renewal is a warning; the next beat tries again.
+ */
+function startHeartbeat(ctx: ReleaseContext, name: string, record: LockRecord): Heartbeat {
+  const { parameters, reporter, clock } = ctx.ports;
+  let lost: Lost | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let beating: Promise<void> = Promise.resolve();
+  let stopped = false;
+  const beat = async () => {
+    try {
+      const renewed = await renewLock(parameters, name, record, clock.now());
+      if (renewed.outcome !== 'renewed') {
+        lost = { outcome: renewed.outcome, holder: renewed.now?.record?.holder, at: clock.now() };
+        return;
+      }
+    } catch (thrown) {
+      const message = `Could not renew the lock ${name}: ${unwrap(thrown).message} Trying again in ${HEARTBEAT_MS / 1000} s.`;
+      reporter.emit({ type: 'warning', title: 'Lock not renewed', message, at: clock.now() });
+    }
+    schedule();
+  };
+  const schedule = () => {
+    if (stopped) return;
+    timer = setTimeout(() => {
+      beating = beat();
+    }, HEARTBEAT_MS);
+    timer.unref();
+  };
+  schedule();
+  return {
+    stop: async () => {
+      stopped = true;
+      clearTimeout(timer);
+      await beating;
+      return lost;
+    },
+  };
+}
+
+async function releaseLock(
+  ctx: ReleaseContext,
+  name: string,
+  record: LockRecord,
+  lost: Lost | undefined,
+): Promise<void> {
   const { parameters, reporter, clock } = ctx.ports;
   const unlock = ctx.live.lock?.unlock ?? 'hosting unlock';
   try {
-    const outcome = await deleteLock(parameters, name, { id: record.id, version: undefined });
+    const outcome =
+      lost?.outcome ?? (await deleteLock(parameters, name, { id: record.id, version: undefined }));
     ctx.live.lock = undefined;
-    const message =
-      outcome === 'changed'
-        ? `The lock ${name} was taken over by someone else meanwhile (this operation ran past its expiry, ${record.expires}); it was left to them.`
-        : `lock ${name} released`;
-    reporter.emit(
-      outcome === 'changed'
-        ? { type: 'warning', title: 'Lock taken over', message, at: clock.now() }
-        : { type: 'debug', message, at: clock.now() },
-    );
+    if (outcome === 'deleted') {
+      reporter.emit({ type: 'debug', message: `lock ${name} released`, at: clock.now() });
+      return;
+    }
+    const message = lockLostMessage(name, outcome, lost);
+    reporter.emit({ type: 'warning', title: 'Lock no longer held', message, at: clock.now() });
   } catch (thrown) {
     reporter.emit({
       type: 'warning',
       title: 'Lock not released',
-      message: `Could not remove the lock ${name}: ${unwrap(thrown).message} Remove it with ${unlock}; otherwise it expires at ${record.expires}.`,
+      message: `Could not remove the lock ${name}: ${unwrap(thrown).message} Remove it with ${unlock}; otherwise its lease lapses ${LEASE_MS / 1000} s after its last renewal and the next deployment takes it over.`,
       at: clock.now(),
     });
   }
+}
+
+/** What happened to the lock, as far as it is known: removed (by hand), or someone else's now. */
+function lockLostMessage(name: string, outcome: 'gone' | 'changed', lost: Lost | undefined): string {
+  const when = lost ? ` (found at ${new Date(lost.at).toISOString()})` : '';
+  if (outcome === 'gone') {
+    return `The lock ${name} was removed while this operation held it${when}: someone removed it by hand (hosting unlock --force, or a delete in SSM). Another deployment may have run meanwhile: check hosting status.`;
+  }
+  return `The lock ${name} was no longer this operation's${when}: it is held by ${lost?.holder ?? 'someone else'} now (it was removed by hand, or its lease lapsed while this operation could not renew it); it was left to them. Check hosting status.`;
 }

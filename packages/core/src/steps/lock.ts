@@ -3,8 +3,9 @@ import {
   deleteLock,
   describeLock,
   type HeldLock,
+  Lapse,
+  LEASE_MS,
   type LockRecord,
-  lockExpired,
   readLock,
 } from '../domain/lock.js';
 import { InterruptedError, PreconditionError, TimeoutError } from '../errors/errors.js';
@@ -17,8 +18,6 @@ export interface LockInput {
   name: string;
   /** The record to write: who and what (`since` and `expires` are set when it is taken). */
   record: LockRecord;
-  /** How long the lock is valid once taken: it covers the wait for runs in flight and the infra run. */
-  expiresInMs: number;
   /** "hello-app/staging", for messages. */
   what: string;
   /** Flags for the fix lines, e.g. "--app hello-app --env staging". */
@@ -32,7 +31,7 @@ export interface LockInput {
 }
 
 const FIRST_POLL_MS = 2_000;
-const MAX_POLL_MS = 15_000;
+const MAX_POLL_MS = 10_000;
 
 /**
  * Take the lock of this application and environment (waiting for its holder, or refusing), then wait
@@ -85,12 +84,13 @@ async function takeLock(
   let pollMs = FIRST_POLL_MS;
   let shown: string | undefined;
   const notes: string[] = [];
+  const lapse = new Lapse();
   for (;;) {
     const now = ctx.clock.now();
     const record: LockRecord = {
       ...input.record,
       since: new Date(now).toISOString(),
-      expires: new Date(now + input.expiresInMs).toISOString(),
+      expires: new Date(now + (input.record.lease ?? LEASE_MS)).toISOString(),
     };
     if ((await createLock(parameters, input.name, record)) === 'taken') {
       input.taken(record);
@@ -107,7 +107,7 @@ async function takeLock(
       input.taken(held.record);
       break;
     }
-    if (lockExpired(held, ctx.clock.now())) {
+    if (lapse.lapsed(held, ctx.clock.now())) {
       const note = await takeOver(held, parameters, ctx);
       if (note) notes.push(note);
       continue;
@@ -120,13 +120,18 @@ async function takeLock(
       shown = who;
       notes.push(`waited for the lock held by ${who}`);
     }
-    await pause(Math.min(pollMs, Math.max(0, deadline - ctx.clock.now())), input, who, ctx);
+    // Look again when the lease would lapse, if that comes before the next poll.
+    const untilLapse = lapse.remaining(held, ctx.clock.now()) || pollMs;
+    await pause(Math.min(pollMs, untilLapse, Math.max(0, deadline - ctx.clock.now())), input, who, ctx);
     pollMs = Math.min(MAX_POLL_MS, Math.round(pollMs * 1.5));
   }
   return notes.length > 0 ? notes.join('; ') : undefined;
 }
 
-/** Remove an expired lock if it is still the one read; undefined when someone else got there first. */
+/**
+ * Remove a lock whose lease lapsed (or, written before leases, past its expiry) if it is still the one
+ * read, renewal included; undefined when someone else got there first or its holder renewed it.
+ */
 async function takeOver(
   held: HeldLock,
   parameters: ParameterStore,
@@ -134,8 +139,13 @@ async function takeOver(
 ): Promise<string | undefined> {
   const expected = { id: held.record?.id, version: held.parameter.version };
   if ((await deleteLock(parameters, held.name, expected)) !== 'deleted') return undefined;
-  const message = `took over the expired lock of ${describeLock(held)}`;
-  ctx.reporter.emit({ type: 'warning', title: 'Expired lock taken over', message, at: ctx.clock.now() });
+  const lease = held.record?.lease;
+  const why =
+    lease !== undefined
+      ? `its lease lapsed: not renewed for ${Math.round(lease / 1000)} s, so its holder is gone`
+      : 'it was past its expiry';
+  const message = `took over the lock of ${describeLock(held)}: ${why}`;
+  ctx.reporter.emit({ type: 'warning', title: 'Lapsed lock taken over', message, at: ctx.clock.now() });
   return message;
 }
 
@@ -166,7 +176,7 @@ function lockTimeout(input: LockInput, who: string): TimeoutError {
   return new TimeoutError(
     `Timed out after ${formatDuration(input.timeoutMs)} waiting for the lock of ${input.what}, held by ${who}.`,
     {
-      fix: `Nothing was changed. Run again once it has finished, or raise the timeout. If its holder is gone (killed), remove the lock: hosting unlock ${input.unlockArgs}.`,
+      fix: `Nothing was changed. Run again once it has finished, or raise the timeout. A killed holder's lock is taken over once it has not been renewed for its lease (60 s); to remove it at once: hosting unlock ${input.unlockArgs} --force.`,
       details: { lock: input.name },
     },
   );

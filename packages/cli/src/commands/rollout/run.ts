@@ -64,7 +64,13 @@ export async function runRollout(
       );
     }
     const ports = await factory({ flags, io, reporter });
-    const result = await withInterrupts((signal) => rollout(plan, ports, { signal }));
+    // A second signal quits at once: whatever this run changed is not rolled back; say where to look.
+    const services = plan.services.map((s) => s.service).join(' ');
+    const onQuit = () => [
+      `The rollout of ${plan.application} in ${plan.environment} was quit at once: a service it updated may still run the new revision${plan.release ? ', and a release task it started may still run' : ''}.`,
+      `Fix: look at them (aws ecs describe-services --cluster ${plan.cluster} --services ${services}), then roll out again (it starts clean) or put them back with UpdateService.`,
+    ];
+    const result = await withInterrupts((signal) => rollout(plan, ports, { signal }), { onQuit });
     reporter.close();
     printRollout(result, flags, io, redactor);
     return result.error ? reportFailure(result.error, flags, io, redactor) : 0;
