@@ -347,3 +347,30 @@ async function waitUntil(done: () => boolean, timeoutMs: number): Promise<void> 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
+
+describe('hostile App specs', () => {
+  it('refuses alias bombs, oversized files and values, and a parameter of another application with exit 2, before any request', async () => {
+    const bomb = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const [prev, next] of ['ab', 'bc', 'cd', 'de', 'ef', 'fg', 'gh', 'hi']) {
+      bomb.push(`${next}: &${next} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const specs: Record<string, string> = {
+      'bomb.yaml': `${bomb.join('\n')}\nenvironments:\n  staging:\n    cluster: *i\n`,
+      'self.yaml': 'environments: &e\n  staging:\n    cluster: shared\n    service: *e\n',
+      'huge.yaml': `environments:\n  staging:\n    cluster: shared\n# ${'x'.repeat(400_000)}\n`,
+      'long-value.yaml': `environments:\n  staging:\n    cluster: ${'x'.repeat(100_000)}\n`,
+      'foreign.yaml':
+        'parameter: /shared-hosting/victim-app/{environment}/version\nenvironments:\n  staging:\n    cluster: shared\n',
+    };
+    const before = proxy.seen.length;
+    for (const [file, text] of Object.entries(specs)) {
+      writeFileSync(path.join(app, file), text);
+      const r = await run(['rollout', '--app', 'hostile-app', '--env', 'staging', '--spec', file]);
+      expect(r.code, `${file}: ${r.stderr.slice(0, 400)}`).toBe(2);
+      expect(r.stderr, file).toContain(file);
+      expect(r.stderr.length, file).toBeLessThan(4000);
+      expect(r.ms, file).toBeLessThan(15_000);
+    }
+    expect(proxy.seen.length).toBe(before);
+  });
+});

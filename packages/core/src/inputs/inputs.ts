@@ -418,9 +418,10 @@ function parseParameter(
 
 /**
  * A version parameter may not be a lock, nor lie under another application's or environment's prefix
- * of the platform's layout: a deploy must never write into someone else's parameters.
+ * of the platform's layout: a deploy must never write into someone else's parameters (nor a rollout
+ * read them and move their label). Undefined when it is this application's and environment's.
  */
-function ownershipProblem(
+export function ownershipProblem(
   name: string,
   application: string | undefined,
   environment: string | undefined,

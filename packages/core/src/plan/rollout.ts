@@ -11,6 +11,7 @@ import {
   ECR_REPOSITORY_PATTERN,
   formatDuration,
   NAME_PATTERN,
+  ownershipProblem,
   PARAMETER_PATTERN,
   parseBoolean,
   parseDuration,
@@ -237,6 +238,13 @@ export function planRollout(
       where,
       `The SSM parameter "${parameter}" is not a valid parameter name.`,
       `Fix "parameter:" in ${where}: only {application} and {environment} are replaced.`,
+    );
+  const foreign = ownershipProblem(parameter, application, environment);
+  if (foreign)
+    fail(
+      where,
+      `The SSM parameter "${parameter}" ${foreign.message}`,
+      `Fix "parameter:" in ${where}. ${foreign.fix}`,
     );
   const services = planServices(application, entry, overrides, names, fail);
   const release = planRelease(entry, services);

@@ -11,6 +11,9 @@ import {
 } from '../plan/rollout.js';
 import type { AppSpec } from '../spec/app-spec.js';
 
+/** An App spec is a few lines; a file far larger is refused before it is parsed. */
+const MAX_SPEC_BYTES = 256 * 1024;
+
 /**
  * Read the App spec (`--spec`, default `apps/<application>.yaml` under `cwd`). A missing default file
  * is allowed only when `--cluster` is given (everything else has defaults); a missing `--spec` never is.
@@ -37,6 +40,13 @@ async function readAppSpec(
       given
         ? `Check the path given with ${names.spec} (relative to ${cwd}).`
         : `Create ${file} in the infra repository (see the App spec reference), pass ${names.spec}, or pass ${names.cluster}.`,
+    );
+  }
+  if (text.length > MAX_SPEC_BYTES) {
+    throw new InputError(
+      given ? names.spec : file,
+      `The App spec ${file} is ${text.length} characters long: more than ${MAX_SPEC_BYTES} is not an App spec.`,
+      `Check the path given with ${names.spec}: an App spec names a few environments in a few lines.`,
     );
   }
   // The YAML parser and the schema validator load only when a spec is read: `hosting --help` never pays for them.

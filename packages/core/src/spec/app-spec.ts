@@ -7,7 +7,7 @@ import { Ajv, type ErrorObject } from 'ajv';
 import { isMap, isScalar, LineCounter, type Node, parseDocument } from 'yaml';
 import { RELEASE_TIMEOUT } from '../domain/names.js';
 import { InputError, InputErrors } from '../errors/errors.js';
-import { parseDuration } from '../inputs/inputs.js';
+import { parseDuration, quote } from '../inputs/inputs.js';
 import { appSpecSchema as schema } from './schema.js';
 
 /** One entry of `services`: an ECS service and its app container (each defaults to the entry's name). */
@@ -75,7 +75,17 @@ export function parseAppSpec(text: string, file: string): AppSpec {
       ),
     );
   }
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    // Aliases that expand past 100 nodes (a "billion laughs") are refused by the parser.
+    data = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    throw new InputError(
+      file,
+      `${file}: not a usable App spec: ${error instanceof Error ? error.message : String(error)}.`,
+      'Write the App spec without YAML anchors and aliases that expand into large documents.',
+    );
+  }
   if (data === null || data === undefined) {
     throw new InputError(
       file,
@@ -255,7 +265,7 @@ function toInputError(
     default:
       return at(
         located(path),
-        `${where(path)} ${e.message ?? 'is invalid'}${e.data !== undefined && typeof e.data !== 'object' ? ` (got "${String(e.data)}")` : ''}.`,
+        `${where(path)} ${e.message ?? 'is invalid'}${e.data !== undefined && typeof e.data !== 'object' ? ` (got ${quote(String(e.data))})` : ''}.`,
         parent['x-fix'] ?? 'See the App spec reference for the expected form.',
       );
   }
