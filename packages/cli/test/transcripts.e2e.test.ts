@@ -18,7 +18,6 @@ const FIX = 'run `pnpm --filter @shared-hosting/cli docs:transcripts` and review
 const ELSEWHERE: Record<string, string> = {
   // The infra side's rollouts (ECS) are not in the story yet: captured from `pnpm demo` and the sandbox.
   'docs/platform/rollout.md': 'not generated yet',
-  'docs/platform/app-spec.mdx': 'not generated yet',
 };
 
 let story: Record<string, string>;

@@ -24,6 +24,7 @@ export const PAGES = [
   'docs/operations/rollback.md',
   'docs/operations/promote.md',
   'docs/operations/locking.md',
+  'docs/platform/app-spec.mdx',
 ];
 const APP = 'hello-app';
 const ECR_HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
@@ -96,9 +97,9 @@ function appRepository(work) {
 }
 
 /** Runs `line` with sh in `cwd`, stdout and stderr in one stream as a terminal shows them. */
-function sh(world, line, cwd) {
+function sh(world, line, cwd, onOutput) {
   return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', `${line} 2>&1`], {
+    const child = spawn('sh', ['-c', `exec 2>&1; ${line}`], {
       cwd,
       env: world.env,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -106,6 +107,7 @@ function sh(world, line, cwd) {
     let out = '';
     child.stdout.on('data', (d) => {
       out += d;
+      onOutput?.(out);
     });
     child.once('error', reject);
     child.once('close', (code) => resolve({ code: code ?? -1, out }));
@@ -140,6 +142,9 @@ async function startWorld() {
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
   };
   const app = appRepository(work);
+  // The infrastructure repository's checkout, where `hosting rollout` reads apps/<application>.yaml.
+  const infra = path.join(work, 'infra');
+  mkdirSync(path.join(infra, 'apps'), { recursive: true });
   const caller = {
     arn: 'arn:aws:iam::123456789012:user/alice',
     region: aws.region,
@@ -150,7 +155,7 @@ async function startWorld() {
     await aws.stop();
     rmSync(work, { recursive: true, force: true });
   };
-  return { work, aws, github, env, app, digests, caller, stop };
+  return { work, aws, github, env, app, infra, digests, caller, stop };
 }
 
 /**
@@ -160,18 +165,28 @@ async function startWorld() {
  */
 function commands(w) {
   const scenario = w.github.scenario;
+  let competing;
   const deploy = (environment, version, extra = '', options = {}) => ({
     before: () => {
       git(w.app, 'checkout', '-q', version);
+      competing = undefined;
       if (options.competing)
-        scenario.dispatchAs('bob', {
+        competing = scenario.dispatchAs('bob', {
           inputs: { application: APP, environment },
-          plan: infraRun(environment, 'success', options.competing),
+          plan: infraRun(environment, 'success', 3_600_000),
         });
       // The story's set-up (no block shows it) needs no run the CLI's polls can watch: a quick one.
       scenario.nextRun(
         options.quick ? infraRun(environment, 'success', 0, 100) : infraRun(environment, options.conclusion),
       );
+    },
+    // Someone else's run stays queued until this deploy says it waits for it, then leaves the queue
+    // `options.competing` ms later (a loaded machine's slow preflight cannot let it end first).
+    onOutput: (out) => {
+      if (!competing || !out.includes(`waiting for run ${competing.id}`)) return;
+      const queuedMs = Date.now() - competing.createdAt + options.competing;
+      competing.plan = { ...competing.plan, queuedMs };
+      competing = undefined;
     },
     line: `hosting deploy --app ${APP} --env ${environment} --version ${version}${extra} --infra-repo acme/infra`,
   });
@@ -238,9 +253,16 @@ function story(w) {
       id: 'rollback-redeploy',
     },
     { id: 'history-production-rollbacks', line: `hosting history --app ${APP} --env production --limit 4` },
-    // Someone else's deployment of staging, queued for 3 s: this one waits for it.
-    { ...deploy('staging', 'v1.4.0', '', { competing: 3000 }), id: 'deploy-waits' },
+    // Someone else's deployment of staging, queued: this one waits for it.
+    { ...deploy('staging', 'v1.4.0', '', { competing: 1000 }), id: 'deploy-waits' },
     ...lockStory(w),
+    {
+      id: 'app-spec-errors',
+      cwd: w.infra,
+      before: () =>
+        writeFileSync(path.join(w.infra, `apps/${APP}.yaml`), 'environments:\n  e1:\n    clustr: x\n'),
+      line: `hosting rollout --app ${APP} --env e1      # apps/${APP}.yaml has "clustr: x" on line 3`,
+    },
     // Someone else's, queued for a minute: this one refuses at once.
     {
       ...deploy('staging', 'v1.5.0', ' --no-wait-for-lock', { competing: 60_000 }),
@@ -268,6 +290,7 @@ function holdLock(w) {
 function lockStory(w) {
   const scenario = w.github.scenario;
   const lockName = `/shared-hosting/${APP}/staging/lock`;
+  let released = false;
   return [
     {
       id: 'lock-wait',
@@ -275,9 +298,13 @@ function lockStory(w) {
       before: () => {
         git(w.app, 'checkout', '-q', 'v1.5.0');
         holdLock(w);
-        // alice's deploy ends 2.5 s later and deletes its lock.
-        setTimeout(() => w.aws.aws.ssm.handle('DeleteParameter', { Name: lockName }, w.caller), 2500);
         scenario.nextRun(infraRun('staging'));
+      },
+      // alice's deploy ends 1.5 s after this one started waiting for it, and deletes its lock.
+      onOutput: (out) => {
+        if (!out.includes('waiting for the lock') || released) return;
+        released = true;
+        setTimeout(() => w.aws.aws.ssm.handle('DeleteParameter', { Name: lockName }, w.caller), 1500);
       },
       line: `hosting deploy --app ${APP} --env staging --version v1.5.0 --infra-repo acme/infra`,
     },
@@ -324,7 +351,7 @@ export async function runStory() {
       await step.before?.();
       const shown = [];
       for (const line of [step.line].flat()) {
-        const result = await sh(w, line, w.app);
+        const result = await sh(w, line, step.cwd ?? w.app, step.onOutput);
         if (!step.id && result.code !== 0)
           throw new Error(`story: "${line}" exited ${result.code}:\n${result.out}`);
         const out = present(w, result.out);
