@@ -466,9 +466,11 @@ function entryJson(e: HistoryEntry) {
 
 /** The markdown table of RESULT_FIELDS, for the CLI reference page. */
 export function resultFieldsMarkdown(): string {
+  // The type cell is MDX: "|" would end the cell, "{" would open an expression ({ parameter: boolean, ... }).
+  const cell = (text: string) => text.replace(/\|/g, '\\|').replace(/\{/g, '&#123;').replace(/\}/g, '&#125;');
   const rows = RESULT_FIELDS.map(
     (f) =>
-      `| \`${f.key}\` | ${f.commands.map((c) => `\`${c}\``).join(', ')} | ${f.type.replace(/\|/g, '\\|')} | ${f.description} |`,
+      `| \`${f.key}\` | ${f.commands.map((c) => `\`${c}\``).join(', ')} | ${cell(f.type)} | ${f.description} |`,
   );
   return ['| key | commands | type | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }
