@@ -4,12 +4,10 @@
  */
 import { ECRClient } from '@aws-sdk/client-ecr';
 import { SSMClient } from '@aws-sdk/client-ssm';
-import { AwsCaller } from './call.js';
 import { awsSettings, clientConfig, quietly } from './config.js';
-import { boundCredentials } from './credentials.js';
 import { EcrRegistry } from './ecr.js';
 import type { AwsPorts, AwsPortsOptions } from './options.js';
-import { resolveRegion } from './parameters.js';
+import { connect } from './parameters.js';
 import { SsmParameterStore } from './ssm.js';
 
 export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPorts> {
@@ -23,23 +21,9 @@ export async function createAwsClients(options: AwsPortsOptions): Promise<AwsPor
     });
     return { ssm, ecr };
   });
-  let region: string;
-  try {
-    region = await resolveRegion(settings, ssm);
-  } catch (error) {
+  const { aws, region } = await connect(settings, ssm, () => {
     ssm.destroy();
     ecr.destroy();
-    throw error;
-  }
-  const aws = new AwsCaller(region, settings.profile, settings.env);
-  await boundCredentials(ssm.config.credentials, {
-    profile: settings.profile,
-    deadlineMs: settings.credentialsDeadlineMs,
-    mapError: (error) => aws.mapError(error, { service: 'ssm', action: 'GetParameter' }),
-  }).catch((error: unknown) => {
-    ssm.destroy();
-    ecr.destroy();
-    throw error;
   });
   return {
     registry: new EcrRegistry(ecr, aws),

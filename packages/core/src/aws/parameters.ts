@@ -13,27 +13,36 @@ import { SsmParameterStore } from './ssm.js';
 export async function createSsmParameterStore(options: AwsPortsOptions): Promise<ParameterStore> {
   const settings = awsSettings(options);
   const ssm = quietly(() => new SSMClient(clientConfig(options, settings, 'SSM')));
-  let region: string;
-  try {
-    region = await resolveRegion(settings, ssm);
-  } catch (error) {
-    ssm.destroy();
-    throw error;
-  }
-  const aws = new AwsCaller(region, settings.profile, settings.env);
-  await boundCredentials(ssm.config.credentials, {
-    profile: settings.profile,
-    deadlineMs: settings.credentialsDeadlineMs,
-    mapError: (error) => aws.mapError(error, { service: 'ssm', action: 'GetParameter' }),
-  }).catch((error: unknown) => {
-    ssm.destroy();
-    throw error;
-  });
+  const { aws } = await connect(settings, ssm, () => ssm.destroy());
   return new SsmParameterStore(ssm, aws, { baseDelayMs: settings.baseDelayMs, debug: settings.debug });
 }
 
+/**
+ * The region and the credentials of the clients built on `ssm`'s settings, resolved once (the credentials
+ * within their deadline); on failure `destroy` closes the clients before the error goes up.
+ */
+export async function connect(
+  settings: AwsSettings,
+  ssm: SSMClient,
+  destroy: () => void,
+): Promise<{ aws: AwsCaller; region: string }> {
+  try {
+    const region = await resolveRegion(settings, ssm);
+    const aws = new AwsCaller(region, settings.profile, settings.env);
+    await boundCredentials(ssm.config.credentials, {
+      profile: settings.profile,
+      deadlineMs: settings.credentialsDeadlineMs,
+      mapError: (error) => aws.mapError(error, { service: 'ssm', action: 'GetParameter' }),
+    });
+    return { aws, region };
+  } catch (error) {
+    destroy();
+    throw error;
+  }
+}
+
 /** The region given (checked by awsSettings), else the profile's, checked the same way; none: InputError. */
-export async function resolveRegion(settings: AwsSettings, ssm: SSMClient): Promise<string> {
+async function resolveRegion(settings: AwsSettings, ssm: SSMClient): Promise<string> {
   if (settings.explicitRegion) return settings.explicitRegion;
   const input = `the region of AWS profile "${settings.profile ?? 'default'}"`;
   const region = await Promise.resolve()
