@@ -1,5 +1,5 @@
-import { availableParallelism, loadavg } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Test kinds, told by the file name (CONTRIBUTING.md has the rule and the timings):
@@ -30,30 +30,73 @@ export const UNRENAMED_INTEGRATION: Readonly<Record<string, readonly string[]>> 
 };
 
 /**
- * How many test files of a package run at once. Integration and e2e files mostly wait (on builds, peers,
- * child processes), so on an idle machine they run 3 at a time even on 2 cores (vitest's default is
- * cores - 1: 1 here). Tests use OS-chosen ports and private temp dirs, so files share nothing. On a machine
- * already busy (load above the cores), fewer: the timing tests keep their margins. TEST_WORKERS overrides.
+ * How many test files of a package run at once in `pnpm test`. Most integration and e2e files wait (on child
+ * processes of the built bin, peers, the real clock: leases, polls, deadlines), so several run beside each
+ * other even on 2 cores; the five packages' runs overlap too (turbo). Tests use OS-chosen ports and private
+ * temp dirs, so files share nothing. A fixed number, not one from the load average: in `pnpm test` the load is
+ * the run's own (a 1-minute average that lags), and the old load-based count ran the CLI's files one at a
+ * time on CI. TEST_WORKERS overrides (for example 1 to bisect a flaky file).
  */
-export function testWorkers(
-  env = process.env,
-  cores = availableParallelism(),
-  load = loadavg()[0] ?? 0,
-): number {
+const WORKERS: Readonly<Record<string, number>> = {
+  // The built bin's e2e files: mostly waiting on its polls and on the peers.
+  cli: 5,
+  // Real builds (buildah, docker, podman) and the unit files.
+  core: 3,
+  // The bundle on Node 24 against the peers.
+  action: 3,
+  testkit: 3,
+};
+
+function testWorkers(name: string, env = process.env): number {
   const set = Number.parseInt(env.TEST_WORKERS ?? '', 10);
-  if (set > 0) return set;
-  return Math.max(1, Math.min(cores + 1, Math.round(cores + 1 - load / cores)));
+  return set > 0 ? set : (WORKERS[name] ?? 2);
 }
 
-/** Shared vitest settings: resolve workspace packages to their TypeScript sources. */
-export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
-  test: {
-    include: UNIT_FILES,
-    ...TIMEOUTS,
-    maxWorkers: testWorkers(),
-    reporters: ['default', 'json'],
-    outputFile: { json: 'test-results/vitest.json' },
-  },
-});
+/**
+ * Files that wait longest on the real clock, longest first: each package's run starts them first, so that
+ * their waits overlap its other files instead of ending the run alone. Without a cache (CI's clean clone)
+ * vitest would start the largest files first. Paths from the package's folder.
+ */
+const LONG_WAITS = [
+  'test/reliability.e2e.test.ts', // the real 60 s lease after kill -9, a 45 s request deadline
+  'test/transcripts.e2e.test.ts', // the docs' story, in order, each run watched by the CLI's 1 s polls
+  'test/operations.integration.test.ts', // the CLI's 1 s GitHub polls and 2 s lock polls
+  'test/docs-examples.e2e.test.ts',
+  'test/site.e2e.test.ts', // Chromium over every page
+  'test/bundle.e2e.test.ts',
+  'src/builders/buildah-cache.test.ts',
+];
+
+/** Vitest's order (failed first, then the longest last time, else the largest), with LONG_WAITS first. */
+class LongWaitsFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const index = LONG_WAITS.findIndex((end) => file.moduleId.endsWith(`/${end}`));
+      return index < 0 ? LONG_WAITS.length : index;
+    };
+    const sorted = await super.sort(files);
+    return sorted
+      .map((file, order) => ({ file, order }))
+      .sort((a, b) => rank(a.file) - rank(b.file) || a.order - b.order)
+      .map(({ file }) => file);
+  }
+}
+
+/**
+ * The vitest settings of a package's `pnpm test` run (`name` is the package's folder name): every kind of
+ * test, workspace packages resolved to their TypeScript sources, a JSON report for CI's summary.
+ */
+export function packageConfig(name: string) {
+  return defineConfig({
+    resolve: { conditions: ['source'] },
+    ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+    test: {
+      include: UNIT_FILES,
+      ...TIMEOUTS,
+      maxWorkers: testWorkers(name),
+      sequence: { sequencer: LongWaitsFirst },
+      reporters: ['default', 'json'],
+      outputFile: { json: 'test-results/vitest.json' },
+    },
+  });
+}

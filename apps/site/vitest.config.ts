@@ -1,8 +1,8 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared.ts';
+import { packageConfig } from '../../vitest.shared.ts';
 
 export default mergeConfig(
-  shared,
+  packageConfig('site'),
   defineConfig({
     test: {
       include: ['test/**/*.test.ts'],
