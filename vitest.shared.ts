@@ -39,12 +39,12 @@ export const UNRENAMED_INTEGRATION: Readonly<Record<string, readonly string[]>> 
  */
 const WORKERS: Readonly<Record<string, number>> = {
   // The built bin's e2e files: mostly waiting on its polls and on the peers.
-  cli: 5,
+  cli: 4,
   // Real builds (buildah, docker, podman) and the unit files.
   core: 3,
   // The bundle on Node 24 against the peers.
-  action: 3,
-  testkit: 3,
+  action: 2,
+  testkit: 2,
 };
 
 function testWorkers(name: string, env = process.env): number {
