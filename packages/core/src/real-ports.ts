@@ -1,5 +1,6 @@
 import type { StepId } from './domain/steps.js';
 import { createGitHubPorts, type GitHubPortsOptions } from './github-ports.js';
+import type { AdapterNames } from './inputs/names.js';
 import type { Ports } from './ports/bundles.js';
 import type { Reporter } from './ports/events.js';
 import type { BuilderName, Clock } from './ports/ports.js';
@@ -9,6 +10,8 @@ export interface CreatePortsOptions extends GitHubPortsOptions {
   builder: BuilderName | 'auto';
   region?: string | undefined;
   profile?: string | undefined;
+  /** How the adapter calls the settings the ports' messages name (region, repository, builder, ...). */
+  names: AdapterNames;
   clock?: Clock | undefined;
   cwd?: string | undefined;
 }
@@ -61,6 +64,7 @@ export async function createPorts(options: CreatePortsOptions): Promise<RealPort
   const aws = await createAwsPorts({
     region: options.region,
     profile: options.profile,
+    names: options.names,
     env,
     onRetry: progress,
   });
@@ -70,6 +74,7 @@ export async function createPorts(options: CreatePortsOptions): Promise<RealPort
       builder ??= import('./builders/index.js').then(({ selectBuilder }) =>
         selectBuilder(options.builder, {
           env,
+          builderInput: options.names.builder,
           log: (message: string) =>
             reporter.emit({ type: 'step-progress', step: 'build', message, at: clock.now() }),
         }),
@@ -93,6 +98,7 @@ interface CreateRolloutPortsOptions {
   reporter: Reporter;
   region?: string | undefined;
   profile?: string | undefined;
+  names: AdapterNames;
   clock?: Clock | undefined;
 }
 
@@ -109,6 +115,7 @@ export async function createRolloutPorts(
   const settings = {
     region: options.region,
     profile: options.profile,
+    names: options.names,
     env: options.env,
     debug: (message: string) => reporter.emit({ type: 'debug', message, at: clock.now() }),
     onRetry: progress,
