@@ -73,6 +73,10 @@ export const ACTION_ADAPTER_NAMES: AdapterNames = {
   service: ACTION_ROLLOUT_NAMES.service,
   container: ACTION_ROLLOUT_NAMES.container,
   timeout: ACTION_INPUT_NAMES.timeout,
+  cancelOnTimeout: ACTION_INPUT_NAMES.cancelOnTimeout,
+  infraRepository: ACTION_INPUT_NAMES.infraRepository,
+  infraWorkflow: ACTION_INPUT_NAMES.infraWorkflow,
+  infraRef: ACTION_INPUT_NAMES.infraRef,
   debug: 'ACTIONS_STEP_DEBUG=true',
 };
 

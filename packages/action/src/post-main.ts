@@ -52,6 +52,7 @@ async function cancelLeftRun(): Promise<void> {
     githubAppPrivateKey: appKey,
     env,
     reporter: { ...silentReporter, registerSecret: (secret) => core.setSecret(secret) },
+    names: ACTION_ADAPTER_NAMES,
   });
   if (!workflows) return notCancelled(saved, 'No GitHub token');
   try {

@@ -10,8 +10,6 @@ export interface CreatePortsOptions extends GitHubPortsOptions {
   builder: BuilderName | 'auto';
   region?: string | undefined;
   profile?: string | undefined;
-  /** How the adapter calls the settings the ports' messages name (region, repository, builder, ...). */
-  names: AdapterNames;
   clock?: Clock | undefined;
   cwd?: string | undefined;
 }

@@ -65,5 +65,9 @@ export const CLI_ADAPTER_NAMES: AdapterNames = {
   service: CLI_ROLLOUT_NAMES.service,
   container: CLI_ROLLOUT_NAMES.container,
   timeout: CLI_INPUT_NAMES.timeout,
+  cancelOnTimeout: CLI_INPUT_NAMES.cancelOnTimeout,
+  infraRepository: CLI_INPUT_NAMES.infraRepository,
+  infraWorkflow: CLI_INPUT_NAMES.infraWorkflow,
+  infraRef: CLI_INPUT_NAMES.infraRef,
   debug: '--debug',
 };

@@ -38,7 +38,11 @@ describe('loading', () => {
     expect(probe.loaded).toEqual([]);
 
     // First use loads them: the probes see it (so the check above can fail).
-    await github.createGitHubWorkflows({ token: 'not-a-token', baseUrl: 'http://127.0.0.1:9' });
+    await github.createGitHubWorkflows({
+      names: CLI_ADAPTER_NAMES,
+      token: 'not-a-token',
+      baseUrl: 'http://127.0.0.1:9',
+    });
     expect(new Set(probe.loaded)).toEqual(
       new Set([
         'github/workflows',

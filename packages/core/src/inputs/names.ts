@@ -18,6 +18,11 @@ export interface AdapterNames {
   service: string;
   container: string;
   timeout: string;
+  cancelOnTimeout: string;
+  /** The infra repository, its workflow and ref (the GitHub side's fixes). */
+  infraRepository: string;
+  infraWorkflow: string;
+  infraRef: string;
   /** How a user asks for debug output (the CLI's `--debug`, the Action's `ACTIONS_STEP_DEBUG=true`). */
   debug: string;
 }

@@ -109,6 +109,10 @@ export const CLI_ADAPTER_NAMES: AdapterNames = {
   service: '--service',
   container: '--container',
   timeout: '--timeout',
+  cancelOnTimeout: '--cancel-on-timeout',
+  infraRepository: '--infra-repo',
+  infraWorkflow: '--infra-workflow',
+  infraRef: '--infra-ref',
   debug: '--debug',
 };
 
@@ -124,5 +128,9 @@ export const ACTION_ADAPTER_NAMES: AdapterNames = {
   service: 'service',
   container: 'container',
   timeout: 'timeout',
+  cancelOnTimeout: 'cancel-on-timeout',
+  infraRepository: 'infra-repository',
+  infraWorkflow: 'infra-workflow',
+  infraRef: 'infra-ref',
   debug: 'ACTIONS_STEP_DEBUG=true',
 };
