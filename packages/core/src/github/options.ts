@@ -1,4 +1,5 @@
 /** The options of the GitHub `InfraWorkflows`. Loads nothing. */
+import type { AdapterNames } from '../inputs/names.js';
 import type { Clock } from '../ports/ports.js';
 import type { GitHubAccess, GitHubAppCredentials } from './app-auth.js';
 
@@ -48,4 +49,6 @@ export interface GitHubWorkflowsOptions {
   /** Warnings and notes for humans (retries, fallbacks). Never contains the token. */
   log?: ((message: string) => void) | undefined;
   tuning?: GitHubTuning | undefined;
+  /** How the adapter calls the settings the fixes name (infra repository, workflow, ref, timeout). */
+  names: AdapterNames;
 }
