@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from 'node:os';
 import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
@@ -29,16 +30,17 @@ export const UNRENAMED_INTEGRATION: Readonly<Record<string, readonly string[]>> 
   ],
 };
 
+/** Unit files that must not share a module cache (they check which modules an import evaluates). */
+export const ISOLATED: Readonly<Record<string, readonly string[]>> = { core: ['src/github/lazy.test.ts'] };
+
 /**
- * How many test files of a package run at once in `pnpm test`. Most integration and e2e files wait (on child
- * processes of the built bin, peers, the real clock: leases, polls, deadlines), so several run beside each
- * other even on 2 cores; the five packages' runs overlap too (turbo). Tests use OS-chosen ports and private
- * temp dirs, so files share nothing. A fixed number, not one from the load average: in `pnpm test` the load is
- * the run's own (a 1-minute average that lags), and the old load-based count ran the CLI's files one at a
- * time on CI. TEST_WORKERS overrides (for example 1 to bisect a flaky file).
+ * How many test files of a package run at once on an idle machine, in `pnpm test` and in a package's own
+ * run. Most integration and e2e files wait (on child processes of the built bin, the peers, the real clock:
+ * leases, polls, deadlines), so several run beside each other even on 2 cores, and turbo runs the packages
+ * side by side. Tests use OS-chosen ports and private temp dirs, so files share nothing.
  */
 const WORKERS: Readonly<Record<string, number>> = {
-  // The built bin's e2e files: mostly waiting on its polls and on the peers.
+  // The built bin's files: mostly waiting on its polls and on the peers.
   cli: 4,
   // Real builds (buildah, docker, podman) and the unit files.
   core: 3,
@@ -47,9 +49,19 @@ const WORKERS: Readonly<Record<string, number>> = {
   testkit: 2,
 };
 
+/**
+ * Fewer on a machine that others keep busy, so that the tests about timing keep their margins: the load
+ * above the cores, per core, divides the count (on 2 cores, load 4: half; load 15: one file at a time).
+ * In `pnpm test` the load is the one before it started (`TEST_LOAD`, set by the root script): the run's
+ * own load (its typecheck, builds, the other packages) is what these counts are for. TEST_WORKERS overrides (for example 1 to bisect a flaky file).
+ */
 function testWorkers(name: string, env = process.env): number {
   const set = Number.parseInt(env.TEST_WORKERS ?? '', 10);
-  return set > 0 ? set : (WORKERS[name] ?? 2);
+  if (set > 0) return set;
+  const load = Number.parseFloat(env.TEST_LOAD ?? '') || (loadavg()[0] ?? 0);
+  const cores = availableParallelism();
+  const busy = Math.max(0, load - cores) / cores;
+  return Math.max(1, Math.round((WORKERS[name] ?? 2) / (1 + busy)));
 }
 
 /**
@@ -83,20 +95,30 @@ class LongWaitsFirst extends BaseSequencer {
 }
 
 /**
- * The vitest settings of a package's `pnpm test` run (`name` is the package's folder name): every kind of
- * test, workspace packages resolved to their TypeScript sources, a JSON report for CI's summary.
+ * The vitest settings of a package's run (`name` is its folder's name), every kind of test: the unit files
+ * share a module cache per worker as in `pnpm test:unit` (they leave no global state behind, and the
+ * testkit's peers and descriptions load once per worker instead of once per file); the integration and e2e
+ * files, and those listed in ISOLATED, each get a fresh module graph. Workspace packages resolve to their
+ * TypeScript sources; a JSON report for CI's summary (scripts/test-summary.mjs).
  */
 export function packageConfig(name: string) {
+  const slow = [...SLOW_FILES, ...(UNRENAMED_INTEGRATION[name] ?? []), ...(ISOLATED[name] ?? [])];
   return defineConfig({
     resolve: { conditions: ['source'] },
     ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
     test: {
-      include: UNIT_FILES,
       ...TIMEOUTS,
       maxWorkers: testWorkers(name),
       sequence: { sequencer: LongWaitsFirst },
       reporters: ['default', 'json'],
       outputFile: { json: 'test-results/vitest.json' },
+      projects: [
+        {
+          extends: true,
+          test: { name, include: UNIT_FILES, exclude: ['**/node_modules/**', ...slow], isolate: false },
+        },
+        { extends: true, test: { name: `${name}-slow`, include: slow, exclude: ['**/node_modules/**'] } },
+      ],
     },
   });
 }

@@ -5,7 +5,6 @@ export default mergeConfig(
   packageConfig('site'),
   defineConfig({
     test: {
-      include: ['test/**/*.test.ts'],
       // One browser, one server: the files share the machine's two cores with everything else.
       fileParallelism: false,
       testTimeout: 60_000,
