@@ -77,7 +77,8 @@ function attemptTimeouts(o: ClientOptions) {
       const timer = AbortSignal.timeout(o.requestTimeoutMs);
       // Hooks share one options object (before-after-hook binds it): set the attempt's signal in place,
       // and put the call's back for the next attempt.
-      const request_ = (options.request ??= {});
+      options.request ??= {};
+      const request_ = options.request;
       request_.signal = call ? AbortSignal.any([call, timer]) : timer;
       try {
         return await request(options);
