@@ -29,6 +29,7 @@ import {
 import type { ReleaseLive } from '@shared-hosting/core/adapter';
 import { ACTION_NAMES, type CommandName, operationInputs, parseDryRun } from './command-input.js';
 import {
+  ACTION_ADAPTER_NAMES,
   ACTION_INPUT_NAMES,
   ACTION_ROLLOUT_NAMES,
   type ActionInputs,
@@ -77,6 +78,7 @@ async function withReleasePorts(
     onGitHubToken: session.onGitHubToken,
     env,
     reporter,
+    names: ACTION_ADAPTER_NAMES,
   });
   try {
     return await work(ports, { signal, tokenInput: GITHUB_TOKEN_INPUT, live });
@@ -111,7 +113,7 @@ const resumeCommand =
     return {
       cancels: undefined,
       run: async ({ env, reporter, signal }) => {
-        const ports = await createRolloutPorts({ env, reporter });
+        const ports = await createRolloutPorts({ env, reporter, names: ACTION_ADAPTER_NAMES });
         const result = await resume(planResume(plan, action), ports, { signal });
         return { command: action, result };
       },
@@ -162,7 +164,7 @@ export const COMMANDS: Record<CommandName, Prepare> = {
     return {
       cancels: undefined,
       run: async ({ env, reporter, signal }) => {
-        const ports = await createRolloutPorts({ env, reporter });
+        const ports = await createRolloutPorts({ env, reporter, names: ACTION_ADAPTER_NAMES });
         return { command: 'rollout', result: await rollout(plan, ports, { signal }) };
       },
     };

@@ -1,4 +1,5 @@
 import {
+  type AdapterNames,
   blankToUndefined,
   type DeployInputs,
   type InputKey,
@@ -54,6 +55,29 @@ export const ACTION_ROLLOUT_NAMES: RolloutInputNames = {
   timeout: 'timeout',
   waitUntil: 'wait-until',
   dryRun: 'dry-run',
+};
+
+/**
+ * The settings the core's port and step messages name, as the Action calls them. It has no region or
+ * profile input (AWS_REGION and AWS_PROFILE only, set by aws-actions/configure-aws-credentials); debug
+ * output is the runner's step debug logging.
+ */
+export const ACTION_ADAPTER_NAMES: AdapterNames = {
+  region: undefined,
+  profile: undefined,
+  repository: ACTION_INPUT_NAMES.repository,
+  parameter: ACTION_INPUT_NAMES.parameter,
+  version: ACTION_INPUT_NAMES.version,
+  builder: ACTION_INPUT_NAMES.builder,
+  cluster: ACTION_ROLLOUT_NAMES.cluster,
+  service: ACTION_ROLLOUT_NAMES.service,
+  container: ACTION_ROLLOUT_NAMES.container,
+  timeout: ACTION_INPUT_NAMES.timeout,
+  cancelOnTimeout: ACTION_INPUT_NAMES.cancelOnTimeout,
+  infraRepository: ACTION_INPUT_NAMES.infraRepository,
+  infraWorkflow: ACTION_INPUT_NAMES.infraWorkflow,
+  infraRef: ACTION_INPUT_NAMES.infraRef,
+  debug: 'ACTIONS_STEP_DEBUG=true',
 };
 
 /** Reads one Action input by its name in action.yml; '' when not given (like `core.getInput`). */

@@ -6,7 +6,12 @@
  */
 import * as core from '@actions/core';
 import { createGitHubPorts, revokeGitHubAppTokens, silentReporter } from '@shared-hosting/core';
-import { GITHUB_APP_ID_INPUT, GITHUB_APP_KEY_INPUT, GITHUB_TOKEN_INPUT } from './inputs.js';
+import {
+  ACTION_ADAPTER_NAMES,
+  GITHUB_APP_ID_INPUT,
+  GITHUB_APP_KEY_INPUT,
+  GITHUB_TOKEN_INPUT,
+} from './inputs.js';
 import {
   APP_TOKENS_STATE,
   LOCK_STATE,
@@ -47,6 +52,7 @@ async function cancelLeftRun(): Promise<void> {
     githubAppPrivateKey: appKey,
     env,
     reporter: { ...silentReporter, registerSecret: (secret) => core.setSecret(secret) },
+    names: ACTION_ADAPTER_NAMES,
   });
   if (!workflows) return notCancelled(saved, 'No GitHub token');
   try {
@@ -65,7 +71,7 @@ async function releaseLeftLock(): Promise<void> {
   if (!saved) return;
   const { releaseLeftLock: release } = await import('./post-lock.js');
   try {
-    const outcome = await release(saved, { env: process.env });
+    const outcome = await release(saved, { env: process.env, names: ACTION_ADAPTER_NAMES });
     core.info(
       outcome === 'deleted'
         ? `Released the deployment lock ${saved.name} the main step held.`

@@ -9,7 +9,7 @@ import { createRolloutPorts, silentReporter } from '@shared-hosting/core';
 import { type AwsPeers, CRASH_LABEL, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseFileCommands } from '../test/runner.js';
-import { inputVariable } from './inputs.js';
+import { ACTION_ADAPTER_NAMES, inputVariable } from './inputs.js';
 import { run } from './main.js';
 
 let peers: AwsPeers;
@@ -31,7 +31,9 @@ beforeAll(async () => {
       '  multi:\n    cluster: shared-multi\n    services:\n      web: { service: shop-web }\n      worker: { service: shop-worker }\n' +
       '    release: { service: web, command: [bin/migrate] }\n',
   );
-  const parameters = (await createRolloutPorts({ env: peers.env, reporter: silentReporter })).parameters;
+  const parameters = (
+    await createRolloutPorts({ env: peers.env, reporter: silentReporter, names: ACTION_ADAPTER_NAMES })
+  ).parameters;
   for (const [cluster, env, version] of [
     ['shared-staging', 'staging', 'v2'],
     ['shared-qa', 'qa', 'v3'],
@@ -210,7 +212,11 @@ describe('command: rollout with a pause hook, continue and abort', () => {
         ACTION_ROLLOUT_NAMES,
         work,
       );
-      const ports = await createRolloutPorts({ env: peers.env, reporter: silentReporter });
+      const ports = await createRolloutPorts({
+        env: peers.env,
+        reporter: silentReporter,
+        names: ACTION_ADAPTER_NAMES,
+      });
       return resume(planResume(plan, 'continue'), ports);
     })();
     const { exitCode, outputs, summary } = await runAction({ environment: 'prod' });

@@ -7,6 +7,7 @@ import * as fixtures from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import {
+  ACTION_ADAPTER_NAMES,
   ACTION_INPUT_NAMES,
   ACTION_OPERATION_NAMES,
   ACTION_ROLLOUT_NAMES,
@@ -73,6 +74,7 @@ describe('action.yml', () => {
     expect(fixtures.ACTION_INPUT_NAMES).toEqual(ACTION_INPUT_NAMES);
     expect(fixtures.ACTION_OPERATION_NAMES).toEqual(ACTION_OPERATION_NAMES);
     expect(fixtures.ACTION_ROLLOUT_NAMES).toEqual(ACTION_ROLLOUT_NAMES);
+    expect(fixtures.ACTION_ADAPTER_NAMES).toEqual(ACTION_ADAPTER_NAMES);
   });
 
   it('declares the outputs of design.md', () => {

@@ -35,7 +35,11 @@ try {
       bakeTimeInMinutes: 1,
     },
   });
-  const { parameters } = await core.createRolloutPorts({ env: peers.env, reporter: { emit() {} } });
+  const { parameters } = await core.createRolloutPorts({
+    env: peers.env,
+    reporter: { emit() {} },
+    names: (await import('@shared-hosting/core/testing')).CLI_ADAPTER_NAMES,
+  });
   await parameters.put('/shared-hosting/bench-app/bench/version', 'v2', 'v2');
   mkdirSync(path.join(infra, 'apps'));
   writeFileSync(

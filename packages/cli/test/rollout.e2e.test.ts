@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createRolloutPorts, type ParameterStore, silentReporter } from '@shared-hosting/core';
 import { type AwsPeers, CRASH_LABEL, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { CLI_ADAPTER_NAMES } from '../src/runtime/names.js';
 
 const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
 const ENVIRONMENTS = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'];
@@ -78,7 +79,9 @@ beforeAll(async () => {
   peers.createRepository('hello-app');
   for (const tag of ['v1', 'v2']) digests[tag] = await pushTestImage(peers.registry, 'hello-app', tag);
   digests.v3 = await pushTestImage(peers.registry, 'hello-app', 'v3', { labels: { [CRASH_LABEL]: 'true' } });
-  parameters = (await createRolloutPorts({ env: peers.env, reporter: silentReporter })).parameters;
+  parameters = (
+    await createRolloutPorts({ env: peers.env, reporter: silentReporter, names: CLI_ADAPTER_NAMES })
+  ).parameters;
   infra = mkdtempSync(path.join(tmpdir(), 'infra-'));
   mkdirSync(path.join(infra, 'apps'));
   const spec = ['repository: hello-app', 'environments:'];

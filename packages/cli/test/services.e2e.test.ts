@@ -11,6 +11,7 @@ import path from 'node:path';
 import { createRolloutPorts, type ParameterStore, silentReporter } from '@shared-hosting/core';
 import { type AwsPeers, CRASH_LABEL, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ADAPTER_NAMES } from '../src/runtime/names.js';
 
 const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
 
@@ -98,7 +99,9 @@ beforeAll(async () => {
   peers.createRepository('shop');
   for (const tag of ['v1', 'v2']) digests[tag] = await pushTestImage(peers.registry, 'shop', tag);
   digests.v3 = await pushTestImage(peers.registry, 'shop', 'v3', { labels: { [CRASH_LABEL]: 'worker' } });
-  parameters = (await createRolloutPorts({ env: peers.env, reporter: silentReporter })).parameters;
+  parameters = (
+    await createRolloutPorts({ env: peers.env, reporter: silentReporter, names: CLI_ADAPTER_NAMES })
+  ).parameters;
   infra = mkdtempSync(path.join(tmpdir(), 'infra-'));
   mkdirSync(path.join(infra, 'apps'));
 });

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { createRolloutPorts, type ParameterStore, silentReporter } from '@shared-hosting/core';
 import { type AwsPeers, CRASH_LABEL, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI_ADAPTER_NAMES } from '../src/runtime/names.js';
 
 const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
 const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
@@ -82,7 +83,9 @@ beforeAll(async () => {
   peers.createRepository('hello-app');
   for (const tag of ['v1', 'v2']) digests[tag] = await pushTestImage(peers.registry, 'hello-app', tag);
   digests.v3 = await pushTestImage(peers.registry, 'hello-app', 'v3', { labels: { [CRASH_LABEL]: 'true' } });
-  parameters = (await createRolloutPorts({ env: peers.env, reporter: silentReporter })).parameters;
+  parameters = (
+    await createRolloutPorts({ env: peers.env, reporter: silentReporter, names: CLI_ADAPTER_NAMES })
+  ).parameters;
   infra = mkdtempSync(path.join(tmpdir(), 'infra-strategies-'));
   mkdirSync(path.join(infra, 'apps'));
   const spec = ['repository: hello-app', 'environments:'];

@@ -3,6 +3,7 @@
  * a caller needing only GitHub builds (the Action's post step cancelling a run): no AWS, no builder.
  */
 import type { GitHubInfraWorkflows } from './github/index.js';
+import type { AdapterNames } from './inputs/names.js';
 import type { Reporter } from './ports/events.js';
 import { type Clock, systemClock } from './ports/ports.js';
 
@@ -22,6 +23,8 @@ export interface GitHubPortsOptions {
   clock?: Clock | undefined;
   /** A retry of a request that got no answer ("GitHub did not answer within 15 s …; retrying"): a progress line. */
   onRetry?: ((message: string) => void) | undefined;
+  /** How the adapter calls the settings the ports' messages name (infra repository, region, builder, ...). */
+  names: AdapterNames;
 }
 
 export interface GitHubPorts {
@@ -42,6 +45,7 @@ export async function createGitHubPorts(options: GitHubPortsOptions): Promise<Gi
     env,
   });
   const common = {
+    names: options.names,
     baseUrl: env.GITHUB_API_URL,
     clock,
     log: (message: string) => reporter.emit({ type: 'debug', message, at: clock.now() }),

@@ -58,6 +58,7 @@ export {
   parseFlag,
   parseRepositorySlug,
 } from './inputs/inputs.js';
+export type { AdapterNames } from './inputs/names.js';
 // Plans, and the reads that prepare them
 export { type DeployPlan, plan } from './plan/deploy.js';
 export {

@@ -4,6 +4,7 @@
  * (`@shared-hosting/core/lock-release`), so that what imports it bundles nothing else of the engine.
  */
 import { deleteLock } from './domain/lock.js';
+import type { AdapterNames } from './inputs/names.js';
 
 export interface LeftLock {
   /** The lock parameter. */
@@ -15,9 +16,9 @@ export interface LeftLock {
 /** Delete the lock if it still holds the record `id`; says what it found. */
 export async function releaseLeftLock(
   lock: LeftLock,
-  options: { env: Readonly<Record<string, string | undefined>> },
+  options: { env: Readonly<Record<string, string | undefined>>; names: AdapterNames },
 ): Promise<'deleted' | 'gone' | 'changed'> {
   const { createSsmParameterStore } = await import('./aws/parameters.js');
-  const parameters = await createSsmParameterStore({ env: options.env });
+  const parameters = await createSsmParameterStore({ env: options.env, names: options.names });
   return deleteLock(parameters, lock.name, { id: lock.id, version: undefined });
 }

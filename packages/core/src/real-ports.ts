@@ -1,5 +1,6 @@
 import type { StepId } from './domain/steps.js';
 import { createGitHubPorts, type GitHubPortsOptions } from './github-ports.js';
+import type { AdapterNames } from './inputs/names.js';
 import type { Ports } from './ports/bundles.js';
 import type { Reporter } from './ports/events.js';
 import type { BuilderName, Clock } from './ports/ports.js';
@@ -61,6 +62,7 @@ export async function createPorts(options: CreatePortsOptions): Promise<RealPort
   const aws = await createAwsPorts({
     region: options.region,
     profile: options.profile,
+    names: options.names,
     env,
     onRetry: progress,
   });
@@ -70,6 +72,7 @@ export async function createPorts(options: CreatePortsOptions): Promise<RealPort
       builder ??= import('./builders/index.js').then(({ selectBuilder }) =>
         selectBuilder(options.builder, {
           env,
+          builderInput: options.names.builder,
           log: (message: string) =>
             reporter.emit({ type: 'step-progress', step: 'build', message, at: clock.now() }),
         }),
@@ -93,6 +96,7 @@ interface CreateRolloutPortsOptions {
   reporter: Reporter;
   region?: string | undefined;
   profile?: string | undefined;
+  names: AdapterNames;
   clock?: Clock | undefined;
 }
 
@@ -109,6 +113,7 @@ export async function createRolloutPorts(
   const settings = {
     region: options.region,
     profile: options.profile,
+    names: options.names,
     env: options.env,
     debug: (message: string) => reporter.emit({ type: 'debug', message, at: clock.now() }),
     onRetry: progress,

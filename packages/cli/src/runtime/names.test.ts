@@ -2,7 +2,7 @@ import * as fixtures from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { createProgram } from '../program.js';
 import { memoryIO } from '../testing.js';
-import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES, CLI_ROLLOUT_NAMES } from './names.js';
+import { CLI_ADAPTER_NAMES, CLI_INPUT_NAMES, CLI_OPERATION_NAMES, CLI_ROLLOUT_NAMES } from './names.js';
 
 describe("the CLI's input names, passed to the core", () => {
   const program = createProgram(memoryIO('/'));
@@ -21,5 +21,6 @@ describe("the CLI's input names, passed to the core", () => {
     expect(fixtures.CLI_INPUT_NAMES).toEqual(CLI_INPUT_NAMES);
     expect(fixtures.CLI_OPERATION_NAMES).toEqual(CLI_OPERATION_NAMES);
     expect(fixtures.CLI_ROLLOUT_NAMES).toEqual(CLI_ROLLOUT_NAMES);
+    expect(fixtures.CLI_ADAPTER_NAMES).toEqual(CLI_ADAPTER_NAMES);
   });
 });

@@ -2,6 +2,7 @@ import { createPorts, type Ports, type Reporter } from '@shared-hosting/core';
 import type { AwsFlags, CommonFlags } from '../options.js';
 import type { Redactor } from '../output/redact.js';
 import type { CliIO } from '../types.js';
+import { CLI_ADAPTER_NAMES } from './names.js';
 
 interface PortsRequest {
   flags: CommonFlags & AwsFlags;
@@ -32,6 +33,7 @@ export const createCliPorts: PortsFactory = async ({
     reporter,
     region: flags.region,
     profile: flags.profile,
+    names: CLI_ADAPTER_NAMES,
     allowGhCli: true,
     cwd: io.cwd,
   });

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { type AwsPeers, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HostingError, InputError } from '../errors/errors.js';
+import { CLI_ADAPTER_NAMES } from '../testing/names.js';
 import { type AwsPorts, createAwsPorts } from './index.js';
 
 const emitWarning = vi.spyOn(process, 'emitWarning');
@@ -17,7 +18,7 @@ const fast = { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 5 };
 
 beforeAll(async () => {
   peers = await startAwsPeers({ region: 'eu-west-1' });
-  aws = await createAwsPorts({ env: peers.env, retry: fast });
+  aws = await createAwsPorts({ names: CLI_ADAPTER_NAMES, env: peers.env, retry: fast });
 });
 afterAll(async () => {
   await peers?.stop();
@@ -54,7 +55,7 @@ describe('createAwsPorts', () => {
     vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
     try {
       const { AWS_REGION: _r, ...env } = peers.env;
-      const error = await failure(createAwsPorts({ env }));
+      const error = await failure(createAwsPorts({ names: CLI_ADAPTER_NAMES, env }));
       expect(error).toBeInstanceOf(InputError);
       expect((error as InputError).input).toBe('AWS_REGION');
       expect(error.fix).toContain('export AWS_REGION=');
@@ -72,7 +73,7 @@ describe('createAwsPorts', () => {
       [{ env: { ...peers.env, AWS_REGION: undefined, AWS_DEFAULT_REGION: '../x' } }, 'AWS_DEFAULT_REGION'],
     ];
     for (const [options, input] of cases) {
-      const error = await failure(createAwsPorts({ ...options, retry: fast }));
+      const error = await failure(createAwsPorts({ names: CLI_ADAPTER_NAMES, ...options, retry: fast }));
       expect(error).toBeInstanceOf(InputError);
       expect((error as InputError).input).toBe(input);
       expect(error.message).toContain('is not an AWS region name');
@@ -80,7 +81,9 @@ describe('createAwsPorts', () => {
     }
     expect(peers.aws.requests).toHaveLength(0);
     for (const region of ['us-gov-west-1', 'us-isob-east-1', 'cn-north-1', 'ap-southeast-5']) {
-      expect((await createAwsPorts({ region, env: peers.env })).region).toBe(region);
+      expect((await createAwsPorts({ names: CLI_ADAPTER_NAMES, region, env: peers.env })).region).toBe(
+        region,
+      );
     }
   });
 
@@ -92,7 +95,7 @@ describe('createAwsPorts', () => {
     vi.stubEnv('AWS_DEFAULT_REGION', undefined);
     try {
       const { AWS_REGION: _r, ...env } = peers.env;
-      const error = await failure(createAwsPorts({ profile: 'bad', env }));
+      const error = await failure(createAwsPorts({ names: CLI_ADAPTER_NAMES, profile: 'bad', env }));
       expect(error).toBeInstanceOf(InputError);
       expect((error as InputError).input).toBe('the region of AWS profile "bad"');
       expect(peers.aws.requests).toHaveLength(0);
@@ -117,6 +120,7 @@ describe('createAwsPorts', () => {
       // Found once, before any request: not again at every call.
       const error = await failure(
         createAwsPorts({
+          names: CLI_ADAPTER_NAMES,
           env: { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL },
           retry: fast,
         }),
@@ -146,7 +150,9 @@ describe('createAwsPorts', () => {
       const started = Date.now();
       const options = { env: { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL } };
       // The deadline is shortened here; the default (3 s) is checked below.
-      const error = await failure(createAwsPorts({ ...options, credentialsDeadlineMs: 500 }));
+      const error = await failure(
+        createAwsPorts({ names: CLI_ADAPTER_NAMES, ...options, credentialsDeadlineMs: 500 }),
+      );
       expect(Date.now() - started).toBeLessThan(2_500);
       expect(error.code).toBe('AWS_CREDENTIALS_TIMEOUT');
       expect(error.kind).toBe('remote');
@@ -182,6 +188,7 @@ describe('createAwsPorts', () => {
     const debug: string[] = [];
     try {
       const ports = await createAwsPorts({
+        names: CLI_ADAPTER_NAMES,
         profile: 'testkit',
         env: { AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL },
         debug: (m) => debug.push(m),
@@ -194,6 +201,7 @@ describe('createAwsPorts', () => {
       vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
       const error = await failure(
         createAwsPorts({
+          names: CLI_ADAPTER_NAMES,
           profile: 'nope',
           region: 'eu-west-1',
           env: { AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL },
@@ -286,7 +294,12 @@ describe('ParameterStore (SSM)', () => {
 
   it('retries a request that times out', async () => {
     const warn = vi.spyOn(console, 'warn');
-    const ports = await createAwsPorts({ env: peers.env, retry: fast, requestTimeoutMs: 150 });
+    const ports = await createAwsPorts({
+      names: CLI_ADAPTER_NAMES,
+      env: peers.env,
+      retry: fast,
+      requestTimeoutMs: 150,
+    });
     peers.aws.ssm.seed('/shared-hosting/slow/prod/version', 'slow-v1');
     peers.aws.inject({ operation: 'GetParameter', errorType: 'InternalServerError', delayMs: 400, times: 1 });
     expect((await ports.parameters.get('/shared-hosting/slow/prod/version'))?.value).toBe('slow-v1');
@@ -300,7 +313,11 @@ describe('ParameterStore (SSM)', () => {
   });
 
   it('gives up on endless throttling with a clear error', async () => {
-    const ports = await createAwsPorts({ env: peers.env, retry: { maxAttempts: 3, baseDelayMs: 1 } });
+    const ports = await createAwsPorts({
+      names: CLI_ADAPTER_NAMES,
+      env: peers.env,
+      retry: { maxAttempts: 3, baseDelayMs: 1 },
+    });
     peers.aws.inject({ operation: 'GetParameter', errorType: 'ThrottlingException', times: 10 });
     const error = await failure(ports.parameters.get('/a/b'));
     expect(error.code).toBe('AWS_THROTTLED');

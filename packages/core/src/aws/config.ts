@@ -3,6 +3,7 @@
  * handler's timeouts, the endpoint override and the SDK logger. Loaded with the SDK (by clients.ts only).
  */
 import { ConfiguredRetryStrategy } from '@smithy/core/retry';
+import type { AdapterNames } from '../inputs/names.js';
 import { CREDENTIALS_DEADLINE_MS } from './credentials.js';
 import { DeadlineRetryStrategy } from './deadline.js';
 import { type AwsEnv, type AwsPortsOptions, checkRegion, explicitRegion } from './options.js';
@@ -12,6 +13,8 @@ export type AwsServiceId = 'SSM' | 'ECR' | 'ECS';
 /** The options resolved once, for both clients. */
 export interface AwsSettings {
   env: AwsEnv;
+  /** How the adapter calls the settings the messages name. */
+  names: AdapterNames;
   profile: string | undefined;
   /** The region given by option or environment; undefined when only the profile can say. */
   explicitRegion: string | undefined;
@@ -32,8 +35,9 @@ export function awsSettings(options: AwsPortsOptions): AwsSettings {
   const region = explicitRegion(options);
   return {
     env,
+    names: options.names,
     profile: options.profile?.trim() || env.AWS_PROFILE?.trim() || undefined,
-    explicitRegion: region ? checkRegion(region) : undefined,
+    explicitRegion: region ? checkRegion(region, options.names) : undefined,
     maxAttempts: options.retry?.maxAttempts ?? 8,
     baseDelayMs: options.retry?.baseDelayMs ?? 200,
     maxDelayMs: options.retry?.maxDelayMs ?? 20_000,

@@ -5,6 +5,7 @@
  * deadline turns that into an error naming the source and the fix, within seconds. Loaded with the SDK.
  */
 import { RemoteError } from '../errors/errors.js';
+import type { AdapterNames } from '../inputs/names.js';
 
 /** How long the chain may take to produce credentials the first time (env, files, SSO, container, IMDS). */
 export const CREDENTIALS_DEADLINE_MS = 3_000;
@@ -18,7 +19,7 @@ type Provider = () => Promise<unknown>;
  */
 export async function boundCredentials(
   provider: Provider,
-  context: { profile: string | undefined; deadlineMs: number; mapError: (error: unknown) => Error },
+  context: CredentialsContext & { mapError: (error: unknown) => Error },
 ): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const late = new Promise<'late'>((resolve) => {
@@ -40,9 +41,15 @@ export async function boundCredentials(
   if (outcome === 'failed') throw context.mapError(failure);
 }
 
-function credentialsTimeout(context: { profile: string | undefined; deadlineMs: number }) {
+interface CredentialsContext {
+  profile: string | undefined;
+  deadlineMs: number;
+  names: Pick<AdapterNames, 'profile'>;
+}
+
+function credentialsTimeout(context: CredentialsContext) {
   // The SDK's chain reads its sources from the process's environment, whatever the clients were given.
-  const source = waitingFor(process.env, context.profile);
+  const source = waitingFor(process.env, context.profile, context.names);
   return new RemoteError(
     'aws',
     'AWS_CREDENTIALS_TIMEOUT',
@@ -55,9 +62,10 @@ function credentialsTimeout(context: { profile: string | undefined; deadlineMs: 
 function waitingFor(
   env: NodeJS.ProcessEnv,
   profile: string | undefined,
+  names: Pick<AdapterNames, 'profile'>,
 ): { name: string; what: string; fix: string } {
-  const keys =
-    'set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or pass --profile (AWS_PROFILE) with working credentials';
+  const profileSetting = names.profile === undefined ? 'AWS_PROFILE' : `${names.profile} (AWS_PROFILE)`;
+  const keys = `set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or ${names.profile === undefined ? 'set' : 'pass'} ${profileSetting} with working credentials`;
   for (const name of ['AWS_CONTAINER_CREDENTIALS_FULL_URI', 'AWS_CONTAINER_CREDENTIALS_RELATIVE_URI']) {
     if (env[name]?.trim()) {
       return {

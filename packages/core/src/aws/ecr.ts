@@ -72,7 +72,7 @@ export class EcrRegistry implements Registry {
         'ECR_REPOSITORY_NOT_FOUND',
         `The ECR repository "${name}" does not exist in region ${region}.`,
         {
-          fix: `Create it (aws ecr create-repository --repository-name ${name} --region ${region}), or pass the right name with --repository.`,
+          fix: `Create it (aws ecr create-repository --repository-name ${name} --region ${region}), or pass the right name with ${this.aws.names.repository}.`,
         },
       );
     }

@@ -54,11 +54,12 @@ async function ecsClient(options: AwsPortsOptions): Promise<{ ecs: ECSClient; aw
       .catch(() => undefined));
   if (!region) {
     ecs.destroy();
-    throw missingRegionError(settings.profile);
+    throw missingRegionError(settings.profile, settings.names);
   }
-  const aws = new AwsCaller(region, settings.profile, settings.env);
+  const aws = new AwsCaller(region, settings);
   await boundCredentials(ecs.config.credentials, {
     profile: settings.profile,
+    names: settings.names,
     deadlineMs: settings.credentialsDeadlineMs,
     mapError: (error) => aws.mapError(error, { service: 'ecs', action: 'DescribeServices' }),
   }).catch((error: unknown) => {
@@ -83,7 +84,7 @@ export async function createEcsClient(options: AwsPortsOptions): Promise<Contain
         throw new PreconditionError(
           'ECS_SERVICE_NOT_FOUND',
           `The ECS service "${service}" does not exist in cluster ${cluster} (region ${aws.region}${out.failures?.[0]?.reason ? `: ${out.failures[0].reason}` : ''}).`,
-          { fix: 'Fix "service:" for this environment in the App spec, or pass --service.' },
+          { fix: `Fix "service:" for this environment in the App spec, or pass ${aws.names.service}.` },
         );
       }
       return toService(found, cluster);

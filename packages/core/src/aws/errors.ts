@@ -3,6 +3,7 @@
  * and code it produces, the message and the fix; `mapAwsError` takes the first rule that matches.
  */
 import { type HostingError, PreconditionError, RemoteError } from '../errors/errors.js';
+import type { AdapterNames } from '../inputs/names.js';
 
 /** What was being done when an AWS call failed: enough to say what to do about it. */
 export interface AwsCallContext {
@@ -16,6 +17,8 @@ export interface AwsCallContext {
   endpoint?: string | undefined;
   /** The AWS profile in use, if any. */
   profile?: string | undefined;
+  /** How the adapter calls the settings the fixes name. */
+  names: AdapterNames;
 }
 
 interface SdkErrorLike {
@@ -68,6 +71,9 @@ const deniedResource = (f: Facts, prefix: string) => {
 const deniedAction = (f: Facts) => f.denied.action ?? f.what;
 const deniedIdentity = (f: Facts) =>
   f.denied.identity ? ` ${f.denied.identity}` : ' the current AWS identity';
+/** `--profile, AWS_PROFILE` in the CLI; `AWS_PROFILE` where the adapter has no profile setting. */
+const profileSettings = (f: Facts) =>
+  f.c.names.profile === undefined ? 'AWS_PROFILE' : `${f.c.names.profile}, AWS_PROFILE`;
 const afterAttempts = (f: Facts) => (f.attempts ? ` after ${f.attempts} attempts` : '');
 const NETWORK_CODES = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|ECONNRESET|ETIMEDOUT|EHOSTUNREACH)$/;
 const SSO_OR_EXPIRED = /sso|token.*expired|expired.*token|refresh/i;
@@ -86,21 +92,22 @@ export const AWS_ERRORS: readonly AwsErrorRule[] = [
     code: 'ECR_REPOSITORY_NOT_FOUND',
     message: (f) => `The ECR repository "${f.c.resource}" does not exist in region ${f.c.region}.`,
     fix: (f) =>
-      `Create it (aws ecr create-repository --repository-name ${f.c.resource} --region ${f.c.region}), or pass the right name with --repository and the right region with AWS_REGION/--region.`,
+      `Create it (aws ecr create-repository --repository-name ${f.c.resource} --region ${f.c.region}), or pass the right name with ${f.c.names.repository} and the right region with ${f.c.names.region === undefined ? 'AWS_REGION' : `AWS_REGION/${f.c.names.region}`}.`,
   },
   {
     names: ['ClusterNotFoundException'],
     kind: 'precondition',
     code: 'ECS_CLUSTER_NOT_FOUND',
     message: (f) => `The ECS cluster "${f.c.resource}" does not exist in region ${f.c.region}.`,
-    fix: () => 'Fix "cluster:" for this environment in the App spec, or pass --cluster; check AWS_REGION.',
+    fix: (f) =>
+      `Fix "cluster:" for this environment in the App spec, or pass ${f.c.names.cluster}; check AWS_REGION.`,
   },
   {
     names: ['ServiceNotFoundException'],
     kind: 'precondition',
     code: 'ECS_SERVICE_NOT_FOUND',
     message: (f) => `The ECS service "${f.c.resource}" does not exist (region ${f.c.region}).`,
-    fix: () => 'Fix "service:" for this environment in the App spec, or pass --service.',
+    fix: (f) => `Fix "service:" for this environment in the App spec, or pass ${f.c.names.service}.`,
   },
   {
     names: ['ServiceNotActiveException'],
@@ -123,7 +130,7 @@ export const AWS_ERRORS: readonly AwsErrorRule[] = [
     code: 'AWS_ACCESS_DENIED',
     message: (f) => `AWS denied ${deniedAction(f)} to${deniedIdentity(f)}${deniedResource(f, ' on ')}.`,
     fix: (f) =>
-      `Add "${deniedAction(f)}" to the IAM policy of${deniedIdentity(f)}${deniedResource(f, ' for resource ')}, or use a profile/role that has it (--profile, AWS_PROFILE).`,
+      `Add "${deniedAction(f)}" to the IAM policy of${deniedIdentity(f)}${deniedResource(f, ' for resource ')}, or use a profile/role that has it (${profileSettings(f)}).`,
     details: (f) => ({ identity: f.denied.identity, permission: deniedAction(f) }),
   },
   {
@@ -141,8 +148,8 @@ export const AWS_ERRORS: readonly AwsErrorRule[] = [
     code: 'AWS_CREDENTIALS_MISSING',
     message: (f) =>
       `No AWS credentials were found${f.c.profile ? ` for profile "${f.c.profile}"` : ''}${/^Could not load credentials/i.test(f.message) ? '' : ` (${f.message})`}.`,
-    fix: () =>
-      'Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, pass --profile (or set AWS_PROFILE; for SSO run "aws sso login --profile <name>" first), or in GitHub Actions use aws-actions/configure-aws-credentials before this step.',
+    fix: (f) =>
+      `Set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, ${f.c.names.profile === undefined ? 'set AWS_PROFILE (' : `pass ${f.c.names.profile} (or set AWS_PROFILE; `}for SSO run "aws sso login --profile <name>" first), or in GitHub Actions use aws-actions/configure-aws-credentials before this step.`,
   },
   {
     names: ['ExpiredTokenException', 'ExpiredToken', 'RequestExpired'],
@@ -182,7 +189,7 @@ export const AWS_ERRORS: readonly AwsErrorRule[] = [
     message: (f) =>
       `Parameter ${f.c.resource} already exists with a type other than String, and SSM will not change it (HierarchyTypeMismatch).`,
     fix: (f) =>
-      `Choose another name with --parameter, or delete the existing parameter (aws ssm delete-parameter --name ${f.c.resource}) if nothing else reads it.`,
+      `Choose another name with ${f.c.names.parameter}, or delete the existing parameter (aws ssm delete-parameter --name ${f.c.resource}) if nothing else reads it.`,
   },
   {
     names: ['ParameterLimitExceeded'],
@@ -215,7 +222,7 @@ export const AWS_ERRORS: readonly AwsErrorRule[] = [
     service: 'ssm',
     code: 'SSM_PARAMETER_EXISTS',
     message: (f) => `Parameter ${f.c.resource} already exists.`,
-    fix: () => 'Overwrite it explicitly or choose another name with --parameter.',
+    fix: (f) => `Overwrite it explicitly or choose another name with ${f.c.names.parameter}.`,
   },
   {
     names: ['KMSKeyNotAccessibleException', 'InvalidKeyId'],
@@ -231,23 +238,24 @@ export const AWS_ERRORS: readonly AwsErrorRule[] = [
     code: 'ECR_TAG_IMMUTABLE',
     message: (f) =>
       `Tag already exists in the immutable ECR repository ${f.c.resource} with a different image.`,
-    fix: () => "Deploy a new version (a new commit or --version), or make the repository's tags mutable.",
+    fix: (f) =>
+      `Deploy a new version (a new commit or ${f.c.names.version}), or make the repository's tags mutable.`,
   },
   {
     names: ['ClientException'],
     kind: 'remote',
     code: 'AWS_VALIDATION',
     message: (f) => `ECS rejected ${f.c.action}: ${f.message}`,
-    fix: () =>
-      'Check the service, cluster and task definition named in the message; re-run with --debug if they look right.',
+    fix: (f) =>
+      `Check the service, cluster and task definition named in the message; re-run with ${f.c.names.debug} if they look right.`,
   },
   {
     names: ['ValidationException', 'InvalidParameterException'],
     kind: 'remote',
     code: 'AWS_VALIDATION',
     message: (f) => `${f.title} rejected ${f.c.action}: ${f.message}`,
-    fix: () =>
-      'Check the repository and parameter names; re-run with --debug and report it if they look right.',
+    fix: (f) =>
+      `Check the repository and parameter names; re-run with ${f.c.names.debug} and report it if they look right.`,
   },
   {
     names: ['ThrottlingException', 'Throttling', 'TooManyRequestsException'],
@@ -293,7 +301,8 @@ const FALLBACK: AwsErrorRule = {
   kind: 'remote',
   code: 'AWS_REQUEST_FAILED',
   message: (f) => `${f.title} ${f.c.action} failed: ${f.name ? `${f.name}: ` : ''}${f.message}`,
-  fix: () => 'Re-run with --debug; if the message does not explain it, report it with the output.',
+  fix: (f) =>
+    `Re-run with ${f.c.names.debug}; if the message does not explain it, report it with the output.`,
 };
 
 /** The AWS error name of an SDK error (`ThrottlingException`, `ParameterNotFound`, ...). */

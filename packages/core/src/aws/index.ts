@@ -12,7 +12,7 @@ export type { AwsPorts, AwsPortsOptions } from './options.js';
  * Create the ECR and SSM ports. Loads the SDK clients now (not at import time), resolves the region
  * (InputError naming AWS_REGION when there is none) and configures retries of throttling, 5xx and timeouts.
  */
-export async function createAwsPorts(options: AwsPortsOptions = {}): Promise<AwsPorts> {
+export async function createAwsPorts(options: AwsPortsOptions): Promise<AwsPorts> {
   const { createAwsClients } = await import('./clients.js');
   return createAwsClients(options);
 }
@@ -21,7 +21,7 @@ export async function createAwsPorts(options: AwsPortsOptions = {}): Promise<Aws
  * Create the ECS port (ContainerService), with the same region, credentials, endpoint override
  * (AWS_ENDPOINT_URL_ECS or AWS_ENDPOINT_URL), retries and timeouts as the SSM and ECR clients.
  */
-export async function createContainerService(options: AwsPortsOptions = {}): Promise<ContainerService> {
+export async function createContainerService(options: AwsPortsOptions): Promise<ContainerService> {
   const { createEcsClient } = await import('./ecs.js');
   return createEcsClient(options);
 }

@@ -4,6 +4,7 @@
  */
 import { InputError } from '../errors/errors.js';
 import { quote } from '../inputs/inputs.js';
+import { type AdapterNames, orPass } from '../inputs/names.js';
 import type { ParameterStore, Registry } from '../ports/ports.js';
 
 export type AwsEnv = Readonly<Record<string, string | undefined>>;
@@ -18,10 +19,12 @@ interface AwsRetryOptions {
 }
 
 export interface AwsPortsOptions {
-  /** `--region`; else AWS_REGION, AWS_DEFAULT_REGION, then the profile's region. */
+  /** The adapter's region setting; else AWS_REGION, AWS_DEFAULT_REGION, then the profile's region. */
   region?: string | undefined;
-  /** `--profile`; else AWS_PROFILE; credentials then come from the SDK's default chain (SSO included). */
+  /** The adapter's profile setting; else AWS_PROFILE; credentials then come from the SDK's default chain (SSO included). */
   profile?: string | undefined;
+  /** How the adapter calls the settings the messages name (region, profile, repository, ...). */
+  names: AdapterNames;
   /** The environment to read (default `process.env`). */
   env?: AwsEnv | undefined;
   retry?: AwsRetryOptions | undefined;
@@ -47,21 +50,26 @@ export interface AwsPorts {
   region: string;
 }
 
-/** A region and the input it came from, as the user knows it (`--region`, `AWS_REGION`, ...). */
+/** A region and the input it came from, as the user knows it (the adapter's setting, `AWS_REGION`, ...). */
 export interface RegionChoice {
   region: string;
   input: string;
 }
 
 /**
- * The region given by option or environment, with where it came from. The CLI's `--region` also reads
+ * The region given by option or environment, with where it came from. The CLI's region setting also reads
  * AWS_REGION: an option equal to AWS_REGION is named as that variable.
  */
-export function explicitRegion(options: Pick<AwsPortsOptions, 'region' | 'env'>): RegionChoice | undefined {
+export function explicitRegion(
+  options: Pick<AwsPortsOptions, 'region' | 'env' | 'names'>,
+): RegionChoice | undefined {
   const env = options.env ?? process.env;
   const pick = (v: string | undefined) => (v?.trim() ? v.trim() : undefined);
   const option = pick(options.region);
-  if (option) return { region: option, input: option === pick(env.AWS_REGION) ? 'AWS_REGION' : '--region' };
+  if (option) {
+    const setting = options.names.region ?? 'the region option';
+    return { region: option, input: option === pick(env.AWS_REGION) ? 'AWS_REGION' : setting };
+  }
   for (const name of ['AWS_REGION', 'AWS_DEFAULT_REGION'] as const) {
     const region = pick(env[name]);
     if (region) return { region, input: name };
@@ -76,19 +84,24 @@ const AWS_REGION_PATTERN = /^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$/;
  * Refuse a region that is not an AWS region name before any call: it ends up in endpoints and in
  * signatures (`eu-west-1;id` would reach a custom endpoint). InputError naming where it came from.
  */
-export function checkRegion(choice: RegionChoice): string {
+export function checkRegion(choice: RegionChoice, names: Pick<AdapterNames, 'region'>): string {
   if (AWS_REGION_PATTERN.test(choice.region)) return choice.region;
+  const set = choice.input === names.region ? choice.input : orPass(choice.input, names.region);
   throw new InputError(
     choice.input,
     `${choice.input} ${quote(choice.region)} is not an AWS region name (like eu-west-1 or us-gov-west-1).`,
-    `Set ${choice.input.startsWith('--') ? choice.input : `${choice.input} (or pass --region)`} to the region of your ECR repository and SSM parameters, e.g. eu-west-1; \`aws account list-regions\` lists them.`,
+    `Set ${set} to the region of your ECR repository and SSM parameters, e.g. eu-west-1; \`aws account list-regions\` lists them.`,
   );
 }
 
-export function missingRegionError(profile: string | undefined): InputError {
+export function missingRegionError(
+  profile: string | undefined,
+  names: Pick<AdapterNames, 'region'>,
+): InputError {
+  const pass = names.region === undefined ? '' : ` pass ${names.region},`;
   return new InputError(
     'AWS_REGION',
     `No AWS region is configured${profile ? ` (profile "${profile}" has none)` : ''}.`,
-    'Set AWS_REGION (e.g. export AWS_REGION=eu-west-1), pass --region, or set "region" in your AWS profile.',
+    `Set AWS_REGION (e.g. export AWS_REGION=eu-west-1),${pass} or set "region" in your AWS profile.`,
   );
 }

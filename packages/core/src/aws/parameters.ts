@@ -28,9 +28,10 @@ export async function connect(
 ): Promise<{ aws: AwsCaller; region: string }> {
   try {
     const region = await resolveRegion(settings, ssm);
-    const aws = new AwsCaller(region, settings.profile, settings.env);
+    const aws = new AwsCaller(region, settings);
     await boundCredentials(ssm.config.credentials, {
       profile: settings.profile,
+      names: settings.names,
       deadlineMs: settings.credentialsDeadlineMs,
       mapError: (error) => aws.mapError(error, { service: 'ssm', action: 'GetParameter' }),
     });
@@ -50,9 +51,9 @@ async function resolveRegion(settings: AwsSettings, ssm: SSMClient): Promise<str
     .catch((error: unknown) => {
       // The SDK refuses a region that is not a host name: name it as the profile's, not as missing.
       const refused = /Region not accepted: region="(.*)" is not/.exec(String((error as Error)?.message));
-      if (refused?.[1] !== undefined) checkRegion({ region: refused[1], input });
+      if (refused?.[1] !== undefined) checkRegion({ region: refused[1], input }, settings.names);
       return undefined;
     });
-  if (!region) throw missingRegionError(settings.profile);
-  return checkRegion({ region, input });
+  if (!region) throw missingRegionError(settings.profile, settings.names);
+  return checkRegion({ region, input }, settings.names);
 }

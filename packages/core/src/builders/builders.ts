@@ -56,7 +56,13 @@ export interface BuilderOptions {
   buildxDriver?: string | undefined;
   /** Looks at the cache repository before a build (default: the registry API; tests pass a fake). */
   cacheProbe?: CacheProber | undefined;
+  /** How the adapter calls the builder input, for the fixes (default "the builder setting"). */
+  builderInput?: string | undefined;
 }
+
+/** The builder input as the adapter calls it, in a fix. */
+export const builderInputOf = (options: Pick<BuilderOptions, 'builderInput'>) =>
+  options.builderInput ?? 'the builder setting';
 
 /** How one build attempt uses the cache: not at all, local layers only (after a cache failure), or the registry. */
 export type CacheMode =
@@ -147,7 +153,7 @@ abstract class BaseBuilder implements ImageBuilder {
           ? `${this.command} is not installed (not found on PATH).`
           : `${this.name} could not be started: ${(error as Error).message}`,
         [],
-        { fix: 'Install the builder or choose another with --builder.', cause: error },
+        { fix: `Install the builder or choose another with ${builderInputOf(this.options)}.`, cause: error },
       );
     }
     if (signal?.aborted)
@@ -175,7 +181,7 @@ abstract class BaseBuilder implements ImageBuilder {
   /** What to do about a failed build: the Dockerfile, unless the log shows the builder's set-up failed. */
   protected failureFix(request: BuildRequest, failure: BuildFailureReader): string {
     if (failure.noBridge) {
-      return 'The Docker daemon has no bridge network for RUN steps ("network bridge not found": dockerd runs with --bridge=none). Start dockerd with its default bridge (remove --bridge=none), or build with --builder podman or buildah.';
+      return `The Docker daemon has no bridge network for RUN steps ("network bridge not found": dockerd runs with --bridge=none). Start dockerd with its default bridge (remove --bridge=none), or build with ${builderInputOf(this.options)} podman or buildah.`;
     }
     return `Fix the Dockerfile (${path.basename(request.dockerfile)}) or the build context as the log shows; reproduce with "${this.command} build" locally.`;
   }
@@ -480,11 +486,11 @@ export class DockerBuilder extends BaseBuilder {
   /** A failed build: the Dockerfile, unless docker could not use BuildKit or its daemon lacks the bridge. */
   protected override failureFix(request: BuildRequest, failure: BuildFailureReader): string {
     if (failure.buildxMissing) {
-      return "This docker client needs the buildx plugin for BuildKit, and it is missing or broken (the Dockerfile was not read). Install buildx (Debian: sudo apt-get install -y docker-buildx; Docker's packages: docker-buildx-plugin), or choose --builder podman or buildah.";
+      return `This docker client needs the buildx plugin for BuildKit, and it is missing or broken (the Dockerfile was not read). Install buildx (Debian: sudo apt-get install -y docker-buildx; Docker's packages: docker-buildx-plugin), or choose ${builderInputOf(this.options)} podman or buildah.`;
     }
     const own = super.failureFix(request, failure);
     if (!this.options.classic || failure.noBridge) return own;
-    return `${own} docker built with the classic builder because this client has no buildx plugin: a Dockerfile that needs BuildKit (RUN --mount, heredocs, a "# syntax=" line) fails there. Install buildx (Debian: docker-buildx; Docker's packages: docker-buildx-plugin) or choose --builder podman or buildah.`;
+    return `${own} docker built with the classic builder because this client has no buildx plugin: a Dockerfile that needs BuildKit (RUN --mount, heredocs, a "# syntax=" line) fails there. Install buildx (Debian: docker-buildx; Docker's packages: docker-buildx-plugin) or choose ${builderInputOf(this.options)} podman or buildah.`;
   }
 
   /** Inline cache: the image itself carries it; push it to the cache repository (a failure is a warning). */

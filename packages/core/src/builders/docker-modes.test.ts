@@ -151,6 +151,7 @@ describe('a docker client without buildx', () => {
       env: { PATH: bin },
       runner,
       log: (m) => messages.push(m),
+      builderInput: '--builder',
     });
     expect((builder as DockerBuilder).engine).toBe('the classic builder (DOCKER_BUILDKIT=0)');
     expect(messages[0]).toBe(

@@ -189,7 +189,7 @@ describe('a docker client 23+ without buildx', () => {
     await select(
       'docker',
       { DOCKER_HOST: daemon.host, PATH: `${bin}:/usr/bin:/bin` },
-      { log: (m) => messages.push(m) },
+      { log: (m) => messages.push(m), builderInput: '--builder' },
     );
     expect(messages[0]).toMatch(
       /^Using docker with the classic builder, DOCKER_BUILDKIT=0 \(--builder docker: .*has no buildx plugin/,

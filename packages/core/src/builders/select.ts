@@ -1,6 +1,6 @@
 import { PreconditionError } from '../errors/errors.js';
 import type { ImageBuilder } from '../ports/ports.js';
-import { type BuilderOptions, ContainersBuilder, DockerBuilder } from './builders.js';
+import { type BuilderOptions, builderInputOf, ContainersBuilder, DockerBuilder } from './builders.js';
 import { type ProcessEnv, type ProcessRunner, spawnRunner, which } from './process.js';
 import { BUILDERS, type BuilderChoice, type BuilderEntry, type BuilderName } from './registry.js';
 
@@ -107,26 +107,26 @@ export async function selectBuilder(
     const found = await detect(entry, probing);
     tried.push(`${entry.name}: ${found.reason}`);
     if (found.builder && !(choice === 'auto' && found.lastResort)) {
-      log?.(chosen(found, choice, tried));
+      log?.(chosen(found, choice, tried, builderInputOf(builderOptions)));
       return found.builder;
     }
     if (found.builder) lastResort ??= found;
   }
   if (lastResort?.builder) {
-    log?.(chosen(lastResort, choice, tried));
+    log?.(chosen(lastResort, choice, tried, builderInputOf(builderOptions)));
     return lastResort.builder;
   }
-  throw notFound(choice, tried);
+  throw notFound(choice, tried, builderInputOf(builderOptions));
 }
 
-function chosen(found: Detected, choice: BuilderChoice, tried: string[]): string {
+function chosen(found: Detected, choice: BuilderChoice, tried: string[], input: string): string {
   const name = found.builder?.name ?? '';
-  const how = choice === 'auto' ? `auto: ${tried.join('; ')}` : `--builder ${choice}: ${found.reason}`;
+  const how = choice === 'auto' ? `auto: ${tried.join('; ')}` : `${input} ${choice}: ${found.reason}`;
   if (!found.lastResort) return `Using ${name} (${how}).`;
   return `Using docker with the classic builder, DOCKER_BUILDKIT=0 (${how}). ${BUILDX_HINT}${choice === 'auto' ? ', or install podman or buildah' : ''}.`;
 }
 
-function notFound(choice: BuilderChoice, tried: string[]): PreconditionError {
+function notFound(choice: BuilderChoice, tried: string[], input: string): PreconditionError {
   const install = (choice === 'auto' ? BUILDERS : BUILDERS.filter((b) => b.name === choice)).map(
     (b) => b.install,
   );
@@ -138,8 +138,8 @@ function notFound(choice: BuilderChoice, tried: string[]): PreconditionError {
     {
       fix:
         choice === 'docker'
-          ? 'Start the Docker daemon, or choose podman or buildah with --builder.'
-          : `${install.join('; or ')}${choice === 'auto' ? '' : '; or choose another with --builder'}.`,
+          ? `Start the Docker daemon, or choose podman or buildah with ${input}.`
+          : `${install.join('; or ')}${choice === 'auto' ? '' : `; or choose another with ${input}`}.`,
       details: { choice },
     },
   );

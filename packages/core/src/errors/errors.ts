@@ -157,12 +157,12 @@ export function toHostingError(error: unknown): HostingError {
   if (error instanceof Error) {
     return new HostingError('UNEXPECTED', 'remote', error.message || error.name, {
       cause: error,
-      fix: 'This is unexpected. Re-run with --debug and report it with the output.',
+      fix: 'This is unexpected. Re-run with debug output on and report it with the output.',
     });
   }
   return new HostingError('UNEXPECTED', 'remote', `Unexpected failure: ${safeString(error)}`, {
     cause: error,
-    fix: 'This is unexpected. Re-run with --debug and report it with the output.',
+    fix: 'This is unexpected. Re-run with debug output on and report it with the output.',
   });
 }
 

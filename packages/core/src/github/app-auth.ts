@@ -9,6 +9,7 @@ import { createPrivateKey } from 'node:crypto';
 import { createAppAuth } from '@octokit/auth-app';
 import { request as octokitRequest } from '@octokit/request';
 import { HostingError, InputError, PreconditionError } from '../errors/errors.js';
+import type { AdapterNames } from '../inputs/names.js';
 import type { Clock } from '../ports/ports.js';
 import { versionedRequest } from './api-version.js';
 import type { GitHubClient } from './client.js';
@@ -30,6 +31,8 @@ const APP_PERMISSIONS: Readonly<Record<GitHubAccess, Readonly<Record<string, 're
 
 export interface AppTokensOptions {
   app: GitHubAppCredentials;
+  /** How the adapter calls the settings the fixes name. */
+  names: Pick<AdapterNames, 'debug'>;
   access: GitHubAccess;
   baseUrl: string;
   userAgent: string;
@@ -244,7 +247,7 @@ export class AppTokens {
         },
       );
     }
-    return remoteAppError(f, `find the installation of ${app} on ${owner}/${repo}`, details);
+    return remoteAppError(f, `find the installation of ${app} on ${owner}/${repo}`, details, this.o.names);
   }
 
   private mintError(error: unknown, owner: string, repo: string): HostingError {
@@ -276,7 +279,12 @@ export class AppTokens {
       );
     }
     if (f.status === 401) return this.installationError(error, owner, repo);
-    return remoteAppError(f, `mint an installation token of ${app} for ${owner}/${repo}`, details);
+    return remoteAppError(
+      f,
+      `mint an installation token of ${app} for ${owner}/${repo}`,
+      details,
+      this.o.names,
+    );
   }
 
   /** Revoke every minted token still valid; answers how many were revoked. Never throws. */
@@ -296,12 +304,17 @@ export class AppTokens {
 
 type Details = Record<string, string | number | undefined>;
 
-function remoteAppError(f: ReturnType<typeof httpFailure>, action: string, details: Details): HostingError {
+function remoteAppError(
+  f: ReturnType<typeof httpFailure>,
+  action: string,
+  details: Details,
+  names: Pick<AdapterNames, 'debug'>,
+): HostingError {
   return new PreconditionError(
     'GITHUB_APP_FAILED',
     `GitHub refused to ${action} (HTTP ${f.status}: ${f.message}).`,
     {
-      fix: 'Check the App id, its private key and its installation on the infra repository; re-run with --debug for details.',
+      fix: `Check the App id, its private key and its installation on the infra repository; re-run with ${names.debug} for details.`,
       cause: safeCause(f),
       details,
     },

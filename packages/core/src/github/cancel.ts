@@ -22,6 +22,7 @@ export async function cancelRun(gh: GitHubContext, run: RunRef): Promise<void> {
       action: `cancel run ${run.id}`,
       repo: `${owner}/${repo}`,
       baseUrl: gh.baseUrl,
+      names: gh.names,
     });
   }
 }

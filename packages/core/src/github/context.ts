@@ -3,6 +3,7 @@
  * per-request timeouts, the server's clock skew (from Date headers) and which repository each run belongs to.
  */
 import { RemoteError } from '../errors/errors.js';
+import type { AdapterNames } from '../inputs/names.js';
 import type { Clock, RunRef, WorkflowTarget } from '../ports/ports.js';
 import { type ApiVersion, apiVersionFor, useApiVersion } from './api-version.js';
 import { AppTokens, useAppTokens } from './app-auth.js';
@@ -64,6 +65,8 @@ export class GitHubContext {
   readonly clock: Clock;
   readonly baseUrl: string;
   readonly tuning: Tuning;
+  /** How the adapter calls the settings the fixes name. */
+  readonly names: AdapterNames;
   /** Warnings and notes, with the token removed. */
   readonly log: (message: string) => void;
   /** A retry after no answer, as a progress line (the token removed). */
@@ -81,6 +84,7 @@ export class GitHubContext {
   constructor(options: ResolvedOptions) {
     this.clock = options.clock;
     this.baseUrl = options.baseUrl;
+    this.names = options.names;
     this.tuning = { ...DEFAULT_TUNING, ...(stripUndefined(options.tuning ?? {}) as Partial<Tuning>) };
     this.secrets = [options.token, options.app?.credentials.privateKey].filter((s): s is string => !!s);
     const sink = options.log ?? (() => {});
@@ -93,6 +97,7 @@ export class GitHubContext {
           app: options.app.credentials,
           access: options.app.access,
           baseUrl: options.baseUrl,
+          names: options.names,
           userAgent,
           clock: options.clock,
           log: this.log,
@@ -166,6 +171,7 @@ export class GitHubContext {
       repo: `${target.owner}/${target.repo}`,
       baseUrl: this.baseUrl,
       workflow: target.workflow,
+      names: this.names,
     };
   }
 

@@ -7,6 +7,7 @@ import { startFaultProxy, startGitHubPeer } from '@shared-hosting/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RemoteError } from '../errors/errors.js';
 import type { Clock, InfraWorkflows, WorkflowTarget } from '../ports/ports.js';
+import { CLI_ADAPTER_NAMES } from '../testing/names.js';
 import { createGitHubWorkflows } from './index.js';
 
 class TestClock implements Clock {
@@ -46,6 +47,7 @@ async function setup(requestTimeoutMs = 10_000) {
   stops.push(() => proxy.stop());
   const workflows = (timeoutMs: number): Promise<InfraWorkflows> =>
     createGitHubWorkflows({
+      names: CLI_ADAPTER_NAMES,
       token: peer.token,
       baseUrl: proxy.url,
       clock,

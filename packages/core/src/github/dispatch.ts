@@ -6,6 +6,7 @@
  * its run first.
  */
 import { HostingError, PreconditionError, RemoteError } from '../errors/errors.js';
+import type { AdapterNames } from '../inputs/names.js';
 import type { RunRef, WorkflowTarget } from '../ports/ports.js';
 import { FALLBACK_API_VERSION } from './api-version.js';
 import { type GitHubContext, shortRef, workflowId } from './context.js';
@@ -153,7 +154,7 @@ export class Dispatcher {
     const full = `${target.owner}/${target.repo}`;
     const f = httpFailure(error);
     if (f.status === 400 || f.status === 422) {
-      const known = dispatchRejection(f, target);
+      const known = dispatchRejection(f, target, this.gh.names);
       if (known) throw known;
       if (!withDetails) throw rejected(f, target);
       this.supportsRunDetails = false;
@@ -221,7 +222,11 @@ function rejected(f: HttpFailure, target: WorkflowTarget): RemoteError {
 }
 
 /** A 400/422 on dispatch whose cause GitHub names. */
-function dispatchRejection(f: HttpFailure, target: WorkflowTarget): HostingError | undefined {
+function dispatchRejection(
+  f: HttpFailure,
+  target: WorkflowTarget,
+  names: Pick<AdapterNames, 'infraRef'>,
+): HostingError | undefined {
   const full = `${target.owner}/${target.repo}`;
   const m = f.message;
   const cause = safeCause(f);
@@ -261,7 +266,7 @@ function dispatchRejection(f: HttpFailure, target: WorkflowTarget): HostingError
   }
   if (/no ref found|ref.*not found/i.test(m)) {
     return new PreconditionError('REF_NOT_FOUND', `Ref "${target.ref}" does not exist in ${full} (${m}).`, {
-      fix: 'Check --infra-ref / infra-ref: a branch or tag of the infra repository.',
+      fix: `Check ${names.infraRef}: a branch or tag of the infra repository.`,
       cause,
       details,
     });

@@ -3,6 +3,7 @@
  * objects or headers: the original error is reduced to its status and message.
  */
 import { HostingError, PreconditionError, RemoteError } from '../errors/errors.js';
+import type { AdapterNames } from '../inputs/names.js';
 
 /** What a failed Octokit request tells us, without the request object. */
 export interface HttpFailure {
@@ -70,6 +71,8 @@ export interface FailureContext {
   repo: string;
   baseUrl: string;
   workflow?: string | undefined;
+  /** How the adapter calls the settings the fixes name. */
+  names: Pick<AdapterNames, 'infraRepository' | 'debug'>;
 }
 
 const TOKEN_FIX = (repo: string) =>
@@ -136,7 +139,7 @@ const GITHUB_ERRORS: readonly GitHubErrorRule[] = [
     message: ({ ctx }) =>
       `GitHub answered 404 Not Found when trying to ${ctx.action}: ${ctx.repo} does not exist, or the token cannot see it (GitHub answers 404 for private repositories a token has no access to).`,
     fix: ({ ctx }) =>
-      `Check the infra repository name (--infra-repo / infra-repository / HOSTING_INFRA_REPO). ${TOKEN_FIX(ctx.repo)}`,
+      `Check the infra repository name (${ctx.names.infraRepository} / HOSTING_INFRA_REPO). ${TOKEN_FIX(ctx.repo)}`,
   },
   {
     when: isTransient,
@@ -152,7 +155,8 @@ const GITHUB_ERRORS: readonly GitHubErrorRule[] = [
     kind: 'remote',
     code: 'GITHUB_REQUEST_FAILED',
     message: ({ f, ctx }) => `GitHub refused to ${ctx.action} (HTTP ${f.status}: ${f.message}).`,
-    fix: () => 'Check the infra repository, workflow and ref settings; re-run with --debug for details.',
+    fix: ({ ctx }) =>
+      `Check the infra repository, workflow and ref settings; re-run with ${ctx.names.debug} for details.`,
   },
 ];
 

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
+import { CLI_ADAPTER_NAMES } from '../testing/names.js';
 
 /**
  * Every module that must not be evaluated by `import '@shared-hosting/core'`: the SDKs, yaml, and our own
@@ -37,7 +38,11 @@ describe('loading', () => {
     expect(probe.loaded).toEqual([]);
 
     // First use loads them: the probes see it (so the check above can fail).
-    await github.createGitHubWorkflows({ token: 'not-a-token', baseUrl: 'http://127.0.0.1:9' });
+    await github.createGitHubWorkflows({
+      names: CLI_ADAPTER_NAMES,
+      token: 'not-a-token',
+      baseUrl: 'http://127.0.0.1:9',
+    });
     expect(new Set(probe.loaded)).toEqual(
       new Set([
         'github/workflows',
@@ -50,7 +55,10 @@ describe('loading', () => {
       ]),
     );
     const env = { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' };
-    const ports = await aws.createAwsPorts({ env: { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' } });
+    const ports = await aws.createAwsPorts({
+      names: CLI_ADAPTER_NAMES,
+      env: { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
+    });
     expect(ports.region).toBe('eu-west-1');
     expect(probe.loaded).toEqual(
       expect.arrayContaining([

@@ -1,4 +1,5 @@
 /** The options of the GitHub `InfraWorkflows`. Loads nothing. */
+import type { AdapterNames } from '../inputs/names.js';
 import type { Clock } from '../ports/ports.js';
 import type { GitHubAccess, GitHubAppCredentials } from './app-auth.js';
 
@@ -55,4 +56,6 @@ export interface GitHubWorkflowsOptions {
   /** Told of each retry of a request that got no answer (a progress line); default `log`. Never contains the token. */
   onRetry?: ((message: string) => void) | undefined;
   tuning?: GitHubTuning | undefined;
+  /** How the adapter calls the settings the fixes name (infra repository, workflow, ref, timeout). */
+  names: AdapterNames;
 }

@@ -140,6 +140,7 @@ export class RunPoller {
       action: `read run ${id}`,
       repo: `${owner}/${repo}`,
       baseUrl: this.gh.baseUrl,
+      names: this.gh.names,
     });
   }
 
@@ -172,7 +173,7 @@ export class RunPoller {
       'GITHUB_RATE_LIMITED_WAITING',
       `GitHub's rate limit stopped the wait for the infra deployment: run ${run.id} answered HTTP ${status ?? 403} asking to wait ${formatElapsed(waitMs)}, more than the ${formatElapsed(left)} left of the ${formatElapsed(this.options.timeoutMs)} timeout (waited ${formatElapsed(elapsed)}; ${seen}). Whether the run finished is unknown: ${run.url}.`,
       {
-        fix: `Open the run link to see how it ended. The limit lifts in ${formatElapsed(waitMs)}; other jobs using the same token spend it too: give this job its own token or GitHub App, or raise --timeout to wait it out.`,
+        fix: `Open the run link to see how it ended. The limit lifts in ${formatElapsed(waitMs)}; other jobs using the same token spend it too: give this job its own token or GitHub App, or raise ${this.gh.names.timeout} to wait it out.`,
         details: { runUrl: run.url, runId: run.id, elapsedMs: elapsed, rateLimitWaitMs: waitMs },
       },
     );
@@ -382,8 +383,8 @@ export class RunPoller {
       `The infra deployment did not finish within ${formatElapsed(options.timeoutMs)} (waited ${formatElapsed(elapsed)}; ${state}): ${run.url}.${cancelled}`,
       {
         fix: options.cancelOnTimeout
-          ? 'Open the run link to see where it stalled; raise --timeout if it needs longer.'
-          : 'Open the run link to see where it is: it may still finish. Raise --timeout, or pass --cancel-on-timeout to cancel runs that exceed it.',
+          ? `Open the run link to see where it stalled; raise ${this.gh.names.timeout} if it needs longer.`
+          : `Open the run link to see where it is: it may still finish. Raise ${this.gh.names.timeout}, or pass ${this.gh.names.cancelOnTimeout} to cancel runs that exceed it.`,
         details: {
           runUrl: run.url,
           runId: run.id,

@@ -62,7 +62,7 @@ async function getWorkflow(gh: GitHubContext, target: WorkflowTarget): Promise<A
         'WORKFLOW_NOT_FOUND',
         `Workflow "${target.workflow}" was not found in ${full}.`,
         {
-          fix: `Check --infra-workflow / infra-workflow (a file name under .github/workflows, e.g. deploy.yaml). The workflow must exist on the default branch of ${full}.`,
+          fix: `Check ${gh.names.infraWorkflow} (a file name under .github/workflows, e.g. deploy.yaml). The workflow must exist on the default branch of ${full}.`,
           cause: safeCause(httpFailure(error)),
           details: { repository: full, workflow: target.workflow },
         },
@@ -102,7 +102,7 @@ async function checkRef(gh: GitHubContext, target: WorkflowTarget): Promise<void
     'REF_NOT_FOUND',
     `Ref "${target.ref}" (a branch or tag) does not exist in ${owner}/${repo}.`,
     {
-      fix: 'Check --infra-ref / infra-ref: the branch or tag of the infra repository whose workflow file to run (default main).',
+      fix: `Check ${gh.names.infraRef}: the branch or tag of the infra repository whose workflow file to run (default main).`,
       details: { repository: `${owner}/${repo}`, ref: target.ref },
     },
   );

@@ -8,6 +8,7 @@ import { type GitHubPeer, type GitHubPeerOptions, startGitHubPeer } from '@share
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HostingError } from '../errors/errors.js';
 import type { Clock, InfraWorkflows, RunUpdate, WorkflowTarget } from '../ports/ports.js';
+import { CLI_ADAPTER_NAMES } from '../testing/names.js';
 import {
   createGitHubWorkflows,
   type GitHubTuning,
@@ -65,6 +66,7 @@ async function setup(
   peers.push(peer);
   const logs: string[] = [];
   const gh = await createGitHubWorkflows({
+    names: CLI_ADAPTER_NAMES,
     token: options.token ?? peer.token,
     baseUrl: peer.url,
     clock,
@@ -193,6 +195,7 @@ describe('dispatch', () => {
     expect(said[0]).toMatch(/using 2022-11-28/);
     // Another client in the same process asks the same server: decided already, nothing refused or said again.
     const again = await createGitHubWorkflows({
+      names: CLI_ADAPTER_NAMES,
       token: peer.token,
       baseUrl: peer.url,
       log: (m) => logs.push(m),

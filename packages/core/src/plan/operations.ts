@@ -86,6 +86,21 @@ export interface HistoryPlan {
   limit: number;
 }
 
+/** The inputs the preflights' fixes of rollback and promote name, as the adapter calls them. */
+type ReleaseFixNames = Pick<
+  OperationInputNames,
+  'application' | 'environment' | 'parameter' | 'version' | 'from' | 'to'
+>;
+
+const fixNames = (names: OperationInputNames): ReleaseFixNames => ({
+  application: names.application,
+  environment: names.environment,
+  parameter: names.parameter,
+  version: names.version,
+  from: names.from,
+  to: names.to,
+});
+
 export interface RollbackPlan {
   kind: 'rollback';
   /** The steps the runner executes, in order (a dry run stops after the preflight). */
@@ -97,6 +112,8 @@ export interface RollbackPlan {
   source: Pick<SourceInfo, 'actor' | 'runUrl'>;
   wait: WaitPlan;
   release: ParsedReleaseOptions;
+  /** How the adapter calls the inputs the preflight's fixes name. */
+  names: ReleaseFixNames;
 }
 
 export interface PromotePlan {
@@ -111,6 +128,8 @@ export interface PromotePlan {
   source: Pick<SourceInfo, 'actor' | 'runUrl'>;
   wait: WaitPlan;
   release: ParsedReleaseOptions;
+  /** How the adapter calls the inputs the preflight's fixes name. */
+  names: ReleaseFixNames;
 }
 
 export interface UnlockPlan {
@@ -329,6 +348,7 @@ export function planRollback(raw: OperationInputs, names: OperationInputNames): 
     to,
     wait: waitOf(shared),
     release,
+    names: fixNames(names),
   };
 }
 
@@ -379,6 +399,7 @@ export function planPromote(raw: OperationInputs, names: OperationInputNames): O
     version: options.version,
     wait: waitOf(options),
     release,
+    names: fixNames(names),
   };
 }
 

@@ -76,7 +76,12 @@ export interface RolloutPlan {
   dryRun: boolean;
   /** Exactly what the runner executes, in order; a dry run stops after render. */
   steps: readonly RolloutStepId[];
+  /** How the adapter calls the inputs the steps' fixes name (the overrides, the timeout). */
+  names: RolloutFixNames;
 }
+
+/** The inputs a rollout step's fix may name. */
+export type RolloutFixNames = Pick<RolloutInputNames, 'service' | 'container' | 'timeout'>;
 
 const ROLLOUT_POLL_MS = 2000;
 const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
@@ -243,6 +248,7 @@ export function planRollout(
     waitUntil: flags.waitUntil,
     dryRun: flags.dryRun,
     steps,
+    names: { service: names.service, container: names.container, timeout: names.timeout },
   };
 }
 

@@ -34,7 +34,7 @@ import { RecordingReporter } from '../ports/events.js';
 import { systemClock } from '../ports/ports.js';
 import { resultJson } from '../present.js';
 import { withStepProgress } from '../real-ports.js';
-import { CLI_INPUT_NAMES } from '../testing/names.js';
+import { CLI_ADAPTER_NAMES, CLI_INPUT_NAMES } from '../testing/names.js';
 import { execute } from './deploy.js';
 
 type Match = (request: ProxyRequest) => boolean;
@@ -280,6 +280,7 @@ async function ports(f: Awaited<ReturnType<typeof fixture>>, recording: Recordin
   const [awsPorts, workflows] = await Promise.all([
     createAwsPorts({
       env: { ...peers.env, AWS_ENDPOINT_URL: f.awsProxy.url },
+      names: CLI_ADAPTER_NAMES,
       requestTimeoutMs: 1000,
       callDeadlineMs: 5000,
       retry: { baseDelayMs: 20, maxDelayMs: 200 },
@@ -289,6 +290,7 @@ async function ports(f: Awaited<ReturnType<typeof fixture>>, recording: Recordin
     createGitHubWorkflows({
       token: f.gh.token,
       baseUrl: f.ghProxy.url,
+      names: CLI_ADAPTER_NAMES,
       log,
       onRetry: progress,
       tuning: {

@@ -37,7 +37,9 @@ export async function promotePreflight(
     throw new PreconditionError(
       'NOTHING_DEPLOYED',
       `${from.application} has never been deployed to ${from.environment} (${from.parameter} does not exist): there is nothing to promote.`,
-      { fix: `Deploy to ${from.environment} first, or check --app and --from.` },
+      {
+        fix: `Deploy to ${from.environment} first, or check ${plan.names.application} and ${plan.names.from}.`,
+      },
     );
   }
   const provenance = parseProvenance(source.description);
@@ -69,7 +71,9 @@ async function needsTag(
     throw new PreconditionError(
       'TAG_CONFLICT',
       `${repository}:${version} already exists and points at another image (${existing.digest}, not ${image.digest}). Nothing was changed.`,
-      { fix: 'Promote under another --version, or without --version to keep the source version.' },
+      {
+        fix: `Promote under another ${plan.names.version}, or without ${plan.names.version} to keep the source version.`,
+      },
     );
   }
   return existing === undefined;
@@ -115,7 +119,7 @@ async function sourceImage(
     throw new PreconditionError(
       'IMAGE_TAG_MOVED',
       `${repository}:${version} now points at ${byTag.digest}, not at the image ${plan.from.environment} runs (${digest}). Promoting the tag would ship a different image.`,
-      { fix: 'Pass --version NEW_TAG to promote the exact image under a new tag.' },
+      { fix: `Pass ${plan.names.version} NEW_TAG to promote the exact image under a new tag.` },
     );
   }
   // The exact image, whose tag is gone or moved: it will be tagged as the target version.

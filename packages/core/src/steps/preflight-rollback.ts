@@ -40,7 +40,9 @@ export async function rollbackPreflight(
     throw new PreconditionError(
       'NOTHING_DEPLOYED',
       `${target.application} has never been deployed to ${target.environment} (${target.parameter} does not exist): there is nothing to roll back.`,
-      { fix: 'Check --app, --env and --parameter; deploy a version first.' },
+      {
+        fix: `Check ${plan.names.application}, ${plan.names.environment} and ${plan.names.parameter}; deploy a version first.`,
+      },
     );
   }
   const entry = resolveTarget(plan, current, history);
@@ -87,7 +89,7 @@ function resolveTarget(
     throw new PreconditionError(
       'NO_PREVIOUS_VERSION',
       `${plan.target.parameter} has only ever held ${current.value}: there is no previous version to roll back to.`,
-      { fix: 'Give the version to roll back to with --to VERSION, or deploy one.' },
+      { fix: `Give the version to roll back to with ${plan.names.to} VERSION, or deploy one.` },
     );
   }
   return previous;
@@ -104,7 +106,7 @@ function neverDeployed(plan: RollbackPlan, version: string, entries: number): Pr
     'VERSION_NEVER_DEPLOYED',
     `Cannot roll back ${target.application} in ${target.environment} to ${version}: ${version} was never deployed to ${target.environment} (${where}) and there is no image ${target.repository}:${version} in ECR. Nothing was changed.`,
     {
-      fix: `See the versions deployed there with: hosting history --app ${target.application} --env ${target.environment}; then pass one of them to --to (or leave --to out to go back to the previous one).`,
+      fix: `See the versions deployed there with: hosting history --app ${target.application} --env ${target.environment}; then pass one of them to ${plan.names.to} (or leave ${plan.names.to} out to go back to the previous one).`,
       details: { repository: target.repository, version, parameter: target.parameter },
     },
   );

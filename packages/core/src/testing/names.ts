@@ -4,6 +4,7 @@
  * them in; their tests check that these fixtures are equal to them.
  */
 import type { InputNames } from '../inputs/inputs.js';
+import type { AdapterNames } from '../inputs/names.js';
 import type { RolloutInputNames } from '../plan/rollout.js';
 
 export const CLI_INPUT_NAMES: InputNames = {
@@ -94,4 +95,42 @@ export const ACTION_ROLLOUT_NAMES: RolloutInputNames = {
   timeout: 'timeout',
   waitUntil: 'wait-until',
   dryRun: 'dry-run',
+};
+
+/** The settings the ports' and steps' fixes name, as the CLI calls them. */
+export const CLI_ADAPTER_NAMES: AdapterNames = {
+  region: '--region',
+  profile: '--profile',
+  repository: '--repository',
+  parameter: '--parameter',
+  version: '--version',
+  builder: '--builder',
+  cluster: '--cluster',
+  service: '--service',
+  container: '--container',
+  timeout: '--timeout',
+  cancelOnTimeout: '--cancel-on-timeout',
+  infraRepository: '--infra-repo',
+  infraWorkflow: '--infra-workflow',
+  infraRef: '--infra-ref',
+  debug: '--debug',
+};
+
+/** The same, as the Action calls them: no region or profile input (AWS_REGION, AWS_PROFILE only). */
+export const ACTION_ADAPTER_NAMES: AdapterNames = {
+  region: undefined,
+  profile: undefined,
+  repository: 'repository',
+  parameter: 'parameter',
+  version: 'version',
+  builder: 'builder',
+  cluster: 'cluster',
+  service: 'service',
+  container: 'container',
+  timeout: 'timeout',
+  cancelOnTimeout: 'cancel-on-timeout',
+  infraRepository: 'infra-repository',
+  infraWorkflow: 'infra-workflow',
+  infraRef: 'infra-ref',
+  debug: 'ACTIONS_STEP_DEBUG=true',
 };

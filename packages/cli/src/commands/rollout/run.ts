@@ -14,7 +14,7 @@ import {
 import { describeRolloutPlan, describeRolloutServices } from '@shared-hosting/core/adapter';
 import type { CommonFlags } from '../../options.js';
 import type { Redactor } from '../../output/redact.js';
-import { CLI_ROLLOUT_NAMES } from '../../runtime/names.js';
+import { CLI_ADAPTER_NAMES, CLI_ROLLOUT_NAMES } from '../../runtime/names.js';
 import { withInterrupts } from '../../runtime/signals.js';
 import { failEarly, reportFailure, terminalFor } from '../../runtime/terminal.js';
 import type { CliIO } from '../../types.js';
@@ -27,7 +27,13 @@ export type RolloutPortsFactory = (request: {
 }) => Promise<RolloutPorts>;
 
 export const createCliRolloutPorts: RolloutPortsFactory = ({ flags, io, reporter }) =>
-  createRolloutPorts({ env: io.env, reporter, region: flags.region, profile: flags.profile });
+  createRolloutPorts({
+    env: io.env,
+    reporter,
+    region: flags.region,
+    profile: flags.profile,
+    names: CLI_ADAPTER_NAMES,
+  });
 
 /**
  * hosting rollout: read the version from SSM, resolve its digest in ECR, register a task definition

@@ -1,4 +1,5 @@
 import { PreconditionError } from '../../errors/errors.js';
+import type { RolloutFixNames } from '../../plan/rollout.js';
 import type {
   ContainerService,
   ServiceDeployment,
@@ -24,6 +25,8 @@ export interface RenderInput {
   image: string;
   /** false for a dry run: render and diff, register nothing. */
   register: boolean;
+  /** How the adapter calls the overrides, for the fixes. */
+  names: Pick<RolloutFixNames, 'service' | 'container'>;
 }
 
 export interface Rendered {
@@ -98,7 +101,7 @@ async function inspect(
 ): Promise<Rendered> {
   ctx.progress(`describing service ${target.service} in ${input.cluster}`);
   const service = await ports.containers.describeService(input.cluster, target.service);
-  checkService(service, input.cluster, target.service);
+  checkService(service, input, target.service);
   const previous = await ports.containers.describeTaskDefinition(service.taskDefinition);
   const current = previous.document.containerDefinitions.find((c) => c.name === target.container);
   if (!current) {
@@ -107,7 +110,7 @@ async function inspect(
       'ECS_CONTAINER_NOT_FOUND',
       `The task definition ${shortTaskDefinition(previous.arn)} of ${target.service} has no container "${target.container}" (it has ${names.map((n) => `"${n}"`).join(', ')}).`,
       {
-        fix: `Set "container:" for this ${input.services.length > 1 ? `service (services.${target.name})` : 'environment'} in the App spec${input.services.length > 1 ? '' : ' (or pass --container)'} to one of: ${names.join(', ')}. Nothing was registered or changed.`,
+        fix: `Set "container:" for this ${input.services.length > 1 ? `service (services.${target.name})` : 'environment'} in the App spec${input.services.length > 1 ? '' : ` (or pass ${input.names.container})`} to one of: ${names.join(', ')}. Nothing was registered or changed.`,
       },
     );
   }
@@ -119,12 +122,15 @@ async function inspect(
 }
 
 /** An ACTIVE service under the ECS deployment controller, or a precondition error naming the fix. */
-function checkService(service: ServiceInfo, cluster: string, name: string): void {
+function checkService(service: ServiceInfo, input: RenderInput, name: string): void {
+  const { cluster } = input;
   if (service.status !== 'ACTIVE') {
     throw new PreconditionError(
       'ECS_SERVICE_NOT_ACTIVE',
       `The ECS service ${name} in ${cluster} is ${service.status}, not ACTIVE.`,
-      { fix: 'Recreate the service, or point the App spec at the right one ("service:" or --service).' },
+      {
+        fix: `Recreate the service, or point the App spec at the right one ("service:" or ${input.names.service}).`,
+      },
     );
   }
   const controller = service.deploymentController ?? 'ECS';

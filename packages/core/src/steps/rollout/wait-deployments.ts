@@ -1,5 +1,6 @@
 import { InterruptedError, RolloutFailedError, TimeoutError } from '../../errors/errors.js';
 import { formatDuration } from '../../inputs/inputs.js';
+import type { RolloutFixNames } from '../../plan/rollout.js';
 import type {
   ContainerService,
   RolloutState,
@@ -24,6 +25,8 @@ export interface DeploymentsWaitInput {
   knownEvents: readonly string[];
   timeoutMs: number;
   pollIntervalMs: number;
+  /** How the adapter calls the timeout input, for the fix. */
+  names: Pick<RolloutFixNames, 'timeout'>;
 }
 
 export interface DeploymentsWaited {
@@ -115,7 +118,7 @@ export async function waitForDeployment(
       throw new TimeoutError(
         `The deployment ${input.deploymentId} of ${shortTaskDefinition(input.taskDefinition)} did not complete within ${formatDuration(input.timeoutMs)}${last ? ` (last: ${last})` : ''}.`,
         {
-          fix: 'ECS keeps going: look at the service in the ECS console, or raise --timeout. The deployed label was not moved.',
+          fix: `ECS keeps going: look at the service in the ECS console, or raise ${input.names.timeout}. The deployed label was not moved.`,
           details: { deploymentId: input.deploymentId },
         },
       );

@@ -318,7 +318,7 @@ class Follower {
       {
         fix: paused
           ? `The deployment still waits at its pause hook: hosting continue --app ${application} --env ${environment} resumes it, hosting abort rolls it back. The deployed label was not moved.`
-          : 'ECS keeps going: look at the service in the ECS console, or raise --timeout. The deployed label was not moved.',
+          : `ECS keeps going: look at the service in the ECS console, or raise ${this.input.names.timeout}. The deployed label was not moved.`,
         details: { serviceDeployment: this.arn },
       },
     );
