@@ -71,6 +71,7 @@ function testWorkers(name: string, env = process.env): number {
  */
 const LONG_WAITS = [
   'test/reliability.e2e.test.ts', // the real 60 s lease after kill -9, AWS and GitHub request deadlines
+  'test/reliability-kills.e2e.test.ts', // kill -9 at each step: one real 60 s lease for the set
   'test/transcripts.e2e.test.ts', // the docs' story, in order, each run watched by the CLI's 1 s polls
   'test/operations.integration.test.ts', // the CLI's 1 s GitHub polls and 2 s lock polls
   'test/docs-examples.e2e.test.ts',
