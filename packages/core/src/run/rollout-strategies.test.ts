@@ -3,7 +3,8 @@
  * true end, failures named, bakes and --wait-until, pause hooks announced and answered.
  */
 import { describe, expect, it } from 'vitest';
-import { planRollout, type RolloutInputs } from '../plan/rollout.js';
+import type { RolloutInputs } from '../inputs/inputs.js';
+import { planRollout } from '../plan/rollout.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { TaskDefinitionDocument } from '../ports/ports.js';
 import { type FakeStrategy, goodFrames } from '../testing/ecs-deployments.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { planRollout, type RolloutInputs } from '../plan/rollout.js';
+import type { RolloutInputs } from '../inputs/inputs.js';
+import { planRollout } from '../plan/rollout.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { TaskDefinitionDocument } from '../ports/ports.js';
 import { createFakes, fakeDigest } from '../testing/fakes.js';
