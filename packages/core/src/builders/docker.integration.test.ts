@@ -353,7 +353,9 @@ describe('credentials after SIGKILL', () => {
     const exited = new Promise((resolve) => child.on('exit', resolve));
     const dirs = () => readdirSync(tempDir).filter((n) => n.startsWith('hosting-auth-'));
     try {
-      await vi.waitFor(() => expect(dirs()).toHaveLength(1), { timeout: 20_000, interval: 50 });
+      // The directory appears before its config.json is written: wait for the file (kill too soon, and it is not there).
+      const written = () => dirs().filter((d) => existsSync(path.join(tempDir, d, 'config.json')));
+      await vi.waitFor(() => expect(written()).toHaveLength(1), { timeout: 20_000, interval: 50 });
       process.kill(-(child.pid as number), 'SIGKILL');
       await exited;
       const left = path.join(tempDir, dirs()[0] as string, 'config.json');
