@@ -63,7 +63,9 @@ export function packRelease(outDir) {
   const stage = mkdtempSync(path.join(tmpdir(), 'hosting-release-'));
   try {
     mkdirSync(path.join(stage, 'dist'));
-    cpSync(bin, path.join(stage, 'dist/hosting.cjs'));
+    // The bin, the program it runs and V8's code cache of it (build.mjs), each command's body.
+    for (const file of ['hosting.cjs', 'main.cjs', 'main.cjs.cache'])
+      cpSync(path.join(here, 'dist', file), path.join(stage, 'dist', file));
     cpSync(path.join(here, 'dist/commands'), path.join(stage, 'dist/commands'), { recursive: true });
     writeFileSync(path.join(stage, 'package.json'), `${JSON.stringify(releaseManifest(source), null, 2)}\n`);
     writeFileSync(path.join(stage, 'README.md'), README(source.version));

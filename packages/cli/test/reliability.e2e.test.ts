@@ -219,6 +219,37 @@ describe('deadlines that hold', () => {
   }, 90_000);
 });
 
+describe('a GitHub request that never answers', () => {
+  it('a dispatch that never answers: retried within its deadline, then exit 5 naming GitHub, the version restored, within about a minute', async () => {
+    await application('gh-hang-app', 'staging');
+    const gh = await startFaultProxy(github.url);
+    gh.inject({ match: (r) => r.method === 'POST' && r.path.endsWith('/dispatches'), fault: 'hang' });
+    try {
+      const r = await run(deploy('gh-hang-app', 'staging', 'v2', '--json'), { GITHUB_API_URL: gh.url });
+      expect(r.code, r.stderr).toBe(5);
+      // 60 s for the dispatch (15 s per send, a search for its run between sends), plus the process and
+      // the preflight: "within about a minute".
+      expect(r.ms).toBeLessThan(90_000);
+      console.log(`a GitHub dispatch that never answers: exit ${r.code} after ${(r.ms / 1000).toFixed(1)} s`);
+      expect(r.stderr).toMatch(/retrying the dispatch/);
+      const out = JSON.parse(r.stdout);
+      expect(out).toMatchObject({
+        status: 'failed',
+        triggered: false,
+        recovery: { restored: true, value: 'v1' },
+      });
+      expect(out.error.message).toMatch(/^GitHub did not answer properly when trying to dispatch/);
+      expect(out.error.message).toContain('was restored to v1');
+      expect(gh.seen.filter((s) => s.fault === 'hang').length).toBeGreaterThanOrEqual(2);
+      expect(value(param('gh-hang-app', 'staging'))).toBe('v1');
+      expectNothingLeft('gh-hang-app', 'staging');
+      expectNoSecret(r);
+    } finally {
+      await gh.stop();
+    }
+  }, 120_000);
+});
+
 describe('inputs cannot point at someone else', () => {
   it("refuses another application's parameters and lock names with exit 2, before any request", async () => {
     await application('victim-app', 'staging');

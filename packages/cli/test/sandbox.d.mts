@@ -18,6 +18,12 @@ export declare const SHOP: string;
 export declare const SHOP_PARAMETER: string;
 export declare const SHOP_SERVICES: { web: string; worker: string };
 
+/**
+ * Seed the sandbox's platform on `aws`: the App specs under `infraDir/apps`, hello-app's and hello-shop's
+ * services on the `initial` image, their parameters. Returns hello-app's initial digest.
+ */
+export declare function seedPlatform(aws: AwsPeers, infraDir: string): Promise<string>;
+
 export interface CliResult {
   code: number;
   stdout: string;

@@ -170,6 +170,20 @@ async function seed(aws) {
   return digest;
 }
 
+/**
+ * The platform as the sandbox has it, for any story on these peers (`pnpm demo`, the docs' transcripts): the
+ * infra repository's App specs written under `infraDir/apps`, hello-app's ECR repository, its staging
+ * (rolling) and production (blue/green, paused for approval) services and hello-shop's web and worker, all on
+ * the `initial` image, the parameters labelled `deployed`. Returns hello-app's initial digest.
+ */
+export async function seedPlatform(aws, infraDir) {
+  mkdirSync(path.join(infraDir, 'apps'), { recursive: true });
+  writeFileSync(path.join(infraDir, `apps/${APP}.yaml`), APP_SPEC);
+  writeFileSync(path.join(infraDir, `apps/${SHOP}.yaml`), SHOP_SPEC);
+  aws.createRepository(APP);
+  return seed(aws);
+}
+
 /** hello-shop: its web (rolling) and worker (blue/green) on the initial image, each with its own logs. */
 async function seedShop(aws) {
   aws.createRepository(SHOP);
@@ -272,9 +286,6 @@ export async function startSandbox(options = {}) {
   if (builder === 'buildah') requireBuildah();
   const work = mkdtempSync(path.join(tmpdir(), 'hosting-sandbox-'));
   const infraDir = path.join(work, 'infra');
-  mkdirSync(path.join(infraDir, 'apps'), { recursive: true });
-  writeFileSync(path.join(infraDir, `apps/${APP}.yaml`), APP_SPEC);
-  writeFileSync(path.join(infraDir, `apps/${SHOP}.yaml`), SHOP_SPEC);
   const stack = [() => rmSync(work, { recursive: true, force: true })];
   const stop = async () => {
     for (const undo of stack.reverse()) await undo();
@@ -286,8 +297,7 @@ export async function startSandbox(options = {}) {
     // One ECS minute per real second: bakes and hook timeouts take seconds.
     const aws = await startAwsPeers({ ecsTickMs: options.ecsTickMs ?? 50, ecs: { clockFactor: 60 } });
     stack.push(() => aws.stop());
-    aws.createRepository(APP);
-    const initialDigest = await seed(aws);
+    const initialDigest = await seedPlatform(aws, infraDir);
     const [owner, repo] = INFRA_REPO.split('/');
     const github = await startGitHubPeer({
       owner,

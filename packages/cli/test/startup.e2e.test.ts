@@ -1,11 +1,13 @@
 /**
  * The built bin answers `hosting --version` (and `-V`) before loading commander and the program (the start-up
- * target of docs/performance.mdx): the answer must be what the program's own --version prints.
+ * target of docs/performance.mdx): the answer must be what the program's own --version prints. Everything else
+ * runs the program (dist/main.cjs) compiled from the V8 code cache the build made (src/code-cache.ts).
  * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
  */
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { compileCached } from '../src/code-cache.js';
 import { createProgram } from '../src/index.js';
 
 const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
@@ -33,5 +35,21 @@ describe('hosting --version, answered before the program loads', () => {
     const deploy = hosting('deploy', '--version', 'v1', '--help');
     expect(deploy.status).toBe(0);
     expect(deploy.stdout).toMatch(/^Usage: hosting deploy /);
+  });
+});
+
+describe("the program, from V8's code cache", () => {
+  const main = path.resolve(import.meta.dirname, '../dist/main.cjs');
+
+  it('has a cache this Node accepts (else every start-up compiles the program again)', () => {
+    const script = compileCached(main);
+    expect(script.cachedDataRejected).toBe(false);
+  });
+
+  it('loads a command body from it (the lazy import the bundle is given)', () => {
+    const status = hosting('status', '--app', 'hello-app', '--env', 'staging');
+    expect(status.stderr).toMatch(/^Error: /m);
+    expect(status.stderr).not.toContain('dynamic import');
+    expect(status.status).toBe(2);
   });
 });

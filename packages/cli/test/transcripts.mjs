@@ -1,5 +1,6 @@
 // The transcripts of the docs (```text transcript="<id>" blocks), made by real runs of the built `hosting`
-// against the testkit peers: one story, in order, whose commands are the pages' commands.
+// against the testkit peers: two stories, whose commands are the pages' commands. The app side's is below;
+// the infra side's (`hosting rollout` on ECS) is in transcripts-rollout.mjs.
 //   - the app side: an application repository (one commit per version, alice@example.com), its images
 //     pushed to the registry behind the ECR test server, the parameters in the SSM test server;
 //   - the infra side: the GitHub test server, whose runs have the job and step names of the shipped
@@ -7,14 +8,15 @@
 // `node test/transcripts.mjs --write` runs the story and rewrites the pages' blocks;
 // test/transcripts.e2e.test.ts runs it and fails when a page drifts (times, dates and ports aside).
 // Plain JavaScript so that node runs it alone; types in transcripts.d.mts.
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pushTestImage, startAwsPeers, startGitHubPeer } from '@shared-hosting/testkit';
+import { runRolloutStory } from './transcripts-rollout.mjs';
+import { hostingBin, sh, shown } from './transcripts-shell.mjs';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
-const CLI = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
 const TEMPLATE = path.join(repoRoot, 'docs/assets/infra-deployment-workflow.yaml');
 /** The pages with transcripts; each block names its story step: ```text transcript="<id>". */
 export const PAGES = [
@@ -25,6 +27,8 @@ export const PAGES = [
   'docs/operations/promote.md',
   'docs/operations/locking.md',
   'docs/platform/app-spec.mdx',
+  'docs/platform/rollout.md',
+  'docs/platform/multi-service.md',
 ];
 const APP = 'hello-app';
 const ECR_HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
@@ -96,30 +100,9 @@ function appRepository(work) {
   return app;
 }
 
-/** Runs `line` with sh in `cwd`, stdout and stderr in one stream as a terminal shows them. */
-function sh(world, line, cwd, onOutput) {
-  return new Promise((resolve, reject) => {
-    const child = spawn('sh', ['-c', `exec 2>&1; ${line}`], {
-      cwd,
-      env: world.env,
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      onOutput?.(out);
-    });
-    child.once('error', reject);
-    child.once('close', (code) => resolve({ code: code ?? -1, out }));
-  });
-}
-
 async function startWorld() {
   const work = mkdtempSync(path.join(tmpdir(), 'hosting-transcripts-'));
-  const bin = path.join(work, 'bin');
-  mkdirSync(bin);
-  writeFileSync(path.join(bin, 'hosting'), `#!/bin/sh\nexec "${process.execPath}" "${CLI}" "$@"\n`);
-  chmodSync(path.join(bin, 'hosting'), 0o755);
+  const bin = hostingBin(work);
   const aws = await startAwsPeers();
   const github = await startGitHubPeer({
     owner: 'acme',
@@ -263,6 +246,7 @@ function story(w) {
         writeFileSync(path.join(w.infra, `apps/${APP}.yaml`), 'environments:\n  e1:\n    clustr: x\n'),
       line: `hosting rollout --app ${APP} --env e1      # apps/${APP}.yaml has "clustr: x" on line 3`,
     },
+    ...interruptStory(w, deploy),
     // Someone else's, queued for a minute: this one refuses at once.
     {
       ...deploy('staging', 'v1.5.0', ' --no-wait-for-lock', { competing: 60_000 }),
@@ -324,13 +308,36 @@ function lockStory(w) {
   ];
 }
 
-/** The lines of `text` from the first matching `from` to the next matching `to`, both included. */
-function excerpt(text, [from, to]) {
-  const lines = text.split('\n');
-  const start = lines.findIndex((l) => from.test(l));
-  const end = lines.findIndex((l, i) => i >= start && to.test(l));
-  if (start < 0 || end < 0) throw new Error(`story: no ${from} ... ${to} in:\n${text}`);
-  return lines.slice(start, end + 1).join('\n');
+/**
+ * Ctrl-C twice while the version is being written: the write hangs (the SSM test server answers it 10 s
+ * late), so the second Ctrl-C finds it in flight and quits at once; then the lock it left is removed.
+ */
+function interruptStory(w, deploy) {
+  // The progress line of the write (the preflight's summary says the same after "✓ …; ").
+  const writing = new RegExp(`\n {2}/shared-hosting/${APP}/staging/version: \\S+ → v1\\.4\\.1\n`);
+  const step = deploy('staging', 'v1.4.1', '', { competing: 500 });
+  const sent = new Set();
+  const once = (what, condition, action) => {
+    if (!condition || sent.has(what)) return;
+    sent.add(what);
+    action();
+  };
+  const fault = { operation: 'PutParameter', errorType: 'ThrottlingException', delayMs: 10_000 };
+  return [
+    {
+      ...step,
+      id: 'interrupt-twice',
+      excerpt: [/^Received SIGINT again/, /^The lock .* is still held/],
+      onOutput: (out, child) => {
+        // Under the lock, waiting for someone else's run: the next PutParameter is the version write.
+        once('fault', /waiting for run \d+/.test(out), () => w.aws.aws.inject(fault));
+        step.onOutput(out);
+        once('first', writing.test(out), () => child.kill('SIGINT'));
+        once('second', out.includes('Received SIGINT'), () => child.kill('SIGINT'));
+      },
+    },
+    { before: () => w.aws.aws.clearInjections(), line: `hosting unlock --app ${APP} --env staging --force` },
+  ];
 }
 
 /** What a reader sees instead of the test servers' addresses. */
@@ -342,24 +349,29 @@ function present(w, text) {
     .replace(/\s+$/, '');
 }
 
-/** Runs the story; returns each block's text by id: `$ <command>`, its output, `$ echo $?` and the code. */
+/**
+ * Runs both stories at once, the app side's (below) and the infra side's (transcripts-rollout.mjs); returns
+ * each block's text by id: `$ <command>`, its output, `$ echo $?` and the code (or the step's excerpt).
+ */
 export async function runStory() {
+  const [app, infra] = await Promise.all([runAppStory(), runRolloutStory()]);
+  return { ...app, ...infra };
+}
+
+async function runAppStory() {
   const w = await startWorld();
   const transcripts = {};
   try {
     for (const step of story(w)) {
       await step.before?.();
-      const shown = [];
+      const blocks = [];
       for (const line of [step.line].flat()) {
-        const result = await sh(w, line, step.cwd ?? w.app, step.onOutput);
+        const result = await sh(w.env, line, step.cwd ?? w.app, step.onOutput);
         if (!step.id && result.code !== 0)
           throw new Error(`story: "${line}" exited ${result.code}:\n${result.out}`);
-        const out = present(w, result.out);
-        shown.push(
-          step.excerpt ? excerpt(out, step.excerpt) : `$ ${line}\n${out}\n$ echo $?\n${result.code}`,
-        );
+        blocks.push(shown(step, line, present(w, result.out), result.code));
       }
-      if (step.id) transcripts[step.id] = shown.join('\n');
+      if (step.id) transcripts[step.id] = blocks.join('\n');
     }
   } finally {
     await w.stop();
@@ -381,13 +393,38 @@ export function rewritePage(markdown, transcripts) {
   );
 }
 
-/** What changes from run to run: durations, dates, times. Replaced by placeholders before comparing. */
+/**
+ * What changes from run to run, replaced by placeholders before comparing: durations, dates, times, the ids
+ * ECS makes up (tasks, deployments, service deployments, hooks), and the order in which the lines of several
+ * services followed at once interleave (each service's own lines keep their order).
+ */
 export function normalise(text) {
-  return text
+  const normalised = text
     .replace(/\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z/g, '<iso-date>')
     .replace(/\d{4}-\d\d-\d\d \d\d:\d\d UTC/g, '<date>')
     .replace(/\b\d+(\.\d+)?(ms|s)\b/g, '<duration>')
-    .replace(/"duration-ms": \d+/g, '"duration-ms": <n>');
+    .replace(/"duration-ms": \d+/g, '"duration-ms": <n>')
+    .replace(/\b[0-9a-f]{32}\b/g, '<task-id>')
+    .replace(/\becs-svc\/\d+/g, 'ecs-svc/<id>')
+    .replace(/(deployment |hook |service-deployment\/[^/\s]+\/[^/\s]+\/)[A-Za-z0-9]{22}\b/g, '$1<id>');
+  return deinterleave(normalised);
+}
+
+/** Each maximal run of lines of services followed at once (`  <name>: …`), grouped by service, stably. */
+function deinterleave(text) {
+  const names = [...text.matchAll(/^ {2}(\S+): following service deployment/gm)].map((m) => m[1]);
+  if (names.length < 2) return text;
+  const own = (line) => names.findIndex((name) => line.startsWith(`  ${name}: `));
+  const lines = text.split('\n');
+  for (let start = 0; start < lines.length; start++) {
+    if (own(lines[start]) < 0) continue;
+    let end = start;
+    while (end < lines.length && own(lines[end]) >= 0) end++;
+    const run = lines.slice(start, end).sort((a, b) => own(a) - own(b));
+    lines.splice(start, run.length, ...run);
+    start = end;
+  }
+  return lines.join('\n');
 }
 
 if (process.argv[1] === import.meta.filename && process.argv.includes('--write')) {

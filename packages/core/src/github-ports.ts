@@ -21,6 +21,8 @@ export interface GitHubPortsOptions {
   onGitHubToken?: ((token: string) => void) | undefined;
   allowGhCli?: boolean | undefined;
   clock?: Clock | undefined;
+  /** A retry of a request that got no answer ("GitHub did not answer within 15 s …; retrying"): a progress line. */
+  onRetry?: ((message: string) => void) | undefined;
   /** How the adapter calls the settings the ports' messages name (infra repository, region, builder, ...). */
   names: AdapterNames;
 }
@@ -47,6 +49,7 @@ export async function createGitHubPorts(options: GitHubPortsOptions): Promise<Gi
     baseUrl: env.GITHUB_API_URL,
     clock,
     log: (message: string) => reporter.emit({ type: 'debug', message, at: clock.now() }),
+    onRetry: options.onRetry,
   };
   if (app) {
     for (const secret of [app.privateKey, ...app.privateKey.split('\n')])

@@ -57,7 +57,7 @@ export async function createPorts(options: CreatePortsOptions): Promise<RealPort
   const { reporter, progress } = withStepProgress(options.reporter, clock);
   const [{ createAwsPorts }, { workflows, githubToken }] = await Promise.all([
     import('./aws/index.js'),
-    createGitHubPorts({ ...options, reporter, clock }),
+    createGitHubPorts({ ...options, reporter, clock, onRetry: progress }),
   ]);
   const aws = await createAwsPorts({
     region: options.region,

@@ -16,6 +16,8 @@ export interface ProxyRequest {
   /** Path and query, e.g. `/repos/o/r/actions/workflows/deploy.yml/dispatches`. */
   path: string;
   headers: http.IncomingHttpHeaders;
+  /** The request body (read before the rule is chosen): tells one SSM `PutParameter` from another. */
+  body: string;
 }
 
 export interface ProxyFaultRule {
@@ -51,7 +53,7 @@ function takeFault(rules: ProxyFaultRule[], request: ProxyRequest): ProxyFault |
   return rule.fault;
 }
 
-function forward(target: URL, req: http.IncomingMessage, res: http.ServerResponse): void {
+function forward(target: URL, req: http.IncomingMessage, body: Buffer, res: http.ServerResponse): void {
   const upstream = http.request(
     { host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers },
     (answer) => {
@@ -60,19 +62,15 @@ function forward(target: URL, req: http.IncomingMessage, res: http.ServerRespons
     },
   );
   upstream.on('error', () => res.destroy());
-  req.pipe(upstream);
+  upstream.end(body);
 }
 
 function applyFault(fault: ProxyFault, req: http.IncomingMessage, res: http.ServerResponse): void {
-  if (fault === 'hang') {
-    req.resume(); // read the body, never answer
-    return;
-  }
+  if (fault === 'hang') return; // the body was read; never answer
   if (fault === 'cut') {
     req.socket.destroy();
     return;
   }
-  req.resume();
   const body = fault.body ?? JSON.stringify({ message: `injected HTTP ${fault.status}` });
   res.writeHead(fault.status, { 'content-type': 'application/json', ...fault.headers });
   res.end(body);
@@ -85,11 +83,21 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
   const seen: FaultProxy['seen'] = [];
   const sockets = new Set<Socket>();
   const server = http.createServer((req, res) => {
-    const request = { method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers };
-    const fault = takeFault(rules, request);
-    seen.push({ request, fault });
-    if (fault) applyFault(fault, req, res);
-    else forward(to, req, res);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const request = {
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        headers: req.headers,
+        body: body.toString('utf8'),
+      };
+      const fault = takeFault(rules, request);
+      seen.push({ request, fault });
+      if (fault) applyFault(fault, req, res);
+      else forward(to, req, body, res);
+    });
   });
   server.on('connection', (socket) => {
     sockets.add(socket);

@@ -32,7 +32,8 @@ const DEFAULT_TUNING: Tuning = {
   retries: 3,
   retryAfterBaseValue: 1000,
   writeMinTimeMs: 1000,
-  requestTimeoutMs: 30_000,
+  requestTimeoutMs: 15_000,
+  callDeadlineMs: 60_000,
   findRunTimeoutMs: 60_000,
   findAfterFailureMs: 20_000,
   jobsIntervalMs: 10_000,
@@ -68,6 +69,8 @@ export class GitHubContext {
   readonly names: AdapterNames;
   /** Warnings and notes, with the token removed. */
   readonly log: (message: string) => void;
+  /** A retry after no answer, as a progress line (the token removed). */
+  readonly onRetry: (message: string) => void;
   /** Server clock minus ours, from Date headers (a lower bound: Date has whole seconds). */
   serverSkewMs: number | undefined;
   /** With a GitHub App: the installation tokens it mints, re-mints and revokes. */
@@ -75,6 +78,8 @@ export class GitHubContext {
   /** The token, the App's key and every minted token: never in a message. */
   private readonly secrets: string[];
   private readonly runRepos = new Map<number, Repo>();
+  /** The deadline (Date.now() ms) of each call's signal made by `signal()`. */
+  private readonly deadlines = new WeakMap<AbortSignal, number>();
 
   constructor(options: ResolvedOptions) {
     this.clock = options.clock;
@@ -84,6 +89,8 @@ export class GitHubContext {
     this.secrets = [options.token, options.app?.credentials.privateKey].filter((s): s is string => !!s);
     const sink = options.log ?? (() => {});
     this.log = (m) => sink(this.redact(m));
+    const retrying = options.onRetry ?? sink;
+    this.onRetry = (m) => retrying(this.redact(m));
     const userAgent = options.userAgent ?? 'shared-hosting-deploy';
     this.appTokens = options.app
       ? new AppTokens({
@@ -110,6 +117,9 @@ export class GitHubContext {
       rateLimitRetries: 3,
       maxRateLimitWaitS: this.tuning.maxRateLimitWaitS,
       writeMinTimeMs: this.tuning.writeMinTimeMs,
+      requestTimeoutMs: this.tuning.requestTimeoutMs,
+      deadlineOf: (signal) => (signal ? this.deadlines.get(signal) : undefined),
+      onRetry: (message) => this.onRetry(message),
     });
     useApiVersion(this.client, this.baseUrl, this.log);
     if (this.appTokens) useAppTokens(this.client, this.appTokens);
@@ -143,10 +153,15 @@ export class GitHubContext {
     return out;
   }
 
-  /** A per-request timeout, combined with the caller's signal. */
+  /**
+   * The signal of one call (a request with its retries): the call's deadline (callDeadlineMs), combined
+   * with the caller's signal. Each HTTP attempt within it has its own timeout (requestTimeoutMs, client.ts).
+   */
   signal(outer?: AbortSignal): AbortSignal {
-    const t = AbortSignal.timeout(this.tuning.requestTimeoutMs);
-    return outer ? AbortSignal.any([outer, t]) : t;
+    const t = AbortSignal.timeout(this.tuning.callDeadlineMs);
+    const signal = outer ? AbortSignal.any([outer, t]) : t;
+    this.deadlines.set(signal, Date.now() + this.tuning.callDeadlineMs);
+    return signal;
   }
 
   /** The context of a failure: what was tried, where. */

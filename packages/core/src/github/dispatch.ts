@@ -10,7 +10,14 @@ import type { AdapterNames } from '../inputs/names.js';
 import type { RunRef, WorkflowTarget } from '../ports/ports.js';
 import { FALLBACK_API_VERSION } from './api-version.js';
 import { type GitHubContext, shortRef, workflowId } from './context.js';
-import { gitHubError, type HttpFailure, httpFailure, isTransient, safeCause } from './errors.js';
+import {
+  gitHubError,
+  type HttpFailure,
+  httpFailure,
+  isRateLimited,
+  isTransient,
+  safeCause,
+} from './errors.js';
 import type { WorkflowFacts } from './facts.js';
 import { findRun, snapshotRuns } from './find-run.js';
 import { expectedRunTitle } from './workflow-file.js';
@@ -24,6 +31,10 @@ interface Attempt {
   login: Promise<string | undefined>;
   snapshot: Set<number> | undefined;
   sends: number;
+  /** Our clock when the dispatch began: sends and searches after failures end by callDeadlineMs from it. */
+  started: number;
+  /** Sends refused by a rate limit and waited out. */
+  rateLimited: number;
 }
 
 interface DispatchResponse {
@@ -50,6 +61,8 @@ export class Dispatcher {
       login: this.login(),
       snapshot: undefined,
       sends: 0,
+      started: this.gh.clock.now(),
+      rateLimited: 0,
     };
     // Known not to return run ids, or no server clock to compare created_at with: remember the runs that exist.
     if (this.supportsRunDetails === false || this.gh.serverSkewMs === undefined)
@@ -112,6 +125,24 @@ export class Dispatcher {
     })) as RunRef;
   }
 
+  /**
+   * A dispatch refused by a rate limit created no run: wait as long as GitHub asks and send it again, when
+   * that fits in the dispatch's deadline (at most three times). False: not waited (the failure stands).
+   */
+  private async waitOutRateLimit(f: HttpFailure, a: Attempt): Promise<boolean> {
+    const { callDeadlineMs, requestTimeoutMs } = this.gh.tuning;
+    const waitMs = rateLimitWaitMs(f, this.gh.clock.now());
+    const left = a.started + callDeadlineMs - this.gh.clock.now();
+    if (waitMs === undefined || a.rateLimited >= 3 || waitMs + requestTimeoutMs > left) return false;
+    a.rateLimited++;
+    a.sends--;
+    this.gh.onRetry(
+      `GitHub's rate limit refused the dispatch (HTTP ${f.status}); retrying in ${Math.round(waitMs / 100) / 10} s as GitHub asks`,
+    );
+    await this.gh.clock.sleep(waitMs);
+    return true;
+  }
+
   /** After a failed send: throw, answer the run found after all, or undefined to send again. */
   private async afterFailure(
     error: unknown,
@@ -134,25 +165,46 @@ export class Dispatcher {
       a.sends--;
       return undefined;
     }
+    if (isRateLimited(f) && (await this.waitOutRateLimit(f, a))) return undefined;
     if (!isTransient(f)) {
       throw gitHubError(error, this.gh.ctx(target, `dispatch workflow ${target.workflow} in ${full}`));
     }
-    // The dispatch may or may not have happened: look for the run before sending it again.
+    // The dispatch may or may not have happened: look for the run before sending it again, within the
+    // dispatch's deadline (a GitHub that never answers ends it in about a minute, not three full rounds).
+    const { callDeadlineMs, findAfterFailureMs, requestTimeoutMs } = this.gh.tuning;
+    const left = () => a.started + callDeadlineMs - this.gh.clock.now();
+    const findMs = Math.max(0, Math.min(findAfterFailureMs, left() - requestTimeoutMs));
+    const answer = f.status === undefined ? f.message : `HTTP ${f.status}`;
     this.gh.log(
-      `The dispatch got no clear answer (${f.status === undefined ? f.message : `HTTP ${f.status}`}); looking for the run it may have created before sending it again.`,
+      `The dispatch got no clear answer (${answer}); looking for the run it may have created before retrying the dispatch.`,
     );
     const found = await findRun(this.gh, target, a.ref, {
       dispatchedAt,
       snapshot: a.snapshot,
       login: await a.login,
       expectedTitle: a.expectedTitle,
-      timeoutMs: this.gh.tuning.findAfterFailureMs,
+      timeoutMs: findMs,
       allowNone: true,
     });
     if (found) return found;
-    if (a.sends >= 3) throw gitHubError(error, this.gh.ctx(target, `dispatch ${target.workflow} in ${full}`));
+    if (a.sends >= 3 || left() < requestTimeoutMs)
+      throw gitHubError(error, this.gh.ctx(target, `dispatch ${target.workflow} in ${full}`));
+    this.gh.onRetry(
+      `GitHub gave the dispatch no clear answer (${answer}) and no run of it appeared; retrying the dispatch (attempt ${a.sends + 1})`,
+    );
     return undefined;
   }
+}
+
+/** How long a rate-limited answer asks to wait (Retry-After, or until the limit resets); undefined: not said. */
+function rateLimitWaitMs(f: HttpFailure, now: number): number | undefined {
+  const retryAfter = Number(f.headers['retry-after']);
+  if (f.headers['retry-after'] !== undefined && Number.isFinite(retryAfter))
+    return Math.max(0, retryAfter) * 1000;
+  const reset = Number(f.headers['x-ratelimit-reset']);
+  if (f.headers['x-ratelimit-remaining'] === '0' && Number.isFinite(reset))
+    return Math.max(1000, reset * 1000 - now);
+  return undefined;
 }
 
 function rejected(f: HttpFailure, target: WorkflowTarget): RemoteError {

@@ -12,14 +12,24 @@ export interface HttpFailure {
   headers: Record<string, string | undefined>;
 }
 
+/**
+ * Whether the request got no HTTP answer at all: an attempt timed out (NoAnswerError), the call was
+ * aborted, or the connection failed (Octokit calls those HTTP 500, with a request and no response).
+ */
+function noAnswer(e: { name?: unknown; status?: unknown; response?: unknown; request?: unknown }): boolean {
+  if (e.name === 'GitHubNoAnswer' || e.name === 'AbortError' || e.name === 'TimeoutError') return true;
+  return e.status === 500 && e.response === undefined && e.request !== undefined;
+}
+
 export function httpFailure(error: unknown): HttpFailure {
   const e = error as {
     status?: unknown;
     message?: unknown;
     response?: { headers?: Record<string, unknown>; data?: unknown };
     name?: unknown;
+    request?: unknown;
   };
-  const status = typeof e?.status === 'number' ? e.status : undefined;
+  const status = typeof e?.status === 'number' && !noAnswer(e) ? e.status : undefined;
   const headers: Record<string, string | undefined> = {};
   for (const [k, v] of Object.entries(e?.response?.headers ?? {}))
     headers[k.toLowerCase()] = v === undefined ? undefined : String(v);

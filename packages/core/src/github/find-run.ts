@@ -49,7 +49,9 @@ export async function findRun(
   const start = gh.clock.now();
   let delay = 1000;
   for (;;) {
-    const runs = await listOrNone(gh, target, ref, o.login);
+    // Each look ends with the search (at least a second): a list that never answers cannot outlast it.
+    const left = Math.max(1000, o.timeoutMs - (gh.clock.now() - start));
+    const runs = await listOrNone(gh, target, ref, o.login, AbortSignal.timeout(left));
     const candidates = runs.filter((r) => isCandidate(r, ref, lowerBound, o));
     const [only] = candidates;
     if (candidates.length === 1 && only) {
@@ -73,9 +75,10 @@ async function listOrNone(
   target: WorkflowTarget,
   ref: string,
   login: string | undefined,
+  signal: AbortSignal,
 ): Promise<ApiRun[]> {
   try {
-    return await gh.listRuns(target, ref, login);
+    return await gh.listRuns(target, ref, login, signal);
   } catch (error) {
     const f = httpFailure(error);
     if (!isTransient(f) && !isRateLimited(f))
@@ -124,10 +127,11 @@ function notFound(target: WorkflowTarget, ref: string, elapsed: number): RemoteE
   return new RemoteError(
     'github',
     'RUN_NOT_FOUND',
-    `The dispatch of ${target.workflow} in ${full}@${ref} was accepted, but its run did not appear within ${formatElapsed(elapsed)}.`,
+    `GitHub accepted the dispatch of ${target.workflow} in ${full}@${ref}, but its run did not appear in the run list within ${formatElapsed(elapsed)}, so it could not be followed.`,
     {
       fix: `Look at the Actions tab of ${full}; if the run is there, follow it by hand. Runs can take a while to be listed when GitHub is slow.`,
-      details: { repository: full, workflow: target.workflow, ref },
+      // The dispatch was accepted: a run deploys what the parameter holds, so nothing is to be restored.
+      details: { repository: full, workflow: target.workflow, ref, dispatched: 'yes' },
     },
   );
 }

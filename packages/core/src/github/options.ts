@@ -11,8 +11,13 @@ export interface GitHubTuning {
   retryAfterBaseValue?: number | undefined;
   /** Minimum time between write requests (default 1000 ms, as GitHub asks). */
   writeMinTimeMs?: number | undefined;
-  /** Per-request timeout (default 30 s). */
+  /**
+   * Timeout of one HTTP attempt (default 15 s): one that gets no answer in time is retried with backoff
+   * (except the dispatch, which looks for its run first, and the run's polls) within the call's deadline.
+   */
   requestTimeoutMs?: number | undefined;
+  /** Deadline of one call, its retries and backoff included (default 60 s); also bounds a dispatch's re-sends. */
+  callDeadlineMs?: number | undefined;
   /** How long to look for the run of a dispatch that returned no run id (default 60 s). */
   findRunTimeoutMs?: number | undefined;
   /** After a dispatch with no clear answer, how long to look for its run before sending again (default 20 s). */
@@ -48,6 +53,8 @@ export interface GitHubWorkflowsOptions {
   userAgent?: string | undefined;
   /** Warnings and notes for humans (retries, fallbacks). Never contains the token. */
   log?: ((message: string) => void) | undefined;
+  /** Told of each retry of a request that got no answer (a progress line); default `log`. Never contains the token. */
+  onRetry?: ((message: string) => void) | undefined;
   tuning?: GitHubTuning | undefined;
   /** How the adapter calls the settings the fixes name (infra repository, workflow, ref, timeout). */
   names: AdapterNames;

@@ -105,9 +105,10 @@ async function triggerStep(
   try {
     run = await runner.run('trigger', (c) => trigger({ workflow: spec.workflow }, { workflows }, c));
   } catch (thrown) {
-    if (!written.wrote) throw thrown;
-    // Nothing deploys the value written: put back the one read under the lock (or say what is left).
     const failure = unwrap(thrown);
+    // GitHub accepted the dispatch (its run could not be followed): a run deploys the value written.
+    if (!written.wrote || failure.details.dispatched === 'yes') throw thrown;
+    // Nothing deploys the value written: put back the one read under the lock (or say what is left).
     throw await restoreUntriggered(ctx, spec, written, { steps: runner, workflows, failure });
   }
   result.run = run;

@@ -7,7 +7,8 @@ import { done, type StepContext, type StepOutcome } from './step.js';
  * clear answer (5xx, timeouts, a cut connection: GitHub may have accepted it), find out: a run of the
  * workflow in flight now (the lock step waited for the ones before) is the dispatch's, and is taken as
  * this step's run. Otherwise the failure is thrown, with `details.dispatched` saying what was found out:
- * `no` (GitHub refused, or no run appeared) or `unknown` (GitHub could not be asked).
+ * `no` (GitHub refused, or no run appeared), `unknown` (GitHub could not be asked) or `yes` (GitHub
+ * accepted it, but its run could not be found to follow).
  */
 export async function trigger(
   input: { workflow: WorkflowTarget },
@@ -26,6 +27,8 @@ export async function trigger(
     ctx.progress('the dispatch got no clear answer: looking for a run it may have started');
     const inFlight = await ports.workflows.activeRuns(workflow).catch(() => undefined);
     const found = inFlight?.[0];
+    // Accepted by GitHub (its run not found): dispatched whatever the list says now.
+    if (!found && failure.details.dispatched === 'yes') throw failure;
     if (!found) throw markDispatched(failure, inFlight ? 'no' : 'unknown');
     run = found.run;
     note = ` (the dispatch got no clear answer, ${failure.message.replace(/\.$/, '')}; this run of ${workflow.workflow} started meanwhile)`;

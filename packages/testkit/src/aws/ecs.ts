@@ -334,9 +334,14 @@ export class EcsState {
     this.timer = undefined;
   }
 
-  /** Run one scheduler tick now (the timer does this every `tickMs`). */
-  tick(): void {
+  /**
+   * Run one scheduler tick now (the timer does this every `tickMs`). `only` limits it to one service, or to
+   * the RunTask tasks (`'standalone'`): a test that ticks by hand can move each service at its own pace.
+   */
+  tick(only?: { cluster: string; service: string } | 'standalone'): void {
     for (const service of this.services.values()) {
+      if (only === 'standalone') break;
+      if (only && (only.cluster !== service.cluster || only.service !== service.name)) continue;
       try {
         const tasks = this.tasksOf(service.name, service.cluster);
         advanceService(service, tasks, this.context);
@@ -345,6 +350,7 @@ export class EcsState {
         this.schedulerErrors.push(`${service.cluster}/${service.name}: ${(error as Error).stack ?? error}`);
       }
     }
+    if (only && only !== 'standalone') return;
     for (const task of this.tasks.filter((t) => t.standalone && t.lastStatus !== 'STOPPED')) {
       try {
         advanceTask(undefined, task, this.context);
