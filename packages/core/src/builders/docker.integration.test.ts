@@ -353,8 +353,14 @@ describe('credentials after SIGKILL', () => {
     const exited = new Promise((resolve) => child.on('exit', resolve));
     const dirs = () => readdirSync(tempDir).filter((n) => n.startsWith('hosting-auth-'));
     try {
-      // The directory appears before its config.json is written: wait for the file (kill too soon, and it is not there).
-      const written = () => dirs().filter((d) => existsSync(path.join(tempDir, d, 'config.json')));
+      // The directory appears before its config.json, and the file empty before its credentials: wait for them
+      // (killed sooner, there is nothing to leave behind yet).
+      const credentials = Buffer.from(`AWS:${registry.password}`).toString('base64');
+      const holds = (d: string) => {
+        const file = path.join(tempDir, d, 'config.json');
+        return existsSync(file) && readFileSync(file, 'utf8').includes(credentials);
+      };
+      const written = () => dirs().filter(holds);
       await vi.waitFor(() => expect(written()).toHaveLength(1), { timeout: 20_000, interval: 50 });
       process.kill(-(child.pid as number), 'SIGKILL');
       await exited;
