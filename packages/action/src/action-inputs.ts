@@ -33,6 +33,7 @@ export const ACTION_YML_INPUTS = {
   target: 'target',
   timeout: 'timeout',
   to: 'to',
+  trigger: 'trigger',
   version: 'version',
   wait: 'wait',
   waitForLock: 'wait-for-lock',
