@@ -70,12 +70,16 @@ function testWorkers(name: string, env = process.env): number {
  * vitest would start the largest files first. Paths from the package's folder.
  */
 const LONG_WAITS = [
-  'test/reliability.e2e.test.ts', // the real 60 s lease after kill -9, a 45 s request deadline
+  'test/reliability.e2e.test.ts', // the real 60 s lease after kill -9, AWS and GitHub request deadlines
+  'test/reliability-kills.e2e.test.ts', // kill -9 at each step: one real 60 s lease for the set
   'test/transcripts.e2e.test.ts', // the docs' story, in order, each run watched by the CLI's 1 s polls
   'test/operations.integration.test.ts', // the CLI's 1 s GitHub polls and 2 s lock polls
   'test/docs-examples.e2e.test.ts',
+  'test/github-app.e2e.test.ts', // a run outliving three 5 s tokens
   'test/site.e2e.test.ts', // Chromium over every page
   'test/bundle.e2e.test.ts',
+  'src/run/faults.integration.test.ts', // the fault matrix: requests that never answer, within deadlines
+  'src/github/app.integration.test.ts', // a wait over three 5 s token lifetimes
   'src/builders/buildah-cache.test.ts',
 ];
 
