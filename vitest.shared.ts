@@ -1,5 +1,6 @@
 import { availableParallelism, loadavg } from 'node:os';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 /**
  * Test kinds, told by the file name (CONTRIBUTING.md has the rule and the timings):
@@ -29,31 +30,98 @@ export const UNRENAMED_INTEGRATION: Readonly<Record<string, readonly string[]>> 
   ],
 };
 
+/** Unit files that must not share a module cache (they check which modules an import evaluates). */
+export const ISOLATED: Readonly<Record<string, readonly string[]>> = { core: ['src/github/lazy.test.ts'] };
+
 /**
- * How many test files of a package run at once. Integration and e2e files mostly wait (on builds, peers,
- * child processes), so on an idle machine they run 3 at a time even on 2 cores (vitest's default is
- * cores - 1: 1 here). Tests use OS-chosen ports and private temp dirs, so files share nothing. On a machine
- * already busy (load above the cores), fewer: the timing tests keep their margins. TEST_WORKERS overrides.
+ * How many test files of a package run at once on an idle machine, in `pnpm test` and in a package's own
+ * run. Most integration and e2e files wait (on child processes of the built bin, the peers, the real clock:
+ * leases, polls, deadlines), so several run beside each other even on 2 cores, and turbo runs the packages
+ * side by side. Tests use OS-chosen ports and private temp dirs, so files share nothing.
  */
-export function testWorkers(
-  env = process.env,
-  cores = availableParallelism(),
-  load = loadavg()[0] ?? 0,
-): number {
+const WORKERS: Readonly<Record<string, number>> = {
+  // The built bin's files: mostly waiting on its polls and on the peers.
+  cli: 4,
+  // Real builds (buildah, docker, podman) and the unit files.
+  core: 3,
+  // The bundle on Node 24 against the peers.
+  action: 2,
+  testkit: 2,
+};
+
+/**
+ * Fewer on a machine that others keep busy, so that the tests about timing keep their margins: the load
+ * above the cores, per core, divides the count (on 2 cores, load 4: half; load 15: one file at a time).
+ * In `pnpm test` the load is the one before it started (`TEST_LOAD`, set by the root script): the run's
+ * own load (its typecheck, builds, the other packages) is what these counts are for. TEST_WORKERS overrides (for example 1 to bisect a flaky file).
+ */
+function testWorkers(name: string, env = process.env): number {
   const set = Number.parseInt(env.TEST_WORKERS ?? '', 10);
   if (set > 0) return set;
-  return Math.max(1, Math.min(cores + 1, Math.round(cores + 1 - load / cores)));
+  const load = Number.parseFloat(env.TEST_LOAD ?? '') || (loadavg()[0] ?? 0);
+  const cores = availableParallelism();
+  const busy = Math.max(0, load - cores) / cores;
+  return Math.max(1, Math.round((WORKERS[name] ?? 2) / (1 + busy)));
 }
 
-/** Shared vitest settings: resolve workspace packages to their TypeScript sources. */
-export default defineConfig({
-  resolve: { conditions: ['source'] },
-  ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
-  test: {
-    include: UNIT_FILES,
-    ...TIMEOUTS,
-    maxWorkers: testWorkers(),
-    reporters: ['default', 'json'],
-    outputFile: { json: 'test-results/vitest.json' },
-  },
-});
+/**
+ * Files that wait longest on the real clock, longest first: each package's run starts them first, so that
+ * their waits overlap its other files instead of ending the run alone. Without a cache (CI's clean clone)
+ * vitest would start the largest files first. Paths from the package's folder.
+ */
+const LONG_WAITS = [
+  'test/reliability.e2e.test.ts', // the real 60 s lease after kill -9, AWS and GitHub request deadlines
+  'test/transcripts.e2e.test.ts', // the docs' story, in order, each run watched by the CLI's 1 s polls
+  'test/operations.integration.test.ts', // the CLI's 1 s GitHub polls and 2 s lock polls
+  'test/docs-examples.e2e.test.ts',
+  'test/github-app.e2e.test.ts', // a run outliving three 5 s tokens
+  'test/site.e2e.test.ts', // Chromium over every page
+  'test/bundle.e2e.test.ts',
+  'src/run/faults.integration.test.ts', // the fault matrix: requests that never answer, within deadlines
+  'src/github/app.integration.test.ts', // a wait over three 5 s token lifetimes
+  'src/builders/buildah-cache.test.ts',
+];
+
+/** Vitest's order (failed first, then the longest last time, else the largest), with LONG_WAITS first. */
+class LongWaitsFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const index = LONG_WAITS.findIndex((end) => file.moduleId.endsWith(`/${end}`));
+      return index < 0 ? LONG_WAITS.length : index;
+    };
+    const sorted = await super.sort(files);
+    return sorted
+      .map((file, order) => ({ file, order }))
+      .sort((a, b) => rank(a.file) - rank(b.file) || a.order - b.order)
+      .map(({ file }) => file);
+  }
+}
+
+/**
+ * The vitest settings of a package's run (`name` is its folder's name), every kind of test: the unit files
+ * share a module cache per worker as in `pnpm test:unit` (they leave no global state behind, and the
+ * testkit's peers and descriptions load once per worker instead of once per file); the integration and e2e
+ * files, and those listed in ISOLATED, each get a fresh module graph. Workspace packages resolve to their
+ * TypeScript sources; a JSON report for CI's summary (scripts/test-summary.mjs).
+ */
+export function packageConfig(name: string) {
+  const slow = [...SLOW_FILES, ...(UNRENAMED_INTEGRATION[name] ?? []), ...(ISOLATED[name] ?? [])];
+  return defineConfig({
+    resolve: { conditions: ['source'] },
+    ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },
+    test: {
+      ...TIMEOUTS,
+      maxWorkers: testWorkers(name),
+      sequence: { sequencer: LongWaitsFirst },
+      reporters: ['default', 'json'],
+      outputFile: { json: 'test-results/vitest.json' },
+      projects: [
+        {
+          extends: true,
+          test: { name, include: UNIT_FILES, exclude: ['**/node_modules/**', ...slow], isolate: false },
+        },
+        { extends: true, test: { name: `${name}-slow`, include: slow, exclude: ['**/node_modules/**'] } },
+      ],
+    },
+  });
+}

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
-import { SLOW_FILES, TIMEOUTS, UNIT_FILES, UNRENAMED_INTEGRATION } from './vitest.shared.ts';
+import { ISOLATED, SLOW_FILES, TIMEOUTS, UNIT_FILES, UNRENAMED_INTEGRATION } from './vitest.shared.ts';
 
 /** Where each package's unit tests are (the site's live under test/ only). */
 const PACKAGES: Record<string, string> = {
@@ -22,9 +22,6 @@ for (const [name, files] of Object.entries(UNRENAMED_INTEGRATION)) {
       );
   }
 }
-
-/** Unit files that must not share a module cache (they check which modules an import evaluates). */
-const ISOLATED: Readonly<Record<string, readonly string[]>> = { core: ['src/github/lazy.test.ts'] };
 
 /**
  * `pnpm test:unit`: the unit files (`*.test.ts`, see vitest.shared.ts) of every package in one vitest

@@ -1,11 +1,10 @@
 import { defineConfig, mergeConfig } from 'vitest/config';
-import shared from '../../vitest.shared.ts';
+import { packageConfig } from '../../vitest.shared.ts';
 
 export default mergeConfig(
-  shared,
+  packageConfig('site'),
   defineConfig({
     test: {
-      include: ['test/**/*.test.ts'],
       // One browser, one server: the files share the machine's two cores with everything else.
       fileParallelism: false,
       testTimeout: 60_000,

@@ -23,6 +23,7 @@ import {
   type ActionInputs,
   COMMAND_INPUT,
   DRY_RUN_INPUT,
+  TRIGGER_INPUT,
 } from './inputs.js';
 
 /** The commands that change a deployment (they dispatch and follow the infra run). */
@@ -71,12 +72,15 @@ const COMMAND_INPUTS: Record<CommandName, (given: ActionInputs, cwd: string) => 
   deploy: (given, cwd) => {
     parseDeployInputs(given.inputs, ACTION_INPUT_NAMES, cwd);
     parseReleaseOptions(given.operation ?? {}, ACTION_NAMES);
+    parseTrigger(given);
   },
   rollback: (given) => {
     planRollback(operationInputs(given), ACTION_NAMES);
+    deployOnly(given, 'rollback');
   },
   promote: (given) => {
     planPromote(operationInputs(given), ACTION_NAMES);
+    deployOnly(given, 'promote');
   },
   rollout: (given) => {
     // The App spec is read (and checked) by main.cjs; here the inputs that need no file.
@@ -98,6 +102,25 @@ export function parseDryRun(given: ActionInputs): boolean {
   const flag = parseFlag(given.dryRun, DEFAULTS.dryRun, DRY_RUN_INPUT);
   if ('error' in flag) throw new InputErrors([flag.error]);
   return flag.value;
+}
+
+/** deploy's trigger input (default true; false only sets the version); throws InputErrors naming it. */
+export function parseTrigger(given: ActionInputs): boolean {
+  const flag = parseFlag(given.trigger, DEFAULTS.trigger, TRIGGER_INPUT);
+  if ('error' in flag) throw new InputErrors([flag.error]);
+  return flag.value;
+}
+
+/** `trigger: false` is deploy's alone: a rollback or promote asked not to trigger would trigger all the same. */
+function deployOnly(given: ActionInputs, command: string): void {
+  if (parseTrigger(given)) return;
+  throw new InputErrors([
+    new InputError(
+      TRIGGER_INPUT,
+      `${TRIGGER_INPUT}: false applies to deploy only; ${command} always triggers the infra deployment.`,
+      `Remove ${TRIGGER_INPUT} from this step, or use command: deploy to only set the version.`,
+    ),
+  ]);
 }
 
 /** Validate every input of the command asked for (the fast path): throws InputErrors naming each one. */

@@ -27,7 +27,13 @@ import {
   toOutputs,
 } from '@shared-hosting/core';
 import type { ReleaseLive } from '@shared-hosting/core/adapter';
-import { ACTION_NAMES, type CommandName, operationInputs, parseDryRun } from './command-input.js';
+import {
+  ACTION_NAMES,
+  type CommandName,
+  operationInputs,
+  parseDryRun,
+  parseTrigger,
+} from './command-input.js';
 import {
   ACTION_ADAPTER_NAMES,
   ACTION_INPUT_NAMES,
@@ -35,6 +41,7 @@ import {
   type ActionInputs,
   type GetInput,
   GITHUB_TOKEN_INPUT,
+  TRIGGER_INPUT,
 } from './inputs.js';
 import type { ActionResult } from './summary.js';
 
@@ -125,12 +132,15 @@ export const COMMANDS: Record<CommandName, Prepare> = {
     const plan = await prepareDeploy(given.inputs, ACTION_INPUT_NAMES, context);
     const release = parseReleaseOptions({ ...given.operation }, ACTION_NAMES);
     const dryRun = parseDryRun(given);
+    // false: only set the version (no token needed, no run triggered: "version set, not deployed").
+    const trigger = parseTrigger(given);
+    const noTriggerInput = `${TRIGGER_INPUT}: false`;
     return {
-      cancels: plan.wait.cancelOnInterrupt ? plan.workflow : undefined,
+      cancels: plan.wait.cancelOnInterrupt && trigger ? plan.workflow : undefined,
       run: (session) =>
         withReleasePorts(session, plan.build.builder, async (ports, options) => ({
           command: 'deploy',
-          result: await execute(plan, ports, { ...release, ...options, dryRun }),
+          result: await execute(plan, ports, { ...release, ...options, dryRun, trigger, noTriggerInput }),
         })),
     };
   },

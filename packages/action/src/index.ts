@@ -6,6 +6,7 @@
 import { issueCommand } from './command.js';
 import { checkInputs } from './command-input.js';
 import { failStep } from './failure.js';
+import { guardInputs } from './input-guard.js';
 import { envInput, readInputs, secretsToMask } from './inputs.js';
 
 /** Secrets known so far, for the failure handler. */
@@ -16,6 +17,8 @@ async function main(): Promise<void> {
   const read = readInputs(envInput(env), env);
   secrets.push(...secretsToMask(read, env));
   for (const secret of secrets) issueCommand('add-mask', {}, secret);
+  // Hostile or mistaken values (too long, line breaks, control characters, substitutions, secrets), first.
+  guardInputs(envInput(env), env);
   // Every input of the command (deploy, rollback or promote), before loading anything else: throws
   // InputErrors naming each bad input.
   checkInputs(read, env.GITHUB_WORKSPACE || process.cwd());

@@ -112,6 +112,8 @@ export const GITHUB_APP_KEY_INPUT = 'github-app-private-key';
 export const COMMAND_INPUT = 'command';
 /** Every command: check and plan, change nothing. */
 export const DRY_RUN_INPUT = 'dry-run';
+/** deploy: false only sets the version (the CLI's --no-trigger): no infra run is triggered, none is needed. */
+export const TRIGGER_INPUT = 'trigger';
 
 /** The inputs only the day-2 commands (and deploy's safety nets) read. */
 export const OPERATION_INPUTS = {
@@ -135,10 +137,14 @@ export interface ActionInputs {
   operation?: OperationInputs | undefined;
   /** The dry-run input, as given (checked by the command). */
   dryRun?: string | undefined;
+  /** The trigger input, as given (checked by deploy). */
+  trigger?: string | undefined;
 }
 
 /** Read `command` and the operation inputs (empty means not given). */
-function readOperationInputs(get: GetInput): Pick<ActionInputs, 'command' | 'operation' | 'dryRun'> {
+function readOperationInputs(
+  get: GetInput,
+): Pick<ActionInputs, 'command' | 'operation' | 'dryRun' | 'trigger'> {
   const operation: OperationInputs = {};
   for (const [key, name] of Object.entries(OPERATION_INPUTS) as [keyof typeof OPERATION_INPUTS, string][]) {
     const value = blankToUndefined(get(name));
@@ -148,6 +154,7 @@ function readOperationInputs(get: GetInput): Pick<ActionInputs, 'command' | 'ope
     command: blankToUndefined(get(COMMAND_INPUT)),
     operation,
     ...(blankToUndefined(get(DRY_RUN_INPUT)) ? { dryRun: blankToUndefined(get(DRY_RUN_INPUT)) } : {}),
+    ...(blankToUndefined(get(TRIGGER_INPUT)) ? { trigger: blankToUndefined(get(TRIGGER_INPUT)) } : {}),
   };
 }
 

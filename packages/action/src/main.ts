@@ -9,6 +9,7 @@ import { parseCommand } from './command-input.js';
 import { COMMANDS, outputsOf, type Session } from './commands.js';
 import { failStep, redact } from './failure.js';
 import { escapeHtml } from './html.js';
+import { guardInputs } from './input-guard.js';
 import { type ActionInputs, readInputs, secretsToMask } from './inputs.js';
 import { ActionReporter } from './reporter.js';
 import { APP_TOKENS_DONE, APP_TOKENS_STATE, LOCK_STATE, LOCK_STATE_DONE } from './state.js';
@@ -59,6 +60,7 @@ function abortOnSignals(controller: AbortController): () => void {
 function readWithCore(env: NodeJS.ProcessEnv): ActionInputs {
   const given = readInputs((name) => core.getInput(name), env);
   for (const secret of secretsToMask(given, env)) core.setSecret(secret);
+  guardInputs((name) => core.getInput(name), env);
   return given;
 }
 

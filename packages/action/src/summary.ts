@@ -54,7 +54,10 @@ export function cleanLogLine(line: string): string | undefined {
 function releaseHeading(result: ReleaseResult, words: { done: string; noun: string; what: string }): string {
   if (result.status === 'failed') return `❌ ${words.noun} of ${words.what} failed`;
   if (result.dryRun) return `🔍 Dry run: ${words.noun.toLowerCase()} of ${words.what}`;
-  const triggered = result.run !== undefined && !result.conclusion;
+  // Only the version was set (trigger: false): nothing was triggered.
+  if (result.run === undefined)
+    return `📌 Version set, not deployed: ${words.what} (the infra deployment was not triggered)`;
+  const triggered = !result.conclusion;
   return triggered ? `🚀 ${words.noun} of ${words.what} triggered` : `${words.done} ${words.what}`;
 }
 

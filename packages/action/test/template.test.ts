@@ -16,6 +16,7 @@ import {
   GITHUB_APP_ID_INPUT,
   GITHUB_APP_KEY_INPUT,
   OPERATION_INPUTS,
+  TRIGGER_INPUT,
 } from '../src/inputs.js';
 
 // The package's ESM build calls require(); its CommonJS build works as is.
@@ -56,6 +57,7 @@ describe('action.yml', () => {
       GITHUB_APP_ID_INPUT,
       GITHUB_APP_KEY_INPUT,
       COMMAND_INPUT,
+      TRIGGER_INPUT,
       ...Object.values(OPERATION_INPUTS),
       ...Object.values(ACTION_ROLLOUT_NAMES),
     ];
@@ -116,6 +118,7 @@ describe('action.yml', () => {
         name,
       ]),
       ...Object.entries(ACTION_ROLLOUT_NAMES),
+      ['trigger', TRIGGER_INPUT],
     ];
     const defaults: Record<string, unknown> = DEFAULTS;
     const compared = new Set<string>();

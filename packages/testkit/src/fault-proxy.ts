@@ -7,8 +7,15 @@
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
-/** What the proxy does instead of forwarding. */
-export type ProxyFault = 'hang' | 'cut' | { status: number; headers?: Record<string, string>; body?: string };
+/**
+ * What the proxy does instead of forwarding: hang, cut, answer a status of its own, or forward after a
+ * delay (`delayMs`; not at all when the client went away meanwhile, as a killed process's request).
+ */
+export type ProxyFault =
+  | 'hang'
+  | 'cut'
+  | { status: number; headers?: Record<string, string>; body?: string }
+  | { delayMs: number };
 
 /** The request as a rule sees it. */
 export interface ProxyRequest {
@@ -65,7 +72,11 @@ function forward(target: URL, req: http.IncomingMessage, body: Buffer, res: http
   upstream.end(body);
 }
 
-function applyFault(fault: ProxyFault, req: http.IncomingMessage, res: http.ServerResponse): void {
+function applyFault(
+  fault: Exclude<ProxyFault, { delayMs: number }>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): void {
   if (fault === 'hang') return; // the body was read; never answer
   if (fault === 'cut') {
     req.socket.destroy();
@@ -95,7 +106,11 @@ export async function startFaultProxy(target: string): Promise<FaultProxy> {
       };
       const fault = takeFault(rules, request);
       seen.push({ request, fault });
-      if (fault) applyFault(fault, req, res);
+      if (typeof fault === 'object' && 'delayMs' in fault) {
+        setTimeout(() => {
+          if (!req.socket.destroyed) forward(to, req, body, res);
+        }, fault.delayMs);
+      } else if (fault) applyFault(fault, req, res);
       else forward(to, req, body, res);
     });
   });

@@ -53,6 +53,18 @@ export class SecretMasker {
   }
 }
 
+/**
+ * Whether a value that should hold no secret looks like one: a GitHub token by its shape, a PEM private key,
+ * or one of the `known` secrets (at least 8 characters) inside it. For refusing a secret pasted into an
+ * ordinary input before it is used anywhere (an image tag, a parameter value).
+ */
+export function looksLikeSecret(value: string, known: Iterable<string | undefined> = []): boolean {
+  if (new RegExp(GITHUB_TOKEN_SHAPE.source).test(value) || /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(value))
+    return true;
+  for (const secret of known) if (secret && secret.length >= 8 && value.includes(secret)) return true;
+  return false;
+}
+
 /** The environment variables that hold secrets, wherever the tool runs. */
 export const SECRET_ENV_VARS = [
   'GITHUB_TOKEN',

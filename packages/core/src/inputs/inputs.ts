@@ -65,6 +65,8 @@ export const DEFAULTS = {
   waitUntil: 'complete',
   /** Every command that can changes things unless asked for a dry run. */
   dryRun: false,
+  /** `deploy` triggers the infra deployment unless asked only to set the version (`--no-trigger`). */
+  trigger: true,
   /** `history` shows the 20 newest entries unless asked for more (at most HISTORY_MAX, 100). */
   historyLimit: 20,
   /** `status` shows these environments when none is given. */

@@ -5,12 +5,15 @@ import type { ReleaseResult } from './result.js';
 import { StepRunner, unwrap } from './runner.js';
 
 /** The error when no GitHub token is available and the operation must trigger the infra deployment. */
-export function missingTokenError(tokenInput: string | undefined): InputError {
+export function missingTokenError(
+  tokenInput: string | undefined,
+  noTriggerInput = 'hosting deploy --no-trigger',
+): InputError {
   const input = tokenInput ?? 'github-token';
   return new InputError(
     input,
     `A GitHub token is required to trigger the infra deployment, and none was given (${input}, GITHUB_TOKEN or GH_TOKEN).`,
-    'Nothing was changed. Provide a token that may run workflows in the infra repository (a GitHub App, or a fine-grained token with Actions: write); or, to only set the version without deploying it, ask for that explicitly (hosting deploy --no-trigger).',
+    `Nothing was changed. Provide a token that may run workflows in the infra repository (a GitHub App, or a fine-grained token with Actions: write); or, to only set the version without deploying it, ask for that explicitly (${noTriggerInput}).`,
   );
 }
 
@@ -26,7 +29,7 @@ export async function runOperation<R extends ReleaseResult>(
   body: (steps: StepRunner) => Promise<void>,
 ): Promise<R> {
   if (!ports.workflows && !options.dryRun && options.trigger !== false) {
-    result.error = missingTokenError(options.tokenInput);
+    result.error = missingTokenError(options.tokenInput, options.noTriggerInput);
     return result;
   }
   try {

@@ -9,6 +9,8 @@ export interface OperationOptions {
   signal?: AbortSignal | undefined;
   /** How the GitHub token input is called, for the error when it is missing. */
   tokenInput?: string | undefined;
+  /** How this adapter asks to only set the version (`--no-trigger`, `trigger: false`), for that error's fix. */
+  noTriggerInput?: string | undefined;
   /**
    * Updated as the release goes (see `newReleaseLive`): what a process killed now would leave behind,
    * for an adapter that quits at once on a second Ctrl-C (`describeQuit`).

@@ -4,6 +4,12 @@ import type { Reporter } from '../ports/events.js';
 import type { Clock } from '../ports/ports.js';
 import type { StepContext, StepOutcome } from '../steps/step.js';
 
+/**
+ * The steps that change something outside this process when done (`tag` is promote's retag in ECR; a
+ * deploy's local tag changes nothing, but says so too): the lock is released whatever happens.
+ */
+const CHANGING_STEPS: readonly StepId[] = ['tag', 'push', 'set-version', 'trigger', 'restore'];
+
 /** What one step did, in the order the steps ran. */
 export interface StepRecord {
   step: StepId;
@@ -52,14 +58,26 @@ export class StepRunner {
     return this.execute(step, fn, false);
   }
 
+  /** Interrupted between steps: says which of the steps done so far changed something, if any. */
+  private interruptedBefore(step: StepId): InterruptedError {
+    const changed = this.records
+      .filter((r) => r.status === 'done' && CHANGING_STEPS.includes(r.step))
+      .map((r) => STEP_TITLES[r.step].toLowerCase());
+    const what = changed.length === 0 ? 'Nothing was changed.' : `Done before it: ${changed.join(', ')}.`;
+    return new InterruptedError(`Interrupted before ${STEP_TITLES[step].toLowerCase()}. ${what}`, {
+      fix:
+        changed.length === 0
+          ? 'Run the command again when ready.'
+          : 'Check hosting status before running it again.',
+    });
+  }
+
   private async execute<T>(
     step: StepId,
     fn: (ctx: StepContext) => Promise<StepOutcome<T> | undefined>,
     eager: boolean,
   ): Promise<T | undefined> {
-    if (this.signal?.aborted) {
-      throw new StepFailure(new InterruptedError(`Interrupted before ${STEP_TITLES[step].toLowerCase()}.`));
-    }
+    if (this.signal?.aborted) throw new StepFailure(this.interruptedBefore(step));
     const started = this.clock.now();
     let announced = false;
     const announce = () => {

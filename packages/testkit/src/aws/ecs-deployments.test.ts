@@ -23,7 +23,10 @@ let better: string;
 let crashing: string;
 
 beforeAll(async () => {
-  peers = await startAwsPeers({ ecsTickMs: 20, ecs: { clockFactor: 3600 } });
+  // The scheduler's timer never fires during this file (a tick an hour): follow() ticks the service it
+  // follows by hand after each look, so every (status, stage) a deployment passes through is seen, however
+  // slow the machine (a 20 ms timer outran the polls under load and a short stage went unseen).
+  peers = await startAwsPeers({ ecsTickMs: 3_600_000, ecs: { clockFactor: 3600 } });
   ecs = new ECSClient(peers.clientConfig);
   const host = peers.registry.host;
   good = `${host}/app@${await pushTestImage(peers.registry, 'app', 'v1')}`;
@@ -69,10 +72,15 @@ async function update(cluster: string, taskDefinition: string): Promise<string> 
   return service?.currentServiceDeployment ?? '';
 }
 
-/** Poll DescribeServiceDeployments until `done`; returns every distinct (status, stage) seen and the last. */
+/**
+ * Poll DescribeServiceDeployments until `done`, ticking the deployment's service by hand between looks (one
+ * scheduler step each; phases that last a time still wait on the compressed real clock); returns every
+ * distinct (status, stage) seen and the last.
+ */
 async function follow(arn: string, done: (d: ServiceDeployment) => boolean, timeoutMs = 15_000) {
   const seen: string[] = [];
   const until = Date.now() + timeoutMs;
+  const [, cluster = '', service = ''] = /:service-deployment\/([^/]+)\/([^/]+)\//.exec(arn) ?? [];
   for (;;) {
     const out = await ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
     const deployment = out.serviceDeployments?.[0];
@@ -82,6 +90,7 @@ async function follow(arn: string, done: (d: ServiceDeployment) => boolean, time
     if (done(deployment)) return { seen, deployment };
     if (Date.now() > until) throw new Error(`timed out; saw ${seen.join(' → ')}`);
     await new Promise((r) => setTimeout(r, 20));
+    peers.aws.ecs.tick({ cluster, service });
   }
 }
 
