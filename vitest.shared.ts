@@ -71,23 +71,36 @@ function testWorkers(name: string, env = process.env): number {
  */
 const LONG_WAITS = [
   'test/reliability.e2e.test.ts', // the real 60 s lease after kill -9, AWS and GitHub request deadlines
+  'test/reliability-kills.e2e.test.ts', // kill -9 at each step: one real 60 s lease for the set
   'test/transcripts.e2e.test.ts', // the docs' story, in order, each run watched by the CLI's 1 s polls
   'test/operations.integration.test.ts', // the CLI's 1 s GitHub polls and 2 s lock polls
   'test/docs-examples.e2e.test.ts',
   'test/github-app.e2e.test.ts', // a run outliving three 5 s tokens
   'test/site.e2e.test.ts', // Chromium over every page
   'test/bundle.e2e.test.ts',
-  'src/run/faults.integration.test.ts', // the fault matrix: requests that never answer, within deadlines
   'src/github/app.integration.test.ts', // a wait over three 5 s token lifetimes
   'src/builders/buildah-cache.test.ts',
 ];
 
-/** Vitest's order (failed first, then the longest last time, else the largest), with LONG_WAITS first. */
+/**
+ * Files that load both cores at once and whose timing margins are tight: they start after the others of their
+ * package, once the run's start-up (typecheck, builds, every package's first imports) is over. The core's
+ * fault matrix runs 102 deploys at once with 1 s request timeouts: all of them failed at load 25.
+ */
+const AFTER_START = ['src/run/faults.integration.test.ts'];
+
+/**
+ * Vitest's order (failed first, then the longest last time, else the largest), with LONG_WAITS first and
+ * AFTER_START last.
+ */
 class LongWaitsFirst extends BaseSequencer {
   override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const at = (list: string[], file: TestSpecification) =>
+      list.findIndex((end) => file.moduleId.endsWith(`/${end}`));
     const rank = (file: TestSpecification) => {
-      const index = LONG_WAITS.findIndex((end) => file.moduleId.endsWith(`/${end}`));
-      return index < 0 ? LONG_WAITS.length : index;
+      const first = at(LONG_WAITS, file);
+      if (first >= 0) return first;
+      return at(AFTER_START, file) >= 0 ? LONG_WAITS.length + 1 : LONG_WAITS.length;
     };
     const sorted = await super.sort(files);
     return sorted

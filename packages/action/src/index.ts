@@ -5,6 +5,7 @@
  */
 import { issueCommand } from './command.js';
 import { checkInputs } from './command-input.js';
+import { exitWhenDone } from './exit.js';
 import { failStep } from './failure.js';
 import { guardInputs } from './input-guard.js';
 import { envInput, readInputs, secretsToMask } from './inputs.js';
@@ -32,4 +33,6 @@ process.on('uncaughtException', (error) => {
   failStep(error, { secrets });
   process.exit(1);
 });
-main().catch((error: unknown) => failStep(error, { secrets }));
+main()
+  .catch((error: unknown) => failStep(error, { secrets }))
+  .finally(exitWhenDone);

@@ -5,6 +5,7 @@
  * Otherwise it returns at once, without loading anything.
  */
 import { issueCommand } from './command.js';
+import { exitWhenDone } from './exit.js';
 import {
   APP_TOKENS_STATE,
   hasSavedRun,
@@ -25,11 +26,13 @@ async function main(): Promise<void> {
   await runPost();
 }
 
-main().catch((error: unknown) => {
-  // The job has already ended: report, but do not fail it over a cleanup.
-  issueCommand(
-    'warning',
-    { title: 'Post step: clean-up incomplete' },
-    error instanceof Error ? error.message : String(error),
-  );
-});
+main()
+  .catch((error: unknown) => {
+    // The job has already ended: report, but do not fail it over a cleanup.
+    issueCommand(
+      'warning',
+      { title: 'Post step: clean-up incomplete' },
+      error instanceof Error ? error.message : String(error),
+    );
+  })
+  .finally(exitWhenDone);

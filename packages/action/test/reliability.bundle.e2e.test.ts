@@ -162,3 +162,50 @@ describe('dist/index.js: hostile values of every input', () => {
     expect(current('no-token-app')).toBe('v1');
   }, 180_000);
 });
+
+describe('the entries end on their own', () => {
+  // A listening socket opened before the entry runs (test/open-handle.cjs) would keep Node alive forever.
+  const openHandle = { NODE_OPTIONS: `--require ${path.join(actionDir, 'test', 'open-handle.cjs')}` };
+
+  it('dist/index.js exits once its outputs are written, with a socket left open: success and failure alike', async () => {
+    const files = await runnerFiles();
+    const started = Date.now();
+    const ok = await runBundle({
+      entry: 'index.js',
+      files,
+      workspace: peers.workspace,
+      inputs: {
+        application: 'set-only-app',
+        environment: 'staging',
+        version: 'v2',
+        'infra-repository': 'acme/infra',
+        'github-token': peers.github.token,
+        'dry-run': 'true',
+      },
+      env: { ...jobEnv(peers, SHA), ...openHandle },
+    });
+    expect(ok.status, ok.stdout).toBe(0);
+    expect(ok.outputs.version).toBe('v2');
+    const failed = await runBundle({
+      entry: 'index.js',
+      files: await runnerFiles(),
+      workspace: peers.workspace,
+      inputs: { application: 'Not A Name', environment: 'staging' },
+      env: { ...jobEnv(peers, SHA), ...openHandle },
+    });
+    expect(failed.status).toBe(1);
+    expect(failed.stdout).toMatch(/^::error title=[^\n]*application/m);
+    expect(Date.now() - started).toBeLessThan(30_000);
+  }, 60_000);
+
+  it('dist/post.js exits when there is nothing to clean up, with a socket left open', async () => {
+    const r = await runBundle({
+      entry: 'post.js',
+      files: await runnerFiles(),
+      workspace: peers.workspace,
+      env: { ...jobEnv(peers, SHA), ...openHandle },
+    });
+    expect(r.status).toBe(0);
+    expect(r.loaded).toEqual(['post.js']);
+  }, 30_000);
+});

@@ -12,59 +12,16 @@ import {
   parseLock,
   renewLock,
 } from '../domain/lock.js';
-import { formatProvenance, type SourceInfo } from '../domain/provenance.js';
-import { type ExecuteOptions, execute } from '../index.js';
-import { parseDeployInputs } from '../inputs/inputs.js';
-import { plan } from '../plan/deploy.js';
-import { RecordingReporter } from '../ports/events.js';
+import type { ExecuteOptions } from '../index.js';
 import type { RunResult } from '../ports/ports.js';
-import { createFakes } from '../testing/fakes.js';
-import { CLI_INPUT_NAMES } from '../testing/names.js';
-import { fakePorts } from '../testing/ssm.js';
+import { deployedApp, PARAM } from '../testing/release.js';
 
-const source: SourceInfo = {
-  commit: 'b'.repeat(40),
-  dirty: false,
-  repositoryUrl: undefined,
-  actor: 'alice',
-  runUrl: undefined,
-  ci: 'local',
-};
-const PARAM = '/shared-hosting/hello-app/staging/version';
 const LOCK = lockParameterName(PARAM);
 
 async function setup() {
-  const fakes = createFakes();
-  fakes.registry.repositories.add('hello-app');
-  const v1 = fakes.registry.addImage('hello-app', 'v1');
-  fakes.registry.addImage('hello-app', 'v2');
-  await fakes.parameters.put(
-    PARAM,
-    'v1',
-    formatProvenance({ action: 'deploy', version: 'v1', commit: 'c1', digest: v1.digest, actor: 'bob' }),
-  );
-  const reporter = new RecordingReporter();
-  const ports = fakePorts(fakes, reporter);
-  const run = (options: ExecuteOptions = {}, timeout = '30m') =>
-    execute(
-      plan(
-        parseDeployInputs(
-          {
-            application: 'hello-app',
-            environment: 'staging',
-            infraRepository: 'acme/infra',
-            version: 'v2',
-            timeout,
-          },
-          CLI_INPUT_NAMES,
-          '/src',
-        ),
-        source,
-      ),
-      ports,
-      options,
-    );
-  return { ...fakes, reporter, run };
+  const fixture = await deployedApp({ actor: 'bob', images: ['v2'] });
+  const run = (options: ExecuteOptions = {}, timeout = '30m') => fixture.run(options, { timeout });
+  return { ...fixture, run };
 }
 
 type Fakes = Awaited<ReturnType<typeof setup>>;

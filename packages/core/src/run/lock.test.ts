@@ -2,65 +2,26 @@
 // label check and interrupts during the release, through deploy's execute() with the fakes.
 import { describe, expect, it } from 'vitest';
 import { lockParameterName, parseLock } from '../domain/lock.js';
-import { formatProvenance, type SourceInfo } from '../domain/provenance.js';
 import { InterruptedError, RemoteError } from '../errors/errors.js';
-import { type ExecuteOptions, execute } from '../index.js';
-import { parseDeployInputs } from '../inputs/inputs.js';
-import { plan } from '../plan/deploy.js';
 import { planStatus, planUnlock } from '../plan/operations.js';
-import { RecordingReporter } from '../ports/events.js';
 import type { RunSummary } from '../ports/ports.js';
 import { resultJson } from '../present.js';
-import { createFakes } from '../testing/fakes.js';
 import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES } from '../testing/names.js';
-import { fakePorts } from '../testing/ssm.js';
+import { deployedApp, PARAM, sourceInfo } from '../testing/release.js';
 import { describeQuit, newReleaseLive } from './quit.js';
 import { status } from './status.js';
 import { unlock } from './unlock.js';
 
-const source: SourceInfo = {
-  commit: 'b'.repeat(40),
-  dirty: false,
-  repositoryUrl: undefined,
-  actor: 'alice',
+const source = sourceInfo({
   runUrl: 'https://github.test/acme/hello-app/actions/runs/5',
   ci: 'github-actions',
-};
-const PARAM = '/shared-hosting/hello-app/staging/version';
+});
 const LOCK = '/shared-hosting/hello-app/staging/lock';
 
-function makePlan(extra: Record<string, string | boolean> = {}) {
-  return plan(
-    parseDeployInputs(
-      {
-        application: 'hello-app',
-        environment: 'staging',
-        infraRepository: 'acme/infra',
-        version: 'v2',
-        ...extra,
-      },
-      CLI_INPUT_NAMES,
-      '/src',
-    ),
-    source,
-  );
-}
-
 async function setup() {
-  const fakes = createFakes();
-  fakes.registry.repositories.add('hello-app');
-  const v1 = fakes.registry.addImage('hello-app', 'v1');
-  await fakes.parameters.put(
-    PARAM,
-    'v1',
-    formatProvenance({ action: 'deploy', version: 'v1', commit: 'c1', digest: v1.digest, actor: 'bob' }),
-  );
-  const reporter = new RecordingReporter();
-  const ports = fakePorts(fakes, reporter);
-  const run = (options: ExecuteOptions = {}, extra: Record<string, string | boolean> = {}) =>
-    execute(makePlan(extra), ports, options);
+  const fixture = await deployedApp({ actor: 'bob', source });
   const methods = () => t.calls.map((c) => `${c.port}.${c.method}${c.args[0] === LOCK ? ':lock' : ''}`);
-  const t = { ...fakes, reporter, ports, run, v1, methods };
+  const t = { ...fixture, methods };
   return t;
 }
 

@@ -1,26 +1,11 @@
 // Never a version that nothing deploys: when the trigger fails for good after the version was written,
 // the value read under the lock is restored and read back (or the result says exactly what is left).
 import { describe, expect, it } from 'vitest';
-import { formatProvenance, type SourceInfo } from '../domain/provenance.js';
 import { PreconditionError, RemoteError } from '../errors/errors.js';
-import { type ExecuteOptions, execute, resultJson } from '../index.js';
-import { parseDeployInputs } from '../inputs/inputs.js';
-import { plan } from '../plan/deploy.js';
-import { RecordingReporter } from '../ports/events.js';
+import { resultJson } from '../index.js';
 import type { RunSummary } from '../ports/ports.js';
-import { createFakes } from '../testing/fakes.js';
-import { CLI_INPUT_NAMES } from '../testing/names.js';
-import { fakePorts } from '../testing/ssm.js';
+import { deployedApp, PARAM } from '../testing/release.js';
 
-const source: SourceInfo = {
-  commit: 'b'.repeat(40),
-  dirty: false,
-  repositoryUrl: undefined,
-  actor: 'alice',
-  runUrl: undefined,
-  ci: 'local',
-};
-const PARAM = '/shared-hosting/hello-app/staging/version';
 const unavailable = () =>
   new RemoteError(
     'github',
@@ -31,41 +16,7 @@ const unavailable = () =>
     },
   );
 
-async function setup(previous: string | null = 'v1') {
-  const fakes = createFakes();
-  fakes.registry.repositories.add('hello-app');
-  const v1 = fakes.registry.addImage('hello-app', 'v1');
-  if (previous) {
-    await fakes.parameters.put(
-      PARAM,
-      previous,
-      formatProvenance({
-        action: 'deploy',
-        version: previous,
-        commit: 'c1',
-        digest: v1.digest,
-        actor: 'alice',
-      }),
-    );
-  }
-  const reporter = new RecordingReporter();
-  const ports = fakePorts(fakes, reporter);
-  const options = { cwd: '/src' };
-  const run = (o: ExecuteOptions = {}) =>
-    execute(
-      plan(
-        parseDeployInputs(
-          { application: 'hello-app', environment: 'staging', infraRepository: 'acme/infra', version: 'v2' },
-          CLI_INPUT_NAMES,
-          options.cwd,
-        ),
-        source,
-      ),
-      ports,
-      o,
-    );
-  return { ...fakes, reporter, run };
-}
+const setup = (previous: string | null = 'v1') => deployedApp({ previous });
 
 describe('a trigger that fails for good after the version was written', () => {
   it('restores the value read under the lock and reads it back, without --rollback-on-failure, and says so', async () => {

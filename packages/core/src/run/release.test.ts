@@ -1,58 +1,11 @@
 // The release tail shared by deploy, rollback and promote, exercised through deploy's execute():
 // the lock (no overlapping deployments) and --rollback-on-failure.
 import { describe, expect, it } from 'vitest';
-import { formatProvenance, parseProvenance, type SourceInfo } from '../domain/provenance.js';
-import { type ExecuteOptions, execute } from '../index.js';
-import { parseDeployInputs } from '../inputs/inputs.js';
-import { plan } from '../plan/deploy.js';
-import { RecordingReporter } from '../ports/events.js';
+import { parseProvenance } from '../domain/provenance.js';
 import type { RunSummary } from '../ports/ports.js';
-import { createFakes } from '../testing/fakes.js';
-import { CLI_INPUT_NAMES } from '../testing/names.js';
-import { fakePorts } from '../testing/ssm.js';
+import { deployedApp, PARAM } from '../testing/release.js';
 
-const source: SourceInfo = {
-  commit: 'b'.repeat(40),
-  dirty: false,
-  repositoryUrl: undefined,
-  actor: 'alice',
-  runUrl: undefined,
-  ci: 'local',
-};
-const PARAM = '/shared-hosting/hello-app/staging/version';
-
-function makePlan(extra: Record<string, string | boolean> = {}) {
-  return plan(
-    parseDeployInputs(
-      {
-        application: 'hello-app',
-        environment: 'staging',
-        infraRepository: 'acme/infra',
-        version: 'v2',
-        ...extra,
-      },
-      CLI_INPUT_NAMES,
-      '/src',
-    ),
-    source,
-  );
-}
-
-async function setup() {
-  const fakes = createFakes();
-  fakes.registry.repositories.add('hello-app');
-  const v1 = fakes.registry.addImage('hello-app', 'v1');
-  await fakes.parameters.put(
-    PARAM,
-    'v1',
-    formatProvenance({ action: 'deploy', version: 'v1', commit: 'c1', digest: v1.digest, actor: 'alice' }),
-  );
-  const reporter = new RecordingReporter();
-  const ports = fakePorts(fakes, reporter);
-  const run = (options: ExecuteOptions = {}, extra: Record<string, string | boolean> = {}) =>
-    execute(makePlan(extra), ports, options);
-  return { ...fakes, reporter, ports, run, v1 };
-}
+const setup = () => deployedApp();
 
 const other: RunSummary = {
   run: { id: 77, url: 'https://github.test/acme/infra/actions/runs/77' },
