@@ -7,54 +7,61 @@ import {
   type OperationInputs,
   type RolloutInputNames,
 } from '@shared-hosting/core';
+import { ACTION_YML_INPUTS } from './action-inputs.js';
+
+/** action.yml's inputs (generated from it: ./action-inputs.ts). */
+const IN = ACTION_YML_INPUTS;
 
 /**
- * The Action's input names, as action.yml declares them (test/template.test.ts checks that action.yml has
- * exactly these, and the GitHub ones): passed to the core so that its messages name them.
+ * The Action's input names, each taken from action.yml (an input renamed or removed there no longer
+ * compiles here): passed to the core so that its messages name them.
  */
 export const ACTION_INPUT_NAMES: InputNames = {
-  application: 'application',
-  environment: 'environment',
-  version: 'version',
-  context: 'context',
-  dockerfile: 'dockerfile',
-  builder: 'builder',
-  repository: 'repository',
-  parameter: 'parameter',
-  infraRepository: 'infra-repository',
-  infraWorkflow: 'infra-workflow',
-  infraRef: 'infra-ref',
-  wait: 'wait',
-  timeout: 'timeout',
-  buildArgs: 'build-args',
-  target: 'target',
-  platform: 'platform',
-  cancelOnTimeout: 'cancel-on-timeout',
-  cancelOnInterrupt: 'cancel-on-interrupt',
-  cache: 'cache',
+  application: IN.application,
+  environment: IN.environment,
+  version: IN.version,
+  context: IN.context,
+  dockerfile: IN.dockerfile,
+  builder: IN.builder,
+  repository: IN.repository,
+  parameter: IN.parameter,
+  infraRepository: IN.infraRepository,
+  infraWorkflow: IN.infraWorkflow,
+  infraRef: IN.infraRef,
+  wait: IN.wait,
+  timeout: IN.timeout,
+  buildArgs: IN.buildArgs,
+  target: IN.target,
+  platform: IN.platform,
+  cancelOnTimeout: IN.cancelOnTimeout,
+  cancelOnInterrupt: IN.cancelOnInterrupt,
+  cache: IN.cache,
 };
 
-/** The operations' own inputs (promote's target is `environment`). */
+/**
+ * The operations' own inputs (promote's target is `environment`). `limit` is history's, which is not a
+ * command of the Action: no input of action.yml, named only for the core's parsing.
+ */
 export const ACTION_OPERATION_NAMES = {
-  environments: 'environment',
-  from: 'from-environment',
-  to: 'to',
+  environments: IN.environment,
+  from: IN.fromEnvironment,
+  to: IN.to,
   limit: 'limit',
-  waitForLock: 'wait-for-lock',
-  rollbackOnFailure: 'rollback-on-failure',
-  redeployOnRollback: 'redeploy-on-rollback',
+  waitForLock: IN.waitForLock,
+  rollbackOnFailure: IN.rollbackOnFailure,
+  redeployOnRollback: IN.redeployOnRollback,
 } as const;
 
 export const ACTION_ROLLOUT_NAMES: RolloutInputNames = {
-  application: 'application',
-  environment: 'environment',
-  spec: 'app-spec',
-  cluster: 'cluster',
-  service: 'service',
-  container: 'container',
-  timeout: 'timeout',
-  waitUntil: 'wait-until',
-  dryRun: 'dry-run',
+  application: IN.application,
+  environment: IN.environment,
+  spec: IN.appSpec,
+  cluster: IN.cluster,
+  service: IN.service,
+  container: IN.container,
+  timeout: IN.timeout,
+  waitUntil: IN.waitUntil,
+  dryRun: IN.dryRun,
 };
 
 /**
@@ -105,23 +112,23 @@ export const ENV_FALLBACKS: Partial<Record<InputKey, string>> = {
   infraRepository: 'HOSTING_INFRA_REPO',
 };
 
-export const GITHUB_TOKEN_INPUT = 'github-token';
+export const GITHUB_TOKEN_INPUT = IN.githubToken;
 /** A GitHub App instead of the token (recommended): its id (or client id) and its PEM private key. */
-export const GITHUB_APP_ID_INPUT = 'github-app-id';
-export const GITHUB_APP_KEY_INPUT = 'github-app-private-key';
-export const COMMAND_INPUT = 'command';
+export const GITHUB_APP_ID_INPUT = IN.githubAppId;
+export const GITHUB_APP_KEY_INPUT = IN.githubAppPrivateKey;
+export const COMMAND_INPUT = IN.command;
 /** Every command: check and plan, change nothing. */
-export const DRY_RUN_INPUT = 'dry-run';
+export const DRY_RUN_INPUT = IN.dryRun;
 /** deploy: false only sets the version (the CLI's --no-trigger): no infra run is triggered, none is needed. */
-export const TRIGGER_INPUT = 'trigger';
+export const TRIGGER_INPUT = IN.trigger;
 
 /** The inputs only the day-2 commands (and deploy's safety nets) read. */
 export const OPERATION_INPUTS = {
-  to: 'to',
-  from: 'from-environment',
-  waitForLock: 'wait-for-lock',
-  rollbackOnFailure: 'rollback-on-failure',
-  redeployOnRollback: 'redeploy-on-rollback',
+  to: IN.to,
+  from: IN.fromEnvironment,
+  waitForLock: IN.waitForLock,
+  rollbackOnFailure: IN.rollbackOnFailure,
+  redeployOnRollback: IN.redeployOnRollback,
 } as const satisfies Partial<Record<keyof OperationInputs, string>>;
 
 export interface ActionInputs {

@@ -14,7 +14,7 @@ import {
   STEP_TITLES,
   shortTaskDefinition,
 } from '@shared-hosting/core';
-import { describeRolloutServices } from '@shared-hosting/core/adapter';
+import { describeRolloutServices, firstService } from '@shared-hosting/core/adapter';
 import type { CommandName } from './command-input.js';
 import { escapeHtml } from './html.js';
 
@@ -148,6 +148,7 @@ function releaseFacts(result: ReleaseResult, read: Reads): [string, string][] {
 /** The facts of a rollout: service, version, image, revision, deployment, strategy, where it went back. */
 function rolloutFacts(result: RolloutResult, read: Reads): [string, string][] {
   const td = (arn: string) => code(shortTaskDefinition(arn));
+  const first = firstService(result);
   const facts: [string, string][] = [
     ['Service', `${code(result.service)} in cluster ${code(result.cluster)}`],
     [
@@ -159,18 +160,18 @@ function rolloutFacts(result: RolloutResult, read: Reads): [string, string][] {
   ];
   if (result.image) facts.push(['Image', code(result.image)]);
   else if (!read.image) facts.push(['Image', 'not looked up']);
-  const previous = result.previousTaskDefinition;
-  if (result.taskDefinition)
+  const previous = first.previousTaskDefinition;
+  if (first.taskDefinition)
     facts.push([
       'Revision',
-      `${td(result.taskDefinition)}${previous && previous !== result.taskDefinition ? ` (was ${td(previous)})` : ''}`,
+      `${td(first.taskDefinition)}${previous && previous !== first.taskDefinition ? ` (was ${td(previous)})` : ''}`,
     ]);
-  if (result.deploymentId)
+  if (first.deploymentId)
     facts.push([
       'Deployment',
-      `${code(result.deploymentId)}${result.rolloutState ? ` ${escapeHtml(result.rolloutState)}` : ''}`,
+      `${code(first.deploymentId)}${first.rolloutState ? ` ${escapeHtml(first.rolloutState)}` : ''}`,
     ]);
-  if (result.strategy) facts.push(['Strategy', escapeHtml(result.strategy)]);
+  if (first.strategy) facts.push(['Strategy', escapeHtml(first.strategy)]);
   const bake = result.bakeUntil
     ? ` (the bake runs until ${escapeHtml(result.bakeUntil.toISOString())}; a rollback after this point is not this run's to see)`
     : '';

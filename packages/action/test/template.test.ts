@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { DEFAULTS } from '@shared-hosting/core';
+import { BUILDER_CHOICES, DEFAULTS } from '@shared-hosting/core';
 import * as fixtures from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
@@ -103,6 +103,11 @@ describe('action.yml', () => {
         'release',
       ].sort(),
     );
+  });
+
+  it('names every builder of the registry in the builder input (its description is prose)', () => {
+    const description = action.inputs[ACTION_INPUT_NAMES.builder]?.description ?? '';
+    for (const choice of BUILDER_CHOICES) expect(description, choice).toContain(choice);
   });
 
   it('runs the committed bundles on node24, with a post step', () => {

@@ -4,4 +4,4 @@
 export { describePlan } from './plan/deploy.js';
 export { describeRolloutPlan } from './plan/rollout.js';
 export { describeQuit, newReleaseLive, type ReleaseLive } from './run/quit.js';
-export { describeRolloutServices } from './run/rollout.js';
+export { describeRolloutServices, firstService } from './run/rollout.js';

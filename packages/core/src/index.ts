@@ -48,6 +48,7 @@ export { createGitHubPorts, type GitHubPorts } from './github-ports.js';
 // Inputs
 export {
   blankToUndefined,
+  checkRolloutInputs,
   DEFAULTS,
   type DeployInputs,
   formatDuration,
@@ -57,6 +58,8 @@ export {
   parseDeployInputs,
   parseFlag,
   parseRepositorySlug,
+  type RolloutInputNames,
+  type RolloutInputs,
 } from './inputs/inputs.js';
 export type { AdapterNames } from './inputs/names.js';
 // Plans, and the reads that prepare them
@@ -77,12 +80,7 @@ export {
   type UnlockPlan,
 } from './plan/operations.js';
 export type { ReleaseOptions, WaitPlan } from './plan/release.js';
-export {
-  checkRolloutInputs,
-  type RolloutInputNames,
-  type RolloutInputs,
-  type RolloutPlan,
-} from './plan/rollout.js';
+export type { RolloutPlan } from './plan/rollout.js';
 // Ports, events and the shared facts
 export type { OperationPorts, Ports } from './ports/bundles.js';
 export { type HostingEvent, RecordingReporter, type Reporter, silentReporter } from './ports/events.js';

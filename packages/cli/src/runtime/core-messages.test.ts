@@ -76,8 +76,12 @@ describe("the core's messages", () => {
     const found = (code: string) => flagsNamed(code, flags);
     expect(found("fix: 'Pass the right name with --repository.'")).toEqual(['--repository']);
     expect(found('fix: `Choose another with --builder`')).toEqual(['--builder']);
-    expect(found('`Create it (aws ecr create-repository --repository-name ${n} --region ${r})`')).toEqual([]);
-    expect(found('`to remove it: hosting unlock ${args} --force.`')).toEqual([]);
+    // The rule reads source text: template literals with their placeholders, written here as plain strings.
+    const source = (text: string) => text.replaceAll('#{', '${');
+    expect(
+      found(source('`Create it (aws ecr create-repository --repository-name #{n} --region #{r})`')),
+    ).toEqual([]);
+    expect(found(source('`to remove it: hosting unlock #{args} --force.`'))).toEqual([]);
     expect(found("args.push('--target', request.target, '--platform=linux/amd64')")).toEqual([]);
     expect(found("'Sign in again (aws sso login --profile <name>) or refresh'")).toEqual([]);
     expect(found('/** `--region`; else AWS_REGION */\n// or pass --profile')).toEqual([]);

@@ -353,7 +353,15 @@ describe('credentials after SIGKILL', () => {
     const exited = new Promise((resolve) => child.on('exit', resolve));
     const dirs = () => readdirSync(tempDir).filter((n) => n.startsWith('hosting-auth-'));
     try {
-      await vi.waitFor(() => expect(dirs()).toHaveLength(1), { timeout: 20_000, interval: 50 });
+      // The directory appears before its config.json, and the file empty before its credentials: wait for them
+      // (killed sooner, there is nothing to leave behind yet).
+      const credentials = Buffer.from(`AWS:${registry.password}`).toString('base64');
+      const holds = (d: string) => {
+        const file = path.join(tempDir, d, 'config.json');
+        return existsSync(file) && readFileSync(file, 'utf8').includes(credentials);
+      };
+      const written = () => dirs().filter(holds);
+      await vi.waitFor(() => expect(written()).toHaveLength(1), { timeout: 20_000, interval: 50 });
       process.kill(-(child.pid as number), 'SIGKILL');
       await exited;
       const left = path.join(tempDir, dirs()[0] as string, 'config.json');

@@ -2,7 +2,7 @@ import { PreconditionError } from '../errors/errors.js';
 import type { ImageBuilder } from '../ports/ports.js';
 import { type BuilderOptions, builderInputOf, ContainersBuilder, DockerBuilder } from './builders.js';
 import { type ProcessEnv, type ProcessRunner, spawnRunner, which } from './process.js';
-import { BUILDERS, type BuilderChoice, type BuilderEntry, type BuilderName } from './registry.js';
+import { BUILDERS, type BuilderChoice, type BuilderEntry } from './registry.js';
 
 export interface SelectBuilderOptions
   extends Omit<BuilderOptions, 'buildx' | 'buildxDriver' | 'classic' | 'command'> {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputErrors } from '../errors/errors.js';
-import { ACTION_INPUT_NAMES, CLI_INPUT_NAMES } from '../testing/names.js';
+import { ACTION_INPUT_NAMES, CLI_INPUT_NAMES, CLI_ROLLOUT_NAMES } from '../testing/names.js';
 import {
   DEFAULTS,
   formatDuration,
@@ -9,6 +9,7 @@ import {
   parseDuration,
   parseReleaseInputs,
   parseRepositorySlug,
+  parseRolloutFields,
   parseTargetInputs,
   parseTimeout,
 } from './inputs.js';
@@ -277,5 +278,34 @@ describe('a command parses a pick of the fields', () => {
     );
     expect(release).toMatchObject({ infra: { owner: 'acme' }, timeoutMs: 30 * 60_000, wait: true });
     expect(release).not.toHaveProperty('builder');
+  });
+});
+
+describe('the rollout pick of the field table', () => {
+  it('checks application, environment and timeout by the same rules as deploy, with the same texts', () => {
+    const raw = { application: 'Hello', environment: '', timeout: '0s', infraRepository: 'acme/infra' };
+    const deploy = errorsOf(raw).errors.map((e) => [e.input, e.message, e.fix]);
+    const rollout = parseRolloutFields(raw, CLI_ROLLOUT_NAMES).errors.map((e) => [e.input, e.message, e.fix]);
+    expect(rollout).toEqual(deploy);
+    expect(rollout.map(([input]) => input)).toEqual(['--app', '--env', '--timeout']);
+  });
+
+  it('reads the stage, the dry run and the overrides, every bad value quoted and cut the same way', () => {
+    const long = 'x'.repeat(80);
+    const fields = parseRolloutFields(
+      { application: 'hello-app', environment: 'staging', waitUntil: long, dryRun: 'maybe', cluster: `a b` },
+      CLI_ROLLOUT_NAMES,
+    );
+    expect(fields.errors.map((e) => e.message)).toEqual([
+      `--wait-until "${'x'.repeat(64)}…" (80 characters) is not a stage the rollout can wait until.`,
+      '--dry-run "maybe" is not a boolean.',
+      '--cluster "a b" is not a valid ECS cluster name.',
+    ]);
+    expect(fields).toMatchObject({
+      waitUntil: 'complete',
+      dryRun: false,
+      overrides: {},
+      timeoutMs: 1_800_000,
+    });
   });
 });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { BUILDER_CHOICES, isBuilderChoice } from '../builders/registry.js';
 import { isLockName } from '../domain/lock.js';
+import { WAIT_UNTIL, type WaitUntil } from '../domain/names.js';
 import { SHOWN_INPUT_MAX } from '../domain/secrets.js';
 import { InputError, InputErrors } from '../errors/errors.js';
 import type { BuilderName } from '../ports/ports.js';
@@ -34,6 +35,23 @@ export interface DeployInputs {
 }
 
 export type InputKey = keyof DeployInputs;
+
+/** Raw inputs of rollout, continue and abort, as adapters collect them (empty strings mean "not given"). */
+export interface RolloutInputs {
+  application?: string | undefined;
+  environment?: string | undefined;
+  /** The App spec file (default `apps/<application>.yaml`). */
+  spec?: string | undefined;
+  cluster?: string | undefined;
+  service?: string | undefined;
+  container?: string | undefined;
+  timeout?: string | undefined;
+  /** `complete` (default) or `traffic-shifted`. */
+  waitUntil?: string | undefined;
+  dryRun?: boolean | string | undefined;
+}
+
+export type RolloutInputNames = Record<keyof RolloutInputs, string>;
 
 /**
  * How each input is called in an adapter (`--app` in the CLI, `application` in the Action): each adapter
@@ -89,6 +107,9 @@ const OWNER_PATTERN = /^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})$/;
 const REPO_NAME_PATTERN = /^[A-Za-z0-9_.-]{1,100}$/;
 const WORKFLOW_PATTERN = /^(?:[A-Za-z0-9_.-]+\.ya?ml|\d+)$/;
 const MAX_TIMEOUT_MS = 72 * 3600_000;
+const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+const ECS_CLUSTER =
+  /^(?:[A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255})$/;
 
 interface InfraTarget {
   owner: string;
@@ -198,24 +219,24 @@ export function parseRepositorySlug(text: string): { owner: string; repo: string
   return { owner, repo };
 }
 
-/** Collects input errors so that every bad input is reported at once. */
-class InputValidator {
+/** Collects input errors so that every bad input is reported at once. `K`: the inputs it names. */
+class InputValidator<K extends string = InputKey> {
   readonly errors: InputError[] = [];
-  constructor(readonly names: InputNames) {}
+  constructor(readonly names: Record<K, string>) {}
 
-  fail(key: InputKey, message: string, fix: string): undefined {
+  fail(key: K, message: string, fix: string): undefined {
     this.errors.push(new InputError(this.names[key], message, fix));
     return undefined;
   }
 
-  required(key: InputKey, value: string | undefined, fix: string): string | undefined {
+  required(key: K, value: string | undefined, fix: string): string | undefined {
     const text = blankToUndefined(value);
     if (text === undefined)
       return this.fail(key, `Input required and not supplied: ${this.names[key]}.`, fix);
     return text;
   }
 
-  name(key: InputKey, value: string | undefined, what: string, example = 'hello-app'): string | undefined {
+  name(key: K, value: string | undefined, what: string, example = 'hello-app'): string | undefined {
     const text = this.required(
       key,
       value,
@@ -268,9 +289,9 @@ function parseBuildArgs(v: InputValidator, raw: DeployInputs['buildArgs']): Reco
  * status, history and unlock: the target, with the infra repository only when one is given).
  */
 const FIELDS = {
-  application: (v: InputValidator, raw: DeployInputs) =>
+  application: (v: InputValidator<'application'>, raw: Pick<DeployInputs, 'application'>) =>
     v.name('application', raw.application, 'application'),
-  environment: (v: InputValidator, raw: DeployInputs) =>
+  environment: (v: InputValidator<'environment'>, raw: Pick<DeployInputs, 'environment'>) =>
     v.name('environment', raw.environment, 'environment', 'staging'),
   version: (v: InputValidator, raw: DeployInputs) => parseVersion(v, raw.version),
   build: (v: InputValidator, raw: DeployInputs, cwd: string) => ({
@@ -282,6 +303,14 @@ const FIELDS = {
   optionalInfra: (v: InputValidator, raw: DeployInputs) =>
     blankToUndefined(raw.infraRepository) === undefined ? undefined : parseInfra(v, raw),
   wait: (v: InputValidator, raw: DeployInputs) => parseWait(v, raw),
+  timeout: (v: InputValidator<'timeout'>, raw: Pick<DeployInputs, 'timeout'>) => parseTimeoutField(v, raw),
+  /** rollout: the stage the wait ends at. */
+  waitUntil: (v: InputValidator<'waitUntil'>, raw: Pick<RolloutInputs, 'waitUntil'>) =>
+    parseWaitUntil(v, raw),
+  dryRun: (v: InputValidator<'dryRun'>, raw: Pick<RolloutInputs, 'dryRun'>) =>
+    parseFlagField(v, 'dryRun', raw.dryRun, DEFAULTS.dryRun),
+  /** rollout, continue, abort: the overrides of a single-service App spec. */
+  ecsOverrides: (v: InputValidator<EcsOverride>, raw: RolloutInputs) => parseEcsOverrides(v, raw),
 } as const;
 
 /** One application in one environment: names given or derived from the application and environment. */
@@ -350,6 +379,73 @@ export function parseDeployInputs(raw: DeployInputs, names: InputNames, cwd: str
   v.throwIfAny();
   // After throwIfAny every required value is defined.
   return { ...(target as TargetOptions & { infra: InfraTarget }), version, ...build, ...wait };
+}
+
+type EcsOverride = 'cluster' | 'service' | 'container';
+
+/** The pick of rollout, continue and abort: the inputs that need no App spec. */
+export interface RolloutFields {
+  application: string | undefined;
+  environment: string | undefined;
+  /** undefined when the timeout is bad (an error says so). */
+  timeoutMs: number | undefined;
+  waitUntil: WaitUntil;
+  dryRun: boolean;
+  overrides: Partial<Record<EcsOverride, string>>;
+  /** Every problem found; the planner adds the App spec's and throws them all at once. */
+  errors: InputError[];
+}
+
+/** Parse the rollout's fields (no App spec, no I/O): every error collected, none thrown. */
+export function parseRolloutFields(raw: RolloutInputs, names: RolloutInputNames): RolloutFields {
+  const v = new InputValidator<keyof RolloutInputs>(names);
+  return {
+    application: FIELDS.application(v, raw),
+    environment: FIELDS.environment(v, raw),
+    timeoutMs: FIELDS.timeout(v, raw),
+    waitUntil: FIELDS.waitUntil(v, raw),
+    dryRun: FIELDS.dryRun(v, raw),
+    overrides: FIELDS.ecsOverrides(v, raw),
+    errors: v.errors,
+  };
+}
+
+/** The rollout's checks that need no App spec (the Action's fast path): throws InputErrors listing every problem. */
+export function checkRolloutInputs(raw: RolloutInputs, names: RolloutInputNames): void {
+  const { errors } = parseRolloutFields(raw, names);
+  if (errors.length > 0) throw new InputErrors(errors);
+}
+
+function parseWaitUntil(v: InputValidator<'waitUntil'>, raw: Pick<RolloutInputs, 'waitUntil'>): WaitUntil {
+  const text = blankToUndefined(raw.waitUntil) ?? DEFAULTS.waitUntil;
+  const waitUntil = WAIT_UNTIL.find((w) => w === text);
+  if (waitUntil) return waitUntil;
+  v.fail(
+    'waitUntil',
+    `${v.names.waitUntil} ${quote(text)} is not a stage the rollout can wait until.`,
+    `Use ${WAIT_UNTIL.join(' or ')}.`,
+  );
+  return DEFAULTS.waitUntil;
+}
+
+function parseEcsOverrides(v: InputValidator<EcsOverride>, raw: RolloutInputs): RolloutFields['overrides'] {
+  const overrides: RolloutFields['overrides'] = {};
+  for (const [key, pattern] of [
+    ['cluster', ECS_CLUSTER],
+    ['service', ECS_NAME],
+    ['container', ECS_NAME],
+  ] as const) {
+    const text = blankToUndefined(raw[key]);
+    if (text === undefined) continue;
+    if (pattern.test(text)) overrides[key] = text;
+    else
+      v.fail(
+        key,
+        `${v.names[key]} ${quote(text)} is not a valid ECS ${key} name.`,
+        'Use letters, digits, "-" and "_" (a cluster may also be its ARN).',
+      );
+  }
+  return overrides;
 }
 
 function parseVersion(v: InputValidator, raw: string | undefined): string | undefined {
@@ -534,22 +630,36 @@ type WaitOptions = Pick<
 >;
 
 function parseWait(v: InputValidator, raw: DeployInputs): WaitOptions {
-  const flag = (
-    key: 'wait' | 'cancelOnTimeout' | 'cancelOnInterrupt' | 'cache',
-    fallback: boolean,
-  ): boolean => {
-    const parsed = parseFlag(raw[key], fallback, v.names[key]);
-    if ('error' in parsed) v.errors.push(parsed.error);
-    return 'value' in parsed ? parsed.value : fallback;
-  };
+  const flag = (key: 'wait' | 'cancelOnTimeout' | 'cancelOnInterrupt' | 'cache', fallback: boolean) =>
+    parseFlagField(v, key, raw[key], fallback);
   const wait = flag('wait', DEFAULTS.wait);
   const cancelOnTimeout = flag('cancelOnTimeout', DEFAULTS.cancelOnTimeout);
   const cancelOnInterrupt = flag('cancelOnInterrupt', DEFAULTS.cancelOnInterrupt);
   const cache = flag('cache', DEFAULTS.cache);
+  const timeoutMs = FIELDS.timeout(v, raw) ?? 0;
+  return { wait, timeoutMs, cancelOnTimeout, cancelOnInterrupt, cache };
+}
+
+/** A flag input by the one boolean rule; a bad value is an error, and the default stands in for it. */
+function parseFlagField<K extends string>(
+  v: InputValidator<K>,
+  key: K,
+  raw: boolean | string | undefined,
+  fallback: boolean,
+): boolean {
+  const parsed = parseFlag(raw, fallback, v.names[key]);
+  if ('error' in parsed) v.errors.push(parsed.error);
+  return 'value' in parsed ? parsed.value : fallback;
+}
+
+/** The timeout by the one duration rule; undefined (and an error) when it is bad. */
+function parseTimeoutField(
+  v: InputValidator<'timeout'>,
+  raw: Pick<DeployInputs, 'timeout'>,
+): number | undefined {
   const timeout = parseTimeout(raw.timeout, v.names.timeout);
   if ('error' in timeout) v.errors.push(timeout.error);
-  const timeoutMs = 'ms' in timeout ? timeout.ms : 0;
-  return { wait, timeoutMs, cancelOnTimeout, cancelOnInterrupt, cache };
+  return 'ms' in timeout ? timeout.ms : undefined;
 }
 
 /** The one boolean rule of every flag input: true/yes/1/on, false/no/0/off; empty: the default. */

@@ -2,40 +2,22 @@
  * The rollout planner: inputs and the App spec in, every resolved name out (cluster, service,
  * container, parameter, repository) with the steps the runner executes. Pure: no I/O.
  */
-import { RELEASE_TIMEOUT, WAIT_UNTIL, type WaitUntil } from '../domain/names.js';
+import { RELEASE_TIMEOUT, type WaitUntil } from '../domain/names.js';
 import { ROLLOUT_STEPS, type RolloutStepId } from '../domain/steps.js';
 import { InputError, InputErrors } from '../errors/errors.js';
 import {
-  blankToUndefined,
   DEFAULTS,
   ECR_REPOSITORY_PATTERN,
   formatDuration,
-  NAME_PATTERN,
   ownershipProblem,
   PARAMETER_PATTERN,
   parseDuration,
-  parseFlag,
-  parseTimeout,
-  quote,
+  parseRolloutFields,
+  type RolloutFields,
+  type RolloutInputNames,
+  type RolloutInputs,
 } from '../inputs/inputs.js';
 import type { AppSpec, AppSpecEnvironment } from '../spec/app-spec.js';
-
-/** Raw rollout inputs as adapters collect them (empty strings mean "not given"). */
-export interface RolloutInputs {
-  application?: string | undefined;
-  environment?: string | undefined;
-  /** The App spec file (default `apps/<application>.yaml`). */
-  spec?: string | undefined;
-  cluster?: string | undefined;
-  service?: string | undefined;
-  container?: string | undefined;
-  timeout?: string | undefined;
-  /** `complete` (default) or `traffic-shifted`. */
-  waitUntil?: string | undefined;
-  dryRun?: boolean | string | undefined;
-}
-
-export type RolloutInputNames = Record<keyof RolloutInputs, string>;
 
 /** One ECS service the rollout changes. */
 interface PlannedService {
@@ -84,93 +66,9 @@ export interface RolloutPlan {
 export type RolloutFixNames = Pick<RolloutInputNames, 'service' | 'container' | 'timeout'>;
 
 const ROLLOUT_POLL_MS = 2000;
-const ECS_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-const CLUSTER =
-  /^(?:[A-Za-z0-9_-]{1,255}|arn:aws[a-z-]*:ecs:[a-z0-9-]+:\d{12}:cluster\/[A-Za-z0-9_-]{1,255})$/;
 
 /** The App spec's default path for an application. */
 export const defaultSpecPath = (application: string) => `apps/${application}.yaml`;
-
-interface RolloutFlags {
-  errors: InputError[];
-  application: string | undefined;
-  environment: string | undefined;
-  timeoutMs: number | undefined;
-  waitUntil: WaitUntil;
-  dryRun: boolean;
-  overrides: Partial<Record<'cluster' | 'service' | 'container', string>>;
-}
-
-/** The inputs that need no App spec: names, timeout, dry run and the overrides. Collects every error. */
-function parseRolloutFlags(raw: RolloutInputs, names: RolloutInputNames): RolloutFlags {
-  const errors: InputError[] = [];
-  const fail = (input: string, message: string, fix: string) =>
-    errors.push(new InputError(input, message, fix));
-  const name = (key: 'application' | 'environment', example: string) => {
-    const text = blankToUndefined(raw[key]);
-    if (text === undefined)
-      fail(
-        names[key],
-        `Input required and not supplied: ${names[key]}.`,
-        `Pass ${names[key]}, e.g. "${example}".`,
-      );
-    else if (!NAME_PATTERN.test(text))
-      fail(
-        names[key],
-        `${names[key]} ${quote(text)} is not a valid ${key} name.`,
-        `Use 1-63 lowercase letters, digits and "-", starting with a letter, e.g. "${example}".`,
-      );
-    else return text;
-    return undefined;
-  };
-  const application = name('application', 'hello-app');
-  const environment = name('environment', 'staging');
-  const waitUntilText = blankToUndefined(raw.waitUntil) ?? DEFAULTS.waitUntil;
-  const waitUntil = WAIT_UNTIL.find((w) => w === waitUntilText);
-  if (!waitUntil)
-    fail(
-      names.waitUntil,
-      `${names.waitUntil} ${quote(waitUntilText)} is not a stage the rollout can wait until.`,
-      `Use ${WAIT_UNTIL.join(' or ')}.`,
-    );
-  const timeout = parseTimeout(raw.timeout, names.timeout);
-  if ('error' in timeout) errors.push(timeout.error);
-  const timeoutMs = 'ms' in timeout ? timeout.ms : undefined;
-  const flag = parseFlag(raw.dryRun, DEFAULTS.dryRun, names.dryRun);
-  if ('error' in flag) errors.push(flag.error);
-  const dryRun = 'value' in flag ? flag.value : undefined;
-  const overrides: RolloutFlags['overrides'] = {};
-  for (const [key, pattern] of [
-    ['cluster', CLUSTER],
-    ['service', ECS_NAME],
-    ['container', ECS_NAME],
-  ] as const) {
-    const text = blankToUndefined(raw[key]);
-    if (text === undefined) continue;
-    if (pattern.test(text)) overrides[key] = text;
-    else
-      fail(
-        names[key],
-        `${names[key]} ${quote(text)} is not a valid ECS ${key} name.`,
-        'Use letters, digits, "-" and "_" (a cluster may also be its ARN).',
-      );
-  }
-  return {
-    errors,
-    application,
-    environment,
-    timeoutMs,
-    waitUntil: waitUntil ?? DEFAULTS.waitUntil,
-    dryRun: dryRun ?? false,
-    overrides,
-  };
-}
-
-/** The checks that need no App spec (the Action's fast path): throws InputErrors listing every problem. */
-export function checkRolloutInputs(raw: RolloutInputs, names: RolloutInputNames): void {
-  const { errors } = parseRolloutFlags(raw, names);
-  if (errors.length > 0) throw new InputErrors(errors);
-}
 
 /** Validate the inputs against the App spec and resolve every name. Throws InputErrors listing every problem. */
 export function planRollout(
@@ -178,7 +76,7 @@ export function planRollout(
   spec: AppSpec | undefined,
   names: RolloutInputNames,
 ): RolloutPlan {
-  const flags = parseRolloutFlags(raw, names);
+  const flags = parseRolloutFields(raw, names);
   const { errors, application, environment, overrides } = flags;
   if (!application || !environment) throw new InputErrors(errors);
   const fail = (input: string, message: string, fix: string) =>
@@ -256,7 +154,7 @@ export function planRollout(
 function planServices(
   application: string,
   entry: AppSpecEnvironment | undefined,
-  overrides: RolloutFlags['overrides'],
+  overrides: RolloutFields['overrides'],
   names: RolloutInputNames,
   fail: (input: string, message: string, fix: string) => void,
 ): PlannedService[] {

@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors/errors.js';
-import { blankToUndefined, NAME_PATTERN } from '../inputs/inputs.js';
 import {
-  defaultSpecPath,
-  planRollout,
+  blankToUndefined,
+  NAME_PATTERN,
   type RolloutInputNames,
   type RolloutInputs,
-  type RolloutPlan,
-} from '../plan/rollout.js';
+} from '../inputs/inputs.js';
+import { defaultSpecPath, planRollout, type RolloutPlan } from '../plan/rollout.js';
 import type { AppSpec } from '../spec/app-spec.js';
 
 /** An App spec is a few lines; a file far larger is refused before it is parsed. */

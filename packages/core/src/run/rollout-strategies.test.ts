@@ -3,14 +3,15 @@
  * true end, failures named, bakes and --wait-until, pause hooks announced and answered.
  */
 import { describe, expect, it } from 'vitest';
-import { planRollout, type RolloutInputs } from '../plan/rollout.js';
+import type { RolloutInputs } from '../inputs/inputs.js';
+import { planRollout } from '../plan/rollout.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { TaskDefinitionDocument } from '../ports/ports.js';
 import { type FakeStrategy, goodFrames } from '../testing/ecs-deployments.js';
 import { createFakes } from '../testing/fakes.js';
 import { CLI_ROLLOUT_NAMES } from '../testing/names.js';
 import { planResume, resume } from './resume.js';
-import { rollout, rolloutOutputs } from './rollout.js';
+import { firstService, rollout, rolloutOutputs } from './rollout.js';
 
 const PARAM = '/shared-hosting/hello-app/staging/version';
 const TD = (n: number) => `arn:aws:ecs:eu-west-1:123456789012:task-definition/hello-app:${n}`;
@@ -76,7 +77,7 @@ describe('rollout on the service deployments API', () => {
       const start = t.clock.now();
       const result = await rollout(t.plan, t.ports);
       expect(result.error).toBeUndefined();
-      expect(result.strategy).toBe(strategy);
+      expect(firstService(result).strategy).toBe(strategy);
       expect(result.stage).toBe('complete');
       const successAt = script.frames.at(-1)?.at ?? 0;
       expect(t.clock.now() - start - successAt).toBeLessThanOrEqual(3000);

@@ -16,7 +16,7 @@ import { silentReporter } from '../ports/events.js';
 import { type ContainerService, systemClock } from '../ports/ports.js';
 import { READ_ONLY_FIELDS } from '../steps/rollout/task-definition.js';
 import { CLI_ADAPTER_NAMES, CLI_ROLLOUT_NAMES } from '../testing/names.js';
-import { type RolloutPorts, rollout } from './rollout.js';
+import { firstService, type RolloutPorts, rollout } from './rollout.js';
 
 let peers: AwsPeers;
 let ports: RolloutPorts;
@@ -107,12 +107,12 @@ describe('rollout against the ECS test server', () => {
       status: 'succeeded',
       image,
       digest: digests.v2,
-      rolloutState: 'COMPLETED',
     });
-    expect(result.previousTaskDefinition).toBe(before);
+    expect(firstService(result).rolloutState).toBe('COMPLETED');
+    expect(firstService(result).previousTaskDefinition).toBe(before);
 
     const old = await settings(before);
-    const now = await settings(result.taskDefinition ?? '');
+    const now = await settings(firstService(result).taskDefinition ?? '');
     const containersBefore = old.document.containerDefinitions as { name: string; image: string }[];
     const expected = {
       ...old.document,
@@ -122,7 +122,7 @@ describe('rollout against the ECS test server', () => {
     expect(now.tags).toEqual([{ key: 'team', value: 'platform' }]);
 
     const service = peers.aws.ecs.service('hello-app', cluster);
-    expect(service.taskDefinition).toBe(result.taskDefinition);
+    expect(service.taskDefinition).toBe(firstService(result).taskDefinition);
     expect(peers.aws.ecs.pulls.some((p) => p.image === image && p.ok)).toBe(true);
     expect(await deployedVersion(parameter)).toBe(2);
     expect(result.events.map((e) => e.message).join('\n')).toContain('has reached a steady state');
@@ -193,7 +193,7 @@ describe('rollout against the ECS test server', () => {
       expect(result.error?.message).toContain('deployment failed: tasks failed to start');
       expect(result.error?.message).toContain('the circuit breaker rolled the service back');
       expect(result.stoppedReasons[0]).toBe('Essential container in task exited');
-      expect(result.serviceDeployment).toBeUndefined();
+      expect(firstService(result).serviceDeployment).toBeUndefined();
     } finally {
       peers.aws.ecs.setServiceDeploymentsApi(true);
     }

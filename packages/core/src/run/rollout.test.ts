@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { planRollout, type RolloutInputs } from '../plan/rollout.js';
+import type { RolloutInputs } from '../inputs/inputs.js';
+import { planRollout } from '../plan/rollout.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { TaskDefinitionDocument } from '../ports/ports.js';
 import { createFakes, fakeDigest } from '../testing/fakes.js';
 import { CLI_ROLLOUT_NAMES } from '../testing/names.js';
-import { rollout, rolloutOutputs } from './rollout.js';
+import { firstService, rollout, rolloutOutputs } from './rollout.js';
 
 const PARAM = '/shared-hosting/hello-app/staging/version';
 
@@ -167,7 +168,7 @@ describe('rollout', () => {
       'record:skipped',
     ]);
     expect(rolloutOutputs(second)['task-definition']).toMatch(/hello-app:2$/);
-    expect(second.rolloutState).toBe('COMPLETED');
+    expect(firstService(second).rolloutState).toBe('COMPLETED');
   });
 
   it('a crashing image fails with the stopped reason and the revision the circuit breaker went back to; label unmoved', async () => {
@@ -189,7 +190,7 @@ describe('rollout', () => {
     expect(result.error?.message).toContain('The service went back to hello-app:1.');
     expect(result.stoppedReasons).toEqual(['Essential container in task exited']);
     expect(result.rolledBackTo).toMatch(/hello-app:1$/);
-    expect(result.rolloutState).toBe('FAILED');
+    expect(firstService(result).rolloutState).toBe('FAILED');
     const history = await t.parameters.history(PARAM);
     expect(history.find((h) => h.labels?.includes('deployed'))?.version).toBe(1);
     expect(t.calls.slice(before).map((c) => c.method)).not.toContain('label');

@@ -75,15 +75,6 @@ export interface RolloutResult {
   /** `<registry>/<repository>@<digest>`, once resolved. */
   image: string | undefined;
   digest: string | undefined;
-  /** The revision rolled out (the running one when already running). */
-  taskDefinition: string | undefined;
-  previousTaskDefinition: string | undefined;
-  deploymentId: string | undefined;
-  rolloutState: RolloutState | undefined;
-  /** The service deployment followed (its ARN); undefined where the API is unavailable. */
-  serviceDeployment: string | undefined;
-  /** ROLLING, BLUE_GREEN, LINEAR or CANARY, as the service deployment reports it. */
-  strategy: string | undefined;
   /** The stage the rollout waited for and reached: `complete` or `traffic-shifted`. */
   stage: WaitUntil | undefined;
   /** Returned at traffic-shifted during a bake: when the bake ends. */
@@ -99,7 +90,7 @@ export interface RolloutResult {
   /** On failure: the stopped tasks' reasons, and the revision the service went back to. */
   stoppedReasons: readonly string[];
   rolledBackTo: string | undefined;
-  /** Every service, in the plan's order; the fields above are the first one's. */
+  /** Every service, in the plan's order; `firstService` gives the first one's as the outputs show them. */
   services: ServiceRolloutResult[];
   /** The release task, when one ran (or tried to). */
   release: ReleaseRecord | undefined;
@@ -142,20 +133,48 @@ export function serviceJson(s: ServiceRolloutResult) {
   };
 }
 
+/** The first service's fields that the outputs show at the top (design.md: "for the first service"). */
+export type FirstService = Pick<
+  ServiceRolloutResult,
+  | 'taskDefinition'
+  | 'previousTaskDefinition'
+  | 'deploymentId'
+  | 'rolloutState'
+  | 'serviceDeployment'
+  | 'strategy'
+>;
+
+/**
+ * The first service's revision, deployment, state and strategy, as `--json`, the Action's outputs and the
+ * adapters' lines show them at the top; a rollout that failed (RolloutFailedError) is FAILED there.
+ */
+export function firstService(result: RolloutResult): FirstService {
+  const first = result.services[0];
+  return {
+    taskDefinition: first?.taskDefinition,
+    previousTaskDefinition: first?.previousTaskDefinition,
+    deploymentId: first?.deploymentId,
+    rolloutState: result.error instanceof RolloutFailedError ? 'FAILED' : first?.rolloutState,
+    serviceDeployment: first?.serviceDeployment,
+    strategy: first?.strategy,
+  };
+}
+
 export function rolloutOutputs(result: RolloutResult): RolloutOutputs {
+  const first = firstService(result);
   return {
     version: result.version ?? '',
     'parameter-version': result.parameterVersion === undefined ? '' : String(result.parameterVersion),
     image: result.image ?? '',
     digest: result.digest ?? '',
-    'task-definition': result.taskDefinition ?? '',
-    'previous-task-definition': result.previousTaskDefinition ?? '',
-    'deployment-id': result.deploymentId ?? '',
-    'rollout-state': result.rolloutState ?? '',
-    strategy: result.strategy ?? '',
+    'task-definition': first.taskDefinition ?? '',
+    'previous-task-definition': first.previousTaskDefinition ?? '',
+    'deployment-id': first.deploymentId ?? '',
+    'rollout-state': first.rolloutState ?? '',
+    strategy: first.strategy ?? '',
     stage: result.stage ?? '',
     'bake-until': result.bakeUntil?.toISOString() ?? '',
-    'service-deployment': result.serviceDeployment ?? '',
+    'service-deployment': first.serviceDeployment ?? '',
     services: JSON.stringify(result.services.map(serviceJson)),
     release: result.release ? JSON.stringify(releaseJson(result.release)) : '',
   };
@@ -224,12 +243,6 @@ function newResult(plan: RolloutPlan): RolloutResult {
     parameterVersion: undefined,
     image: undefined,
     digest: undefined,
-    taskDefinition: undefined,
-    previousTaskDefinition: undefined,
-    deploymentId: undefined,
-    rolloutState: undefined,
-    serviceDeployment: undefined,
-    strategy: undefined,
     stage: undefined,
     bakeUntil: undefined,
     pauses: [],
@@ -298,18 +311,6 @@ function serviceResult(result: RolloutResult, name: string): ServiceRolloutResul
   return result.services.find((s) => s.name === name);
 }
 
-/** The first service's fields, at the top of the result (as before there were several). */
-function mirrorFirst(result: RolloutResult): void {
-  const first = result.services[0];
-  if (!first) return;
-  result.taskDefinition = first.taskDefinition;
-  result.previousTaskDefinition = first.previousTaskDefinition;
-  result.deploymentId = first.deploymentId;
-  result.rolloutState = first.rolloutState;
-  result.serviceDeployment = first.serviceDeployment;
-  result.strategy = first.strategy;
-}
-
 async function renderStep(
   plan: RolloutPlan,
   ports: RolloutPorts,
@@ -335,7 +336,6 @@ async function renderStep(
       entry.rolloutState = current?.rolloutState ?? 'COMPLETED';
     }
   }
-  mirrorFirst(result);
   if (result.alreadyRunning) result.stage = 'complete';
   return rendered;
 }
@@ -415,7 +415,6 @@ async function updateStep(
       entry.rolloutState = 'IN_PROGRESS';
     }
   }
-  mirrorFirst(result);
 }
 
 async function waitStep(
@@ -457,7 +456,6 @@ async function waitStep(
     entry.serviceDeployment = w.serviceDeployment ?? entry.serviceDeployment;
     entry.strategy = w.strategy ?? entry.strategy;
   }
-  mirrorFirst(result);
   result.events = waited.flatMap((w) => w.events);
   result.stage = waited.some((w) => w.stage === 'traffic-shifted') ? 'traffic-shifted' : 'complete';
   const bakes = waited.flatMap((w) => (w.bakeUntil ? [w.bakeUntil.getTime()] : []));
@@ -547,7 +545,6 @@ export async function rollout(
     const error = unwrap(thrown);
     result.error = error;
     if (error instanceof RolloutFailedError) {
-      result.rolloutState = 'FAILED';
       result.stoppedReasons = error.stoppedReasons;
       result.rolledBackTo = error.rolledBackTo;
     }

@@ -3,9 +3,8 @@
  * adapters own the real ones (packages/cli/src/runtime/names.ts, packages/action/src/inputs.ts) and pass
  * them in; their tests check that these fixtures are equal to them.
  */
-import type { InputNames } from '../inputs/inputs.js';
+import type { InputNames, RolloutInputNames } from '../inputs/inputs.js';
 import type { AdapterNames } from '../inputs/names.js';
-import type { RolloutInputNames } from '../plan/rollout.js';
 
 export const CLI_INPUT_NAMES: InputNames = {
   application: '--app',

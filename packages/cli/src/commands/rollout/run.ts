@@ -11,7 +11,7 @@ import {
   rollout,
   shortTaskDefinition,
 } from '@shared-hosting/core';
-import { describeRolloutPlan, describeRolloutServices } from '@shared-hosting/core/adapter';
+import { describeRolloutPlan, describeRolloutServices, firstService } from '@shared-hosting/core/adapter';
 import type { CommonFlags } from '../../options.js';
 import type { Redactor } from '../../output/redact.js';
 import { CLI_ADAPTER_NAMES, CLI_ROLLOUT_NAMES } from '../../runtime/names.js';
@@ -104,6 +104,7 @@ function printRollout(result: RolloutResult, flags: CommonFlags, io: CliIO, reda
   const total = formatDuration(result.steps.reduce((t, s) => t + s.durationMs, 0));
   const what = `${result.application} ${result.version ?? ''} in ${result.environment}`.replace('  ', ' ');
   const td = (arn: string | undefined) => (arn ? shortTaskDefinition(arn) : '?');
+  const first = firstService(result);
   // Several services: one line each (and the release task's) instead of the first service's fields.
   const several = result.services.length > 1;
   const where = several
@@ -115,7 +116,7 @@ function printRollout(result: RolloutResult, flags: CommonFlags, io: CliIO, reda
     lines.push(
       result.alreadyRunning
         ? `Dry run: ${what} already runs ${result.image}; a rollout would change nothing.`
-        : `Dry run: nothing was changed. The rollout of ${what} would register a new revision of ${several ? 'each service' : td(result.previousTaskDefinition)} with:`,
+        : `Dry run: nothing was changed. The rollout of ${what} would register a new revision of ${several ? 'each service' : td(first.previousTaskDefinition)} with:`,
     );
     if (!result.alreadyRunning) lines.push(...result.diff.map((d) => `  ${d}`));
   } else if (result.status === 'succeeded') {
@@ -127,8 +128,8 @@ function printRollout(result: RolloutResult, flags: CommonFlags, io: CliIO, reda
     );
     if (!several)
       lines.push(
-        `  task definition  ${td(result.taskDefinition)}${result.alreadyRunning ? '' : ` (was ${td(result.previousTaskDefinition)})`}`,
-        `  deployment       ${result.deploymentId ?? '?'} (${result.strategy ?? 'ROLLING'}, ${result.rolloutState ?? '?'})`,
+        `  task definition  ${td(first.taskDefinition)}${result.alreadyRunning ? '' : ` (was ${td(first.previousTaskDefinition)})`}`,
+        `  deployment       ${first.deploymentId ?? '?'} (${first.strategy ?? 'ROLLING'}, ${first.rolloutState ?? '?'})`,
       );
     lines.push(
       ...perService,
@@ -143,9 +144,9 @@ function printRollout(result: RolloutResult, flags: CommonFlags, io: CliIO, reda
   } else {
     lines.push(`Rollout of ${what} on ${where} failed after ${total}`);
     if (result.image) lines.push(`  image            ${result.image}`);
-    if (!several && result.taskDefinition) lines.push(`  task definition  ${td(result.taskDefinition)}`);
-    if (!several && result.deploymentId)
-      lines.push(`  deployment       ${result.deploymentId} (${result.rolloutState ?? '?'})`);
+    if (!several && first.taskDefinition) lines.push(`  task definition  ${td(first.taskDefinition)}`);
+    if (!several && first.deploymentId)
+      lines.push(`  deployment       ${first.deploymentId} (${first.rolloutState ?? '?'})`);
     if (!several && result.rolledBackTo) lines.push(`  back on          ${td(result.rolledBackTo)}`);
     lines.push(...perService);
   }
