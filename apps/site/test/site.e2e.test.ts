@@ -586,13 +586,45 @@ const sitemapPaths = async () => {
   return [...sitemap.matchAll(/<loc>([^<]+)<\/loc>/g)].map((m) => new URL(m[1] ?? '/').pathname);
 };
 
-/** Walks every page in one tab at one width and colour scheme; returns what is wrong, page by page. */
+const isMermaid = (source: string) => /mermaidAPI|langium|chevrotain/.test(source);
+
+/** The site's script files that hold Mermaid's code (by content: their names are hashes). */
+const mermaidScripts = async () => {
+  const dir = path.join(buildDir, 'assets/js');
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.js'));
+  const texts = await Promise.all(names.map((name) => readFile(path.join(dir, name), 'utf8')));
+  return names.filter((_, i) => isMermaid(texts[i] ?? ''));
+};
+
+/**
+ * Mermaid's code loaded by a page without a diagram (by its load event). A diagram page may load it later
+ * (the diagrams' own tests above see them drawn).
+ */
+async function mermaidProblem(page: Page, pathname: string, mermaidFiles: string[]) {
+  if (diagramPages.some((doc) => doc.route === pathname)) return undefined;
+  await page.waitForLoadState('load');
+  const loaded = await page.evaluate(
+    (files) =>
+      performance
+        .getEntriesByType('resource')
+        .map((entry) => entry.name)
+        .filter((name) => files.some((file) => name.endsWith(`/${file}`))),
+    mermaidFiles,
+  );
+  return loaded.length > 0 ? `no diagram, yet Mermaid’s code loaded: ${loaded.join(', ')}` : undefined;
+}
+
+/**
+ * Walks every page in one tab at one width and colour scheme; returns what is wrong, page by page. At
+ * desktop width in the light theme it also checks that only pages with a diagram load Mermaid's code.
+ */
 async function walkSite(
   paths: string[],
   viewport: { width: number; height: number },
   scheme: 'light' | 'dark',
 ) {
   const problems: string[] = [];
+  const mermaidFiles = viewport.width > 996 && scheme === 'light' ? await mermaidScripts() : undefined;
   const themed = await newContext(scheme);
   const page = await open('/', viewport, themed);
   for (const pathname of paths) {
@@ -602,6 +634,8 @@ async function walkSite(
     if (response?.status() !== 200) problems.push(`${where}: status ${response?.status()}`);
     for (const problem of await axeViolations(page, scheme)) problems.push(`${where}: ${problem}`);
     if (scheme === 'dark') continue;
+    const mermaid = mermaidFiles && (await mermaidProblem(page, pathname, mermaidFiles));
+    if (mermaid) problems.push(`${where}: ${mermaid}`);
     for (const problem of await page.evaluate(layoutProblems)) problems.push(`${where}: ${problem}`);
     const facts = await page.evaluate(pageFacts);
     if (facts.h1s !== 1) problems.push(`${where}: ${facts.h1s} h1 elements`);
@@ -622,7 +656,7 @@ async function walkSite(
 }
 
 describe('every page of the sitemap, on a phone (390 px) and a desktop (1280 px), light and dark', () => {
-  it('has no serious or critical axe-core violation, one h1, no sideways page scroll, tables in view, code that scrolls instead of wrapping, and one navbar item current', async () => {
+  it('has no serious or critical axe-core violation, one h1, no sideways page scroll, tables in view, code that scrolls instead of wrapping, one navbar item current, and Mermaid’s code only with a diagram', async () => {
     const paths = await sitemapPaths();
     expect(paths.length).toBeGreaterThanOrEqual(10);
     const phone = { width: 390, height: 844 };
@@ -649,9 +683,7 @@ describe('light pages', () => {
     await page.close();
     return { scripts };
   }
-  const isMermaid = (source: string) => /mermaidAPI|langium|chevrotain/.test(source);
-
-  it("Mermaid's code loads only on pages with a diagram", async () => {
+  it("the home page loads none of Mermaid's code (every page: the walk above)", async () => {
     const home = await pageScripts('/');
     const names = home.scripts.map((s) => s.url);
     const contents = await Promise.all(names.map(async (url) => (await fetch(url)).text()));

@@ -12,7 +12,16 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { CRASH_LABEL, EXIT_CODE_LABEL, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
-import { APP, PARAMETER, PROD_PARAMETER, SHOP, SHOP_PARAMETER, seedPlatform } from './sandbox.mjs';
+import {
+  APP,
+  CLUSTER,
+  PARAMETER,
+  PROD_PARAMETER,
+  SHOP,
+  SHOP_PARAMETER,
+  SHOP_SERVICES,
+  seedPlatform,
+} from './sandbox.mjs';
 import { hostingBin, sh, shown } from './transcripts-shell.mjs';
 
 const ECR_HOST = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
@@ -27,13 +36,20 @@ async function pullsSettled(tasks) {
   }
 }
 
-/** The ticks a request earns: each service deployment asked about, or the release task (see the top). */
+/**
+ * The ticks a request earns: each service deployment asked about, or the release task (see the top).
+ * `hold(service, until)` keeps a service still until `until()` is true (a story that needs one service's
+ * deployment to end before another's moves).
+ */
 function ticker(ecs) {
   const described = new Set();
+  const holds = new Map();
   const deployments = async (arns) => {
     for (const arn of arns) {
       // arn:aws:ecs:<region>:<account>:service-deployment/<cluster>/<service>/<id>
       const [, cluster = '', service = ''] = arn.split(':').at(-1).split('/');
+      if (holds.get(service)?.() === false) continue;
+      holds.delete(service);
       await pullsSettled(() => ecs.tasksOf(service, cluster));
       ecs.tick({ cluster, service });
     }
@@ -49,24 +65,45 @@ function ticker(ecs) {
       ecs.tick('standalone');
     }
   };
-  return async (target, body) => {
+  // Once `settling`: each DescribeServices (the wait of a service put back) finds the service settled.
+  let settling = false;
+  const settle = async ({ cluster = 'default', services = [] }) => {
+    for (const name of services) {
+      const moving = () => ecs.service(name, cluster).deployments.some((d) => d.rolloutState !== 'COMPLETED');
+      for (let i = 0; i < 100 && moving(); i++) {
+        await pullsSettled(() => ecs.tasksOf(name, cluster));
+        ecs.tick({ cluster, service: name });
+      }
+    }
+  };
+  const onRequest = async (target, body) => {
     if (target.endsWith('.DescribeServiceDeployments'))
       await deployments(JSON.parse(body).serviceDeploymentArns ?? []);
     if (target.endsWith('.DescribeTasks')) await releaseTasks(JSON.parse(body).tasks ?? []);
+    if (settling && target.endsWith('.DescribeServices')) await settle(JSON.parse(body));
+  };
+  return {
+    onRequest,
+    hold: (service, until) => holds.set(service, until),
+    settle: (on) => {
+      settling = on;
+    },
   };
 }
 
 /** A proxy in front of the AWS test server that ticks ECS as the requests pass (signatures untouched). */
 async function tickingProxy(aws) {
   const upstream = new URL(aws.aws.url);
-  const tick = ticker(aws.aws.ecs);
+  const ticks = ticker(aws.aws.ecs);
   const errors = [];
   const server = http.createServer((req, res) => {
     const chunks = [];
     req.on('data', (c) => chunks.push(c));
     req.on('end', async () => {
       const body = Buffer.concat(chunks);
-      await tick(String(req.headers['x-amz-target'] ?? ''), body.toString()).catch((e) => errors.push(e));
+      await ticks
+        .onRequest(String(req.headers['x-amz-target'] ?? ''), body.toString())
+        .catch((e) => errors.push(e));
       const options = { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method };
       const forward = http.request({ ...options, headers: req.headers }, (answer) => {
         res.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -81,10 +118,13 @@ async function tickingProxy(aws) {
     server.closeAllConnections();
     return new Promise((resolve) => server.close(() => resolve(errors)));
   };
-  return { url: `http://127.0.0.1:${server.address().port}`, stop };
+  return { url: `http://127.0.0.1:${server.address().port}`, ticks, stop };
 }
 
-/** The versions of the story: hello-app's v1.4.0 runs, v1.4.1 crashes; hello-shop's 2.0.0 cannot migrate. */
+/**
+ * The versions of the story: hello-app's v1.4.0 runs, v1.4.1 crashes; hello-shop's v2.0.0 cannot migrate,
+ * v2.0.1 runs, v2.0.2's worker crashes.
+ */
 async function pushVersions(aws) {
   const push = (repository, tag, labels = {}) =>
     pushTestImage(aws.registry, repository, tag, { content: `${repository} ${tag}`, labels });
@@ -92,6 +132,7 @@ async function pushVersions(aws) {
   await push(APP, 'v1.4.1', { [CRASH_LABEL]: 'true' });
   await push(SHOP, 'v2.0.0', { [EXIT_CODE_LABEL]: '3' });
   await push(SHOP, 'v2.0.1');
+  await push(SHOP, 'v2.0.2', { [CRASH_LABEL]: 'worker' });
 }
 
 async function startWorld() {
@@ -120,6 +161,7 @@ async function startWorld() {
     // The rollout's requests go through the proxy; another terminal's (hosting continue) straight to AWS.
     env: { ...base, ...aws.env, AWS_ENDPOINT_URL: proxy.url },
     approverEnv: { ...base, ...aws.env },
+    ticks: proxy.ticks,
     present: (text) => text.replaceAll(aws.registry.host, ECR_HOST).replace(/\s+$/, ''),
     setVersion: (name, value) =>
       aws.aws.ssm.handle(
@@ -183,6 +225,19 @@ function story(w) {
       id: 'release-rollout',
       before: () => w.setVersion(SHOP_PARAMETER, 'v2.0.1'),
       excerpt: [release, /^ {2}parameter /],
+      line: shop,
+    },
+    {
+      id: 'all-or-nothing',
+      before: () => {
+        w.setVersion(SHOP_PARAMETER, 'v2.0.2');
+        // The web's deployment ends before the worker's tasks start (and crash): the web is updated back.
+        const web = () => w.aws.aws.ecs.serviceDeploymentsOf(SHOP_SERVICES.web, CLUSTER)[0]?.status;
+        w.ticks.hold(SHOP_SERVICES.worker, () => web() === 'SUCCESSFUL');
+      },
+      // Putting the services back: each look finds it done (the wait's own progress is not shown).
+      onOutput: (out) => w.ticks.settle(out.includes('▸ Roll back the other services')),
+      excerpt: [/^Error: /, /^Fix: /],
       line: shop,
     },
   ];

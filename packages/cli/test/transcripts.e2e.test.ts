@@ -17,7 +17,7 @@ let story: Record<string, string>;
 
 beforeAll(async () => {
   story = await runStory();
-}, 300_000);
+}, 420_000);
 
 function markdownFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {

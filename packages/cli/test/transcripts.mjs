@@ -48,10 +48,12 @@ export function templateJob(application, environment) {
 }
 
 /**
- * A simulated infra run of the template: queued, the first steps quick, the rollout step 2.6 s, so that the
- * CLI's 1 s polls see it in progress even on a loaded machine (a poll up to 2 s late still does).
+ * A simulated infra run of the template: queued 1.5 s, the set-up steps over in 1 ms each, the rollout step
+ * 2.6 s, so that the CLI's first poll (right after the dispatch) sees it queued and its 1 s polls see it in
+ * the rollout step, even on a loaded machine (at load 29 on 2 cores a 300 ms queue was missed, and a poll
+ * landed in a 50 ms set-up step).
  */
-function infraRun(environment, conclusion = 'success', queuedMs = 300, rolloutMs = 2600) {
+function infraRun(environment, conclusion = 'success', queuedMs = 1500, rolloutMs = 2600) {
   const job = templateJob(APP, environment);
   const last = job.steps.length - 1;
   return {
@@ -62,7 +64,7 @@ function infraRun(environment, conclusion = 'success', queuedMs = 300, rolloutMs
         name: job.name,
         steps: job.steps.map((name, i) => ({
           name,
-          durationMs: i === last ? rolloutMs : 50,
+          durationMs: i === last ? rolloutMs : 1,
           ...(i === last && conclusion !== 'success' ? { conclusion } : {}),
         })),
       },
