@@ -5,13 +5,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BuildCache, BuildRequest } from '../ports/ports.js';
 import { ContainersBuilder, DockerBuilder } from './builders.js';
-import { buildCacheRepository, type CacheProbe, probeCache } from './cache.js';
+import { buildCacheRepository, type CacheProbe, probeCache, unavailable } from './cache.js';
 import { type ProcessRunner, type RunOptions, selectBuilder } from './index.js';
 
 const PASSWORD = 'eyJwYXlsb2FkIjoiY2FjaGUtcGFzc3dvcmQifQ';
@@ -297,5 +298,42 @@ describe('probeCache', () => {
     });
     expect(probe.state).toBe('unusable');
     expect(probe.reason).toBe(`${host} is unreachable (ECONNREFUSED)`);
+  });
+});
+
+describe("the Performance page's example of a missing cache repository", () => {
+  it('is the warning the build gives when the registry says the repository does not exist', async () => {
+    // The registry's answer for a repository that is not there (ECR: 404 NAME_UNKNOWN "... does not exist").
+    const server = http.createServer((_req, res) => {
+      res.writeHead(404, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify({
+          errors: [
+            {
+              code: 'NAME_UNKNOWN',
+              message: "The repository with name 'my-app/build-cache' does not exist in the registry",
+            },
+          ],
+        }),
+      );
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as { port: number };
+      const mine: BuildCache = {
+        repository: `${ECR}/my-app/build-cache`,
+        auth: { registry: `127.0.0.1:${port}`, username: 'AWS', password: PASSWORD, insecure: true },
+      };
+      const probe = await probeCache({ ...mine, repository: `127.0.0.1:${port}/my-app/build-cache` });
+      expect(probe.state).toBe('unusable');
+      const { warning } = unavailable(mine, probe.reason ?? '');
+      const page = readFileSync(
+        path.resolve(import.meta.dirname, '../../../../docs/performance.mdx'),
+        'utf8',
+      );
+      expect(page).toContain(`\n${warning}\n`);
+    } finally {
+      server.close();
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -260,6 +261,26 @@ describe('App spec: several services and a release task', () => {
     expect(messages(() => parseAppSpec(unknownKey, FILE))[0]).toContain(
       `${FILE}:10: unknown key "image" in environments.production.services.worker. | Remove it, or use one of: service, container`,
     );
+  });
+
+  it('the App spec page shows these messages as the parser writes them (message and fix, one line each)', () => {
+    const spec = (find: string, replace: string) =>
+      messages(() => parseAppSpec(MULTI.replace(find, replace), FILE));
+    const lines = [
+      ...spec('    services:\n', '    service: hello-app\n    services:\n'),
+      ...spec('      service: web\n', '      service: api\n'),
+      ...messages(() =>
+        parseAppSpec(`environments:\n  production:\n    cluster: c\n    services: {}\n`, FILE),
+      ),
+      ...spec('[bin/migrate, --up]', 'bin/migrate --up'),
+      ...spec('timeout: 5m', 'timeout: 48h'),
+    ].map((m) => m.replace(' | ', ' '));
+    expect(lines).toHaveLength(5);
+    const page = readFileSync(
+      path.resolve(import.meta.dirname, '../../../../docs/platform/app-spec.mdx'),
+      'utf8',
+    );
+    expect(page).toContain(`\`\`\`text\n${lines.join('\n')}\n\`\`\``);
   });
 
   it('--service and --container override only a single-service environment', () => {
