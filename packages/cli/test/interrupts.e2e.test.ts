@@ -53,6 +53,20 @@ function spawnHosting(args: string[]) {
   return { child, done, out: () => stdout };
 }
 
+/**
+ * Someone else's run of the environment, queued until `release()`, then leaving the queue 300 ms later: it
+ * holds the deploy at the lock for as long as the test needs (a fixed queue time let a slow preflight on a
+ * busy machine find it already ended).
+ */
+function holdingRun() {
+  const run = github.scenario.dispatchAs('colleague', { inputs: INPUTS, plan: { queuedMs: 3_600_000 } });
+  return {
+    release: () => {
+      run.plan = { ...run.plan, queuedMs: Date.now() - run.createdAt + 300 };
+    },
+  };
+}
+
 const value = () => aws.aws.ssm.parameters.get(PARAM)?.at(-1)?.Value;
 const cancels = () => github.stats.byOperation['actions/cancel-workflow-run'] ?? 0;
 
@@ -84,7 +98,7 @@ afterAll(async () => {
 describe('Ctrl-C during a release (built bin, real signals)', () => {
   it('during the version write: the new value is triggered (or the old one restored), said with a fix line', async () => {
     // Someone's run holds the deploy after it took the lock; then its version write is slowed down.
-    github.scenario.dispatchAs('colleague', { inputs: INPUTS, plan: { queuedMs: 1500 } });
+    const colleague = holdingRun();
     const dispatches = github.stats.dispatches.length;
     const cancelsBefore = cancels();
     const deploy = spawnHosting([...DEPLOY, '--version', 'w2']);
@@ -92,6 +106,7 @@ describe('Ctrl-C during a release (built bin, real signals)', () => {
     expect(aws.aws.ssm.parameters.has(LOCK)).toBe(true);
     // The next PutParameter is the version write: answered after 2 s (throttled, then retried).
     aws.aws.inject({ operation: 'PutParameter', errorType: 'ThrottlingException', delayMs: 2000 });
+    colleague.release();
     await vi.waitFor(() => expect(deploy.out()).toContain(`\n  ${PARAM}: w1 → w2\n`), { timeout: 15_000 });
     deploy.child.kill('SIGINT');
     const r = await deploy.done;
@@ -111,12 +126,13 @@ describe('Ctrl-C during a release (built bin, real signals)', () => {
   }, 60_000);
 
   it('a second Ctrl-C quits at once and says what state it left, with the fix', async () => {
-    github.scenario.dispatchAs('colleague', { inputs: INPUTS, plan: { queuedMs: 1500 } });
+    const colleague = holdingRun();
     const before = value();
     const deploy = spawnHosting([...DEPLOY, '--version', 'w3']);
     await vi.waitFor(() => expect(deploy.out()).toContain('waiting for run'), { timeout: 15_000 });
     // The version write hangs for 20 s: the process is killed long before it is answered.
     aws.aws.inject({ operation: 'PutParameter', errorType: 'ThrottlingException', delayMs: 20_000 });
+    colleague.release();
     await vi.waitFor(() => expect(deploy.out()).toContain(`\n  ${PARAM}: ${before} → w3\n`), {
       timeout: 15_000,
     });
