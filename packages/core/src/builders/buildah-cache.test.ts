@@ -135,7 +135,9 @@ describe('buildah with the registry cache', () => {
     // And the image is the new one: the changed file is in its last layer.
     expect(second.layers[2]?.files['app/app.txt']).toBe('two\n');
     expect(first.layers[2]?.files['app/app.txt']).toBe('one\n');
-  });
+    // Two real builds with a slow RUN step and their pushes: 15-25 s on a quiet machine, over 30 s under the
+    // suite's own load in CI.
+  }, 120_000);
 
   it('runs a step again when its cache entry is corrupt, succeeds, and says so once', async () => {
     // Corrupt the dependency layer's blob in the registry's storage.
