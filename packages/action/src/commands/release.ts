@@ -2,11 +2,21 @@
  * What deploy, rollback and promote share: their ports, their outputs (design.md's), and their summary's
  * heading, facts and failure section.
  */
-import { createPorts, type Ports, type Reads, type ReleaseResult, toOutputs } from '@shared-hosting/core';
+import {
+  createPorts,
+  type OperationInputNames,
+  type OperationInputs,
+  type Ports,
+  type PrepareContext,
+  type Reads,
+  type ReleaseResult,
+  toOutputs,
+} from '@shared-hosting/core';
 import type { ReleaseLive } from '@shared-hosting/core/adapter';
+import { ACTION_NAMES, operationInputs, parseDryRun } from '../command-input.js';
 import { cleanLogLine, code, details, escapeHtml, type Fact, link, pre } from '../html.js';
 import { ACTION_ADAPTER_NAMES, GITHUB_TOKEN_INPUT } from '../inputs.js';
-import type { ActionResult, Session } from './types.js';
+import type { ActionResult, Prepare, Session } from './types.js';
 
 /** The ports of a release (AWS, GitHub, the builder for deploy); closed after the run, whatever happened. */
 export async function withReleasePorts(
@@ -33,6 +43,38 @@ export async function withReleasePorts(
   } finally {
     await ports.close();
   }
+}
+
+/** What rollback and promote plans share: the infra run to follow, and whether to cancel it on interrupt. */
+interface OperationPlan {
+  wait: { cancelOnInterrupt: boolean };
+  target: { workflow: { owner: string; repo: string } };
+}
+
+/** rollback and promote: their inputs (no build inputs) planned, then the operation run with the release's ports. */
+export function prepareOperation<P extends OperationPlan, C extends 'rollback' | 'promote'>(
+  command: C,
+  prepare: (inputs: OperationInputs, names: OperationInputNames, context: PrepareContext) => Promise<P>,
+  operation: (
+    plan: P,
+    ports: Ports,
+    options: { signal: AbortSignal; tokenInput: string; live: ReleaseLive; dryRun: boolean },
+  ) => Promise<Extract<ActionResult, { command: C }>['result']>,
+): Prepare {
+  return async (given, context) => {
+    const plan = await prepare(operationInputs(given), ACTION_NAMES, context);
+    const dryRun = parseDryRun(given);
+    return {
+      cancels: plan.wait.cancelOnInterrupt ? plan.target.workflow : undefined,
+      run: (session) =>
+        withReleasePorts(
+          session,
+          'auto',
+          async (ports, options) =>
+            ({ command, result: await operation(plan, ports, { ...options, dryRun }) }) as ActionResult,
+        ),
+    };
+  };
 }
 
 /** design.md's outputs of a release. */

@@ -1,23 +1,11 @@
 /** `command: rollback`: go back to the version given by `to`, whose image must still be in ECR. */
 import { prepareRollback, rollback as runRollback } from '@shared-hosting/core';
-import { ACTION_NAMES, operationInputs, parseDryRun } from '../command-input.js';
 import { code } from '../html.js';
-import { releaseFacts, releaseFailure, releaseHeading, releaseOutputs, withReleasePorts } from './release.js';
+import { prepareOperation, releaseFacts, releaseFailure, releaseHeading, releaseOutputs } from './release.js';
 import type { ActionCommand } from './types.js';
 
 export const rollback: ActionCommand<'rollback'> = {
-  prepare: async (given, context) => {
-    const plan = await prepareRollback(operationInputs(given), ACTION_NAMES, context);
-    const dryRun = parseDryRun(given);
-    return {
-      cancels: plan.wait.cancelOnInterrupt ? plan.target.workflow : undefined,
-      run: (session) =>
-        withReleasePorts(session, 'auto', async (ports, options) => ({
-          command: 'rollback',
-          result: await runRollback(plan, ports, { ...options, dryRun }),
-        })),
-    };
-  },
+  prepare: prepareOperation('rollback', prepareRollback, runRollback),
   outputs: releaseOutputs,
   heading: (result) => {
     const { application, environment, from, version } = result;
