@@ -1,8 +1,8 @@
 /**
  * The commands of the Action's `command` input and how each one's inputs are checked: the fast path
  * (dist/index.js) runs these checks before loading anything else, so this file stays light. Each
- * command's runner and summary are in operations.ts (loaded with main.cjs); both tables are keyed by
- * `CommandName`, so a new command cannot be added to one and forgotten in the other.
+ * command's runner, outputs and summary are its descriptor (commands/<name>.ts, loaded with main.cjs); both
+ * tables are keyed by `CommandName`, so a new command cannot be added to one and forgotten in the other.
  */
 import {
   checkRolloutInputs,

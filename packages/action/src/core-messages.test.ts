@@ -2,11 +2,26 @@
  * The core's messages name the Action's inputs, never the CLI's flags: the Action passes its names in
  * (ACTION_ADAPTER_NAMES). The CLI's own test holds the core's sources to naming no flag.
  */
-import { createPorts, type HostingError, silentReporter } from '@shared-hosting/core';
+import {
+  checkRolloutInputs,
+  createPorts,
+  type HostingError,
+  parseDeployInputs,
+  planPromote,
+  silentReporter,
+} from '@shared-hosting/core';
 import { newReleaseLive } from '@shared-hosting/core/adapter';
+import { inputsNamed } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
+import { ACTION_NAMES } from './command-input.js';
 import { COMMANDS } from './commands.js';
-import { ACTION_ADAPTER_NAMES, envInput, readInputs } from './inputs.js';
+import {
+  ACTION_ADAPTER_NAMES,
+  ACTION_INPUT_NAMES,
+  ACTION_ROLLOUT_NAMES,
+  envInput,
+  readInputs,
+} from './inputs.js';
 
 /** Static credentials in the environment given: no credential chain, no request. */
 const AWS_ENV = {
@@ -22,6 +37,24 @@ const failure = (promise: Promise<unknown>) =>
   );
 
 describe("the core's messages in the Action", () => {
+  it("name the Action's inputs in the core's input messages", () => {
+    expect(inputsNamed(() => parseDeployInputs({}, ACTION_INPUT_NAMES, '/'))).toEqual([
+      'application',
+      'environment',
+      'infra-repository',
+    ]);
+    const rollout = { application: 'Hello', environment: 'staging', waitUntil: 'never', dryRun: 'maybe' };
+    expect(inputsNamed(() => checkRolloutInputs(rollout, ACTION_ROLLOUT_NAMES))).toEqual([
+      'application',
+      'wait-until',
+      'dry-run',
+    ]);
+    const target = { application: 'hello-app', environment: 'staging', infraRepository: 'acme/infra' };
+    expect(
+      inputsNamed(() => planPromote({ ...target, from: 'Bad Env', waitForLock: 'maybe' }, ACTION_NAMES)),
+    ).toEqual(['from-environment', 'wait-for-lock']);
+  });
+
   it('name AWS_REGION alone for a malformed region: the Action has no region input', async () => {
     const inputs = {
       INPUT_COMMAND: 'rollback',

@@ -6,6 +6,7 @@ import * as core from '@actions/core';
 import { InterruptedError, type Reporter } from '@shared-hosting/core';
 import { newReleaseLive, type ReleaseLive } from '@shared-hosting/core/adapter';
 import { parseCommand } from './command-input.js';
+import type { ActionResult } from './commands/types.js';
 import { COMMANDS, outputsOf, type Session } from './commands.js';
 import { failStep, redact } from './failure.js';
 import { escapeHtml } from './html.js';
@@ -13,7 +14,7 @@ import { guardInputs } from './input-guard.js';
 import { type ActionInputs, readInputs, secretsToMask } from './inputs.js';
 import { ActionReporter } from './reporter.js';
 import { APP_TOKENS_DONE, APP_TOKENS_STATE, LOCK_STATE, LOCK_STATE_DONE } from './state.js';
-import { type ActionResult, renderSummary } from './summary.js';
+import { renderSummary } from './summary.js';
 
 /**
  * Fail the step through the one handler (failure.ts), with @actions/core's annotations (so that

@@ -38,7 +38,7 @@ try {
   const { parameters } = await core.createRolloutPorts({
     env: peers.env,
     reporter: { emit() {} },
-    names: (await import('@shared-hosting/core/testing')).CLI_ADAPTER_NAMES,
+    names: (await import('@shared-hosting/core/testing')).ADAPTER_NAMES,
   });
   await parameters.put('/shared-hosting/bench-app/bench/version', 'v2', 'v2');
   mkdirSync(path.join(infra, 'apps'));

@@ -18,7 +18,7 @@ if (!existsSync(coreDist))
   throw new Error(`${coreDist} is missing: run pnpm --filter @shared-hosting/core build first`);
 const { createGitHubWorkflows } = await import(coreDist);
 const { startGitHubPeer } = await import('@shared-hosting/testkit');
-const { CLI_ADAPTER_NAMES } = await import(path.resolve(here, '../dist/testing/names.js'));
+const { ADAPTER_NAMES } = await import(path.resolve(here, '../dist/testing/names.js'));
 const { Octokit } = await import('@octokit/rest');
 
 const RUN_MS = 40_000;
@@ -73,7 +73,7 @@ async function ours(offset) {
   const peer = await startGitHubPeer({ clock, defaultRun: plan });
   try {
     const gh = await createGitHubWorkflows({
-      names: CLI_ADAPTER_NAMES,
+      names: ADAPTER_NAMES,
       token: peer.token,
       baseUrl: peer.url,
       clock,

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { type AwsPeers, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { HostingError, InputError } from '../errors/errors.js';
-import { CLI_ADAPTER_NAMES } from '../testing/names.js';
+import { ADAPTER_NAMES } from '../testing/names.js';
 import { type AwsPorts, createAwsPorts } from './index.js';
 
 const emitWarning = vi.spyOn(process, 'emitWarning');
@@ -18,7 +18,7 @@ const fast = { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 5 };
 
 beforeAll(async () => {
   peers = await startAwsPeers({ region: 'eu-west-1' });
-  aws = await createAwsPorts({ names: CLI_ADAPTER_NAMES, env: peers.env, retry: fast });
+  aws = await createAwsPorts({ names: ADAPTER_NAMES, env: peers.env, retry: fast });
 });
 afterAll(async () => {
   await peers?.stop();
@@ -55,7 +55,7 @@ describe('createAwsPorts', () => {
     vi.stubEnv('AWS_CONFIG_FILE', '/nonexistent/aws-config');
     try {
       const { AWS_REGION: _r, ...env } = peers.env;
-      const error = await failure(createAwsPorts({ names: CLI_ADAPTER_NAMES, env }));
+      const error = await failure(createAwsPorts({ names: ADAPTER_NAMES, env }));
       expect(error).toBeInstanceOf(InputError);
       expect((error as InputError).input).toBe('AWS_REGION');
       expect(error.fix).toContain('export AWS_REGION=');
@@ -66,14 +66,14 @@ describe('createAwsPorts', () => {
 
   it('refuses a region that is not an AWS region name, naming where it came from, before any request', async () => {
     const cases: Array<[{ region?: string; env: Record<string, string | undefined> }, string]> = [
-      [{ region: 'eu-west-1;id', env: peers.env }, '--region'],
-      [{ region: 'EU-WEST-1', env: peers.env }, '--region'],
+      [{ region: 'eu-west-1;id', env: peers.env }, '<region>'],
+      [{ region: 'EU-WEST-1', env: peers.env }, '<region>'],
       [{ region: 'eu-west-1;id', env: { ...peers.env, AWS_REGION: 'eu-west-1;id' } }, 'AWS_REGION'],
       [{ env: { ...peers.env, AWS_REGION: 'eu west 1' } }, 'AWS_REGION'],
       [{ env: { ...peers.env, AWS_REGION: undefined, AWS_DEFAULT_REGION: '../x' } }, 'AWS_DEFAULT_REGION'],
     ];
     for (const [options, input] of cases) {
-      const error = await failure(createAwsPorts({ names: CLI_ADAPTER_NAMES, ...options, retry: fast }));
+      const error = await failure(createAwsPorts({ names: ADAPTER_NAMES, ...options, retry: fast }));
       expect(error).toBeInstanceOf(InputError);
       expect((error as InputError).input).toBe(input);
       expect(error.message).toContain('is not an AWS region name');
@@ -81,9 +81,7 @@ describe('createAwsPorts', () => {
     }
     expect(peers.aws.requests).toHaveLength(0);
     for (const region of ['us-gov-west-1', 'us-isob-east-1', 'cn-north-1', 'ap-southeast-5']) {
-      expect((await createAwsPorts({ names: CLI_ADAPTER_NAMES, region, env: peers.env })).region).toBe(
-        region,
-      );
+      expect((await createAwsPorts({ names: ADAPTER_NAMES, region, env: peers.env })).region).toBe(region);
     }
   });
 
@@ -95,7 +93,7 @@ describe('createAwsPorts', () => {
     vi.stubEnv('AWS_DEFAULT_REGION', undefined);
     try {
       const { AWS_REGION: _r, ...env } = peers.env;
-      const error = await failure(createAwsPorts({ names: CLI_ADAPTER_NAMES, profile: 'bad', env }));
+      const error = await failure(createAwsPorts({ names: ADAPTER_NAMES, profile: 'bad', env }));
       expect(error).toBeInstanceOf(InputError);
       expect((error as InputError).input).toBe('the region of AWS profile "bad"');
       expect(peers.aws.requests).toHaveLength(0);
@@ -120,13 +118,13 @@ describe('createAwsPorts', () => {
       // Found once, before any request: not again at every call.
       const error = await failure(
         createAwsPorts({
-          names: CLI_ADAPTER_NAMES,
+          names: ADAPTER_NAMES,
           env: { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL },
           retry: fast,
         }),
       );
       expect(error.code).toBe('AWS_CREDENTIALS_MISSING');
-      expect(error.fix).toContain('--profile');
+      expect(error.fix).toContain('<profile>');
       expect(peers.aws.requests).toHaveLength(0);
     } finally {
       vi.unstubAllEnvs();
@@ -151,7 +149,7 @@ describe('createAwsPorts', () => {
       const options = { env: { AWS_REGION: 'eu-west-1', AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL } };
       // The deadline is shortened here; the default (3 s) is checked below.
       const error = await failure(
-        createAwsPorts({ names: CLI_ADAPTER_NAMES, ...options, credentialsDeadlineMs: 500 }),
+        createAwsPorts({ names: ADAPTER_NAMES, ...options, credentialsDeadlineMs: 500 }),
       );
       expect(Date.now() - started).toBeLessThan(2_500);
       expect(error.code).toBe('AWS_CREDENTIALS_TIMEOUT');
@@ -188,7 +186,7 @@ describe('createAwsPorts', () => {
     const debug: string[] = [];
     try {
       const ports = await createAwsPorts({
-        names: CLI_ADAPTER_NAMES,
+        names: ADAPTER_NAMES,
         profile: 'testkit',
         env: { AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL },
         debug: (m) => debug.push(m),
@@ -201,7 +199,7 @@ describe('createAwsPorts', () => {
       vi.stubEnv('AWS_EC2_METADATA_DISABLED', 'true');
       const error = await failure(
         createAwsPorts({
-          names: CLI_ADAPTER_NAMES,
+          names: ADAPTER_NAMES,
           profile: 'nope',
           region: 'eu-west-1',
           env: { AWS_ENDPOINT_URL: peers.env.AWS_ENDPOINT_URL },
@@ -295,7 +293,7 @@ describe('ParameterStore (SSM)', () => {
   it('retries a request that times out', async () => {
     const warn = vi.spyOn(console, 'warn');
     const ports = await createAwsPorts({
-      names: CLI_ADAPTER_NAMES,
+      names: ADAPTER_NAMES,
       env: peers.env,
       retry: fast,
       requestTimeoutMs: 150,
@@ -314,7 +312,7 @@ describe('ParameterStore (SSM)', () => {
 
   it('gives up on endless throttling with a clear error', async () => {
     const ports = await createAwsPorts({
-      names: CLI_ADAPTER_NAMES,
+      names: ADAPTER_NAMES,
       env: peers.env,
       retry: { maxAttempts: 3, baseDelayMs: 1 },
     });
@@ -350,7 +348,7 @@ describe('ParameterStore (SSM)', () => {
     peers.aws.ssm.seed('/shared-hosting/secret/prod/version', 'x', { type: 'SecureString' });
     const mismatch = await failure(aws.parameters.put('/shared-hosting/secret/prod/version', 'v', 'd'));
     expect(mismatch.code).toBe('SSM_PARAMETER_TYPE_MISMATCH');
-    expect(mismatch.fix).toContain('--parameter');
+    expect(mismatch.fix).toContain('<parameter>');
 
     for (const [errorType, code] of [
       ['ParameterLimitExceeded', 'SSM_PARAMETER_LIMIT_EXCEEDED'],

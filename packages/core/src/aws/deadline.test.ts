@@ -1,7 +1,7 @@
 import { type AwsPeers, type FaultProxy, startAwsPeers, startFaultProxy } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { RemoteError } from '../errors/errors.js';
-import { CLI_ADAPTER_NAMES } from '../testing/names.js';
+import { ADAPTER_NAMES } from '../testing/names.js';
 import { createAwsPorts } from './index.js';
 
 let peers: AwsPeers;
@@ -21,7 +21,7 @@ beforeEach(() => proxy.clearFaults());
 /** Ports through the proxy, with short timeouts: 200 ms per request, 1 s per call. */
 async function portsThroughProxy(lines: string[]) {
   return createAwsPorts({
-    names: CLI_ADAPTER_NAMES,
+    names: ADAPTER_NAMES,
     env: { ...peers.env, AWS_ENDPOINT_URL: proxy.url },
     retry: { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 5 },
     requestTimeoutMs: 200,

@@ -16,7 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AwsPorts, createAwsPorts } from '../aws/index.js';
 import type { ImageBuilder } from '../ports/ports.js';
-import { CLI_ADAPTER_NAMES } from '../testing/names.js';
+import { ADAPTER_NAMES } from '../testing/names.js';
 import { selectBuilder } from './index.js';
 
 let peers: AwsPeers;
@@ -38,7 +38,7 @@ beforeAll(async () => {
   );
   peers = await startAwsPeers({ region: 'eu-west-1' });
   peers.createRepository('hello-app');
-  aws = await createAwsPorts({ names: CLI_ADAPTER_NAMES, env: peers.env, retry: { baseDelayMs: 1 } });
+  aws = await createAwsPorts({ names: ADAPTER_NAMES, env: peers.env, retry: { baseDelayMs: 1 } });
   builder = await selectBuilder('buildah', {
     // Isolated storage through the environment (what the CLI end-to-end tests and the demo use too).
     env: { ...process.env, ...storage.env },

@@ -143,7 +143,7 @@ describe('a docker client without buildx', () => {
     expect(calls.at(-1)?.env.DOCKER_BUILDKIT).toBe('0');
   });
 
-  it('--builder docker: the classic builder, naming buildx as missing', async () => {
+  it('<builder> docker: the classic builder, naming buildx as missing', async () => {
     await install('docker', 'podman');
     const { runner } = fakeRunner(dockerWithout('27.5.1'));
     const messages: string[] = [];
@@ -151,11 +151,11 @@ describe('a docker client without buildx', () => {
       env: { PATH: bin },
       runner,
       log: (m) => messages.push(m),
-      builderInput: '--builder',
+      builderInput: '<builder>',
     });
     expect((builder as DockerBuilder).engine).toBe('the classic builder (DOCKER_BUILDKIT=0)');
     expect(messages[0]).toBe(
-      "Using docker with the classic builder, DOCKER_BUILDKIT=0 (--builder docker: daemon 20.10.24, but client 27.5.1 has no buildx plugin, so no BuildKit: only the classic builder (DOCKER_BUILDKIT=0)). Install the buildx plugin (Debian: sudo apt-get install -y docker-buildx; Docker's packages: docker-buildx-plugin) to build with BuildKit.",
+      "Using docker with the classic builder, DOCKER_BUILDKIT=0 (<builder> docker: daemon 20.10.24, but client 27.5.1 has no buildx plugin, so no BuildKit: only the classic builder (DOCKER_BUILDKIT=0)). Install the buildx plugin (Debian: sudo apt-get install -y docker-buildx; Docker's packages: docker-buildx-plugin) to build with BuildKit.",
     );
   });
 

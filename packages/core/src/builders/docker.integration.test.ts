@@ -181,7 +181,7 @@ describe('docker (Debian 20.10 client: BuildKit) against a registry with authent
 });
 
 describe('a docker client 23+ without buildx', () => {
-  it('--builder docker names buildx; auto with no other builder builds with the classic builder and pushes', async () => {
+  it('<builder> docker names buildx; auto with no other builder builds with the classic builder and pushes', async () => {
     const bin = path.join(work, 'modern-bin');
     await mkdir(bin);
     await symlink(MODERN_CLIENT, path.join(bin, 'docker'));
@@ -189,10 +189,10 @@ describe('a docker client 23+ without buildx', () => {
     await select(
       'docker',
       { DOCKER_HOST: daemon.host, PATH: `${bin}:/usr/bin:/bin` },
-      { log: (m) => messages.push(m), builderInput: '--builder' },
+      { log: (m) => messages.push(m), builderInput: '<builder>' },
     );
     expect(messages[0]).toMatch(
-      /^Using docker with the classic builder, DOCKER_BUILDKIT=0 \(--builder docker: .*has no buildx plugin/,
+      /^Using docker with the classic builder, DOCKER_BUILDKIT=0 \(<builder> docker: .*has no buildx plugin/,
     );
     expect(messages[0]).toContain('Install the buildx plugin');
     // Only docker on PATH: auto takes it with the classic builder.

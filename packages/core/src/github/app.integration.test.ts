@@ -8,7 +8,7 @@ import { type GitHubPeer, startGitHubPeer } from '@shared-hosting/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostingError } from '../errors/errors.js';
 import type { WorkflowTarget } from '../ports/ports.js';
-import { CLI_ADAPTER_NAMES } from '../testing/names.js';
+import { ADAPTER_NAMES } from '../testing/names.js';
 import { createGitHubWorkflows, type GitHubAccess, type GitHubAppCredentials } from './index.js';
 
 const REVOKE = 'apps/revoke-installation-access-token';
@@ -37,7 +37,7 @@ async function setup(
   const logs: string[] = [];
   const minted: string[] = [];
   const gh = await createGitHubWorkflows({
-    names: CLI_ADAPTER_NAMES,
+    names: ADAPTER_NAMES,
     baseUrl: peer.url,
     app: { credentials: credentials(peer), access, onToken: (t) => minted.push(t) },
     log: (m) => logs.push(m),
@@ -130,7 +130,7 @@ describe('GitHub App tokens', () => {
     }
     const bad = await caught(
       createGitHubWorkflows({
-        names: CLI_ADAPTER_NAMES,
+        names: ADAPTER_NAMES,
         baseUrl: 'http://127.0.0.1:9',
         app: {
           credentials: {

@@ -1,5 +1,5 @@
 /**
- * Deadlines of the wait for the infra run: a rate limit that outlasts `--timeout` ends the wait saying so
+ * Deadlines of the wait for the infra run: a rate limit that outlasts `<timeout>` ends the wait saying so
  * (exit 5), and polls that never answer (a fault-injecting proxy in front of the GitHub peer) end it by
  * the deadline. Time runs on a fake clock shared by the peer and the client; request timeouts are real.
  */
@@ -7,7 +7,7 @@ import { startFaultProxy, startGitHubPeer } from '@shared-hosting/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RemoteError } from '../errors/errors.js';
 import type { Clock, InfraWorkflows, WorkflowTarget } from '../ports/ports.js';
-import { CLI_ADAPTER_NAMES } from '../testing/names.js';
+import { ADAPTER_NAMES } from '../testing/names.js';
 import { createGitHubWorkflows } from './index.js';
 
 class TestClock implements Clock {
@@ -47,7 +47,7 @@ async function setup(requestTimeoutMs = 10_000) {
   stops.push(() => proxy.stop());
   const workflows = (timeoutMs: number): Promise<InfraWorkflows> =>
     createGitHubWorkflows({
-      names: CLI_ADAPTER_NAMES,
+      names: ADAPTER_NAMES,
       token: peer.token,
       baseUrl: proxy.url,
       clock,

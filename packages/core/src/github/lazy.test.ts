@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it, vi } from 'vitest';
-import { CLI_ADAPTER_NAMES } from '../testing/names.js';
+import { ADAPTER_NAMES } from '../testing/names.js';
 
 /**
  * Every module that must not be evaluated by `import '@shared-hosting/core'`: the SDKs, yaml, and our own
@@ -39,7 +39,7 @@ describe('loading', () => {
 
     // First use loads them: the probes see it (so the check above can fail).
     await github.createGitHubWorkflows({
-      names: CLI_ADAPTER_NAMES,
+      names: ADAPTER_NAMES,
       token: 'not-a-token',
       baseUrl: 'http://127.0.0.1:9',
     });
@@ -56,7 +56,7 @@ describe('loading', () => {
     );
     const env = { AWS_REGION: 'eu-west-1', AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' };
     const ports = await aws.createAwsPorts({
-      names: CLI_ADAPTER_NAMES,
+      names: ADAPTER_NAMES,
       env: { ...env, AWS_ENDPOINT_URL: 'http://127.0.0.1:9' },
     });
     expect(ports.region).toBe('eu-west-1');

@@ -8,7 +8,7 @@ import { type GitHubPeer, type GitHubPeerOptions, startGitHubPeer } from '@share
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HostingError } from '../errors/errors.js';
 import type { Clock, InfraWorkflows, RunUpdate, WorkflowTarget } from '../ports/ports.js';
-import { CLI_ADAPTER_NAMES } from '../testing/names.js';
+import { ADAPTER_NAMES } from '../testing/names.js';
 import {
   createGitHubWorkflows,
   type GitHubTuning,
@@ -66,7 +66,7 @@ async function setup(
   peers.push(peer);
   const logs: string[] = [];
   const gh = await createGitHubWorkflows({
-    names: CLI_ADAPTER_NAMES,
+    names: ADAPTER_NAMES,
     token: options.token ?? peer.token,
     baseUrl: peer.url,
     clock,
@@ -195,7 +195,7 @@ describe('dispatch', () => {
     expect(said[0]).toMatch(/using 2022-11-28/);
     // Another client in the same process asks the same server: decided already, nothing refused or said again.
     const again = await createGitHubWorkflows({
-      names: CLI_ADAPTER_NAMES,
+      names: ADAPTER_NAMES,
       token: peer.token,
       baseUrl: peer.url,
       log: (m) => logs.push(m),
@@ -548,7 +548,7 @@ describe('wait', () => {
     expect(e.message).toContain(run.url);
     expect(e.message).toMatch(/in_progress/);
     expect(peer.infra.run(run.id)?.cancelRequestedAt).toBeUndefined();
-    expect(e.fix).toContain('--cancel-on-timeout');
+    expect(e.fix).toContain('<cancelOnTimeout>');
   });
 
   it('GitHub answering 503 for the whole wait: a remote error (GitHub kept failing, the status, how long), not a timeout', async () => {
@@ -595,7 +595,7 @@ describe('wait', () => {
     expect(peer.stats.byOperation['actions/cancel-workflow-run']).toBe(1);
   });
 
-  it('abort (Ctrl-C) cancels the remote run and ends with InterruptedError; --no-cancel-on-interrupt keeps it', async () => {
+  it('abort (Ctrl-C) cancels the remote run and ends with InterruptedError; <cancelOnInterrupt> keeps it', async () => {
     for (const cancelOnInterrupt of [true, false]) {
       const { gh, target, peer } = await setup();
       peer.scenario.nextRun({

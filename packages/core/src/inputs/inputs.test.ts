@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputErrors } from '../errors/errors.js';
-import { ACTION_INPUT_NAMES, CLI_INPUT_NAMES, CLI_ROLLOUT_NAMES } from '../testing/names.js';
+import { INPUT_NAMES, ROLLOUT_NAMES } from '../testing/names.js';
 import {
   DEFAULTS,
   formatDuration,
@@ -16,9 +16,9 @@ import {
 
 const base = { application: 'hello-app', environment: 'staging', infraRepository: 'acme/infra' };
 
-function errorsOf(raw: Record<string, unknown>, names = CLI_INPUT_NAMES): InputErrors {
+function errorsOf(raw: Record<string, unknown>): InputErrors {
   try {
-    parseDeployInputs(raw, names, '/work');
+    parseDeployInputs(raw, INPUT_NAMES, '/work');
   } catch (error) {
     if (error instanceof InputErrors) return error;
     throw error;
@@ -30,11 +30,11 @@ describe('parseDeployInputs', () => {
   it('refuses SSM parameter names with an empty, "." or ".." segment, naming the input', () => {
     for (const parameter of ['//a', '/a//b', '/a/../b', '/a/./b', '/a/']) {
       const e = errorsOf({ ...base, parameter });
-      expect(e.errors.map((x) => x.input)).toEqual(['--parameter']);
+      expect(e.errors.map((x) => x.input)).toEqual(['<parameter>']);
       expect(e.errors[0]?.message).toContain('path segment');
     }
     expect(
-      parseDeployInputs({ ...base, parameter: '/a.b/c..d/version' }, CLI_INPUT_NAMES, '/work').parameter,
+      parseDeployInputs({ ...base, parameter: '/a.b/c..d/version' }, INPUT_NAMES, '/work').parameter,
     ).toBe('/a.b/c..d/version');
   });
 
@@ -49,18 +49,16 @@ describe('parseDeployInputs', () => {
       ['/team/hello/version-lock', 'names a deployment lock'],
     ] as const;
     for (const [parameter, why] of cases) {
-      for (const names of [CLI_INPUT_NAMES, ACTION_INPUT_NAMES]) {
-        const e = errorsOf({ ...base, parameter }, names);
-        expect(e.errors.map((x) => x.input)).toEqual([names.parameter]);
-        expect(e.errors[0]?.message).toContain(why);
-        expect(e.errors[0]?.fix).toContain('/shared-hosting/hello-app/staging/version');
-      }
+      const e = errorsOf({ ...base, parameter });
+      expect(e.errors.map((x) => x.input)).toEqual(['<parameter>']);
+      expect(e.errors[0]?.message).toContain(why);
+      expect(e.errors[0]?.fix).toContain('/shared-hosting/hello-app/staging/version');
     }
     for (const parameter of [
       '/shared-hosting/hello-app/staging/web/version',
       '/team/hello/staging/version',
     ]) {
-      expect(parseDeployInputs({ ...base, parameter }, CLI_INPUT_NAMES, '/work').parameter).toBe(parameter);
+      expect(parseDeployInputs({ ...base, parameter }, INPUT_NAMES, '/work').parameter).toBe(parameter);
     }
   });
 
@@ -72,7 +70,7 @@ describe('parseDeployInputs', () => {
   });
 
   it('applies the defaults of the contract', () => {
-    const o = parseDeployInputs(base, CLI_INPUT_NAMES, '/work');
+    const o = parseDeployInputs(base, INPUT_NAMES, '/work');
     expect(o).toMatchObject({
       application: 'hello-app',
       environment: 'staging',
@@ -93,7 +91,7 @@ describe('parseDeployInputs', () => {
   it('treats empty strings as not given', () => {
     const o = parseDeployInputs(
       { ...base, version: '', context: ' ', repository: '', parameter: '', timeout: '', builder: '' },
-      ACTION_INPUT_NAMES,
+      INPUT_NAMES,
       '/w',
     );
     expect(o.version).toBeUndefined();
@@ -102,41 +100,39 @@ describe('parseDeployInputs', () => {
   });
 
   it('resolves the Dockerfile inside the context by default', () => {
-    const o = parseDeployInputs({ ...base, context: 'app' }, CLI_INPUT_NAMES, '/work');
+    const o = parseDeployInputs({ ...base, context: 'app' }, INPUT_NAMES, '/work');
     expect(o.dockerfile).toBe('/work/app/Dockerfile');
   });
 
-  it('names each missing required input in the adapter’s terms', () => {
-    const cli = errorsOf({});
-    expect(cli.errors.map((e) => e.input)).toEqual(['--app', '--env', '--infra-repo']);
-    expect(cli.message).toContain('Input required and not supplied: --app.');
-    const action = errorsOf({}, ACTION_INPUT_NAMES);
-    expect(action.errors.map((e) => e.input)).toEqual(['application', 'environment', 'infra-repository']);
+  it('names each missing required input as the adapter passed it', () => {
+    const e = errorsOf({});
+    expect(e.errors.map((x) => x.input)).toEqual(['<application>', '<environment>', '<infraRepository>']);
+    expect(e.message).toContain('Input required and not supplied: <application>.');
   });
 
   it.each([
-    ['application', 'Hello_App', '--app'],
-    ['application', '1app', '--app'],
-    ['application', 'a'.repeat(64), '--app'],
-    ['environment', 'prod env', '--env'],
-    ['version', '-bad', '--version'],
-    ['version', 'a'.repeat(129), '--version'],
-    ['repository', 'Upper/Case', '--repository'],
-    ['parameter', 'no-leading-slash', '--parameter'],
-    ['parameter', '/aws/reserved', '--parameter'],
-    ['parameter', `/${'a/'.repeat(16)}x`, '--parameter'],
-    ['infraRepository', 'just-a-name', '--infra-repo'],
-    ['infraRepository', 'a/b/c', '--infra-repo'],
-    ['infraWorkflow', 'deploy.txt', '--infra-workflow'],
-    ['infraRef', 'bad..ref', '--infra-ref'],
-    ['infraRef', 'has space', '--infra-ref'],
-    ['timeout', 'soon', '--timeout'],
-    ['timeout', '0s', '--timeout'],
-    ['timeout', '100h', '--timeout'],
-    ['builder', 'kaniko', '--builder'],
-    ['wait', 'maybe', '--no-wait'],
-    ['buildArgs', ['NOVALUE'], '--build-arg'],
-    ['platform', 'amd64', '--platform'],
+    ['application', 'Hello_App', '<application>'],
+    ['application', '1app', '<application>'],
+    ['application', 'a'.repeat(64), '<application>'],
+    ['environment', 'prod env', '<environment>'],
+    ['version', '-bad', '<version>'],
+    ['version', 'a'.repeat(129), '<version>'],
+    ['repository', 'Upper/Case', '<repository>'],
+    ['parameter', 'no-leading-slash', '<parameter>'],
+    ['parameter', '/aws/reserved', '<parameter>'],
+    ['parameter', `/${'a/'.repeat(16)}x`, '<parameter>'],
+    ['infraRepository', 'just-a-name', '<infraRepository>'],
+    ['infraRepository', 'a/b/c', '<infraRepository>'],
+    ['infraWorkflow', 'deploy.txt', '<infraWorkflow>'],
+    ['infraRef', 'bad..ref', '<infraRef>'],
+    ['infraRef', 'has space', '<infraRef>'],
+    ['timeout', 'soon', '<timeout>'],
+    ['timeout', '0s', '<timeout>'],
+    ['timeout', '100h', '<timeout>'],
+    ['builder', 'kaniko', '<builder>'],
+    ['wait', 'maybe', '<wait>'],
+    ['buildArgs', ['NOVALUE'], '<buildArgs>'],
+    ['platform', 'amd64', '<platform>'],
   ])('rejects %s = %j naming %s and the fix', (key, value, input) => {
     const e = errorsOf({ ...base, [key]: value });
     expect(e.errors).toHaveLength(1);
@@ -148,46 +144,47 @@ describe('parseDeployInputs', () => {
 
   it('checks the ECR repository defaulted from a one-letter application name', () => {
     const e = errorsOf({ ...base, application: 'b' });
-    expect(e.errors.map((x) => x.input)).toEqual(['--repository']);
+    expect(e.errors.map((x) => x.input)).toEqual(['<repository>']);
     expect(e.message).toContain('defaults to the application name "b"');
     expect(
-      parseDeployInputs({ ...base, application: 'b', repository: 'team/b' }, CLI_INPUT_NAMES, '/').repository,
+      parseDeployInputs({ ...base, application: 'b', repository: 'team/b' }, INPUT_NAMES, '/').repository,
     ).toBe('team/b');
   });
 
   it('reports every invalid input at once', () => {
     const e = errorsOf({ application: 'X', environment: 'Y', infraRepository: 'z', timeout: 'never' });
-    expect(e.errors.map((x) => x.input)).toEqual(['--app', '--env', '--infra-repo', '--timeout']);
+    expect(e.errors.map((x) => x.input)).toEqual([
+      '<application>',
+      '<environment>',
+      '<infraRepository>',
+      '<timeout>',
+    ]);
     expect(e.message).toMatch(/^4 inputs are invalid:/);
   });
 
   it('parses build args from a list or from lines', () => {
-    expect(
-      parseDeployInputs({ ...base, buildArgs: ['A=1', 'B=x=y'] }, CLI_INPUT_NAMES, '/').buildArgs,
-    ).toEqual({
+    expect(parseDeployInputs({ ...base, buildArgs: ['A=1', 'B=x=y'] }, INPUT_NAMES, '/').buildArgs).toEqual({
       A: '1',
       B: 'x=y',
     });
-    expect(
-      parseDeployInputs({ ...base, buildArgs: 'A=1\n\nB=2\n' }, ACTION_INPUT_NAMES, '/').buildArgs,
-    ).toEqual({
+    expect(parseDeployInputs({ ...base, buildArgs: 'A=1\n\nB=2\n' }, INPUT_NAMES, '/').buildArgs).toEqual({
       A: '1',
       B: '2',
     });
   });
 
   it('accepts booleans as Action strings', () => {
-    const o = parseDeployInputs({ ...base, wait: 'false', cancelOnTimeout: 'true' }, ACTION_INPUT_NAMES, '/');
+    const o = parseDeployInputs({ ...base, wait: 'false', cancelOnTimeout: 'true' }, INPUT_NAMES, '/');
     expect(o.wait).toBe(false);
     expect(o.cancelOnTimeout).toBe(true);
   });
 
-  it('uses the registry build cache unless cache is false (--no-cache)', () => {
-    expect(parseDeployInputs(base, ACTION_INPUT_NAMES, '/').cache).toBe(true);
-    expect(parseDeployInputs({ ...base, cache: 'false' }, ACTION_INPUT_NAMES, '/').cache).toBe(false);
-    expect(parseDeployInputs({ ...base, cache: false }, CLI_INPUT_NAMES, '/').cache).toBe(false);
-    expect(() => parseDeployInputs({ ...base, cache: 'sometimes' }, ACTION_INPUT_NAMES, '/')).toThrow(
-      'cache "sometimes" is not a boolean.',
+  it('uses the registry build cache unless cache is false', () => {
+    expect(parseDeployInputs(base, INPUT_NAMES, '/').cache).toBe(true);
+    expect(parseDeployInputs({ ...base, cache: 'false' }, INPUT_NAMES, '/').cache).toBe(false);
+    expect(parseDeployInputs({ ...base, cache: false }, INPUT_NAMES, '/').cache).toBe(false);
+    expect(() => parseDeployInputs({ ...base, cache: 'sometimes' }, INPUT_NAMES, '/')).toThrow(
+      '<cache> "sometimes" is not a boolean.',
     );
   });
 });
@@ -229,19 +226,19 @@ describe('refs and slugs', () => {
 
 describe('parseTimeout: the one duration rule of deploy, rollback, promote and rollout', () => {
   it('takes 1s to 72h, defaults to 30m, and names the input with its value quoted', () => {
-    expect(parseTimeout(undefined, '--timeout')).toEqual({ ms: 30 * 60_000 });
-    expect(parseTimeout('72h', '--timeout')).toEqual({ ms: 72 * 3600_000 });
+    expect(parseTimeout(undefined, '<timeout>')).toEqual({ ms: 30 * 60_000 });
+    expect(parseTimeout('72h', '<timeout>')).toEqual({ ms: 72 * 3600_000 });
     for (const text of ['0s', '500ms', '73h', 'soon']) {
-      const result = parseTimeout(text, 'timeout');
+      const result = parseTimeout(text, '<timeout>');
       expect('error' in result && result.error.message).toBe(
-        `timeout "${text}" is not a duration between 1s and 72h.`,
+        `<timeout> "${text}" is not a duration between 1s and 72h.`,
       );
     }
   });
 });
 
 describe('a command parses a pick of the fields', () => {
-  const names = CLI_INPUT_NAMES;
+  const names = INPUT_NAMES;
 
   it('status, history and unlock: the target, with no infra repository unless one is given', () => {
     const target = parseTargetInputs({ application: 'hello-app', environment: 'staging' }, names);
@@ -265,12 +262,12 @@ describe('a command parses a pick of the fields', () => {
     });
     expect(() =>
       parseTargetInputs({ application: 'hello-app', environment: 'staging', infraRepository: 'nope' }, names),
-    ).toThrow('--infra-repo "nope" is not an owner/name repository.');
+    ).toThrow('<infraRepository> "nope" is not an owner/name repository.');
   });
 
   it('rollback and promote: the infra repository is required, the build is not read', () => {
     expect(() => parseReleaseInputs({ application: 'hello-app', environment: 'staging' }, names)).toThrow(
-      'Input required and not supplied: --infra-repo.',
+      'Input required and not supplied: <infraRepository>.',
     );
     const release = parseReleaseInputs(
       { application: 'hello-app', environment: 'staging', infraRepository: 'acme/infra', builder: 'kaniko' },
@@ -285,21 +282,21 @@ describe('the rollout pick of the field table', () => {
   it('checks application, environment and timeout by the same rules as deploy, with the same texts', () => {
     const raw = { application: 'Hello', environment: '', timeout: '0s', infraRepository: 'acme/infra' };
     const deploy = errorsOf(raw).errors.map((e) => [e.input, e.message, e.fix]);
-    const rollout = parseRolloutFields(raw, CLI_ROLLOUT_NAMES).errors.map((e) => [e.input, e.message, e.fix]);
+    const rollout = parseRolloutFields(raw, ROLLOUT_NAMES).errors.map((e) => [e.input, e.message, e.fix]);
     expect(rollout).toEqual(deploy);
-    expect(rollout.map(([input]) => input)).toEqual(['--app', '--env', '--timeout']);
+    expect(rollout.map(([input]) => input)).toEqual(['<application>', '<environment>', '<timeout>']);
   });
 
   it('reads the stage, the dry run and the overrides, every bad value quoted and cut the same way', () => {
     const long = 'x'.repeat(80);
     const fields = parseRolloutFields(
       { application: 'hello-app', environment: 'staging', waitUntil: long, dryRun: 'maybe', cluster: `a b` },
-      CLI_ROLLOUT_NAMES,
+      ROLLOUT_NAMES,
     );
     expect(fields.errors.map((e) => e.message)).toEqual([
-      `--wait-until "${'x'.repeat(64)}…" (80 characters) is not a stage the rollout can wait until.`,
-      '--dry-run "maybe" is not a boolean.',
-      '--cluster "a b" is not a valid ECS cluster name.',
+      `<waitUntil> "${'x'.repeat(64)}…" (80 characters) is not a stage the rollout can wait until.`,
+      '<dryRun> "maybe" is not a boolean.',
+      '<cluster> "a b" is not a valid ECS cluster name.',
     ]);
     expect(fields).toMatchObject({
       waitUntil: 'complete',

@@ -48,7 +48,7 @@ describe('resolveSource', () => {
 
   it('reads git locally and strips credentials from the remote', async () => {
     const s = await resolveSource(
-      { cwd: '/w', versionGiven: false, versionInput: '--version', env: {} },
+      { cwd: '/w', versionGiven: false, versionInput: '<version>', env: {} },
       fakeGit({
         'rev-parse HEAD': sha,
         'status --porcelain --untracked-files=no': '',
@@ -73,7 +73,7 @@ describe('resolveSource', () => {
       await run('add', '.');
       await run('commit', '-qm', 'init');
       await writeFile(path.join(dir, 'ignored.txt'), 'not built from git\n');
-      const options = { cwd: dir, versionGiven: false, versionInput: '--version', env: {} };
+      const options = { cwd: dir, versionGiven: false, versionInput: '<version>', env: {} };
       expect((await resolveSource(options)).dirty).toBe(false);
       await writeFile(path.join(dir, 'secret-config.json'), '{}\n');
       const error = await resolveSource(options).catch((e: unknown) => e);
@@ -81,7 +81,7 @@ describe('resolveSource', () => {
       expect((error as InputError).message).toContain(
         'untracked files in the build context ("secret-config.json")',
       );
-      expect((error as InputError).fix).toContain('--version');
+      expect((error as InputError).fix).toContain('<version>');
       expect((await resolveSource({ ...options, versionGiven: true })).dirty).toBe(true);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -96,14 +96,14 @@ describe('resolveSource', () => {
       'config user.email': new Error('unset'),
     });
     const error = await resolveSource(
-      { cwd: '/w', versionGiven: false, versionInput: '--version', env: {} },
+      { cwd: '/w', versionGiven: false, versionInput: '<version>', env: {} },
       git,
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).input).toBe('--version');
+    expect((error as InputError).input).toBe('<version>');
     expect((error as InputError).message).toContain('uncommitted changes');
     const ok = await resolveSource(
-      { cwd: '/w', versionGiven: true, versionInput: '--version', env: {} },
+      { cwd: '/w', versionGiven: true, versionInput: '<version>', env: {} },
       git,
     );
     expect(ok.dirty).toBe(true);
@@ -111,10 +111,10 @@ describe('resolveSource', () => {
 
   it('explains a missing git repository', async () => {
     const error = await resolveSource(
-      { cwd: '/w', versionGiven: false, versionInput: '--version', env: {} },
+      { cwd: '/w', versionGiven: false, versionInput: '<version>', env: {} },
       fakeGit({ 'rev-parse HEAD': new Error('not a git repository') }),
     ).catch((e: unknown) => e);
-    expect((error as InputError).fix).toContain('--version');
+    expect((error as InputError).fix).toContain('<version>');
   });
 });
 

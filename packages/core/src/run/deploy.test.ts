@@ -5,7 +5,8 @@ import { parseDeployInputs } from '../inputs/inputs.js';
 import { type DeployPlan, plan } from '../plan/deploy.js';
 import { RecordingReporter } from '../ports/events.js';
 import { createFakes } from '../testing/fakes.js';
-import { CLI_INPUT_NAMES } from '../testing/names.js';
+import { INPUT_NAMES } from '../testing/names.js';
+import { fakePorts } from '../testing/ports.js';
 import { execute } from './deploy.js';
 import { toOutputs } from './result.js';
 
@@ -21,7 +22,7 @@ const source: SourceInfo = {
 function makePlan(extra: Record<string, string | boolean> = {}): DeployPlan {
   const options = parseDeployInputs(
     { application: 'hello-app', environment: 'staging', infraRepository: 'acme/infra', ...extra },
-    CLI_INPUT_NAMES,
+    INPUT_NAMES,
     '/src/hello-app',
   );
   return plan(options, source);
@@ -31,14 +32,7 @@ function setup() {
   const fakes = createFakes();
   fakes.registry.repositories.add('hello-app');
   const reporter = new RecordingReporter();
-  const ports = {
-    builder: async () => fakes.builder,
-    registry: fakes.registry,
-    parameters: fakes.parameters,
-    workflows: fakes.workflows,
-    clock: fakes.clock,
-    reporter,
-  };
+  const ports = fakePorts(fakes, reporter);
   return { ...fakes, reporter, ports, secrets: reporter.secrets };
 }
 
@@ -83,7 +77,7 @@ describe('execute: the registry build cache', () => {
     expect(makePlan().build.cache).toEqual({ repository: 'hello-app/build-cache' });
   });
 
-  it('builds without it with --no-cache', async () => {
+  it('builds without it with <cache>', async () => {
     const t = setup();
     await execute(makePlan({ cache: false }), t.ports);
     expect(t.builder.built[0]?.cache).toBeUndefined();
@@ -261,7 +255,7 @@ describe('execute', () => {
     },
   );
 
-  it('does not wait with --no-wait', async () => {
+  it('does not wait with <wait>', async () => {
     const t = setup();
     const result = await execute(makePlan({ wait: false }), t.ports);
     expect(result.status).toBe('succeeded');
@@ -299,7 +293,7 @@ describe('execute', () => {
     expect(dry.status).toBe('succeeded');
   });
 
-  it('with trigger: false (--no-trigger), only sets the version, token or not, and says it was not deployed', async () => {
+  it('with trigger: false, only sets the version, token or not, and says it was not deployed', async () => {
     for (const workflows of ['none', 'given'] as const) {
       const t = setup();
       const ports = workflows === 'none' ? { ...t.ports, workflows: undefined } : t.ports;

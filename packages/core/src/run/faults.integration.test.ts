@@ -6,9 +6,9 @@
  * throttling or 429/403 with Retry-After, a request that never answers, a cut connection):
  * - once: retried, and the deploy succeeds;
  * - for good: the deploy ends with the error of the right kind naming the service (exit 5; 6 for a wait
- *   past --timeout) within its deadline;
+ *   past <timeout>) within its deadline;
  * and in both: nothing left behind (the lock released or its leftover reported, the version restored or
- * what is left said), what is reported is what happened, and no secret appears in any event or the --json.
+ * what is left said), what is reported is what happened, and no secret appears in any event or the JSON result.
  * No image is built (the images are in the registry). Requests time out after 5 s and calls after 20 s (the
  * defaults are covered by the CLI's e2e tests): long enough that only a hang reaches them when the machine is
  * busy (with 1 s and 5 s, a loaded 2-core CI machine turned ordinary answers into timeouts); cases share nothing (each its own application, GitHub peer
@@ -35,7 +35,7 @@ import { RecordingReporter } from '../ports/events.js';
 import { systemClock } from '../ports/ports.js';
 import { resultJson } from '../present.js';
 import { withStepProgress } from '../real-ports.js';
-import { CLI_ADAPTER_NAMES, CLI_INPUT_NAMES } from '../testing/names.js';
+import { ADAPTER_NAMES, INPUT_NAMES } from '../testing/names.js';
 import { execute } from './deploy.js';
 
 /** Per request and per call (see above). */
@@ -105,7 +105,7 @@ interface Point {
   once?: { value: 'v1' | 'v2'; status: 'failed' | 'succeeded'; recovery?: 'restored' };
   /** The whole case must end within this (default 60 s). */
   deadlineMs?: number;
-  /** The wait's --timeout (default 30s: more than a call's deadline, so a poll that fails for good ends as a
+  /** The wait's <timeout> (default 30s: more than a call's deadline, so a poll that fails for good ends as a
    * remote error, not a timeout). */
   timeout?: string;
 }
@@ -286,7 +286,7 @@ async function ports(f: Awaited<ReturnType<typeof fixture>>, recording: Recordin
   const [awsPorts, workflows] = await Promise.all([
     createAwsPorts({
       env: { ...peers.env, AWS_ENDPOINT_URL: f.awsProxy.url },
-      names: CLI_ADAPTER_NAMES,
+      names: ADAPTER_NAMES,
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
       callDeadlineMs: CALL_DEADLINE_MS,
       retry: { baseDelayMs: 20, maxDelayMs: 200 },
@@ -296,7 +296,7 @@ async function ports(f: Awaited<ReturnType<typeof fixture>>, recording: Recordin
     createGitHubWorkflows({
       token: f.gh.token,
       baseUrl: f.ghProxy.url,
-      names: CLI_ADAPTER_NAMES,
+      names: ADAPTER_NAMES,
       log,
       onRetry: progress,
       tuning: {
@@ -337,7 +337,7 @@ async function deployWithFault(point: Point, fault: FaultName, times: number | u
       version: 'v2',
       timeout: point.timeout ?? '30s',
     },
-    CLI_INPUT_NAMES,
+    INPUT_NAMES,
     '/src/app',
   );
   const deployPlan = plan(options, {

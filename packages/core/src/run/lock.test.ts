@@ -6,7 +6,7 @@ import { InterruptedError, RemoteError } from '../errors/errors.js';
 import { planStatus, planUnlock } from '../plan/operations.js';
 import type { RunSummary } from '../ports/ports.js';
 import { resultJson } from '../present.js';
-import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES } from '../testing/names.js';
+import { OPERATION_NAMES } from '../testing/names.js';
 import { deployedApp, PARAM, sourceInfo } from '../testing/release.js';
 import { describeQuit, newReleaseLive } from './quit.js';
 import { status } from './status.js';
@@ -106,7 +106,7 @@ describe('the lock parameter', () => {
     expect(await t.parameters.get(LOCK)).toBeUndefined();
   });
 
-  it('--no-wait-for-lock refuses with DEPLOYMENT_IN_PROGRESS naming the holder, changing nothing', async () => {
+  it('<waitForLock> refuses with DEPLOYMENT_IN_PROGRESS naming the holder, changing nothing', async () => {
     const t = await setup();
     await foreignLock(t, 60 * 60_000);
     const result = await t.run({ waitForLock: false });
@@ -118,7 +118,7 @@ describe('the lock parameter', () => {
     expect(t.workflows.dispatched).toHaveLength(0);
   });
 
-  it('times out waiting for the lock after --timeout, naming the holder and hosting unlock', async () => {
+  it('times out waiting for the lock after <timeout>, naming the holder and hosting unlock', async () => {
     const t = await setup();
     await foreignLock(t, 60 * 60_000);
     const result = await t.run({}, { timeout: '1m' });
@@ -156,7 +156,7 @@ describe('the lock parameter', () => {
     expect(await t.parameters.get(LOCK)).toBeUndefined();
   });
 
-  it('with --no-wait, is released right after the trigger', async () => {
+  it('with <wait>, is released right after the trigger', async () => {
     const t = await setup();
     const result = await t.run({}, { wait: false });
     expect(result.status).toBe('succeeded');
@@ -399,7 +399,7 @@ describe('describeQuit: what a second Ctrl-C leaves', () => {
 });
 
 describe('status and unlock', () => {
-  const names = { ...CLI_INPUT_NAMES, ...CLI_OPERATION_NAMES, force: '--force' };
+  const names = OPERATION_NAMES;
   const unlockPlan = (force = false) =>
     planUnlock({ application: 'hello-app', environment: 'staging', force }, names);
 
@@ -420,7 +420,7 @@ describe('status and unlock', () => {
     });
   });
 
-  it('unlock refuses a lock that has not expired without --force, and says whose it is', async () => {
+  it('unlock refuses a lock that has not expired without <force>, and says whose it is', async () => {
     const t = await setup();
     await foreignLock(t, 60_000);
     const refused = await unlock(unlockPlan(), t.ports);
@@ -433,7 +433,7 @@ describe('status and unlock', () => {
     expect(await t.parameters.get(LOCK)).toBeUndefined();
   });
 
-  it('unlock removes an expired lock without --force; no lock is fine', async () => {
+  it('unlock removes an expired lock without <force>; no lock is fine', async () => {
     const t = await setup();
     await foreignLock(t, -1);
     expect(await unlock(unlockPlan(), t.ports)).toMatchObject({ removed: true, lock: { expired: true } });

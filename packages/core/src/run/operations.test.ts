@@ -3,7 +3,6 @@ import { formatProvenance, parseProvenance } from '../domain/provenance.js';
 import type { InputErrors } from '../errors/errors.js';
 import {
   history,
-  type OperationPorts,
   planHistory,
   planStatus,
   preparePromote,
@@ -16,11 +15,10 @@ import { DEFAULTS } from '../inputs/inputs.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { ImageInfo, RunSummary } from '../ports/ports.js';
 import { createFakes } from '../testing/fakes.js';
-import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES } from '../testing/names.js';
-import { asSsm } from '../testing/ssm.js';
+import { OPERATION_NAMES } from '../testing/names.js';
+import { fakePorts } from '../testing/ports.js';
 
-const names = { ...CLI_INPUT_NAMES, ...CLI_OPERATION_NAMES };
-const promoteNames = { ...names, environment: '--to' };
+const names = OPERATION_NAMES;
 const context = {
   cwd: '/tmp',
   env: { GITHUB_ACTIONS: 'true', GITHUB_SHA: 'f'.repeat(40), GITHUB_ACTOR: 'bob' },
@@ -31,13 +29,7 @@ function setup() {
   const fakes = createFakes();
   fakes.registry.repositories.add('hello-app');
   const reporter = new RecordingReporter();
-  const ports: OperationPorts = {
-    registry: fakes.registry,
-    parameters: asSsm(fakes.parameters),
-    workflows: fakes.workflows,
-    clock: fakes.clock,
-    reporter,
-  };
+  const { builder: _builder, ...ports } = fakePorts(fakes, reporter);
   /** What `hosting deploy` leaves behind: an image and the parameter with provenance. */
   const deployed = async (env: string, version: string, push = true) => {
     const image = push ? fakes.registry.addImage('hello-app', version) : undefined;
@@ -111,7 +103,7 @@ describe('status', () => {
       'production',
     ]);
     expect(() => planStatus({ application: 'Hello', environments: ['staging', 'prod'] }, names)).toThrow(
-      /--app "Hello" is not a valid application name/,
+      /<application> "Hello" is not a valid application name/,
     );
     try {
       planStatus({ application: 'Hello', environments: ['a', 'b'] }, names);
@@ -141,7 +133,7 @@ describe('history', () => {
   it('refuses a limit outside 1-100', () => {
     expect(() =>
       planHistory({ application: 'hello-app', environment: 'staging', limit: '500' }, names),
-    ).toThrow(/--limit "500" is not a number between 1 and 100/);
+    ).toThrow(/<limit> "500" is not a number between 1 and 100/);
   });
 
   it('shows the 20 newest entries by default, the one default every adapter shows', () => {
@@ -216,7 +208,7 @@ describe('rollback', () => {
     expect(t.workflows.dispatched).toHaveLength(0);
   });
 
-  it('with --rollback-on-failure restores the value it replaced when the infra run fails', async () => {
+  it('with <rollbackOnFailure> restores the value it replaced when the infra run fails', async () => {
     const t = setup();
     await t.deployed('staging', 'v1');
     await t.deployed('staging', 'v2');
@@ -227,12 +219,12 @@ describe('rollback', () => {
     expect((await t.parameters.get(param('staging')))?.value).toBe('v2');
   });
 
-  it('validates --to and the failure flags', async () => {
-    await expect(rollbackPlan({ to: 'not a tag' })).rejects.toThrow(/--to "not a tag"/);
+  it('validates <to> and the failure flags', async () => {
+    await expect(rollbackPlan({ to: 'not a tag' })).rejects.toThrow(/<to> "not a tag"/);
     await expect(rollbackPlan({ redeployOnRollback: true })).rejects.toThrow(
-      /--redeploy-on-rollback only applies/,
+      /<redeployOnRollback> only applies/,
     );
-    await expect(rollbackPlan({ version: 'v1' })).rejects.toThrow(/--version is not used by rollback/);
+    await expect(rollbackPlan({ version: 'v1' })).rejects.toThrow(/<version> is not used by rollback/);
   });
 });
 
@@ -246,7 +238,7 @@ describe('promote', () => {
         infraRepository: 'acme/infra',
         ...extra,
       },
-      promoteNames,
+      names,
       context,
     );
 
@@ -320,10 +312,10 @@ describe('promote', () => {
     expect(await t.parameters.get(param('production'))).toBeUndefined();
   });
 
-  it('validates --from', async () => {
+  it('validates <from>', async () => {
     await expect(promotePlan({ from: 'production' })).rejects.toThrow(
-      /--from and --to are both "production"/,
+      /<from> and <environment> are both "production"/,
     );
-    await expect(promotePlan({ from: '' })).rejects.toThrow(/Input required and not supplied: --from/);
+    await expect(promotePlan({ from: '' })).rejects.toThrow(/Input required and not supplied: <from>/);
   });
 });

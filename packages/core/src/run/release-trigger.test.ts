@@ -19,7 +19,7 @@ const unavailable = () =>
 const setup = (previous: string | null = 'v1') => deployedApp({ previous });
 
 describe('a trigger that fails for good after the version was written', () => {
-  it('restores the value read under the lock and reads it back, without --rollback-on-failure, and says so', async () => {
+  it('restores the value read under the lock and reads it back, without <rollbackOnFailure>, and says so', async () => {
     const t = await setup();
     t.workflows.dispatch = async () => {
       throw unavailable();

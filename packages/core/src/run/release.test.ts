@@ -1,5 +1,5 @@
 // The release tail shared by deploy, rollback and promote, exercised through deploy's execute():
-// the lock (no overlapping deployments) and --rollback-on-failure.
+// the lock (no overlapping deployments) and <rollbackOnFailure>.
 import { describe, expect, it } from 'vitest';
 import { parseProvenance } from '../domain/provenance.js';
 import type { RunSummary } from '../ports/ports.js';
@@ -58,7 +58,7 @@ describe('lock: no overlapping deployments', () => {
     expect(t.reporter.ofType('step-fail').map((e) => e.step)).toEqual(['lock']);
   });
 
-  it('times out waiting for the lock after --timeout, changing nothing', async () => {
+  it('times out waiting for the lock after <timeout>, changing nothing', async () => {
     const t = await setup();
     t.workflows.activeRuns = async () => [other];
     t.workflows.next = { conclusion: 'success', durationMs: 10 * 60_000 };
@@ -82,7 +82,7 @@ describe('lock: no overlapping deployments', () => {
   });
 });
 
-describe('--rollback-on-failure', () => {
+describe('<rollbackOnFailure>', () => {
   it('restores the previous value when the infra run fails, with rollback provenance', async () => {
     const t = await setup();
     t.workflows.next = { conclusion: 'failure' };
@@ -167,7 +167,7 @@ describe('--rollback-on-failure', () => {
   });
 });
 
-describe('--rollback-on-failure with --cancel-on-timeout', () => {
+describe('<rollbackOnFailure> with <cancelOnTimeout>', () => {
   it('restores the previous value when the wait times out and the run is cancelled', async () => {
     const t = await setup();
     const { TimeoutError } = await import('../errors/errors.js');

@@ -10,7 +10,7 @@ import { planRollout } from '../plan/rollout.js';
 import { RecordingReporter, type Reporter } from '../ports/events.js';
 import { type ContainerService, systemClock } from '../ports/ports.js';
 import { parseAppSpec } from '../spec/app-spec.js';
-import { CLI_ADAPTER_NAMES, CLI_ROLLOUT_NAMES } from '../testing/names.js';
+import { ADAPTER_NAMES, ROLLOUT_NAMES } from '../testing/names.js';
 import { planResume, resume } from './resume.js';
 import { type RolloutPorts, rollout, rolloutOutputs } from './rollout.js';
 
@@ -28,8 +28,8 @@ beforeAll(async () => {
   digests.v3 = await pushTestImage(peers.registry, 'hello-app', 'v3', {
     labels: { [CRASH_LABEL]: 'worker' },
   });
-  const aws = await createAwsPorts({ names: CLI_ADAPTER_NAMES, env: peers.env, retry: fast });
-  containers = await createContainerService({ names: CLI_ADAPTER_NAMES, env: peers.env, retry: fast });
+  const aws = await createAwsPorts({ names: ADAPTER_NAMES, env: peers.env, retry: fast });
+  containers = await createContainerService({ names: ADAPTER_NAMES, env: peers.env, retry: fast });
   ports = { ...aws, containers, clock: systemClock, reporter: new RecordingReporter() };
 });
 afterAll(async () => {
@@ -114,7 +114,7 @@ async function seed(
       worker: { service: hello-app-worker, container: worker }
 ${extra}`;
   const spec = parseAppSpec(text, 'apps/hello-app.yaml');
-  const plan = planRollout({ application: 'hello-app', environment }, spec, CLI_ROLLOUT_NAMES);
+  const plan = planRollout({ application: 'hello-app', environment }, spec, ROLLOUT_NAMES);
   return { cluster, parameter, plan: { ...plan, pollIntervalMs: 200 } };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The rollout's wait on the service deployments API, against the in-memory ECS: every strategy to its
- * true end, failures named, bakes and --wait-until, pause hooks announced and answered.
+ * true end, failures named, bakes and <waitUntil>, pause hooks announced and answered.
  */
 import { describe, expect, it } from 'vitest';
 import type { RolloutInputs } from '../inputs/inputs.js';
@@ -9,7 +9,7 @@ import { RecordingReporter } from '../ports/events.js';
 import type { TaskDefinitionDocument } from '../ports/ports.js';
 import { type FakeStrategy, goodFrames } from '../testing/ecs-deployments.js';
 import { createFakes } from '../testing/fakes.js';
-import { CLI_ROLLOUT_NAMES } from '../testing/names.js';
+import { ROLLOUT_NAMES } from '../testing/names.js';
 import { planResume, resume } from './resume.js';
 import { firstService, rollout, rolloutOutputs } from './rollout.js';
 
@@ -37,7 +37,7 @@ async function setup(script: FakeStrategy, inputs: RolloutInputs = {}) {
       ...inputs,
     },
     undefined,
-    CLI_ROLLOUT_NAMES,
+    ROLLOUT_NAMES,
   );
   await fakes.parameters.put(PARAM, 'v1', 'first');
   await fakes.parameters.label(PARAM, 1, ['deployed']);
@@ -149,7 +149,7 @@ describe('rollout on the service deployments API', () => {
     );
   });
 
-  it('a 23-hour bake with --wait-until traffic-shifted returns at the shift with bake-until; labels deployed + traffic-shifted', async () => {
+  it('a 23-hour bake with <waitUntil> traffic-shifted returns at the shift with bake-until; labels deployed + traffic-shifted', async () => {
     const t = await setup(goodFrames('BLUE_GREEN', { bakeMinutes: 23 * 60 }), {
       waitUntil: 'traffic-shifted',
     });

@@ -15,7 +15,7 @@ import { planRollout } from '../plan/rollout.js';
 import { silentReporter } from '../ports/events.js';
 import { type ContainerService, systemClock } from '../ports/ports.js';
 import { READ_ONLY_FIELDS } from '../steps/rollout/task-definition.js';
-import { CLI_ADAPTER_NAMES, CLI_ROLLOUT_NAMES } from '../testing/names.js';
+import { ADAPTER_NAMES, ROLLOUT_NAMES } from '../testing/names.js';
 import { firstService, type RolloutPorts, rollout } from './rollout.js';
 
 let peers: AwsPeers;
@@ -29,8 +29,8 @@ beforeAll(async () => {
   peers.createRepository('hello-app');
   for (const tag of ['v1', 'v2']) digests[tag] = await pushTestImage(peers.registry, 'hello-app', tag);
   digests.v3 = await pushTestImage(peers.registry, 'hello-app', 'v3', { labels: { [CRASH_LABEL]: 'true' } });
-  const aws = await createAwsPorts({ names: CLI_ADAPTER_NAMES, env: peers.env, retry: fast });
-  containers = await createContainerService({ names: CLI_ADAPTER_NAMES, env: peers.env, retry: fast });
+  const aws = await createAwsPorts({ names: ADAPTER_NAMES, env: peers.env, retry: fast });
+  containers = await createContainerService({ names: ADAPTER_NAMES, env: peers.env, retry: fast });
   ports = { ...aws, containers, clock: systemClock, reporter: silentReporter };
 });
 afterAll(async () => {
@@ -79,7 +79,7 @@ async function seed(version: string, overrides: Partial<AddEcsServiceOptions> = 
     ...planRollout(
       { application: 'hello-app', environment: `env${serial}`, cluster, container: 'web' },
       { file: 'apps/hello-app.yaml', environments: { [`env${serial}`]: { cluster } }, lines: {}, parameter },
-      CLI_ROLLOUT_NAMES,
+      ROLLOUT_NAMES,
     ),
   };
   return { cluster, parameter, plan };

@@ -4,7 +4,7 @@ import { planRollout } from '../plan/rollout.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { TaskDefinitionDocument } from '../ports/ports.js';
 import { createFakes, fakeDigest } from '../testing/fakes.js';
-import { CLI_ROLLOUT_NAMES } from '../testing/names.js';
+import { ROLLOUT_NAMES } from '../testing/names.js';
 import { firstService, rollout, rolloutOutputs } from './rollout.js';
 
 const PARAM = '/shared-hosting/hello-app/staging/version';
@@ -48,7 +48,7 @@ function setup(inputs: RolloutInputs = {}) {
       ...inputs,
     },
     undefined,
-    CLI_ROLLOUT_NAMES,
+    ROLLOUT_NAMES,
   );
   const ports = { ...fakes, reporter };
   return { ...fakes, reporter, plan, ports };
@@ -301,7 +301,7 @@ describe('rollout of several services (in-memory ECS)', () => {
     const plan = planRollout(
       { application: 'hello-app', environment: 'staging', ...inputs },
       spec,
-      CLI_ROLLOUT_NAMES,
+      ROLLOUT_NAMES,
     );
     return { ...fakes, reporter, plan, ports: { ...fakes, reporter } };
   }

@@ -1,4 +1,4 @@
-// Each operation runs its plan's steps, in the plan's order: the one list `--dry-run` and the live list show.
+// Each operation runs its plan's steps, in the plan's order: the one list `<dryRun>` and the live list show.
 import { describe, expect, it } from 'vitest';
 import { formatProvenance, type SourceInfo } from '../domain/provenance.js';
 import { CONDITIONAL_STEPS, READ_STEPS, type StepId } from '../domain/steps.js';
@@ -8,8 +8,8 @@ import { planHistory, planStatus } from '../plan/operations.js';
 import { RecordingReporter } from '../ports/events.js';
 import { preparePromote, prepareRollback } from '../prepare/operations.js';
 import { createFakes } from '../testing/fakes.js';
-import { CLI_INPUT_NAMES, CLI_OPERATION_NAMES } from '../testing/names.js';
-import { fakePorts } from '../testing/ssm.js';
+import { OPERATION_NAMES } from '../testing/names.js';
+import { fakePorts } from '../testing/ports.js';
 import { execute } from './deploy.js';
 import { history } from './history.js';
 import { promote } from './promote.js';
@@ -17,7 +17,7 @@ import { rollback } from './rollback.js';
 import type { StepRecord } from './runner.js';
 import { status } from './status.js';
 
-const names = { ...CLI_INPUT_NAMES, ...CLI_OPERATION_NAMES };
+const names = OPERATION_NAMES;
 const source: SourceInfo = {
   commit: 'c'.repeat(40),
   dirty: false,
@@ -92,11 +92,7 @@ describe('an operation runs exactly its plan, in order', () => {
 
   it('promote', async () => {
     const t = await setup();
-    const p = await preparePromote(
-      { ...target, from: 'staging', environment: 'production' },
-      { ...names, environment: '--to' },
-      context,
-    );
+    const p = await preparePromote({ ...target, from: 'staging', environment: 'production' }, names, context);
     const result = await promote(p, t.ports);
     expect(result.error).toBeUndefined();
     expectPlanOrder(result.steps, p.steps);

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { InputErrors } from '../errors/errors.js';
 import { planRollout } from '../plan/rollout.js';
 import { prepareRollout } from '../prepare/app-spec.js';
-import { CLI_ROLLOUT_NAMES } from '../testing/names.js';
+import { ROLLOUT_NAMES } from '../testing/names.js';
 import { parseAppSpec } from './app-spec.js';
 
 const FILE = 'apps/hello-app.yaml';
@@ -83,11 +83,7 @@ describe('planRollout', () => {
   const spec = parseAppSpec(SPEC, FILE);
 
   it('resolves every name from the spec, with defaults and overrides', () => {
-    const staging = planRollout(
-      { application: 'hello-app', environment: 'staging' },
-      spec,
-      CLI_ROLLOUT_NAMES,
-    );
+    const staging = planRollout({ application: 'hello-app', environment: 'staging' }, spec, ROLLOUT_NAMES);
     expect(staging).toMatchObject({
       cluster: 'shared-staging',
       service: 'hello-app',
@@ -101,51 +97,47 @@ describe('planRollout', () => {
     const production = planRollout(
       { application: 'hello-app', environment: 'production', service: 'hello-blue', cluster: 'other' },
       spec,
-      CLI_ROLLOUT_NAMES,
+      ROLLOUT_NAMES,
     );
     expect(production).toMatchObject({ cluster: 'other', service: 'hello-blue', container: 'hello-app' });
   });
 
   it('an environment missing from the spec is bad input naming the file, line and fix', () => {
     expect(
-      messages(() => planRollout({ application: 'hello-app', environment: 'qa' }, spec, CLI_ROLLOUT_NAMES)),
+      messages(() => planRollout({ application: 'hello-app', environment: 'qa' }, spec, ROLLOUT_NAMES)),
     ).toEqual([
-      `${FILE}:3: environment "qa" is not in the App spec (it has "staging", "production"). | Add "qa:" with its "cluster" under "environments:" in ${FILE}, or pass --env with one of staging, production.`,
+      `${FILE}:3: environment "qa" is not in the App spec (it has "staging", "production"). | Add "qa:" with its "cluster" under "environments:" in ${FILE}, or pass <environment> with one of staging, production.`,
     ]);
   });
 
   it('bad flags are listed together', () => {
     const errors = messages(() =>
-      planRollout({ application: 'Hello', environment: 'staging', timeout: 'soon' }, spec, CLI_ROLLOUT_NAMES),
+      planRollout({ application: 'Hello', environment: 'staging', timeout: 'soon' }, spec, ROLLOUT_NAMES),
     );
     expect(errors).toHaveLength(2);
-    expect(errors[0]).toContain('--app "Hello" is not a valid application name');
-    expect(errors[1]).toContain('--timeout "soon" is not a duration');
+    expect(errors[0]).toContain('<application> "Hello" is not a valid application name');
+    expect(errors[1]).toContain('<timeout> "soon" is not a duration');
   });
 
-  it('prepareRollout reads apps/<application>.yaml; a missing file is bad input unless --cluster is given', async () => {
+  it('prepareRollout reads apps/<application>.yaml; a missing file is bad input unless <cluster> is given', async () => {
     const dir = await mkdtemp(path.join(tmpdir(), 'spec-'));
     await mkdir(path.join(dir, 'apps'));
     await writeFile(path.join(dir, FILE), SPEC);
     const plan = await prepareRollout(
       { application: 'hello-app', environment: 'staging' },
-      CLI_ROLLOUT_NAMES,
+      ROLLOUT_NAMES,
       dir,
     );
     expect(plan.specFile).toBe(FILE);
     await expect(
-      prepareRollout({ application: 'other', environment: 'staging' }, CLI_ROLLOUT_NAMES, dir),
+      prepareRollout({ application: 'other', environment: 'staging' }, ROLLOUT_NAMES, dir),
     ).rejects.toThrow('The App spec apps/other.yaml does not exist');
     await expect(
-      prepareRollout(
-        { application: 'other', environment: 'staging', spec: 'nope.yaml' },
-        CLI_ROLLOUT_NAMES,
-        dir,
-      ),
+      prepareRollout({ application: 'other', environment: 'staging', spec: 'nope.yaml' }, ROLLOUT_NAMES, dir),
     ).rejects.toThrow('The App spec nope.yaml does not exist.');
     const bare = await prepareRollout(
       { application: 'other', environment: 'staging', cluster: 'c1' },
-      CLI_ROLLOUT_NAMES,
+      ROLLOUT_NAMES,
       dir,
     );
     expect(bare).toMatchObject({ specFile: undefined, cluster: 'c1', service: 'other', container: 'other' });
@@ -171,11 +163,7 @@ const MULTI = `environments:
 describe('App spec: several services and a release task', () => {
   it('parses services and release; the plan lists every service and the release step', () => {
     const spec = parseAppSpec(MULTI, FILE);
-    const plan = planRollout(
-      { application: 'hello-app', environment: 'production' },
-      spec,
-      CLI_ROLLOUT_NAMES,
-    );
+    const plan = planRollout({ application: 'hello-app', environment: 'production' }, spec, ROLLOUT_NAMES);
     expect(plan.services).toEqual([
       { name: 'web', service: 'hello-app-web', container: 'web' },
       { name: 'worker', service: 'hello-app-worker', container: 'worker' },
@@ -192,11 +180,7 @@ describe('App spec: several services and a release task', () => {
       'roll-back',
       'record',
     ]);
-    const staging = planRollout(
-      { application: 'hello-app', environment: 'staging' },
-      spec,
-      CLI_ROLLOUT_NAMES,
-    );
+    const staging = planRollout({ application: 'hello-app', environment: 'staging' }, spec, ROLLOUT_NAMES);
     expect(staging.services).toEqual([{ name: 'hello-app', service: 'hello-app', container: 'web' }]);
     expect(staging.release).toBeUndefined();
   });
@@ -213,7 +197,7 @@ describe('App spec: several services and a release task', () => {
     const plan = planRollout(
       { application: 'hello-app', environment: 'production' },
       parseAppSpec(text, FILE),
-      CLI_ROLLOUT_NAMES,
+      ROLLOUT_NAMES,
     );
     expect(plan.services).toEqual([{ name: 'api', service: 'api', container: 'api' }]);
     expect(plan.release).toEqual({ service: 'api', command: ['migrate'], timeoutMs: 600_000 });
@@ -283,18 +267,18 @@ describe('App spec: several services and a release task', () => {
     expect(page).toContain(`\`\`\`text\n${lines.join('\n')}\n\`\`\``);
   });
 
-  it('--service and --container override only a single-service environment', () => {
+  it('<service> and <container> override only a single-service environment', () => {
     const spec = parseAppSpec(MULTI, FILE);
     expect(
       messages(() =>
         planRollout(
           { application: 'hello-app', environment: 'production', service: 'x' },
           spec,
-          CLI_ROLLOUT_NAMES,
+          ROLLOUT_NAMES,
         ),
       ),
     ).toEqual([
-      '--service overrides the service of a single-service environment, and this one lists "services" (web, worker). | Drop --service: each entry of "services" in the App spec names its own service.',
+      '<service> overrides the service of a single-service environment, and this one lists "services" (web, worker). | Drop <service>: each entry of "services" in the App spec names its own service.',
     ]);
   });
 });

@@ -612,5 +612,7 @@ export class FakeContainerService implements ContainerService {
   }
 }
 
-// The CLI's and the Action's input names, as fixtures (the adapters' tests check them against their own).
+// Neutral input names for tests of the core's messages (`<application>`, ...): the adapters own the real ones.
 export * from './names.js';
+// The ports bundle over the fakes.
+export { fakePorts } from './ports.js';

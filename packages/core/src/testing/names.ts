@@ -1,135 +1,121 @@
 /**
- * The names the CLI and the Action give the inputs, as fixtures for the core's tests of its messages. The
- * adapters own the real ones (packages/cli/src/runtime/names.ts, packages/action/src/inputs.ts) and pass
- * them in; their tests check that these fixtures are equal to them.
+ * Neutral input names for the core's tests: every input is called `<key>` after its key (`<application>`,
+ * `<infraRepository>`), generated from the key lists below, so that a test shows that a message names the
+ * input as the adapter passed it, whatever the adapter. The core names no adapter's input: the adapters own
+ * their names (packages/cli/src/runtime/names.ts, packages/action/src/inputs.ts) and their tests check that
+ * those reach the core's messages (core-messages.test.ts in each).
  */
-import type { InputNames, RolloutInputNames } from '../inputs/inputs.js';
+import { InputErrors } from '../errors/errors.js';
+import type { InputKey, InputNames, RolloutInputNames, RolloutInputs } from '../inputs/inputs.js';
 import type { AdapterNames } from '../inputs/names.js';
+import type { OperationInputNames } from '../plan/operations.js';
 
-export const CLI_INPUT_NAMES: InputNames = {
-  application: '--app',
-  environment: '--env',
-  version: '--version',
-  context: '--context',
-  dockerfile: '--dockerfile',
-  builder: '--builder',
-  repository: '--repository',
-  parameter: '--parameter',
-  infraRepository: '--infra-repo',
-  infraWorkflow: '--infra-workflow',
-  infraRef: '--infra-ref',
-  wait: '--no-wait',
-  timeout: '--timeout',
-  buildArgs: '--build-arg',
-  target: '--target',
-  platform: '--platform',
-  cancelOnTimeout: '--cancel-on-timeout',
-  cancelOnInterrupt: '--no-cancel-on-interrupt',
-  cache: '--no-cache',
+/**
+ * Every key of a names type, once: `Record<K, true>` makes the compiler hold the list to the type (a key
+ * added to `DeployInputs`, `RolloutInputs`, `AdapterNames` or the operations' inputs fails `tsc -b` here).
+ */
+type Keys<K extends string> = Record<K, true>;
+
+const INPUT_KEYS: Keys<InputKey> = {
+  application: true,
+  environment: true,
+  version: true,
+  context: true,
+  dockerfile: true,
+  builder: true,
+  repository: true,
+  parameter: true,
+  infraRepository: true,
+  infraWorkflow: true,
+  infraRef: true,
+  wait: true,
+  timeout: true,
+  buildArgs: true,
+  target: true,
+  platform: true,
+  cancelOnTimeout: true,
+  cancelOnInterrupt: true,
+  cache: true,
 };
 
-export const ACTION_INPUT_NAMES: InputNames = {
-  application: 'application',
-  environment: 'environment',
-  version: 'version',
-  context: 'context',
-  dockerfile: 'dockerfile',
-  builder: 'builder',
-  repository: 'repository',
-  parameter: 'parameter',
-  infraRepository: 'infra-repository',
-  infraWorkflow: 'infra-workflow',
-  infraRef: 'infra-ref',
-  wait: 'wait',
-  timeout: 'timeout',
-  buildArgs: 'build-args',
-  target: 'target',
-  platform: 'platform',
-  cancelOnTimeout: 'cancel-on-timeout',
-  cancelOnInterrupt: 'cancel-on-interrupt',
-  cache: 'cache',
+const OPERATION_KEYS: Keys<Exclude<keyof OperationInputNames, InputKey> | 'force'> = {
+  environments: true,
+  from: true,
+  to: true,
+  limit: true,
+  waitForLock: true,
+  rollbackOnFailure: true,
+  redeployOnRollback: true,
+  force: true,
 };
 
-/** Names of the operation inputs in the CLI. `environment` is `--env` (promote: `--to`). */
-export const CLI_OPERATION_NAMES = {
-  environments: '--env',
-  from: '--from',
-  to: '--to',
-  limit: '--limit',
-  waitForLock: '--no-wait-for-lock',
-  rollbackOnFailure: '--rollback-on-failure',
-  redeployOnRollback: '--redeploy-on-rollback',
-} as const;
-
-/** Names of the operation inputs in the Action. */
-export const ACTION_OPERATION_NAMES = {
-  environments: 'environment',
-  from: 'from-environment',
-  to: 'to',
-  limit: 'limit',
-  waitForLock: 'wait-for-lock',
-  rollbackOnFailure: 'rollback-on-failure',
-  redeployOnRollback: 'redeploy-on-rollback',
-} as const;
-
-export const CLI_ROLLOUT_NAMES: RolloutInputNames = {
-  application: '--app',
-  environment: '--env',
-  spec: '--spec',
-  cluster: '--cluster',
-  service: '--service',
-  container: '--container',
-  timeout: '--timeout',
-  waitUntil: '--wait-until',
-  dryRun: '--dry-run',
+const ROLLOUT_KEYS: Keys<keyof RolloutInputs> = {
+  application: true,
+  environment: true,
+  spec: true,
+  cluster: true,
+  service: true,
+  container: true,
+  timeout: true,
+  waitUntil: true,
+  dryRun: true,
 };
 
-export const ACTION_ROLLOUT_NAMES: RolloutInputNames = {
-  application: 'application',
-  environment: 'environment',
-  spec: 'app-spec',
-  cluster: 'cluster',
-  service: 'service',
-  container: 'container',
-  timeout: 'timeout',
-  waitUntil: 'wait-until',
-  dryRun: 'dry-run',
+const ADAPTER_KEYS: Keys<keyof AdapterNames> = {
+  region: true,
+  profile: true,
+  repository: true,
+  parameter: true,
+  version: true,
+  builder: true,
+  cluster: true,
+  service: true,
+  container: true,
+  timeout: true,
+  cancelOnTimeout: true,
+  infraRepository: true,
+  infraWorkflow: true,
+  infraRef: true,
+  debug: true,
 };
 
-/** The settings the ports' and steps' fixes name, as the CLI calls them. */
-export const CLI_ADAPTER_NAMES: AdapterNames = {
-  region: '--region',
-  profile: '--profile',
-  repository: '--repository',
-  parameter: '--parameter',
-  version: '--version',
-  builder: '--builder',
-  cluster: '--cluster',
-  service: '--service',
-  container: '--container',
-  timeout: '--timeout',
-  cancelOnTimeout: '--cancel-on-timeout',
-  infraRepository: '--infra-repo',
-  infraWorkflow: '--infra-workflow',
-  infraRef: '--infra-ref',
-  debug: '--debug',
+/** `<key>` for every key of the list. */
+function neutral<K extends string>(keys: Keys<K>): Record<K, string> {
+  return Object.fromEntries(Object.keys(keys).map((key) => [key, `<${key}>`])) as Record<K, string>;
+}
+
+/** deploy's inputs (and the target's of every operation). */
+export const INPUT_NAMES: InputNames = neutral(INPUT_KEYS);
+
+/** rollback, promote, status, history and unlock: deploy's inputs and the operations' own (unlock's force). */
+export const OPERATION_NAMES: OperationInputNames & { force: string } = {
+  ...INPUT_NAMES,
+  ...neutral(OPERATION_KEYS),
 };
 
-/** The same, as the Action calls them: no region or profile input (AWS_REGION, AWS_PROFILE only). */
-export const ACTION_ADAPTER_NAMES: AdapterNames = {
+/** rollout, continue and abort. */
+export const ROLLOUT_NAMES: RolloutInputNames = neutral(ROLLOUT_KEYS);
+
+/** The settings the ports' and steps' fixes name, an adapter having a setting for each. */
+export const ADAPTER_NAMES: AdapterNames = neutral(ADAPTER_KEYS);
+
+/** The same, for an adapter with no region or profile setting (only AWS_REGION and AWS_PROFILE set them). */
+export const ADAPTER_NAMES_WITHOUT_AWS: AdapterNames = {
+  ...ADAPTER_NAMES,
   region: undefined,
   profile: undefined,
-  repository: 'repository',
-  parameter: 'parameter',
-  version: 'version',
-  builder: 'builder',
-  cluster: 'cluster',
-  service: 'service',
-  container: 'container',
-  timeout: 'timeout',
-  cancelOnTimeout: 'cancel-on-timeout',
-  infraRepository: 'infra-repository',
-  infraWorkflow: 'infra-workflow',
-  infraRef: 'infra-ref',
-  debug: 'ACTIONS_STEP_DEBUG=true',
 };
+
+/**
+ * The inputs named by the `InputErrors` that `parse` throws, in order: what an adapter's test compares with
+ * its own names. Fails when `parse` returns or throws anything else.
+ */
+export function inputsNamed(parse: () => unknown): string[] {
+  try {
+    parse();
+  } catch (error) {
+    if (error instanceof InputErrors) return error.errors.map((e) => e.input);
+    throw error;
+  }
+  throw new Error('expected InputErrors, and nothing was thrown');
+}

@@ -8,8 +8,8 @@ import { RecordingReporter } from '../ports/events.js';
 import { execute } from '../run/deploy.js';
 import type { ExecuteOptions } from '../run/ports.js';
 import { createFakes } from './fakes.js';
-import { CLI_INPUT_NAMES } from './names.js';
-import { fakePorts } from './ssm.js';
+import { INPUT_NAMES } from './names.js';
+import { fakePorts } from './ports.js';
 
 /** The version parameter of hello-app's staging. */
 export const PARAM = '/shared-hosting/hello-app/staging/version';
@@ -27,7 +27,7 @@ export function sourceInfo(overrides: Partial<SourceInfo> = {}): SourceInfo {
   };
 }
 
-/** The plan of `deploy --app hello-app --env staging --infra-repo acme/infra --version v2`, plus `extra` inputs. */
+/** The plan of deploying v2 of hello-app to staging (infra repository acme/infra), plus `extra` inputs. */
 function deployPlan(source: SourceInfo, extra: Record<string, string | boolean> = {}) {
   const inputs = {
     application: 'hello-app',
@@ -36,7 +36,7 @@ function deployPlan(source: SourceInfo, extra: Record<string, string | boolean> 
     version: 'v2',
     ...extra,
   };
-  return plan(parseDeployInputs(inputs, CLI_INPUT_NAMES, '/src'), source);
+  return plan(parseDeployInputs(inputs, INPUT_NAMES, '/src'), source);
 }
 
 interface DeployedOptions {
