@@ -5,35 +5,25 @@
 import {
   type AddEcsServiceOptions,
   type AwsPeers,
-  CRASH_LABEL,
   helloAppTaskDefinition,
-  pushTestImage,
-  startAwsPeers,
   writeRequests,
 } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAwsPorts, createContainerService } from '../aws/index.js';
 import { planRollout } from '../plan/rollout.js';
-import { silentReporter } from '../ports/events.js';
-import { type ContainerService, systemClock } from '../ports/ports.js';
+import type { ContainerService } from '../ports/ports.js';
 import { READ_ONLY_FIELDS } from '../steps/rollout/task-definition.js';
-import { ADAPTER_NAMES, ROLLOUT_NAMES } from '../testing/names.js';
+import { ROLLOUT_NAMES } from '../testing/names.js';
+import { type RolloutPeers, startRolloutPeers } from '../testing/rollout-peers.js';
 import { firstService, type RolloutPorts, rollout } from './rollout.js';
 
 let peers: AwsPeers;
 let ports: RolloutPorts;
 let containers: ContainerService;
-const digests: Record<string, string> = {};
-const fast = { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 5 };
+let digests: RolloutPeers['digests'];
 
 beforeAll(async () => {
-  peers = await startAwsPeers({ ecsTickMs: 20 });
-  peers.createRepository('hello-app');
-  for (const tag of ['v1', 'v2']) digests[tag] = await pushTestImage(peers.registry, 'hello-app', tag);
-  digests.v3 = await pushTestImage(peers.registry, 'hello-app', 'v3', { labels: { [CRASH_LABEL]: 'true' } });
-  const aws = await createAwsPorts({ names: ADAPTER_NAMES, env: peers.env, retry: fast });
-  containers = await createContainerService({ names: ADAPTER_NAMES, env: peers.env, retry: fast });
-  ports = { ...aws, containers, clock: systemClock, reporter: silentReporter };
+  // v3: every container crashes.
+  ({ peers, ports, containers, digests } = await startRolloutPeers('true'));
 });
 afterAll(async () => {
   await peers?.stop();
