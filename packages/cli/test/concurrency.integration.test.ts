@@ -65,14 +65,17 @@ afterAll(async () => {
 
 describe('deploys running at the same time', () => {
   it('--no-wait c0, then cb and, while it waits, c0 again: every report is true', async () => {
-    // c0's run stays in flight (queued 5 s) until cb waits for it, even on a loaded machine.
-    peers.github.scenario.nextRun({ queuedMs: 5000 });
+    // c0's run stays in flight (held in the queue) until cb waits for it and c0 again waits for cb's lock,
+    // however slow the machine.
+    peers.github.scenario.nextRun({ hold: true, queuedMs: 0 });
     const first = await start([...DEPLOY, '--version', 'c0', '--no-wait']).done;
     expect(first.code, first.stderr).toBe(0);
     const cb = start([...DEPLOY, '--version', 'cb']);
     // cb holds the lock and waits for the --no-wait deploy's run, which no lock covers any more.
     await vi.waitFor(() => expect(cb.err()).toContain('waiting for run'), { timeout: 10_000 });
     const again = start([...DEPLOY, '--version', 'c0']);
+    await vi.waitFor(() => expect(again.err()).toContain('waiting for the lock'), { timeout: 10_000 });
+    peers.github.scenario.release(Number(first.json['run-id']));
     const [b, c] = await Promise.all([cb.done, again.done]);
     expect(b.code, b.stderr).toBe(0);
     expect(c.code, c.stderr).toBe(0);
@@ -91,11 +94,11 @@ describe('deploys running at the same time', () => {
   }, 90_000);
 
   it('a slow --rollback-on-failure deploy racing a good one never undoes it', async () => {
-    // Someone's run is in flight: the good deploy (cb) takes the lock and waits for it, so the slow one
-    // reads the parameter (c0) in its preflight before cb is written.
-    peers.github.scenario.dispatchAs('colleague', {
+    // Someone's run is in flight (held in the queue): the good deploy (cb) takes the lock and waits for it,
+    // so the slow one reads the parameter (c0) in its preflight before cb is written; then the run ends.
+    const colleague = peers.github.scenario.dispatchAs('colleague', {
       inputs: { application: 'hello-app', environment: 'staging' },
-      plan: { queuedMs: 6000, simulate: true },
+      plan: { hold: true, queuedMs: 0, simulate: true },
     });
     peers.github.scenario.nextRun({}, { conclusion: 'failure', simulate: true });
     if (versions().at(-1)?.Value !== 'c0') peers.aws.aws.ssm.seed(PARAM, 'c0');
@@ -105,6 +108,7 @@ describe('deploys running at the same time', () => {
     await vi.waitFor(() => expect(slow.err()).toMatch(/✓ Preflight checks.*c0 → slow-1/), {
       timeout: 10_000,
     });
+    peers.github.scenario.release(colleague.id);
     const [g, s] = await Promise.all([good.done, slow.done]);
     expect(g.code, g.stderr).toBe(0);
     // The slow one built, then waited for the lock, wrote over cb, failed, and restored cb (read under

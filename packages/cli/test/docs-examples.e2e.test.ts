@@ -4,7 +4,8 @@
  * here is left out, and said: installing (npm, pnpm, alias), `git push`, and the environment the page tells a
  * reader to set, which the test servers' environment replaces. A command that fails, or a new line this test
  * cannot place, fails the test: the page cannot drift from the tool. The `hosting` lines of every other page run
- * as written too, each page against peers of its own (test "the hosting commands of the other pages").
+ * as written too, each page against peers of its own, beside the two tests above (test "the hosting commands of
+ * the other pages").
  * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
  */
 import { execFileSync } from 'node:child_process';
@@ -12,12 +13,11 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from '
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appCheckout } from './kit/app.js';
-import { requireBuiltBin, runProcess } from './kit/bin.js';
+import { BIN as bin, requireBuiltBin, runProcess } from './kit/bin.js';
 import { type Peers, type PeersOptions, startPeers } from './kit/peers.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const pageFile = path.join(repoRoot, 'docs/getting-started.md');
-const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
 
 /** Lines a reader types that this machine does not run, each with the reason. */
 const NOT_RUN: [RegExp, string][] = [
@@ -29,6 +29,8 @@ const NOT_RUN: [RegExp, string][] = [
 
 let work: string;
 let peers: Peers;
+/** The other pages' commands, started with the file (their peers are their own): test "the hosting commands…". */
+let otherPages: Promise<{ ran: number; failed: string[] }>;
 
 /** The ```bash (and ```sh) blocks of the page, line by line, with the section each is under. */
 function bashLines(markdown: string): { section: string; line: string }[] {
@@ -46,9 +48,8 @@ function git(cwd: string, ...args: string[]) {
   execFileSync('git', ['-c', 'user.email=d@example.com', '-c', 'user.name=d', ...args], { cwd });
 }
 
-/** A directory on PATH with `hosting` (the built CLI) and a `git` that signs commits as a test user. */
-function tools(): string {
-  const dir = path.join(work, 'bin');
+/** A directory on PATH with `hosting` (the built CLI). */
+function tools(dir = path.join(work, 'bin')): string {
   mkdirSync(dir, { recursive: true });
   writeFileSync(path.join(dir, 'hosting'), `#!/bin/sh\nexec "${process.execPath}" "${bin}" "$@"\n`);
   chmodSync(path.join(dir, 'hosting'), 0o755);
@@ -92,6 +93,9 @@ beforeAll(async () => {
   requireBuiltBin();
   peers = await startDocsPeers({ github: { owner: 'acme', repo: 'infra' } });
   work = peers.work;
+  // They run beside the getting-started page and the --help examples (which share this file's peers).
+  otherPages = runOtherPages();
+  otherPages.catch(() => {}); // awaited by its test
 }, 60_000);
 
 /**
@@ -116,6 +120,7 @@ async function startDocsPeers(options: Pick<PeersOptions, 'github'>): Promise<Pe
 }
 
 afterAll(async () => {
+  await Promise.allSettled([otherPages]);
   await peers?.stop();
 });
 
@@ -167,42 +172,49 @@ function docPages(dir = path.join(repoRoot, 'docs')): string[] {
   });
 }
 
-describe('the hosting commands of the other pages', () => {
-  // getting-started.md runs in full above. Each other page runs its `hosting` lines as written, in order, in
-  // fresh repositories, against a GitHub peer serving the infrastructure repository the page names
-  // (--infra-repo: acme/infra, owner/infra, my-org/shared-hosting-infra): each must succeed, or end with the
-  // exit code its comment says.
-  it('run as written, each succeeding (or exiting as its comment says)', async () => {
-    const pages = docPages().filter((page) => page !== path.relative(repoRoot, pageFile));
-    const failed: string[] = [];
-    const binDir = tools();
-    let ran = 0;
-    for (const [index, page] of pages.entries()) {
-      const lines = bashLines(readFileSync(path.join(repoRoot, page), 'utf8')).filter((l) =>
-        l.line.startsWith('hosting '),
-      );
-      if (lines.length === 0) continue;
-      const named = lines.map((l) => /--infra-repo (\S+)\/(\S+)/.exec(l.line)).find(Boolean);
-      // Peers of the page's own: one page's deployments are not another's history.
-      const pagePeers = await startDocsPeers({
-        github: { owner: named?.[1] ?? 'acme', repo: named?.[2] ?? 'infra' },
-      });
-      try {
-        // Fresh repositories per page: an `init` of one page does not make another's refuse to overwrite.
-        const { app, infra } = repositories(path.join(work, `page-${index}`));
-        for (const { line } of lines) {
-          const cwd = /^hosting (rollout|init --infra)/.test(line) ? infra : app;
-          const result = await sh(line, cwd, binDir, pagePeers);
-          ran++;
-          // A line may say the exit code it ends with: `# exit 3 until ...`.
-          const expected = Number(/#\s*exit (\d+)/.exec(line)?.[1] ?? 0);
-          if (result.code !== expected)
-            failed.push(`${page}: "${line}" exited ${result.code}, not ${expected}:\n${result.out}`);
-        }
-      } finally {
-        await pagePeers.stop();
+/**
+ * getting-started.md runs in full above. Each other page runs its `hosting` lines as written, in order, in fresh
+ * repositories, against a GitHub peer serving the infrastructure repository the page names (--infra-repo:
+ * acme/infra, owner/infra, my-org/shared-hosting-infra): each must succeed, or end with the exit code its
+ * comment says. The lines run and the failures.
+ */
+async function runOtherPages(): Promise<{ ran: number; failed: string[] }> {
+  const pages = docPages().filter((page) => page !== path.relative(repoRoot, pageFile));
+  const failed: string[] = [];
+  const binDir = tools(path.join(work, 'pages-bin'));
+  let ran = 0;
+  for (const [index, page] of pages.entries()) {
+    const lines = bashLines(readFileSync(path.join(repoRoot, page), 'utf8')).filter((l) =>
+      l.line.startsWith('hosting '),
+    );
+    if (lines.length === 0) continue;
+    const named = lines.map((l) => /--infra-repo (\S+)\/(\S+)/.exec(l.line)).find(Boolean);
+    // Peers of the page's own: one page's deployments are not another's history.
+    const pagePeers = await startDocsPeers({
+      github: { owner: named?.[1] ?? 'acme', repo: named?.[2] ?? 'infra' },
+    });
+    try {
+      // Fresh repositories per page: an `init` of one page does not make another's refuse to overwrite.
+      const { app, infra } = repositories(path.join(work, `page-${index}`));
+      for (const { line } of lines) {
+        const cwd = /^hosting (rollout|init --infra)/.test(line) ? infra : app;
+        const result = await sh(line, cwd, binDir, pagePeers);
+        ran++;
+        // A line may say the exit code it ends with: `# exit 3 until ...`.
+        const expected = Number(/#\s*exit (\d+)/.exec(line)?.[1] ?? 0);
+        if (result.code !== expected)
+          failed.push(`${page}: "${line}" exited ${result.code}, not ${expected}:\n${result.out}`);
       }
+    } finally {
+      await pagePeers.stop();
     }
+  }
+  return { ran, failed };
+}
+
+describe('the hosting commands of the other pages', () => {
+  it('run as written, each succeeding (or exiting as its comment says)', async () => {
+    const { ran, failed } = await otherPages;
     expect(ran).toBeGreaterThanOrEqual(8);
     expect(failed).toEqual([]);
   }, 180_000);

@@ -17,10 +17,17 @@ let peers: Peers;
 let app: string;
 let digests: Record<string, string> = {};
 
-const hosting = (args: string[], extra: Env = {}) =>
-  startInProcess(args, { cwd: app, env: peers.env({ USER: 'integration', ...extra }) }).done;
+const start = (args: string[], extra: Env = {}) =>
+  startInProcess(args, { cwd: app, env: peers.env({ USER: 'integration', ...extra }) });
+const hosting = (args: string[], extra: Env = {}) => start(args, extra).done;
 /** `hosting deploy` of hello-app to `env` with `flags`, in process. */
 const deploy = (env: string, ...flags: string[]) => hosting(deployArgs('hello-app', env, ...flags));
+/** A colleague's deploy of staging: its run is held in the queue until `scenario.release(id)`. */
+const colleagueRun = () =>
+  peers.github.scenario.dispatchAs('colleague', {
+    inputs: { application: 'hello-app', environment: 'staging' },
+    plan: { hold: true, queuedMs: 0 },
+  });
 const tags = (repository: string) => registryTags(peers.aws, repository);
 /** `hosting promote` of hello-app from staging to production with `flags`. */
 const promoteArgs = (...flags: string[]) => [
@@ -238,26 +245,28 @@ describe('day-2 operations against the peers', () => {
   }, 120_000);
 
   it('a second deploy waits for the first one’s run, then deploys', async () => {
-    const other = peers.github.scenario.dispatchAs('colleague', {
-      inputs: { application: 'hello-app', environment: 'staging' },
-      plan: { queuedMs: 1500 },
+    const other = colleagueRun();
+    const ours = start(deployArgs('hello-app', 'staging', '--version', 'v4'));
+    await vi.waitFor(() => expect(ours.stdout()).toContain(`waiting for run ${other.id}`), {
+      timeout: 20_000,
     });
-    const r = await deploy('staging', '--version', 'v4');
+    peers.github.scenario.release(other.id);
+    const r = await ours.done;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`✓ Wait for running deployment`);
     expect(r.stdout).toContain(peers.github.infra.runUrl(other.id));
-    const ours = peers.github.infra.runs().at(-1);
-    expect(ours?.id).not.toBe(other.id);
+    const ourRun = peers.github.infra.runs().at(-1);
+    expect(ourRun?.id).not.toBe(other.id);
     const otherDone = peers.github.infra.state(other.id);
     expect(otherDone?.status).toBe('completed');
-    expect(ours?.createdAt).toBeGreaterThanOrEqual(otherDone?.updatedAt ?? Number.POSITIVE_INFINITY);
+    expect(ourRun?.createdAt).toBeGreaterThanOrEqual(otherDone?.updatedAt ?? Number.POSITIVE_INFINITY);
     // The parameter changed only once the other run was over.
     expect((await getParameter(STAGING))?.value).toBe('v4');
   });
 
   it('two deploys at once: the second waits for the lock of the first (held until its run ends), then deploys', async () => {
-    // The first one's run takes a few seconds, so the second one finds it in progress.
-    peers.github.scenario.nextRun({ queuedMs: 3000 });
+    // The first one's run is held in the queue until the second one waits for its lock.
+    peers.github.scenario.nextRun({ hold: true, queuedMs: 0 });
     const dispatches = peers.github.stats.dispatches.length;
     const first = deploy('staging', '--version', 'v3');
     await vi.waitFor(() => expect(peers.github.stats.dispatches.length).toBeGreaterThan(dispatches), {
@@ -265,7 +274,10 @@ describe('day-2 operations against the peers', () => {
       interval: 20,
     });
     const firstRun = peers.github.infra.runs().at(-1);
-    const second = await deploy('staging', '--version', 'v4');
+    const waiting = start(deployArgs('hello-app', 'staging', '--version', 'v4'));
+    await vi.waitFor(() => expect(waiting.stdout()).toContain('waiting for the lock'), { timeout: 20_000 });
+    peers.github.scenario.release(firstRun?.id ?? 0);
+    const second = await waiting.done;
     const done = await first;
     expect(done.code, done.stderr).toBe(0);
     expect(second.code, second.stderr).toBe(0);
@@ -279,10 +291,7 @@ describe('day-2 operations against the peers', () => {
   });
 
   it('with --no-wait-for-lock a deploy refuses, naming the run in progress', async () => {
-    const other = peers.github.scenario.dispatchAs('colleague', {
-      inputs: { application: 'hello-app', environment: 'staging' },
-      plan: { queuedMs: 3000 },
-    });
+    const other = colleagueRun(); // never released: it stays in the queue
     const r = await json(deployArgs('hello-app', 'staging', '--version', 'v3', '--no-wait-for-lock'));
     expect(r.code).toBe(3);
     expect(r.json.error.code).toBe('DEPLOYMENT_IN_PROGRESS');

@@ -11,7 +11,7 @@ interface InProcessExit {
   stderr: string;
 }
 
-/** Start `hosting <args>` in process: `done` once it ended, `stderr()` so far (the progress, with --json). */
+/** Start `hosting <args>` in process: `done` once it ended; `stdout()` and `stderr()` so far (the progress). */
 export function startInProcess(args: string[], options: { cwd: string; env: Env }) {
   const out: string[] = [];
   const err: string[] = [];
@@ -27,5 +27,5 @@ export function startInProcess(args: string[], options: { cwd: string; env: Env 
     stdout: out.join(''),
     stderr: err.join(''),
   }));
-  return { done, stderr: () => err.join('') };
+  return { done, stdout: () => out.join(''), stderr: () => err.join('') };
 }
