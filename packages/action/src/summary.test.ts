@@ -5,7 +5,7 @@ import {
   parseDeployInputs,
   type ReleaseResult,
 } from '@shared-hosting/core';
-import { createFakes } from '@shared-hosting/core/testing';
+import { createFakes, fakePorts } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { fakeCore } from '../test/fake-core.js';
 import { ACTION_INPUT_NAMES } from './inputs.js';
@@ -35,18 +35,7 @@ async function deploy(configure?: (f: ReturnType<typeof createFakes>) => void) {
   configure?.(fakes);
   const core = fakeCore();
   const reporter = new ActionReporter(core, { owner: 'acme', repo: 'infra' });
-  const result = await execute(
-    planFor(),
-    {
-      builder: async () => fakes.builder,
-      registry: fakes.registry,
-      parameters: fakes.parameters,
-      workflows: fakes.workflows,
-      clock: fakes.clock,
-      reporter,
-    },
-    {},
-  );
+  const result = await execute(planFor(), fakePorts(fakes, reporter), {});
   return { result, core };
 }
 

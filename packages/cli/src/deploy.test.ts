@@ -2,8 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Ports } from '@shared-hosting/core';
-import { createFakes } from '@shared-hosting/core/testing';
+import { createFakes, fakePorts } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { runDeploy } from './commands/deploy/run.js';
 import { run } from './program.js';
@@ -33,15 +32,7 @@ function fakeFactory() {
   let created = 0;
   const factory: PortsFactory = async ({ reporter }) => {
     created++;
-    const ports: Ports = {
-      builder: async () => fakes.builder,
-      registry: fakes.registry,
-      parameters: fakes.parameters,
-      workflows: fakes.workflows,
-      clock: fakes.clock,
-      reporter,
-    };
-    return ports;
+    return fakePorts(fakes, reporter);
   };
   return { fakes, factory, created: () => created };
 }

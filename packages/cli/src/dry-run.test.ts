@@ -5,8 +5,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Ports, RolloutPorts } from '@shared-hosting/core';
-import { createFakes } from '@shared-hosting/core/testing';
+import type { RolloutPorts } from '@shared-hosting/core';
+import { createFakes, fakePorts } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { runDeploy } from './commands/deploy/run.js';
 import { runPromote } from './commands/promote/run.js';
@@ -33,15 +33,7 @@ function gitRepo(): string {
 async function world(options: { repository?: boolean } = {}) {
   const fakes = createFakes();
   if (options.repository !== false) fakes.registry.repositories.add('hello-app');
-  const factory: PortsFactory = async ({ reporter }) =>
-    ({
-      builder: async () => fakes.builder,
-      registry: fakes.registry,
-      parameters: fakes.parameters,
-      workflows: fakes.workflows,
-      clock: fakes.clock,
-      reporter,
-    }) satisfies Ports;
+  const factory: PortsFactory = async ({ reporter }) => fakePorts(fakes, reporter);
   return { fakes, factory };
 }
 

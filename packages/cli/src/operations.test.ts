@@ -1,9 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Ports } from '@shared-hosting/core';
 import { formatProvenance, parseProvenance, RESULT_FIELDS } from '@shared-hosting/core';
-import { createFakes } from '@shared-hosting/core/testing';
+import { createFakes, fakePorts } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { runDeploy } from './commands/deploy/run.js';
 import { runHistory } from './commands/history/run.js';
@@ -46,20 +45,13 @@ async function world() {
     );
   };
   let builderAsked = 0;
-  const factory: PortsFactory = async ({ reporter }) => {
-    const ports: Ports = {
-      builder: async () => {
-        builderAsked++;
-        return fakes.builder;
-      },
-      registry: fakes.registry,
-      parameters: fakes.parameters,
-      workflows: fakes.workflows,
-      clock: fakes.clock,
-      reporter,
-    };
-    return ports;
-  };
+  const factory: PortsFactory = async ({ reporter }) => ({
+    ...fakePorts(fakes, reporter),
+    builder: async () => {
+      builderAsked++;
+      return fakes.builder;
+    },
+  });
   return { fakes, factory, deployed, builderAsked: () => builderAsked };
 }
 

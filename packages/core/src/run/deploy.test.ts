@@ -6,6 +6,7 @@ import { type DeployPlan, plan } from '../plan/deploy.js';
 import { RecordingReporter } from '../ports/events.js';
 import { createFakes } from '../testing/fakes.js';
 import { INPUT_NAMES } from '../testing/names.js';
+import { fakePorts } from '../testing/ports.js';
 import { execute } from './deploy.js';
 import { toOutputs } from './result.js';
 
@@ -31,14 +32,7 @@ function setup() {
   const fakes = createFakes();
   fakes.registry.repositories.add('hello-app');
   const reporter = new RecordingReporter();
-  const ports = {
-    builder: async () => fakes.builder,
-    registry: fakes.registry,
-    parameters: fakes.parameters,
-    workflows: fakes.workflows,
-    clock: fakes.clock,
-    reporter,
-  };
+  const ports = fakePorts(fakes, reporter);
   return { ...fakes, reporter, ports, secrets: reporter.secrets };
 }
 

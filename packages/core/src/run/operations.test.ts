@@ -3,7 +3,6 @@ import { formatProvenance, parseProvenance } from '../domain/provenance.js';
 import type { InputErrors } from '../errors/errors.js';
 import {
   history,
-  type OperationPorts,
   planHistory,
   planStatus,
   preparePromote,
@@ -17,7 +16,7 @@ import { RecordingReporter } from '../ports/events.js';
 import type { ImageInfo, RunSummary } from '../ports/ports.js';
 import { createFakes } from '../testing/fakes.js';
 import { OPERATION_NAMES } from '../testing/names.js';
-import { asSsm } from '../testing/ssm.js';
+import { fakePorts } from '../testing/ports.js';
 
 const names = OPERATION_NAMES;
 const context = {
@@ -30,13 +29,7 @@ function setup() {
   const fakes = createFakes();
   fakes.registry.repositories.add('hello-app');
   const reporter = new RecordingReporter();
-  const ports: OperationPorts = {
-    registry: fakes.registry,
-    parameters: asSsm(fakes.parameters),
-    workflows: fakes.workflows,
-    clock: fakes.clock,
-    reporter,
-  };
+  const { builder: _builder, ...ports } = fakePorts(fakes, reporter);
   /** What `hosting deploy` leaves behind: an image and the parameter with provenance. */
   const deployed = async (env: string, version: string, push = true) => {
     const image = push ? fakes.registry.addImage('hello-app', version) : undefined;

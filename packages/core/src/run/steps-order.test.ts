@@ -9,7 +9,7 @@ import { RecordingReporter } from '../ports/events.js';
 import { preparePromote, prepareRollback } from '../prepare/operations.js';
 import { createFakes } from '../testing/fakes.js';
 import { OPERATION_NAMES } from '../testing/names.js';
-import { fakePorts } from '../testing/ssm.js';
+import { fakePorts } from '../testing/ports.js';
 import { execute } from './deploy.js';
 import { history } from './history.js';
 import { promote } from './promote.js';

@@ -614,3 +614,5 @@ export class FakeContainerService implements ContainerService {
 
 // Neutral input names for tests of the core's messages (`<application>`, ...): the adapters own the real ones.
 export * from './names.js';
+// The ports bundle over the fakes.
+export { fakePorts } from './ports.js';

@@ -9,7 +9,7 @@ import { execute } from '../run/deploy.js';
 import type { ExecuteOptions } from '../run/ports.js';
 import { createFakes } from './fakes.js';
 import { INPUT_NAMES } from './names.js';
-import { fakePorts } from './ssm.js';
+import { fakePorts } from './ports.js';
 
 /** The version parameter of hello-app's staging. */
 export const PARAM = '/shared-hosting/hello-app/staging/version';
