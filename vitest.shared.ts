@@ -70,10 +70,11 @@ function testWorkers(name: string, env = process.env): number {
  * vitest would start the largest files first. Paths from the package's folder.
  */
 const LONG_WAITS = [
-  'test/reliability.e2e.test.ts', // the real 60 s lease after kill -9, AWS and GitHub request deadlines
+  'test/reliability-deadlines.e2e.test.ts', // the 60 s AWS and GitHub deadlines and the 60 s lease, at once
   'test/reliability-kills.e2e.test.ts', // kill -9 at each step: one real 60 s lease for the set
   'test/transcripts.e2e.test.ts', // the docs' story, in order, each run watched by the CLI's 1 s polls
   'test/operations.integration.test.ts', // the CLI's 1 s GitHub polls and 2 s lock polls
+  'test/reliability.e2e.test.ts', // faults and hostile inputs: one deploy after another
   'test/docs-examples.e2e.test.ts',
   'test/github-app.e2e.test.ts', // a run outliving three 5 s tokens
   'test/site.e2e.test.ts', // Chromium over every page

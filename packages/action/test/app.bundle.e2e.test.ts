@@ -6,15 +6,7 @@
 import { pushTestImage, type TestApp } from '@shared-hosting/testkit';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { APP_TOKENS_DONE, APP_TOKENS_STATE, RUN_STATE } from '../src/state.js';
-import {
-  jobEnv,
-  NODE_RUNTIMES,
-  type RunOptions,
-  type RunResult,
-  runBundle,
-  runnerFiles,
-  usePeers,
-} from './runner.js';
+import { jobEnv, NODE_RUNTIMES, type RunOptions, type RunResult, runStep, usePeers } from './runner.js';
 
 const REVOKE = 'apps/revoke-installation-access-token';
 
@@ -45,11 +37,9 @@ async function deploy(onSpawn?: RunOptions['onSpawn']): Promise<RunResult> {
   const sha = counter.toString(16).padStart(40, 'b');
   await pushTestImage(peers.aws.registry, 'hello-app', sha, { content: sha });
   const inputs = { ...INPUTS, 'github-app-id': String(app.id), 'github-app-private-key': app.privateKey };
-  return runBundle({
+  return runStep(peers, {
     node,
     entry: 'index.js',
-    files: await runnerFiles(),
-    workspace: peers.workspace,
     inputs,
     env: jobEnv(peers, sha),
     ...(onSpawn ? { onSpawn } : {}),
@@ -113,11 +103,9 @@ describe('dist with a GitHub App', () => {
       (t) => left.includes(t.token) && t.revokedAt === undefined,
     );
     expect(live.length).toBeGreaterThan(0);
-    const post = await runBundle({
+    const post = await runStep(peers, {
       node,
       entry: 'post.js',
-      files: await runnerFiles(),
-      workspace: peers.workspace,
       inputs: { 'github-app-id': String(app.id), 'github-app-private-key': app.privateKey },
       env: { GITHUB_API_URL: peers.github.url, AWS_REGION: 'eu-west-1' },
       state: {

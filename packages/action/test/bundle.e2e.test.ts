@@ -12,8 +12,8 @@ import {
   NODE_RUNTIMES,
   type RunOptions,
   type RunResult,
-  runBundle,
   runnerFiles,
+  runStep,
   usePeers,
 } from './runner.js';
 
@@ -48,11 +48,8 @@ async function deploy(
   overrides: Partial<RunOptions> & { inputs?: Record<string, string> } = {},
 ): Promise<RunResult & { sha: string }> {
   const sha = nextSha();
-  const files = await runnerFiles();
-  const result = await runBundle({
+  const result = await runStep(peers, {
     entry: 'index.js',
-    files,
-    workspace: peers.workspace,
     ...overrides,
     inputs: { ...INPUTS, 'github-token': peers.github.token, ...overrides.inputs },
     env: { ...jobEnv(peers, sha), ...overrides.env },
@@ -255,12 +252,9 @@ describe(`on ${NODE_24.name}`, () => {
     });
 
     it('fails on a missing required input even with nothing else set, and masks the token first', async () => {
-      const files = await runnerFiles();
-      const r = await runBundle({
+      const r = await runStep(peers, {
         node: runtime.path,
         entry: 'index.js',
-        files,
-        workspace: peers.workspace,
         inputs: { 'github-token': 'ghs_secret' },
       });
       expect(r.status).toBe(1);
@@ -321,11 +315,9 @@ describe(`on ${NODE_24.name}`, () => {
         expires: new Date(Date.now() + 60_000).toISOString(),
       });
       peers.aws.aws.ssm.handle('PutParameter', { Name: lock, Value: value, Type: 'String' }, caller);
-      const post = await runBundle({
+      const post = await runStep(peers, {
         node: runtime.path,
         entry: 'post.js',
-        files: await runnerFiles(),
-        workspace: peers.workspace,
         env: { ...jobEnv(peers, nextSha()) },
         state: { [LOCK_STATE]: JSON.stringify({ name: lock, id: 'the-killed-main-step' }) },
       });
@@ -342,14 +334,7 @@ describe(`on ${NODE_24.name}`, () => {
     it('does nothing when no run is waiting (no state, or the wait ended)', async () => {
       const before = peers.github.stats.requests;
       for (const state of [{}, { [RUN_STATE]: '' }, { [RUN_STATE]: RUN_STATE_DONE }]) {
-        const files = await runnerFiles();
-        const r = await runBundle({
-          node: runtime.path,
-          entry: 'post.js',
-          files,
-          workspace: peers.workspace,
-          state,
-        });
+        const r = await runStep(peers, { node: runtime.path, entry: 'post.js', state });
         expect(r.status).toBe(0);
         expect(r.stdout).toBe('');
         expect(r.loaded).toEqual(['post.js']);
@@ -396,11 +381,9 @@ describe(`on ${NODE_24.name}`, () => {
       };
       expect(JSON.parse(held.Parameter?.Value ?? '{}').id).toBe(savedLock.id);
 
-      const post = await runBundle({
+      const post = await runStep(peers, {
         node: runtime.path,
         entry: 'post.js',
-        files: await runnerFiles(),
-        workspace: peers.workspace,
         inputs: { 'github-token': peers.github.token },
         env: { ...jobEnv(peers, main.sha) },
         state: { [RUN_STATE]: saved ?? '', [LOCK_STATE]: main.state[LOCK_STATE] ?? '' },

@@ -214,6 +214,14 @@ function distFiles(file: string): string[] {
     .map((loaded) => path.basename(loaded));
 }
 
+/** Run a step of the committed bundle in the peers' workspace, with runner files of its own unless given. */
+export async function runStep(
+  peers: Peers,
+  options: Omit<RunOptions, 'files' | 'workspace'> & { files?: RunnerFiles },
+): Promise<RunResult> {
+  return runBundle({ ...options, files: options.files ?? (await runnerFiles()), workspace: peers.workspace });
+}
+
 /** Spawn the committed bundle (asynchronously: the peers run in this process). */
 export function runBundle(options: RunOptions): Promise<RunResult> {
   const env: Record<string, string> = {

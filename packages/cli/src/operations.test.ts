@@ -1,8 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { formatProvenance, parseProvenance, RESULT_FIELDS } from '@shared-hosting/core';
-import { createFakes, fakePorts } from '@shared-hosting/core/testing';
+import { parseProvenance, RESULT_FIELDS } from '@shared-hosting/core';
+import { createFakes, deployed as deployedVersion, fakePorts } from '@shared-hosting/core/testing';
 import { describe, expect, it } from 'vitest';
 import { runDeploy } from './commands/deploy/run.js';
 import { runHistory } from './commands/history/run.js';
@@ -29,21 +29,15 @@ const param = (env: string) => `/shared-hosting/hello-app/${env}/version`;
 async function world() {
   const fakes = createFakes();
   fakes.registry.repositories.add('hello-app');
-  const deployed = async (env: string, version: string, push = true) => {
-    const image = push ? fakes.registry.addImage('hello-app', version) : undefined;
-    await fakes.parameters.put(
-      param(env),
-      version,
-      formatProvenance({
-        action: 'deploy',
-        version,
-        commit: `${version}`.padEnd(40, '0'),
-        digest: image?.digest ?? 'sha256:0000',
+  const deployed = (env: string, version: string, push = true) =>
+    deployedVersion(fakes, env, version, {
+      push,
+      provenance: {
+        commit: version.padEnd(40, '0'),
         actor: 'alice@example.com',
         run: 'https://github.test/acme/hello-app/actions/runs/5',
-      }),
-    );
-  };
+      },
+    });
   let builderAsked = 0;
   const factory: PortsFactory = async ({ reporter }) => ({
     ...fakePorts(fakes, reporter),

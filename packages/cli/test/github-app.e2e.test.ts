@@ -5,65 +5,34 @@
  * repository only with only actions: write and contents: read, and every one is revoked at the end, also
  * after Ctrl-C. Every request sends REST API 2026-03-10. The private key appears in no output.
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  type AwsPeers,
-  type GitHubPeer,
-  pushTestImage,
-  startAwsPeers,
-  startGitHubPeer,
-  type TestApp,
-} from '@shared-hosting/testkit';
+import type { TestApp } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type InfraSide, infraSide } from './infra-side.js';
+import { infraSide } from './infra-side.js';
+import { appCheckout, deployArgs, param, pushImages } from './kit/app.js';
+import { type Exit, requireBuiltBin, runBin } from './kit/bin.js';
+import { type Env, INFRA_REPO, type Peers, startPeers } from './kit/peers.js';
 
 const REVOKE = 'apps/revoke-installation-access-token';
+const DEPLOY = deployArgs('hello-app', 'staging');
 
-const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
-const PARAM = '/shared-hosting/hello-app/staging/version';
-const DEPLOY = ['deploy', '--app', 'hello-app', '--env', 'staging', '--infra-repo', 'acme/infra'];
-
-let aws: AwsPeers;
-let github: GitHubPeer;
-let infra: InfraSide;
+let peers: Peers;
 let app: TestApp;
-let work: string;
+let cwd: string;
 
-interface Exit {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Spawn the bin; `interrupt` sends SIGINT once the infra run is dispatched. */
-function hosting(args: string[], env: Record<string, string>, interrupt = false): Promise<Exit> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: work,
-      env: { PATH: process.env.PATH ?? '', HOME: work, ...aws.env, GITHUB_API_URL: github.url, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    let sent = false;
-    const watch = () => {
-      if (interrupt && !sent && `${stdout}${stderr}`.includes('infra run: ')) {
-        sent = true;
-        setTimeout(() => child.kill('SIGINT'), 1500);
-      }
-    };
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      watch();
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-      watch();
-    });
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+/** The bin with a GitHub App's environment instead of a token; `interrupt`: SIGINT 1.5 s after the dispatch. */
+function hosting(args: string[], env: Env, interrupt = false): Promise<Exit> {
+  let sent = false;
+  const { GITHUB_TOKEN: _token, ...peerEnv } = peers.env();
+  return runBin(args, {
+    cwd,
+    env: { ...peerEnv, ...env },
+    onOutput: ({ stdout, stderr }, child) => {
+      if (!interrupt || sent || !`${stdout}${stderr}`.includes('infra run: ')) return;
+      sent = true;
+      setTimeout(() => child.kill('SIGINT'), 1500);
+    },
   });
 }
 
@@ -77,47 +46,44 @@ function expectNoKey(r: Exit): void {
   expect(text).not.toContain('PRIVATE KEY');
   for (const line of app.privateKey.split('\n').filter((l) => l.length > 20))
     expect(text).not.toContain(line);
-  for (const t of github.stats.appTokens) expect(text).not.toContain(t.token);
+  for (const t of peers.github.stats.appTokens) expect(text).not.toContain(t.token);
 }
 
 function expectLeastTokensAllRevoked(): void {
-  expect(github.stats.appTokens.length).toBeGreaterThan(0);
-  for (const t of github.stats.appTokens) {
-    expect(t.repositories).toEqual(['acme/infra']);
+  expect(peers.github.stats.appTokens.length).toBeGreaterThan(0);
+  for (const t of peers.github.stats.appTokens) {
+    expect(t.repositories).toEqual([INFRA_REPO]);
     expect(t.permissions).toEqual({ actions: 'write', contents: 'read', metadata: 'read' });
     expect(t.revokedAt, `token issued at ${t.issuedAt} revoked`).toBeDefined();
   }
   // No request of the operation failed authentication (a revocation racing an expiry would not be one).
-  const refused = github.stats.log.filter((l) => l.status === 401 && l.operationId !== REVOKE);
+  const refused = peers.github.stats.log.filter((l) => l.status === 401 && l.operationId !== REVOKE);
   expect(refused).toEqual([]);
 }
 
 beforeAll(async () => {
-  work = mkdtempSync(path.join(tmpdir(), 'hosting-app-'));
-  mkdirSync(path.join(work, 'home'));
-  writeFileSync(path.join(work, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
-  writeFileSync(path.join(work, 'hello.txt'), 'hello\n');
-  aws = await startAwsPeers();
-  infra = infraSide(aws, PARAM);
-  github = await startGitHubPeer({
-    owner: 'acme',
-    repo: 'infra',
-    // The infra run lasts over three token lifetimes (5 s) before it rolls out.
-    executor: async (run, io) => {
-      await io.step('Wait for approval', ({ signal }) => sleep(16_000, signal));
-      await infra.executor(run, io);
+  requireBuiltBin();
+  peers = await startPeers({
+    github: (aws) => {
+      const infra = infraSide(aws, param('hello-app', 'staging'));
+      return {
+        // The infra run lasts over three token lifetimes (5 s) before it rolls out.
+        executor: async (run, io) => {
+          await io.step('Wait for approval', ({ signal }) => sleep(16_000, signal));
+          await infra.executor(run, io);
+        },
+      };
     },
   });
-  app = github.scenario.addApp({ tokenLifetimeSeconds: 5 });
-  aws.createRepository('hello-app');
-  for (const version of ['v1', 'v2'])
-    await pushTestImage(aws.registry, 'hello-app', version, { content: version });
+  app = peers.github.scenario.addApp({ tokenLifetimeSeconds: 5 });
+  cwd = path.join(peers.work, 'app');
+  appCheckout(cwd);
+  peers.aws.createRepository('hello-app');
+  await pushImages(peers.aws, 'hello-app', ['v1', 'v2']);
 }, 60_000);
 
 afterAll(async () => {
-  await github?.stop();
-  await aws?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await peers?.stop();
 });
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -135,10 +101,12 @@ describe('hosting with a GitHub App (built bin)', () => {
     const r = await hosting([...DEPLOY, '--version', 'v1'], appEnv());
     expect(r.code, r.stderr).toBe(0);
     expectLeastTokensAllRevoked();
-    expect(github.stats.appTokens.length).toBeGreaterThanOrEqual(4);
-    expect(github.stats.log.map((l) => l.apiVersion)).toEqual(github.stats.log.map(() => '2026-03-10'));
-    expect(github.stats.deprecated).toEqual([]);
-    expect(github.stats.dispatches.at(-1)).toMatchObject({
+    expect(peers.github.stats.appTokens.length).toBeGreaterThanOrEqual(4);
+    expect(peers.github.stats.log.map((l) => l.apiVersion)).toEqual(
+      peers.github.stats.log.map(() => '2026-03-10'),
+    );
+    expect(peers.github.stats.deprecated).toEqual([]);
+    expect(peers.github.stats.dispatches.at(-1)).toMatchObject({
       apiVersion: '2026-03-10',
       returnRunDetails: undefined,
     });
@@ -146,8 +114,8 @@ describe('hosting with a GitHub App (built bin)', () => {
   }, 90_000);
 
   it('Ctrl-C during the wait: the run is cancelled and every token is revoked (key from a file)', async () => {
-    const before = github.stats.appTokens.length;
-    const keyFile = path.join(work, 'app.pem');
+    const before = peers.github.stats.appTokens.length;
+    const keyFile = path.join(peers.work, 'app.pem');
     writeFileSync(keyFile, app.privateKey, { mode: 0o600 });
     const r = await hosting(
       [...DEPLOY, '--version', 'v2'],
@@ -155,18 +123,21 @@ describe('hosting with a GitHub App (built bin)', () => {
       true,
     );
     expect(r.code, r.stderr).not.toBe(0);
-    expect(github.stats.appTokens.length).toBeGreaterThan(before);
+    expect(peers.github.stats.appTokens.length).toBeGreaterThan(before);
     expectLeastTokensAllRevoked();
     expectNoKey(r);
   }, 90_000);
 
   it('a token and an App both given: bad input (exit 2) naming both, nothing asked of GitHub', async () => {
-    const before = github.stats.requests;
-    const r = await hosting([...DEPLOY, '--version', 'v1'], { ...appEnv(), GITHUB_TOKEN: github.token });
+    const before = peers.github.stats.requests;
+    const r = await hosting([...DEPLOY, '--version', 'v1'], {
+      ...appEnv(),
+      GITHUB_TOKEN: peers.github.token,
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/GITHUB_TOKEN/);
     expect(r.stderr).toMatch(/HOSTING_GITHUB_APP_ID/);
-    expect(github.stats.requests).toBe(before);
+    expect(peers.github.stats.requests).toBe(before);
     expectNoKey(r);
   });
 });

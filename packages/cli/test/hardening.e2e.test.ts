@@ -3,69 +3,46 @@
  * stdout or stderr, the engine's errors or commander's), and a bad AWS region is refused before any
  * request reaches the AWS test server. Run `pnpm --filter @shared-hosting/cli build` first.
  */
-import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type AwsPeers, startAwsPeers } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { appCheckout, deployArgs } from './kit/app.js';
+import { requireBuiltBin, runBin } from './kit/bin.js';
+import { type Env, type Peers, startPeers } from './kit/peers.js';
 
-const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
-
-let aws: AwsPeers;
-let work: string;
+let peers: Peers;
 let app: string;
 /** A directory whose `gh` prints a logged-in GitHub CLI's token, as `gh auth token` does. */
 let ghBin: string;
 const GH_CLI_TOKEN = 'gh-cli-secret-7f3a9c1e5b';
 
-/** Spawn the bin with only the given environment (and PATH), from the app directory. */
-function run(args: string[], env: Record<string, string>, pathPrefix?: string) {
-  return new Promise<{ code: number; out: string }>((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], {
-      cwd: app,
-      env: {
-        PATH: [pathPrefix, process.env.PATH ?? ''].filter(Boolean).join(path.delimiter),
-        HOME: work,
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.on('exit', (code) => resolve({ code: code ?? -1, out }));
-  });
+/** The bin with only PATH (after `pathPrefix`), HOME and `env`; `out` is what it printed, both streams. */
+async function run(args: string[], env: Env, pathPrefix?: string) {
+  const PATH = [pathPrefix, process.env.PATH ?? ''].filter(Boolean).join(path.delimiter);
+  const r = await runBin(args, { cwd: app, env: { PATH, HOME: peers.work, ...env } });
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 beforeAll(async () => {
-  if (!existsSync(bin))
-    throw new Error(`${bin} is missing: build the CLI first (pnpm --filter @shared-hosting/cli build)`);
-  work = mkdtempSync(path.join(tmpdir(), 'hosting-hardening-'));
-  app = path.join(work, 'app');
-  mkdirSync(app);
-  writeFileSync(path.join(app, 'Dockerfile'), 'FROM scratch\n');
-  ghBin = path.join(work, 'gh-bin');
+  requireBuiltBin();
+  peers = await startPeers();
+  app = path.join(peers.work, 'app');
+  appCheckout(app);
+  ghBin = path.join(peers.work, 'gh-bin');
   mkdirSync(ghBin);
   writeFileSync(
     path.join(ghBin, 'gh'),
     `#!/bin/sh\n[ "$1 $2" = "auth token" ] && echo ${GH_CLI_TOKEN} && exit 0\nexit 1\n`,
   );
   chmodSync(path.join(ghBin, 'gh'), 0o755);
-  aws = await startAwsPeers();
-  aws.createRepository('hello-app');
+  peers.aws.createRepository('hello-app');
 }, 60_000);
 
 afterAll(async () => {
-  await aws?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await peers?.stop();
 });
 
-beforeEach(() => aws.aws.clearRequests());
+beforeEach(() => peers.aws.aws.clearRequests());
 
 describe('a token given by mistake as an input never appears in any output', () => {
   const deploy = (token: string) => [
@@ -112,7 +89,7 @@ describe('a token given by mistake as an input never appears in any output', () 
   it("commander's own messages (a bad choice, an unknown command) are redacted too", async () => {
     const token = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
     const env = { GITHUB_TOKEN: token };
-    const bad = await run([...deploy('owner/infra'), '--builder', token, '--json'], env);
+    const bad = await run([...deployArgs('hello-app', 'staging'), '--builder', token, '--json'], env);
     expect(bad.code).toBe(2);
     expect(bad.out).toContain("argument '***' is invalid");
     const unknown = await run(['ghp_aB3dE5gH7jK9mN1pQ3sT5vX7zA9cE1gI3kM5'], {});
@@ -122,15 +99,15 @@ describe('a token given by mistake as an input never appears in any output', () 
 });
 
 describe('the AWS region is checked before any call', () => {
-  const env = () => ({ ...aws.env, GITHUB_TOKEN: 'ghp_16C7e42F292c6912E7710c838347Ae178B4a' });
-  const deploy = ['deploy', '--app', 'hello-app', '--env', 'staging', '--infra-repo', 'owner/infra'];
+  const env = () => ({ ...peers.aws.env, GITHUB_TOKEN: 'ghp_16C7e42F292c6912E7710c838347Ae178B4a' });
+  const deploy = deployArgs('hello-app', 'staging');
 
   it("--region 'eu-west-1;id': exit 2 naming --region and the fix, no request at the AWS server", async () => {
     const r = await run([...deploy, '--version', 'v1', '--region', 'eu-west-1;id'], env());
     expect(r.code).toBe(2);
     expect(r.out).toContain('--region "eu-west-1;id" is not an AWS region name');
     expect(r.out).toMatch(/Fix: .*e\.g\. eu-west-1/);
-    expect(aws.aws.requests).toHaveLength(0);
+    expect(peers.aws.aws.requests).toHaveLength(0);
   });
 
   it('AWS_REGION and AWS_DEFAULT_REGION are checked the same way, named as themselves (also for rollback)', async () => {
@@ -144,6 +121,6 @@ describe('the AWS region is checked before any call', () => {
     );
     expect(rollback.code).toBe(2);
     expect(rollback.out).toContain('AWS_DEFAULT_REGION "EU-WEST-1" is not an AWS region name');
-    expect(aws.aws.requests).toHaveLength(0);
+    expect(peers.aws.aws.requests).toHaveLength(0);
   });
 });

@@ -5,12 +5,13 @@
  * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
  */
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { type AwsPeers, type GitHubPeer, startAwsPeers, startGitHubPeer } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appCheckout, deployArgs } from './kit/app.js';
+import { type Peers, startPeers } from './kit/peers.js';
 
 const cliDir = path.resolve(import.meta.dirname, '..');
 const version = (JSON.parse(readFileSync(path.join(cliDir, 'package.json'), 'utf8')) as { version: string })
@@ -19,8 +20,7 @@ const version = (JSON.parse(readFileSync(path.join(cliDir, 'package.json'), 'utf
 let work: string;
 let tarball: string;
 let hosting: string;
-let aws: AwsPeers;
-let github: GitHubPeer;
+let peers: Peers;
 
 /** Only Node's own directory and the system's on PATH: no pnpm, no workspace, no repository. */
 function plainEnv(extra: Record<string, string> = {}) {
@@ -30,19 +30,6 @@ function plainEnv(extra: Record<string, string> = {}) {
     npm_config_update_notifier: 'false',
     ...extra,
   };
-}
-
-function makeApp(): string {
-  const app = path.join(work, 'app');
-  mkdirSync(app);
-  writeFileSync(path.join(app, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
-  writeFileSync(path.join(app, 'hello.txt'), 'hello\n');
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.email=r@example.com', '-c', 'user.name=r', ...args], { cwd: app });
-  git('init', '-q');
-  git('add', '.');
-  git('commit', '-qm', 'app');
-  return app;
 }
 
 beforeAll(async () => {
@@ -71,14 +58,12 @@ beforeAll(async () => {
   );
   if (npm.status !== 0) throw new Error(`npm install -g failed (${npm.status}): ${npm.stderr}`);
   hosting = path.join(prefix, 'bin/hosting');
-  aws = await startAwsPeers();
-  github = await startGitHubPeer({ owner: 'acme', repo: 'infra' });
-  aws.createRepository('hello-app');
+  peers = await startPeers();
+  peers.aws.createRepository('hello-app');
 }, 60_000);
 
 afterAll(async () => {
-  await github?.stop();
-  await aws?.stop();
+  await peers?.stop();
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
@@ -103,26 +88,18 @@ describe('the release tarball', () => {
   });
 
   it('runs a dry-run deploy against the test servers, changing nothing', async () => {
-    const app = makeApp();
-    const args = [
-      'deploy',
-      '--app',
-      'hello-app',
-      '--env',
-      'staging',
-      '--infra-repo',
-      'acme/infra',
-      '--dry-run',
-    ];
+    const app = path.join(work, 'app');
+    appCheckout(app, { commit: 'release' });
+    const args = deployArgs('hello-app', 'staging', '--dry-run');
     // Asynchronously: the test servers answer from this process.
     const r = await promisify(execFile)(hosting, args, {
       cwd: app,
-      env: plainEnv({ ...aws.env, GITHUB_API_URL: github.url, GITHUB_TOKEN: github.token }),
+      env: plainEnv({ ...peers.aws.env, GITHUB_API_URL: peers.github.url, GITHUB_TOKEN: peers.github.token }),
       encoding: 'utf8',
     });
     expect(r.stderr).toBe('');
-    expect(r.stdout).toContain(`${aws.registry.host}/hello-app:`);
+    expect(r.stdout).toContain(`${peers.aws.registry.host}/hello-app:`);
     expect(r.stdout).toMatch(/dry run/i);
-    expect(github.stats.dispatches).toHaveLength(0);
+    expect(peers.github.stats.dispatches).toHaveLength(0);
   });
 });

@@ -12,27 +12,15 @@
  * one lease (~75 s), not one per step. The images are in the registry: no builder runs.
  * Run `pnpm --filter @shared-hosting/cli build` first.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  type AwsPeers,
-  type FaultProxy,
-  type GitHubPeer,
-  type ProxyRequest,
-  pushTestImage,
-  startAwsPeers,
-  startFaultProxy,
-  startGitHubPeer,
-} from '@shared-hosting/testkit';
+import type { ProxyRequest } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appCheckout, application, deployArgs, lockOf, param, versionValue, waitUntil } from './kit/app.js';
+import { type Exit, requireBuiltBin, startBin } from './kit/bin.js';
+import { expectNoSecret, expectNothingLeft } from './kit/expect.js';
+import { type Peers, startPeers } from './kit/peers.js';
 
-const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
-
-let aws: AwsPeers;
-let github: GitHubPeer;
-let work: string;
+let peers: Peers;
 
 type Match = (r: ProxyRequest) => boolean;
 const ssm =
@@ -94,70 +82,21 @@ const POINTS: Point[] = [
   },
 ];
 
-interface Exit {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** A running bin: its exit, and the time something matched its output. */
+/** A running bin: its exit, and the time it said it took the lock over (0: it did not). */
 function start(args: string[], env: Record<string, string>, cwd: string) {
-  const child = spawn(process.execPath, [bin, ...args], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
   let tookOverAt = 0;
-  child.stdout.on('data', (d) => {
-    stdout += d;
+  const running = startBin(args, {
+    cwd,
+    env,
+    onOutput: ({ stderr }) => {
+      if (!tookOverAt && stderr.includes('took over the lock')) tookOverAt = Date.now();
+    },
   });
-  child.stderr.on('data', (d) => {
-    stderr += d;
-    if (!tookOverAt && stderr.includes('took over the lock')) tookOverAt = Date.now();
-  });
-  const exit = new Promise<Exit>((resolve) =>
-    child.on('exit', (code, signal) => resolve({ code: code ?? (signal ? 128 : -1), stdout, stderr })),
-  );
-  return { child, exit, tookOverAt: () => tookOverAt };
+  return { ...running, tookOverAt: () => tookOverAt };
 }
 
-const param = (app: string) => `/shared-hosting/${app}/staging/version`;
-const lockOf = (app: string) => `/shared-hosting/${app}/staging/lock`;
-const versionOf = (app: string) => aws.aws.ssm.parameters.get(param(app))?.at(-1)?.Value;
-
-async function waitUntil(done: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (!done()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** A fresh application (v1 deployed; images v1, v2, v3), its own proxies and HOME. */
-async function fixture(name: string) {
-  aws.createRepository(name);
-  for (const tag of ['v1', 'v2', 'v3'])
-    await pushTestImage(aws.registry, name, tag, { content: `${name} ${tag}` });
-  aws.aws.ssm.seed(param(name), 'v1');
-  const [awsProxy, ghProxy] = await Promise.all([
-    startFaultProxy(aws.env.AWS_ENDPOINT_URL),
-    startFaultProxy(github.url),
-  ]);
-  const home = mkdtempSync(path.join(work, `${name}-home-`));
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: home,
-    ...aws.env,
-    AWS_ENDPOINT_URL: awsProxy.url,
-    GITHUB_API_URL: ghProxy.url,
-    GITHUB_TOKEN: github.token,
-    HOSTING_BUILDER: 'buildah',
-  };
-  return { name, awsProxy, ghProxy, home, env };
-}
-
-const deployArgs = (app: string, version: string) => [
-  'deploy',
-  ...['--app', app, '--env', 'staging', '--infra-repo', 'owner/infra', '--version', version, '--json'],
-];
+const versionOf = (app: string) => versionValue(peers.aws, param(app, 'staging'));
+const deploy = (app: string, version: string) => deployArgs(app, 'staging', '--version', version, '--json');
 
 interface Outcome {
   first: Exit;
@@ -168,33 +107,41 @@ interface Outcome {
   home: string;
 }
 
+/** One case: a fresh application (v1 deployed; images v1, v2, v3), its own proxies, HOME and checkout. */
+async function prepare(point: Point, signal: 'SIGKILL' | 'SIGTERM') {
+  const name = `${signal === 'SIGKILL' ? 'k9' : 'term'}-${point.step}`;
+  await application(peers.aws, name, 'staging', ['v1', 'v2', 'v3']);
+  const user = await peers.behindProxies(name);
+  const cwd = path.join(user.home, 'app');
+  appCheckout(cwd);
+  return { point, signal, name, user, cwd };
+}
+
 /** Deploy v2, stop it with `signal` while the point's request is held, then deploy v3. */
-async function killThenDeploy(point: Point, signal: 'SIGKILL' | 'SIGTERM'): Promise<Outcome> {
-  const f = await fixture(`${signal === 'SIGKILL' ? 'k9' : 'term'}-${point.step}`);
-  const proxy: FaultProxy = point.side === 'aws' ? f.awsProxy : f.ghProxy;
+async function killThenDeploy(c: Awaited<ReturnType<typeof prepare>>): Promise<Outcome> {
+  const { point, signal, name, user, cwd } = c;
+  const proxy = user.proxy[point.side];
   proxy.inject({ match: point.match, fault: signal === 'SIGKILL' ? 'hang' : { delayMs: 1500 }, times: 1 });
-  const cwd = mkdtempSync(path.join(work, `${f.name}-app-`));
-  writeFileSync(path.join(cwd, 'Dockerfile'), 'FROM scratch\n');
-  const first = start(deployArgs(f.name, 'v2'), { ...f.env, USER: 'first-deployer' }, cwd);
-  await waitUntil(() => proxy.seen.some((s) => s.fault !== undefined), 30_000, `${point.step} request`);
+  const first = start(deploy(name, 'v2'), user.env({ USER: 'first-deployer' }), cwd);
+  await waitUntil(() => proxy.seen.some((s) => s.fault !== undefined), 30_000, `${point.step} request`).catch(
+    (error: Error) => {
+      first.child.kill('SIGKILL');
+      const { stdout, stderr } = first.output();
+      throw new Error(`${error.message}; the deploy printed:\n${stdout}${stderr}`);
+    },
+  );
   first.child.kill(signal);
   const killedAt = Date.now();
   const firstExit = await first.exit;
   const afterFirst = {
-    value: versionOf(f.name),
-    lock: aws.aws.ssm.parameters.get(lockOf(f.name)) !== undefined,
+    value: versionOf(name),
+    lock: peers.aws.aws.ssm.parameters.get(lockOf(name, 'staging')) !== undefined,
   };
-  const second = start(deployArgs(f.name, 'v3'), { ...f.env, USER: 'second-deployer' }, cwd);
+  const second = start(deploy(name, 'v3'), user.env({ USER: 'second-deployer' }), cwd);
   const secondExit = await second.exit;
-  await Promise.all([f.awsProxy.stop(), f.ghProxy.stop()]);
+  await user.stop();
   const takeoverMs = second.tookOverAt() ? second.tookOverAt() - killedAt : 0;
-  return { first: firstExit, second: secondExit, takeoverMs, afterFirst, home: f.home };
-}
-
-function expectNoSecret(...exits: Exit[]): void {
-  for (const e of exits)
-    for (const secret of [github.token, aws.env.AWS_SECRET_ACCESS_KEY, aws.registry.password])
-      expect(e.stdout + e.stderr).not.toContain(secret);
+  return { first: firstExit, second: secondExit, takeoverMs, afterFirst, home: user.home };
 }
 
 /** The second deploy went through, reporting what it found, and left nothing behind. */
@@ -207,36 +154,32 @@ function expectSecondDeployed(o: Outcome, app: string, previous: 'v1' | 'v2'): v
     conclusion: 'success',
   });
   expect(versionOf(app)).toBe('v3');
-  expect(aws.aws.ssm.parameters.get(lockOf(app))).toBeUndefined();
-  // No registry credentials left in HOME (the auth file is temporary), by either run.
-  expect(readdirSync(o.home).filter((f) => f.startsWith('.') && f !== '.cache')).toEqual([]);
-  expectNoSecret(o.first, o.second);
+  // No lock, and no registry credentials left in HOME (the auth file is temporary), by either run.
+  expectNothingLeft(peers, app, 'staging', o.home);
+  expectNoSecret(peers, o.first, o.second);
 }
 
 const outcomes = new Map<string, Promise<Outcome>>();
 const key = (point: Point, signal: string) => `${signal} ${point.step}`;
 
 beforeAll(async () => {
-  if (!existsSync(bin))
-    throw new Error(`${bin} is missing: build the CLI first (pnpm --filter @shared-hosting/cli build)`);
-  work = mkdtempSync(path.join(tmpdir(), 'hosting-kills-'));
-  aws = await startAwsPeers();
-  github = await startGitHubPeer({ owner: 'owner', repo: 'infra', defaultRun: { queuedMs: 200 } });
-  // Every case at once: they share only the test servers.
-  for (const point of POINTS) {
-    for (const signal of ['SIGKILL', 'SIGTERM'] as const) {
-      const outcome = killThenDeploy(point, signal);
-      outcome.catch(() => {}); // awaited by its test
-      outcomes.set(key(point, signal), outcome);
-    }
+  requireBuiltBin();
+  peers = await startPeers({ github: { defaultRun: { queuedMs: 200 } } });
+  // Every case prepared first (its images pushed: the test servers then only serve the deploys), then all
+  // of them at once: they share only the test servers.
+  const cases = await Promise.all(
+    POINTS.flatMap((point) => (['SIGKILL', 'SIGTERM'] as const).map((signal) => prepare(point, signal))),
+  );
+  for (const c of cases) {
+    const outcome = killThenDeploy(c);
+    outcome.catch(() => {}); // awaited by its test
+    outcomes.set(key(c.point, c.signal), outcome);
   }
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await Promise.allSettled(outcomes.values());
-  await github?.stop();
-  await aws?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await peers?.stop();
 });
 
 describe('kill -9 at each step, then a second deploy', () => {

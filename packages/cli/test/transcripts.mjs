@@ -158,19 +158,18 @@ function commands(w) {
       if (options.competing)
         competing = scenario.dispatchAs('bob', {
           inputs: { application: APP, environment },
-          plan: infraRun(environment, 'success', 3_600_000),
+          plan: { ...infraRun(environment, 'success', options.competing), hold: true },
         });
       // The story's set-up (no block shows it) needs no run the CLI's polls can watch: a quick one.
       scenario.nextRun(
         options.quick ? infraRun(environment, 'success', 0, 100) : infraRun(environment, options.conclusion),
       );
     },
-    // Someone else's run stays queued until this deploy says it waits for it, then leaves the queue
+    // Someone else's run is held in the queue until this deploy says it waits for it, then leaves the queue
     // `options.competing` ms later (a loaded machine's slow preflight cannot let it end first).
     onOutput: (out) => {
       if (!competing || !out.includes(`waiting for run ${competing.id}`)) return;
-      const queuedMs = Date.now() - competing.createdAt + options.competing;
-      competing.plan = { ...competing.plan, queuedMs };
+      scenario.release(competing.id);
       competing = undefined;
     },
     line: `hosting deploy --app ${APP} --env ${environment} --version ${version}${extra} --infra-repo acme/infra`,

@@ -1,12 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { chmod, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BuildError, HostingError } from '../errors/errors.js';
 import type { BuildRequest, PushRequest, RegistryAuth } from '../ports/ports.js';
+import { fakeRunner } from '../testing/runner.js';
 import { ContainersBuilder, DockerBuilder } from './builders.js';
-import { type ProcessRunner, type RunOptions, type RunResult, selectBuilder } from './index.js';
+import { selectBuilder } from './index.js';
 
 const PASSWORD = 'eyJwYXlsb2FkIjoiczNjcjN0LXBhc3N3b3JkIn0';
 const auth = (insecure: boolean): RegistryAuth => ({
@@ -25,43 +26,6 @@ const request: BuildRequest = {
   target: 'runtime',
   platform: 'linux/amd64',
 };
-
-interface Call {
-  command: string;
-  args: readonly string[];
-  options: RunOptions;
-  /** Auth files that existed during the call, with their content. */
-  authFiles: Record<string, string>;
-}
-
-/** A fake process runner: records argv/env, lets a test script the outcome. */
-function fakeRunner(script: (call: Call) => Partial<RunResult> & { lines?: string[] } = () => ({})) {
-  const calls: Call[] = [];
-  const runner: ProcessRunner = async (command, args, options) => {
-    const authFiles: Record<string, string> = {};
-    const authArg = args.indexOf('--authfile');
-    const candidates = [
-      authArg >= 0 ? args[authArg + 1] : undefined,
-      options.env.DOCKER_CONFIG ? path.join(options.env.DOCKER_CONFIG, 'config.json') : undefined,
-    ];
-    for (const file of candidates) if (file && existsSync(file)) authFiles[file] = readFileSync(file, 'utf8');
-    const call = { command, args, options, authFiles };
-    calls.push(call);
-    const outcome = script(call);
-    for (const line of outcome.lines ?? []) options.onLine?.(line);
-    const digestArg = args.indexOf('--digestfile');
-    if (digestArg >= 0 && (outcome.code ?? 0) === 0) {
-      await writeFile(args[digestArg + 1] as string, `sha256:${'a'.repeat(64)}\n`);
-    }
-    return {
-      code: outcome.code ?? 0,
-      tail: outcome.tail ?? outcome.lines ?? [],
-      stdout: outcome.stdout ?? '',
-      timedOut: false,
-    };
-  };
-  return { runner, calls };
-}
 
 describe('buildah and podman', () => {
   it('passes tags, labels, build args, target, platform and the isolation options', async () => {
@@ -127,7 +91,7 @@ describe('buildah and podman', () => {
     expect(args.join(' ')).not.toContain(PASSWORD);
     const authFile = args[2] as string;
     expect(calls[0]?.options.env.REGISTRY_AUTH_FILE).toBe(authFile);
-    expect(JSON.parse(calls[0]?.authFiles[authFile] ?? '{}')).toEqual({
+    expect(JSON.parse(calls[0]?.files[authFile] ?? '{}')).toEqual({
       auths: { '127.0.0.1:5000': { auth: Buffer.from(`AWS:${PASSWORD}`).toString('base64') } },
     });
     expect(existsSync(authFile)).toBe(false);
@@ -196,7 +160,7 @@ describe('docker', () => {
     const dir = calls[0]?.options.env.DOCKER_CONFIG as string;
     expect(dir).toMatch(/hosting-auth-/);
     expect(dir).not.toBe(path.join(process.env.HOME ?? '', '.docker'));
-    expect(Object.values(calls[0]?.authFiles ?? {})[0]).toContain('"127.0.0.1:5000"');
+    expect(Object.values(calls[0]?.files ?? {})[0]).toContain('"127.0.0.1:5000"');
     expect(existsSync(dir)).toBe(false);
   });
 

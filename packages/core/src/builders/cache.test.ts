@@ -10,52 +10,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { freePort } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { BuildCache, BuildRequest } from '../ports/ports.js';
+import type { BuildCache } from '../ports/ports.js';
+import { ECR, ecrBuild, fakeRunner } from '../testing/runner.js';
 import { ContainersBuilder, DockerBuilder } from './builders.js';
 import { buildCacheRepository, type CacheProbe, probeCache, unavailable } from './cache.js';
-import { type ProcessRunner, type RunOptions, selectBuilder } from './index.js';
+import { type ProcessRunner, selectBuilder } from './index.js';
 
 const PASSWORD = 'eyJwYXlsb2FkIjoiY2FjaGUtcGFzc3dvcmQifQ';
-const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const cache: BuildCache = {
-  repository: `${ECR}/hello-app/build-cache`,
-  auth: { registry: ECR, username: 'AWS', password: PASSWORD, insecure: false },
-};
-const request: BuildRequest = {
-  context: '/src/app',
-  dockerfile: '/src/app/Dockerfile',
-  tags: [`${ECR}/hello-app:abc123`],
-  labels: {},
-  buildArgs: {},
-  cache,
-};
-
-interface Call {
-  args: readonly string[];
-  env: RunOptions['env'];
-  /** Auth files that existed during the call, with their content. */
-  files: Record<string, string>;
-}
-
-/** Records argv, env and the auth files present during each call; `script` scripts the outcome. */
-function fakeRunner(script: (call: Call, index: number) => { code?: number; lines?: string[] } = () => ({})) {
-  const calls: Call[] = [];
-  const runner: ProcessRunner = async (_command, args, options) => {
-    const files: Record<string, string> = {};
-    const authArg = args.indexOf('--authfile');
-    const candidates = [
-      authArg >= 0 ? args[authArg + 1] : undefined,
-      options.env.DOCKER_CONFIG ? path.join(options.env.DOCKER_CONFIG, 'config.json') : undefined,
-    ];
-    for (const file of candidates) if (file && existsSync(file)) files[file] = readFileSync(file, 'utf8');
-    const call = { args, env: options.env, files };
-    calls.push(call);
-    const outcome = script(call, calls.length - 1);
-    for (const line of outcome.lines ?? []) options.onLine?.(line);
-    return { code: outcome.code ?? 0, tail: outcome.lines ?? [], stdout: '', timedOut: false };
-  };
-  return { runner, calls };
-}
+const { cache, request } = ecrBuild(PASSWORD);
 
 const ready =
   (tags: string[] = []): (() => Promise<CacheProbe>) =>

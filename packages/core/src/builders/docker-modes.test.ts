@@ -1,70 +1,17 @@
-/**
- * Docker as users have it, by argv and logs (docker.test.ts builds for real): buildx, a client before 23 with
- * the daemon's BuildKit, a client 23+ without buildx (classic builder, or the next builder for `auto`); what a
- * failed build blames; the build's docker config beside a credsStore.
- */
-import { existsSync, readFileSync } from 'node:fs';
 import { chmod, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostingError } from '../errors/errors.js';
-import type { BuildCache, BuildRequest } from '../ports/ports.js';
+import { ECR, ecrBuild, fakeRunner, type RunnerCall, type RunnerOutcome } from '../testing/runner.js';
 import { DockerBuilder } from './builders.js';
 import { BuildFailureReader } from './failure.js';
-import {
-  BUILDER_CHOICES,
-  BUILDER_NAMES,
-  isBuilderChoice,
-  type ProcessRunner,
-  selectBuilder,
-} from './index.js';
+import { BUILDER_CHOICES, BUILDER_NAMES, isBuilderChoice, selectBuilder } from './index.js';
 
-const ECR = '123456789012.dkr.ecr.eu-west-1.amazonaws.com';
-const cache: BuildCache = {
-  repository: `${ECR}/hello-app/build-cache`,
-  auth: { registry: ECR, username: 'AWS', password: 'cache-password-123', insecure: false },
-};
-const request: BuildRequest = {
-  context: '/src/app',
-  dockerfile: '/src/app/Dockerfile',
-  tags: [`${ECR}/hello-app:abc123`],
-  labels: {},
-  buildArgs: {},
-  cache,
-};
+const { cache, request } = ecrBuild('cache-password-123');
 const ready =
   (tags: string[] = []) =>
   async () => ({ state: 'ready' as const, tags: new Set(tags) });
-
-interface Call {
-  args: readonly string[];
-  env: Readonly<Record<string, string | undefined>>;
-  config?: string;
-}
-type Script = (call: Call) => { code?: number; lines?: string[]; stdout?: string };
-
-function fakeRunner(script: Script = () => ({})) {
-  const calls: Call[] = [];
-  const runner: ProcessRunner = async (_command, args, options) => {
-    const file = options.env.DOCKER_CONFIG ? path.join(options.env.DOCKER_CONFIG, 'config.json') : '';
-    const call: Call = {
-      args,
-      env: options.env,
-      ...(existsSync(file) ? { config: readFileSync(file, 'utf8') } : {}),
-    };
-    calls.push(call);
-    const outcome = script(call);
-    for (const line of outcome.lines ?? []) options.onLine?.(line);
-    return {
-      code: outcome.code ?? 0,
-      tail: outcome.lines ?? [],
-      stdout: outcome.stdout ?? '',
-      timedOut: false,
-    };
-  };
-  return { runner, calls };
-}
 
 /** docker 20.10's BuildKit log of a cold build whose RUN fails: the cache import's "not found" comes first. */
 const RUN_FAILS = [
@@ -100,7 +47,7 @@ const install = async (...names: string[]) => {
 };
 /** A docker whose daemon answers 20.10.24, without buildx, and whose client is `client`. */
 const dockerWithout =
-  (client: string): Script =>
+  (client: string): ((call: RunnerCall) => RunnerOutcome) =>
   (c) => {
     if (c.args[0] === 'info') return { stdout: '20.10.24\n' };
     if (c.args[0] === 'buildx') return { code: 1, lines: ["docker: 'buildx' is not a docker command."] };

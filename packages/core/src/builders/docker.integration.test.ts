@@ -2,116 +2,57 @@
  * Docker for real: Debian's dockerd started by this file (its own data root, socket and pidfile; vfs; the
  * default bridge), the Debian 20.10 client (BuildKit through DOCKER_BUILDKIT=1) and this machine's client 23+
  * without buildx (/usr/local/bin/docker: the classic builder), against the Debian registry with
- * authentication. The user's HOME has a Docker Desktop-like config.json with a credsStore.
+ * authentication. The user's HOME has a Docker Desktop-like config.json with a credsStore (the set-up:
+ * core/src/testing/builds.ts, shared with podman.integration.test.ts).
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import {
   createSlowBuildApp,
   type DockerDaemon,
   imageOf,
-  type LocalRegistry,
   manifestDigest,
   requireDocker,
-  requireStaticBusybox,
   type SlowBuildApp,
   startDockerDaemon,
-  startRegistry,
   watchArgv,
 } from '@shared-hosting/testkit';
 import { build as esbuild } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { HostingError } from '../errors/errors.js';
-import type { BuildCache, ImageBuilder, RegistryAuth } from '../ports/ports.js';
-import { type ProcessRunner, type SelectBuilderOptions, selectBuilder, spawnRunner } from './index.js';
+import { type BuildWorld, type BuiltImage, startBuildWorld, USER_CONFIG } from '../testing/builds.js';
+import { selectBuilder } from './index.js';
 
 /** This machine's docker client 23+ without the buildx plugin. */
 const MODERN_CLIENT = '/usr/local/bin/docker';
-const USER_CONFIG = JSON.stringify({ credsStore: 'desktop', auths: { 'https://index.docker.io/v1/': {} } });
 
 let daemon: DockerDaemon;
-let registry: LocalRegistry;
-let work: string;
-let home: string;
-let app: SlowBuildApp;
-const recorded: { argv: string[]; env: Readonly<Record<string, string | undefined>> }[] = [];
-const recording: ProcessRunner = (command, args, options) => {
-  recorded.push({ argv: [command, ...args], env: options.env });
-  return spawnRunner(command, args, options);
-};
+let world: BuildWorld;
 
 beforeAll(async () => {
   requireDocker();
   if (!existsSync(MODERN_CLIENT)) throw new Error(`${MODERN_CLIENT} (a docker client 23+) is missing`);
-  [daemon, registry] = await Promise.all([startDockerDaemon(), startRegistry()]);
-  work = await mkdtemp(path.join(tmpdir(), 'docker-test-'));
-  home = path.join(work, 'home');
-  await mkdir(path.join(home, '.docker'), { recursive: true });
-  await writeFile(path.join(home, '.docker', 'config.json'), USER_CONFIG);
-  await mkdir(path.join(work, 'auth'));
-  app = await createSlowBuildApp(1, 'one\n');
+  [daemon, world] = await Promise.all([startDockerDaemon(), startBuildWorld('docker-test-')]);
 }, 60_000);
 
 afterAll(async () => {
   await daemon?.stop();
-  await registry?.stop();
-  await app?.remove();
-  if (work) await rm(work, { recursive: true, force: true });
+  await world?.stop();
 });
-
-const auth = (): RegistryAuth => ({
-  registry: registry.host,
-  username: registry.username,
-  password: registry.password,
-  insecure: true,
-});
-const cacheFor = (repository: string): BuildCache => ({
-  repository: `${registry.host}/${repository}/build-cache`,
-  auth: auth(),
-});
-const secrets = () => [registry.password, Buffer.from(`AWS:${registry.password}`).toString('base64')];
-
-function select(
-  choice: 'auto' | 'docker',
-  env: Record<string, string>,
-  options: SelectBuilderOptions = {},
-): Promise<ImageBuilder> {
-  return selectBuilder(choice, {
-    env: { ...process.env, HOME: home, ...env },
-    runner: recording,
-    tempDir: path.join(work, 'auth'),
-    ...options,
-  });
-}
-
-/** Build `app` with the cache and push it as `<repository>:<tag>`; the log, the outcome and the digest. */
-async function buildAndPush(builder: ImageBuilder, repository: string, tag: string) {
-  const log: string[] = [];
-  const image = `${registry.host}/${repository}:${tag}`;
-  const labels = {
-    'org.opencontainers.image.revision': `rev-${tag}`,
-    'org.opencontainers.image.source': 'https://github.com/acme/hello-app',
-  };
-  const request = { context: app.dir, dockerfile: app.dockerfile, tags: [image], labels, buildArgs: {} };
-  const result = await builder.build({ ...request, cache: cacheFor(repository) }, (l) => log.push(l));
-  const { digest } = await builder.push({ image, auth: auth() }, (l) => log.push(l));
-  return { log, result, digest };
-}
 
 describe('docker (Debian 20.10 client: BuildKit) against a registry with authentication', () => {
-  let cold: Awaited<ReturnType<typeof buildAndPush>>;
+  let cold: BuiltImage;
 
   it("builds with the OCI labels and pushes; the digest is the registry's; no secret on any argv or in ~/.docker", async () => {
-    const builder = await select('docker', daemon.env);
-    const watch = watchArgv(secrets());
-    cold = await buildAndPush(builder, 'hello-app', 'v1');
+    const builder = await world.select('docker', daemon.env);
+    const watch = watchArgv(world.secrets());
+    cold = await world.buildAndPush(builder, 'hello-app', 'v1');
     expect(watch.stop()).toEqual([]);
     expect(watch.seen).toBeGreaterThan(0);
-    expect(cold.digest).toBe(await manifestDigest(registry, 'hello-app', 'v1'));
-    const image = await imageOf(registry, 'hello-app', cold.digest);
+    expect(cold.digest).toBe(await manifestDigest(world.registry, 'hello-app', 'v1'));
+    const image = await imageOf(world.registry, 'hello-app', cold.digest);
     expect(image.labels).toMatchObject({
       'org.opencontainers.image.revision': 'rev-v1',
       'org.opencontainers.image.source': 'https://github.com/acme/hello-app',
@@ -119,30 +60,30 @@ describe('docker (Debian 20.10 client: BuildKit) against a registry with authent
     expect(image.files.at(-1)?.['app/app.txt']).toBe('one\n');
     // The registry cache worked beside the user's credsStore: the inline cache image is in the registry.
     expect(cold.result.cache).toEqual({
-      repository: cacheFor('hello-app').repository,
+      repository: world.cacheFor('hello-app').repository,
       status: 'used',
       reused: 0,
     });
-    expect(await manifestDigest(registry, 'hello-app/build-cache', 'inline')).toMatch(/^sha256:/);
-    expect(recorded.some((c) => c.env.DOCKER_BUILDKIT === '1' && c.argv[1] === 'build')).toBe(true);
-    for (const { argv } of recorded)
-      for (const secret of secrets()) expect(argv.join(' ')).not.toContain(secret);
-    expect(cold.log.join('\n')).not.toContain(registry.password);
-    expect(readFileSync(path.join(home, '.docker', 'config.json'), 'utf8')).toBe(USER_CONFIG);
-    expect(readdirSync(path.join(home, '.docker'))).toEqual(['config.json']);
-    expect(readdirSync(path.join(work, 'auth'))).toEqual([]);
+    expect(await manifestDigest(world.registry, 'hello-app/build-cache', 'inline')).toMatch(/^sha256:/);
+    expect(world.recorded.some((c) => c.env.DOCKER_BUILDKIT === '1' && c.argv[1] === 'build')).toBe(true);
+    for (const { argv } of world.recorded)
+      for (const secret of world.secrets()) expect(argv.join(' ')).not.toContain(secret);
+    expect(cold.log.join('\n')).not.toContain(world.registry.password);
+    expect(readFileSync(path.join(world.home, '.docker', 'config.json'), 'utf8')).toBe(USER_CONFIG);
+    expect(readdirSync(path.join(world.home, '.docker'))).toEqual(['config.json']);
+    expect(readdirSync(world.authDir)).toEqual([]);
   });
 
   it('a fresh runner (a new daemon, empty data root) takes the unchanged steps from the registry cache', async () => {
     const fresh = await startDockerDaemon();
     try {
-      await app.write('two\n');
-      const warm = await buildAndPush(await select('docker', fresh.env), 'hello-app', 'v2');
+      await world.app.write('two\n');
+      const warm = await world.buildAndPush(await world.select('docker', fresh.env), 'hello-app', 'v2');
       expect(warm.result.cache).toMatchObject({ status: 'used', reused: 2 });
       expect(warm.result.cache?.warning).toBeUndefined();
       const [before, after] = await Promise.all([
-        imageOf(registry, 'hello-app', cold.digest),
-        imageOf(registry, 'hello-app', warm.digest),
+        imageOf(world.registry, 'hello-app', cold.digest),
+        imageOf(world.registry, 'hello-app', warm.digest),
       ]);
       // The dependency step's layer is the cold build's, byte for byte (same marker); the new file is there.
       expect(after.layers[1]).toBe(before.layers[1]);
@@ -154,39 +95,32 @@ describe('docker (Debian 20.10 client: BuildKit) against a registry with authent
   }, 60_000);
 
   it('a Dockerfile that fails on a cold cache runs its RUN once and fails, blaming the step', async () => {
-    const dir = path.join(work, 'failing');
-    await mkdir(dir);
-    await copyFile(requireStaticBusybox(), path.join(dir, 'busybox'));
-    await writeFile(
-      path.join(dir, 'Dockerfile'),
-      'FROM scratch\nCOPY busybox /bin/busybox\nRUN ["/bin/busybox", "sh", "-c", "echo running; exit 3"]\n',
-    );
-    const builder = await select('docker', daemon.env);
-    const before = recorded.length;
+    const { context, dockerfile } = await world.failingContext();
+    const builder = await world.select('docker', daemon.env);
+    const before = world.recorded.length;
     const log: string[] = [];
-    const request = { context: dir, dockerfile: path.join(dir, 'Dockerfile'), labels: {}, buildArgs: {} };
+    const request = { context, dockerfile, labels: {}, buildArgs: {} };
+    const tags = [`${world.registry.host}/failing:v1`];
     const error = (await builder
-      .build({ ...request, tags: [`${registry.host}/failing:v1`], cache: cacheFor('failing') }, (l) =>
-        log.push(l),
-      )
+      .build({ ...request, tags, cache: world.cacheFor('failing') }, (l) => log.push(l))
       .catch((e: unknown) => e)) as HostingError;
     expect(error.code).toBe('BUILD_FAILED');
     expect(error.message).toContain('at [2/2] RUN');
     expect(error.fix).toMatch(/^Fix the Dockerfile/);
     // The cold cache's "not found" was in the log, as on every first deploy; the build still ran once.
     expect(log.join('\n')).toMatch(/importing cache manifest from .*failing\/build-cache:inline/);
-    expect(recorded.slice(before).filter((c) => c.argv.includes('build'))).toHaveLength(1);
+    expect(world.recorded.slice(before).filter((c) => c.argv.includes('build'))).toHaveLength(1);
     expect(log.filter((l) => /^#\d+ \d+\.\d+ running$/.test(l))).toHaveLength(1);
   });
 });
 
 describe('a docker client 23+ without buildx', () => {
   it('<builder> docker names buildx; auto with no other builder builds with the classic builder and pushes', async () => {
-    const bin = path.join(work, 'modern-bin');
+    const bin = path.join(world.work, 'modern-bin');
     await mkdir(bin);
     await symlink(MODERN_CLIENT, path.join(bin, 'docker'));
     const messages: string[] = [];
-    await select(
+    await world.select(
       'docker',
       { DOCKER_HOST: daemon.host, PATH: `${bin}:/usr/bin:/bin` },
       { log: (m) => messages.push(m), builderInput: '<builder>' },
@@ -196,7 +130,7 @@ describe('a docker client 23+ without buildx', () => {
     );
     expect(messages[0]).toContain('Install the buildx plugin');
     // Only docker on PATH: auto takes it with the classic builder.
-    const auto = await select(
+    const auto = await world.select(
       'auto',
       { DOCKER_HOST: daemon.host, PATH: bin },
       { log: (m) => messages.push(m) },
@@ -204,14 +138,14 @@ describe('a docker client 23+ without buildx', () => {
     expect(messages[1]).toMatch(
       /^Using docker with the classic builder, DOCKER_BUILDKIT=0 \(auto: docker: daemon /,
     );
-    await app.write('classic\n');
-    const built = await buildAndPush(auto, 'classic-app', 'v1');
-    expect(built.digest).toBe(await manifestDigest(registry, 'classic-app', 'v1'));
-    expect((await imageOf(registry, 'classic-app', built.digest)).labels).toMatchObject({
+    await world.app.write('classic\n');
+    const built = await world.buildAndPush(auto, 'classic-app', 'v1');
+    expect(built.digest).toBe(await manifestDigest(world.registry, 'classic-app', 'v1'));
+    expect((await imageOf(world.registry, 'classic-app', built.digest)).labels).toMatchObject({
       'org.opencontainers.image.revision': 'rev-v1',
     });
     expect(built.result.cache?.warning).toBeUndefined();
-    expect(recorded.at(-2)?.env.DOCKER_BUILDKIT).toBe('0');
+    expect(world.recorded.at(-2)?.env.DOCKER_BUILDKIT).toBe('0');
   });
 });
 
@@ -223,10 +157,10 @@ async function installFakeBuildx(): Promise<{
   home: string;
   calls: () => { argv: string[]; login: boolean }[];
 }> {
-  const fakeHome = path.join(work, 'runner-home');
+  const fakeHome = path.join(world.work, 'runner-home');
   const plugins = path.join(fakeHome, '.docker', 'cli-plugins');
   await mkdir(plugins, { recursive: true });
-  const log = path.join(work, 'buildx-calls.jsonl');
+  const log = path.join(world.work, 'buildx-calls.jsonl');
   const script = `#!${process.execPath}
 const { appendFileSync, existsSync, readFileSync } = require('node:fs');
 const { spawnSync } = require('node:child_process');
@@ -236,7 +170,7 @@ if (args[0] === 'docker-cli-plugin-metadata') {
   process.exit(0);
 }
 const config = (process.env.DOCKER_CONFIG || '') + '/config.json';
-const login = existsSync(config) && readFileSync(config, 'utf8').includes(${JSON.stringify(registry.host)});
+const login = existsSync(config) && readFileSync(config, 'utf8').includes(${JSON.stringify(world.registry.host)});
 appendFileSync(${JSON.stringify(log)}, JSON.stringify({ argv: args, login }) + '\\n');
 if (args[1] === 'inspect') {
   console.log('Name:   default\\nDriver: ' + (process.env.FAKE_BUILDX_DRIVER || 'docker'));
@@ -275,21 +209,21 @@ describe("docker as GitHub's runners have it: buildx (a fake plugin that records
     };
     const builder = await selectBuilder('auto', {
       env: { ...process.env, ...env },
-      runner: recording,
+      runner: world.runner,
       log: (m) => messages.push(m),
     });
     expect(messages[0]).toMatch(/^Using docker \(auto: docker: daemon .*, buildx with the docker driver\)/);
-    await app.write('buildx\n');
-    const built = await buildAndPush(builder, 'runner-app', 'v1');
+    await world.app.write('buildx\n');
+    const built = await world.buildAndPush(builder, 'runner-app', 'v1');
     const build = runner.calls().find((c) => c.argv[1] === 'build');
     expect(build?.argv.slice(0, 3)).toEqual(['buildx', 'build', '--load']);
-    const ref = `${cacheFor('runner-app').repository}:inline`;
+    const ref = `${world.cacheFor('runner-app').repository}:inline`;
     expect(after(build?.argv ?? [], '--cache-from')).toBe(`type=registry,ref=${ref},registry.insecure=true`);
     expect(after(build?.argv ?? [], '--cache-to')).toBe('type=inline');
     // The plugin was found through the build's temporary DOCKER_CONFIG, which held the registry login.
     expect(build?.login).toBe(true);
-    expect(built.digest).toBe(await manifestDigest(registry, 'runner-app', 'v1'));
-    expect(await manifestDigest(registry, 'runner-app/build-cache', 'inline')).toMatch(/^sha256:/);
+    expect(built.digest).toBe(await manifestDigest(world.registry, 'runner-app', 'v1'));
+    expect(await manifestDigest(world.registry, 'runner-app/build-cache', 'inline')).toMatch(/^sha256:/);
   });
 
   it('docker/setup-buildx-action (the docker-container driver): a registry cache with mode=max', async () => {
@@ -300,16 +234,16 @@ describe("docker as GitHub's runners have it: buildx (a fake plugin that records
       HOME: runner.home,
       FAKE_BUILDX_DRIVER: 'docker-container',
     };
-    const builder = await selectBuilder('docker', { env: { ...process.env, ...env }, runner: recording });
+    const builder = await selectBuilder('docker', { env: { ...process.env, ...env }, runner: world.runner });
     const before = runner.calls().length;
     await builder.build(
       {
-        context: app.dir,
-        dockerfile: app.dockerfile,
+        context: world.app.dir,
+        dockerfile: world.app.dockerfile,
         tags: ['runner-app:v2'],
         labels: {},
         buildArgs: {},
-        cache: cacheFor('runner-app'),
+        cache: world.cacheFor('runner-app'),
       },
       () => {},
     );
@@ -317,7 +251,7 @@ describe("docker as GitHub's runners have it: buildx (a fake plugin that records
       .calls()
       .slice(before)
       .find((c) => c.argv[1] === 'build');
-    const ref = `${cacheFor('runner-app').repository}:buildx`;
+    const ref = `${world.cacheFor('runner-app').repository}:buildx`;
     expect(after(build?.argv ?? [], '--cache-from')).toBe(`type=registry,ref=${ref},registry.insecure=true`);
     expect(after(build?.argv ?? [], '--cache-to')).toBe(
       `type=registry,ref=${ref},mode=max,image-manifest=true,oci-mediatypes=true,registry.insecure=true`,
@@ -329,7 +263,7 @@ describe("docker as GitHub's runners have it: buildx (a fake plugin that records
 
 describe('credentials after SIGKILL', () => {
   it("a run killed while it holds the build's docker config leaves it; the next start removes it", async () => {
-    const module = path.join(work, 'builders.mjs');
+    const module = path.join(world.work, 'builders.mjs');
     await esbuild({
       entryPoints: [path.join(import.meta.dirname, 'index.ts')],
       bundle: true,
@@ -338,14 +272,14 @@ describe('credentials after SIGKILL', () => {
       outfile: module,
       logLevel: 'silent',
     });
-    const tempDir = path.join(work, 'auth-killed');
+    const tempDir = path.join(world.work, 'auth-killed');
     await mkdir(tempDir);
     const slow = await createSlowBuildApp(30, 'slow\n');
     const child = spawn(
       process.execPath,
       ['--input-type=module', '-e', killedScript(module, slow, tempDir)],
       {
-        env: { ...process.env, ...daemon.env, HOME: home },
+        env: { ...process.env, ...daemon.env, HOME: world.home },
         stdio: 'ignore',
         detached: true,
       },
@@ -355,7 +289,7 @@ describe('credentials after SIGKILL', () => {
     try {
       // The directory appears before its config.json, and the file empty before its credentials: wait for them
       // (killed sooner, there is nothing to leave behind yet).
-      const credentials = Buffer.from(`AWS:${registry.password}`).toString('base64');
+      const credentials = Buffer.from(`AWS:${world.registry.password}`).toString('base64');
       const holds = (d: string) => {
         const file = path.join(tempDir, d, 'config.json');
         return existsSync(file) && readFileSync(file, 'utf8').includes(credentials);
@@ -366,18 +300,18 @@ describe('credentials after SIGKILL', () => {
       await exited;
       const left = path.join(tempDir, dirs()[0] as string, 'config.json');
       expect(readFileSync(left, 'utf8')).toContain(
-        Buffer.from(`AWS:${registry.password}`).toString('base64'),
+        Buffer.from(`AWS:${world.registry.password}`).toString('base64'),
       );
       // The next start (any build with the cache) removes it before writing its own.
-      const next = await select('docker', daemon.env, { tempDir });
+      const next = await world.select('docker', daemon.env, { tempDir });
       await next.build(
         {
-          context: app.dir,
-          dockerfile: app.dockerfile,
+          context: world.app.dir,
+          dockerfile: world.app.dockerfile,
           tags: ['next:v1'],
           labels: {},
           buildArgs: {},
-          cache: cacheFor('hello-app'),
+          cache: world.cacheFor('hello-app'),
         },
         () => {},
       );
@@ -393,10 +327,10 @@ function killedScript(module: string, slow: SlowBuildApp, tempDir: string): stri
   const request = {
     context: slow.dir,
     dockerfile: slow.dockerfile,
-    tags: [`${registry.host}/killed:v1`],
+    tags: [`${world.registry.host}/killed:v1`],
     labels: {},
     buildArgs: {},
-    cache: cacheFor('killed'),
+    cache: world.cacheFor('killed'),
   };
   return `import { selectBuilder } from ${JSON.stringify(module)};
 const builder = await selectBuilder('docker', { tempDir: ${JSON.stringify(tempDir)} });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatProvenance, parseProvenance } from '../domain/provenance.js';
+import { parseProvenance } from '../domain/provenance.js';
 import type { InputErrors } from '../errors/errors.js';
 import {
   history,
@@ -14,6 +14,7 @@ import {
 import { DEFAULTS } from '../inputs/inputs.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { ImageInfo, RunSummary } from '../ports/ports.js';
+import { deployed as deployedVersion } from '../testing/deployed.js';
 import { createFakes } from '../testing/fakes.js';
 import { OPERATION_NAMES } from '../testing/names.js';
 import { fakePorts } from '../testing/ports.js';
@@ -31,21 +32,8 @@ function setup() {
   const reporter = new RecordingReporter();
   const { builder: _builder, ...ports } = fakePorts(fakes, reporter);
   /** What `hosting deploy` leaves behind: an image and the parameter with provenance. */
-  const deployed = async (env: string, version: string, push = true) => {
-    const image = push ? fakes.registry.addImage('hello-app', version) : undefined;
-    await fakes.parameters.put(
-      param(env),
-      version,
-      formatProvenance({
-        action: 'deploy',
-        version,
-        commit: `commit-of-${version}`,
-        digest: image?.digest ?? 'sha256:gone',
-        actor: 'alice',
-      }),
-    );
-    return image;
-  };
+  const deployed = (env: string, version: string, push = true) =>
+    deployedVersion(fakes, env, version, { push });
   return { ...fakes, reporter, ports, deployed };
 }
 

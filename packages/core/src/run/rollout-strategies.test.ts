@@ -4,16 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RolloutInputs } from '../inputs/inputs.js';
-import { planRollout } from '../plan/rollout.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { TaskDefinitionDocument } from '../ports/ports.js';
 import { type FakeStrategy, goodFrames } from '../testing/ecs-deployments.js';
-import { createFakes } from '../testing/fakes.js';
-import { ROLLOUT_NAMES } from '../testing/names.js';
+import { PARAM } from '../testing/release.js';
+import { CLUSTER, helloAppRollout, v2AfterV1 } from '../testing/rollout.js';
 import { planResume, resume } from './resume.js';
 import { firstService, rollout, rolloutOutputs } from './rollout.js';
 
-const PARAM = '/shared-hosting/hello-app/staging/version';
 const TD = (n: number) => `arn:aws:ecs:eu-west-1:123456789012:task-definition/hello-app:${n}`;
 const DOCUMENT: TaskDefinitionDocument = {
   family: 'hello-app',
@@ -22,27 +20,10 @@ const DOCUMENT: TaskDefinitionDocument = {
 const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
 
 async function setup(script: FakeStrategy, inputs: RolloutInputs = {}) {
-  const fakes = createFakes();
-  const reporter = new RecordingReporter();
-  fakes.registry.repositories.add('hello-app');
-  fakes.registry.addImage('hello-app', 'v2');
-  fakes.containers.addService('shared-staging', 'hello-app', DOCUMENT);
-  fakes.containers.strategy('shared-staging', 'hello-app', script);
-  const plan = planRollout(
-    {
-      application: 'hello-app',
-      environment: 'staging',
-      cluster: 'shared-staging',
-      container: 'web',
-      ...inputs,
-    },
-    undefined,
-    ROLLOUT_NAMES,
-  );
-  await fakes.parameters.put(PARAM, 'v1', 'first');
-  await fakes.parameters.label(PARAM, 1, ['deployed']);
-  await fakes.parameters.put(PARAM, 'v2', 'second');
-  return { ...fakes, reporter, plan, ports: { ...fakes, reporter } };
+  const t = helloAppRollout(DOCUMENT, { inputs });
+  t.containers.strategy(CLUSTER, 'hello-app', script);
+  await v2AfterV1(t.parameters);
+  return t;
 }
 
 type Setup = Awaited<ReturnType<typeof setup>>;

@@ -5,33 +5,25 @@
 import {
   type AddEcsServiceOptions,
   type AwsPeers,
-  CRASH_LABEL,
-  pushTestImage,
-  startAwsPeers,
+  helloAppTaskDefinition,
+  writeRequests,
 } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { createAwsPorts, createContainerService } from '../aws/index.js';
 import { planRollout } from '../plan/rollout.js';
-import { silentReporter } from '../ports/events.js';
-import { type ContainerService, systemClock } from '../ports/ports.js';
+import type { ContainerService } from '../ports/ports.js';
 import { READ_ONLY_FIELDS } from '../steps/rollout/task-definition.js';
-import { ADAPTER_NAMES, ROLLOUT_NAMES } from '../testing/names.js';
+import { ROLLOUT_NAMES } from '../testing/names.js';
+import { type RolloutPeers, startRolloutPeers } from '../testing/rollout-peers.js';
 import { firstService, type RolloutPorts, rollout } from './rollout.js';
 
 let peers: AwsPeers;
 let ports: RolloutPorts;
 let containers: ContainerService;
-const digests: Record<string, string> = {};
-const fast = { maxAttempts: 8, baseDelayMs: 1, maxDelayMs: 5 };
+let digests: RolloutPeers['digests'];
 
 beforeAll(async () => {
-  peers = await startAwsPeers({ ecsTickMs: 20 });
-  peers.createRepository('hello-app');
-  for (const tag of ['v1', 'v2']) digests[tag] = await pushTestImage(peers.registry, 'hello-app', tag);
-  digests.v3 = await pushTestImage(peers.registry, 'hello-app', 'v3', { labels: { [CRASH_LABEL]: 'true' } });
-  const aws = await createAwsPorts({ names: ADAPTER_NAMES, env: peers.env, retry: fast });
-  containers = await createContainerService({ names: ADAPTER_NAMES, env: peers.env, retry: fast });
-  ports = { ...aws, containers, clock: systemClock, reporter: silentReporter };
+  // v3: every container crashes.
+  ({ peers, ports, containers, digests } = await startRolloutPeers('true'));
 });
 afterAll(async () => {
   await peers?.stop();
@@ -50,25 +42,11 @@ async function seed(version: string, overrides: Partial<AddEcsServiceOptions> = 
   peers.aws.ecs.addService({
     cluster,
     service: 'hello-app',
-    taskDefinition: {
-      family: `hello-app-${serial}`,
-      taskRoleArn: 'arn:aws:iam::123456789012:role/hello-app-task',
-      executionRoleArn: 'arn:aws:iam::123456789012:role/ecs-execution',
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [
-        {
-          name: 'web',
-          image: `${peers.registry.host}/hello-app@${digests.v1}`,
-          environment: [{ name: 'GREETING', value: 'hello' }],
-          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/hello-app' } },
-        },
-        { name: 'log-router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable' },
-      ],
-      tags: [{ key: 'team', value: 'platform' }],
-    },
+    taskDefinition: helloAppTaskDefinition(
+      `hello-app-${serial}`,
+      `${peers.registry.host}/hello-app@${digests.v1}`,
+      [{ name: 'GREETING', value: 'hello' }],
+    ),
     desiredCount: 2,
     ...overrides,
   });
@@ -148,12 +126,7 @@ describe('rollout against the ECS test server', () => {
     peers.aws.clearRequests();
     const second = await rollout(plan, ports);
     expect(second).toMatchObject({ status: 'succeeded', alreadyRunning: true });
-    const changes = peers.aws.requests.filter((r) =>
-      ['RegisterTaskDefinition', 'UpdateService', 'LabelParameterVersion', 'PutParameter'].includes(
-        r.operation ?? '',
-      ),
-    );
-    expect(changes).toEqual([]);
+    expect(writeRequests(peers.aws.requests)).toEqual([]);
   });
 
   it('a crashing image fails with the stopped reason; the service goes back to the previous revision; label unmoved', async () => {

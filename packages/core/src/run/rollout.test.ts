@@ -1,13 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { RolloutInputs } from '../inputs/inputs.js';
-import { planRollout } from '../plan/rollout.js';
 import { RecordingReporter } from '../ports/events.js';
 import type { TaskDefinitionDocument } from '../ports/ports.js';
 import { createFakes, fakeDigest } from '../testing/fakes.js';
-import { ROLLOUT_NAMES } from '../testing/names.js';
+import { PARAM } from '../testing/release.js';
+import { helloAppRollout, stagingRolloutPlan, v2AfterV1 } from '../testing/rollout.js';
 import { firstService, rollout, rolloutOutputs } from './rollout.js';
-
-const PARAM = '/shared-hosting/hello-app/staging/version';
 
 const DOCUMENT: TaskDefinitionDocument = {
   family: 'hello-app',
@@ -31,27 +29,7 @@ const DOCUMENT: TaskDefinitionDocument = {
 };
 
 function setup(inputs: RolloutInputs = {}) {
-  const fakes = createFakes();
-  const reporter = new RecordingReporter();
-  fakes.registry.repositories.add('hello-app');
-  fakes.registry.addImage('hello-app', 'v1');
-  fakes.registry.addImage('hello-app', 'v2');
-  fakes.containers.addService('shared-staging', 'hello-app', DOCUMENT, {
-    tags: [{ key: 'team', value: 'web' }],
-  });
-  const plan = planRollout(
-    {
-      application: 'hello-app',
-      environment: 'staging',
-      cluster: 'shared-staging',
-      container: 'web',
-      ...inputs,
-    },
-    undefined,
-    ROLLOUT_NAMES,
-  );
-  const ports = { ...fakes, reporter };
-  return { ...fakes, reporter, plan, ports };
+  return helloAppRollout(DOCUMENT, { images: ['v1', 'v2'], tags: [{ key: 'team', value: 'web' }], inputs });
 }
 
 const ecsCalls = (calls: { port: string; method: string }[]) =>
@@ -293,16 +271,9 @@ describe('rollout of several services (in-memory ECS)', () => {
         ...DOCUMENT,
         family: `hello-app-${name}`,
       });
-    await fakes.parameters.put(PARAM, 'v1', 'first');
-    await fakes.parameters.label(PARAM, 1, ['deployed']);
-    await fakes.parameters.put(PARAM, 'v2', 'second');
+    await v2AfterV1(fakes.parameters);
     const { parseAppSpec } = await import('../spec/app-spec.js');
-    const spec = parseAppSpec(SPEC, 'apps/hello-app.yaml');
-    const plan = planRollout(
-      { application: 'hello-app', environment: 'staging', ...inputs },
-      spec,
-      ROLLOUT_NAMES,
-    );
+    const plan = stagingRolloutPlan(inputs, parseAppSpec(SPEC, 'apps/hello-app.yaml'));
     return { ...fakes, reporter, plan, ports: { ...fakes, reporter } };
   }
   const deployedOn = async (t: Awaited<ReturnType<typeof multi>>) =>

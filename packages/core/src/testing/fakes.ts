@@ -612,7 +612,8 @@ export class FakeContainerService implements ContainerService {
   }
 }
 
+// The ports bundle over the fakes, and what a deploy leaves in them.
+export { deployed } from './deployed.js';
 // Neutral input names for tests of the core's messages (`<application>`, ...): the adapters own the real ones.
 export * from './names.js';
-// The ports bundle over the fakes.
 export { fakePorts } from './ports.js';

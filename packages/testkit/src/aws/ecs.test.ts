@@ -10,10 +10,9 @@ import {
   type Service,
   UpdateServiceCommand,
 } from '@aws-sdk/client-ecs';
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AddEcsServiceOptions } from './ecs.js';
+import { helloAppTaskDefinition, signedCall } from './fixtures.js';
 import { CRASH_LABEL } from './image-pull.js';
 import { type AwsPeers, startAwsPeers } from './peers.js';
 import { pushTestImage } from './registry-api.js';
@@ -52,25 +51,9 @@ let serial = 0;
 function seed(overrides: Partial<AddEcsServiceOptions> = {}) {
   serial++;
   const cluster = `shared-${serial}`;
-  const taskDefinition = {
-    family: `hello-app-${serial}`,
-    taskRoleArn: 'arn:aws:iam::123456789012:role/hello-app-task',
-    executionRoleArn: 'arn:aws:iam::123456789012:role/ecs-execution',
-    networkMode: 'awsvpc',
-    requiresCompatibilities: ['FARGATE'],
-    cpu: '256',
-    memory: '512',
-    containerDefinitions: [
-      {
-        name: 'web',
-        image: goodV1,
-        environment: [{ name: 'PORT', value: '8080' }],
-        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/ecs/hello-app' } },
-      },
-      { name: 'log-router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable' },
-    ],
-    tags: [{ key: 'team', value: 'platform' }],
-  };
+  const taskDefinition = helloAppTaskDefinition(`hello-app-${serial}`, goodV1, [
+    { name: 'PORT', value: '8080' },
+  ]);
   const service = peers.aws.ecs.addService({
     cluster,
     service: 'hello-app',
@@ -114,36 +97,6 @@ async function registerWith(cluster: string, image: string) {
 async function describe1(cluster: string): Promise<Service> {
   const answer = await ecs.send(new DescribeServicesCommand({ cluster, services: ['hello-app'] }));
   return answer.services?.[0] as Service;
-}
-
-/** A signed request the SDK would not build (it drops unknown members). */
-async function rawCall(operation: string, body: unknown) {
-  const url = new URL(peers.env.AWS_ENDPOINT_URL);
-  const signer = new SignatureV4({
-    credentials: {
-      accessKeyId: peers.env.AWS_ACCESS_KEY_ID,
-      secretAccessKey: peers.env.AWS_SECRET_ACCESS_KEY,
-    },
-    region: peers.region,
-    service: 'ecs',
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  const text = JSON.stringify(body);
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    headers: {
-      host: url.host,
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': `AmazonEC2ContainerServiceV20141113.${operation}`,
-    },
-    body: text,
-  });
-  const response = await fetch(url, { method: 'POST', headers: signed.headers, body: text });
-  return { status: response.status, body: (await response.json()) as unknown };
 }
 
 describe('ECS', () => {
@@ -391,7 +344,7 @@ describe('ECS', () => {
       ),
     ).rejects.toMatchObject({ name: 'ValidationException' });
     // A read-only field of the answer is not an input: what a naive copy of DescribeTaskDefinition sends.
-    const naive = await rawCall('RegisterTaskDefinition', {
+    const naive = await signedCall(peers, 'ecs', 'RegisterTaskDefinition', {
       family: 'x',
       containerDefinitions: [{ name: 'web', image: goodV1 }],
       revision: 3,

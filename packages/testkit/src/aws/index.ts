@@ -24,6 +24,7 @@ export type {
 export { failureThreshold } from './ecs-records.js';
 export type { RunTaskFailure } from './ecs-run-task.js';
 export { AwsServiceError } from './errors.js';
+export { helloAppTaskDefinition, writeRequests } from './fixtures.js';
 export {
   CRASH_LABEL,
   EXIT_CODE_LABEL,

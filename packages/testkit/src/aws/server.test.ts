@@ -14,9 +14,8 @@ import {
   PutParameterCommand,
   SSMClient,
 } from '@aws-sdk/client-ssm';
-import { Hash } from '@smithy/hash-node';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { signedCall } from './fixtures.js';
 import { type AwsPeers, startAwsPeers } from './peers.js';
 import { pushTestImage } from './registry-api.js';
 
@@ -50,33 +49,6 @@ beforeEach(() => {
   peers.aws.clearInjections();
   peers.aws.clearRequests();
 });
-
-/** Send a signed raw request (for payloads the SDK would refuse to build). */
-async function rawCall(target: string, body: unknown, secret = peers.env.AWS_SECRET_ACCESS_KEY) {
-  const url = new URL(peers.env.AWS_ENDPOINT_URL);
-  const signer = new SignatureV4({
-    credentials: { accessKeyId: peers.env.AWS_ACCESS_KEY_ID, secretAccessKey: secret },
-    region: peers.region,
-    service: target.startsWith('AmazonSSM') ? 'ssm' : 'ecr',
-    sha256: Hash.bind(null, 'sha256'),
-  });
-  const text = JSON.stringify(body);
-  const signed = await signer.sign({
-    method: 'POST',
-    protocol: 'http:',
-    hostname: url.hostname,
-    port: Number(url.port),
-    path: '/',
-    headers: {
-      host: url.host,
-      'content-type': 'application/x-amz-json-1.1',
-      'x-amz-target': target,
-    },
-    body: text,
-  });
-  const response = await fetch(url, { method: 'POST', headers: signed.headers, body: text });
-  return { status: response.status, body: (await response.json()) as { __type?: string; message?: string } };
-}
 
 describe('SSM', () => {
   it('keeps versions with date, user and description', async () => {
@@ -165,14 +137,14 @@ describe('SSM', () => {
     await expect(
       ssm.send(new GetParameterHistoryCommand({ Name: '/paged/version', MaxResults: 51 })),
     ).rejects.toMatchObject({ name: 'ValidationException' });
-    const unknown = await rawCall('AmazonSSM.GetParameter', { Name: '/a', Bogus: 1 });
+    const unknown = await signedCall(peers, 'ssm', 'GetParameter', { Name: '/a', Bogus: 1 });
     expect(unknown.status).toBe(400);
     expect(unknown.body.__type).toBe('ValidationException');
     expect(unknown.body.message).toContain("Unexpected key 'Bogus'");
-    const missing = await rawCall('AmazonSSM.PutParameter', { Name: '/a' });
+    const missing = await signedCall(peers, 'ssm', 'PutParameter', { Name: '/a' });
     expect(missing.body).toMatchObject({ __type: 'ValidationException' });
     expect(missing.body.message).toContain("Missing required key 'Value'");
-    const wrongType = await rawCall('AmazonSSM.PutParameter', { Name: '/a', Value: 1 });
+    const wrongType = await signedCall(peers, 'ssm', 'PutParameter', { Name: '/a', Value: 1 });
     expect(wrongType.body.message).toContain('params.Value must be a string');
     await expect(
       ssm.send(new PutParameterCommand({ Name: 'no/leading/slash', Value: 'x', Type: 'String' })),
@@ -180,7 +152,7 @@ describe('SSM', () => {
   });
 
   it('rejects a bad signature and an unknown key', async () => {
-    const bad = await rawCall('AmazonSSM.GetParameter', { Name: '/a' }, 'not-the-secret');
+    const bad = await signedCall(peers, 'ssm', 'GetParameter', { Name: '/a' }, 'not-the-secret');
     expect(bad.status).toBe(400);
     expect(bad.body.__type).toBe('InvalidSignatureException');
     const stranger = new SSMClient({

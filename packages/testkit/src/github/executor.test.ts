@@ -180,6 +180,24 @@ describe('GitHub peer executing runs', () => {
     expect(job?.conclusion).toBe('cancelled');
   });
 
+  it('a held run is executed only once released; a held run cancelled before its release never is', async () => {
+    const executor = vi.fn<RunExecutor>();
+    peer = await startGitHubPeer({ executor, defaultRun: { queuedMs: 0 } });
+    const inputs = { application: 'hello-app', environment: 'staging' };
+    const held = peer.scenario.dispatchAs('colleague', { inputs, plan: { hold: true, queuedMs: 0 } });
+    const cancelled = peer.scenario.dispatchAs('colleague', { inputs, plan: { hold: true, queuedMs: 0 } });
+    const o = new Octokit({ auth: peer.token, baseUrl: peer.url });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect((await o.rest.actions.getWorkflowRun({ ...repo, run_id: held.id })).data.status).toBe('queued');
+    expect(executor).not.toHaveBeenCalled();
+    await o.rest.actions.cancelWorkflowRun({ ...repo, run_id: cancelled.id });
+    peer.scenario.release(cancelled.id);
+    peer.scenario.release(held.id);
+    expect((await completed(o, held.id)).conclusion).toBe('success');
+    expect((await completed(o, cancelled.id)).conclusion).toBe('cancelled');
+    expect(executor.mock.calls.map(([run]) => run.id)).toEqual([held.id]);
+  });
+
   it('a plan with simulate: true is simulated even with an executor', async () => {
     const executor = vi.fn<RunExecutor>();
     peer = await startGitHubPeer({ executor });

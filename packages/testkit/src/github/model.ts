@@ -40,8 +40,13 @@ export interface ApprovalPlan {
 export interface RunPlan {
   /** Time in `requested` (ms). Default 0. */
   requestedMs?: number;
-  /** Time in `queued` (ms). Default 200. */
+  /** Time in `queued` (ms). Default 200. With `hold`, the time in `queued` after the release. */
   queuedMs?: number;
+  /**
+   * Stay `queued` until the test releases the run (`scenario.release(runId)`), then `queuedMs` more: a run
+   * that holds a deploy (at its lock, say) for exactly as long as the test needs, on a machine of any speed.
+   */
+  hold?: boolean;
   /** Time in `pending` (waiting for a concurrency group), ms. Default 0. */
   pendingMs?: number;
   /** Wait for an environment approval (`waiting`) before the jobs start. */
@@ -88,6 +93,8 @@ export interface RunRecord {
   plan: RunPlan;
   jobs: JobPlan[];
   approvedAt?: number;
+  /** When a run planned with `hold` was released (server clock). */
+  releasedAt?: number;
   cancelRequestedAt?: number;
   jobIds: number[];
 }
@@ -159,7 +166,11 @@ type Phase = [RunState['status'], number];
 function phasesOf(run: RunRecord): { phases: Phase[]; start: number } {
   const p = run.plan;
   const requestedEnd = run.createdAt + (p.requestedMs ?? 0);
-  const queuedEnd = requestedEnd + (p.queuedMs ?? 200);
+  // A held run's time in the queue counts from its release (never, until it is released).
+  const queuedFrom = p.hold
+    ? Math.max(requestedEnd, run.releasedAt ?? Number.POSITIVE_INFINITY)
+    : requestedEnd;
+  const queuedEnd = queuedFrom + (p.queuedMs ?? 200);
   const pendingEnd = queuedEnd + (p.pendingMs ?? 0);
   const phases: Phase[] = [
     ['requested', requestedEnd],

@@ -106,6 +106,33 @@ describe('GitHub peer', () => {
     peer.assertValid();
   });
 
+  it('a held run stays queued, however long, until released; then leaves the queue its queuedMs later', async () => {
+    const clock = fakeClock();
+    peer = await startGitHubPeer({ clock });
+    const held = peer.scenario.dispatchAs('colleague', {
+      inputs: { application: 'hello', environment: 'staging' },
+      plan: { hold: true, queuedMs: 300 },
+    });
+    const o = new Octokit({ auth: peer.token, baseUrl: peer.url });
+    const status = async () =>
+      (await o.rest.actions.getWorkflowRun({ owner: 'acme', repo: 'infra', run_id: held.id })).data.status;
+    clock.advance(24 * 3600_000);
+    expect(await status()).toBe('queued');
+    peer.scenario.release(held.id);
+    expect(() => peer?.scenario.release(held.id)).toThrow('released already');
+    clock.advance(299);
+    expect(await status()).toBe('queued');
+    clock.advance(1);
+    expect(await status()).toBe('in_progress');
+    clock.advance(60_000);
+    expect(await status()).toBe('completed');
+    const other = peer.scenario.dispatchAs('bob', {
+      inputs: { application: 'hello', environment: 'staging' },
+    });
+    expect(() => peer?.scenario.release(other.id)).toThrow('not held');
+    peer.assertValid();
+  });
+
   it('answers bad tokens, missing access and older-GHES dispatches like GitHub', async () => {
     peer = await startGitHubPeer({
       returnRunDetails: false,

@@ -47,6 +47,7 @@ export function scenarioOf(s: PeerState): GitHubScenario {
     onNextDispatch: (actor, request) => {
       s.competing.push({ actor, ...request });
     },
+    release: (runId) => s.release(runId),
     approve: (runId) => {
       const run = s.run(runId);
       if (!run) throw new Error(`no run ${runId}`);

@@ -48,6 +48,8 @@ export class PeerState {
   readonly tokens: Map<string, TokenSpec>;
   readonly runs: RunRecord[] = [];
   readonly liveRuns = new Map<number, LiveRun>();
+  /** Executed runs planned with `hold`: they start executing once released. */
+  private readonly heldExecutions = new Map<number, () => void>();
   readonly planQueue: RunPlan[] = [];
   readonly competing: CompetingDispatch[] = [];
   readonly faults: Array<Fault & { left: number }> = [];
@@ -147,8 +149,26 @@ export class PeerState {
       jobIds: jobs.map(() => this.nextJobId++),
     };
     this.runs.push(run);
-    if (execute && this.executor) this.execute(run, this.executor, jobName);
+    const executor = this.executor;
+    if (execute && executor) {
+      const start = () => this.execute(run, executor, jobName);
+      if (plan.hold) this.heldExecutions.set(run.id, start);
+      else start();
+    }
     return run;
+  }
+
+  /** Release a run planned with `hold`: it leaves the queue `queuedMs` from now (a cancelled one never does). */
+  release(id: number): void {
+    const run = this.run(id);
+    if (!run?.plan.hold) throw new Error(`run ${id} is not held (plan it with hold: true)`);
+    if (run.releasedAt !== undefined) throw new Error(`run ${id} was released already`);
+    const start = this.heldExecutions.get(id);
+    this.heldExecutions.delete(id);
+    // A run cancelled in the queue stays cancelled: it never leaves the queue.
+    if (run.cancelRequestedAt !== undefined) return;
+    run.releasedAt = this.now();
+    start?.();
   }
 
   private execute(run: RunRecord, executor: RunExecutor, jobName: string): void {

@@ -222,6 +222,8 @@ export interface GitHubScenario {
     actor: string,
     request: { ref?: string; inputs: Record<string, string>; plan?: RunPlan },
   ): void;
+  /** Release a run planned with `hold: true`: it leaves the queue its plan's `queuedMs` from now. */
+  release(runId: number): void;
   approve(runId: number): void;
   setWorkflowState(state: 'active' | 'disabled_manually'): void;
   setWorkflowYaml(yaml: string): void;
