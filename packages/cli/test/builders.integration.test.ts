@@ -7,10 +7,11 @@
  * or podman is missing: scripts/bootstrap.sh installs both.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { type DockerDaemon, requirePodman, startDockerDaemon, watchArgv } from '@shared-hosting/testkit';
 import { afterAll, describe, expect, it } from 'vitest';
+import { appCheckout } from './kit/app.js';
 import { APP, type Sandbox, startSandbox } from './sandbox.mjs';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -19,17 +20,10 @@ afterAll(async () => {
 });
 
 /** A git checkout `app/` in the sandbox with a FROM-scratch Dockerfile whose file holds `text`. */
-function appCheckout(sandbox: Sandbox, text: string): string {
+function checkout(sandbox: Sandbox, text: string): string {
   const dir = path.join(sandbox.work, 'app');
-  mkdirSync(dir);
-  writeFileSync(path.join(dir, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
-  writeFileSync(path.join(dir, 'hello.txt'), `${text}\n`);
-  const git = (...args: string[]) =>
-    execFileSync('git', ['-c', 'user.email=t@example.com', '-c', 'user.name=t', ...args], { cwd: dir });
-  git('init', '-q');
-  git('remote', 'add', 'origin', 'https://github.com/acme/hello-app.git');
-  git('add', '.');
-  git('commit', '-qm', 'app');
+  appCheckout(dir, { text, commit: 't' });
+  execFileSync('git', ['remote', 'add', 'origin', 'https://github.com/acme/hello-app.git'], { cwd: dir });
   return dir;
 }
 
@@ -50,7 +44,7 @@ function filesHolding(dir: string, secrets: readonly string[]): string[] {
 }
 
 async function deployWith(sandbox: Sandbox, builder: string) {
-  const cwd = appCheckout(sandbox, `hello from ${builder}`);
+  const cwd = checkout(sandbox, `hello from ${builder}`);
   const password = sandbox.aws.registry.password;
   const secrets = [password, Buffer.from(`AWS:${password}`).toString('base64')];
   const watch = watchArgv(secrets);

@@ -5,62 +5,34 @@
  * label). Every report must be true: a deploy that exits 0 deployed what it names, in the run it names,
  * and the parameter ends on what runs.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  type AwsPeers,
-  type BuilderStorage,
-  createBuilderStorage,
-  type GitHubPeer,
-  pushTestImage,
-  requireBuildah,
-  startAwsPeers,
-  startGitHubPeer,
-} from '@shared-hosting/testkit';
+import { requireBuildah } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CliIO, run } from '../src/program.js';
 import { type InfraSide, infraSide } from './infra-side.js';
+import { appCheckout, deployArgs, lockOf, param, pushImages } from './kit/app.js';
+import { startInProcess } from './kit/in-process.js';
+import { type Peers, startPeers } from './kit/peers.js';
 
-const PARAM = '/shared-hosting/hello-app/staging/version';
-const LOCK = '/shared-hosting/hello-app/staging/lock';
-const DEPLOY = ['deploy', '--app', 'hello-app', '--env', 'staging', '--infra-repo', 'acme/infra', '--json'];
+const PARAM = param('hello-app', 'staging');
+const LOCK = lockOf('hello-app', 'staging');
+const DEPLOY = deployArgs('hello-app', 'staging', '--json');
 
-let aws: AwsPeers;
-let github: GitHubPeer;
-let storage: BuilderStorage;
+let peers: Peers;
 let infra: InfraSide;
-let work: string;
 let app: string;
 
 /** Start `hosting` in process; `err()` is its progress so far (stderr with --json). */
 function start(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    stdout: { write: (t: string) => void out.push(t) },
-    stderr: { write: (t: string) => void err.push(t) },
-    env: {
-      PATH: process.env.PATH,
-      HOME: work,
-      USER: 'integration',
-      ...aws.env,
-      GITHUB_API_URL: github.url,
-      GITHUB_TOKEN: github.token,
-      HOSTING_BUILDER: 'buildah',
-      ...storage.env,
-    },
-    cwd: app,
-    exitCode: 0,
-  };
-  const done = run(args, io).then((code) => {
-    const stdout = out.join('');
-    return { code, stderr: err.join(''), json: JSON.parse(stdout) as Record<string, unknown> };
-  });
-  return { done, err: () => err.join('') };
+  const running = startInProcess(args, { cwd: app, env: peers.env({ USER: 'integration' }) });
+  const done = running.done.then((r) => ({
+    code: r.code,
+    stderr: r.stderr,
+    json: JSON.parse(r.stdout) as Record<string, unknown>,
+  }));
+  return { done, err: running.stderr };
 }
 
-const versions = () => aws.aws.ssm.parameters.get(PARAM) ?? [];
+const versions = () => peers.aws.aws.ssm.parameters.get(PARAM) ?? [];
 const live = () => versions().find((v) => v.Labels.includes('deployed'));
 
 /** The report of a deploy that waited is true: its run read exactly the version it says it wrote. */
@@ -74,32 +46,27 @@ function expectTrue(report: Record<string, unknown>) {
 
 beforeAll(async () => {
   requireBuildah();
-  work = mkdtempSync(path.join(tmpdir(), 'hosting-concurrency-'));
-  app = path.join(work, 'app');
-  mkdirSync(app);
-  writeFileSync(path.join(app, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
-  writeFileSync(path.join(app, 'hello.txt'), 'hello\n');
-  storage = await createBuilderStorage();
-  aws = await startAwsPeers();
-  infra = infraSide(aws, PARAM);
-  github = await startGitHubPeer({ owner: 'acme', repo: 'infra', executor: infra.executor });
-  aws.createRepository('hello-app');
-  for (const version of ['c0', 'cb']) {
-    await pushTestImage(aws.registry, 'hello-app', version, { content: `hello ${version}` });
-  }
+  peers = await startPeers({
+    buildah: true,
+    github: (aws) => {
+      infra = infraSide(aws, PARAM);
+      return { executor: infra.executor };
+    },
+  });
+  app = path.join(peers.work, 'app');
+  appCheckout(app);
+  peers.aws.createRepository('hello-app');
+  await pushImages(peers.aws, 'hello-app', ['c0', 'cb']);
 }, 120_000);
 
 afterAll(async () => {
-  await github?.stop();
-  await aws?.stop();
-  await storage?.remove();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await peers?.stop();
 });
 
 describe('deploys running at the same time', () => {
   it('--no-wait c0, then cb and, while it waits, c0 again: every report is true', async () => {
     // c0's run stays in flight (queued 5 s) until cb waits for it, even on a loaded machine.
-    github.scenario.nextRun({ queuedMs: 5000 });
+    peers.github.scenario.nextRun({ queuedMs: 5000 });
     const first = await start([...DEPLOY, '--version', 'c0', '--no-wait']).done;
     expect(first.code, first.stderr).toBe(0);
     const cb = start([...DEPLOY, '--version', 'cb']);
@@ -111,7 +78,7 @@ describe('deploys running at the same time', () => {
     expect(c.code, c.stderr).toBe(0);
     expect(c.stderr).toContain('waited for the lock held by integration (deploy cb)');
     // Each one deployed what it names, in the run it names.
-    await github.infra.settled(Number(first.json['run-id']));
+    await peers.github.infra.settled(Number(first.json['run-id']));
     expectTrue(first.json);
     expectTrue(b.json);
     expectTrue(c.json);
@@ -120,18 +87,18 @@ describe('deploys running at the same time', () => {
     expect(c.json.steps).toContainEqual(expect.objectContaining({ step: 'set-version', status: 'done' }));
     // The parameter ends on what runs, and no lock is left.
     expect(versions().at(-1)).toMatchObject({ Value: 'c0', Labels: ['deployed'] });
-    expect(aws.aws.ssm.parameters.has(LOCK)).toBe(false);
+    expect(peers.aws.aws.ssm.parameters.has(LOCK)).toBe(false);
   }, 90_000);
 
   it('a slow --rollback-on-failure deploy racing a good one never undoes it', async () => {
     // Someone's run is in flight: the good deploy (cb) takes the lock and waits for it, so the slow one
     // reads the parameter (c0) in its preflight before cb is written.
-    github.scenario.dispatchAs('colleague', {
+    peers.github.scenario.dispatchAs('colleague', {
       inputs: { application: 'hello-app', environment: 'staging' },
       plan: { queuedMs: 6000, simulate: true },
     });
-    github.scenario.nextRun({}, { conclusion: 'failure', simulate: true });
-    if (versions().at(-1)?.Value !== 'c0') aws.aws.ssm.seed(PARAM, 'c0');
+    peers.github.scenario.nextRun({}, { conclusion: 'failure', simulate: true });
+    if (versions().at(-1)?.Value !== 'c0') peers.aws.aws.ssm.seed(PARAM, 'c0');
     const good = start([...DEPLOY, '--version', 'cb']);
     await vi.waitFor(() => expect(good.err()).toContain('waiting for run'), { timeout: 10_000 });
     const slow = start([...DEPLOY, '--version', 'slow-1', '--rollback-on-failure']);
@@ -153,14 +120,14 @@ describe('deploys running at the same time', () => {
     expect(live()?.Value).toBe('cb');
     expectTrue(g.json);
     expect(g.json).toMatchObject({ version: 'cb', verified: true });
-    expect(aws.aws.ssm.parameters.has(LOCK)).toBe(false);
+    expect(peers.aws.aws.ssm.parameters.has(LOCK)).toBe(false);
   }, 120_000);
 
   it('status shows a held lock: who, since, expiry', async () => {
     const since = new Date(Date.now() - 60_000).toISOString();
     const expires = new Date(Date.now() + 3_600_000).toISOString();
     const record = { id: 'x', holder: 'dave', operation: 'rollback', version: 'c0', since, expires };
-    aws.aws.ssm.seed(LOCK, JSON.stringify(record));
+    peers.aws.aws.ssm.seed(LOCK, JSON.stringify(record));
     try {
       const r = await start(['status', '--app', 'hello-app', '--env', 'staging', '--json']).done;
       expect(r.code, r.stderr).toBe(0);
@@ -175,9 +142,9 @@ describe('deploys running at the same time', () => {
         .done;
       expect(removed.code, removed.stderr).toBe(0);
       expect(removed.json).toMatchObject({ removed: true, lock: { holder: 'dave' } });
-      expect(aws.aws.ssm.parameters.has(LOCK)).toBe(false);
+      expect(peers.aws.aws.ssm.parameters.has(LOCK)).toBe(false);
     } finally {
-      aws.aws.ssm.parameters.delete(LOCK);
+      peers.aws.aws.ssm.parameters.delete(LOCK);
     }
   });
 });

@@ -7,12 +7,13 @@
  * as written too, each page against peers of its own (test "the hosting commands of the other pages").
  * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type AwsPeers, type GitHubPeer, startAwsPeers, startGitHubPeer } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { appCheckout } from './kit/app.js';
+import { requireBuiltBin, runProcess } from './kit/bin.js';
+import { type Peers, type PeersOptions, startPeers } from './kit/peers.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../../..');
 const pageFile = path.join(repoRoot, 'docs/getting-started.md');
@@ -27,8 +28,7 @@ const NOT_RUN: [RegExp, string][] = [
 ];
 
 let work: string;
-let aws: AwsPeers;
-let github: GitHubPeer;
+let peers: Peers;
 
 /** The ```bash (and ```sh) blocks of the page, line by line, with the section each is under. */
 function bashLines(markdown: string): { section: string; line: string }[] {
@@ -55,47 +55,23 @@ function tools(): string {
   return dir;
 }
 
-function sh(line: string, cwd: string, binDir: string, peers = { aws, github }) {
-  return new Promise<{ code: number; out: string }>((resolve) => {
-    const child = spawn('sh', ['-c', line], {
-      cwd,
-      env: {
-        PATH: `${binDir}:${process.env.PATH ?? ''}`,
-        HOME: work,
-        GIT_AUTHOR_NAME: 'd',
-        GIT_AUTHOR_EMAIL: 'd@example.com',
-        GIT_COMMITTER_NAME: 'd',
-        GIT_COMMITTER_EMAIL: 'd@example.com',
-        ...peers.aws.env,
-        GITHUB_API_URL: peers.github.url,
-        GITHUB_TOKEN: peers.github.token,
-        HOSTING_BUILDER: 'buildah',
-        CONTAINERS_STORAGE_CONF: path.join(work, 'storage.conf'),
-        BUILDAH_ISOLATION: 'chroot',
-        STORAGE_DRIVER: 'vfs',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-    });
-    child.stderr.on('data', (d) => {
-      out += d;
-    });
-    child.on('exit', (code) => resolve({ code: code ?? -1, out }));
+/** A line as a reader types it, in `sh`, with `hosting` on PATH, against `on` (this file's peers by default). */
+async function sh(line: string, cwd: string, binDir: string, on = peers) {
+  const env = on.env({
+    PATH: `${binDir}:${process.env.PATH ?? ''}`,
+    GIT_AUTHOR_NAME: 'd',
+    GIT_AUTHOR_EMAIL: 'd@example.com',
+    GIT_COMMITTER_NAME: 'd',
+    GIT_COMMITTER_EMAIL: 'd@example.com',
   });
+  const r = await runProcess('sh', ['-c', line], { cwd, env });
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 /** The application's repository (a Dockerfile, committed) and the infrastructure repository (an App spec). */
 function repositories(base = work) {
   const app = path.join(base, 'hello-app');
-  mkdirSync(app, { recursive: true });
-  writeFileSync(path.join(app, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
-  writeFileSync(path.join(app, 'hello.txt'), 'hello\n');
-  git(app, 'init', '-q');
-  git(app, 'add', '.');
-  git(app, 'commit', '-qm', 'app');
+  appCheckout(app, { commit: 'd' });
   const infra = path.join(base, 'infra');
   mkdirSync(path.join(infra, 'apps'), { recursive: true });
   writeFileSync(
@@ -113,37 +89,34 @@ function repositories(base = work) {
 }
 
 beforeAll(async () => {
-  work = mkdtempSync(path.join(tmpdir(), 'hosting-docs-'));
-  writeFileSync(
-    path.join(work, 'storage.conf'),
-    `[storage]\ndriver = "vfs"\ngraphroot = "${work}/storage"\nrunroot = "${work}/run"\n`,
-  );
-  aws = await startAws();
-  github = await startGitHubPeer({ owner: 'acme', repo: 'infra' });
+  requireBuiltBin();
+  peers = await startDocsPeers({ github: { owner: 'acme', repo: 'infra' } });
+  work = peers.work;
 }, 60_000);
 
-/** The AWS peers with the ECR repository and the staging ECS service of hello-app (most pages) and my-app. */
-async function startAws(): Promise<AwsPeers> {
-  const peers = await startAwsPeers({ ecsTickMs: 20 });
+/**
+ * The peers with the buildah storage, the ECR repository and the staging ECS service of hello-app (most pages)
+ * and my-app.
+ */
+async function startDocsPeers(options: Pick<PeersOptions, 'github'>): Promise<Peers> {
+  const started = await startPeers({ ...options, aws: { ecsTickMs: 20 }, buildah: true });
   for (const app of ['hello-app', 'my-app']) {
-    peers.createRepository(app);
-    peers.aws.ecs.addService({
+    started.aws.createRepository(app);
+    started.aws.aws.ecs.addService({
       cluster: 'shared-staging',
       service: app,
       taskDefinition: {
         family: `${app}-staging`,
-        containerDefinitions: [{ name: 'web', image: `${peers.registry.host}/${app}:previous` }],
+        containerDefinitions: [{ name: 'web', image: `${started.aws.registry.host}/${app}:previous` }],
       },
       desiredCount: 1,
     });
   }
-  return peers;
+  return started;
 }
 
 afterAll(async () => {
-  await github?.stop();
-  await aws?.stop();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await peers?.stop();
 });
 
 describe('docs/getting-started.md, as written', () => {
@@ -159,7 +132,7 @@ describe('docs/getting-started.md, as written', () => {
       const result = await sh(line, cwd, binDir);
       expect(result.code, `"${line}" (under "${section}") exited ${result.code}:\n${result.out}`).toBe(0);
     }
-    expect(github.stats.dispatches.length).toBeGreaterThanOrEqual(1);
+    expect(peers.github.stats.dispatches.length).toBeGreaterThanOrEqual(1);
   }, 180_000);
 });
 
@@ -211,16 +184,15 @@ describe('the hosting commands of the other pages', () => {
       if (lines.length === 0) continue;
       const named = lines.map((l) => /--infra-repo (\S+)\/(\S+)/.exec(l.line)).find(Boolean);
       // Peers of the page's own: one page's deployments are not another's history.
-      const peers = {
-        aws: await startAws(),
-        github: await startGitHubPeer({ owner: named?.[1] ?? 'acme', repo: named?.[2] ?? 'infra' }),
-      };
+      const pagePeers = await startDocsPeers({
+        github: { owner: named?.[1] ?? 'acme', repo: named?.[2] ?? 'infra' },
+      });
       try {
         // Fresh repositories per page: an `init` of one page does not make another's refuse to overwrite.
         const { app, infra } = repositories(path.join(work, `page-${index}`));
         for (const { line } of lines) {
           const cwd = /^hosting (rollout|init --infra)/.test(line) ? infra : app;
-          const result = await sh(line, cwd, binDir, peers);
+          const result = await sh(line, cwd, binDir, pagePeers);
           ran++;
           // A line may say the exit code it ends with: `# exit 3 until ...`.
           const expected = Number(/#\s*exit (\d+)/.exec(line)?.[1] ?? 0);
@@ -228,8 +200,7 @@ describe('the hosting commands of the other pages', () => {
             failed.push(`${page}: "${line}" exited ${result.code}, not ${expected}:\n${result.out}`);
         }
       } finally {
-        await peers.github.stop();
-        await peers.aws.stop();
+        await pagePeers.stop();
       }
     }
     expect(ran).toBeGreaterThanOrEqual(8);

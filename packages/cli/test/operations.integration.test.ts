@@ -3,62 +3,41 @@
  * buildah) pointed at the testkit peers — a real docker-registry behind the ECR/SSM test server, and the
  * GitHub test server running the infra workflow on its own schedule.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import {
-  type AwsPeers,
-  type BuilderStorage,
-  createBuilderStorage,
-  type GitHubPeer,
-  pushTestImage,
-  requireBuildah,
-  startAwsPeers,
-  startGitHubPeer,
-} from '@shared-hosting/testkit';
+import { requireBuildah } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { type CliIO, run } from '../src/program.js';
+import { appCheckout, deployArgs, param, pushImages, registryTags } from './kit/app.js';
+import { startInProcess } from './kit/in-process.js';
+import { type Env, INFRA_REPO, type Peers, startPeers } from './kit/peers.js';
 
-const STAGING = '/shared-hosting/hello-app/staging/version';
-const PRODUCTION = '/shared-hosting/hello-app/production/version';
+const STAGING = param('hello-app', 'staging');
+const PRODUCTION = param('hello-app', 'production');
 
-let aws: AwsPeers;
-let github: GitHubPeer;
-let storage: BuilderStorage;
-let work: string;
+let peers: Peers;
 let app: string;
-const digests: Record<string, string> = {};
+let digests: Record<string, string> = {};
 
-async function hosting(args: string[], extraEnv: Record<string, string> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIO = {
-    stdout: { write: (t: string) => void out.push(t) },
-    stderr: { write: (t: string) => void err.push(t) },
-    env: {
-      PATH: process.env.PATH,
-      HOME: work,
-      USER: 'integration',
-      ...aws.env,
-      GITHUB_API_URL: github.url,
-      GITHUB_TOKEN: github.token,
-      HOSTING_BUILDER: 'buildah',
-      ...storage.env,
-      ...extraEnv,
-    },
-    cwd: app,
-    exitCode: 0,
-  };
-  const code = await run(args, io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+const hosting = (args: string[], extra: Env = {}) =>
+  startInProcess(args, { cwd: app, env: peers.env({ USER: 'integration', ...extra }) }).done;
+/** `hosting deploy` of hello-app to `env` with `flags`, in process. */
+const deploy = (env: string, ...flags: string[]) => hosting(deployArgs('hello-app', env, ...flags));
+const tags = (repository: string) => registryTags(peers.aws, repository);
+/** `hosting promote` of hello-app from staging to production with `flags`. */
+const promoteArgs = (...flags: string[]) => [
+  ...['promote', '--app', 'hello-app', '--from', 'staging', '--to', 'production'],
+  ...[...flags, '--infra-repo', INFRA_REPO],
+];
 
 const json = async (args: string[], extraEnv: Record<string, string> = {}) => {
   const r = await hosting([...args, '--json'], extraEnv);
   return { ...r, json: JSON.parse(r.stdout) };
 };
 
-const infra = ['--infra-repo', 'acme/infra'];
+const infra = ['--infra-repo', INFRA_REPO];
+
+/** The newest entry of `env`'s history. */
+const latest = async (env: string) =>
+  (await json(['history', '--app', 'hello-app', '--env', env, '--limit', '1'])).json.entries[0];
 
 async function getParameter(name: string): Promise<{ value: string; action: string | null } | undefined> {
   const r = await hosting([
@@ -77,59 +56,30 @@ async function getParameter(name: string): Promise<{ value: string; action: stri
 
 /** Expire an image as an ECR lifecycle rule would: delete its manifest from the registry. */
 async function expire(repository: string, digest: string) {
-  const res = await fetch(`${aws.registry.url}/v2/${repository}/manifests/${digest}`, {
+  const res = await fetch(`${peers.aws.registry.url}/v2/${repository}/manifests/${digest}`, {
     method: 'DELETE',
-    headers: { authorization: aws.registry.authorization },
+    headers: { authorization: peers.aws.registry.authorization },
   });
   await res.arrayBuffer();
   expect(res.status).toBe(202);
 }
 
-async function tags(repository: string): Promise<string[]> {
-  const res = await fetch(`${aws.registry.url}/v2/${repository}/tags/list`, {
-    headers: { authorization: aws.registry.authorization },
-  });
-  if (res.status === 404) return [];
-  return (((await res.json()) as { tags?: string[] }).tags ?? []).sort();
-}
-
 beforeAll(async () => {
   requireBuildah();
-  work = mkdtempSync(path.join(tmpdir(), 'hosting-ops-'));
-  app = path.join(work, 'app');
-  mkdirSync(app);
-  writeFileSync(path.join(app, 'Dockerfile'), 'FROM scratch\nCOPY hello.txt /hello.txt\n');
-  writeFileSync(path.join(app, 'hello.txt'), 'hello\n');
-  storage = await createBuilderStorage();
-  aws = await startAwsPeers();
-  github = await startGitHubPeer({ owner: 'acme', repo: 'infra' });
-  aws.createRepository('hello-app');
-  for (const version of ['v1', 'v2', 'v3', 'v4', 'v-old']) {
-    digests[version] = await pushTestImage(aws.registry, 'hello-app', version, {
-      content: `hello ${version}`,
-    });
-  }
+  peers = await startPeers({ buildah: true });
+  app = path.join(peers.work, 'app');
+  appCheckout(app);
+  peers.aws.createRepository('hello-app');
+  digests = await pushImages(peers.aws, 'hello-app', ['v1', 'v2', 'v3', 'v4', 'v-old']);
   // History: staging v-old, v1, v2 (each a real deploy of an existing image: no build).
   for (const version of ['v-old', 'v1', 'v2']) {
-    const r = await hosting([
-      'deploy',
-      '--app',
-      'hello-app',
-      '--env',
-      'staging',
-      '--version',
-      version,
-      ...infra,
-    ]);
+    const r = await deploy('staging', '--version', version);
     expect(r.code, r.stderr).toBe(0);
   }
 }, 120_000);
 
 afterAll(async () => {
-  await github?.stop();
-  await aws?.stop();
-  await storage?.remove();
-  if (work) rmSync(work, { recursive: true, force: true });
+  await peers?.stop();
 });
 
 describe('day-2 operations against the peers', () => {
@@ -156,7 +106,7 @@ describe('day-2 operations against the peers', () => {
       'latest-run': { status: 'completed', conclusion: 'success' },
     });
     expect(staging.author).toContain('testkit-deployer');
-    expect(staging['latest-run'].url).toMatch(/\/acme\/infra\/actions\/runs\/\d+$/);
+    expect(staging['latest-run'].url).toMatch(new RegExp(`/${INFRA_REPO}/actions/runs/\\d+$`));
     expect(production).toMatchObject({ environment: 'production', deployed: false, 'latest-run': null });
   });
 
@@ -174,15 +124,15 @@ describe('day-2 operations against the peers', () => {
 
   it('rollback to an expired image is refused and changes nothing', async () => {
     await expire('hello-app', digests['v-old'] as string);
-    const dispatches = github.stats.dispatches.length;
+    const dispatches = peers.github.stats.dispatches.length;
     const r = await json(['rollback', '--app', 'hello-app', '--env', 'staging', '--to', 'v-old', ...infra]);
     expect(r.code).toBe(3);
     expect(r.json.error.code).toBe('IMAGE_EXPIRED');
     expect(r.stderr).toContain('a lifecycle rule may have expired it');
     expect((await getParameter(STAGING))?.value).toBe('v2');
-    expect(github.stats.dispatches).toHaveLength(dispatches);
+    expect(peers.github.stats.dispatches).toHaveLength(dispatches);
     // Only the three deploys wrote the version (the other PutParameter calls created their locks).
-    expect(aws.aws.calls('PutParameter').filter((c) => c.params?.Name === STAGING)).toHaveLength(3);
+    expect(peers.aws.aws.calls('PutParameter').filter((c) => c.params?.Name === STAGING)).toHaveLength(3);
   });
 
   it('rollback to the previous version: rollback provenance, triggered and waited for', async () => {
@@ -195,14 +145,13 @@ describe('day-2 operations against the peers', () => {
       conclusion: 'success',
       digest: digests.v1,
     });
-    const h = await json(['history', '--app', 'hello-app', '--env', 'staging', '--limit', '1']);
-    expect(h.json.entries[0]).toMatchObject({
+    expect(await latest('staging')).toMatchObject({
       version: 'v1',
       action: 'rollback',
       from: 'v2',
       digest: digests.v1,
     });
-    expect(github.stats.dispatches.at(-1)?.inputs).toEqual({
+    expect(peers.github.stats.dispatches.at(-1)?.inputs).toEqual({
       application: 'hello-app',
       environment: 'staging',
     });
@@ -210,14 +159,11 @@ describe('day-2 operations against the peers', () => {
 
   it('promote performs zero builds and pushes: the exact staging image, source digest recorded', async () => {
     const before = await tags('hello-app');
-    const authCalls = aws.aws.calls('GetAuthorizationToken').length;
+    const authCalls = peers.aws.aws.calls('GetAuthorizationToken').length;
     // No builder on PATH: any attempt to build would fail.
-    const r = await json(
-      ['promote', '--app', 'hello-app', '--from', 'staging', '--to', 'production', ...infra],
-      {
-        PATH: path.join(work, 'empty-path'),
-      },
-    );
+    const r = await json(promoteArgs(), {
+      PATH: path.join(peers.work, 'empty-path'),
+    });
     expect(r.code, r.stderr).toBe(0);
     expect(r.json).toMatchObject({
       operation: 'promote',
@@ -233,10 +179,9 @@ describe('day-2 operations against the peers', () => {
         .map((s: { step: string }) => s.step),
     ).toEqual(['build', 'tag', 'push']);
     expect(await tags('hello-app')).toEqual(before);
-    expect(aws.aws.calls('GetAuthorizationToken').length).toBe(authCalls);
-    expect(aws.aws.calls('PutImage')).toHaveLength(0);
-    const h = await json(['history', '--app', 'hello-app', '--env', 'production', '--limit', '1']);
-    expect(h.json.entries[0]).toMatchObject({
+    expect(peers.aws.aws.calls('GetAuthorizationToken').length).toBe(authCalls);
+    expect(peers.aws.aws.calls('PutImage')).toHaveLength(0);
+    expect(await latest('production')).toMatchObject({
       version: 'v1',
       action: 'promote',
       source: 'staging',
@@ -245,37 +190,16 @@ describe('day-2 operations against the peers', () => {
   });
 
   it('promote under another tag re-tags the same image through PutImage', async () => {
-    const r = await json([
-      'promote',
-      '--app',
-      'hello-app',
-      '--from',
-      'staging',
-      '--to',
-      'production',
-      '--version',
-      'release-1',
-      ...infra,
-    ]);
+    const r = await json(promoteArgs('--version', 'release-1'));
     expect(r.code, r.stderr).toBe(0);
     expect(r.json).toMatchObject({ version: 'release-1', digest: digests.v1, retagged: true });
-    expect(aws.aws.calls('PutImage')).toHaveLength(1);
+    expect(peers.aws.aws.calls('PutImage')).toHaveLength(1);
     expect(await tags('hello-app')).toContain('release-1');
   });
 
   it('--rollback-on-failure restores the previous value when the infra run fails', async () => {
-    github.scenario.nextRun({ conclusion: 'failure' });
-    const r = await json([
-      'deploy',
-      '--app',
-      'hello-app',
-      '--env',
-      'staging',
-      '--version',
-      'v3',
-      '--rollback-on-failure',
-      ...infra,
-    ]);
+    peers.github.scenario.nextRun({ conclusion: 'failure' });
+    const r = await json(deployArgs('hello-app', 'staging', '--version', 'v3', '--rollback-on-failure'));
     expect(r.code).toBe(1);
     expect(r.json).toMatchObject({ conclusion: 'failure', recovery: { restored: true, value: 'v1' } });
     const h = await json(['history', '--app', 'hello-app', '--env', 'staging', '--limit', '2']);
@@ -287,45 +211,23 @@ describe('day-2 operations against the peers', () => {
   });
 
   it('--redeploy-on-rollback triggers the restored version again, reporting both runs', async () => {
-    github.scenario.nextRun({ conclusion: 'failure' }, { conclusion: 'success' });
-    const dispatches = github.stats.dispatches.length;
-    const r = await json([
-      'promote',
-      '--app',
-      'hello-app',
-      '--from',
-      'staging',
-      '--to',
-      'production',
-      '--version',
-      'v1',
-      '--rollback-on-failure',
-      '--redeploy-on-rollback',
-      ...infra,
-    ]);
+    peers.github.scenario.nextRun({ conclusion: 'failure' }, { conclusion: 'success' });
+    const dispatches = peers.github.stats.dispatches.length;
+    const r = await json(promoteArgs('--version', 'v1', '--rollback-on-failure', '--redeploy-on-rollback'));
     expect(r.code).toBe(1);
     expect(r.json.recovery).toMatchObject({ restored: true, value: 'release-1', conclusion: 'success' });
     expect(r.json.recovery['run-id']).not.toBe(Number(r.json['run-id']));
-    expect(github.stats.dispatches.length).toBe(dispatches + 2);
+    expect(peers.github.stats.dispatches.length).toBe(dispatches + 2);
     expect((await getParameter(PRODUCTION))?.value).toBe('release-1');
   });
 
   it('a failed push leaves the parameter untouched', async () => {
     // GetAuthorizationToken hands out a wrong password: the build works, the push is refused.
-    const backend = (aws.aws.ecr as unknown as { backend: { password: string } }).backend;
+    const backend = (peers.aws.aws.ecr as unknown as { backend: { password: string } }).backend;
     const password = backend.password;
     backend.password = 'not-the-password';
     try {
-      const r = await hosting([
-        'deploy',
-        '--app',
-        'hello-app',
-        '--env',
-        'staging',
-        '--version',
-        'v-built',
-        ...infra,
-      ]);
+      const r = await deploy('staging', '--version', 'v-built');
       expect(r.code, r.stdout + r.stderr).toBe(4);
       expect(r.stdout).toMatch(/✗ Push to ECR failed/);
     } finally {
@@ -336,26 +238,17 @@ describe('day-2 operations against the peers', () => {
   }, 120_000);
 
   it('a second deploy waits for the first one’s run, then deploys', async () => {
-    const other = github.scenario.dispatchAs('colleague', {
+    const other = peers.github.scenario.dispatchAs('colleague', {
       inputs: { application: 'hello-app', environment: 'staging' },
       plan: { queuedMs: 1500 },
     });
-    const r = await hosting([
-      'deploy',
-      '--app',
-      'hello-app',
-      '--env',
-      'staging',
-      '--version',
-      'v4',
-      ...infra,
-    ]);
+    const r = await deploy('staging', '--version', 'v4');
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`✓ Wait for running deployment`);
-    expect(r.stdout).toContain(github.infra.runUrl(other.id));
-    const ours = github.infra.runs().at(-1);
+    expect(r.stdout).toContain(peers.github.infra.runUrl(other.id));
+    const ours = peers.github.infra.runs().at(-1);
     expect(ours?.id).not.toBe(other.id);
-    const otherDone = github.infra.state(other.id);
+    const otherDone = peers.github.infra.state(other.id);
     expect(otherDone?.status).toBe('completed');
     expect(ours?.createdAt).toBeGreaterThanOrEqual(otherDone?.updatedAt ?? Number.POSITIVE_INFINITY);
     // The parameter changed only once the other run was over.
@@ -364,63 +257,44 @@ describe('day-2 operations against the peers', () => {
 
   it('two deploys at once: the second waits for the lock of the first (held until its run ends), then deploys', async () => {
     // The first one's run takes a few seconds, so the second one finds it in progress.
-    github.scenario.nextRun({ queuedMs: 3000 });
-    const dispatches = github.stats.dispatches.length;
-    const first = hosting(['deploy', '--app', 'hello-app', '--env', 'staging', '--version', 'v3', ...infra]);
-    await vi.waitFor(() => expect(github.stats.dispatches.length).toBeGreaterThan(dispatches), {
+    peers.github.scenario.nextRun({ queuedMs: 3000 });
+    const dispatches = peers.github.stats.dispatches.length;
+    const first = deploy('staging', '--version', 'v3');
+    await vi.waitFor(() => expect(peers.github.stats.dispatches.length).toBeGreaterThan(dispatches), {
       timeout: 20_000,
       interval: 20,
     });
-    const firstRun = github.infra.runs().at(-1);
-    const second = await hosting([
-      'deploy',
-      '--app',
-      'hello-app',
-      '--env',
-      'staging',
-      '--version',
-      'v4',
-      ...infra,
-    ]);
+    const firstRun = peers.github.infra.runs().at(-1);
+    const second = await deploy('staging', '--version', 'v4');
     const done = await first;
     expect(done.code, done.stderr).toBe(0);
     expect(second.code, second.stderr).toBe(0);
     expect(second.stdout).toContain('waited for the lock held by integration (deploy v3) since');
-    const secondRun = github.infra.runs().at(-1);
+    const secondRun = peers.github.infra.runs().at(-1);
     expect(secondRun?.id).not.toBe(firstRun?.id);
     expect(secondRun?.createdAt).toBeGreaterThanOrEqual(
-      github.infra.state(firstRun?.id ?? 0)?.updatedAt ?? Number.POSITIVE_INFINITY,
+      peers.github.infra.state(firstRun?.id ?? 0)?.updatedAt ?? Number.POSITIVE_INFINITY,
     );
     expect((await getParameter(STAGING))?.value).toBe('v4');
   });
 
   it('with --no-wait-for-lock a deploy refuses, naming the run in progress', async () => {
-    const other = github.scenario.dispatchAs('colleague', {
+    const other = peers.github.scenario.dispatchAs('colleague', {
       inputs: { application: 'hello-app', environment: 'staging' },
       plan: { queuedMs: 3000 },
     });
-    const r = await json([
-      'deploy',
-      '--app',
-      'hello-app',
-      '--env',
-      'staging',
-      '--version',
-      'v3',
-      '--no-wait-for-lock',
-      ...infra,
-    ]);
+    const r = await json(deployArgs('hello-app', 'staging', '--version', 'v3', '--no-wait-for-lock'));
     expect(r.code).toBe(3);
     expect(r.json.error.code).toBe('DEPLOYMENT_IN_PROGRESS');
-    expect(r.json.error.message).toContain(github.infra.runUrl(other.id));
+    expect(r.json.error.message).toContain(peers.github.infra.runUrl(other.id));
     expect((await getParameter(STAGING))?.value).toBe('v4');
   });
 
   // Last: it reads what every test above sent (deploy, rollback, promote, status, history, unlock).
   it('every GitHub request of these operations asked for API version 2026-03-10, none a deprecated operation', () => {
-    const versions = github.stats.apiVersions;
+    const versions = peers.github.stats.apiVersions;
     expect(Object.keys(versions)).toEqual(['2026-03-10']);
     expect(versions['2026-03-10']).toBeGreaterThan(20);
-    expect(github.stats.deprecated).toEqual([]);
+    expect(peers.github.stats.deprecated).toEqual([]);
   });
 });

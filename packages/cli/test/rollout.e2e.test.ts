@@ -3,71 +3,35 @@
  * AWS server (SSM, ECR, ECS whose tasks pull from a real docker-registry), with an App spec on disk.
  * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createRolloutPorts, type ParameterStore, silentReporter } from '@shared-hosting/core';
-import { type AwsPeers, CRASH_LABEL, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
+import { helloAppTaskDefinition, writeRequests } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { CLI_ADAPTER_NAMES } from '../src/runtime/names.js';
+import { param } from './kit/app.js';
+import { requireBuiltBin } from './kit/bin.js';
+import { type EcsPeers, seedVersion, startEcsPeers, writeAppSpec } from './kit/ecs.js';
 
-const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
 const ENVIRONMENTS = ['e1', 'e2', 'e3', 'e4', 'e5', 'e6'];
 
-let peers: AwsPeers;
-let parameters: ParameterStore;
-let infra: string;
-const digests: Record<string, string> = {};
+let ecs: EcsPeers;
+let peers: EcsPeers['aws'];
 
-function run(args: string[]) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [bin, 'rollout', '--app', 'hello-app', ...args], {
-      cwd: infra,
-      env: { PATH: process.env.PATH ?? '', HOME: infra, ...peers.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-  });
-}
+const run = (args: string[]) => ecs.run(['rollout', '--app', 'hello-app', ...args]);
 
 /** Environment `env` runs hello-app v1 in its own cluster; the parameter holds `version`. */
 async function seed(env: string, version: string) {
   peers.aws.ecs.addService({
     cluster: `cluster-${env}`,
     service: 'hello-app',
-    taskDefinition: {
-      family: `hello-app-${env}`,
-      taskRoleArn: 'arn:aws:iam::123456789012:role/hello-app-task',
-      executionRoleArn: 'arn:aws:iam::123456789012:role/ecs-execution',
-      networkMode: 'awsvpc',
-      requiresCompatibilities: ['FARGATE'],
-      cpu: '256',
-      memory: '512',
-      containerDefinitions: [
-        {
-          name: 'web',
-          image: `${peers.registry.host}/hello-app@${digests.v1}`,
-          environment: [{ name: 'GREETING', value: 'hello' }],
-        },
-        { name: 'log-router', image: 'public.ecr.aws/aws-observability/aws-for-fluent-bit:stable' },
-      ],
-      tags: [{ key: 'team', value: 'platform' }],
-    },
+    taskDefinition: helloAppTaskDefinition(
+      `hello-app-${env}`,
+      `${peers.registry.host}/hello-app@${ecs.digests.v1}`,
+      [{ name: 'GREETING', value: 'hello' }],
+    ),
     desiredCount: 2,
   });
-  const parameter = `/shared-hosting/hello-app/${env}/version`;
-  await parameters.put(parameter, 'v1', 'v1');
-  await parameters.label(parameter, 1, ['deployed']);
-  await parameters.put(parameter, version, version);
+  const parameter = param('hello-app', env);
+  await seedVersion(ecs.parameters, parameter, version);
   peers.aws.clearRequests();
   return parameter;
 }
@@ -75,22 +39,13 @@ async function seed(env: string, version: string) {
 const ecsRequests = () => peers.aws.requests.filter((r) => r.service === 'ecs');
 
 beforeAll(async () => {
-  peers = await startAwsPeers({ ecsTickMs: 20 });
-  peers.createRepository('hello-app');
-  for (const tag of ['v1', 'v2']) digests[tag] = await pushTestImage(peers.registry, 'hello-app', tag);
-  digests.v3 = await pushTestImage(peers.registry, 'hello-app', 'v3', { labels: { [CRASH_LABEL]: 'true' } });
-  parameters = (
-    await createRolloutPorts({ env: peers.env, reporter: silentReporter, names: CLI_ADAPTER_NAMES })
-  ).parameters;
-  infra = mkdtempSync(path.join(tmpdir(), 'infra-'));
-  mkdirSync(path.join(infra, 'apps'));
-  const spec = ['repository: hello-app', 'environments:'];
-  for (const env of ENVIRONMENTS) spec.push(`  ${env}:`, `    cluster: cluster-${env}`, '    container: web');
-  writeFileSync(path.join(infra, 'apps/hello-app.yaml'), `${spec.join('\n')}\n`);
-});
+  requireBuiltBin();
+  ecs = await startEcsPeers('hello-app');
+  peers = ecs.aws;
+  writeAppSpec(ecs, 'hello-app', ENVIRONMENTS);
+}, 60_000);
 afterAll(async () => {
-  await peers?.stop();
-  if (infra) rmSync(infra, { recursive: true, force: true });
+  await ecs?.stop();
 });
 
 describe('hosting rollout (built bin)', () => {
@@ -124,15 +79,12 @@ describe('hosting rollout (built bin)', () => {
       'already-running': true,
       version: 'v2',
       'parameter-version': '2',
-      image: `${peers.registry.host}/hello-app@${digests.v2}`,
-      digest: digests.v2,
+      image: `${peers.registry.host}/hello-app@${ecs.digests.v2}`,
+      digest: ecs.digests.v2,
       'task-definition': expect.stringMatching(/task-definition\/hello-app-e1:2$/),
       'rollout-state': 'COMPLETED',
     });
-    const changes = peers.aws.requests.filter((r) =>
-      ['RegisterTaskDefinition', 'UpdateService', 'LabelParameterVersion'].includes(r.operation ?? ''),
-    );
-    expect(changes).toEqual([]);
+    expect(writeRequests(peers.aws.requests)).toEqual([]);
   });
 
   it('--dry-run prints the task definition diff and registers nothing', async () => {
@@ -141,7 +93,7 @@ describe('hosting rollout (built bin)', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('Plan (dry run, nothing will be changed):');
     expect(result.stdout).toContain(
-      `~ containerDefinitions[web].image: "${peers.registry.host}/hello-app@${digests.v1}" → "${peers.registry.host}/hello-app@${digests.v2}"`,
+      `~ containerDefinitions[web].image: "${peers.registry.host}/hello-app@${ecs.digests.v1}" → "${peers.registry.host}/hello-app@${ecs.digests.v2}"`,
     );
     expect(ecsRequests().map((r) => r.operation)).toEqual(['DescribeServices', 'DescribeTaskDefinition']);
   });
@@ -184,7 +136,7 @@ describe('hosting rollout (built bin)', () => {
   });
 
   it('an unknown key in the App spec exits 2 naming its line', async () => {
-    writeFileSync(path.join(infra, 'apps/typo.yaml'), 'environments:\n  e1:\n    clustr: x\n');
+    writeFileSync(path.join(ecs.infra, 'apps/typo.yaml'), 'environments:\n  e1:\n    clustr: x\n');
     const result = await run(['--env', 'e1', '--spec', 'apps/typo.yaml']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('apps/typo.yaml:3: unknown key "clustr" in environments.e1.');

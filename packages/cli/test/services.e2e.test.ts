@@ -4,46 +4,24 @@
  * `release`), and App specs that are bad input (exit 2 naming the file and the line).
  * Run `pnpm --filter @shared-hosting/cli build` first (turbo's test task depends on build).
  */
-import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import type { ChildProcess } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createRolloutPorts, type ParameterStore, silentReporter } from '@shared-hosting/core';
-import { type AwsPeers, CRASH_LABEL, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
+import type { AwsPeers } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ADAPTER_NAMES } from '../src/runtime/names.js';
+import { param } from './kit/app.js';
+import { requireBuiltBin } from './kit/bin.js';
+import { type EcsPeers, seedVersion, startEcsPeers } from './kit/ecs.js';
 
-const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
-
+let ecs: EcsPeers;
 let peers: AwsPeers;
-let parameters: ParameterStore;
-let infra: string;
-const digests: Record<string, string> = {};
 
-/** The built bin; `onStdout` sees its output as it comes (to send it a signal at a given step). */
-function run(
-  app: string,
-  args: string[],
-  onStdout?: (text: string, child: ReturnType<typeof spawn>) => void,
-) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(process.execPath, [bin, 'rollout', '--app', app, ...args], {
-      cwd: infra,
-      env: { PATH: process.env.PATH ?? '', HOME: infra, NO_COLOR: '1', ...peers.env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-      onStdout?.(stdout, child);
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('exit', (code) => resolve({ code: code ?? -1, stdout, stderr }));
+/** The built bin's rollout of `app`; `onStdout` sees its output as it comes (to send it a signal at a given step). */
+const run = (app: string, args: string[], onStdout?: (text: string, child: ChildProcess) => void) =>
+  ecs.run(['rollout', '--app', app, ...args], {
+    extra: { NO_COLOR: '1' },
+    ...(onStdout ? { onOutput: ({ stdout }, child) => onStdout(stdout, child) } : {}),
   });
-}
 
 const spec = (env: string, release = '') => `environments:
   ${env}:
@@ -68,7 +46,7 @@ async function seed(env: string, version: string, release = '') {
         containerDefinitions: [
           {
             name,
-            image: `${peers.registry.host}/shop@${digests.v1}`,
+            image: `${peers.registry.host}/shop@${ecs.digests.v1}`,
             logConfiguration: {
               logDriver: 'awslogs',
               options: { 'awslogs-group': `/ecs/shop-${name}`, 'awslogs-stream-prefix': 'ecs' },
@@ -81,33 +59,27 @@ async function seed(env: string, version: string, release = '') {
       networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-1'], securityGroups: ['sg-1'] } },
     });
   }
-  writeFileSync(path.join(infra, `apps/shop-${env}.yaml`), `repository: shop\n${spec(env, release)}`);
-  const parameter = `/shared-hosting/shop-${env}/${env}/version`;
-  await parameters.put(parameter, 'v1', 'v1');
-  await parameters.label(parameter, 1, ['deployed']);
-  await parameters.put(parameter, version, version);
+  writeFileSync(path.join(ecs.infra, `apps/shop-${env}.yaml`), `repository: shop\n${spec(env, release)}`);
+  const parameter = param(`shop-${env}`, env);
+  await seedVersion(ecs.parameters, parameter, version);
   return parameter;
 }
 
+/** The task definitions shop-web and shop-worker run in `cluster`. */
+const taskDefinitions = (cluster: string) =>
+  ['web', 'worker'].map((n) => peers.aws.ecs.service(`shop-${n}`, cluster).taskDefinition);
 const updates = (env: string) =>
   peers.aws.calls('UpdateService', 'ecs').filter((c) => c.params?.cluster === `cluster-${env}`);
 const deployed = async (parameter: string) =>
-  (await parameters.history(parameter)).find((h) => h.labels?.includes('deployed'))?.version;
+  (await ecs.parameters.history(parameter)).find((h) => h.labels?.includes('deployed'))?.version;
 
 beforeAll(async () => {
-  peers = await startAwsPeers({ ecsTickMs: 20, ecs: { clockFactor: 600 } });
-  peers.createRepository('shop');
-  for (const tag of ['v1', 'v2']) digests[tag] = await pushTestImage(peers.registry, 'shop', tag);
-  digests.v3 = await pushTestImage(peers.registry, 'shop', 'v3', { labels: { [CRASH_LABEL]: 'worker' } });
-  parameters = (
-    await createRolloutPorts({ env: peers.env, reporter: silentReporter, names: CLI_ADAPTER_NAMES })
-  ).parameters;
-  infra = mkdtempSync(path.join(tmpdir(), 'infra-'));
-  mkdirSync(path.join(infra, 'apps'));
-});
+  requireBuiltBin();
+  ecs = await startEcsPeers('shop', { crash: 'worker', clockFactor: 600 });
+  peers = ecs.aws;
+}, 60_000);
 afterAll(async () => {
-  await peers?.stop();
-  if (infra) rmSync(infra, { recursive: true, force: true });
+  await ecs?.stop();
 });
 
 describe('hosting rollout of several services (built bin)', () => {
@@ -125,7 +97,7 @@ describe('hosting rollout of several services (built bin)', () => {
       const td = peers.aws.ecs.describeTaskDefinition(s['task-definition'] ?? '') as {
         containerDefinitions: { image: string }[];
       };
-      expect(td.containerDefinitions[0]?.image).toBe(`${peers.registry.host}/shop@${digests.v2}`);
+      expect(td.containerDefinitions[0]?.image).toBe(`${peers.registry.host}/shop@${ecs.digests.v2}`);
     }
     expect(json.release).toMatchObject({
       'exit-code': 0,
@@ -137,9 +109,7 @@ describe('hosting rollout of several services (built bin)', () => {
 
   it("the worker's tasks crash: exit 1 naming the worker and its stopped reason; both back, label unmoved", async () => {
     const parameter = await seed('s2', 'v3');
-    const before = ['web', 'worker'].map(
-      (n) => peers.aws.ecs.service(`shop-${n}`, 'cluster-s2').taskDefinition,
-    );
+    const before = taskDefinitions('cluster-s2');
     const out = await run('shop-s2', ['--env', 's2']);
     expect(out.code).toBe(1);
     expect(out.stderr).toContain('Error: worker: The rollout of shop-worker');
@@ -150,9 +120,7 @@ describe('hosting rollout of several services (built bin)', () => {
     );
     expect(out.stdout).toMatch(/\n {2}web \(shop-web\) {3}restored: .*back on shop-web-s2:1\n/);
     expect(out.stdout).toMatch(/\n {2}worker \(shop-worker\) restored: .*back on shop-worker-s2:1\n/);
-    const after = ['web', 'worker'].map(
-      (n) => peers.aws.ecs.service(`shop-${n}`, 'cluster-s2').taskDefinition,
-    );
+    const after = taskDefinitions('cluster-s2');
     expect(after).toEqual(before);
     expect(await deployed(parameter)).toBe(1);
   });
@@ -197,7 +165,7 @@ describe('hosting rollout of several services (built bin)', () => {
       ],
     ];
     for (const [text, message] of cases) {
-      writeFileSync(path.join(infra, 'apps/bad.yaml'), text);
+      writeFileSync(path.join(ecs.infra, 'apps/bad.yaml'), text);
       const out = await run('bad', ['--env', 'b1', '--spec', 'apps/bad.yaml']);
       expect(out.code, message).toBe(2);
       expect(out.stderr).toContain(message);
@@ -209,9 +177,7 @@ describe('hosting rollout of several services (built bin)', () => {
 
   it('SIGTERM during the wait: the services it changed are rolled back and the output says so', async () => {
     const parameter = await seed('s4', 'v2');
-    const before = ['web', 'worker'].map(
-      (n) => peers.aws.ecs.service(`shop-${n}`, 'cluster-s4').taskDefinition,
-    );
+    const before = taskDefinitions('cluster-s4');
     let sent = false;
     const out = await run('shop-s4', ['--env', 's4'], (text, child) => {
       if (sent || !text.includes('▸ Wait for ECS deployment')) return;
@@ -223,9 +189,7 @@ describe('hosting rollout of several services (built bin)', () => {
     expect(out.stderr).toContain('Received SIGTERM: stopping at the next safe point');
     expect(out.stderr).toMatch(/Restored web \(shop-web\): .*back on shop-web-s4:1/);
     expect(out.stderr).toMatch(/Restored worker \(shop-worker\): .*back on shop-worker-s4:1/);
-    const after = ['web', 'worker'].map(
-      (n) => peers.aws.ecs.service(`shop-${n}`, 'cluster-s4').taskDefinition,
-    );
+    const after = taskDefinitions('cluster-s4');
     expect(after).toEqual(before);
     expect(await deployed(parameter)).toBe(1);
   });

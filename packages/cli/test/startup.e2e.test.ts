@@ -8,11 +8,12 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { compileCached } from '../src/code-cache.js';
 import { createProgram } from '../src/index.js';
+import { BIN as bin, requireBuiltBin } from './kit/bin.js';
 
-const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
+beforeAll(() => requireBuiltBin());
 const hosting = (...args: string[]) =>
   spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
 

@@ -1,51 +1,35 @@
-/**
- * Issue 19's acceptance, end to end: the BUILT `hosting rollout`, `continue` and `abort` (the real
- * @aws-sdk/client-ecs) against the testkit's ECS server with service deployments on a compressed clock
- * (one ECS hour per real second): every strategy to its true end, failures named, bakes, alarms, pauses.
- */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import { createRolloutPorts, type ParameterStore, silentReporter } from '@shared-hosting/core';
-import { type AwsPeers, CRASH_LABEL, pushTestImage, startAwsPeers } from '@shared-hosting/testkit';
+import type { AwsPeers } from '@shared-hosting/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI_ADAPTER_NAMES } from '../src/runtime/names.js';
+import { param } from './kit/app.js';
+import { type Exit, requireBuiltBin } from './kit/bin.js';
+import { type EcsPeers, seedVersion, startEcsPeers, writeAppSpec } from './kit/ecs.js';
 
-const bin = path.resolve(import.meta.dirname, '../dist/hosting.cjs');
 const STRATEGIES = ['ROLLING', 'BLUE_GREEN', 'LINEAR', 'CANARY'] as const;
 const ENVS = Array.from({ length: 16 }, (_, i) => `s${i + 1}`);
 
+let ecs: EcsPeers;
 let peers: AwsPeers;
-let parameters: ParameterStore;
-let infra: string;
-const digests: Record<string, string> = {};
 
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-  exitedAt: number;
-}
-
-/** Spawn the built CLI; `onLine` sees each stderr/stdout line as it comes (with the time). */
+/**
+ * Run the built CLI; `onLine` sees each whole line of stdout and stderr once, as it comes (with the time).
+ * `exitedAt` is when it ended.
+ */
 function hosting(args: string[], onLine?: (line: string, at: number) => void) {
-  const child: ChildProcess = spawn(process.execPath, [bin, ...args, '--app', 'hello-app'], {
-    cwd: infra,
-    env: { PATH: process.env.PATH ?? '', HOME: infra, ...peers.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out = { stdout: '', stderr: '' };
-  for (const stream of ['stdout', 'stderr'] as const) {
-    child[stream]?.on('data', (d: Buffer) => {
-      out[stream] += d;
-      for (const line of String(d).split('\n')) if (line) onLine?.(line, Date.now());
-    });
-  }
-  const done = new Promise<Ran>((resolve) =>
-    child.on('exit', (code) => resolve({ code: code ?? -1, ...out, exitedAt: Date.now() })),
-  );
-  return { child, done };
+  const seen = { stdout: 0, stderr: 0 };
+  const done = ecs
+    .run([...args, '--app', 'hello-app'], {
+      onOutput: (output) => {
+        for (const stream of ['stdout', 'stderr'] as const) {
+          const end = output[stream].lastIndexOf('\n') + 1;
+          if (end <= seen[stream]) continue;
+          const lines = output[stream].slice(seen[stream], end).split('\n');
+          seen[stream] = end;
+          for (const line of lines) if (line) onLine?.(line, Date.now());
+        }
+      },
+    })
+    .then((r: Exit) => ({ ...r, exitedAt: r.endedAt }));
+  return { done };
 }
 
 let next = 0;
@@ -61,16 +45,14 @@ async function seed(version: string, configuration: Record<string, unknown>, con
       requiresCompatibilities: ['FARGATE'],
       cpu: '256',
       memory: '512',
-      containerDefinitions: [{ name: 'web', image: `${peers.registry.host}/hello-app@${digests.v1}` }],
+      containerDefinitions: [{ name: 'web', image: `${peers.registry.host}/hello-app@${ecs.digests.v1}` }],
     },
     desiredCount: 2,
     deploymentController: controller,
     deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, ...configuration },
   } as Parameters<AwsPeers['aws']['ecs']['addService']>[0]);
-  const parameter = `/shared-hosting/hello-app/${env}/version`;
-  await parameters.put(parameter, 'v1', 'v1');
-  await parameters.label(parameter, 1, ['deployed']);
-  await parameters.put(parameter, version, version);
+  const parameter = param('hello-app', env);
+  await seedVersion(ecs.parameters, parameter, version);
   return { env, cluster: `cluster-${env}`, parameter };
 }
 
@@ -79,22 +61,13 @@ const recordOf = (cluster: string, arn: string) =>
   peers.aws.ecs.serviceDeploymentsOf('hello-app', cluster).find((d) => d.arn === arn);
 
 beforeAll(async () => {
-  peers = await startAwsPeers({ ecsTickMs: 20, ecs: { clockFactor: 3600 } });
-  peers.createRepository('hello-app');
-  for (const tag of ['v1', 'v2']) digests[tag] = await pushTestImage(peers.registry, 'hello-app', tag);
-  digests.v3 = await pushTestImage(peers.registry, 'hello-app', 'v3', { labels: { [CRASH_LABEL]: 'true' } });
-  parameters = (
-    await createRolloutPorts({ env: peers.env, reporter: silentReporter, names: CLI_ADAPTER_NAMES })
-  ).parameters;
-  infra = mkdtempSync(path.join(tmpdir(), 'infra-strategies-'));
-  mkdirSync(path.join(infra, 'apps'));
-  const spec = ['repository: hello-app', 'environments:'];
-  for (const env of ENVS) spec.push(`  ${env}:`, `    cluster: cluster-${env}`, '    container: web');
-  writeFileSync(path.join(infra, 'apps/hello-app.yaml'), `${spec.join('\n')}\n`);
+  requireBuiltBin();
+  ecs = await startEcsPeers('hello-app', { clockFactor: 3600 });
+  peers = ecs.aws;
+  writeAppSpec(ecs, 'hello-app', ENVS);
 }, 60_000);
 afterAll(async () => {
-  await peers?.stop();
-  if (infra) rmSync(infra, { recursive: true, force: true });
+  await ecs?.stop();
 });
 
 const STRATEGY_CONFIG: Record<(typeof STRATEGIES)[number], Record<string, unknown>> = {
@@ -177,7 +150,7 @@ describe('pause hooks, hosting continue and hosting abort (separate processes)',
   async function pausedRollout(answer: 'continue' | 'abort') {
     const s = await seed('v2', PAUSE);
     let announced: { at: number; line: string } | undefined;
-    let answered: Promise<Ran> | undefined;
+    let answered: Promise<Exit> | undefined;
     const run = hosting(['rollout', '--env', s.env], (line, at) => {
       if (announced || !line.includes('Rollout paused for approval')) return;
       announced = { at, line };

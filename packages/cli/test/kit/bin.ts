@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-const BIN = path.resolve(import.meta.dirname, '../../dist/hosting.cjs');
+export const BIN = path.resolve(import.meta.dirname, '../../dist/hosting.cjs');
 
 /** Fails (never skips) when the bin is not built. */
 export function requireBuiltBin(): void {
@@ -48,8 +48,13 @@ export interface Running {
 }
 
 export function startBin(args: readonly string[], options: BinOptions): Running {
+  return startProcess(process.execPath, [BIN, ...args], options);
+}
+
+/** Any program as the bin is run (a shell line that calls the bin, say). */
+function startProcess(file: string, args: readonly string[], options: BinOptions): Running {
   const started = Date.now();
-  const child = spawn(process.execPath, [BIN, ...args], {
+  const child = spawn(file, args, {
     cwd: options.cwd,
     env: options.env,
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -74,4 +79,9 @@ export function startBin(args: readonly string[], options: BinOptions): Running 
 /** Run the bin to its end. */
 export function runBin(args: readonly string[], options: BinOptions): Promise<Exit> {
   return startBin(args, options).exit;
+}
+
+/** Run any program to its end, as the bin. */
+export function runProcess(file: string, args: readonly string[], options: BinOptions): Promise<Exit> {
+  return startProcess(file, args, options).exit;
 }

@@ -27,7 +27,7 @@ export type Env = Record<string, string>;
 
 export interface PeersOptions {
   aws?: StartAwsPeersOptions;
-  /** The GitHub peer's options (owner and repo are INFRA_REPO's); a function of the AWS peers for an executor. */
+  /** The GitHub peer's options (owner and repo: INFRA_REPO's by default); a function of the AWS peers for an executor. */
   github?: Partial<GitHubPeerOptions> | ((aws: AwsPeers) => Partial<GitHubPeerOptions>);
   /** A private buildah storage (vfs) for builds: its environment is in `env()`. */
   buildah?: boolean;
@@ -57,7 +57,7 @@ export async function startPeers(options: PeersOptions = {}): Promise<Peers> {
   const work = mkdtempSync(path.join(tmpdir(), 'hosting-cli-test-'));
   const aws = await startAwsPeers(options.aws);
   const githubOptions = typeof options.github === 'function' ? options.github(aws) : options.github;
-  const github = await startGitHubPeer({ ...githubOptions, owner: OWNER, repo: REPO });
+  const github = await startGitHubPeer({ owner: OWNER, repo: REPO, ...githubOptions });
   const storage: BuilderStorage | undefined = options.buildah ? await createBuilderStorage() : undefined;
   const base = (home: string): Env => ({
     PATH: process.env.PATH ?? '',
