@@ -58,7 +58,9 @@ const WORKERS: Readonly<Record<string, number>> = {
 function testWorkers(name: string, env = process.env): number {
   const set = Number.parseInt(env.TEST_WORKERS ?? '', 10);
   if (set > 0) return set;
-  const load = Number.parseFloat(env.TEST_LOAD ?? '') || (loadavg()[0] ?? 0);
+  const given = Number.parseFloat(env.TEST_LOAD ?? '');
+  // TEST_LOAD=0 counts as 0 (CI's dedicated machine), not as unset.
+  const load = Number.isFinite(given) ? given : (loadavg()[0] ?? 0);
   const cores = availableParallelism();
   const busy = Math.max(0, load - cores) / cores;
   return Math.max(1, Math.round((WORKERS[name] ?? 2) / (1 + busy)));

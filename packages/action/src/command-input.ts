@@ -26,15 +26,61 @@ import {
   TRIGGER_INPUT,
 } from './inputs.js';
 
-/** The commands that change a deployment (they dispatch and follow the infra run). */
-const RELEASE_COMMANDS = ['deploy', 'rollback', 'promote'] as const;
-type ReleaseCommandName = (typeof RELEASE_COMMANDS)[number];
-/** Every command: the releases, and the infra repository's rollout on ECS with its continue and abort. */
-const COMMANDS = [...RELEASE_COMMANDS, 'rollout', 'continue', 'abort'] as const;
-export type CommandName = (typeof COMMANDS)[number];
-
 /** Input names of the Action, for error messages (promote's target is `environment`). */
 export const ACTION_NAMES = { ...ACTION_INPUT_NAMES, ...ACTION_OPERATION_NAMES };
+
+/** continue and abort: the application and environment (the App spec is read by main.cjs). */
+function resumeInputs(given: ActionInputs): void {
+  const { application, environment } = given.inputs;
+  checkRolloutInputs({ application, environment }, ACTION_ROLLOUT_NAMES);
+}
+
+/** One input check, without I/O: throws InputErrors naming each bad input. */
+type Check = (given: ActionInputs, cwd: string) => unknown;
+
+/**
+ * Every command of the Action, in the order its error lists them, with its input checks (each one's errors
+ * are collected, so that one run names every bad input). main.cjs checks again while planning, with the file
+ * system and git. The releases (deploy, rollback, promote) check their dry-run input first; the rollout
+ * checks its own with its inputs.
+ */
+const COMMAND_INPUTS = {
+  deploy: [
+    parseDryRun,
+    (given, cwd) => {
+      parseDeployInputs(given.inputs, ACTION_INPUT_NAMES, cwd);
+      parseReleaseOptions(given.operation ?? {}, ACTION_NAMES);
+      parseTrigger(given);
+    },
+  ],
+  rollback: [
+    parseDryRun,
+    (given) => {
+      planRollback(operationInputs(given), ACTION_NAMES);
+      deployOnly(given, 'rollback');
+    },
+  ],
+  promote: [
+    parseDryRun,
+    (given) => {
+      planPromote(operationInputs(given), ACTION_NAMES);
+      deployOnly(given, 'promote');
+    },
+  ],
+  rollout: [
+    (given) => {
+      // The App spec is read (and checked) by main.cjs; here the inputs that need no file.
+      const { application, environment, timeout } = given.inputs;
+      checkRolloutInputs({ application, environment, timeout, dryRun: given.dryRun }, ACTION_ROLLOUT_NAMES);
+    },
+  ],
+  continue: [resumeInputs],
+  abort: [resumeInputs],
+} satisfies Record<string, Check[]>;
+
+/** A command of the Action (the `command` input): a key of COMMAND_INPUTS. */
+export type CommandName = keyof typeof COMMAND_INPUTS;
+const COMMANDS = Object.keys(COMMAND_INPUTS) as CommandName[];
 
 /** `deploy` when not given; an InputErrors naming the input otherwise. */
 export function parseCommand(text: string | undefined): CommandName {
@@ -63,39 +109,6 @@ export function operationInputs(given: ActionInputs): OperationInputs {
   } = given.inputs;
   return { ...shared, ...given.operation };
 }
-
-/**
- * Each command's input check, without I/O: throws InputErrors naming each bad input. main.cjs checks
- * again while planning, with the file system and git.
- */
-const COMMAND_INPUTS: Record<CommandName, (given: ActionInputs, cwd: string) => void> = {
-  deploy: (given, cwd) => {
-    parseDeployInputs(given.inputs, ACTION_INPUT_NAMES, cwd);
-    parseReleaseOptions(given.operation ?? {}, ACTION_NAMES);
-    parseTrigger(given);
-  },
-  rollback: (given) => {
-    planRollback(operationInputs(given), ACTION_NAMES);
-    deployOnly(given, 'rollback');
-  },
-  promote: (given) => {
-    planPromote(operationInputs(given), ACTION_NAMES);
-    deployOnly(given, 'promote');
-  },
-  rollout: (given) => {
-    // The App spec is read (and checked) by main.cjs; here the inputs that need no file.
-    const { application, environment, timeout } = given.inputs;
-    checkRolloutInputs({ application, environment, timeout, dryRun: given.dryRun }, ACTION_ROLLOUT_NAMES);
-  },
-  continue: (given) => {
-    const { application, environment } = given.inputs;
-    checkRolloutInputs({ application, environment }, ACTION_ROLLOUT_NAMES);
-  },
-  abort: (given) => {
-    const { application, environment } = given.inputs;
-    checkRolloutInputs({ application, environment }, ACTION_ROLLOUT_NAMES);
-  },
-};
 
 /** The dry-run input of a release (the rollout's is checked with its inputs); throws InputErrors naming it. */
 export function parseDryRun(given: ActionInputs): boolean {
@@ -135,7 +148,6 @@ export function checkInputs(given: ActionInputs, cwd: string): void {
       errors.push(...error.errors);
     }
   };
-  if (RELEASE_COMMANDS.includes(command as ReleaseCommandName)) collect(() => parseDryRun(given));
-  collect(() => COMMAND_INPUTS[command](given, cwd));
+  for (const check of COMMAND_INPUTS[command] as readonly Check[]) collect(() => check(given, cwd));
   if (errors.length > 0) throw new InputErrors(errors);
 }

@@ -1,6 +1,7 @@
 /**
- * One JSON result shape for every command (`hosting <command> --json`), produced by `resultJson`, and
- * the table that documents it (`RESULT_FIELDS`, rendered on the CLI reference page). Keys are
+ * One JSON result shape for every command (`hosting <command> --json`), produced by `resultJson` from each
+ * command's entry in `RESULT_SHAPES` (the one list of commands: `CommandName` and `CommandResult` derive
+ * from it), and the table that documents it (`RESULT_FIELDS`, rendered on the CLI reference page). Keys are
  * kebab-case; unknown values are `null` (the Action's string outputs use "" instead).
  */
 
@@ -17,27 +18,46 @@ import type { EnvironmentStatus, StatusResult } from './run/status.js';
 import type { UnlockResult } from './run/unlock.js';
 import type { RecoveryResult } from './steps/restore.js';
 
-export type CommandName =
-  | 'deploy'
-  | 'rollback'
-  | 'promote'
-  | 'status'
-  | 'history'
-  | 'rollout'
-  | 'unlock'
-  | 'continue'
-  | 'abort';
+/**
+ * Each command's result shape: its result type and its own fields of `--json`, between the common ones
+ * (operation, status, dry-run, application) and the steps and error; `reads` when it is not a release's
+ * (what its preflight read). A command is one entry here; its keys are documented in RESULT_FIELDS below.
+ */
+interface ResultShape<R> {
+  json(result: R): Record<string, unknown>;
+  reads?(result: R): Reads;
+}
+const shape = <R>(s: ResultShape<R>) => s;
 
-export type CommandResult =
-  | { command: 'deploy'; result: ReleaseResult }
-  | { command: 'rollback'; result: RollbackResult }
-  | { command: 'promote'; result: PromoteResult }
-  | { command: 'status'; result: StatusResult }
-  | { command: 'history'; result: HistoryResult }
-  | { command: 'rollout'; result: RolloutResult }
-  | { command: 'unlock'; result: UnlockResult }
-  | { command: 'continue'; result: ResumeResult }
-  | { command: 'abort'; result: ResumeResult };
+const RESULT_SHAPES = {
+  deploy: shape<ReleaseResult>({ json: releaseFields }),
+  rollback: shape<RollbackResult>({ json: releaseFields }),
+  promote: shape<PromoteResult>({ json: releaseFields }),
+  status: shape<StatusResult>({
+    json: (s) => ({ environment: null, environments: s.environments.map(environmentJson) }),
+  }),
+  history: shape<HistoryResult>({
+    json: (h) => ({
+      environment: h.environment,
+      'parameter-name': h.parameterName,
+      entries: h.entries.map(entryJson),
+    }),
+  }),
+  rollout: shape<RolloutResult>({ json: rolloutFields, reads: rolloutReads }),
+  unlock: shape<UnlockResult>({ json: unlockFields }),
+  continue: shape<ResumeResult>({ json: resumeFields }),
+  abort: shape<ResumeResult>({ json: resumeFields }),
+};
+
+/** Every command, by name. */
+export type CommandName = keyof typeof RESULT_SHAPES;
+type ResultOf<C extends CommandName> = (typeof RESULT_SHAPES)[C] extends ResultShape<infer R> ? R : never;
+/** A command's result, with its name. */
+export type CommandResult = { [C in CommandName]: { command: C; result: ResultOf<C> } }[CommandName];
+
+/** The shape of a result's command (its functions then take that result: the table pairs them). */
+const shapeOf = (input: CommandResult) =>
+  RESULT_SHAPES[input.command] as ResultShape<CommandResult['result']>;
 
 interface ResultField {
   key: string;
@@ -46,17 +66,7 @@ interface ResultField {
   description: string;
 }
 
-const ALL: readonly CommandName[] = [
-  'deploy',
-  'rollback',
-  'promote',
-  'status',
-  'history',
-  'rollout',
-  'unlock',
-  'continue',
-  'abort',
-];
+const ALL: readonly CommandName[] = Object.keys(RESULT_SHAPES) as CommandName[];
 const ROLLOUT: readonly CommandName[] = ['rollout'];
 const RESUME: readonly CommandName[] = ['continue', 'abort'];
 const ECS: readonly CommandName[] = ['rollout', 'continue', 'abort'];
@@ -248,7 +258,7 @@ export function errorJson(e: HostingError) {
   return { code: e.code, kind: e.kind, message: e.message, fix: e.fix ?? null };
 }
 
-/** The JSON object a command prints with `--json`. */
+/** The JSON object a command prints with `--json`: the common fields, the command's own, its steps and error. */
 export function resultJson(input: CommandResult): Record<string, unknown> {
   const { command, result } = input;
   const common = {
@@ -266,30 +276,7 @@ export function resultJson(input: CommandResult): Record<string, unknown> {
     })),
     error: result.error ? errorJson(result.error) : null,
   };
-  if (input.command === 'status') {
-    return {
-      ...common,
-      environment: null,
-      environments: input.result.environments.map(environmentJson),
-      ...tail,
-    };
-  }
-  if (input.command === 'history') {
-    const h = input.result;
-    return {
-      ...common,
-      environment: h.environment,
-      'parameter-name': h.parameterName,
-      entries: h.entries.map(entryJson),
-      ...tail,
-    };
-  }
-  if (input.command === 'unlock') return { ...common, ...unlockFields(input.result), ...tail };
-  if (input.command === 'rollout')
-    return { ...common, ...rolloutFields(input.result), read: readsOf(input), ...tail };
-  if (input.command === 'continue' || input.command === 'abort')
-    return { ...common, 'dry-run': false, ...resumeFields(input.result), ...tail };
-  return { ...common, ...releaseFields(input.result, readsOf(input)), ...tail };
+  return { ...common, ...shapeOf(input).json(result), ...tail };
 }
 
 /** What a release or a rollout read: the parameter, and the image in ECR. */
@@ -304,9 +291,15 @@ export interface Reads {
  * stopped before says "not read", never "not set".
  */
 export function readsOf(input: CommandResult): Reads {
-  const ran = (step: string) => input.result.steps.some((s) => s.step === step && s.status === 'done');
-  if (input.command === 'rollout') return { parameter: ran('read'), image: ran('resolve') };
-  const preflight = ran('preflight');
+  return (shapeOf(input).reads ?? preflightReads)(input.result);
+}
+
+const ran = (result: CommandResult['result'], step: string) =>
+  result.steps.some((s) => s.step === step && s.status === 'done');
+
+/** A release reads the parameter and looks the image up in its preflight. */
+function preflightReads(result: CommandResult['result']): Reads {
+  const preflight = ran(result, 'preflight');
   return { parameter: preflight, image: preflight };
 }
 
@@ -356,11 +349,18 @@ function rolloutFields(r: RolloutResult) {
       resume: p.resume,
       abort: p.abort,
     })),
+    read: rolloutReads(r),
   };
+}
+
+/** A rollout reads in its steps read and resolve. */
+function rolloutReads(r: RolloutResult): Reads {
+  return { parameter: ran(r, 'read'), image: ran(r, 'resolve') };
 }
 
 function resumeFields(r: ResumeResult) {
   return {
+    'dry-run': false,
     environment: r.environment,
     cluster: r.cluster,
     service: r.service,
@@ -371,7 +371,8 @@ function resumeFields(r: ResumeResult) {
   };
 }
 
-function releaseFields(result: ReleaseResult | RollbackResult | PromoteResult, read: Reads) {
+function releaseFields(result: ReleaseResult | RollbackResult | PromoteResult) {
+  const read = preflightReads(result);
   const rollback = 'operation' in result && result.operation === 'rollback' ? result : undefined;
   const promote = 'operation' in result && result.operation === 'promote' ? result : undefined;
   return {

@@ -1,4 +1,4 @@
-import type { HostingError, OperationPorts } from '@shared-hosting/core';
+import type { CommandName, HostingError, OperationPorts } from '@shared-hosting/core';
 import type { AwsFlags, CommonFlags } from '../options.js';
 import type { CliIO } from '../types.js';
 import type { PortsFactory } from './ports.js';
@@ -7,7 +7,7 @@ import { failEarly, queryTerminal, reportFailure } from './terminal.js';
 /** One read-only command (status, history, unlock): plan, read, print a table or the JSON. */
 export interface QueryCommand<P, R extends { status: string; error: HostingError | undefined }> {
   /** The command's name, for the JSON of a failure before it ran. */
-  name: 'status' | 'history' | 'unlock';
+  name: CommandName;
   /** Validate every input; no side effect. */
   plan(): P;
   /** What GitHub App tokens may do: `read` when the command reads runs. */

@@ -16,7 +16,13 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HostingError } from '../errors/errors.js';
 import type { ImageBuilder } from '../ports/ports.js';
-import { type BuildWorld, type BuiltImage, startBuildWorld, USER_CONFIG } from '../testing/builds.js';
+import {
+  type BuildWorld,
+  type BuiltImage,
+  labelsOf,
+  startBuildWorld,
+  USER_CONFIG,
+} from '../testing/builds.js';
 
 let world: BuildWorld;
 const storages: BuilderStorage[] = [];
@@ -48,10 +54,7 @@ describe('podman against a registry with authentication', () => {
     expect(watch.stop()).toEqual([]);
     expect(cold.digest).toBe(await manifestDigest(registry, 'hello-app', 'v1'));
     const image = await imageOf(registry, 'hello-app', cold.digest);
-    expect(image.labels).toMatchObject({
-      'org.opencontainers.image.revision': 'rev-v1',
-      'org.opencontainers.image.source': 'https://github.com/acme/hello-app',
-    });
+    expect(image.labels).toMatchObject(labelsOf('v1'));
     expect(image.files.at(-1)?.['app/app.txt']).toBe('one\n');
     expect(cold.result.cache).toEqual({
       repository: world.cacheFor('hello-app').repository,

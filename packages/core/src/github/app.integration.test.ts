@@ -7,7 +7,7 @@ import { inspect } from 'node:util';
 import { type GitHubPeer, startGitHubPeer } from '@shared-hosting/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HostingError } from '../errors/errors.js';
-import type { WorkflowTarget } from '../ports/ports.js';
+import { infraTarget } from '../testing/github.js';
 import { ADAPTER_NAMES } from '../testing/names.js';
 import { createGitHubWorkflows, type GitHubAccess, type GitHubAppCredentials } from './index.js';
 
@@ -20,13 +20,7 @@ afterEach(async () => {
   for (const p of stopping) await p.stop();
 });
 
-const target: WorkflowTarget = {
-  owner: 'acme',
-  repo: 'infra',
-  workflow: 'deploy.yaml',
-  ref: 'main',
-  inputs: { application: 'hello-app', environment: 'production' },
-};
+const target = infraTarget();
 
 async function setup(
   credentials: (peer: GitHubPeer) => GitHubAppCredentials,

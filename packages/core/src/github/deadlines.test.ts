@@ -6,29 +6,12 @@
 import { startFaultProxy, startGitHubPeer } from '@shared-hosting/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { RemoteError } from '../errors/errors.js';
-import type { Clock, InfraWorkflows, WorkflowTarget } from '../ports/ports.js';
+import type { InfraWorkflows } from '../ports/ports.js';
+import { infraTarget, PeerClock } from '../testing/github.js';
 import { ADAPTER_NAMES } from '../testing/names.js';
 import { createGitHubWorkflows } from './index.js';
 
-class TestClock implements Clock {
-  time = Date.parse('2026-03-01T09:00:00.400Z');
-  now(): number {
-    return this.time;
-  }
-  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw signal.reason;
-    this.time += ms;
-    await new Promise((r) => setImmediate(r));
-  }
-}
-
-const target: WorkflowTarget = {
-  owner: 'acme',
-  repo: 'infra',
-  workflow: 'deploy.yaml',
-  ref: 'main',
-  inputs: { application: 'hello-app', environment: 'production' },
-};
+const target = infraTarget();
 
 const stops: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -40,7 +23,7 @@ afterEach(async () => {
  * `requestTimeoutMs`; `dispatch` (10 s per request, so a loaded machine does not fail the setup) dispatches.
  */
 async function setup(requestTimeoutMs = 10_000) {
-  const clock = new TestClock();
+  const clock = new PeerClock();
   const peer = await startGitHubPeer({ clock });
   stops.push(() => peer.stop());
   const proxy = await startFaultProxy(peer.url);

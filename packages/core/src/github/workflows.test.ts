@@ -7,7 +7,8 @@ import { inspect } from 'node:util';
 import { type GitHubPeer, type GitHubPeerOptions, startGitHubPeer } from '@shared-hosting/testkit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HostingError } from '../errors/errors.js';
-import type { Clock, InfraWorkflows, RunUpdate, WorkflowTarget } from '../ports/ports.js';
+import type { InfraWorkflows, RunUpdate, WorkflowTarget } from '../ports/ports.js';
+import { infraTarget, PeerClock } from '../testing/github.js';
 import { ADAPTER_NAMES } from '../testing/names.js';
 import {
   createGitHubWorkflows,
@@ -16,26 +17,11 @@ import {
   resolveGitHubTokenWithSource,
 } from './index.js';
 
-class TestClock implements Clock {
-  constructor(public time = Date.parse('2026-03-01T09:00:00.400Z')) {}
-  slept = 0;
-  now(): number {
-    return this.time;
-  }
-  async sleep(ms: number, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted) throw signal.reason;
-    this.time += ms;
-    this.slept += ms;
-    await new Promise((r) => setImmediate(r));
-    if (signal?.aborted) throw signal.reason;
-  }
-}
-
 const FAST: GitHubTuning = { retryAfterBaseValue: 1, writeMinTimeMs: 0, requestTimeoutMs: 10_000 };
 
 interface Setup {
   peer: GitHubPeer;
-  clock: TestClock;
+  clock: PeerClock;
   gh: InfraWorkflows;
   logs: string[];
   target: WorkflowTarget;
@@ -57,7 +43,7 @@ async function setup(
     inputs?: Record<string, string>;
   } = {},
 ): Promise<Setup> {
-  const clock = new TestClock();
+  const clock = new PeerClock();
   const peer = await startGitHubPeer({
     clock,
     ...options,
@@ -73,13 +59,7 @@ async function setup(
     log: (m) => logs.push(m),
     tuning: { ...FAST, ...options.tuning },
   });
-  const target: WorkflowTarget = {
-    owner: 'acme',
-    repo: 'infra',
-    workflow: 'deploy.yaml',
-    ref: 'main',
-    inputs: options.inputs ?? { application: 'hello-app', environment: 'production' },
-  };
+  const target = infraTarget(options.inputs);
   return { peer, clock, gh, logs, target };
 }
 

@@ -32,19 +32,23 @@ interface RecordedRun {
   env: Readonly<Record<string, string | undefined>>;
 }
 
+/** The OCI labels `buildAndPush` gives the image it pushes as `tag`. */
+export function labelsOf(tag: string): Record<string, string> {
+  return {
+    'org.opencontainers.image.revision': `rev-${tag}`,
+    'org.opencontainers.image.source': 'https://github.com/acme/hello-app',
+  };
+}
+
 /** Build `app` with the registry cache and push it as `<repository>:<tag>`: the log, the outcome, the digest. */
 async function buildAndPush(world: BuildWorld, builder: ImageBuilder, repository: string, tag: string) {
   const log: string[] = [];
   const image = `${world.registry.host}/${repository}:${tag}`;
-  const labels = {
-    'org.opencontainers.image.revision': `rev-${tag}`,
-    'org.opencontainers.image.source': 'https://github.com/acme/hello-app',
-  };
   const request = {
     context: world.app.dir,
     dockerfile: world.app.dockerfile,
     tags: [image],
-    labels,
+    labels: labelsOf(tag),
     buildArgs: {},
   };
   const result = await builder.build({ ...request, cache: world.cacheFor(repository) }, (l) => log.push(l));
