@@ -15,6 +15,12 @@ import { BaseSequencer, type TestSpecification } from 'vitest/node';
 export const UNIT_FILES = ['src/**/*.test.ts', 'test/**/*.test.ts'];
 /** Timeouts of every kind (a test, a hook). */
 export const TIMEOUTS = { testTimeout: 30_000, hookTimeout: 60_000 };
+/**
+ * Integration and e2e files: real builds and child processes on a 2-core machine that the suite itself keeps
+ * at load 15 to 25. A timeout here only catches a hang (what a test asserts about time, it asserts itself): a
+ * real buildah build in the Action's deploy took 32 s at load 20 and failed at 30 s.
+ */
+const SLOW_TIMEOUTS = { testTimeout: 120_000, hookTimeout: 120_000 };
 
 export const SLOW_FILES = ['**/*.integration.test.ts', '**/*.e2e.test.ts'];
 
@@ -136,7 +142,10 @@ export function packageConfig(name: string) {
           extends: true,
           test: { name, include: UNIT_FILES, exclude: ['**/node_modules/**', ...slow], isolate: false },
         },
-        { extends: true, test: { name: `${name}-slow`, include: slow, exclude: ['**/node_modules/**'] } },
+        {
+          extends: true,
+          test: { name: `${name}-slow`, include: slow, exclude: ['**/node_modules/**'], ...SLOW_TIMEOUTS },
+        },
       ],
     },
   });
