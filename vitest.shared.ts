@@ -24,18 +24,6 @@ const SLOW_TIMEOUTS = { testTimeout: 120_000, hookTimeout: 120_000 };
 
 export const SLOW_FILES = ['**/*.integration.test.ts', '**/*.e2e.test.ts'];
 
-/**
- * Integration tests in packages/core/src whose file names do not say so yet (renaming them waits for the
- * folder moves in core to settle): `pnpm test:unit` leaves them out, `pnpm test` runs them.
- */
-export const UNRENAMED_INTEGRATION: Readonly<Record<string, readonly string[]>> = {
-  core: [
-    'src/builders/buildah.test.ts',
-    'src/builders/buildah-cache.test.ts',
-    'src/github/workflows.test.ts',
-  ],
-};
-
 /** Unit files that must not share a module cache (they check which modules an import evaluates). */
 export const ISOLATED: Readonly<Record<string, readonly string[]>> = { core: ['src/github/lazy.test.ts'] };
 
@@ -88,7 +76,7 @@ const LONG_WAITS = [
   'test/site.e2e.test.ts', // Chromium over every page
   'test/bundle.e2e.test.ts',
   'src/github/app.integration.test.ts', // a wait over three 5 s token lifetimes
-  'src/builders/buildah-cache.test.ts',
+  'src/builders/buildah-cache.integration.test.ts',
 ];
 
 /**
@@ -127,7 +115,7 @@ class LongWaitsFirst extends BaseSequencer {
  * TypeScript sources; a JSON report for CI's summary (scripts/test-summary.mjs).
  */
 export function packageConfig(name: string) {
-  const slow = [...SLOW_FILES, ...(UNRENAMED_INTEGRATION[name] ?? []), ...(ISOLATED[name] ?? [])];
+  const slow = [...SLOW_FILES, ...(ISOLATED[name] ?? [])];
   return defineConfig({
     resolve: { conditions: ['source'] },
     ssr: { resolve: { conditions: ['source'], externalConditions: ['source'] } },

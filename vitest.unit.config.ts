@@ -1,7 +1,5 @@
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { defineConfig } from 'vitest/config';
-import { ISOLATED, SLOW_FILES, TIMEOUTS, UNIT_FILES, UNRENAMED_INTEGRATION } from './vitest.shared.ts';
+import { ISOLATED, SLOW_FILES, TIMEOUTS, UNIT_FILES } from './vitest.shared.ts';
 
 /** Where each package's unit tests are (the site's live under test/ only). */
 const PACKAGES: Record<string, string> = {
@@ -11,17 +9,6 @@ const PACKAGES: Record<string, string> = {
   action: 'packages/action',
   site: 'apps/site',
 };
-
-// A listed file that moved would silently join the unit run: name it, so that the list is fixed.
-for (const [name, files] of Object.entries(UNRENAMED_INTEGRATION)) {
-  for (const file of files) {
-    const where = path.join(PACKAGES[name] ?? name, file);
-    if (!existsSync(path.resolve(import.meta.dirname, where)))
-      throw new Error(
-        `${where} (UNRENAMED_INTEGRATION in vitest.shared.ts) does not exist: rename the moved file *.integration.test.ts and drop it from the list.`,
-      );
-  }
-}
 
 /**
  * `pnpm test:unit`: the unit files (`*.test.ts`, see vitest.shared.ts) of every package in one vitest
@@ -47,12 +34,7 @@ export default defineConfig({
           name,
           root,
           include: UNIT_FILES,
-          exclude: [
-            '**/node_modules/**',
-            ...SLOW_FILES,
-            ...(UNRENAMED_INTEGRATION[name] ?? []),
-            ...(ISOLATED[name] ?? []),
-          ],
+          exclude: ['**/node_modules/**', ...SLOW_FILES, ...(ISOLATED[name] ?? [])],
         },
       })),
       // Files that assert what an import evaluates need a module graph of their own.

@@ -1,7 +1,7 @@
 /**
  * The registry layer cache, argv and flow: which flags each builder gets, the temporary auth file that
  * covers the cache, the probe, and the fall-back to a build without the cache (docker has no daemon here;
- * buildah-cache.test.ts builds for real).
+ * buildah-cache.integration.test.ts builds for real).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';

@@ -1,4 +1,4 @@
-// What the tests against the GitHub test server share (github/workflows.test.ts, deadlines.test.ts,
+// What the tests against the GitHub test server share (github/workflows.integration.test.ts, deadlines.test.ts,
 // app.integration.test.ts): the infra workflow they dispatch, and a clock that lets the server answer
 // while time stands still. Test helpers, not exported from the package.
 import type { WorkflowTarget } from '../ports/ports.js';
