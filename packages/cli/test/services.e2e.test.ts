@@ -178,12 +178,16 @@ describe('hosting rollout of several services (built bin)', () => {
   it('SIGTERM during the wait: the services it changed are rolled back and the output says so', async () => {
     const parameter = await seed('s4', 'v2');
     const before = taskDefinitions('cluster-s4');
+    // The ECS scheduler stands still until the signal is sent, so the rollout is still in flight when it
+    // lands (at 20 ms a transition it could end first on a loaded machine), then moves again for the restore.
+    peers.aws.ecs.stop();
     let sent = false;
     const out = await run('shop-s4', ['--env', 's4'], (text, child) => {
       if (sent || !text.includes('▸ Wait for ECS deployment')) return;
       sent = true;
       child.kill('SIGTERM');
-    });
+      peers.aws.ecs.setTickMs(20);
+    }).finally(() => peers.aws.ecs.setTickMs(20));
     expect(sent).toBe(true);
     expect(out.code).not.toBe(0);
     expect(out.stderr).toContain('Received SIGTERM: stopping at the next safe point');
