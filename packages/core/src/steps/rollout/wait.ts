@@ -170,10 +170,12 @@ class Follower {
     for (;;) {
       const d = await this.ports.containers.describeServiceDeployment(this.arn);
       const changed = this.observe(d);
-      if (changed) await this.readEvents();
+      const shifted = input.waitUntil === 'traffic-shifted' && isTrafficShifted(d);
+      // The last look reads the events too: the status can turn SUCCESSFUL in a stage already seen, after
+      // the events of its end ("has reached a steady state.") were posted.
+      if (changed || shifted || isSucceeded(d) || isFailed(d)) await this.readEvents();
       if (isSucceeded(d)) return this.success(d, 'complete');
-      if (input.waitUntil === 'traffic-shifted' && isTrafficShifted(d))
-        return this.success(d, 'traffic-shifted');
+      if (shifted) return this.success(d, 'traffic-shifted');
       if (isFailed(d)) throw await this.failure(d);
       const remaining = deadline - ctx.clock.now();
       if (remaining <= 0) throw this.timeout(d);
