@@ -117,8 +117,15 @@ async function startRollBack(
     : undefined;
   if (arn && current && IN_FLIGHT.has(current.status)) {
     ctx.progress(`${target.name}: stopping the deployment of ${target.service} with rollback to ${back}`);
-    await ports.containers.stopServiceDeployment(arn);
-    return `stopped its deployment with rollback (StopServiceDeployment)`;
+    try {
+      await ports.containers.stopServiceDeployment(arn);
+      return `stopped its deployment with rollback (StopServiceDeployment)`;
+    } catch (error) {
+      // It may have ended between the look and the stop (ECS answers ConflictException): then the update
+      // below takes it back. Still in flight, or no answer: the stop's error stands.
+      const now = await ports.containers.describeServiceDeployment(arn).catch(() => undefined);
+      if (!now || IN_FLIGHT.has(now.status)) throw error;
+    }
   }
   ctx.progress(`${target.name}: updating ${target.service} back to ${back}`);
   await ports.containers.updateService(service.cluster, target.service, target.previousTaskDefinition);
