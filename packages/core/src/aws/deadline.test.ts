@@ -53,12 +53,20 @@ describe('AWS deadlines (a fault-injecting proxy in front of the test server)', 
   it('gets the answer when a hung request is retried, and a cut connection too', async () => {
     const lines: string[] = [];
     const ports = await portsThroughProxy(lines);
+    const before = proxy.seen.length;
     proxy.inject({ match: 'GetParameter', fault: 'hang', times: 1 });
     proxy.inject({ match: 'GetParameter', fault: 'cut', times: 1 });
     expect((await ports.parameters.get('/shared-hosting/slow/prod/version'))?.value).toBe('v1');
-    expect(proxy.seen.slice(-3).map((s) => s.fault)).toEqual(['hang', 'cut', undefined]);
-    expect(lines).toHaveLength(2);
+    // The hang, the cut, then plain requests until one is answered: on a busy machine a plain one can
+    // outlast the 0.2 s request timeout too, and is retried like the hang (its own "did not answer" line).
+    const faults = proxy.seen.slice(before).map((s) => s.fault);
+    expect(faults.slice(0, 2)).toEqual(['hang', 'cut']);
+    expect(faults.length).toBeGreaterThanOrEqual(3);
+    expect(faults.slice(2).every((f) => f === undefined)).toBe(true);
+    expect(lines.length).toBeGreaterThanOrEqual(2);
+    expect(lines[0]).toMatch(/^SSM did not answer within 0\.2 s/);
     expect(lines[1]).toMatch(/^SSM closed the connection without answering \(ECONNRESET\); retrying/);
+    for (const line of lines.slice(2)) expect(line).toMatch(/^SSM did not answer within 0\.2 s/);
   });
 
   it('retries 5xx and 429 answered by the proxy, without a retrying line (the request was answered)', async () => {
