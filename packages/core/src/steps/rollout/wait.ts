@@ -14,6 +14,7 @@ import type {
   RolloutState,
   ServiceDeploymentDetail,
   ServiceEvent,
+  ServiceInfo,
 } from '../../ports/ports.js';
 import type { StepContext } from '../step.js';
 import { done, type StepOutcome } from '../step.js';
@@ -173,10 +174,11 @@ class Follower {
       const shifted = input.waitUntil === 'traffic-shifted' && isTrafficShifted(d);
       // The last look reads the events too: the status can turn SUCCESSFUL in a stage already seen, after
       // the events of its end ("has reached a steady state.") were posted.
-      if (changed || shifted || isSucceeded(d) || isFailed(d)) await this.readEvents();
+      const service =
+        changed || shifted || isSucceeded(d) || isFailed(d) ? await this.readEvents() : undefined;
       if (isSucceeded(d)) return this.success(d, 'complete');
       if (shifted) return this.success(d, 'traffic-shifted');
-      if (isFailed(d)) throw await this.failure(d);
+      if (isFailed(d) && service) throw await this.failure(d, service);
       const remaining = deadline - ctx.clock.now();
       if (remaining <= 0) throw this.timeout(d);
       await sleepOrInterrupt(ctx, Math.min(schedule.next(changed), remaining), input.service);
@@ -249,7 +251,8 @@ class Follower {
     return true;
   }
 
-  private async readEvents(): Promise<void> {
+  /** Report the service's new events; returns the service as read. */
+  private async readEvents(): Promise<ServiceInfo> {
     const service = await this.ports.containers.describeService(this.input.cluster, this.input.service);
     for (const event of [...service.events].reverse()) {
       if (this.knownEvents.has(event.id)) continue;
@@ -257,6 +260,7 @@ class Follower {
       this.events.push(event);
       this.ctx.progress(`event: ${event.message}`);
     }
+    return service;
   }
 
   private success(d: ServiceDeploymentDetail, stage: WaitUntil): StepOutcome<Waited> {
@@ -278,11 +282,11 @@ class Follower {
     });
   }
 
-  private async failure(d: ServiceDeploymentDetail): Promise<RolloutFailedError> {
+  /** The error of a failed deployment; `service` as the last look read it. */
+  private async failure(d: ServiceDeploymentDetail, service: ServiceInfo): Promise<RolloutFailedError> {
     const { input } = this;
     const causes = failureCauses(d, this.hookStages);
     const { stopped, reasons } = await stoppedTaskReasons(input, this.ports);
-    const service = await this.ports.containers.describeService(input.cluster, input.service);
     const backTo =
       service.taskDefinition !== input.taskDefinition ? service.taskDefinition : input.previousTaskDefinition;
     const back = shortTaskDefinition(backTo);
