@@ -125,16 +125,15 @@ async function killThenDeploy(c: Awaited<ReturnType<typeof prepare>>): Promise<O
   const first = start(deploy(name, 'v2'), user.env({ USER: 'first-deployer' }), cwd);
   // Ten deploys start at once: on a loaded 2-core machine reaching the point takes a while. The wait ends when
   // the request is held, or fails at once (below) when the deploy ended before it; the bound is the hook's.
-  await waitUntil(
-    () => proxy.seen.some((s) => s.fault !== undefined) || first.child.exitCode !== null,
-    100_000,
-    `${point.step} request`,
-  ).catch((error: Error) => {
-    first.child.kill('SIGKILL');
-    const { stdout, stderr } = first.output();
-    throw new Error(`${error.message}; the deploy printed:\n${stdout}${stderr}`);
-  });
-  if (!proxy.seen.some((s) => s.fault !== undefined)) {
+  const held = () => proxy.seen.some((s) => s.fault !== undefined);
+  await waitUntil(() => held() || first.child.exitCode !== null, 100_000, `${point.step} request`).catch(
+    (error: Error) => {
+      first.child.kill('SIGKILL');
+      const { stdout, stderr } = first.output();
+      throw new Error(`${error.message}; the deploy printed:\n${stdout}${stderr}`);
+    },
+  );
+  if (!held()) {
     const { stdout, stderr } = first.output();
     throw new Error(
       `the deploy ended (exit ${first.child.exitCode}) before its ${point.step} request:\n${stdout}${stderr}`,
