@@ -33,7 +33,12 @@ export async function serveBuild(root) {
     const base = path.join(root, path.normalize(decodeURIComponent(pathname)));
     for (const file of [base, `${base}.html`, path.join(base, 'index.html')]) {
       if (file.startsWith(root) && (await isFile(file))) {
-        res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream' });
+        // As a static host serves Docusaurus: the hashed assets for good, the pages checked each time.
+        const cache = pathname.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
+        res.writeHead(200, {
+          'content-type': types[path.extname(file)] ?? 'application/octet-stream',
+          'cache-control': cache,
+        });
         createReadStream(file).pipe(res);
         return;
       }
