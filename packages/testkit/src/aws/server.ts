@@ -115,7 +115,10 @@ export async function startAwsServer(options: AwsTestServerOptions = {}): Promis
       res.end(JSON.stringify({ __type: 'InternalFailure', message: `testkit: ${String(error)}` }));
     });
   });
-  server.keepAliveTimeout = 5_000;
+  // Idle connections stay open as AWS's endpoints keep them (a minute), not Node's 5 s: the SDK's agent reuses
+  // a connection after a wait (a deploy's wait on the infra run), and a server closing it at 5 s races that
+  // reuse (ECONNRESET, retried by the client, and a transcript with a retry line it did not have before).
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => resolve());
