@@ -41,12 +41,13 @@ function service(taskDefinition: string): ServiceInfo {
  * ECS where the worker's deployment is in flight at the first look and has ended by the stop: the stop
  * answers `stopError`, the deployment is then `after`; an UpdateService takes the service back.
  */
-function ecsWhereTheDeploymentEnds(after: string, stopError: Error) {
+function ecsWhereTheDeploymentEnds(after: string, stopError: Error, endsOn = NEW) {
   const calls: string[] = [];
   let on = NEW;
   let looks = 0;
   const containers = {
     async describeService() {
+      calls.push(`DescribeServices ${on.split('/').at(-1)}`);
       return service(on);
     },
     async describeServiceDeployment(): Promise<ServiceDeploymentDetail> {
@@ -55,6 +56,8 @@ function ecsWhereTheDeploymentEnds(after: string, stopError: Error) {
     },
     async stopServiceDeployment() {
       calls.push('StopServiceDeployment');
+      // The deployment ends as the stop arrives, on `endsOn` (the previous revision: ECS rolled it back).
+      on = endsOn;
       throw stopError;
     },
     async updateService(_cluster: string, _service: string, taskDefinition: string) {
@@ -90,7 +93,13 @@ describe('roll-back of a service whose deployment ends as it is stopped', () => 
     const ecs = ecsWhereTheDeploymentEnds('SUCCESSFUL', new Error('ConflictException: it is SUCCESSFUL'));
     const { ctx } = context();
     const outcome = await rollBackServices(input, { containers: ecs.containers }, ctx);
-    expect(ecs.calls).toEqual(['StopServiceDeployment', 'UpdateService shop-worker:1']);
+    expect(ecs.calls).toEqual([
+      'DescribeServices shop-worker:2',
+      'StopServiceDeployment',
+      'DescribeServices shop-worker:2',
+      'UpdateService shop-worker:1',
+      'DescribeServices shop-worker:1',
+    ]);
     expect(outcome.value).toEqual([
       {
         name: 'worker',
@@ -105,10 +114,35 @@ describe('roll-back of a service whose deployment ends as it is stopped', () => 
     const ecs = ecsWhereTheDeploymentEnds('IN_PROGRESS', new Error('ThrottlingException: slow down'));
     const { ctx } = context();
     const outcome = await rollBackServices(input, { containers: ecs.containers }, ctx);
-    expect(ecs.calls).toEqual(['StopServiceDeployment']);
+    expect(ecs.calls).toEqual(['DescribeServices shop-worker:2', 'StopServiceDeployment']);
     expect(outcome.value?.[0]).toMatchObject({
       restored: false,
       detail: 'could not be put back on shop-worker:1: ThrottlingException: slow down',
     });
+  });
+
+  it('a stop refused because ECS itself rolled the deployment back as it ended: no update, it waits, restored', async () => {
+    const ecs = ecsWhereTheDeploymentEnds(
+      'ROLLBACK_SUCCESSFUL',
+      new Error('ConflictException: it is ROLLBACK_SUCCESSFUL'),
+      OLD,
+    );
+    const { ctx, progress } = context();
+    const outcome = await rollBackServices(input, { containers: ecs.containers }, ctx);
+    expect(ecs.calls).toEqual([
+      'DescribeServices shop-worker:2',
+      'StopServiceDeployment',
+      'DescribeServices shop-worker:1',
+      'DescribeServices shop-worker:1',
+    ]);
+    expect(progress).toContain('worker: ECS is taking shop-worker back to shop-worker:1; waiting');
+    expect(outcome.value).toEqual([
+      {
+        name: 'worker',
+        service: 'shop-worker',
+        restored: true,
+        detail: 'ECS rolled it back; back on shop-worker:1',
+      },
+    ]);
   });
 });

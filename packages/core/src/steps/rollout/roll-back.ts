@@ -107,10 +107,7 @@ async function startRollBack(
   service: ServiceInfo,
 ): Promise<string> {
   const back = shortTaskDefinition(target.previousTaskDefinition);
-  if (service.taskDefinition === target.previousTaskDefinition) {
-    ctx.progress(`${target.name}: ECS is taking ${target.service} back to ${back}; waiting`);
-    return 'ECS rolled it back';
-  }
+  if (service.taskDefinition === target.previousTaskDefinition) return rolledBackByEcs(target, ctx);
   const arn = service.currentServiceDeployment;
   const current = arn
     ? await ports.containers.describeServiceDeployment(arn).catch(() => undefined)
@@ -122,12 +119,22 @@ async function startRollBack(
       return `stopped its deployment with rollback (StopServiceDeployment)`;
     } catch (error) {
       // It may have ended between the look and the stop (ECS answers ConflictException): then the update
-      // below takes it back. Still in flight, or no answer: the stop's error stands.
+      // below takes it back, unless ECS itself rolled it back as it ended. Still in flight, or no answer:
+      // the stop's error stands.
       const now = await ports.containers.describeServiceDeployment(arn).catch(() => undefined);
       if (!now || IN_FLIGHT.has(now.status)) throw error;
+      const after = await ports.containers.describeService(service.cluster, target.service);
+      if (after.taskDefinition === target.previousTaskDefinition) return rolledBackByEcs(target, ctx);
     }
   }
   ctx.progress(`${target.name}: updating ${target.service} back to ${back}`);
   await ports.containers.updateService(service.cluster, target.service, target.previousTaskDefinition);
   return `updated back to ${back} (UpdateService)`;
+}
+
+/** ECS is taking the service back on its own (its circuit breaker or alarms): the roll-back only waits. */
+function rolledBackByEcs(target: RollBackTarget, ctx: StepContext): string {
+  const back = shortTaskDefinition(target.previousTaskDefinition);
+  ctx.progress(`${target.name}: ECS is taking ${target.service} back to ${back}; waiting`);
+  return 'ECS rolled it back';
 }
