@@ -215,6 +215,9 @@ describe('hosting rollout of several services (built bin)', () => {
 
   it('a second signal quits at once (130), naming the services to look at', async () => {
     await seed('s6', 'v2', '    release: { service: web, command: [bin/migrate, sleep 3600] }\n');
+    // The first signal's StopTask is answered 5 s late, so that the second signal lands while the first one's
+    // clean-up is still in flight (answered at once, it could end the run within the 50 ms between them).
+    peers.aws.inject({ operation: 'StopTask', errorType: 'ServerException', delayMs: 5_000 });
     let sent = 0;
     const out = await run('shop-s6', ['--env', 's6'], (text, child) => {
       if (sent > 0 || !/task [0-9a-f]+ RUNNING/.test(text)) return;
