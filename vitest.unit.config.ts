@@ -1,5 +1,12 @@
 import { defineConfig } from 'vitest/config';
-import { ISOLATED, SLOW_FILES, TIMEOUTS, UNIT_FILES } from './vitest.shared.ts';
+import {
+  ISOLATED,
+  isolatedProject,
+  SHARED_MODULES,
+  SLOW_FILES,
+  TIMEOUTS,
+  UNIT_FILES,
+} from './vitest.shared.ts';
 
 /** Where each package's unit tests are (the site's live under test/ only). */
 const PACKAGES: Record<string, string> = {
@@ -21,12 +28,7 @@ export default defineConfig({
     reporters: ['default'],
     ...TIMEOUTS,
     maxWorkers: 2,
-    // Unit files leave no global state behind (env stubs and spies are restored), so they share module
-    // caches: about a third less CPU than a fresh module graph per file.
-    isolate: false,
-    // Transformed modules kept on disk between runs (node_modules/.vite/vitest): a second run transforms
-    // only what changed (transform 31 s -> 7 s of wall at load 11, measured).
-    experimental: { fsModuleCache: true },
+    ...SHARED_MODULES,
     projects: [
       ...Object.entries(PACKAGES).map(([name, root]) => ({
         extends: true as const,
@@ -37,11 +39,7 @@ export default defineConfig({
           exclude: ['**/node_modules/**', ...SLOW_FILES, ...(ISOLATED[name] ?? [])],
         },
       })),
-      // Files that assert what an import evaluates need a module graph of their own.
-      ...Object.entries(ISOLATED).map(([name, files]) => ({
-        extends: true as const,
-        test: { name: `${name}-isolated`, root: PACKAGES[name] ?? name, include: [...files], isolate: true },
-      })),
+      ...Object.keys(ISOLATED).flatMap((name) => isolatedProject(name, PACKAGES[name] ?? name)),
     ],
   },
 });
