@@ -81,6 +81,11 @@ function context(): { ctx: StepContext; progress: string[] } {
   return { ctx, progress };
 }
 
+/** The step's value for the worker: restored or not, and what was done. */
+const worker = (restored: boolean, detail: string) => [
+  { name: 'worker', service: 'shop-worker', restored, detail },
+];
+
 const input = {
   cluster: 'shop',
   targets: [{ name: 'worker', service: 'shop-worker', taskDefinition: NEW, previousTaskDefinition: OLD }],
@@ -100,14 +105,9 @@ describe('roll-back of a service whose deployment ends as it is stopped', () => 
       'UpdateService shop-worker:1',
       'DescribeServices shop-worker:1',
     ]);
-    expect(outcome.value).toEqual([
-      {
-        name: 'worker',
-        service: 'shop-worker',
-        restored: true,
-        detail: 'updated back to shop-worker:1 (UpdateService); back on shop-worker:1',
-      },
-    ]);
+    expect(outcome.value).toEqual(
+      worker(true, 'updated back to shop-worker:1 (UpdateService); back on shop-worker:1'),
+    );
   });
 
   it('a stop that fails while the deployment is still in flight: not restored, the stop error said', async () => {
@@ -136,13 +136,6 @@ describe('roll-back of a service whose deployment ends as it is stopped', () => 
       'DescribeServices shop-worker:1',
     ]);
     expect(progress).toContain('worker: ECS is taking shop-worker back to shop-worker:1; waiting');
-    expect(outcome.value).toEqual([
-      {
-        name: 'worker',
-        service: 'shop-worker',
-        restored: true,
-        detail: 'ECS rolled it back; back on shop-worker:1',
-      },
-    ]);
+    expect(outcome.value).toEqual(worker(true, 'ECS rolled it back; back on shop-worker:1'));
   });
 });
